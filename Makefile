@@ -1,0 +1,77 @@
+# anycast: `make` builds build/anycastd, build/anycast, build/anycast-dns.
+# `make check` installs missing Debian packages, then runs unit, fuzz and integration tests.
+# `make demo` runs the demo. `make install` honours PREFIX and DESTDIR.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+DESTDIR ?=
+B := build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wno-unused-parameter
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(CFLAGS) -MMD -MP
+LDLIBS := -lmnl -lyaml -lpthread
+
+# Everything but main() lives in one archive; each binary and test links it.
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/bgp/*.c src/conf/*.c src/node/*.c src/kernel/*.c \
+	src/ctl/*.c src/daemon/*.c src/dns/*.c src/lab/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+BINS := $(B)/anycastd $(B)/anycast $(B)/anycast-dns
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all check unit fuzz demo install clean deps
+all: $(BINS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libanycast.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%: $(B)/obj/src/cmd/%.o $(B)/libanycast.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libanycast.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# Fuzz targets: clang, libFuzzer, ASan and UBSan, built from the same sources.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BINS)
+
+deps:
+	sh scripts/deps.sh
+
+check: deps all unit fuzz
+	sh tests/run.sh
+
+demo: deps all
+	sh examples/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(B)/anycastd $(B)/anycast-dns $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(B)/anycast $(DESTDIR)$(PREFIX)/bin/
+	for m in docs/*.1; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
+	for m in docs/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
+	for m in docs/*.8; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; true
+
+clean:
+	rm -rf $(B)
+
+.SECONDARY:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,180 @@
+/* Prefix-keyed hash tables of paths. */
+#include "bgp/rib.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+void rib_init(struct rib *r) { memset(r, 0, sizeof(*r)); }
+
+static void free_node(struct rib_node *n)
+{
+	struct rib_path *p, *next;
+
+	for (p = n->paths; p; p = next) {
+		next = p->next;
+		bgp_attrs_unref(p->attrs);
+		free(p);
+	}
+	free(n);
+}
+
+void rib_free(struct rib *r)
+{
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct rib_node *n, *next;
+
+		for (n = r->buckets[i]; n; n = next) {
+			next = n->hnext;
+			free_node(n);
+		}
+	}
+	free(r->buckets);
+	rib_init(r);
+}
+
+struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p)
+{
+	if (!r->nbuckets)
+		return NULL;
+	uint32_t h = prefix_hash(p);
+
+	for (struct rib_node *n = r->buckets[h & (r->nbuckets - 1)]; n; n = n->hnext)
+		if (n->hash == h && prefix_eq(&n->pfx, p))
+			return n;
+	return NULL;
+}
+
+static void grow(struct rib *r)
+{
+	size_t nb = r->nbuckets ? r->nbuckets * 2 : 64;
+	struct rib_node **b = xcalloc(nb, sizeof(*b));
+
+	for (size_t i = 0; i < r->nbuckets; i++) {
+		struct rib_node *n, *next;
+
+		for (n = r->buckets[i]; n; n = next) {
+			next = n->hnext;
+			n->hnext = b[n->hash & (nb - 1)];
+			b[n->hash & (nb - 1)] = n;
+		}
+	}
+	free(r->buckets);
+	r->buckets = b;
+	r->nbuckets = nb;
+}
+
+struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *src)
+{
+	for (struct rib_path *p = n->paths; p; p = p->next)
+		if (p->src == src)
+			return p;
+	return NULL;
+}
+
+int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
+	       const struct bgp_attrs *attrs, uint8_t flags)
+{
+	struct rib_node *n = rib_lookup(r, p);
+
+	if (!n) {
+		if (r->count >= r->nbuckets)
+			grow(r);
+		n = xcalloc(1, sizeof(*n));
+		n->pfx = *p;
+		n->hash = prefix_hash(p);
+		n->hnext = r->buckets[n->hash & (r->nbuckets - 1)];
+		r->buckets[n->hash & (r->nbuckets - 1)] = n;
+		r->count++;
+	}
+	struct rib_path *path = rib_path_of(n, src);
+
+	if (path) {
+		if (path->attrs == attrs && path->flags == flags)
+			return 0;
+		bgp_attrs_unref(path->attrs);
+		path->attrs = bgp_attrs_ref(attrs);
+		path->flags = flags;
+		return 1;
+	}
+	path = xcalloc(1, sizeof(*path));
+	path->src = src;
+	path->attrs = bgp_attrs_ref(attrs);
+	path->flags = flags;
+	path->next = n->paths;
+	n->paths = path;
+	return 1;
+}
+
+int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src)
+{
+	struct rib_node *n = rib_lookup(r, p);
+
+	if (!n)
+		return 0;
+	for (struct rib_path **pp = &n->paths; *pp; pp = &(*pp)->next) {
+		struct rib_path *path = *pp;
+
+		if (path->src != src)
+			continue;
+		*pp = path->next;
+		bgp_attrs_unref(path->attrs);
+		free(path);
+		if (!n->paths) {
+			struct rib_node **np = &r->buckets[n->hash & (r->nbuckets - 1)];
+
+			while (*np != n)
+				np = &(*np)->hnext;
+			*np = n->hnext;
+			free(n);
+			r->count--;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+void rib_iter_init(struct rib_iter *it, const struct rib *r)
+{
+	it->r = r;
+	it->bucket = 0;
+	it->next = NULL;
+	while (it->bucket < r->nbuckets && !(it->next = r->buckets[it->bucket]))
+		it->bucket++;
+}
+
+struct rib_node *rib_iter_next(struct rib_iter *it)
+{
+	struct rib_node *n = it->next;
+
+	if (!n)
+		return NULL;
+	/* Find the successor now, so the caller may free n. */
+	it->next = n->hnext;
+	while (!it->next && ++it->bucket < it->r->nbuckets)
+		it->next = it->r->buckets[it->bucket];
+	return n;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct rib_node *x = *(struct rib_node *const *)a, *y = *(struct rib_node *const *)b;
+
+	return prefix_cmp(&x->pfx, &y->pfx);
+}
+
+struct rib_node **rib_sorted(const struct rib *r, size_t *n)
+{
+	struct rib_node **v = xmalloc((r->count ? r->count : 1) * sizeof(*v));
+	struct rib_iter it;
+	struct rib_node *node;
+	size_t i = 0;
+
+	rib_iter_init(&it, r);
+	while ((node = rib_iter_next(&it)))
+		v[i++] = node;
+	qsort(v, i, sizeof(*v), cmp_node);
+	*n = i;
+	return v;
+}

@@ -1,0 +1,60 @@
+/* Routing tables keyed by prefix: the Adj-RIB-In of every neighbour and our own routes share one
+ * table (each path remembers where it came from, as in BIRD); each neighbour's Adj-RIB-Out is a
+ * table of its own. A node holds every path for its prefix; the decision process marks one best. */
+#ifndef BGP_RIB_H
+#define BGP_RIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+#include "bgp/attr.h"
+
+struct bgp_peer;
+
+struct rib_path {
+	struct rib_path *next;
+	struct bgp_peer *src;           /* NULL: originated here */
+	const struct bgp_attrs *attrs;  /* interned, one reference held */
+	uint8_t best;
+	uint8_t flags;                  /* RIB_PATH_* */
+};
+
+#define RIB_PATH_REJECTED 0x01          /* kept for display, never selected (e.g. an AS loop) */
+
+struct rib_node {
+	struct rib_node *hnext;
+	struct rib_path *paths;
+	uint32_t hash;
+	struct prefix pfx;
+};
+
+struct rib {
+	struct rib_node **buckets;
+	size_t nbuckets;
+	size_t count;                   /* nodes */
+};
+
+void rib_init(struct rib *r);
+void rib_free(struct rib *r);           /* drops every path and its attribute reference */
+struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p);
+/* Adds or replaces the path from src (takes a new reference to attrs). Returns 1 if anything
+ * changed, 0 if the same attributes and flags were already there. */
+int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
+	       const struct bgp_attrs *attrs, uint8_t flags);
+/* Removes the path from src. Returns 1 if there was one. */
+int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src);
+struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *src);
+
+/* Iteration that tolerates removing the current node's paths. */
+struct rib_iter {
+	const struct rib *r;
+	size_t bucket;
+	struct rib_node *next;
+};
+void rib_iter_init(struct rib_iter *it, const struct rib *r);
+struct rib_node *rib_iter_next(struct rib_iter *it);
+/* Every node, sorted by prefix (for display). Caller frees the array. */
+struct rib_node **rib_sorted(const struct rib *r, size_t *n);
+
+#endif

@@ -1,0 +1,259 @@
+/* The BGP speaker: listening sockets, the set of neighbours, the shared RIB. */
+#include "bgp/speaker.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+static void flush_all(struct ev_timer *t, void *arg)
+{
+	struct bgp_speaker *sp = arg;
+
+	for (size_t i = 0; i < sp->npeers; i++)
+		bgp_peer_send_pending(sp->peers[i]);
+}
+
+struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id)
+{
+	struct bgp_speaker *sp = xcalloc(1, sizeof(*sp));
+
+	sp->loop = loop;
+	sp->local_as = local_as;
+	sp->router_id = router_id;
+	sp->port = BGP_PORT;
+	rib_init(&sp->rib);
+	ev_timer_init(&sp->flush, flush_all, sp);
+	return sp;
+}
+
+static void close_listener(struct bgp_speaker *sp, struct bgp_listener *l)
+{
+	ev_io_del(sp->loop, l->fd);
+	close(l->fd);
+}
+
+void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
+{
+	if (!sp)
+		return;
+	for (size_t i = 0; i < sp->nlisteners; i++)
+		close_listener(sp, &sp->listeners[i]);
+	free(sp->listeners);
+	for (size_t i = 0; i < sp->npeers; i++)
+		bgp_peer_free(sp->peers[i], BGP_CEASE_ADMIN_SHUTDOWN, text);
+	free(sp->peers);
+	ev_timer_stop(sp->loop, &sp->flush);
+	rib_free(&sp->rib);
+	free(sp);
+}
+
+struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a)
+{
+	for (size_t i = 0; i < sp->npeers; i++)
+		if (addr_eq(&sp->peers[i]->conf.addr, a))
+			return sp->peers[i];
+	return NULL;
+}
+
+/* ---- listening ---- */
+
+static void refuse(int fd, const char *who)
+{
+	struct buf b;
+
+	/* RFC 4486: Cease/Connection Rejected for a speaker we do not know. */
+	buf_init(&b);
+	bgp_notification_encode(&b, BGP_ERR_CEASE, BGP_CEASE_CONN_REJECTED, NULL, 0);
+	(void)!send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	buf_free(&b);
+	close(fd);
+	log_warn("connection from %s refused: not a configured neighbor", who);
+}
+
+static void on_accept(int lfd, uint32_t events, void *arg)
+{
+	struct bgp_speaker *sp = arg;
+
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct addr a;
+		char as[ADDR_STRLEN];
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		addr_from_sa((struct sockaddr *)&ss, &a, NULL);
+		struct bgp_peer *p = bgp_speaker_find_peer(sp, &a);
+
+		if (!p) {
+			refuse(fd, addr_fmt(&a, as));
+			continue;
+		}
+		bgp_peer_accept(p, fd);
+	}
+}
+
+static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sa(a, sp->port, &ss);
+	int fd = socket(a->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	char as[ADDR_STRLEN];
+
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* The address may still be tentative (IPv6 DAD) or come up later. */
+	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	if (a->af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 64) < 0)
+		goto fail;
+	if (ev_io_add(sp->loop, fd, EPOLLIN, on_accept, sp) < 0)
+		goto fail;
+	sp->listeners = xrealloc(sp->listeners, (sp->nlisteners + 1) * sizeof(*sp->listeners));
+	sp->listeners[sp->nlisteners++] = (struct bgp_listener){.fd = fd, .addr = *a};
+	log_info("listening on %s port %u", addr_fmt(a, as), sp->port);
+	return 0;
+fail:
+	snprintf(err, errlen, "listen %s port %u: %s", addr_fmt(a, as), sp->port, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
+		       size_t errlen)
+{
+	/* Close the ones no longer wanted. */
+	for (size_t i = 0; i < sp->nlisteners;) {
+		int keep = 0;
+
+		for (size_t j = 0; j < n; j++)
+			keep |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
+		if (keep) {
+			i++;
+			continue;
+		}
+		close_listener(sp, &sp->listeners[i]);
+		sp->listeners[i] = sp->listeners[--sp->nlisteners];
+	}
+	for (size_t j = 0; j < n; j++) {
+		int have = 0;
+
+		for (size_t i = 0; i < sp->nlisteners; i++)
+			have |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
+		if (!have && open_listener(sp, &addrs[j], err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- neighbours ---- */
+
+struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc)
+{
+	struct bgp_peer *p = bgp_peer_new(sp, nc);
+
+	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
+	sp->peers[sp->npeers++] = p;
+	return p;
+}
+
+void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p)
+{
+	for (size_t i = 0; i < sp->npeers; i++) {
+		if (sp->peers[i] != p)
+			continue;
+		memmove(&sp->peers[i], &sp->peers[i + 1], (sp->npeers - i - 1) * sizeof(*sp->peers));
+		sp->npeers--;
+		break;
+	}
+	bgp_peer_free(p, BGP_CEASE_PEER_DECONF, "neighbor removed from the configuration");
+}
+
+/* ---- routes ---- */
+
+void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx)
+{
+	struct rib_node *n = rib_lookup(&sp->rib, pfx);
+
+	if (n)
+		bgp_decide(sp, n);
+	for (size_t i = 0; i < sp->npeers; i++) {
+		struct bgp_peer *p = sp->peers[i];
+
+		if (p->state != BGP_ESTABLISHED)
+			continue;
+		if (n) {
+			bgp_peer_export(p, n);
+		} else {
+			/* The prefix is gone from the RIB altogether: an empty node exports as a
+			 * withdrawal of whatever we had said. */
+			struct rib_node gone = {.pfx = *pfx};
+
+			bgp_peer_export(p, &gone);
+		}
+	}
+}
+
+void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
+			   const struct bgp_attrs *attrs)
+{
+	if (rib_update(&sp->rib, pfx, NULL, attrs, 0))
+		bgp_speaker_rib_changed(sp, pfx);
+}
+
+void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx)
+{
+	if (rib_withdraw(&sp->rib, pfx, NULL))
+		bgp_speaker_rib_changed(sp, pfx);
+}
+
+void bgp_speaker_peer_up(struct bgp_speaker *sp, struct bgp_peer *p)
+{
+	struct rib_iter it;
+	struct rib_node *n;
+
+	rib_iter_init(&it, &sp->rib);
+	while ((n = rib_iter_next(&it)))
+		bgp_peer_export(p, n);
+	/* Even with nothing to say, End-of-RIB goes out. */
+	bgp_peer_export(p, NULL);
+}
+
+void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p)
+{
+	struct rib_iter it;
+	struct rib_node *n;
+	size_t cap = 64, cnt = 0;
+	struct prefix *gone = xmalloc(cap * sizeof(*gone));
+
+	/* Collect first: re-deciding may free nodes the iterator would visit. */
+	rib_iter_init(&it, &sp->rib);
+	while ((n = rib_iter_next(&it))) {
+		if (!rib_path_of(n, p))
+			continue;
+		if (cnt == cap) {
+			cap *= 2;
+			gone = xrealloc(gone, cap * sizeof(*gone));
+		}
+		gone[cnt++] = n->pfx;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		rib_withdraw(&sp->rib, &gone[i], p);
+		bgp_speaker_rib_changed(sp, &gone[i]);
+	}
+	free(gone);
+}

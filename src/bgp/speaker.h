@@ -1,0 +1,62 @@
+/* The BGP speaker: our identity, the neighbours, the listening sockets, the shared RIB (every
+ * Adj-RIB-In and our own routes), the decision process and export to each neighbour. */
+#ifndef BGP_SPEAKER_H
+#define BGP_SPEAKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/ev.h"
+#include "bgp/peer.h"
+#include "bgp/rib.h"
+
+struct bgp_listener {
+	int fd;
+	struct addr addr;
+};
+
+struct bgp_speaker {
+	struct ev_loop *loop;
+	uint32_t local_as;
+	uint32_t router_id;             /* host order */
+	uint16_t port;                  /* 179; tests may change it */
+	uint8_t transit;                /* router mode: re-advertise what neighbours send */
+	struct bgp_peer **peers;
+	size_t npeers;
+	struct bgp_listener *listeners;
+	size_t nlisteners;
+	struct rib rib;
+	struct ev_timer flush;          /* batches exports made in one loop iteration */
+};
+
+struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);
+/* Cease/Administrative Shutdown to every neighbour (with text), then frees everything. */
+void bgp_speaker_free(struct bgp_speaker *sp, const char *text);
+/* Makes the set of listening sockets equal addrs[0..n): opens new ones, closes dropped ones.
+ * Returns 0, or -1 with a message in err if one could not be opened. */
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
+		       size_t errlen);
+struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a);
+struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc);
+void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p);
+
+/* Our own routes (attrs without our AS: export prepends it). Re-run the decision for the prefix
+ * and export the result. */
+void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
+			   const struct bgp_attrs *attrs);
+void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx);
+
+/* Called by the session code: the RIB changed at this prefix (a path from src added, replaced
+ * or removed); runs the decision process and exports. */
+void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx);
+/* A neighbour reached Established: send it everything exportable. */
+void bgp_speaker_peer_up(struct bgp_speaker *sp, struct bgp_peer *p);
+/* A neighbour left Established: drop its paths from the RIB. */
+void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p);
+/* The attributes this neighbour should get for this node's best path, interned, or NULL. */
+const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer *p,
+					 const struct rib_node *n);
+/* Marks the best path of a node (RFC 4271 9.1.2). Returns the best path or NULL. */
+struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *n);
+
+#endif

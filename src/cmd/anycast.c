@@ -1,0 +1,62 @@
+/* anycast: the operator's command. See anycast(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "ctl/ctl.h"
+#include "lib/buf.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: anycast [-s SOCKET] show neighbors [--json]\n"
+		"       anycast [-s SOCKET] show routes [PREFIX] [--json]\n"
+		"       anycast [-s SOCKET] show services [--json]\n"
+		"       anycast [-s SOCKET] reload\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *sock = CONF_DEFAULT_CONTROL;
+	char *words[40];
+	int nw = 0, json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+			sock = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			usage();
+		else if (argv[i][0] == '-')
+			usage();
+		else if (nw < 38)
+			words[nw++] = argv[i];
+	}
+	if (nw == 0)
+		usage();
+	if (strcmp(words[0], "show") != 0 && strcmp(words[0], "reload") != 0) {
+		fprintf(stderr, "anycast: unknown command '%s'\n", words[0]);
+		usage();
+	}
+	if (json)
+		words[nw++] = "json";
+	words[nw] = NULL;
+
+	struct buf out;
+	char err[512];
+
+	buf_init(&out);
+	int r = ctl_call(sock, nw, words, &out, err, sizeof(err));
+
+	if (r < 0) {
+		fprintf(stderr, "anycast: %s\n", err);
+		return 1;
+	}
+	fwrite(out.data, 1, out.len, r == 0 ? stdout : stderr);
+	buf_free(&out);
+	return r == 0 ? 0 : 1;
+}

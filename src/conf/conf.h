@@ -1,0 +1,89 @@
+/* anycastd.conf: the parsed configuration. See anycastd.conf(5) and DESIGN.md. */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+
+#define CONF_DEFAULT_CONTROL "/run/anycastd/anycastd.sock"
+#define CONF_DEFAULT_HOLD 90
+
+enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
+
+struct conf_check {
+	enum conf_check_kind kind;
+	char *target;           /* tcp/dns: "ADDR:PORT" as written; http: the URL; exec: the command */
+	struct addr addr;       /* tcp, dns, http: the resolved address */
+	uint16_t port;          /* tcp, dns, http */
+	char *dns_name;         /* dns: name (default "."), with a trailing dot */
+	uint16_t dns_type;      /* dns: numeric type (default A = 1) */
+	int http_expect;        /* http: status expected (default 200) */
+	char *http_body;        /* http: optional substring expected in the body */
+	char *http_host, *http_path;
+	uint32_t interval_ms;   /* default 1000 */
+	uint32_t fast_interval_ms; /* while rising or falling; default interval/2, at least 100 */
+	uint32_t timeout_ms;    /* default: min(interval, 1000) */
+	uint32_t rise, fall;    /* default 2, 2 */
+	int line, col;
+};
+
+struct conf_service {
+	char *name;
+	struct prefix *prefixes;
+	size_t nprefixes;
+	struct addr address;    /* af 0 if none */
+	struct conf_check *checks;
+	size_t nchecks;
+	uint32_t *comms;
+	size_t ncomms;
+	uint32_t (*lcomms)[3];
+	size_t nlcomms;
+	uint8_t has_med;
+	uint32_t med;
+	uint32_t prepend;       /* extra copies of local-as */
+	uint32_t drain_time_ms; /* default 30000 */
+	char *drain_file;       /* NULL if none */
+	int line, col;
+};
+
+struct conf_neighbor {
+	struct addr addr;
+	uint32_t remote_as;
+	struct addr local_addr; /* af 0 if none */
+	uint8_t role;           /* enum bgp_role of this speaker; BGP_ROLE_NONE if not given */
+	uint16_t hold_time;     /* default 90 */
+	uint8_t passive;
+	char *description;
+	int line, col;
+};
+
+struct conf {
+	char *file;
+	struct addr router_id;  /* IPv4 */
+	uint32_t local_as;
+	struct addr *listen;
+	size_t nlisten;
+	char *control;          /* default CONF_DEFAULT_CONTROL */
+	struct addr metrics_addr; /* af 0: off */
+	uint16_t metrics_port;
+	uint8_t fib;
+	struct conf_neighbor *neighbors;
+	size_t nneighbors;
+	struct conf_service *services;
+	size_t nservices;
+};
+
+/* Parses a file. On error returns -1 and writes "FILE:LINE:COL: message" into err. */
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+/* Same, from memory; name is used in messages. */
+int conf_parse(const char *name, const char *text, size_t len, struct conf *c, char *err,
+	       size_t errlen);
+void conf_free(struct conf *c);
+const struct conf_service *conf_find_service(const struct conf *c, const char *name);
+const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a);
+/* Durations: "100ms", "2s", "1m", "1h" or plain seconds. Returns 0 or -1. */
+int conf_parse_duration(const char *s, uint32_t *ms);
+
+#endif

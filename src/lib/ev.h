@@ -1,0 +1,51 @@
+/* The event loop: epoll for descriptors, a timer heap, signalfd for signals. One per process.
+ * Time is a monotonic millisecond clock sampled once per iteration; tests can drive the clock
+ * by hand (ev_set_fake_clock, ev_advance) to run timers deterministically. */
+#ifndef LIB_EV_H
+#define LIB_EV_H
+
+#include <stdint.h>
+#include <sys/epoll.h>
+
+struct ev_loop;
+struct ev_timer;
+
+typedef void ev_io_cb(int fd, uint32_t events, void *arg);   /* events: EPOLLIN|EPOLLOUT|... */
+typedef void ev_timer_cb(struct ev_timer *t, void *arg);
+typedef void ev_signal_cb(int signo, void *arg);
+
+struct ev_timer {
+	uint64_t when;          /* absolute ms */
+	ev_timer_cb *cb;
+	void *arg;
+	int idx;                /* position in the heap, -1 when stopped */
+};
+
+struct ev_loop *ev_loop_new(void);
+void ev_loop_free(struct ev_loop *l);
+int ev_io_add(struct ev_loop *l, int fd, uint32_t events, ev_io_cb *cb, void *arg);
+int ev_io_mod(struct ev_loop *l, int fd, uint32_t events);
+void ev_io_del(struct ev_loop *l, int fd);
+
+void ev_timer_init(struct ev_timer *t, ev_timer_cb *cb, void *arg);
+void ev_timer_start(struct ev_loop *l, struct ev_timer *t, uint64_t after_ms);
+void ev_timer_stop(struct ev_loop *l, struct ev_timer *t);
+static inline int ev_timer_active(const struct ev_timer *t) { return t->idx >= 0; }
+/* ms until the timer fires, 0 if stopped or due */
+uint64_t ev_timer_remaining(struct ev_loop *l, const struct ev_timer *t);
+
+/* Blocks signo and delivers it through signalfd. */
+int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb *cb, void *arg);
+
+uint64_t ev_now(struct ev_loop *l);     /* ms */
+/* Runs until ev_break(). Returns 0. */
+int ev_run(struct ev_loop *l);
+/* One iteration: waits at most timeout_ms (-1: until the next timer). */
+void ev_run_once(struct ev_loop *l, int timeout_ms);
+void ev_break(struct ev_loop *l);
+
+/* Tests: freeze the clock at start_ms; ev_advance moves it and fires due timers. */
+void ev_set_fake_clock(struct ev_loop *l, uint64_t start_ms);
+void ev_advance(struct ev_loop *l, uint64_t ms);
+
+#endif
