@@ -128,9 +128,9 @@ static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
 {
 	struct bgp_peer *p = c->peer;
 
-	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s/%s): %s", peer_name(p), code, subcode,
-		 bgp_err_code_name(code), bgp_err_subcode_name(code, subcode), why);
-	snprintf(p->last_error, sizeof(p->last_error), "sent %s/%s: %s", bgp_err_code_name(code),
+	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", peer_name(p), code, subcode,
+		 bgp_err_subcode_name(code, subcode), why);
+	snprintf(p->last_error, sizeof(p->last_error), "sent %s: %s",
 		 bgp_err_subcode_name(code, subcode), why);
 	bgp_notification_encode(&c->wbuf, code, subcode, data, len);
 	p->notifications_out++;
@@ -452,8 +452,8 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 
 	p->notifications_in++;
 	bgp_notification_decode(body, len, &n);
-	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s/%s)%s%s%s", n.code,
-		 n.subcode, bgp_err_code_name(n.code), bgp_err_subcode_name(n.code, n.subcode),
+	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code,
+		 n.subcode, bgp_err_subcode_name(n.code, n.subcode),
 		 n.shutdown_msg[0] ? ": \"" : "", n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
 	log_warn("neighbor %s: %s", peer_name(p), why);
 	size_t wl = strlen(why);
@@ -643,6 +643,7 @@ static void start_connect(struct bgp_peer *p)
 		return;
 	}
 	log_debug("neighbor %s: connect: %s", peer_name(p), strerror(errno));
+	snprintf(p->last_error, sizeof(p->last_error), "connect: %s", strerror(errno));
 	p->conn = NULL;
 	conn_free(c);
 	p->state = BGP_ACTIVE;
@@ -737,7 +738,7 @@ void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
 		if (!c)
 			continue;
 		if (c->state >= BGP_OPENSENT) {
-			log_info("neighbor %s: sending Cease/%s%s%s", peer_name(p),
+			log_info("neighbor %s: sending %s%s%s", peer_name(p),
 				 bgp_err_subcode_name(BGP_ERR_CEASE, cease_subcode),
 				 text ? ": " : "", text ? text : "");
 			bgp_shutdown_encode(&c->wbuf, cease_subcode, text);
@@ -836,7 +837,7 @@ void bgp_peer_send_pending(struct bgp_peer *p)
 {
 	struct bgp_conn *c = p->conn;
 
-	if (!c || c->state != BGP_ESTABLISHED || p->npending == 0) {
+	if (!c || c->state != BGP_ESTABLISHED || (p->npending == 0 && p->eor_sent)) {
 		p->npending = 0;
 		return;
 	}

@@ -220,8 +220,11 @@ static void test_keepalive_and_hold(void)
 		CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
 	}
 	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
-	/* ...and silence for the hold time ends it with Hold Timer Expired (4/0). */
-	ev_advance(f.loop, 9000);
+	/* ...and silence for the hold time ends it with Hold Timer Expired (4/0): our last
+	 * KEEPALIVE went 3 s ago, so 6 s more. */
+	ev_advance(f.loop, 5999);
+	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
+	ev_advance(f.loop, 1);
 	expect_notification(&f, BGP_ERR_HOLD, 0);
 	CHECK_INT(f.peer->state, BGP_IDLE);
 	/* The automatic restart comes after the idle hold time, not at once. */
@@ -285,7 +288,7 @@ static void test_connect_retry(void)
 	f.lfd = socket(AF_INET, SOCK_STREAM, 0);
 	SPIN(&f, f.peer->state == BGP_ACTIVE);
 	CHECK_INT(f.peer->state, BGP_ACTIVE);
-	CHECK(strstr(f.peer->last_error, "refused") != NULL);
+	CHECK(strstr(f.peer->last_error, "connect: ") != NULL);
 	/* ConnectRetryTimer expiry starts a new attempt. */
 	CHECK(ev_timer_active(&f.peer->connect_retry));
 	ev_advance(f.loop, 5000);
@@ -463,7 +466,7 @@ static void test_passive_accepts(void)
 
 int main(void)
 {
-	log_init("test_session", 1, LOG_LVL_ERR);
+	log_init("test_session", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
 	RUN(test_establish);
 	RUN(test_keepalive_and_hold);
 	RUN(test_wrong_peer_as);
