@@ -45,6 +45,9 @@ struct conf_service {
 	uint32_t prepend;       /* extra copies of local-as */
 	uint32_t drain_time_ms; /* default 30000 */
 	char *drain_file;       /* NULL if none */
+	uint32_t flap_limit;    /* health changes tolerated per flap_window_ms; 0: no limit;
+				 * default 10 */
+	uint32_t flap_window_ms; /* default 60000 */
 	int line, col;
 };
 

@@ -1,0 +1,66 @@
+/* Internals shared by the anycastd.conf parser files (conf.c, conf_service.c, conf_check.c). Not an API. */
+#ifndef CONF_INT_H
+#define CONF_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "conf/lexer.h"
+
+struct conf_parser {
+	const char *file;       /* name used in messages */
+	struct lex lx;
+	struct conf *c;
+	char *err;
+	size_t errlen;
+	int failed;
+	/* The statement being parsed: its words and strings, and the token that ended it
+	 * (a newline, '{', '}' or the end of the file). */
+	struct lex_tok *tok;
+	size_t ntok, captok;
+	struct lex_tok term;
+};
+
+/* Records the first error as "FILE:LINE:COL: message"; always returns -1. */
+int conf_perr(struct conf_parser *p, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Same, at a token. */
+int conf_terr(struct conf_parser *p, const struct lex_tok *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Copies s for a message: printable ASCII kept, the rest as \xHH, long text cut with "...". */
+const char *conf_show(const char *s, char *buf, size_t len);
+#define CONF_SHOW_LEN 64
+
+/* Makes room for element n of an array that holds n: capacity is kept at the next power of
+ * two, so the conf needs no capacity fields and appending stays linear. */
+void *conf_grow(void *arr, size_t n, size_t size);
+
+int conf_parse_u32(const char *s, uint32_t max, uint32_t *v);
+/* "V4:PORT", "[V6]:PORT"; "V4" or "[V6]" alone only when defport != 0. IPv6 needs brackets. */
+int conf_parse_hostport(const char *s, uint16_t defport, struct addr *a, uint16_t *port);
+
+/* A keyword table per block. A handler sees the statement in p->tok. */
+struct conf_kw {
+	const char *name;
+	int (*fn)(struct conf_parser *p, void *obj);
+	int repeatable;
+	int block;      /* opens a block, so its statement ends with '{' */
+};
+
+/* Checks that the statement has between min and max values after its keyword. */
+int conf_nargs(struct conf_parser *p, size_t min, size_t max, const char *what);
+/* After a block header: the '{' ends the statement, or comes alone on a following line. */
+int conf_expect_lbrace(struct conf_parser *p, const char *what);
+/* Runs the statements of a block until its '}'; open_line is the block keyword's line. */
+int conf_parse_block(struct conf_parser *p, const struct conf_kw *tab, size_t n, void *obj,
+		     const char *name, int open_line);
+int conf_parse_addr_tok(struct conf_parser *p, const struct lex_tok *t, struct addr *a);
+
+/* "service NAME {...}" at top level; obj is the struct conf. */
+int conf_parse_service(struct conf_parser *p, void *obj);
+/* Parses "check KIND ..." (the statement in p) into a new check of s. */
+int conf_parse_check(struct conf_parser *p, struct conf_service *s);
+void conf_check_free(struct conf_check *k);
+
+#endif
