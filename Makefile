@@ -41,14 +41,22 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libanycast.a
 
 unit: $(UNIT_BINS)
 
-# Fuzz targets: clang, libFuzzer, ASan and UBSan, built from the same sources.
+# Fuzz targets: clang, libFuzzer, ASan and UBSan. The sources are compiled again with the
+# sanitizers into an archive of their own, so a target links only the objects it uses.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+$(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/libanycast-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/libanycast-fuzz.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libanycast-fuzz.a $(LDLIBS)
 fuzz: $(FUZZ_BINS)
 
 deps:

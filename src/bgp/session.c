@@ -363,6 +363,38 @@ static void established(struct bgp_conn *c)
 	bgp_speaker_peer_up(p->sp, p);
 }
 
+/* RIB changes from this neighbour, keeping its received/accepted counters. */
+static void peer_rib_withdraw(struct bgp_peer *p, const struct prefix *pfx)
+{
+	struct bgp_speaker *sp = p->sp;
+	struct rib_node *n = rib_lookup(&sp->rib, pfx);
+	struct rib_path *old = n ? rib_path_of(n, p) : NULL;
+
+	if (!old)
+		return;
+	p->n_paths--;
+	p->n_accepted -= !(old->flags & RIB_PATH_REJECTED);
+	rib_withdraw(&sp->rib, pfx, p);
+	bgp_speaker_rib_changed(sp, pfx);
+}
+
+static void peer_rib_update(struct bgp_peer *p, const struct prefix *pfx,
+			    const struct bgp_attrs *attrs, uint8_t flags)
+{
+	struct bgp_speaker *sp = p->sp;
+	struct rib_node *n = rib_lookup(&sp->rib, pfx);
+	struct rib_path *old = n ? rib_path_of(n, p) : NULL;
+
+	if (old) {
+		p->n_paths--;
+		p->n_accepted -= !(old->flags & RIB_PATH_REJECTED);
+	}
+	p->n_paths++;
+	p->n_accepted += !(flags & RIB_PATH_REJECTED);
+	if (rib_update(&sp->rib, pfx, p, attrs, flags))
+		bgp_speaker_rib_changed(sp, pfx);
+}
+
 static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 			  const struct bgp_attrs *attrs, int *family_warned)
 {
@@ -379,8 +411,7 @@ static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 	/* RFC 4271 9.1.2: a path with our own AS in it is a loop; keep it visible, never use it. */
 	uint8_t flags = bgp_aspath_contains(attrs, sp->local_as) ? RIB_PATH_REJECTED : 0;
 
-	if (rib_update(&sp->rib, pfx, p, attrs, flags))
-		bgp_speaker_rib_changed(sp, pfx);
+	peer_rib_update(p, pfx, attrs, flags);
 }
 
 static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const struct addr *nh,
@@ -400,7 +431,6 @@ static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const st
 static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 {
 	struct bgp_peer *p = c->peer;
-	struct bgp_speaker *sp = p->sp;
 	struct bgp_update u;
 	struct bgp_err e;
 	int family_warned = 0;
@@ -416,13 +446,11 @@ static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 		log_warn("neighbor %s: UPDATE %s%s", peer_name(p),
 			 u.treat_as_withdraw ? "treat-as-withdraw: " : "", u.warn);
 	for (size_t i = 0; i < u.n_withdrawn; i++)
-		if (rib_withdraw(&sp->rib, &u.withdrawn[i], p))
-			bgp_speaker_rib_changed(sp, &u.withdrawn[i]);
+		peer_rib_withdraw(p, &u.withdrawn[i]);
 	if (u.treat_as_withdraw) {
 		/* RFC 7606 section 2: the announced prefixes are handled as withdrawn. */
 		for (size_t i = 0; i < u.n_announced; i++)
-			if (rib_withdraw(&sp->rib, &u.announced[i], p))
-				bgp_speaker_rib_changed(sp, &u.announced[i]);
+			peer_rib_withdraw(p, &u.announced[i]);
 	} else if (u.n_announced > 0) {
 		const struct bgp_attrs *plain = NULL, *mp = NULL;
 		struct addr nh4 = u.attrs.nexthop;

@@ -19,6 +19,15 @@ static void flush_all(struct ev_timer *t, void *arg)
 		bgp_peer_send_pending(sp->peers[i]);
 }
 
+void bgp_speaker_flush_now(struct bgp_speaker *sp)
+{
+	ev_timer_stop(sp->loop, &sp->flush);
+	for (size_t i = 0; i < sp->npeers; i++) {
+		bgp_peer_send_pending(sp->peers[i]);
+		bgp_peer_flush_sync(sp->peers[i], 200);
+	}
+}
+
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id)
 {
 	struct bgp_speaker *sp = xcalloc(1, sizeof(*sp));
@@ -255,5 +264,6 @@ void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p)
 		rib_withdraw(&sp->rib, &gone[i], p);
 		bgp_speaker_rib_changed(sp, &gone[i]);
 	}
+	p->n_paths = p->n_accepted = 0;
 	free(gone);
 }

@@ -46,6 +46,9 @@ void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
 			   const struct bgp_attrs *attrs);
 void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx);
 
+/* Sends every queued UPDATE now and waits (briefly) until it is written to the sockets. */
+void bgp_speaker_flush_now(struct bgp_speaker *sp);
+
 /* Called by the session code: the RIB changed at this prefix (a path from src added, replaced
  * or removed); runs the decision process and exports. */
 void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx);
