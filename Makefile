@@ -14,8 +14,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(CFLAGS) -MMD -MP
 LDLIBS := -lmnl -lyaml -lpthread
 
 # Everything but main() lives in one archive; each binary and test links it.
-LIB_SRC := $(sort $(wildcard src/lib/*.c src/bgp/*.c src/conf/*.c src/node/*.c src/kernel/*.c \
-	src/ctl/*.c src/daemon/*.c src/dns/*.c src/lab/*.c))
+LIB_SRC := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 BINS := $(B)/anycastd $(B)/anycast $(B)/anycast-dns
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -93,6 +93,7 @@ struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *node)
 	/* Phase 2 input: every path that is usable (section 9.1.2: not looped, not rejected). */
 	for (struct rib_path *p = node->paths; p; p = p->next) {
 		p->best = 0;
+		p->ecmp = 0;
 		if (!(p->flags & RIB_PATH_REJECTED) && n < MAX_CAND)
 			c[n++] = p;
 	}
@@ -104,6 +105,10 @@ struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *node)
 	n = keep_min(c, n, k_origin);
 	n = keep_med(c, n);
 	n = keep_min(c, n, k_ibgp);
+	/* (e) IGP cost to the next hop: every neighbour here is directly connected, all equal.
+	 * What is left is equally good; only tie-breaks follow, so these are the ECMP set. */
+	for (size_t i = 0; i < n; i++)
+		c[i]->ecmp = 1;
 	n = keep_min(c, n, k_router_id);
 	struct rib_path *best = lowest_address(c, n);
 

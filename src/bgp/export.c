@@ -1,6 +1,8 @@
-/* Export: what each neighbour is told about a prefix. */
+/* Export: what each neighbour is told about a prefix (RFC 4271 9.1.3 and 5.1, RFC 9234 5,
+ * Gao-Rexford export rules). */
 #include <string.h>
 
+#include "bgp/policy.h"
 #include "bgp/speaker.h"
 
 static const struct rib_path *best_path(const struct rib_node *n)
@@ -9,6 +11,20 @@ static const struct rib_path *best_path(const struct rib_node *n)
 		if (p->best)
 			return p;
 	return NULL;
+}
+
+/* Gao-Rexford: our own routes and our customers' go to everyone; what peers and providers
+ * give us goes to customers only (nobody carries traffic for free). A neighbour without a
+ * role has no known relation and is not restricted. */
+static int relation_allows(const struct rib_path *best, const struct bgp_peer *to)
+{
+	if (!best->src)
+		return 1;
+	enum bgp_rel from = bgp_peer_rel(best->src), dst = bgp_peer_rel(to);
+
+	if (from != BGP_REL_PEER && from != BGP_REL_PROVIDER)
+		return 1;
+	return dst == BGP_REL_CUSTOMER || dst == BGP_REL_NONE;
 }
 
 const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer *p,
@@ -22,18 +38,28 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	/* Never back to where it came from. */
 	if (best->src == p)
 		return NULL;
-	/* In node mode only our own services are announced; transit is the router's job. */
+	/* On a site only our own services are announced; transit is a router's job. */
 	if (best->src && !sp->transit)
 		return NULL;
 	int ebgp = p->ctx.ebgp;
 
 	/* RFC 4271 9.2: routes learnt over iBGP are not passed to iBGP neighbours. */
-	if (best->src && !ebgp && best->src->conf.remote_as == sp->local_as)
+	if (best->src && !ebgp && !best->src->ctx.ebgp)
 		return NULL;
 	/* One family per session, with a next hop of that family: our end of the connection. */
 	if (n->pfx.addr.af != c->local.af)
 		return NULL;
 	if (n->pfx.addr.af == AF_INET ? !p->ctx.mp_ipv4 : !p->ctx.mp_ipv6)
+		return NULL;
+	if (!relation_allows(best, p))
+		return NULL;
+	if (!bgp_prefix_allowed(p->conf.export_allow, p->conf.nexport_allow, &n->pfx))
+		return NULL;
+	uint8_t role = p->conf.role;
+
+	/* RFC 9234 5, egress 1: a route marked Only-to-Customer never goes up or sideways. */
+	if ((best->attrs->has & BGP_AH_OTC) &&
+	    (role == BGP_ROLE_CUSTOMER || role == BGP_ROLE_PEER || role == BGP_ROLE_RS_CLIENT))
 		return NULL;
 
 	struct bgp_attrs a;
@@ -42,12 +68,18 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	a.nexthop = c->local;
 	memset(&a.nexthop_ll, 0, sizeof(a.nexthop_ll));
 	if (ebgp) {
-		/* RFC 4271 5.1.2: prepend our AS; LOCAL_PREF stays inside the AS (5.1.5), and a MED
-		 * learnt from another AS is not passed on (5.1.4). */
-		bgp_attrs_prepend(&a, sp->local_as, 1);
+		/* RFC 4271 5.1.2: prepend our AS (and any configured extra copies); LOCAL_PREF
+		 * stays inside the AS (5.1.5); a MED learnt from another AS is not passed on. */
+		bgp_attrs_prepend(&a, sp->local_as, 1 + p->conf.prepend);
 		a.has &= ~BGP_AH_LOCAL_PREF;
 		if (best->src)
 			a.has &= ~BGP_AH_MED;
+		/* Egress 2: towards a customer, peer or rs-client, mark it Only-to-Customer. */
+		if (!(a.has & BGP_AH_OTC) &&
+		    (role == BGP_ROLE_PROVIDER || role == BGP_ROLE_PEER || role == BGP_ROLE_RS)) {
+			a.has |= BGP_AH_OTC;
+			a.otc = sp->local_as;
+		}
 	} else if (!(a.has & BGP_AH_LOCAL_PREF)) {
 		a.has |= BGP_AH_LOCAL_PREF;
 		a.local_pref = 100;

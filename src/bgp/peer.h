@@ -77,6 +77,9 @@ void bgp_peer_free(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
 int bgp_peer_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *nc);
 /* Stops the session with a Cease (administrative), no restart. */
 void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
+/* Drops the session at once without a NOTIFICATION (e.g. its link went down); it restarts
+ * after the idle hold time. */
+void bgp_peer_reset(struct bgp_peer *p, const char *why);
 /* A TCP connection accepted for this neighbour. */
 void bgp_peer_accept(struct bgp_peer *p, int fd);
 /* Queues an Adj-RIB-Out change of p's prefix and sends it soon. */

@@ -17,10 +17,14 @@ struct rib_path {
 	struct bgp_peer *src;           /* NULL: originated here */
 	const struct bgp_attrs *attrs;  /* interned, one reference held */
 	uint8_t best;
+	uint8_t ecmp;                   /* as good as the best up to the router-id tie-break */
 	uint8_t flags;                  /* RIB_PATH_* */
 };
 
-#define RIB_PATH_REJECTED 0x01          /* kept for display, never selected (e.g. an AS loop) */
+#define RIB_PATH_REJECTED 0x01          /* kept for display, never selected; one reason below */
+#define RIB_PATH_LOOP 0x02              /* our AS in the AS path */
+#define RIB_PATH_FILTERED 0x04          /* not in the neighbour's import allow-list */
+#define RIB_PATH_LEAK 0x08              /* RFC 9234 OTC says it is a route leak */
 
 struct rib_node {
 	struct rib_node *hnext;

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bgp/policy.h"
 #include "bgp/speaker.h"
 #include "lib/log.h"
 
@@ -396,9 +397,8 @@ static void peer_rib_update(struct bgp_peer *p, const struct prefix *pfx,
 }
 
 static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
-			  const struct bgp_attrs *attrs, int *family_warned)
+			  const struct bgp_attrs *attrs, uint8_t flags, int *family_warned)
 {
-	struct bgp_speaker *sp = p->sp;
 	int ok = pfx->addr.af == AF_INET ? p->ctx.mp_ipv4 : p->ctx.mp_ipv6;
 
 	if (!ok) {
@@ -408,24 +408,35 @@ static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 		*family_warned = 1;
 		return;
 	}
-	/* RFC 4271 9.1.2: a path with our own AS in it is a loop; keep it visible, never use it. */
-	uint8_t flags = bgp_aspath_contains(attrs, sp->local_as) ? RIB_PATH_REJECTED : 0;
-
+	if (!bgp_prefix_allowed(p->conf.import_allow, p->conf.nimport_allow, pfx))
+		flags |= RIB_PATH_REJECTED | RIB_PATH_FILTERED;
 	peer_rib_update(p, pfx, attrs, flags);
 }
 
 static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const struct addr *nh,
-						   const struct addr *ll, int ebgp)
+						   const struct addr *ll)
 {
 	a->nexthop = *nh;
 	if (ll)
 		a->nexthop_ll = *ll;
-	/* Routes from eBGP neighbours carry no LOCAL_PREF; give them the default (section 9.1.1). */
-	if (ebgp && !(a->has & BGP_AH_LOCAL_PREF)) {
-		a->has |= BGP_AH_LOCAL_PREF;
-		a->local_pref = 100;
-	}
 	return bgp_attrs_intern(a);
+}
+
+/* RFC 4486 6/1: too many prefixes. Data: AFI, SAFI and the limit. */
+static int check_max_prefix(struct bgp_conn *c)
+{
+	struct bgp_peer *p = c->peer;
+	uint8_t d[7];
+	struct bgp_err e;
+
+	if (!p->conf.max_prefix || p->n_paths <= p->conf.max_prefix)
+		return 0;
+	put16(d, p->conf.addr.af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
+	d[2] = BGP_SAFI_UNICAST;
+	put32(d + 3, p->conf.max_prefix);
+	bgp_err_set(&e, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, d, sizeof(d),
+		    "%zu prefixes, more than max-prefix %u", p->n_paths, p->conf.max_prefix);
+	return conn_error(c, &e);
 }
 
 static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
@@ -454,14 +465,17 @@ static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 	} else if (u.n_announced > 0) {
 		const struct bgp_attrs *plain = NULL, *mp = NULL;
 		struct addr nh4 = u.attrs.nexthop;
+		uint8_t flags = bgp_import_attrs(p->sp, p, &u.attrs);
 
+		if (flags & RIB_PATH_LEAK)
+			log_warn("neighbor %s: route leak (RFC 9234 OTC %u): %zu prefixes ignored",
+				 peer_name(p), u.attrs.otc, u.n_announced);
 		if (u.mp_reach_from > 0)
-			plain = intern_with_nexthop(&u.attrs, &nh4, NULL, p->ctx.ebgp);
+			plain = intern_with_nexthop(&u.attrs, &nh4, NULL);
 		if (u.mp_reach_from < u.n_announced)
-			mp = intern_with_nexthop(&u.attrs, &u.mp_nexthop, &u.mp_nexthop_ll,
-						 p->ctx.ebgp);
+			mp = intern_with_nexthop(&u.attrs, &u.mp_nexthop, &u.mp_nexthop_ll);
 		for (size_t i = 0; i < u.n_announced; i++)
-			import_prefix(p, &u.announced[i], i < u.mp_reach_from ? plain : mp,
+			import_prefix(p, &u.announced[i], i < u.mp_reach_from ? plain : mp, flags,
 				      &family_warned);
 		if (plain)
 			bgp_attrs_unref(plain);
@@ -469,7 +483,7 @@ static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 			bgp_attrs_unref(mp);
 	}
 	bgp_update_free(&u);
-	return 0;
+	return check_max_prefix(c);
 }
 
 static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len)
@@ -731,6 +745,21 @@ static void peer_down(struct bgp_peer *p, const char *why)
 	ev_timer_start(l, &p->idle_hold, p->idle_hold_ms);
 }
 
+static struct conf_prefix_filter *filters_dup(const struct conf_prefix_filter *f, size_t n)
+{
+	struct conf_prefix_filter *v = xmalloc((n ? n : 1) * sizeof(*v));
+
+	if (n)
+		memcpy(v, f, n * sizeof(*v));
+	return v;
+}
+
+static int filters_eq(const struct conf_prefix_filter *a, size_t na,
+		      const struct conf_prefix_filter *b, size_t nb)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
 struct bgp_peer *bgp_peer_new(struct bgp_speaker *sp, const struct conf_neighbor *nc)
 {
 	struct bgp_peer *p = xcalloc(1, sizeof(*p));
@@ -738,6 +767,9 @@ struct bgp_peer *bgp_peer_new(struct bgp_speaker *sp, const struct conf_neighbor
 	p->sp = sp;
 	p->conf = *nc;
 	p->conf.description = NULL;
+	/* The allow-lists are ours to keep: the configuration is freed on reload. */
+	p->conf.import_allow = filters_dup(nc->import_allow, nc->nimport_allow);
+	p->conf.export_allow = filters_dup(nc->export_allow, nc->nexport_allow);
 	p->state = BGP_IDLE;
 	ev_timer_init(&p->connect_retry, connect_retry_expired, p);
 	ev_timer_init(&p->idle_hold, idle_hold_expired, p);
@@ -750,7 +782,12 @@ int bgp_peer_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *
 {
 	return p->conf.remote_as != nc->remote_as || !addr_eq(&p->conf.local_addr, &nc->local_addr) ||
 	       p->conf.role != nc->role || p->conf.hold_time != nc->hold_time ||
-	       p->conf.passive != nc->passive;
+	       p->conf.passive != nc->passive || p->conf.max_prefix != nc->max_prefix ||
+	       p->conf.prepend != nc->prepend || p->conf.local_pref != nc->local_pref ||
+	       !filters_eq(p->conf.import_allow, p->conf.nimport_allow, nc->import_allow,
+			   nc->nimport_allow) ||
+	       !filters_eq(p->conf.export_allow, p->conf.nexport_allow, nc->export_allow,
+			   nc->nexport_allow);
 }
 
 void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
@@ -788,7 +825,20 @@ void bgp_peer_free(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
 	ev_timer_stop(l, &p->idle_hold);
 	rib_free(&p->adj_out);
 	free(p->pending);
+	free(p->conf.import_allow);
+	free(p->conf.export_allow);
 	free(p);
+}
+
+void bgp_peer_reset(struct bgp_peer *p, const char *why)
+{
+	snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+	if (p->conn2)
+		conn_drop(p->conn2, why);
+	if (p->conn)
+		conn_drop(p->conn, why);
+	else if (p->state != BGP_IDLE)
+		peer_down(p, why);
 }
 
 void bgp_peer_accept(struct bgp_peer *p, int fd)

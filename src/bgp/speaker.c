@@ -36,6 +36,9 @@ struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uin
 	sp->local_as = local_as;
 	sp->router_id = router_id;
 	sp->port = BGP_PORT;
+	sp->lp_customer = 200;
+	sp->lp_peer = 100;
+	sp->lp_provider = 50;
 	rib_init(&sp->rib);
 	ev_timer_init(&sp->flush, flush_all, sp);
 	return sp;
@@ -200,6 +203,8 @@ void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx)
 
 	if (n)
 		bgp_decide(sp, n);
+	if (sp->best_changed)
+		sp->best_changed(sp, pfx, n, sp->best_arg);
 	for (size_t i = 0; i < sp->npeers; i++) {
 		struct bgp_peer *p = sp->peers[i];
 

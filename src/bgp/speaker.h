@@ -21,6 +21,12 @@ struct bgp_speaker {
 	uint32_t router_id;             /* host order */
 	uint16_t port;                  /* 179; tests may change it */
 	uint8_t transit;                /* router mode: re-advertise what neighbours send */
+	uint32_t lp_customer, lp_peer, lp_provider;     /* LOCAL_PREF by relation */
+	/* Called when the best path (or its ECMP set) of a prefix may have changed; n is NULL
+	 * when the prefix left the RIB. For the kernel FIB. */
+	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,
+			     const struct rib_node *n, void *arg);
+	void *best_arg;
 	struct bgp_peer **peers;
 	size_t npeers;
 	struct bgp_listener *listeners;

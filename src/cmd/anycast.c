@@ -6,6 +6,7 @@
 
 #include "conf/conf.h"
 #include "ctl/ctl.h"
+#include "feed/feed.h"
 #include "lib/buf.h"
 
 static void usage(void)
@@ -14,7 +15,11 @@ static void usage(void)
 		"usage: anycast [-s SOCKET] show neighbors [--json]\n"
 		"       anycast [-s SOCKET] show routes [PREFIX] [--json]\n"
 		"       anycast [-s SOCKET] show services [--json]\n"
-		"       anycast [-s SOCKET] reload\n");
+		"       anycast [-s SOCKET] drain SERVICE | resume SERVICE | check SERVICE [--json]\n"
+		"       anycast [-s SOCKET] reload\n"
+		"       anycast feed --peer ADDR --local-as N --remote-as N --routes N"
+		" [--local-address ADDR]\n"
+		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n");
 	exit(2);
 }
 
@@ -24,6 +29,9 @@ int main(int argc, char **argv)
 	char *words[40];
 	int nw = 0, json = 0;
 
+	/* feed is a BGP speaker of its own, not a control-socket command */
+	if (argc > 1 && strcmp(argv[1], "feed") == 0)
+		return feed_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sock = argv[++i];
@@ -38,7 +46,12 @@ int main(int argc, char **argv)
 	}
 	if (nw == 0)
 		usage();
-	if (strcmp(words[0], "show") != 0 && strcmp(words[0], "reload") != 0) {
+	static const char *const known[] = {"show", "reload", "drain", "resume", "check", NULL};
+	int ok = 0;
+
+	for (int i = 0; known[i]; i++)
+		ok |= strcmp(words[0], known[i]) == 0;
+	if (!ok) {
 		fprintf(stderr, "anycast: unknown command '%s'\n", words[0]);
 		usage();
 	}

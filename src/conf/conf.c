@@ -1,5 +1,6 @@
 /* anycastd.conf parser: statements, blocks, the top level, neighbor and service blocks.
- * Check lines and the value parsers they share live in conf_check.c. The grammar and every
+ * Check lines and the value parsers they share live in conf_check.c, the service block in
+ * conf_service.c, the router-mode keywords in conf_router.c. The grammar and every
  * default are documented in anycastd.conf(5). */
 #include "conf/conf.h"
 
@@ -481,6 +482,11 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "hold-time", nb_hold_time, 0, 0 },
 	{ "passive", nb_passive, 0, 0 },
 	{ "description", nb_description, 0, 0 },
+	{ "max-prefix", conf_nb_max_prefix, 0, 0 },
+	{ "prepend", conf_nb_prepend, 0, 0 },
+	{ "local-pref", conf_nb_local_pref, 0, 0 },
+	{ "import-prefix", conf_nb_import_prefix, 1, 0 },
+	{ "export-prefix", conf_nb_export_prefix, 1, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -584,19 +590,7 @@ static int top_metrics(struct conf_parser *p, void *obj)
 
 static int top_fib(struct conf_parser *p, void *obj)
 {
-	struct conf *c = obj;
-	char b[CONF_SHOW_LEN];
-
-	if (conf_nargs(p, 1, 1, "yes or no") < 0)
-		return -1;
-	if (strcmp(p->tok[1].text, "yes") == 0)
-		c->fib = 1;
-	else if (strcmp(p->tok[1].text, "no") == 0)
-		c->fib = 0;
-	else
-		return conf_terr(p, &p->tok[1], "invalid fib '%s' (expected yes or no)",
-				 conf_show(p->tok[1].text, b, sizeof(b)));
-	return 0;
+	return conf_parse_yesno(p, &((struct conf *)obj)->fib);
 }
 
 static const struct conf_kw top_kw[] = {
@@ -606,6 +600,11 @@ static const struct conf_kw top_kw[] = {
 	{ "control", top_control, 0, 0 },
 	{ "metrics", top_metrics, 0, 0 },
 	{ "fib", top_fib, 0, 0 },
+	{ "transit", conf_top_transit, 0, 0 },
+	{ "multipath", conf_top_multipath, 0, 0 },
+	{ "local-pref-customer", conf_top_lp_customer, 0, 0 },
+	{ "local-pref-peer", conf_top_lp_peer, 0, 0 },
+	{ "local-pref-provider", conf_top_lp_provider, 0, 0 },
 	{ "neighbor", top_neighbor, 1, 1 },
 	{ "service", conf_parse_service, 1, 1 },
 };
@@ -640,6 +639,7 @@ static int parse_top(struct conf_parser *p)
 		}
 	}
 done:
+	conf_router_finish(p);
 	if (c->nneighbors && !c->router_id.af)
 		return conf_perr(p, c->neighbors[0].line, c->neighbors[0].col,
 				 "router-id is required when a neighbor is configured");
@@ -672,6 +672,7 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 		err[0] = '\0';
 	c->file = xstrdup(name);
 	c->control = xstrdup(CONF_DEFAULT_CONTROL);
+	conf_router_defaults(c);
 	lex_init(&p.lx, text, len);
 	r = parse_top(&p);
 	stmt_clear(&p);
@@ -740,7 +741,7 @@ void conf_free(struct conf *c)
 	free(c->listen);
 	free(c->control);
 	for (size_t i = 0; i < c->nneighbors; i++)
-		free(c->neighbors[i].description);
+		conf_neighbor_free(&c->neighbors[i]);
 	free(c->neighbors);
 	for (size_t i = 0; i < c->nservices; i++) {
 		struct conf_service *s = &c->services[i];

@@ -51,6 +51,12 @@ struct conf_service {
 	int line, col;
 };
 
+/* A prefix allow-list entry: pfx itself, or (or_longer) pfx and every more specific. */
+struct conf_prefix_filter {
+	struct prefix pfx;
+	uint8_t or_longer;
+};
+
 struct conf_neighbor {
 	struct addr addr;
 	uint32_t remote_as;
@@ -59,6 +65,14 @@ struct conf_neighbor {
 	uint16_t hold_time;     /* default 90 */
 	uint8_t passive;
 	char *description;
+	uint32_t max_prefix;    /* Cease/Maximum Number of Prefixes Reached above it; 0: none */
+	uint32_t prepend;       /* extra copies of local-as on routes sent to it (0..16) */
+	uint32_t local_pref;    /* for its routes; 0: from the role (local-pref-customer...) */
+	/* Allow-lists: when non-empty, only matching prefixes are accepted / sent. */
+	struct conf_prefix_filter *import_allow;
+	size_t nimport_allow;
+	struct conf_prefix_filter *export_allow;
+	size_t nexport_allow;
 	int line, col;
 };
 
@@ -72,6 +86,9 @@ struct conf {
 	struct addr metrics_addr; /* af 0: off */
 	uint16_t metrics_port;
 	uint8_t fib;
+	uint8_t transit;        /* re-advertise routes between neighbours; default: as fib */
+	uint8_t multipath;      /* equal best paths become one ECMP route in the kernel */
+	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation: 200, 100, 50 */
 	struct conf_neighbor *neighbors;
 	size_t nneighbors;
 	struct conf_service *services;

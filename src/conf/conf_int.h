@@ -1,4 +1,5 @@
-/* Internals shared by the anycastd.conf parser files (conf.c, conf_service.c, conf_check.c). Not an API. */
+/* Internals shared by the anycastd.conf parser files (conf.c, conf_service.c, conf_check.c,
+ * conf_router.c). Not an API. */
 #ifndef CONF_INT_H
 #define CONF_INT_H
 
@@ -20,7 +21,13 @@ struct conf_parser {
 	struct lex_tok *tok;
 	size_t ntok, captok;
 	struct lex_tok term;
+	uint8_t transit_set;    /* 'transit' was given; else it follows 'fib' */
 };
+
+/* Router mode: LOCAL_PREF of routes by the neighbour's relation, unless configured. */
+#define CONF_DEFAULT_LP_CUSTOMER 200
+#define CONF_DEFAULT_LP_PEER 100
+#define CONF_DEFAULT_LP_PROVIDER 50
 
 /* Records the first error as "FILE:LINE:COL: message"; always returns -1. */
 int conf_perr(struct conf_parser *p, int line, int col, const char *fmt, ...)
@@ -62,5 +69,28 @@ int conf_parse_service(struct conf_parser *p, void *obj);
 /* Parses "check KIND ..." (the statement in p) into a new check of s. */
 int conf_parse_check(struct conf_parser *p, struct conf_service *s);
 void conf_check_free(struct conf_check *k);
+
+/* conf_router.c. "KEYWORD yes|no" into *v. */
+int conf_parse_yesno(struct conf_parser *p, uint8_t *v);
+/* ADDR/LEN with no host bits set. */
+int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct prefix *pf);
+/* Top-level keywords; obj is the struct conf. */
+int conf_top_transit(struct conf_parser *p, void *obj);
+int conf_top_multipath(struct conf_parser *p, void *obj);
+int conf_top_lp_customer(struct conf_parser *p, void *obj);
+int conf_top_lp_peer(struct conf_parser *p, void *obj);
+int conf_top_lp_provider(struct conf_parser *p, void *obj);
+/* Neighbor block keywords; obj is the struct conf_neighbor. */
+int conf_nb_max_prefix(struct conf_parser *p, void *obj);
+int conf_nb_prepend(struct conf_parser *p, void *obj);
+int conf_nb_local_pref(struct conf_parser *p, void *obj);
+int conf_nb_import_prefix(struct conf_parser *p, void *obj);
+int conf_nb_export_prefix(struct conf_parser *p, void *obj);
+/* The router-mode defaults, set before parsing; the ones that depend on other keywords
+ * (transit follows fib), resolved after. */
+void conf_router_defaults(struct conf *c);
+void conf_router_finish(struct conf_parser *p);
+/* Frees what a neighbor owns (not the neighbor itself). */
+void conf_neighbor_free(struct conf_neighbor *n);
 
 #endif

@@ -24,22 +24,10 @@ static int sv_prefix(struct conf_parser *p, void *obj)
 	struct conf_service *s = x->s;
 	const struct lex_tok *t = &p->tok[1];
 	struct prefix pf;
-	char b[CONF_SHOW_LEN], pb[PREFIX_STRLEN];
-	int r;
+	char pb[PREFIX_STRLEN];
 
-	if (conf_nargs(p, 1, 1, "prefix") < 0)
+	if (conf_nargs(p, 1, 1, "prefix") < 0 || conf_parse_prefix_tok(p, t, &pf) < 0)
 		return -1;
-	if (!strchr(t->text, '/'))
-		return conf_terr(p, t, "prefix '%s' has no length (expected ADDR/LEN)",
-				 conf_show(t->text, b, sizeof(b)));
-	r = prefix_parse(t->text, &pf);
-	if (r == -2) {
-		prefix_normalize(&pf);
-		return conf_terr(p, t, "prefix %s has host bits set (did you mean %s?)",
-				 conf_show(t->text, b, sizeof(b)), prefix_fmt(&pf, pb));
-	}
-	if (r < 0)
-		return conf_terr(p, t, "invalid prefix '%s'", conf_show(t->text, b, sizeof(b)));
 	for (size_t i = 0; i < x->c->nservices; i++) {
 		const struct conf_service *o = &x->c->services[i];
 

@@ -30,11 +30,14 @@ struct ctl_conn {
 	int fd;
 	struct buf in, out;
 	int answered;
+	int waiting;            /* CTL_LATER: the daemon owns this until ctl_reply */
+	int detached;           /* no longer in the event loop (client hung up meanwhile) */
 };
 
 static void conn_close(struct ctl_conn *c)
 {
-	ev_io_del(c->s->loop, c->fd);
+	if (!c->detached)
+		ev_io_del(c->s->loop, c->fd);
 	close(c->fd);
 	buf_free(&c->in);
 	buf_free(&c->out);
@@ -52,20 +55,44 @@ static void answer(struct ctl_conn *c)
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	buf_init(&body);
-	int r = argc ? c->s->handler(argc, argv, &body, c->s->arg) : -1;
+	c->answered = 1;
+	int r = argc ? c->s->handler(argc, argv, &body, c->s->arg, c) : -1;
 
 	if (!argc)
 		buf_printf(&body, "empty command\n");
-	buf_printf(&c->out, "%s\n", r == 0 ? "ok" : "error");
-	buf_put(&c->out, body.data, body.len);
+	c->waiting = r == CTL_LATER;
+	if (r != CTL_LATER) {
+		buf_printf(&c->out, "%s\n", r == 0 ? "ok" : "error");
+		buf_put(&c->out, body.data, body.len);
+	}
 	buf_free(&body);
-	c->answered = 1;
+}
+
+static void conn_io(int fd, uint32_t events, void *arg);
+
+void ctl_reply(struct ctl_conn *c, int status, const struct buf *body)
+{
+	buf_printf(&c->out, "%s\n", status == 0 ? "ok" : "error");
+	buf_put(&c->out, body->data, body->len);
+	c->waiting = 0;
+	if (c->detached) {
+		c->detached = 0;
+		ev_io_add(c->s->loop, c->fd, EPOLLOUT, conn_io, c);
+	} else {
+		ev_io_mod(c->s->loop, c->fd, EPOLLOUT);
+	}
 }
 
 static void conn_io(int fd, uint32_t events, void *arg)
 {
 	struct ctl_conn *c = arg;
 
+	if (c->waiting) {
+		/* The client hung up before the answer: stop watching until ctl_reply. */
+		ev_io_del(c->s->loop, fd);
+		c->detached = 1;
+		return;
+	}
 	if (!c->answered) {
 		buf_reserve(&c->in, 512);
 		ssize_t n = read(fd, c->in.data + c->in.len, c->in.cap - c->in.len - 1);
@@ -81,7 +108,10 @@ static void conn_io(int fd, uint32_t events, void *arg)
 		if (!memchr(c->in.data, '\n', c->in.len))
 			return;
 		answer(c);
-		ev_io_mod(c->s->loop, fd, EPOLLOUT);
+		/* A deferred answer: wait for ctl_reply (no events until then). */
+		ev_io_mod(c->s->loop, fd, buf_pending(&c->out) ? EPOLLOUT : 0);
+		if (!buf_pending(&c->out))
+			return;
 	}
 	/* Write the answer without blocking the daemon; a slow reader only delays itself. */
 	while (buf_pending(&c->out)) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/metrics.h"
+#include "kernel/kr.h"
 #include "lib/log.h"
 
 static uint32_t router_id_of(const struct conf *c)
@@ -20,67 +22,126 @@ static uint32_t router_id_of(const struct conf *c)
 
 /* ---- services ---- */
 
-static void svcs_free(struct daemon *d)
+static int has_prefix(const struct prefix *v, size_t n, const struct prefix *p)
 {
-	for (size_t i = 0; i < d->nsvcs; i++)
-		bgp_attrs_unref(d->svcs[i].attrs);
-	free(d->svcs);
-	d->svcs = NULL;
-	d->nsvcs = 0;
+	for (size_t i = 0; i < n; i++)
+		if (prefix_eq(&v[i], p))
+			return 1;
+	return 0;
 }
 
-/* Builds the service table for conf. A service with no check is always up. */
-static void svcs_build(struct daemon *d, const struct conf *c)
+static int has_addr(const struct addr *v, size_t n, const struct addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr_eq(&v[i], a))
+			return 1;
+	return 0;
+}
+
+void daemon_sync_routes(struct daemon *d)
+{
+	struct prefix *want = NULL;
+	struct addr *addrs = NULL;
+	size_t nwant = 0, naddrs = 0, withdrawn = 0;
+	char as[ADDR_STRLEN];
+
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		const struct svc *s = &d->svcs[i];
+
+		if (!s->announced)
+			continue;
+		want = xrealloc(want, (nwant + s->conf.nprefixes) * sizeof(*want));
+		for (size_t j = 0; j < s->conf.nprefixes; j++)
+			if (!has_prefix(want, nwant, &s->conf.prefixes[j]))
+				want[nwant++] = s->conf.prefixes[j];
+		if (addr_is_set(&s->conf.address) && !has_addr(addrs, naddrs, &s->conf.address)) {
+			addrs = xrealloc(addrs, (naddrs + 1) * sizeof(*addrs));
+			addrs[naddrs++] = s->conf.address;
+		}
+	}
+	/* 1. The service address goes on lo before anyone is told to send traffic to it. */
+	for (size_t i = 0; i < naddrs; i++) {
+		if (has_addr(d->addresses, d->naddresses, &addrs[i]))
+			continue;
+		if (d->kr && kr_addr_add(d->kr, "lo", &addrs[i], addrs[i].af == AF_INET ? 32 : 128) < 0)
+			log_err("cannot add %s to lo", addr_fmt(&addrs[i], as));
+		else if (d->kr)
+			log_info("address %s added to lo", addr_fmt(&addrs[i], as));
+	}
+	/* 2. Announce: the first service (in configuration order) naming a prefix decides its
+	 * attributes; unchanged routes cause no UPDATE (interned attributes compare equal). */
+	for (size_t i = d->nsvcs; i-- > 0;) {
+		const struct svc *s = &d->svcs[i];
+
+		if (!s->announced)
+			continue;
+		for (size_t j = 0; j < s->conf.nprefixes; j++)
+			bgp_speaker_originate(d->sp, &s->conf.prefixes[j], s->announced);
+	}
+	/* 3. Withdraw what no service announces any more... */
+	for (size_t i = 0; i < d->noriginated; i++) {
+		if (has_prefix(want, nwant, &d->originated[i]))
+			continue;
+		bgp_speaker_withdraw(d->sp, &d->originated[i]);
+		withdrawn++;
+	}
+	/* 4. ...make sure the withdrawals are on the wire... */
+	if (withdrawn)
+		bgp_speaker_flush_now(d->sp);
+	/* 5. ...and only then take the address away. */
+	for (size_t i = 0; i < d->naddresses; i++) {
+		if (has_addr(addrs, naddrs, &d->addresses[i]) || !d->kr)
+			continue;
+		kr_addr_del(d->kr, "lo", &d->addresses[i], d->addresses[i].af == AF_INET ? 32 : 128);
+		log_info("address %s removed from lo", addr_fmt(&d->addresses[i], as));
+	}
+	free(d->originated);
+	d->originated = want;
+	d->noriginated = nwant;
+	free(d->addresses);
+	d->addresses = addrs;
+	d->naddresses = naddrs;
+}
+
+struct svc *daemon_find_svc(struct daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->nsvcs; i++)
+		if (strcmp(d->svcs[i].name, name) == 0)
+			return &d->svcs[i];
+	return NULL;
+}
+
+static void svc_changed(struct svc *s, void *arg) { daemon_sync_routes(arg); }
+
+static void svc_checked(struct svc *s, void *arg) { daemon_check_done(arg, s); }
+
+/* Builds the service table for conf, carrying state over from old (by name). */
+static void svcs_build(struct daemon *d, const struct conf *c, struct svc *old, size_t nold)
 {
 	d->svcs = xcalloc(c->nservices ? c->nservices : 1, sizeof(*d->svcs));
 	d->nsvcs = c->nservices;
 	for (size_t i = 0; i < c->nservices; i++) {
-		struct svc *s = &d->svcs[i];
+		struct svc *prev = NULL;
 
-		s->conf = c->services[i];
-		s->name = s->conf.name;
-		s->state = SVC_UP;
-		s->attrs = svc_attrs(&s->conf, c->local_as);
+		for (size_t j = 0; j < nold; j++)
+			if (strcmp(old[j].name, c->services[i].name) == 0)
+				prev = &old[j];
+		svc_init(&d->svcs[i], d->loop, &c->services[i], c->local_as, svc_changed, d, prev);
+		d->svcs[i].checked = svc_checked;
+	}
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		/* Quietly: one sync below covers every service. */
+		d->svcs[i].apply = NULL;
+		svc_update(&d->svcs[i]);
+		d->svcs[i].apply = svc_changed;
 	}
 }
 
-/* Is pfx announced, and with which attributes, by the service table? */
-static const struct bgp_attrs *svcs_announce(const struct daemon *d, const struct prefix *pfx)
+static void svcs_free(struct svc *v, size_t n)
 {
-	for (size_t i = 0; i < d->nsvcs; i++) {
-		const struct svc *s = &d->svcs[i];
-
-		if (s->state == SVC_DOWN)
-			continue;
-		for (size_t j = 0; j < s->conf.nprefixes; j++)
-			if (prefix_eq(&s->conf.prefixes[j], pfx))
-				return s->attrs;
-	}
-	return NULL;
-}
-
-/* Makes our originated routes match the service table: withdraw what is no longer announced
- * (old table), originate what is (new table). Unchanged routes keep their interned attributes,
- * so they cause no UPDATE. */
-static void svcs_sync(struct daemon *d, const struct svc *old, size_t nold)
-{
-	for (size_t i = 0; i < nold; i++)
-		for (size_t j = 0; j < old[i].conf.nprefixes; j++)
-			if (!svcs_announce(d, &old[i].conf.prefixes[j]))
-				bgp_speaker_withdraw(d->sp, &old[i].conf.prefixes[j]);
-	for (size_t i = 0; i < d->nsvcs; i++) {
-		const struct svc *s = &d->svcs[i];
-
-		if (s->state == SVC_DOWN)
-			continue;
-		for (size_t j = 0; j < s->conf.nprefixes; j++) {
-			const struct bgp_attrs *a = svcs_announce(d, &s->conf.prefixes[j]);
-
-			/* The first service naming a prefix decides its attributes. */
-			if (a == s->attrs)
-				bgp_speaker_originate(d->sp, &s->conf.prefixes[j], a);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		svc_free(&v[i]);
+	free(v);
 }
 
 /* ---- neighbours ---- */
@@ -138,18 +199,27 @@ static void on_hup(int signo, void *arg)
 
 /* ---- start, reload, stop ---- */
 
+static void speaker_settings(struct bgp_speaker *sp, const struct conf *c)
+{
+	sp->transit = c->transit;
+	sp->lp_customer = c->lp_customer;
+	sp->lp_peer = c->lp_peer;
+	sp->lp_provider = c->lp_provider;
+}
+
 static int apply_new_speaker(struct daemon *d, char *err, size_t errlen)
 {
 	const struct conf *c = &d->conf;
 
 	d->sp = bgp_speaker_new(d->loop, c->local_as, router_id_of(c));
-	d->sp->transit = c->fib;
+	speaker_settings(d->sp, c);
+	daemon_fib_start(d);
 	if (bgp_speaker_listen(d->sp, c->listen, c->nlisten, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);
-	svcs_build(d, c);
-	svcs_sync(d, NULL, 0);
+	svcs_build(d, c, NULL, 0);
+	daemon_sync_routes(d);
 	return 0;
 }
 
@@ -165,8 +235,21 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path, 
 	d->ctl = ctl_listen(loop, d->conf.control, daemon_ctl, d, err, errlen);
 	if (!d->ctl)
 		return -1;
+	if (addr_is_set(&d->conf.metrics_addr)) {
+		d->metrics = metrics_listen(d, &d->conf.metrics_addr, d->conf.metrics_port, err,
+					    errlen);
+		if (!d->metrics)
+			return -1;
+	}
+	/* Netlink for the service addresses; without it (no CAP_NET_ADMIN) we still announce. */
+	d->kr = kr_open(loop, err, errlen);
+	if (!d->kr)
+		log_warn("netlink unavailable, service addresses will not be managed: %s", err);
+	else
+		kr_addr_flush_stale(d->kr, "lo");
 	if (apply_new_speaker(d, err, errlen) < 0)
 		return -1;
+	daemon_watch_links(d);
 	ev_signal_add(loop, SIGTERM, on_term, d);
 	ev_signal_add(loop, SIGINT, on_term, d);
 	ev_signal_add(loop, SIGHUP, on_hup, d);
@@ -189,7 +272,10 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	if (nc.local_as != d->conf.local_as || !addr_eq(&nc.router_id, &d->conf.router_id)) {
 		log_info("local-as or router-id changed: restarting every session");
 		bgp_speaker_free(d->sp, "local AS or router ID changed");
-		svcs_free(d);
+		svcs_free(d->svcs, d->nsvcs);
+		d->svcs = NULL;
+		d->nsvcs = 0;
+		d->noriginated = 0;
 		conf_free(&d->conf);
 		d->conf = nc;
 		return apply_new_speaker(d, err, errlen);
@@ -208,17 +294,26 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		/* Keep going: the neighbours can still be reached by connecting out. */
 		log_err("%s", err);
 	}
-	d->sp->transit = nc.fib;
+	if (d->sp->transit != nc.transit || d->conf.fib != nc.fib ||
+	    d->conf.multipath != nc.multipath || d->sp->lp_customer != nc.lp_customer ||
+	    d->sp->lp_peer != nc.lp_peer || d->sp->lp_provider != nc.lp_provider) {
+		/* Policy of every session changed: the simple, correct way is new sessions. */
+		log_info("transit, fib, multipath or local-pref changed: restarting every session");
+		while (d->sp->npeers)
+			bgp_speaker_remove_peer(d->sp, d->sp->peers[0]);
+		speaker_settings(d->sp, &nc);
+		d->conf.fib = nc.fib;
+		d->conf.multipath = nc.multipath;
+		daemon_fib_start(d);
+	}
 	peers_sync(d, &nc);
 	struct svc *old = d->svcs;
 	size_t nold = d->nsvcs;
 
-	d->svcs = NULL;
-	svcs_build(d, &nc);
-	svcs_sync(d, old, nold);
-	for (size_t i = 0; i < nold; i++)
-		bgp_attrs_unref(old[i].attrs);
-	free(old);
+	svcs_build(d, &nc, old, nold);
+	daemon_sync_routes(d);
+	daemon_fail_check_reqs(d, old, nold);
+	svcs_free(old, nold);
 	/* Services now point into nc only; neighbours keep copies of their own. */
 	conf_free(&d->conf);
 	d->conf = nc;
@@ -229,9 +324,22 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 
 void daemon_stop(struct daemon *d)
 {
+	/* Cease to every neighbour first: they drop our routes; then the addresses go. */
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
-	svcs_free(d);
+	for (size_t i = 0; d->kr && i < d->naddresses; i++)
+		kr_addr_del(d->kr, "lo", &d->addresses[i], d->addresses[i].af == AF_INET ? 32 : 128);
+	/* Routes we put in the kernel would forward to neighbours we no longer talk to. */
+	if (d->kr && d->conf.fib)
+		kr_flush_stale(d->kr);
+	free(d->addresses);
+	free(d->originated);
+	daemon_fail_check_reqs(d, d->svcs, d->nsvcs);
+	svcs_free(d->svcs, d->nsvcs);
+	free(d->reqs);
+	metrics_close(d->metrics);
+	if (d->kr)
+		kr_close(d->kr);
 	ctl_close(d->ctl);
 	d->ctl = NULL;
 	conf_free(&d->conf);

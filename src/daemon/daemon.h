@@ -9,14 +9,34 @@
 #include "lib/ev.h"
 #include "node/svc.h"
 
+struct kr;
+struct metrics_server;
+
+/* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
+struct check_req {
+	struct ctl_conn *conn;
+	char *service;
+	uint64_t *runs;         /* each check's run count when asked */
+	size_t nruns;
+	int json;
+};
+
 struct daemon {
 	struct ev_loop *loop;
 	char *conf_path;
 	struct conf conf;
 	struct bgp_speaker *sp;
 	struct ctl_server *ctl;
-	struct svc *svcs;
+	struct metrics_server *metrics;
+	struct kr *kr;                  /* netlink; NULL if unavailable (then no addresses) */
+	struct svc *svcs;               /* one per configured service; never reallocated */
 	size_t nsvcs;
+	struct prefix *originated;      /* what the services announce now */
+	size_t noriginated;
+	struct addr *addresses;         /* service addresses we put on lo */
+	size_t naddresses;
+	struct check_req *reqs;
+	size_t nreqs;
 	uint64_t started_at;
 };
 
@@ -28,7 +48,23 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen);
 /* Cease to every neighbour, routes withdrawn, socket removed. */
 void daemon_stop(struct daemon *d);
 
+/* Makes the originated routes and the addresses on lo match what the services announce:
+ * addresses go up before announcements, and down only after withdrawals were sent. */
+void daemon_sync_routes(struct daemon *d);
+struct svc *daemon_find_svc(struct daemon *d, const char *name);
+/* fib.c: with `fib yes`, best routes go into the kernel; link-down resets sessions. */
+void daemon_fib_start(struct daemon *d);
+void daemon_watch_links(struct daemon *d);
+
 /* The control commands (show.c). */
-int daemon_ctl(int argc, char **argv, struct buf *out, void *arg);
+int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct ctl_conn *conn);
+/* A check of service s finished a run: answer `anycast check` requests that were waiting. */
+void daemon_check_done(struct daemon *d, struct svc *s);
+void daemon_fail_check_reqs(struct daemon *d, struct svc *v, size_t n);
+/* show.c */
+void daemon_show_neighbors(struct daemon *d, int json, struct buf *out);
+int daemon_show_routes(struct daemon *d, const char *filter, int json, struct buf *out);
+void daemon_show_services(struct daemon *d, int json, struct buf *out);
+void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *out);
 
 #endif

@@ -4,29 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/policy.h"
 #include "daemon/daemon.h"
 #include "lib/json.h"
 #include "lib/log.h"
-
-/* Prefixes a neighbour sent us (received) and of those the ones we may use (accepted). */
-static void count_paths(const struct bgp_speaker *sp, const struct bgp_peer *p, size_t *received,
-			size_t *accepted)
-{
-	struct rib_iter it;
-	struct rib_node *n;
-
-	*received = *accepted = 0;
-	rib_iter_init(&it, &sp->rib);
-	while ((n = rib_iter_next(&it))) {
-		const struct rib_path *path = rib_path_of(n, p);
-
-		if (!path)
-			continue;
-		(*received)++;
-		if (!(path->flags & RIB_PATH_REJECTED))
-			(*accepted)++;
-	}
-}
 
 static void fmt_duration(char *out, size_t len, uint64_t s)
 {
@@ -38,7 +19,7 @@ static void fmt_duration(char *out, size_t len, uint64_t s)
 			 (unsigned long long)(s % 3600 / 60), (unsigned long long)(s % 60));
 }
 
-static void show_neighbors(struct daemon *d, int json, struct buf *out)
+void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 {
 	struct bgp_speaker *sp = d->sp;
 	uint64_t now = ev_now(d->loop);
@@ -50,11 +31,10 @@ static void show_neighbors(struct daemon *d, int json, struct buf *out)
 			   "State", "Up/Down", "Received", "Accepted", "Advertised", "Info");
 	for (size_t i = 0; i < sp->npeers; i++) {
 		const struct bgp_peer *p = sp->peers[i];
-		size_t rcv, acc;
+		size_t rcv = p->n_paths, acc = p->n_accepted;
 		char a[ADDR_STRLEN];
 		uint64_t up = p->state == BGP_ESTABLISHED ? (now - p->established_at) / 1000 : 0;
 
-		count_paths(sp, p, &rcv, &acc);
 		addr_fmt(&p->conf.addr, a);
 		if (json) {
 			buf_printf(out, "%s{\"address\":\"%s\",\"remote_as\":%u,\"state\":\"%s\","
@@ -101,6 +81,12 @@ static void text_comms(struct buf *out, const struct bgp_attrs *a)
 			   a->lcomms[i].local2);
 }
 
+static const char *reject_reason(uint8_t flags)
+{
+	return flags & RIB_PATH_LOOP ? "as-loop" : flags & RIB_PATH_LEAK ? "route-leak"
+	     : flags & RIB_PATH_FILTERED ? "filtered" : "rejected";
+}
+
 static const char *origin_name(uint8_t o)
 {
 	return o == 0 ? "IGP" : o == 1 ? "EGP" : "incomplete";
@@ -136,7 +122,11 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		if (a->has & BGP_AH_LOCAL_PREF)
 			buf_printf(out, ",\"local_pref\":%u", a->local_pref);
 		if (path->flags & RIB_PATH_REJECTED)
-			buf_printf(out, ",\"rejected\":true");
+			buf_printf(out, ",\"rejected\":\"%s\"", reject_reason(path->flags));
+		if (a->has & BGP_AH_OTC)
+			buf_printf(out, ",\"otc\":%u", a->otc);
+		if (path->src)
+			buf_printf(out, ",\"relation\":\"%s\"", bgp_rel_name(bgp_peer_rel(path->src)));
 		json_comms(out, a);
 		buf_put8(out, '}');
 	} else {
@@ -149,8 +139,12 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 			   nh, from, asp.len > 1 ? (char *)asp.data : "", origin_name(a->origin));
 		if (a->has & BGP_AH_MED)
 			buf_printf(out, " med %u", a->med);
+		if (a->has & BGP_AH_LOCAL_PREF)
+			buf_printf(out, " pref %u", a->local_pref);
+		if (a->has & BGP_AH_OTC)
+			buf_printf(out, " otc %u", a->otc);
 		if (path->flags & RIB_PATH_REJECTED)
-			buf_printf(out, " (rejected: AS loop)");
+			buf_printf(out, " (rejected: %s)", reject_reason(path->flags));
 		text_comms(out, a);
 		buf_put8(out, '\n');
 		buf_free(&asp);
@@ -159,7 +153,7 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 	(void)d;
 }
 
-static int show_routes(struct daemon *d, const char *filter, int json, struct buf *out)
+int daemon_show_routes(struct daemon *d, const char *filter, int json, struct buf *out)
 {
 	struct prefix want;
 	size_t n;
@@ -188,67 +182,71 @@ static int show_routes(struct daemon *d, const char *filter, int json, struct bu
 	return 0;
 }
 
-static void show_services(struct daemon *d, int json, struct buf *out)
+void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *out)
 {
+	for (size_t j = 0; j < s->nchecks; j++) {
+		const struct check *c = s->checks[j];
+
+		if (json) {
+			buf_printf(out, "%s{\"kind\":\"%s\",\"target\":", j ? "," : "",
+				   check_kind_name(c->conf.kind));
+			json_str(out, c->conf.target ? c->conf.target : "");
+			buf_printf(out, ",\"ok\":%s,\"last_ok\":%s,\"last_ms\":%u,\"runs\":%llu,"
+				   "\"failures\":%llu,\"error\":",
+				   c->ok ? "true" : "false", c->last_ok ? "true" : "false",
+				   c->last_ms, (unsigned long long)c->runs,
+				   (unsigned long long)c->failures);
+			json_str(out, c->last_error);
+			buf_put8(out, '}');
+		} else {
+			buf_printf(out, "    %-4s %-40s %-4s last %s in %ums%s%s\n",
+				   check_kind_name(c->conf.kind), c->conf.target ? c->conf.target : "",
+				   c->ok ? "up" : "down", !c->has_run ? "-" : c->last_ok ? "ok" : "failed",
+				   c->last_ms, c->last_error[0] ? ": " : "", c->last_error);
+		}
+	}
+}
+
+void daemon_show_services(struct daemon *d, int json, struct buf *out)
+{
+	uint64_t now = ev_now(d->loop);
+
 	if (json)
 		buf_put8(out, '[');
 	else
-		buf_printf(out, "%-16s %-9s %s\n", "Service", "State", "Prefixes");
+		buf_printf(out, "%-16s %-9s %-10s %s\n", "Service", "State", "Announced", "Prefixes");
 	for (size_t i = 0; i < d->nsvcs; i++) {
-		const struct svc *s = &d->svcs[i];
+		struct svc *s = &d->svcs[i];
 		char pf[PREFIX_STRLEN];
+		uint64_t held = s->held_until > now ? (s->held_until - now) / 1000 : 0;
 
 		if (json) {
 			buf_printf(out, "%s{\"name\":", i ? "," : "");
 			json_str(out, s->name);
-			buf_printf(out, ",\"state\":\"%s\",\"prefixes\":[", svc_state_name(s->state));
+			buf_printf(out, ",\"state\":\"%s\",\"announced\":%s,\"healthy\":%s,"
+				   "\"transitions\":%llu,\"held_down_s\":%llu,\"prefixes\":[",
+				   svc_state_name(s->state), s->announced ? "true" : "false",
+				   s->healthy ? "true" : "false", (unsigned long long)s->transitions,
+				   (unsigned long long)held);
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, "%s\"%s\"", j ? "," : "",
 					   prefix_fmt(&s->conf.prefixes[j], pf));
-			buf_printf(out, "],\"checks\":[]}");
+			buf_printf(out, "],\"checks\":[");
+			daemon_show_checks(d, s, 1, out);
+			buf_printf(out, "]}");
 		} else {
-			buf_printf(out, "%-16s %-9s", s->name, svc_state_name(s->state));
+			buf_printf(out, "%-16s %-9s %-10s", s->name, svc_state_name(s->state),
+				   s->announced == s->drain_attrs && s->announced ? "drain" :
+				   s->announced ? "yes" : "no");
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, " %s", prefix_fmt(&s->conf.prefixes[j], pf));
+			if (held)
+				buf_printf(out, "  (flapping: held down %llus more)",
+					   (unsigned long long)held);
 			buf_put8(out, '\n');
+			daemon_show_checks(d, s, 0, out);
 		}
 	}
 	if (json)
 		buf_printf(out, "]\n");
-}
-
-int daemon_ctl(int argc, char **argv, struct buf *out, void *arg)
-{
-	struct daemon *d = arg;
-	int json = argc > 1 && strcmp(argv[argc - 1], "json") == 0;
-
-	if (json)
-		argc--;
-	if (argc >= 2 && strcmp(argv[0], "show") == 0) {
-		if (strcmp(argv[1], "neighbors") == 0 && argc == 2) {
-			show_neighbors(d, json, out);
-			return 0;
-		}
-		if (strcmp(argv[1], "routes") == 0 && argc <= 3)
-			return show_routes(d, argc == 3 ? argv[2] : NULL, json, out);
-		if (strcmp(argv[1], "services") == 0 && argc == 2) {
-			show_services(d, json, out);
-			return 0;
-		}
-	}
-	if (argc == 1 && strcmp(argv[0], "reload") == 0) {
-		char err[512];
-
-		if (daemon_reload(d, err, sizeof(err)) < 0) {
-			buf_printf(out, "reload failed, running configuration kept: %s\n", err);
-			return -1;
-		}
-		buf_printf(out, "configuration reloaded\n");
-		return 0;
-	}
-	buf_printf(out, "unknown command:");
-	for (int i = 0; i < argc; i++)
-		buf_printf(out, " %s", argv[i]);
-	buf_put8(out, '\n');
-	return -1;
 }

@@ -1,4 +1,14 @@
-/* Services: the prefixes a site announces while the service is healthy. */
+/* Services: the prefixes a site announces while the service is healthy.
+ *
+ * A service is healthy when every one of its checks is up (a service without checks always
+ * is). What it announces follows from three things, in this order:
+ *   held down by flap protection  -> nothing
+ *   not healthy                   -> nothing
+ *   drained                       -> GRACEFUL_SHUTDOWN (65535:0) and 3 extra prepends for
+ *                                    drain-time (RFC 8326), then nothing
+ *   otherwise                     -> the prefixes with the configured attributes
+ * The owner is told only when that changes, so a check that passes again and again sends no
+ * UPDATE. */
 #ifndef NODE_SVC_H
 #define NODE_SVC_H
 
@@ -6,20 +16,61 @@
 
 #include "bgp/attr.h"
 #include "conf/conf.h"
+#include "lib/ev.h"
+#include "node/check.h"
 
 enum svc_state { SVC_DOWN, SVC_UP, SVC_DRAINING };
 
+#define SVC_DRAIN_PREPEND 3
+#define SVC_FLAP_MAX 64
+
+struct svc;
+/* What the service announces (s->announced) changed. */
+typedef void svc_apply_cb(struct svc *s, void *arg);
+
 struct svc {
 	char *name;
-	struct conf_service conf;       /* shallow copy of the daemon's current configuration */
+	struct conf_service conf;       /* shallow copy, valid until the next reload */
+	struct ev_loop *loop;
+	svc_apply_cb *apply;
+	svc_apply_cb *checked;          /* optional: after every completed check run */
+	void *arg;
+	struct check **checks;
+	size_t nchecks;
 	enum svc_state state;
-	const struct bgp_attrs *attrs;  /* interned: what the prefixes are announced with */
+	uint8_t healthy;
+	uint8_t drain_cmd;              /* `anycast drain` (kept across reloads) */
+	uint8_t drain_file;             /* the drain-file exists */
+	uint64_t drain_since;           /* ms; 0 when not drained */
+	struct ev_timer drain_timer;    /* end of drain-time: withdraw */
+	struct ev_timer drain_poll;     /* looks for the drain-file */
+	const struct bgp_attrs *attrs, *drain_attrs;    /* interned */
+	const struct bgp_attrs *announced;              /* attrs, drain_attrs or NULL */
+	uint64_t transitions;           /* of the health state */
+	/* flap protection */
+	uint64_t flaps[SVC_FLAP_MAX];   /* times of recent health transitions (ring) */
+	unsigned nflaps;
+	uint64_t held_until;            /* ms; 0 when not held down */
+	uint32_t hold_ms;               /* the next hold-down, doubling */
+	struct ev_timer hold_timer;
 };
 
 const char *svc_state_name(enum svc_state s);
-/* The attribute set a service's prefixes are originated with: ORIGIN IGP, an AS path of
- * `prepend` copies of local_as (export adds one more towards eBGP neighbours), MED,
- * communities and large communities. Interned; the caller owns one reference. */
-const struct bgp_attrs *svc_attrs(const struct conf_service *cs, uint32_t local_as);
+
+/* Creates a service from its configuration and starts its checks; call svc_update to learn
+ * what it announces. If `old` (a service of the same name before a reload) is given, its drain
+ * state, flap history and the checks whose configuration did not change carry over (they leave
+ * `old`, which svc_free still frees). */
+void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs,
+	      uint32_t local_as, svc_apply_cb *apply, void *arg, struct svc *old);
+/* Stops everything; announces nothing more (the owner withdraws what it holds). */
+void svc_free(struct svc *s);
+/* Recomputes health and the announcement; calls apply on a change. */
+void svc_update(struct svc *s);
+void svc_drain(struct svc *s);
+void svc_resume(struct svc *s);
+/* The attributes a service's prefixes are originated with (`drain`: with GRACEFUL_SHUTDOWN and
+ * the drain prepends). Interned; the caller owns one reference. */
+const struct bgp_attrs *svc_attrs(const struct conf_service *cs, uint32_t local_as, int drain);
 
 #endif

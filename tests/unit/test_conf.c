@@ -480,6 +480,92 @@ static void test_minimal(void)
 	conf_free(&c);
 }
 
+/* Router mode: every keyword at the edge of its range. */
+static void test_router(void)
+{
+	static const char text[] =
+		"router-id 198.18.0.1\nlocal-as 65001\n"
+		"local-pref-customer 4294967295\nlocal-pref-peer 0\nlocal-pref-provider 7\n"
+		"multipath yes\ntransit no\nfib yes\n"
+		"neighbor 198.18.0.0 {\n remote-as 64500\n max-prefix 4294967295\n prepend 16\n"
+		" local-pref 1\n import-prefix 192.0.2.0/24\n import-prefix 2001:db8::/32 or-longer\n"
+		" import-prefix 0.0.0.0/0 or-longer\n export-prefix 192.0.2.0/24 or-longer\n}\n"
+		"neighbor 198.18.0.2 { remote-as 64501 }\n";
+	struct conf c;
+	char err[256] = "";
+	const struct conf_neighbor *n;
+
+	CHECK_INT(parse(text, &c, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_INT(c.lp_customer, 4294967295u);
+	CHECK_INT(c.lp_peer, 0);
+	CHECK_INT(c.lp_provider, 7);
+	CHECK_INT(c.multipath, 1);
+	CHECK_INT(c.fib, 1);
+	CHECK_INT(c.transit, 0); /* given: fib does not override it */
+	CHECK_INT(c.nneighbors, 2);
+	if (c.nneighbors != 2 || c.neighbors[0].nimport_allow != 3 ||
+	    c.neighbors[0].nexport_allow != 1) {
+		CHECK(0);
+		conf_free(&c);
+		return;
+	}
+	n = &c.neighbors[0];
+	CHECK_INT(n->max_prefix, 4294967295u);
+	CHECK_INT(n->prepend, 16);
+	CHECK_INT(n->local_pref, 1);
+	CHECK_STR(fmt_prefix(&n->import_allow[0].pfx), "192.0.2.0/24");
+	CHECK_INT(n->import_allow[0].or_longer, 0);
+	CHECK_STR(fmt_prefix(&n->import_allow[1].pfx), "2001:db8::/32");
+	CHECK_INT(n->import_allow[1].or_longer, 1);
+	CHECK_STR(fmt_prefix(&n->import_allow[2].pfx), "0.0.0.0/0");
+	CHECK_INT(n->import_allow[2].or_longer, 1);
+	CHECK_STR(fmt_prefix(&n->export_allow[0].pfx), "192.0.2.0/24");
+	CHECK_INT(n->export_allow[0].or_longer, 1);
+	n = &c.neighbors[1]; /* the defaults */
+	CHECK_INT(n->max_prefix, 0);
+	CHECK_INT(n->prepend, 0);
+	CHECK_INT(n->local_pref, 0);
+	CHECK(n->import_allow == NULL && n->nimport_allow == 0);
+	CHECK(n->export_allow == NULL && n->nexport_allow == 0);
+	conf_free(&c);
+}
+
+/* Router-mode defaults; transit follows fib unless given, in either order. */
+static void test_router_defaults(void)
+{
+	static const struct {
+		const char *text;
+		int fib, transit;
+	} cases[] = {
+		{ "", 0, 0 },
+		{ "fib no\n", 0, 0 },
+		{ "fib yes\n", 1, 1 },
+		{ "transit yes\n", 0, 1 },
+		{ "fib yes\ntransit no\n", 1, 0 },
+		{ "transit no\nfib yes\n", 1, 0 },
+		{ "transit yes\nfib no\n", 0, 1 },
+		{ "fib yes\ntransit yes\n", 1, 1 },
+	};
+	struct conf c;
+	char err[256] = "";
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(parse(cases[i].text, &c, err, sizeof(err)), 0);
+		CHECK_STR(err, "");
+		CHECK_INT(c.fib, cases[i].fib);
+		CHECK_INT(c.transit, cases[i].transit);
+		CHECK_INT(c.multipath, 0);
+		CHECK_INT(c.lp_customer, 200);
+		CHECK_INT(c.lp_peer, 100);
+		CHECK_INT(c.lp_provider, 50);
+		conf_free(&c);
+	}
+	CHECK_INT(parse("multipath no\n", &c, err, sizeof(err)), 0);
+	CHECK_INT(c.multipath, 0);
+	conf_free(&c);
+}
+
 /* ---------- errors ---------- */
 
 static const struct {
@@ -490,10 +576,12 @@ static const struct {
 	{ "router-id 198.18.0.1\nlocal-as 65001\n\n\n\n\n\n\n\n\n\nneighbor 198.18.0.0 {\n"
 	  "    remote-asn 64500\n}\n",
 	  "t.conf:13:5: unknown keyword 'remote-asn' in neighbor block (expected remote-as, "
-	  "local-address, local-role, hold-time, passive, description)" },
+	  "local-address, local-role, hold-time, passive, description, max-prefix, prepend, "
+	  "local-pref, import-prefix, export-prefix)" },
 	{ "routerid 1.2.3.4\n",
 	  "t.conf:1:1: unknown keyword 'routerid' at top level (expected router-id, local-as, "
-	  "listen, control, metrics, fib, neighbor, service)" },
+	  "listen, control, metrics, fib, transit, multipath, local-pref-customer, "
+	  "local-pref-peer, local-pref-provider, neighbor, service)" },
 	{ "service s {\n  prefix 192.0.2.0/24\n  bogus 1\n}\n",
 	  "t.conf:3:3: unknown keyword 'bogus' in service block (expected prefix, address, check, "
 	  "community, large-community, med, prepend, drain-time, drain-file, flap-limit, "
@@ -571,6 +659,53 @@ static const struct {
 	  "at line 1?" },
 	{ "neighbor 198.18.0.0 {\n remote-as 1 {\n", "t.conf:2:14: unexpected '{' after 'remote-as'" },
 	{ "neighbor 198.18.0.0 {\n {\n", "t.conf:2:2: unexpected '{' in neighbor block" },
+	/* router mode */
+	{ "transit maybe\n", "t.conf:1:9: invalid transit 'maybe' (expected yes or no)" },
+	{ "transit\n", "t.conf:1:1: missing yes or no after 'transit'" },
+	{ "transit yes no\n", "t.conf:1:13: unexpected 'no' after 'transit' value" },
+	{ "transit no\nfib no\ntransit no\n",
+	  "t.conf:3:1: 'transit' given twice at top level (first at line 1)" },
+	{ "multipath 1\n", "t.conf:1:11: invalid multipath '1' (expected yes or no)" },
+	{ "multipath yes\nmultipath yes\n", "t.conf:2:1: 'multipath' given twice at top level" },
+	{ "local-pref-customer 4294967296\n",
+	  "t.conf:1:21: invalid local-pref-customer '4294967296' (expected 0..4294967295)" },
+	{ "local-pref-peer -1\n", "t.conf:1:17: invalid local-pref-peer '-1' (expected 0..4294967295)" },
+	{ "local-pref-provider x\n",
+	  "t.conf:1:21: invalid local-pref-provider 'x' (expected 0..4294967295)" },
+	{ "local-pref-peer\n", "t.conf:1:1: missing number after 'local-pref-peer'" },
+	{ "local-pref-peer 1 2\n", "t.conf:1:19: unexpected '2' after 'local-pref-peer' value" },
+	{ "local-pref-provider 1\nlocal-pref-provider 2\n",
+	  "t.conf:2:1: 'local-pref-provider' given twice at top level (first at line 1)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 0\n}\n",
+	  "t.conf:2:13: invalid max-prefix '0' (expected 1..4294967295)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 4294967296\n}\n",
+	  "t.conf:2:13: invalid max-prefix '4294967296' (expected 1..4294967295)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix\n}\n", "t.conf:2:2: missing number after 'max-prefix'" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1\n max-prefix 2\n}\n",
+	  "t.conf:3:2: 'max-prefix' given twice in neighbor block (first at line 2)" },
+	{ "neighbor 198.18.0.0 {\n prepend 17\n}\n", "t.conf:2:10: invalid prepend '17' (expected 0..16)" },
+	{ "neighbor 198.18.0.0 {\n prepend 1 2\n}\n", "t.conf:2:12: unexpected '2' after 'prepend' value" },
+	{ "neighbor 198.18.0.0 {\n local-pref 0\n}\n",
+	  "t.conf:2:13: invalid local-pref '0' (expected 1..4294967295)" },
+	{ "neighbor 198.18.0.0 {\n local-pref 100\n local-pref 200\n}\n",
+	  "t.conf:3:2: 'local-pref' given twice in neighbor block (first at line 2)" },
+	{ "neighbor 198.18.0.0 {\n import-prefix\n}\n", "t.conf:2:2: missing prefix after 'import-prefix'" },
+	{ "neighbor 198.18.0.0 {\n import-prefix 192.0.2.1/24\n}\n",
+	  "t.conf:2:16: prefix 192.0.2.1/24 has host bits set (did you mean 192.0.2.0/24?)" },
+	{ "neighbor 198.18.0.0 {\n export-prefix 2001:db8::1/32 or-longer\n}\n",
+	  "t.conf:2:16: prefix 2001:db8::1/32 has host bits set (did you mean 2001:db8::/32?)" },
+	{ "neighbor 198.18.0.0 {\n import-prefix 192.0.2.0\n}\n",
+	  "t.conf:2:16: prefix '192.0.2.0' has no length (expected ADDR/LEN)" },
+	{ "neighbor 198.18.0.0 {\n export-prefix 192.0.2.0/33\n}\n",
+	  "t.conf:2:16: invalid prefix '192.0.2.0/33'" },
+	{ "neighbor 198.18.0.0 {\n import-prefix 192.0.2.0/24 orlonger\n}\n",
+	  "t.conf:2:29: unexpected 'orlonger' after 'import-prefix' prefix (expected or-longer)" },
+	{ "neighbor 198.18.0.0 {\n export-prefix 192.0.2.0/24 or-longer x\n}\n",
+	  "t.conf:2:39: unexpected 'x' after 'export-prefix' value" },
+	{ "neighbor 198.18.0.0 {\n import-prefix 192.0.2.0/24\n import-prefix 192.0.2.0/24\n}\n",
+	  "t.conf:3:16: duplicate import-prefix 192.0.2.0/24" },
+	{ "neighbor 198.18.0.0 {\n export-prefix ::/0 or-longer\n export-prefix ::/0\n}\n",
+	  "t.conf:3:16: duplicate export-prefix ::/0" },
 	/* service */
 	{ "service dns {\n}\n", "t.conf:1:1: service 'dns' has no prefix" },
 	{ "service \"a b\" {\n", "t.conf:1:9: invalid service name 'a b'" },
@@ -835,6 +970,8 @@ int main(void)
 	RUN(test_full_config);
 	RUN(test_crlf);
 	RUN(test_minimal);
+	RUN(test_router);
+	RUN(test_router_defaults);
 	for (cur = 0; cur < sizeof(bad) / sizeof(bad[0]); cur++)
 		RUN(test_error);
 	RUN(test_error_buffers);

@@ -1,0 +1,439 @@
+/* Health checks, non-blocking inside the event loop. */
+#include "node/check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+#define HTTP_MAX_RESPONSE 65536
+
+extern char **environ;
+
+const char *check_kind_name(enum conf_check_kind k)
+{
+	switch (k) {
+	case CHECK_TCP: return "tcp";
+	case CHECK_HTTP: return "http";
+	case CHECK_DNS: return "dns";
+	case CHECK_EXEC: return "exec";
+	}
+	return "?";
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int check_conf_equal(const struct conf_check *a, const struct conf_check *b)
+{
+	return a->kind == b->kind && str_eq(a->target, b->target) && a->port == b->port &&
+	       str_eq(a->dns_name, b->dns_name) && a->dns_type == b->dns_type &&
+	       a->http_expect == b->http_expect && str_eq(a->http_body, b->http_body) &&
+	       a->interval_ms == b->interval_ms && a->fast_interval_ms == b->fast_interval_ms &&
+	       a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall;
+}
+
+/* ---- completing a run ---- */
+
+static void schedule(struct check *c)
+{
+	/* Between states (a success while down or a failure while up) run at the fast interval,
+	 * so that rise and fall take rise*fast and fall*fast, not rise*interval. */
+	int moving = c->ok ? c->fail_streak > 0 : c->ok_streak > 0;
+	uint32_t ms = moving && c->conf.fast_interval_ms ? c->conf.fast_interval_ms
+							 : c->conf.interval_ms;
+
+	ev_timer_start(c->loop, &c->next, ms);
+}
+
+static void cleanup_io(struct check *c)
+{
+	if (c->fd >= 0) {
+		ev_io_del(c->loop, c->fd);
+		close(c->fd);
+		c->fd = -1;
+	}
+	ev_timer_stop(c->loop, &c->deadline);
+	buf_reset(&c->io);
+	c->http_sent = 0;
+}
+
+static void finish(struct check *c, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void finish(struct check *c, int ok, const char *fmt, ...)
+{
+	va_list ap;
+	int was = c->ok;
+
+	cleanup_io(c);
+	c->running = 0;
+	c->has_run = 1;
+	c->runs++;
+	c->last_ms = (uint32_t)(ev_now(c->loop) - c->started_at);
+	c->last_ok = (uint8_t)ok;
+	c->last_error[0] = 0;
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(c->last_error, sizeof(c->last_error), fmt, ap);
+		va_end(ap);
+	}
+	if (ok) {
+		c->ok_streak++;
+		c->fail_streak = 0;
+		if (!c->ok && c->ok_streak >= c->conf.rise)
+			c->ok = 1;
+	} else {
+		c->failures++;
+		c->fail_streak++;
+		c->ok_streak = 0;
+		if (c->ok && c->fail_streak >= c->conf.fall)
+			c->ok = 0;
+	}
+	if (c->ok != was)
+		log_info("check %s: %s%s%s", c->label, c->ok ? "up" : "down",
+			 c->last_error[0] ? ": " : "", c->last_error);
+	else if (!ok)
+		log_debug("check %s failed: %s", c->label, c->last_error);
+	schedule(c);
+	c->cb(c, c->ok != was, c->arg);
+}
+
+/* ---- tcp and http ---- */
+
+static void http_io(struct check *c, uint32_t events)
+{
+	if (!c->http_sent) {
+		struct buf req;
+
+		buf_init(&req);
+		buf_printf(&req,
+			   "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: anycastd\r\n"
+			   "Connection: close\r\n\r\n",
+			   c->conf.http_path ? c->conf.http_path : "/",
+			   c->conf.http_host ? c->conf.http_host : "localhost");
+		/* A request this small fits any fresh socket buffer. */
+		ssize_t n = send(c->fd, req.data, req.len, MSG_NOSIGNAL);
+
+		buf_free(&req);
+		if (n < 0) {
+			finish(c, 0, "send: %s", strerror(errno));
+			return;
+		}
+		c->http_sent = 1;
+		ev_io_mod(c->loop, c->fd, EPOLLIN);
+		return;
+	}
+	for (;;) {
+		buf_reserve(&c->io, 4096);
+		ssize_t n = recv(c->fd, c->io.data + c->io.len, c->io.cap - c->io.len - 1,
+				 MSG_DONTWAIT);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n < 0) {
+			finish(c, 0, "recv: %s", strerror(errno));
+			return;
+		}
+		if (n == 0 || c->io.len + (size_t)n >= HTTP_MAX_RESPONSE)
+			break;
+		c->io.len += (size_t)n;
+	}
+	c->io.data[c->io.len] = 0;
+	int major, minor, status;
+	const char *resp = (const char *)c->io.data;
+
+	if (sscanf(resp, "HTTP/%d.%d %d", &major, &minor, &status) != 3) {
+		finish(c, 0, "not an HTTP response");
+		return;
+	}
+	if (status != c->conf.http_expect) {
+		finish(c, 0, "status %d, expected %d", status, c->conf.http_expect);
+		return;
+	}
+	const char *body = strstr(resp, "\r\n\r\n");
+
+	if (c->conf.http_body && (!body || !strstr(body + 4, c->conf.http_body))) {
+		finish(c, 0, "body does not contain \"%s\"", c->conf.http_body);
+		return;
+	}
+	finish(c, 1, NULL);
+}
+
+static void sock_io(int fd, uint32_t events, void *arg)
+{
+	struct check *c = arg;
+
+	if (c->conf.kind == CHECK_DNS) {
+		uint8_t resp[4096];
+		ssize_t n = recv(fd, resp, sizeof(resp), MSG_DONTWAIT);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n < 0) {
+			finish(c, 0, "recv: %s", strerror(errno));
+			return;
+		}
+		/* Header: id, flags (QR, RCODE), counts. A stray datagram is ignored. */
+		if (n < 12 || (resp[0] << 8 | resp[1]) != c->dns_id || !(resp[2] & 0x80))
+			return;
+		int rcode = resp[3] & 0x0f, ancount = resp[6] << 8 | resp[7];
+
+		if (rcode != 0)
+			finish(c, 0, "rcode %d", rcode);
+		else if (ancount == 0)
+			finish(c, 0, "no answer");
+		else
+			finish(c, 1, NULL);
+		return;
+	}
+	if (!c->http_sent && c->io.len == 0) {
+		/* The connect completed, or failed. */
+		int err = 0;
+		socklen_t sl = sizeof(err);
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl);
+		if (err) {
+			finish(c, 0, "connect: %s", strerror(err));
+			return;
+		}
+		if (c->conf.kind == CHECK_TCP) {
+			finish(c, 1, NULL);
+			return;
+		}
+	}
+	http_io(c, events);
+}
+
+static int open_socket(struct check *c, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sa(&c->conf.addr, c->conf.port, &ss);
+
+	c->fd = socket(c->conf.addr.af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		finish(c, 0, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(c->fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
+		finish(c, 0, "connect: %s", strerror(errno));
+		return -1;
+	}
+	ev_io_add(c->loop, c->fd, type == SOCK_STREAM ? EPOLLOUT : EPOLLIN, sock_io, c);
+	return 0;
+}
+
+/* ---- dns ---- */
+
+static void dns_send(struct check *c)
+{
+	uint8_t q[512];
+	size_t n = 12;
+	const char *name = c->conf.dns_name ? c->conf.dns_name : ".";
+
+	c->dns_id = (uint16_t)(random() & 0xffff);
+	memset(q, 0, 12);
+	q[0] = c->dns_id >> 8;
+	q[1] = c->dns_id & 0xff;
+	q[5] = 1;       /* QDCOUNT; RD stays 0: we ask the authoritative server itself */
+	/* The name in labels; the parser guaranteed a valid dotted name. */
+	const char *p = name;
+
+	while (*p && strcmp(p, ".") != 0) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+
+		if (len == 0 || len > 63 || n + len + 6 > sizeof(q))
+			break;
+		q[n++] = (uint8_t)len;
+		memcpy(q + n, p, len);
+		n += len;
+		p += len;
+		if (*p == '.')
+			p++;
+	}
+	q[n++] = 0;
+	q[n++] = c->conf.dns_type >> 8;
+	q[n++] = c->conf.dns_type & 0xff;
+	q[n++] = 0;
+	q[n++] = 1;     /* IN */
+	if (send(c->fd, q, n, MSG_DONTWAIT) < 0)
+		finish(c, 0, "send: %s", strerror(errno));
+}
+
+/* ---- exec ---- */
+
+static void child_exited(int fd, uint32_t events, void *arg)
+{
+	struct check *c = arg;
+	int status = 0;
+
+	if (waitpid(c->pid, &status, WNOHANG) == 0)
+		return;
+	ev_io_del(c->loop, c->pidfd);
+	close(c->pidfd);
+	c->pidfd = -1;
+	c->pid = 0;
+	if (c->killed)
+		finish(c, 0, "timed out after %ums, killed", c->conf.timeout_ms);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		finish(c, 1, NULL);
+	else if (WIFEXITED(status))
+		finish(c, 0, "exit status %d", WEXITSTATUS(status));
+	else
+		finish(c, 0, "killed by signal %d", WTERMSIG(status));
+}
+
+static void exec_start(struct check *c)
+{
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {"/bin/sh", "-c", c->conf.target, NULL};
+	sigset_t none;
+
+	posix_spawnattr_init(&attr);
+	/* Its own process group, so a timeout kills the whole pipeline; default signals, since
+	 * the daemon blocks the ones it takes through signalfd. */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setpgroup(&attr, 0);
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	int r = posix_spawn(&c->pid, "/bin/sh", &fa, &attr, argv, environ);
+
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (r != 0) {
+		c->pid = 0;
+		finish(c, 0, "spawn: %s", strerror(r));
+		return;
+	}
+	/* A pidfd tells the loop when the child is done: no SIGCHLD handler, no zombie. */
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (c->pidfd < 0) {
+		kill(-c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		c->pid = 0;
+		finish(c, 0, "pidfd_open: %s", strerror(errno));
+		return;
+	}
+	ev_io_add(c->loop, c->pidfd, EPOLLIN, child_exited, c);
+}
+
+/* ---- running ---- */
+
+static void timed_out(struct ev_timer *t, void *arg)
+{
+	struct check *c = arg;
+
+	if (c->conf.kind == CHECK_EXEC) {
+		/* Kill the group; the result comes when the pidfd says the child is reaped. */
+		if (c->pid > 0 && !c->killed) {
+			c->killed = 1;
+			kill(-c->pid, SIGKILL);
+		}
+		return;
+	}
+	finish(c, 0, "timed out after %ums", c->conf.timeout_ms);
+}
+
+static void run(struct check *c)
+{
+	if (c->running)
+		return;
+	ev_timer_stop(c->loop, &c->next);
+	c->running = 1;
+	c->killed = 0;
+	c->started_at = ev_now(c->loop);
+	ev_timer_start(c->loop, &c->deadline, c->conf.timeout_ms);
+	switch (c->conf.kind) {
+	case CHECK_TCP:
+	case CHECK_HTTP:
+		open_socket(c, SOCK_STREAM);
+		break;
+	case CHECK_DNS:
+		if (open_socket(c, SOCK_DGRAM) == 0)
+			dns_send(c);
+		break;
+	case CHECK_EXEC:
+		exec_start(c);
+		break;
+	}
+}
+
+static void next_due(struct ev_timer *t, void *arg) { run(arg); }
+
+void check_run_now(struct check *c) { run(c); }
+
+void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *cc, check_cb *cb,
+		void *arg)
+{
+	struct buf label;
+
+	memset(c, 0, sizeof(*c));
+	c->conf = *cc;
+	c->conf.target = dup_or_null(cc->target);
+	c->conf.dns_name = dup_or_null(cc->dns_name);
+	c->conf.http_body = dup_or_null(cc->http_body);
+	c->conf.http_host = dup_or_null(cc->http_host);
+	c->conf.http_path = dup_or_null(cc->http_path);
+	if (!c->conf.rise)
+		c->conf.rise = 1;
+	if (!c->conf.fall)
+		c->conf.fall = 1;
+	if (!c->conf.interval_ms)
+		c->conf.interval_ms = 1000;
+	if (!c->conf.timeout_ms)
+		c->conf.timeout_ms = c->conf.interval_ms;
+	buf_init(&label);
+	buf_printf(&label, "%s %s", check_kind_name(cc->kind), cc->target ? cc->target : "");
+	buf_put8(&label, 0);
+	c->label = (char *)label.data;
+	c->loop = loop;
+	c->cb = cb;
+	c->arg = arg;
+	c->fd = -1;
+	c->pidfd = -1;
+	buf_init(&c->io);
+	ev_timer_init(&c->next, next_due, c);
+	ev_timer_init(&c->deadline, timed_out, c);
+	ev_timer_start(loop, &c->next, 0);
+}
+
+void check_free(struct check *c)
+{
+	cleanup_io(c);
+	ev_timer_stop(c->loop, &c->next);
+	if (c->pid > 0) {
+		kill(-c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->pidfd >= 0) {
+		ev_io_del(c->loop, c->pidfd);
+		close(c->pidfd);
+	}
+	buf_free(&c->io);
+	free(c->conf.target);
+	free(c->conf.dns_name);
+	free(c->conf.http_body);
+	free(c->conf.http_host);
+	free(c->conf.http_path);
+	free(c->label);
+}

@@ -1,0 +1,345 @@
+/* Health checks against real sockets and processes on loopback, and the service state machine
+ * (health, drain, flap protection) on top of them. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bgp/proto.h"
+#include "lib/log.h"
+#include "node/check.h"
+#include "node/svc.h"
+#include "t.h"
+
+static struct ev_loop *loop;
+static int results, changes;
+
+static void on_result(struct check *c, int changed, void *arg)
+{
+	results++;
+	changes += changed;
+}
+
+static int tcp_listener(uint16_t *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	listen(fd, 16);
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static struct conf_check make(enum conf_check_kind kind, const char *target, uint16_t port)
+{
+	struct conf_check cc = {.kind = kind, .target = (char *)target, .port = port,
+				.interval_ms = 50, .fast_interval_ms = 20, .timeout_ms = 200,
+				.rise = 2, .fall = 2, .http_expect = 200, .dns_type = 1};
+
+	addr_parse("127.0.0.1", &cc.addr);
+	return cc;
+}
+
+/* Runs the loop until n more results came in (or 3 s passed). */
+static void wait_results(int n)
+{
+	int want = results + n;
+
+	for (int i = 0; i < 300 && results < want; i++)
+		ev_run_once(loop, 10);
+}
+
+static void test_tcp(void)
+{
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	struct conf_check cc = make(CHECK_TCP, "127.0.0.1:x", port);
+	struct check c;
+
+	results = changes = 0;
+	check_init(&c, loop, &cc, on_result, NULL);
+	CHECK(!c.ok);           /* a check starts down */
+	wait_results(1);
+	CHECK(c.last_ok);
+	CHECK(!c.ok);           /* rise 2: one success is not enough */
+	wait_results(1);
+	CHECK(c.ok);
+	CHECK_INT(changes, 1);
+	/* The service dies: two failures (fall 2) take the check down. */
+	close(lfd);
+	wait_results(1);
+	CHECK(!c.last_ok);
+	CHECK(c.ok);
+	CHECK(strstr(c.last_error, "refused") != NULL);
+	wait_results(1);
+	CHECK(!c.ok);
+	CHECK_INT(changes, 2);
+	check_free(&c);
+}
+
+static void test_tcp_fast_interval(void)
+{
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	struct conf_check cc = make(CHECK_TCP, "t", port);
+	struct check c;
+
+	cc.interval_ms = 1000;
+	cc.fast_interval_ms = 20;
+	check_init(&c, loop, &cc, on_result, NULL);
+	wait_results(1);
+	/* One success while down: the next run comes at the fast interval. */
+	CHECK(ev_timer_remaining(loop, &c.next) <= 20);
+	wait_results(1);
+	CHECK(c.ok);
+	CHECK(ev_timer_remaining(loop, &c.next) > 500);
+	check_free(&c);
+	close(lfd);
+}
+
+static void http_serve_once(int lfd, const char *response)
+{
+	int fd = accept(lfd, NULL, NULL);
+	char req[2048];
+
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, req, sizeof(req) - 1);
+
+	(void)n;
+	CHECK(strncmp(req, "GET /healthz HTTP/1.0\r\n", 23) == 0);
+	(void)!write(fd, response, strlen(response));
+	close(fd);
+}
+
+static void test_http(void)
+{
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	struct conf_check cc = make(CHECK_HTTP, "http://127.0.0.1/healthz", port);
+	struct check c;
+
+	cc.http_path = "/healthz";
+	cc.http_host = "127.0.0.1";
+	cc.http_body = "alive";
+	cc.interval_ms = 10000;
+	check_init(&c, loop, &cc, on_result, NULL);
+	static const struct {
+		const char *resp;
+		int ok;
+		const char *err;
+	} cases[] = {
+		{"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nalive", 1, ""},
+		{"HTTP/1.1 503 Unavailable\r\n\r\nalive", 0, "status 503"},
+		{"HTTP/1.0 200 OK\r\n\r\ndead", 0, "body"},
+		{"garbage", 0, "not an HTTP"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_run_now(&c);
+		/* Let the connect and request happen, then answer. */
+		for (int k = 0; k < 5; k++)
+			ev_run_once(loop, 10);
+		http_serve_once(lfd, cases[i].resp);
+		wait_results(1);
+		CHECK_INT(c.last_ok, cases[i].ok);
+		CHECK(strstr(c.last_error, cases[i].err) != NULL);
+	}
+	check_free(&c);
+	close(lfd);
+}
+
+static void test_dns(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET}, from;
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	struct conf_check cc = make(CHECK_DNS, "127.0.0.1", ntohs(sin.sin_port));
+	struct check c;
+
+	cc.dns_name = "health.lab.";
+	cc.interval_ms = 10000;
+	check_init(&c, loop, &cc, on_result, NULL);
+	for (int rcode = 0; rcode <= 3; rcode += 3) {
+		uint8_t q[512];
+
+		if (rcode)
+			check_run_now(&c);
+		for (int k = 0; k < 5; k++)
+			ev_run_once(loop, 10);
+		sl = sizeof(from);
+		ssize_t n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from, &sl);
+
+		CHECK(n > 12);
+		/* The question carries the name in labels: 6 health 3 lab 0. */
+		CHECK(n > 24 && memcmp(q + 12, "\x06health\x03lab\x00", 12) == 0);
+		q[2] |= 0x84;   /* QR, AA */
+		q[3] = (uint8_t)rcode;
+		q[7] = rcode ? 0 : 1;   /* ANCOUNT */
+		sendto(fd, q, (size_t)n, 0, (struct sockaddr *)&from, sl);
+		wait_results(1);
+		CHECK_INT(c.last_ok, rcode == 0);
+		if (rcode)
+			CHECK(strstr(c.last_error, "rcode 3") != NULL);
+	}
+	check_free(&c);
+	close(fd);
+}
+
+static void test_exec(void)
+{
+	struct conf_check ok = make(CHECK_EXEC, "exit 0", 0), bad = make(CHECK_EXEC, "exit 3", 0);
+	struct check c1, c2;
+
+	check_init(&c1, loop, &ok, on_result, NULL);
+	check_init(&c2, loop, &bad, on_result, NULL);
+	wait_results(4);
+	CHECK(c1.ok);
+	CHECK(!c2.ok);
+	CHECK(strstr(c2.last_error, "exit status 3") != NULL);
+	check_free(&c1);
+	check_free(&c2);
+}
+
+/* Processes of group pgid that are not zombies (a reparented zombie waits for init). */
+static int alive_in_group(pid_t pgid)
+{
+	int alive = 0;
+
+	for (int i = 0; i < 20; i++) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd),
+			 "ps -eo pgid=,stat= | awk '$1 == %d && $2 !~ /^Z/' | grep -c . >/dev/null",
+			 (int)pgid);
+		alive = system(cmd) == 0;
+		if (!alive)
+			break;
+		usleep(50000);
+	}
+	return alive;
+}
+
+static void test_exec_timeout(void)
+{
+	/* A check that hangs forever is killed at its timeout, with its children, and reaped. */
+	struct conf_check cc = make(CHECK_EXEC, "sleep 100 & sleep 100", 0);
+	struct check c;
+
+	cc.timeout_ms = 150;
+	cc.interval_ms = 10000;
+	check_init(&c, loop, &cc, on_result, NULL);
+	ev_run_once(loop, 0);
+	pid_t pid = c.pid;
+
+	CHECK(pid > 0);
+	wait_results(1);
+	CHECK(!c.last_ok);
+	CHECK(strstr(c.last_error, "timed out") != NULL);
+	CHECK(c.last_ms >= 150 && c.last_ms < 1000);
+	/* Reaped: no zombie left, and its process group is gone. */
+	CHECK(waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD);
+	CHECK_INT(alive_in_group(pid), 0);
+	check_free(&c);
+}
+
+static int applied;
+static void on_apply(struct svc *s, void *arg) { applied++; }
+
+static void test_service_states(void)
+{
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	struct conf_check checks[2] = {make(CHECK_TCP, "a", port), make(CHECK_EXEC, "exit 0", 0)};
+	struct conf_service cs = {.name = "dns", .checks = checks, .nchecks = 2,
+				  .drain_time_ms = 100, .flap_limit = 0};
+	struct svc s;
+
+	svc_init(&s, loop, &cs, 65001, on_apply, NULL, NULL);
+	svc_update(&s);
+	CHECK_INT(s.state, SVC_DOWN);
+	CHECK(s.announced == NULL);
+	/* Both checks must rise before the service is up. */
+	for (int i = 0; i < 100 && s.state != SVC_UP; i++)
+		ev_run_once(loop, 10);
+	CHECK_INT(s.state, SVC_UP);
+	CHECK(s.announced == s.attrs);
+	int before = applied;
+
+	/* Passing checks again and again change nothing: no UPDATE storm. */
+	for (int i = 0; i < 20; i++)
+		ev_run_once(loop, 10);
+	CHECK_INT(applied, before);
+	/* Drain: GRACEFUL_SHUTDOWN and longer path for drain-time, then nothing. */
+	svc_drain(&s);
+	CHECK_INT(s.state, SVC_DRAINING);
+	CHECK(s.announced == s.drain_attrs);
+	CHECK(bgp_attrs_has_comm(s.drain_attrs, BGP_COMM_GRACEFUL_SHUTDOWN));
+	CHECK_INT(bgp_aspath_length(s.drain_attrs), SVC_DRAIN_PREPEND);
+	for (int i = 0; i < 30 && s.announced; i++)
+		ev_run_once(loop, 10);
+	CHECK(s.announced == NULL);
+	CHECK_INT(s.state, SVC_DRAINING);
+	svc_resume(&s);
+	CHECK(s.announced == s.attrs);
+	CHECK_INT(s.state, SVC_UP);
+	/* One check failing takes the whole service down. */
+	close(lfd);
+	for (int i = 0; i < 100 && s.state == SVC_UP; i++)
+		ev_run_once(loop, 10);
+	CHECK_INT(s.state, SVC_DOWN);
+	CHECK(s.announced == NULL);
+	svc_free(&s);
+}
+
+static void test_flap_protection(void)
+{
+	struct conf_service cs = {.name = "web", .flap_limit = 3, .flap_window_ms = 60000,
+				  .drain_time_ms = 100};
+	struct conf_check cc = make(CHECK_TCP, "t", 1);
+	struct svc s;
+
+	cs.checks = &cc;
+	cs.nchecks = 1;
+	cc.interval_ms = 100000;        /* the test drives health by hand */
+	svc_init(&s, loop, &cs, 65001, on_apply, NULL, NULL);
+	for (int i = 0; i < 5; i++) {
+		s.checks[0]->ok = (uint8_t)!s.checks[0]->ok;
+		svc_update(&s);
+	}
+	/* The fourth change within the window exceeded the limit: held down though healthy. */
+	CHECK(s.healthy);
+	CHECK(s.held_until > 0);
+	CHECK(s.announced == NULL);
+	CHECK_INT(s.state, SVC_DOWN);
+	CHECK_INT(s.transitions, 5);
+	svc_free(&s);
+}
+
+int main(void)
+{
+	log_init("test_check", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
+	signal(SIGPIPE, SIG_IGN);
+	loop = ev_loop_new();
+	RUN(test_tcp);
+	RUN(test_tcp_fast_interval);
+	RUN(test_http);
+	RUN(test_dns);
+	RUN(test_exec);
+	RUN(test_exec_timeout);
+	RUN(test_service_states);
+	RUN(test_flap_protection);
+	ev_loop_free(loop);
+	return t_done();
+}
