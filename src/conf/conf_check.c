@@ -17,9 +17,11 @@
 #include "conf/lexer.h"
 #include "lib/log.h"
 
-#define CHECK_DEFAULT_INTERVAL 1000
-#define CHECK_MAX_TIMEOUT 1000  /* the default timeout is the interval, but at most this */
-#define CHECK_MIN_FAST 100      /* the default fast interval is interval/2, but at least this */
+/* Defaults for sub-second failover: a dead service is seen within interval + fast-interval
+ * (600 ms), and a check on the same host costs next to nothing. */
+#define CHECK_DEFAULT_INTERVAL 500
+#define CHECK_MAX_TIMEOUT 1000  /* the default timeout is half the interval, but at most this */
+#define CHECK_MIN_FAST 100      /* the default fast interval is interval/5, but at least this */
 #define CHECK_MAX_RISE_FALL 1000
 
 enum opt {
@@ -299,10 +301,13 @@ static int finish_timing(struct conf_parser *p, struct conf_check *k,
 		return conf_terr(p, given[OPT_FAST], "fast-interval (%ums) is longer than the "
 				 "interval (%ums)", k->fast_interval_ms, k->interval_ms);
 	if (!given[OPT_TIMEOUT])
-		k->timeout_ms = k->interval_ms < CHECK_MAX_TIMEOUT ? k->interval_ms : CHECK_MAX_TIMEOUT;
+		k->timeout_ms = k->interval_ms / 2 < CHECK_MAX_TIMEOUT ? k->interval_ms / 2
+									: CHECK_MAX_TIMEOUT;
+	if (k->timeout_ms == 0)
+		k->timeout_ms = 1;
 	if (!given[OPT_FAST]) {
 		/* Faster while the state is changing, but never slower than the interval. */
-		uint32_t f = k->interval_ms / 2;
+		uint32_t f = k->interval_ms / 5;
 
 		if (f < CHECK_MIN_FAST)
 			f = CHECK_MIN_FAST;

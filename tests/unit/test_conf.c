@@ -235,8 +235,8 @@ static void test_design_example(void)
 	CHECK_STR(k->dns_name, "health.lab.");
 	CHECK_INT(k->dns_type, 1);
 	CHECK_INT(k->interval_ms, 1000);
-	CHECK_INT(k->timeout_ms, 1000);
-	CHECK_INT(k->fast_interval_ms, 500);
+	CHECK_INT(k->timeout_ms, 500);
+	CHECK_INT(k->fast_interval_ms, 200);
 
 	k = &s->checks[2];
 	CHECK_INT(k->kind, CHECK_HTTP);
@@ -247,14 +247,14 @@ static void test_design_example(void)
 	CHECK_STR(k->http_path, "/healthz");
 	CHECK_INT(k->http_expect, 200);
 	CHECK(k->http_body == NULL);
-	CHECK_INT(k->interval_ms, 1000);
+	CHECK_INT(k->interval_ms, 500);
 
 	k = &s->checks[3];
 	CHECK_INT(k->kind, CHECK_EXEC);
 	CHECK_STR(k->target, "/usr/local/bin/my-check");
 	CHECK_INT(k->interval_ms, 5000);
 	CHECK_INT(k->timeout_ms, 1000);
-	CHECK_INT(k->fast_interval_ms, 2500);
+	CHECK_INT(k->fast_interval_ms, 1000);
 	CHECK_INT(k->rise, 2);
 	CHECK_INT(k->fall, 2);
 
@@ -389,7 +389,7 @@ static void test_full_config(void)
 	CHECK_INT(k->port, 5353);
 	CHECK_INT(k->dns_type, 257);
 	CHECK_INT(k->interval_ms, 50);
-	CHECK_INT(k->timeout_ms, 50);
+	CHECK_INT(k->timeout_ms, 25);
 	CHECK_INT(k->fast_interval_ms, 50); /* never slower than the interval */
 	k = &s->checks[5];
 	CHECK_INT(k->kind, CHECK_TCP);
@@ -400,7 +400,7 @@ static void test_full_config(void)
 	CHECK_STR(k->target, "/bin/true");
 	CHECK_INT(k->interval_ms, 60000);
 	CHECK_INT(k->timeout_ms, 1000);
-	CHECK_INT(k->fast_interval_ms, 30000);
+	CHECK_INT(k->fast_interval_ms, 12000);
 	CHECK_INT(s->ncomms, 4);
 	CHECK_INT(s->comms[0], BGP_COMM_GRACEFUL_SHUTDOWN);
 	CHECK_INT(s->comms[1], BGP_COMM_NO_EXPORT);
@@ -770,11 +770,11 @@ static const struct {
 	{ "service s {\n check http http://u@1.2.3.4/\n}\n", "t.conf:2:13: invalid URL" },
 	{ "service s {\n check exec \"\"\n}\n", "t.conf:2:13: empty exec command" },
 	{ "service s {\n check tcp 127.0.0.1:53 timeout 2s\n}\n",
-	  "t.conf:2:33: timeout (2000ms) is longer than the interval (1000ms)" },
+	  "t.conf:2:33: timeout (2000ms) is longer than the interval (500ms)" },
 	{ "service s {\n check tcp 127.0.0.1:53 timeout 200ms interval 100ms\n}\n",
 	  "t.conf:2:33: timeout (200ms) is longer than the interval (100ms)" },
 	{ "service s {\n check tcp 127.0.0.1:53 fast-interval 2s\n}\n",
-	  "t.conf:2:39: fast-interval (2000ms) is longer than the interval (1000ms)" },
+	  "t.conf:2:39: fast-interval (2000ms) is longer than the interval (500ms)" },
 	{ "service s {\n check tcp 127.0.0.1:53 rise 0\n}\n",
 	  "t.conf:2:30: invalid rise '0' (expected 1..1000)" },
 	{ "service s {\n check tcp 127.0.0.1:53 fall 0\n}\n", "t.conf:2:30: invalid fall '0'" },
