@@ -7,6 +7,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "feed/feed.h"
+#include "lab/probe.h"
 #include "lib/buf.h"
 
 static void usage(void)
@@ -19,7 +20,9 @@ static void usage(void)
 		"       anycast [-s SOCKET] reload\n"
 		"       anycast feed --peer ADDR --local-as N --remote-as N --routes N"
 		" [--local-address ADDR]\n"
-		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n");
+		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n"
+		"       anycast probe dns --server ADDR[:PORT] --rate N --count N [--timeout MS]"
+		" [--name NAME] [--json]\n");
 	exit(2);
 }
 
@@ -32,6 +35,8 @@ int main(int argc, char **argv)
 	/* feed is a BGP speaker of its own, not a control-socket command */
 	if (argc > 1 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "probe") == 0)
+		return probe_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sock = argv[++i];

@@ -12,7 +12,7 @@
  * the ranges the lab uses (192.0.2.0/24, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24), so a
  * synthetic route never covers or shadows a lab address. An IPv6 session gets an IPv6 table
  * inside 2001:db8::/32 only (lengths /33 to /64, since the documentation prefix is all there is).
- * AS numbers are drawn from 1-64495 and 131072-399999, never the local or remote AS.
+ * AS numbers are drawn from 1-64495 and 131072-199999, never the local or remote AS.
  *
  * IPv4 prefix-length mix (per 100000 routes), roughly the shape of the 2024 global table as the
  * public table reports show it: /24 61%, /22 11.6%, /23 10.8%, /21 4.6%, /20 4.4%, /19 2.7%,

@@ -278,15 +278,15 @@ int feed_gen_init(struct feed_gen *g, int af, uint64_t n, uint64_t seed, uint32_
 	}
 	perm_init(&g->order, n, hash3(seed, S_ORDER, 0));
 
-	/* AS numbers: 1-399999 without AS_TRANS, the documentation and private 16-bit ranges,
-	 * 4-octet numbers not yet allocated, and the two ends of the session (a path holding the
-	 * receiver's own AS would be dropped as a loop). */
+	/* AS numbers: 1-199999 without AS_TRANS, the documentation and private 16-bit ranges,
+	 * and the two ends of the session (a path holding the receiver's own AS would be dropped
+	 * as a loop). About half 2-octet and half 4-octet, as among the table's origins. */
 	skip_add(g->asskip, &g->nasskip, 8, 0, 0);
 	skip_add(g->asskip, &g->nasskip, 8, BGP_AS_TRANS, BGP_AS_TRANS);
 	skip_add(g->asskip, &g->nasskip, 8, 64496, 131071);
 	skip_add(g->asskip, &g->nasskip, 8, local_as, local_as);
 	skip_add(g->asskip, &g->nasskip, 8, remote_as, remote_as);
-	g->as_space = skip_space(g->asskip, g->nasskip, 400000);
+	g->as_space = skip_space(g->asskip, g->nasskip, 200000);
 	perm_init(&g->asperm, g->as_space, hash3(seed, S_ASPERM, 0));
 	return 0;
 }
@@ -328,19 +328,22 @@ static uint32_t asn_at(const struct feed_gen *g, uint64_t idx)
 	return (uint32_t)skip_unrank(g->asskip, g->nasskip, idx % g->as_space);
 }
 
-/* A transit AS for hop `hop` of set k: the second hop from a few large transits, the third
- * from a thousand regionals, later ones from anywhere; none repeats an AS already in the path
- * (that would read as a loop or a prepend). */
+/* A transit AS for hop `hop` of set k: the second hop from 16 large transits (old, small
+ * numbers, as the real ones are), the third from 1024 regionals (2-octet numbers), later ones
+ * from anywhere; none repeats an AS already in the path (that would read as a loop or a
+ * prepend). */
 static uint32_t transit_as(const struct feed_gen *g, struct rng *r, unsigned hop,
 			   const uint32_t *path, unsigned n, uint32_t origin)
 {
 	uint64_t pool = hop == 1 ? 16 : hop == 2 ? 1024 : g->as_space;
+	uint64_t range = hop == 1 ? 9000 : 60000; /* pool positions = ASNs up to about that */
 	uint64_t idx = rng_below(r, pool);
 
 	for (uint64_t tries = 0; tries < g->as_space; tries++, idx++) {
-		/* the small pools are spread over the AS space, the same ones for every set */
-		uint32_t asn = asn_at(g, pool < g->as_space ? hash3(g->seed, 100 + hop, idx % pool)
-							    : idx);
+		/* the small pools are the same for every set */
+		uint32_t asn = asn_at(g, pool < g->as_space
+						 ? hash3(g->seed, 100 + hop, idx % pool) % range
+						 : idx);
 		int dup = asn == origin;
 
 		for (unsigned i = 0; i < n && !dup; i++)
