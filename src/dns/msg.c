@@ -1,0 +1,151 @@
+/* Query parsing. Everything here reads untrusted bytes: every access is bounds-checked, and
+ * any inconsistency maps to FORMERR (RFC 1035 4.1.1) rather than to a crash or silence. */
+#include "dns/msg.h"
+
+#include <string.h>
+
+#include "dns/name.h"
+#include "lib/buf.h"
+
+/* The question name must be uncompressed: a pointer there could only point into the header. */
+static int parse_qname(struct dns_query *q, size_t *off)
+{
+	size_t pos = *off, w = 0;
+	int labels = 0;
+
+	for (;;) {
+		if (pos >= q->len)
+			return -1;
+		uint8_t c = q->pkt[pos];
+
+		if (c == 0)
+			break;
+		if (c > DNS_LABEL_MAX || pos + 1 + c > q->len || w + 1 + c + 1 > DNS_NAME_MAX)
+			return -1;
+		q->loff[labels++] = (uint8_t)w;
+		q->qname[w++] = c;
+		for (size_t i = 1; i <= c; i++)
+			q->qname[w++] = dns_lower(q->pkt[pos + i]);
+		pos += 1 + c;
+	}
+	q->qname[w++] = 0;
+	q->qname_len = (uint8_t)w;
+	q->qlabels = (uint8_t)labels;
+	*off = pos + 1;
+	return 0;
+}
+
+/* OPT RR (RFC 6891 6.1.2): owner root, CLASS = UDP size, TTL = ext-rcode|version|flags. */
+static int parse_opt(struct dns_query *q, const uint8_t *rr, size_t owner_len, uint16_t cls,
+		     uint32_t ttl, const uint8_t *rd, size_t rdlen)
+{
+	if (q->edns || owner_len != 1)
+		return -1;      /* 6.1.1: more than one OPT, or a non-root owner, is FORMERR */
+	(void)rr;
+	q->edns = 1;
+	q->udp_size = cls;
+	q->edns_version = (uint8_t)(ttl >> 16);
+	q->edns_do = (ttl & 0x8000) != 0;
+	size_t p = 0;
+
+	while (p < rdlen) {
+		if (rdlen - p < 4)
+			return -1;
+		uint16_t code = get16(rd + p), olen = get16(rd + p + 2);
+
+		if (olen > rdlen - p - 4)
+			return -1;
+		if (code == DNS_OPT_NSID)
+			q->nsid = 1;    /* RFC 5001 2.3: the query's payload is empty; ignore any */
+		p += 4 + (size_t)olen;
+	}
+	return 0;
+}
+
+int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
+{
+	q->pkt = pkt;
+	q->len = len;
+	q->has_question = 0;
+	q->edns = 0;
+	q->nsid = 0;
+	q->edns_do = 0;
+	q->edns_version = 0;
+	q->udp_size = 0;
+	if (len < DNS_HDR_LEN)
+		return -1;
+	q->id = get16(pkt);
+	q->flags = get16(pkt + 2);
+	if (q->flags & DNS_QR)
+		return -1;
+	q->opcode = (uint8_t)DNS_OPCODE(q->flags);
+	uint16_t qd = get16(pkt + 4), an = get16(pkt + 6), ns = get16(pkt + 8), ar = get16(pkt + 10);
+	size_t off = DNS_HDR_LEN;
+
+	/* Parse the question first even for an unknown opcode, to echo it with NOTIMP. */
+	if (qd == 1 && parse_qname(q, &off) == 0 && off + 4 <= len) {
+		q->qtype = get16(pkt + off);
+		q->qclass = get16(pkt + off + 2);
+		off += 4;
+		q->has_question = 1;
+	}
+	if (q->opcode != DNS_OP_QUERY)
+		return DNS_RC_NOTIMP;
+	if (!q->has_question)
+		return DNS_RC_FORMERR;
+	/* Answer and authority sections have no use in a QUERY; skip them, checking bounds, to
+	 * reach the OPT in the additional section. */
+	unsigned total = (unsigned)an + ns + ar;
+
+	for (unsigned i = 0; i < total; i++) {
+		size_t start = off;
+		int nl = dns_name_skip(pkt, len, &off);
+
+		if (nl < 0 || len - off < 10)
+			return DNS_RC_FORMERR;
+		uint16_t type = get16(pkt + off), cls = get16(pkt + off + 2);
+		uint32_t ttl = get32(pkt + off + 4);
+		uint16_t rdlen = get16(pkt + off + 8);
+
+		off += 10;
+		if (rdlen > len - off)
+			return DNS_RC_FORMERR;
+		if (type == DNS_T_OPT) {
+			if (i < (unsigned)an + ns ||
+			    parse_opt(q, pkt + start, (size_t)nl, cls, ttl, pkt + off, rdlen) < 0) {
+				q->edns = 0;
+				return DNS_RC_FORMERR;
+			}
+		}
+		off += rdlen;
+	}
+	if (q->qtype == DNS_T_OPT)
+		return DNS_RC_FORMERR;  /* a meta type that is never asked for (RFC 6891 6.1.1) */
+	return DNS_RC_NOERROR;
+}
+
+size_t dns_opt_len(const struct dns_query *q, size_t nsid_len)
+{
+	if (!q->edns)
+		return 0;
+	return 11 + (q->nsid && nsid_len ? 4 + nsid_len : 0);
+}
+
+size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, int rcode,
+		     const char *nsid, size_t nsid_len)
+{
+	size_t rdlen = q->nsid && nsid_len ? 4 + nsid_len : 0;
+
+	p[0] = 0;               /* root owner */
+	put16(p + 1, DNS_T_OPT);
+	put16(p + 3, udp_size);
+	/* Upper 8 bits of the 12-bit rcode; version 0; DO echoed (RFC 3225 3). */
+	put32(p + 5, (uint32_t)(rcode >> 4) << 24 | (q->edns_do ? 0x8000u : 0));
+	put16(p + 9, (uint16_t)rdlen);
+	if (rdlen) {
+		put16(p + 11, DNS_OPT_NSID);
+		put16(p + 13, (uint16_t)nsid_len);
+		memcpy(p + 15, nsid, nsid_len);
+	}
+	return 11 + rdlen;
+}

@@ -1,0 +1,58 @@
+/* The anycast-dns server: UDP workers (one SO_REUSEPORT socket per thread and address,
+ * recvmmsg/sendmmsg), TCP in the main thread's event loop, SIGHUP reloads. */
+#ifndef DNS_SERVER_H
+#define DNS_SERVER_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dns/answer.h"
+#include "dns/zone.h"
+
+#define DNS_DEFAULT_PORT 53
+#define DNS_TCP_IDLE_DEFAULT_MS 10000
+
+struct dns_listen {
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char text[80];
+};
+
+struct dns_server_opts {
+	struct dns_listen *listen;
+	int nlisten;
+	char **zones;
+	int nzones;
+	const char *identity;
+	int threads;            /* > 0 */
+	unsigned tcp_idle_ms;
+	uint16_t udp_max;
+	unsigned coalesce_us;   /* 0: off; see coalesce() in server.c */
+	int daemonize;          /* detach and log to syslog once the sockets are bound */
+};
+
+/* "192.0.2.1", "192.0.2.1:5353", "::1", "[::1]:5353". 0 ok, -1 bad. */
+int dns_listen_parse(const char *s, struct dns_listen *out);
+
+/* Loads the zones, binds, serves until SIGTERM or SIGINT. Returns the exit status. */
+int dns_server_run(const struct dns_server_opts *o);
+
+/* ---- shared between server.c and tcp.c ---- */
+
+struct ev_loop;
+struct dns_tcp;
+
+struct dns_server {
+	const struct dns_server_opts *o;
+	struct dns_ctx ctx;
+	_Atomic(struct dns_zoneset *) zs;
+	struct ev_loop *loop;
+	struct dns_tcp *tcp;
+};
+
+struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l, int n);
+void dns_tcp_stop(struct dns_tcp *t);
+int dns_tcp_conns(const struct dns_tcp *t);
+
+#endif

@@ -1,0 +1,254 @@
+/* DNS over TCP (RFC 7766) in the main thread's event loop: each message has a 2-octet
+ * length prefix (RFC 1035 4.2.2); a client may pipeline many queries on one connection and
+ * gets the replies in order; connections idle longer than the timeout are closed
+ * (RFC 7766 6.2.3). The main thread is also the one that swaps zone sets, so it reads the
+ * current set directly. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dns/server.h"
+#include "lib/buf.h"
+#include "lib/ev.h"
+#include "lib/log.h"
+
+#define TCP_MAX_CONNS 512
+#define TCP_OUT_HIGH (256 * 1024)  /* stop reading while this much is unsent */
+#define TCP_RBUF (2 + DNS_TCP_MAX)
+
+struct conn {
+	struct dns_tcp *t;
+	int fd;
+	int eof;
+	uint32_t events;
+	uint8_t *rbuf;
+	size_t rlen;
+	struct buf out;
+	struct ev_timer idle;
+	struct conn *prev, *next;
+};
+
+struct dns_tcp {
+	struct dns_server *srv;
+	int *lfds;
+	int nl;
+	int nconns;
+	struct conn *conns;
+	uint8_t *scratch;
+};
+
+int dns_tcp_conns(const struct dns_tcp *t) { return t->nconns; }
+
+static void conn_close(struct conn *c)
+{
+	struct dns_tcp *t = c->t;
+
+	ev_timer_stop(t->srv->loop, &c->idle);
+	ev_io_del(t->srv->loop, c->fd);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		t->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	t->nconns--;
+	buf_free(&c->out);
+	free(c->rbuf);
+	free(c);
+}
+
+static void on_idle(struct ev_timer *tm, void *arg)
+{
+	conn_close(arg);
+}
+
+/* Answers every complete message in the read buffer, in order. */
+static void conn_answer(struct conn *c)
+{
+	struct dns_server *srv = c->t->srv;
+	const struct dns_zoneset *zs = atomic_load_explicit(&srv->zs, memory_order_relaxed);
+	size_t off = 0;
+
+	while (c->rlen - off >= 2 && buf_pending(&c->out) < TCP_OUT_HIGH) {
+		size_t mlen = get16(c->rbuf + off);
+
+		if (c->rlen - off - 2 < mlen)
+			break;
+		size_t n = dns_answer(&srv->ctx, zs, c->rbuf + off + 2, mlen, c->t->scratch,
+				      DNS_TCP_MAX, 1);
+
+		if (n) {
+			buf_put16(&c->out, (uint16_t)n);
+			buf_put(&c->out, c->t->scratch, n);
+		}
+		off += 2 + mlen;
+	}
+	if (off) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+}
+
+static void conn_update(struct conn *c);
+
+static void conn_flush(struct conn *c)
+{
+	while (buf_pending(&c->out)) {
+		ssize_t w = send(c->fd, c->out.data + c->out.off, buf_pending(&c->out),
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			conn_close(c);
+			return;
+		}
+		buf_consume(&c->out, (size_t)w);
+	}
+	conn_update(c);
+}
+
+/* Interest follows state: read unless backed up or at EOF, write while output waits. */
+static void conn_update(struct conn *c)
+{
+	if (c->eof && !buf_pending(&c->out)) {
+		conn_close(c);
+		return;
+	}
+	uint32_t ev = 0;
+
+	if (!c->eof && buf_pending(&c->out) < TCP_OUT_HIGH)
+		ev |= EPOLLIN;
+	if (buf_pending(&c->out))
+		ev |= EPOLLOUT;
+	if (ev != c->events) {
+		ev_io_mod(c->t->srv->loop, c->fd, ev);
+		c->events = ev;
+	}
+}
+
+static void on_conn(int fd, uint32_t events, void *arg)
+{
+	struct conn *c = arg;
+
+	ev_timer_start(c->t->srv->loop, &c->idle, c->t->srv->o->tcp_idle_ms);
+	if (events & EPOLLIN) {
+		for (int i = 0; i < 16; i++) {
+			ssize_t r = recv(fd, c->rbuf + c->rlen, TCP_RBUF - c->rlen, MSG_DONTWAIT);
+
+			if (r > 0) {
+				c->rlen += (size_t)r;
+				conn_answer(c);
+				if (buf_pending(&c->out) >= TCP_OUT_HIGH)
+					break;
+				continue;
+			}
+			if (r == 0) {
+				c->eof = 1; /* a half-close still gets its answers */
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				conn_close(c);
+				return;
+			}
+			break;
+		}
+	} else if (events & (EPOLLERR | EPOLLHUP)) {
+		conn_close(c);
+		return;
+	}
+	/* Answers may have waited for room in the output buffer. */
+	conn_answer(c);
+	conn_flush(c);
+}
+
+static void on_accept(int lfd, uint32_t events, void *arg)
+{
+	struct dns_tcp *t = arg;
+
+	for (int i = 0; i < 64; i++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), one = 1;
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("tcp accept: %s", strerror(errno));
+			return;
+		}
+		if (t->nconns >= TCP_MAX_CONNS) {
+			close(fd);
+			continue;
+		}
+		/* Replies go out as soon as they are made, not held back by Nagle. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		struct conn *c = xcalloc(1, sizeof(*c));
+
+		c->t = t;
+		c->fd = fd;
+		c->rbuf = xmalloc(TCP_RBUF);
+		buf_init(&c->out);
+		ev_timer_init(&c->idle, on_idle, c);
+		c->events = EPOLLIN;
+		if (ev_io_add(t->srv->loop, fd, EPOLLIN, on_conn, c) < 0) {
+			close(fd);
+			free(c->rbuf);
+			free(c);
+			continue;
+		}
+		ev_timer_start(t->srv->loop, &c->idle, t->srv->o->tcp_idle_ms);
+		c->next = t->conns;
+		if (t->conns)
+			t->conns->prev = c;
+		t->conns = c;
+		t->nconns++;
+	}
+}
+
+struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l, int n)
+{
+	struct dns_tcp *t = xcalloc(1, sizeof(*t));
+
+	t->srv = srv;
+	t->lfds = xmalloc(sizeof(int) * (size_t)n);
+	t->scratch = xmalloc(DNS_TCP_MAX);
+	for (int k = 0; k < n; k++) {
+		int fd = socket(l[k].ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int one = 1;
+
+		if (fd >= 0) {
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (l[k].ss.ss_family == AF_INET6)
+				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		}
+		if (fd < 0 || bind(fd, (const struct sockaddr *)&l[k].ss, l[k].sslen) < 0 ||
+		    listen(fd, 128) < 0 || ev_io_add(srv->loop, fd, EPOLLIN, on_accept, t) < 0) {
+			log_err("tcp %s: %s", l[k].text, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			t->nl = k;
+			dns_tcp_stop(t);
+			return NULL;
+		}
+		t->lfds[k] = fd;
+	}
+	t->nl = n;
+	return t;
+}
+
+void dns_tcp_stop(struct dns_tcp *t)
+{
+	while (t->conns)
+		conn_close(t->conns);
+	for (int k = 0; k < t->nl; k++) {
+		ev_io_del(t->srv->loop, t->lfds[k]);
+		close(t->lfds[k]);
+	}
+	free(t->lfds);
+	free(t->scratch);
+	free(t);
+}

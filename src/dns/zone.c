@@ -1,0 +1,512 @@
+/* Building zones from master files, and the lookups the answer path makes. */
+#include "dns/zone.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dns/answer.h"
+#include "dns/name.h"
+#include "dns/zparse.h"
+#include "lib/buf.h"
+#include "lib/log.h"
+
+#define ZONE_FILE_MAX (1024u * 1024 * 1024)
+
+/* ---- hash tables: open addressing, linear probing, at most half full ---- */
+
+/* The table stores nodes or zones; name_off and len_off say where their key is. */
+static void *tab_get(const struct dns_slot *tab, uint32_t mask, uint32_t hash,
+		     const uint8_t *name, size_t len, size_t name_off, size_t len_off)
+{
+	if (!tab)
+		return NULL;
+	for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+		const struct dns_slot *s = &tab[i];
+
+		if (!s->p)
+			return NULL;
+		if (s->hash == hash) {
+			const char *e = s->p;
+			const uint8_t *n = *(const uint8_t *const *)(e + name_off);
+
+			if (*(const uint8_t *)(e + len_off) == len && memcmp(n, name, len) == 0)
+				return s->p;
+		}
+	}
+}
+
+static void tab_put(struct dns_slot **tab, uint32_t *mask, uint32_t *count, uint32_t hash,
+		    void *p)
+{
+	if ((*count + 1) * 2 > *mask + 1) {
+		uint32_t nmask = *mask ? *mask * 2 + 1 : 63;
+		struct dns_slot *n = xcalloc((size_t)nmask + 1, sizeof(*n));
+
+		for (uint32_t i = 0; *tab && i <= *mask; i++) {
+			if (!(*tab)[i].p)
+				continue;
+			uint32_t j = (*tab)[i].hash & nmask;
+
+			while (n[j].p)
+				j = (j + 1) & nmask;
+			n[j] = (*tab)[i];
+		}
+		free(*tab);
+		*tab = n;
+		*mask = nmask;
+	}
+	uint32_t j = hash & *mask;
+
+	while ((*tab)[j].p)
+		j = (j + 1) & *mask;
+	(*tab)[j] = (struct dns_slot){hash, p};
+	(*count)++;
+}
+
+const struct dns_node *dns_zone_get(const struct dns_zone *z, const uint8_t *name, size_t len,
+				    uint32_t hash)
+{
+	return tab_get(z->tab, z->mask, hash, name, len, offsetof(struct dns_node, name),
+		       offsetof(struct dns_node, len));
+}
+
+const struct dns_fast *dns_zone_fast(const struct dns_zone *z, const uint8_t *name, size_t len,
+				     uint32_t hash)
+{
+	if (!z->ftab)
+		return NULL;
+	for (uint32_t i = hash & z->mask;; i = (i + 1) & z->mask) {
+		const struct dns_slot *s = &z->ftab[i];
+
+		if (!s->p)
+			return NULL;
+		const struct dns_fast *f = s->p;
+
+		if (s->hash == hash && f->len == len && memcmp(f->name, name, len) == 0)
+			return f;
+	}
+}
+
+const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *zs, const uint8_t *name,
+					size_t len, int labels)
+{
+	/* Only suffixes with as many labels as some apex can match: usually one probe. */
+	for (int i = 0; i < zs->nlc; i++) {
+		int skip = labels - zs->lc[i];
+
+		if (skip < 0)
+			continue;
+		const uint8_t *s = name;
+		size_t l = len;
+
+		while (skip--) {
+			l -= 1 + (size_t)s[0];
+			s += 1 + s[0];
+		}
+		const struct dns_zone *z =
+			tab_get(zs->ztab, zs->zmask, dns_name_hash(s, l), s, l,
+				offsetof(struct dns_zone, apex), offsetof(struct dns_zone, apex_len));
+
+		if (z)
+			return z;
+	}
+	return NULL;
+}
+
+const struct dns_rrset *dns_node_rrset(const struct dns_node *n, uint16_t type)
+{
+	for (int i = 0; i < n->nrrsets; i++)
+		if (n->rrsets[i].type == type)
+			return &n->rrsets[i];
+	return NULL;
+}
+
+/* ---- building one zone ---- */
+
+struct rec {
+	const uint8_t *owner;
+	const uint8_t *rd;
+	uint32_t ttl;
+	unsigned line;
+	uint16_t type, rdlen;
+	uint8_t olen;
+};
+
+struct zb {
+	struct dns_arena tmp;
+	struct rec *recs;
+	size_t n, cap;
+	const uint8_t *apex;
+	size_t apex_len;
+	unsigned soa_line;
+};
+
+static const char *zb_add(void *arg, const uint8_t *owner, size_t olen, uint16_t type,
+			  uint32_t ttl, const uint8_t *rdata, size_t rdlen, unsigned line)
+{
+	struct zb *b = arg;
+
+	if (type == DNS_T_SOA) {
+		if (b->apex)
+			return "more than one SOA record";
+		b->apex = dns_arena_dup(&b->tmp, owner, olen);
+		b->apex_len = olen;
+		b->soa_line = line;
+	}
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->recs = xrealloc(b->recs, b->cap * sizeof(*b->recs));
+	}
+	b->recs[b->n++] = (struct rec){
+		.owner = dns_arena_dup(&b->tmp, owner, olen),
+		.rd = dns_arena_dup(&b->tmp, rdata, rdlen),
+		.ttl = ttl,
+		.line = line,
+		.type = type,
+		.rdlen = (uint16_t)rdlen,
+		.olen = (uint8_t)olen,
+	};
+	return NULL;
+}
+
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+
+	if (a->olen != b->olen)
+		return a->olen < b->olen ? -1 : 1;
+	int c = memcmp(a->owner, b->owner, a->olen);
+
+	if (c)
+		return c;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->rdlen != b->rdlen)
+		return a->rdlen < b->rdlen ? -1 : 1;
+	c = memcmp(a->rd, b->rd, a->rdlen);
+	if (c)
+		return c;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static struct dns_node *node_get_or_add(struct dns_zoneset *zs, struct dns_zone *z,
+					const uint8_t *name, size_t len)
+{
+	uint32_t h = dns_name_hash(name, len);
+	struct dns_node *n = (struct dns_node *)dns_zone_get(z, name, len, h);
+
+	if (n)
+		return n;
+	n = dns_arena_alloc(&zs->arena, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->name = dns_arena_dup(&zs->arena, name, len);
+	n->hash = h;
+	n->len = (uint8_t)len;
+	n->labels = (uint8_t)dns_name_labels(name);
+	if (name[0] == 1 && name[1] == '*')
+		n->flags |= DNS_NODE_WILD;
+	tab_put(&z->tab, &z->mask, &z->nnodes, h, n);
+	return n;
+}
+
+static int zerr(char *err, size_t errlen, const char *file, unsigned line, const char *why)
+{
+	snprintf(err, errlen, "%s:%u: %s", file, line, why);
+	return -1;
+}
+
+/* Turns the sorted records of one owner (recs[0..n)) into the node's RRsets. */
+static int fill_node(struct dns_zoneset *zs, struct dns_node *node, const struct rec *r,
+		     size_t n, const char *file, char *err, size_t errlen)
+{
+	size_t ntypes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || r[i].type != r[i - 1].type)
+			ntypes++;
+	struct dns_rrset *sets = dns_arena_alloc(&zs->arena, ntypes * sizeof(*sets));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i, uniq = 0;
+
+		while (j < n && r[j].type == r[i].type)
+			j++;
+		struct dns_rrset *s = &sets[k++];
+		const struct dns_rdata **rd = dns_arena_alloc(&zs->arena, (j - i) * sizeof(*rd));
+
+		s->type = r[i].type;
+		s->ttl = r[i].ttl;
+		for (size_t m = i; m < j; m++) {
+			/* RFC 2181 5: an RRset is a set; RFC 2181 5.2: one TTL, we take the lowest */
+			if (r[m].ttl < s->ttl)
+				s->ttl = r[m].ttl;
+			if (m > i && r[m].rdlen == r[m - 1].rdlen &&
+			    memcmp(r[m].rd, r[m - 1].rd, r[m].rdlen) == 0)
+				continue;
+			struct dns_rdata *d = dns_arena_alloc(&zs->arena, sizeof(*d) + r[m].rdlen);
+
+			d->len = r[m].rdlen;
+			memcpy(d->data, r[m].rd, r[m].rdlen);
+			rd[uniq++] = d;
+		}
+		s->count = (uint16_t)uniq;
+		s->rd = rd;
+		if (s->type == DNS_T_CNAME) {
+			/* RFC 1034 3.6.2 and RFC 2181 10.1: a CNAME stands alone, and only one */
+			if (uniq > 1)
+				return zerr(err, errlen, file, r[i + 1].line,
+					    "more than one CNAME record at a name");
+			if (n != j - i)
+				return zerr(err, errlen, file, r[i].line,
+					    "CNAME and other data at the same name");
+		}
+		i = j;
+	}
+	node->rrsets = sets;
+	node->nrrsets = (uint16_t)ntypes;
+	return 0;
+}
+
+static int lbl_cmp(const void *a, const void *b)
+{
+	const struct dns_node *x = *(struct dns_node *const *)a, *y = *(struct dns_node *const *)b;
+
+	return (x->labels > y->labels) - (x->labels < y->labels);
+}
+
+static int build_zone(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
+		      char *err, size_t errlen)
+{
+	struct zb b = {0};
+	int rc = -1;
+	struct dns_node **all = NULL;
+
+	dns_arena_init(&b.tmp);
+	if (dns_zparse(file, text, len, NULL, zb_add, &b, err, errlen) < 0)
+		goto out;
+	if (!b.apex) {
+		zerr(err, errlen, file, 1, "no SOA record: the zone has no apex");
+		goto out;
+	}
+	for (size_t i = 0; i < b.n; i++) {
+		if (!dns_name_under(b.recs[i].owner, b.recs[i].olen, b.apex, b.apex_len)) {
+			char a[1024], why[1100];
+
+			dns_name_to_text(b.apex, a, sizeof(a));
+			snprintf(why, sizeof(why), "name is outside the zone %s", a);
+			zerr(err, errlen, file, b.recs[i].line, why);
+			goto out;
+		}
+	}
+	for (int i = 0; i < zs->nzones; i++) {
+		const struct dns_zone *o = zs->zones[i];
+
+		if (o->apex_len == b.apex_len && memcmp(o->apex, b.apex, b.apex_len) == 0) {
+			char why[1200];
+
+			snprintf(why, sizeof(why), "zone already loaded from %s", o->file);
+			zerr(err, errlen, file, b.soa_line, why);
+			goto out;
+		}
+	}
+	qsort(b.recs, b.n, sizeof(*b.recs), rec_cmp);
+
+	struct dns_zone *z = dns_arena_alloc(&zs->arena, sizeof(*z));
+
+	memset(z, 0, sizeof(*z));
+	z->file = dns_arena_dup(&zs->arena, file, strlen(file) + 1);
+	z->apex = dns_arena_dup(&zs->arena, b.apex, b.apex_len);
+	z->apex_len = (uint8_t)b.apex_len;
+	z->apex_labels = (uint8_t)dns_name_labels(b.apex);
+	for (size_t i = 0; i < b.n;) {
+		size_t j = i;
+
+		while (j < b.n && b.recs[j].olen == b.recs[i].olen &&
+		       memcmp(b.recs[j].owner, b.recs[i].owner, b.recs[i].olen) == 0)
+			j++;
+		struct dns_node *node = node_get_or_add(zs, z, b.recs[i].owner, b.recs[i].olen);
+
+		if (fill_node(zs, node, &b.recs[i], j - i, file, err, errlen) < 0)
+			goto free_zone;
+		/* Empty non-terminals get nodes too: they exist (RFC 4592 2.2.2), which is what
+		 * makes them answer NODATA and block wildcards. */
+		const uint8_t *p = b.recs[i].owner;
+		size_t pl = b.recs[i].olen;
+
+		while (pl > b.apex_len) {
+			pl -= 1 + (size_t)p[0];
+			p += 1 + p[0];
+			node_get_or_add(zs, z, p, pl);
+		}
+		zs->records += j - i;
+		i = j;
+	}
+	z->apex_node = dns_zone_get(z, z->apex, z->apex_len, dns_name_hash(z->apex, z->apex_len));
+	z->soa = dns_node_rrset(z->apex_node, DNS_T_SOA);
+	if (!dns_node_rrset(z->apex_node, DNS_T_NS)) {
+		zerr(err, errlen, file, b.soa_line, "no NS records at the zone apex");
+		goto free_zone;
+	}
+	const struct dns_rdata *soa = z->soa->rd[0];
+	uint32_t minimum = get32(soa->data + soa->len - 4);
+
+	z->neg_ttl = z->soa->ttl < minimum ? z->soa->ttl : minimum;
+
+	/* Delegations: walk nodes parents first so each inherits the cut above it. */
+	all = xmalloc((size_t)z->nnodes * sizeof(*all));
+	size_t na = 0;
+
+	for (uint32_t i = 0; i <= z->mask; i++)
+		if (z->tab[i].p)
+			all[na++] = z->tab[i].p;
+	qsort(all, na, sizeof(*all), lbl_cmp);
+	for (size_t i = 0; i < na; i++) {
+		struct dns_node *n = all[i];
+
+		if (n == z->apex_node)
+			continue;
+		const uint8_t *pn = n->name + 1 + n->name[0];
+		size_t pl = n->len - 1 - n->name[0];
+		const struct dns_node *parent = dns_zone_get(z, pn, pl, dns_name_hash(pn, pl));
+
+		n->cut = parent == z->apex_node ? NULL : parent->cut;
+		if (!n->cut && dns_node_rrset(n, DNS_T_NS)) {
+			n->flags |= DNS_NODE_CUT;
+			n->cut = n;
+		}
+	}
+	zs->zones = xrealloc(zs->zones, (size_t)(zs->nzones + 1) * sizeof(*zs->zones));
+	zs->zones[zs->nzones++] = z;
+	rc = 0;
+	goto out;
+free_zone:
+	free(z->tab);
+out:
+	free(all);
+	free(b.recs);
+	dns_arena_free(&b.tmp);
+	return rc;
+}
+
+static struct dns_zoneset *zs_new(void)
+{
+	struct dns_zoneset *zs = xcalloc(1, sizeof(*zs));
+
+	dns_arena_init(&zs->arena);
+	return zs;
+}
+
+/* Apex table and the label counts dns_zoneset_find probes; then the precomputed answers. */
+static void zs_finish(struct dns_zoneset *zs)
+{
+	uint32_t cnt = 0;
+
+	for (int i = 0; i < zs->nzones; i++) {
+		struct dns_zone *z = zs->zones[i];
+		int seen = 0;
+
+		tab_put(&zs->ztab, &zs->zmask, &cnt, dns_name_hash(z->apex, z->apex_len), z);
+		for (int j = 0; j < zs->nlc; j++)
+			seen |= zs->lc[j] == z->apex_labels;
+		if (!seen) {
+			int j = zs->nlc++;
+
+			while (j > 0 && zs->lc[j - 1] < z->apex_labels) {
+				zs->lc[j] = zs->lc[j - 1];
+				j--;
+			}
+			zs->lc[j] = z->apex_labels;
+		}
+	}
+	dns_answer_prepare(zs);
+}
+
+struct dns_zoneset *dns_zoneset_parse(const char *file, const char *text, size_t len, char *err,
+				      size_t errlen)
+{
+	struct dns_zoneset *zs = zs_new();
+
+	if (build_zone(zs, file, text, len, err, errlen) < 0) {
+		dns_zoneset_free(zs);
+		return NULL;
+	}
+	zs_finish(zs);
+	return zs;
+}
+
+static char *read_file(const char *file, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s:0: cannot open: %s", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > ZONE_FILE_MAX) {
+		snprintf(err, errlen, "%s:0: not a regular file of at most 1 GiB", file);
+		close(fd);
+		return NULL;
+	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	size_t got = 0;
+
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			snprintf(err, errlen, "%s:0: read: %s", file,
+				 r < 0 ? strerror(errno) : "file shrank");
+			free(text);
+			close(fd);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return text;
+}
+
+struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_t errlen)
+{
+	struct dns_zoneset *zs = zs_new();
+
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		char *text = read_file(files[i], &len, err, errlen);
+		int rc = text ? build_zone(zs, files[i], text, len, err, errlen) : -1;
+
+		free(text);
+		if (rc < 0) {
+			dns_zoneset_free(zs);
+			return NULL;
+		}
+	}
+	zs_finish(zs);
+	return zs;
+}
+
+void dns_zoneset_free(struct dns_zoneset *zs)
+{
+	if (!zs)
+		return;
+	for (int i = 0; i < zs->nzones; i++) {
+		free(zs->zones[i]->tab);
+		free(zs->zones[i]->ftab);
+	}
+	free(zs->zones);
+	free(zs->ztab);
+	dns_arena_free(&zs->arena);
+	free(zs);
+}
