@@ -205,6 +205,13 @@ void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs
 	s->healthy = 1;
 	for (size_t i = 0; i < s->nchecks; i++)
 		s->healthy &= s->checks[i]->ok;
+	/* Before the carry-over below: a drain by file is a drain to keep, too. */
+	if (s->conf.drain_file) {
+		struct stat st;
+
+		s->drain_file = stat(s->conf.drain_file, &st) == 0;
+		ev_timer_start(loop, &s->drain_poll, DRAIN_POLL_MS);
+	}
 	if (old) {
 		s->drain_cmd = old->drain_cmd;
 		s->transitions = old->transitions;
@@ -222,12 +229,6 @@ void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs
 			if (ev_timer_active(&old->drain_timer))
 				ev_timer_start(loop, &s->drain_timer, left);
 		}
-	}
-	if (s->conf.drain_file) {
-		struct stat st;
-
-		s->drain_file = stat(s->conf.drain_file, &st) == 0;
-		ev_timer_start(loop, &s->drain_poll, DRAIN_POLL_MS);
 	}
 }
 
