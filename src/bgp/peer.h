@@ -61,6 +61,7 @@ struct bgp_peer {
 	uint8_t eor_sent;
 
 	uint64_t established_at;        /* ms, ev_now */
+	int ifindex;                    /* the interface it is reached on; set by the owner */
 	size_t n_paths;                 /* paths from this neighbour in the RIB (received) */
 	size_t n_accepted;              /* of those, the usable ones (not rejected) */
 	uint64_t updates_in, updates_out, notifications_in, notifications_out, flaps;

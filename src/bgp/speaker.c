@@ -240,6 +240,8 @@ void bgp_speaker_peer_up(struct bgp_speaker *sp, struct bgp_peer *p)
 	struct rib_iter it;
 	struct rib_node *n;
 
+	if (sp->peer_event)
+		sp->peer_event(sp, p, 1, sp->peer_arg);
 	rib_iter_init(&it, &sp->rib);
 	while ((n = rib_iter_next(&it)))
 		bgp_peer_export(p, n);
@@ -271,4 +273,6 @@ void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p)
 	}
 	p->n_paths = p->n_accepted = 0;
 	free(gone);
+	if (sp->peer_event)
+		sp->peer_event(sp, p, 0, sp->peer_arg);
 }

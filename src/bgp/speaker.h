@@ -27,6 +27,9 @@ struct bgp_speaker {
 	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,
 			     const struct rib_node *n, void *arg);
 	void *best_arg;
+	/* Called when a neighbour reaches or leaves Established. */
+	void (*peer_event)(struct bgp_speaker *sp, struct bgp_peer *p, int up, void *arg);
+	void *peer_arg;
 	struct bgp_peer **peers;
 	size_t npeers;
 	struct bgp_listener *listeners;

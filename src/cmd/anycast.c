@@ -7,6 +7,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "feed/feed.h"
+#include "lab/lab.h"
 #include "lab/probe.h"
 #include "lib/buf.h"
 
@@ -22,7 +23,10 @@ static void usage(void)
 		" [--local-address ADDR]\n"
 		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n"
 		"       anycast probe dns --server ADDR[:PORT] --rate N --count N [--timeout MS]"
-		" [--name NAME] [--json]\n");
+		" [--name NAME] [--json]\n"
+		"       anycast lab up [--no-delay] [--timeout S] TOPOLOGY.yaml | down [NAME]"
+		" | status [--json] [NAME]\n"
+		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n");
 	exit(2);
 }
 
@@ -35,6 +39,8 @@ int main(int argc, char **argv)
 	/* feed is a BGP speaker of its own, not a control-socket command */
 	if (argc > 1 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "lab") == 0)
+		return lab_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return probe_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {

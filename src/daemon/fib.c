@@ -52,10 +52,19 @@ static void link_changed(int ifindex, int up, void *arg)
 	for (size_t i = 0; i < d->sp->npeers; i++) {
 		struct bgp_peer *p = d->sp->peers[i];
 
-		if (p->state != BGP_ESTABLISHED || kr_ifindex_for(d->kr, &p->conf.addr) != ifindex)
+		/* The interface was learnt when the session came up: by now the kernel may have
+		 * dropped the connected route that would tell. */
+		if (p->state != BGP_ESTABLISHED || !p->ifindex || p->ifindex != ifindex)
 			continue;
 		bgp_peer_reset(p, "link down");
 	}
+}
+
+static void peer_event(struct bgp_speaker *sp, struct bgp_peer *p, int up, void *arg)
+{
+	struct daemon *d = arg;
+
+	p->ifindex = up && d->kr ? kr_ifindex_for(d->kr, &p->conf.addr) : 0;
 }
 
 void daemon_watch_links(struct daemon *d)
@@ -69,6 +78,8 @@ void daemon_fib_start(struct daemon *d)
 {
 	struct bgp_speaker *sp = d->sp;
 
+	sp->peer_event = peer_event;
+	sp->peer_arg = d;
 	/* Routes an earlier instance left (a crash, or fib turned off) are not ours to keep. */
 	if (d->kr)
 		kr_flush_stale(d->kr);

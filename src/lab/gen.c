@@ -1,0 +1,206 @@
+/* The files a lab's programs read: an anycastd.conf per router and site, a zone per site, the
+ * wire's list of links. All derived from the topology, nothing chosen here but policy:
+ *
+ * - Every BGP link is one session, both ends active and listening on their own address (the
+ *   one that starts second connects at once; collisions are resolved by RFC 4271 6.8), with
+ *   roles from `rel` so that the routers apply Gao-Rexford.
+ * - Routers run in router mode (fib yes) and announce the /31 of each attached client link, so
+ *   that replies find their way back to clients; nothing else of their own.
+ * - Sites run fib yes + transit no: they learn and install the routes back to the clients
+ *   (they are customers, so they are sent everything) without ever carrying transit. They
+ *   announce the anycast prefix while their own anycast-dns answers, and their unicast /32
+ *   always, so that each site stays reachable on its own address for RTT comparisons. */
+#include "lab/lab_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/buf.h"
+
+/* The name the site's health check asks: a zone of our own, because a dns check wants a
+ * NOERROR answer in class IN, which CH TXT id.server is not. */
+#define LAB_ZONE "lab."
+/* Hold time of every session: short enough that a silent peer is noticed in seconds, long
+ * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
+#define LAB_HOLD_TIME 9
+
+static int bgp_speaker(const struct lab_node *n)
+{
+	return n->kind == LAB_ROUTER || n->kind == LAB_SITE;
+}
+
+size_t lab_sessions_of(const struct lab_topo *t, size_t node)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		if ((lk->a == node || lk->b == node) && bgp_speaker(&t->nodes[lk->a]) &&
+		    bgp_speaker(&t->nodes[lk->b]))
+			n++;
+	}
+	return n;
+}
+
+int lab_client_link(const struct lab_topo *t, size_t node, size_t *link, size_t *router)
+{
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		if (lk->a == node || lk->b == node) {
+			*link = k;
+			*router = lk->a == node ? lk->b : lk->a;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* RFC 9234 role of this end: p2c makes the first endpoint the provider. A link between two
+ * speakers without rel is taken as peering. */
+static const char *role(const struct lab_link *lk, size_t node)
+{
+	if (lk->rel == LAB_REL_P2C)
+		return lk->a == node ? "provider" : "customer";
+	return "peer";
+}
+
+static void link_prefix(const struct lab_link *lk, char *out)
+{
+	struct prefix p = {.addr = lk->addr_a, .len = 31};
+
+	prefix_normalize(&p);
+	prefix_fmt(&p, out);
+}
+
+static int write_buf(const char *path, struct buf *b, char *err, size_t errlen)
+{
+	buf_put8(b, 0);
+	int r = lab_write_file(path, (const char *)b->data, err, errlen);
+
+	buf_free(b);
+	return r;
+}
+
+int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
+{
+	const struct lab_topo *t = &l->topo;
+	const struct lab_node *n = &t->nodes[node];
+	char path[PATH_MAX], s[ADDR_STRLEN], p[PREFIX_STRLEN];
+	struct buf b;
+	size_t nclients = 0;
+
+	buf_init(&b);
+	buf_printf(&b, "# anycastd of %s %s (AS %u, %s) in lab %s; written by `anycast lab up`\n",
+		   n->kind == LAB_SITE ? "site" : "router", n->name, n->asn,
+		   n->city ? n->city->name : "-", t->name);
+	buf_printf(&b, "router-id %s\n", addr_fmt(&n->router_id, s));
+	buf_printf(&b, "local-as %u\n", n->asn);
+	lab_path(l, n->name, "anycastd.sock", path, sizeof(path));
+	buf_printf(&b, "control %s\n", path);
+	buf_printf(&b, "fib yes\n");
+	if (n->kind == LAB_SITE)
+		buf_printf(&b, "transit no\n");
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		if ((lk->a == node || lk->b == node) && bgp_speaker(&t->nodes[lk->a]) &&
+		    bgp_speaker(&t->nodes[lk->b]))
+			buf_printf(&b, "listen %s\n",
+				   addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, s));
+	}
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+		size_t other = lk->a == node ? lk->b : lk->a;
+		char local[ADDR_STRLEN];
+
+		if (lk->a != node && lk->b != node)
+			continue;
+		if (t->nodes[other].kind == LAB_CLIENT) {
+			nclients++;
+			continue;
+		}
+		if (!bgp_speaker(&t->nodes[other]))
+			continue;
+		addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, local);
+		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
+		buf_printf(&b, "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
+			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n}\n",
+			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
+			   t->nodes[other].name);
+	}
+	if (nclients) {
+		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
+			   "service clients {\n");
+		for (size_t k = 0; k < t->nlinks; k++) {
+			const struct lab_link *lk = &t->links[k];
+			size_t other = lk->a == node ? lk->b : lk->a;
+
+			if ((lk->a == node || lk->b == node) &&
+			    t->nodes[other].kind == LAB_CLIENT) {
+				link_prefix(lk, p);
+				buf_printf(&b, "\tprefix %s\n", p);
+			}
+		}
+		buf_printf(&b, "}\n");
+	}
+	if (n->kind == LAB_SITE) {
+		prefix_fmt(&t->anycast_prefix, p);
+		buf_printf(&b, "\n# announced while this site's anycast-dns answers\n"
+			   "service anycast {\n\tprefix %s\n\taddress %s\n", p,
+			   addr_fmt(&t->anycast_addr, s));
+		buf_printf(&b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
+		addr_fmt(&n->unicast, s);
+		buf_printf(&b, "\n# always: the site's own address\nservice unicast {\n"
+			   "\tprefix %s/%d\n\taddress %s\n}\n", s,
+			   n->unicast.af == AF_INET6 ? 128 : 32, s);
+	}
+	lab_path(l, n->name, "anycastd.conf", path, sizeof(path));
+	return write_buf(path, &b, err, errlen);
+}
+
+int lab_gen_zone(const struct lab *l, size_t node, char *err, size_t errlen)
+{
+	const struct lab_topo *t = &l->topo;
+	const struct lab_node *n = &t->nodes[node];
+	char path[PATH_MAX], s[ADDR_STRLEN], u[ADDR_STRLEN];
+	struct buf b;
+
+	addr_fmt(&t->anycast_addr, s);
+	addr_fmt(&n->unicast, u);
+	buf_init(&b);
+	buf_printf(&b, "; zone of site %s in lab %s; its SOA is what the health check asks\n"
+		   "$ORIGIN " LAB_ZONE "\n$TTL 60\n"
+		   "@\tSOA\tns hostmaster 1 3600 600 86400 60\n"
+		   "\tNS\tns\n"
+		   "ns\t%s\t%s\n"
+		   "%s\t%s\t%s\n"
+		   "%s\tTXT\t\"site %s\"\n",
+		   n->name, t->name, t->anycast_addr.af == AF_INET6 ? "AAAA" : "A", s,
+		   n->name, n->unicast.af == AF_INET6 ? "AAAA" : "A", u, n->name, n->name);
+	lab_path(l, n->name, "lab.zone", path, sizeof(path));
+	return write_buf(path, &b, err, errlen);
+}
+
+int lab_gen_wire(const struct lab *l, char *err, size_t errlen)
+{
+	const struct lab_topo *t = &l->topo;
+	char path[PATH_MAX];
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "# IFNAME_A IFNAME_B DELAY_US: one line per link of lab %s\n", t->name);
+	for (size_t k = 0; k < t->nlinks; k++)
+		buf_printf(&b, "w%zua w%zub %u\n", k, k, t->links[k].delay_us);
+	lab_path(l, NULL, "wire.links", path, sizeof(path));
+	return write_buf(path, &b, err, errlen);
+}
+
+void lab_hostport(const struct addr *a, int port, char *out, size_t len)
+{
+	char s[ADDR_STRLEN];
+
+	addr_fmt(a, s);
+	snprintf(out, len, a->af == AF_INET6 ? "[%s]:%d" : "%s:%d", s, port);
+}

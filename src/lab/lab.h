@@ -1,0 +1,38 @@
+/* anycast lab: a topology built for real in network namespaces, and what runs in it. */
+#ifndef LAB_LAB_H
+#define LAB_LAB_H
+
+#include <stddef.h>
+
+#include "lab/topo.h"
+#include "lib/buf.h"
+
+#define LAB_RUN_DIR "/run/anycast/lab"  /* state: LAB_RUN_DIR/NAME/ */
+
+/* `anycast lab ...` (argv[0] is "lab"): up, down, status, exec, fail, heal, demo. */
+int lab_main(int argc, char **argv);
+
+/* Builds the lab of topology file and starts everything in it; returns when every BGP
+ * session is established and every client reaches the anycast address (or fails with a
+ * message after a bounded wait, having removed what it built). */
+int lab_up(const char *file, char *err, size_t errlen);
+struct lab_up_opts {
+	int no_delay;           /* veth pairs node to node: no wire process, no link delay */
+	unsigned timeout_s;     /* how long to wait for sessions and answers; 0: 30 s */
+	int quiet;              /* no summary on stdout */
+};
+int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t errlen);
+/* Stops every process of the lab by its recorded PID and deletes its namespaces and state;
+ * works after a crash (from the state directory and the namespace names). name NULL: the
+ * only lab there is. */
+int lab_down(const char *name, char *err, size_t errlen);
+enum lab_fail_kind { LAB_FAIL_SERVICE, LAB_FAIL_SITE };
+int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen);
+int lab_heal(const char *name, const char *node, char *err, size_t errlen);
+/* The DESIGN.md `lab status` document or a table. */
+int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen);
+
+/* Namespace of a node: "NAME-NODE" (e.g. "seed-lon"). */
+void lab_ns_name(const char *lab, const char *node, char *out, size_t len);
+
+#endif

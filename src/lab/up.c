@@ -1,0 +1,406 @@
+/* `anycast lab up`: build a topology, start what runs in it, and wait until it works: every
+ * BGP session Established and every client answered over DNS on the anycast address, twice
+ * in a row by the same sites (so the summary shows a converged lab, not a transient).
+ *
+ * All or nothing: on any failure, timeout or signal, everything built so far is removed
+ * (processes by PID, namespaces, state) before returning the reason. */
+#include "lab/lab_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/log.h"
+
+#define UP_TIMEOUT_S 30
+#define POLL_MS 100
+#define ASK_TIMEOUT_MS 400
+
+struct started {
+	pid_t pid;
+	size_t node;            /* SIZE_MAX: the wire */
+	const char *what;       /* "anycastd", "anycast-dns", "wire" */
+	char log[PATH_MAX];
+};
+
+struct up {
+	struct lab l;
+	struct started *procs;
+	size_t nprocs;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	lab_interrupted = 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);   /* a signal cuts it short, which is what we want */
+}
+
+static int copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+	FILE *f = fopen(from, "re");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", from, strerror(errno));
+		return -1;
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	buf_put8(&b, 0);
+	int r = lab_write_file(to, (const char *)b.data, err, errlen);
+
+	buf_free(&b);
+	return r;
+}
+
+/* Refuses a lab whose name is taken, by a state directory or by namespaces NAME-* (which a
+ * crashed lab, even of another topology of that name, may have left). */
+static int check_free(const struct lab *l, char *err, size_t errlen)
+{
+	char **nss;
+	size_t n = lab_namespaces(l->topo.name, l->dir, &nss);
+	int taken = n || access(l->dir, F_OK) == 0;
+
+	for (size_t i = 0; i < n; i++)
+		free(nss[i]);
+	free(nss);
+	if (taken)
+		snprintf(err, errlen, "lab %s is already up (or was not taken down): "
+			 "anycast lab down %s", l->topo.name, l->topo.name);
+	return taken ? -1 : 0;
+}
+
+static int start(struct up *u, size_t node, const char *what, const char *ns, char *const argv[],
+		 char *err, size_t errlen)
+{
+	struct started *s;
+	char pidf[PATH_MAX], log[PATH_MAX], name[64];
+
+	snprintf(name, sizeof(name), "%s.pid", what);
+	if (node == SIZE_MAX)
+		lab_path(&u->l, NULL, name, pidf, sizeof(pidf));
+	else
+		lab_path(&u->l, u->l.topo.nodes[node].name, name, pidf, sizeof(pidf));
+	snprintf(name, sizeof(name), "%s.log", what);
+	if (node == SIZE_MAX)
+		lab_path(&u->l, NULL, name, log, sizeof(log));
+	else
+		lab_path(&u->l, u->l.topo.nodes[node].name, name, log, sizeof(log));
+	pid_t pid = lab_proc_start(ns, argv, log, pidf, err, errlen);
+
+	if (pid < 0)
+		return -1;
+	u->procs = xrealloc(u->procs, (u->nprocs + 1) * sizeof(*u->procs));
+	s = &u->procs[u->nprocs++];
+	s->pid = pid;
+	s->node = node;
+	s->what = what;
+	snprintf(s->log, sizeof(s->log), "%s", log);
+	return 0;
+}
+
+static int start_all(struct up *u, char *err, size_t errlen)
+{
+	struct lab *l = &u->l;
+	const struct lab_topo *t = &l->topo;
+	char ns[128], path[PATH_MAX];
+
+	if (!l->direct) {
+		char links[PATH_MAX];
+
+		if (lab_gen_wire(l, err, errlen) < 0)
+			return -1;
+		lab_path(l, NULL, "wire.links", links, sizeof(links));
+		lab_ns_name(t->name, "wire", ns, sizeof(ns));
+		char *argv[] = {l->self, "lab", "wire", "--links", links, NULL};
+
+		if (start(u, SIZE_MAX, "wire", ns, argv, err, errlen) < 0)
+			return -1;
+	}
+	/* anycast-dns first: a site's service comes up as soon as its check can pass */
+	for (size_t i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind != LAB_SITE)
+			continue;
+		pid_t pid;
+
+		if (lab_gen_zone(l, i, err, errlen) < 0 ||
+		    (pid = lab_start_dns(l, i, err, errlen)) < 0)
+			return -1;
+		u->procs = xrealloc(u->procs, (u->nprocs + 1) * sizeof(*u->procs));
+		struct started *s = &u->procs[u->nprocs++];
+
+		s->pid = pid;
+		s->node = i;
+		s->what = "anycast-dns";
+		lab_path(l, t->nodes[i].name, "anycast-dns.log", s->log, sizeof(s->log));
+	}
+	for (size_t i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].kind == LAB_CLIENT)
+			continue;
+		if (lab_interrupted)
+			return -1;
+		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
+		lab_path(l, t->nodes[i].name, "anycastd.conf", path, sizeof(path));
+		char *argv[] = {l->anycastd, "-d", "-c", path, NULL};
+
+		if (lab_gen_anycastd(l, i, err, errlen) < 0 ||
+		    start(u, i, "anycastd", ns, argv, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A process that exited is a failed `up`, with the last line of its log as the reason. */
+static int check_procs(struct up *u, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < u->nprocs; i++) {
+		struct started *s = &u->procs[i];
+		int st = 0;
+		char tail[300];
+
+		if (s->pid <= 0 || !lab_proc_exited(s->pid, &st))
+			continue;
+		lab_log_tail(s->log, tail, sizeof(tail));
+		/* the log goes with the lab: its last line is the reason */
+		snprintf(err, errlen, "%s%s%s exited (%s %d)%s%s", s->what,
+			 s->node == SIZE_MAX ? "" : " of ",
+			 s->node == SIZE_MAX ? "" : u->l.topo.nodes[s->node].name,
+			 WIFSIGNALED(st) ? "signal" : "status",
+			 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st),
+			 tail[0] ? ": " : " without a word", tail);
+		s->pid = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Sessions not yet Established, listed in why. */
+static size_t sessions_missing(const struct lab *l, struct buf *why)
+{
+	const struct lab_topo *t = &l->topo;
+	size_t missing = 0;
+	char sock[PATH_MAX];
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		int est = 0, total = 0;
+		int want = (int)lab_sessions_of(t, i);
+
+		if (t->nodes[i].kind == LAB_CLIENT || !want)
+			continue;
+		lab_path(l, t->nodes[i].name, "anycastd.sock", sock, sizeof(sock));
+		if (lab_sessions(sock, &est, &total) < 0)
+			est = 0;
+		if (est < want) {
+			missing += (size_t)(want - est);
+			buf_printf(why, "%s%s %d/%d", why->len ? ", " : "", t->nodes[i].name, est,
+				   want);
+		}
+	}
+	return missing;
+}
+
+static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, char *err,
+		      size_t errlen)
+{
+	const struct lab_topo *t = &u->l.topo;
+	struct lab_answer *prev = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*prev));
+	double end = now_s() + timeout_s;
+	int have_prev = 0, r = -1;
+	struct buf why;
+
+	buf_init(&why);
+	for (;;) {
+		if (lab_interrupted) {
+			snprintf(err, errlen, "interrupted");
+			break;
+		}
+		if (check_procs(u, err, errlen) < 0)
+			break;
+		buf_reset(&why);
+		size_t missing = sessions_missing(&u->l, &why);
+		size_t unanswered = 0;
+
+		if (!missing) {
+			lab_ask_clients(&u->l, ASK_TIMEOUT_MS, ans);
+			int same = have_prev;
+
+			for (size_t i = 0; i < t->nnodes; i++) {
+				if (t->nodes[i].kind != LAB_CLIENT)
+					continue;
+				if (!ans[i].ok) {
+					unanswered++;
+					buf_printf(&why, "%s%s (%s)", why.len ? ", " : "",
+						   t->nodes[i].name, ans[i].why);
+				}
+				same = same && ans[i].ok && strcmp(ans[i].site, prev[i].site) == 0;
+			}
+			if (!unanswered && same) {
+				r = 0;
+				break;
+			}
+			have_prev = !unanswered;
+			memcpy(prev, ans, t->nnodes * sizeof(*ans));
+		}
+		if (now_s() >= end) {
+			buf_put8(&why, 0);
+			snprintf(err, errlen, "not ready after %u s: %s %s", timeout_s,
+				 missing ? "BGP sessions not established:" : "clients without an answer:",
+				 (const char *)why.data);
+			break;
+		}
+		if (missing || unanswered)
+			sleep_ms(POLL_MS);
+		else
+			sleep_ms(200);  /* answered: look again a moment later, for stability */
+	}
+	buf_free(&why);
+	free(prev);
+	return r;
+}
+
+static void summary(const struct up *u, const struct lab_answer *ans, double took)
+{
+	const struct lab_topo *t = &u->l.topo;
+	size_t nk[3] = {0, 0, 0}, sessions = 0;
+	char a[ADDR_STRLEN];
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		nk[t->nodes[i].kind]++;
+		sessions += lab_sessions_of(t, i);
+	}
+	printf("lab %s is up in %.1f s: %zu nodes (%zu routers, %zu sites, %zu clients), "
+	       "%zu links%s, %zu BGP sessions established\n", t->name, took, t->nnodes,
+	       nk[LAB_ROUTER], nk[LAB_SITE], nk[LAB_CLIENT], t->nlinks,
+	       u->l.direct ? " (no delay)" : "", sessions / 2);
+	printf("anycast %s: which site answers each client\n", addr_fmt(&t->anycast_addr, a));
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == LAB_CLIENT)
+			printf("  %-14s %-14s %8.2f ms\n", t->nodes[i].name, ans[i].site,
+			       ans[i].rtt_ms);
+	printf("state in %s; take it down with: anycast lab down %s\n", u->l.dir, t->name);
+	fflush(stdout);
+}
+
+int lab_up(const char *file, char *err, size_t errlen)
+{
+	struct lab_up_opts o = {0};
+
+	return lab_up_with(file, &o, err, errlen);
+}
+
+int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t errlen)
+{
+	struct up u;
+	struct sigaction sa, old[3];
+	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	double t0 = now_s();
+	char path[PATH_MAX];
+	int r = -1, created = 0;
+	struct lab_answer *ans = NULL;
+
+	memset(&u, 0, sizeof(u));
+	if (lab_topo_load(file, &u.l.topo, err, errlen) < 0)
+		return -1;
+	u.l.loaded = 1;
+	u.l.direct = o->no_delay;
+	snprintf(u.l.dir, sizeof(u.l.dir), "%s/%s", LAB_RUN_DIR, u.l.topo.name);
+	lab_find_binaries(&u.l);
+	if (access(u.l.anycastd, X_OK) < 0 || access(u.l.dns, X_OK) < 0) {
+		snprintf(err, errlen, "cannot run %s: %s (build with make, or install)",
+			 access(u.l.anycastd, X_OK) < 0 ? u.l.anycastd : u.l.dns, strerror(errno));
+		lab_close(&u.l);
+		return -1;
+	}
+	if (check_free(&u.l, err, errlen) < 0) {
+		lab_close(&u.l);
+		return -1;
+	}
+	/* From here on a signal means: undo everything, then exit. No SA_RESTART, so that
+	 * waits return early. */
+	lab_interrupted = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+
+	mkdir("/run/anycast", 0755);
+	mkdir(LAB_RUN_DIR, 0755);
+	/* mkdir is the lock: two `up` of the same lab cannot both get past it */
+	if (mkdir(u.l.dir, 0755) < 0) {
+		if (errno == EEXIST)
+			snprintf(err, errlen, "lab %s is already up (or was not taken down): "
+				 "anycast lab down %s", u.l.topo.name, u.l.topo.name);
+		else
+			snprintf(err, errlen, "%s: %s", u.l.dir, strerror(errno));
+		goto out;
+	}
+	created = 1;
+	lab_path(&u.l, NULL, "topology.yaml", path, sizeof(path));
+	if (copy_file(file, path, err, errlen) < 0)
+		goto out;
+	lab_path(&u.l, NULL, "mode", path, sizeof(path));
+	if (lab_write_file(path, u.l.direct ? "direct\n" : "wire\n", err, errlen) < 0)
+		goto out;
+	for (size_t i = 0; i < u.l.topo.nnodes; i++) {
+		snprintf(path, sizeof(path), "%s/%s", u.l.dir, u.l.topo.nodes[i].name);
+		if (mkdir(path, 0755) < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+	}
+	if (lab_build(&u.l, err, errlen) < 0 || start_all(&u, err, errlen) < 0) {
+		if (lab_interrupted)
+			snprintf(err, errlen, "interrupted");
+		goto out;
+	}
+	ans = xcalloc(u.l.topo.nnodes ? u.l.topo.nnodes : 1, sizeof(*ans));
+	if (wait_ready(&u, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
+		goto out;
+	if (!o->quiet)
+		summary(&u, ans, now_s() - t0);
+	r = 0;
+out:
+	if (r < 0 && created) {
+		/* the reason is kept; what was built goes, whatever the reason */
+		sigset_t block, prevmask;
+
+		sigemptyset(&block);
+		for (int i = 0; i < 3; i++)
+			sigaddset(&block, sigs[i]);
+		sigprocmask(SIG_BLOCK, &block, &prevmask);
+		lab_teardown(u.l.topo.name, u.l.dir);
+		sigprocmask(SIG_SETMASK, &prevmask, NULL);
+	}
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	free(ans);
+	free(u.procs);
+	lab_close(&u.l);
+	return r;
+}
