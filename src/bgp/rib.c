@@ -15,7 +15,8 @@ static void free_node(struct rib_node *n)
 	for (p = n->paths; p; p = next) {
 		next = p->next;
 		bgp_attrs_unref(p->attrs);
-		free(p);
+		if (p != &n->first)
+			free(p);
 	}
 	free(n);
 }
@@ -98,7 +99,13 @@ int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
 		path->flags = flags;
 		return 1;
 	}
-	path = xcalloc(1, sizeof(*path));
+	if (!n->first_used) {
+		path = &n->first;
+		memset(path, 0, sizeof(*path));
+		n->first_used = 1;
+	} else {
+		path = xcalloc(1, sizeof(*path));
+	}
 	path->src = src;
 	path->attrs = bgp_attrs_ref(attrs);
 	path->flags = flags;
@@ -120,7 +127,20 @@ int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src)
 			continue;
 		*pp = path->next;
 		bgp_attrs_unref(path->attrs);
-		free(path);
+		if (path != &n->first) {
+			free(path);
+		} else if (n->paths) {
+			/* Keep the inline slot in use: move another path into it. */
+			struct rib_path *q = n->paths, **qp = &n->paths;
+			struct rib_path *qnext = q->next;
+
+			n->first = *q;
+			n->first.next = qnext;
+			*qp = &n->first;
+			free(q);
+		} else {
+			n->first_used = 0;
+		}
 		if (!n->paths) {
 			struct rib_node **np = &r->buckets[n->hash & (r->nbuckets - 1)];
 

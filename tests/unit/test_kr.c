@@ -346,10 +346,10 @@ static void on_link(int ifindex, int up, void *arg)
 	e->n++;
 }
 
-/* Runs the loop until ifindex reported as up, or 2 s. */
+/* Runs the loop until ifindex is reported as up (or down), or 6 s. */
 static int wait_link(struct link_ev *e, int ifindex, int up)
 {
-	double end = now_s() + 2;
+	double end = now_s() + 6;   /* linkwatch batches carrier changes up to 1 s; a loaded machine adds more */
 
 	while (now_s() < end) {
 		for (int i = 0; i < e->n && i < 8; i++)

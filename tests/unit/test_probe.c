@@ -349,7 +349,8 @@ static void test_outage(void)
 	fake_start(&f, 100, 50, "lon", "nyc");
 	snprintf(server, sizeof(server), "127.0.0.1:%u", f.port);
 
-	struct probe_opts o = {.server = server, .rate = 200, .count = 300, .timeout_ms = 200};
+	/* A generous timeout: on a loaded machine a slow answer must not count as lost. */
+	struct probe_opts o = {.server = server, .rate = 200, .count = 300, .timeout_ms = 1000};
 	int64_t t0 = now_ms();
 	int rc = probe_dns_run(&o, &outage_r);
 	int64_t took = now_ms() - t0;
@@ -375,9 +376,10 @@ static void test_outage(void)
 		CHECK(outage_r.switches[0].at_ns / 1000 >= 745000 &&
 		      outage_r.switches[0].at_ns / 1000 <= 755000);
 	}
-	/* the rate held: 300 queries at 200/s is 1.5 s (the last one leaves at 1.495 s) */
-	CHECK(outage_r.elapsed_ns / 1000000 >= 1350 && outage_r.elapsed_ns / 1000000 <= 1650);
-	CHECK(took >= 1350 && took <= 1650);
+	/* the rate held: 300 queries at 200/s is 1.5 s (the last one leaves at 1.495 s); the
+	 * lost ones, sent up to 0.75 s, expire a timeout later */
+	CHECK(outage_r.elapsed_ns / 1000000 >= 1350 && outage_r.elapsed_ns / 1000000 <= 2000);
+	CHECK(took >= 1350 && took <= 2100);
 	CHECK(outage_r.rtt_min_us >= 0 && outage_r.rtt_min_us <= outage_r.rtt_median_us &&
 	      outage_r.rtt_median_us <= outage_r.rtt_p90_us &&
 	      outage_r.rtt_p90_us <= outage_r.rtt_max_us && outage_r.rtt_max_us < 200000);
@@ -388,7 +390,7 @@ static void test_outage(void)
 		if (outage_r.recs[i].sent_ns - (int64_t)i * 5000000 >= 5000000)
 			late++;
 	}
-	CHECK(late <= 15);
+	CHECK(late <= 30);       /* 10%: CI shares two cores with everything else */
 	outage_ok = rc == 0;
 }
 

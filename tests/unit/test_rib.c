@@ -1,0 +1,126 @@
+/* The RIB's prefix table: paths per source, the inline first path moving as paths come and go,
+ * iteration while deleting, sorted output. Run under valgrind by `make check`'s users. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "bgp/rib.h"
+#include "lib/log.h"
+#include "t.h"
+
+static const struct bgp_attrs *mk(uint32_t med)
+{
+	struct bgp_attrs a;
+
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_MED;
+	a.med = med;
+	const struct bgp_attrs *i = bgp_attrs_intern(&a);
+
+	bgp_attrs_clear(&a);
+	return i;
+}
+
+static size_t npaths(const struct rib_node *n)
+{
+	size_t k = 0;
+
+	for (const struct rib_path *p = n ? n->paths : NULL; p; p = p->next)
+		k++;
+	return k;
+}
+
+static void test_paths_come_and_go(void)
+{
+	struct rib r;
+	struct prefix px;
+	const struct bgp_attrs *a1 = mk(1), *a2 = mk(2);
+	struct bgp_peer *s1 = (struct bgp_peer *)(uintptr_t)0x10, *s2 = (struct bgp_peer *)(uintptr_t)0x20,
+			*s3 = (struct bgp_peer *)(uintptr_t)0x30;
+
+	rib_init(&r);
+	prefix_parse("192.0.2.0/24", &px);
+	CHECK_INT(rib_update(&r, &px, s1, a1, 0), 1);
+	CHECK_INT(rib_update(&r, &px, s1, a1, 0), 0);  /* the same: no change */
+	CHECK_INT(rib_update(&r, &px, s1, a2, 0), 1);  /* replaced */
+	CHECK_INT(rib_update(&r, &px, s2, a1, 0), 1);
+	CHECK_INT(rib_update(&r, &px, s3, a1, RIB_PATH_REJECTED), 1);
+	struct rib_node *n = rib_lookup(&r, &px);
+
+	CHECK_INT(npaths(n), 3);
+	CHECK(rib_path_of(n, s1) == &n->first);
+	/* The inline path goes: another takes its place, nothing is lost. */
+	CHECK_INT(rib_withdraw(&r, &px, s1), 1);
+	n = rib_lookup(&r, &px);
+	CHECK_INT(npaths(n), 2);
+	CHECK(rib_path_of(n, s1) == NULL);
+	CHECK(rib_path_of(n, s2) && rib_path_of(n, s3));
+	CHECK(rib_path_of(n, s2) == &n->first || rib_path_of(n, s3) == &n->first);
+	CHECK_INT(rib_path_of(n, s3)->flags, RIB_PATH_REJECTED);
+	CHECK_INT(rib_withdraw(&r, &px, s1), 0);
+	CHECK_INT(rib_withdraw(&r, &px, s3), 1);
+	CHECK_INT(rib_withdraw(&r, &px, s2), 1);
+	CHECK(rib_lookup(&r, &px) == NULL);
+	CHECK_INT(r.count, 0);
+	/* A node emptied and filled again uses its inline slot again. */
+	CHECK_INT(rib_update(&r, &px, s2, a1, 0), 1);
+	n = rib_lookup(&r, &px);
+	CHECK(n && n->paths == &n->first);
+	rib_free(&r);
+	bgp_attrs_unref(a1);
+	bgp_attrs_unref(a2);
+	CHECK_INT(bgp_attrs_interned_count(), 0);
+}
+
+static void test_many_and_iterate(void)
+{
+	struct rib r;
+	const struct bgp_attrs *a = mk(7);
+	struct bgp_peer *s = (struct bgp_peer *)(uintptr_t)0x10;
+	struct rib_iter it;
+	struct rib_node *n;
+	size_t seen = 0;
+
+	rib_init(&r);
+	for (uint32_t i = 0; i < 5000; i++) {
+		struct prefix px = {.addr = {.af = AF_INET}, .len = 32};
+
+		px.addr.a[0] = 198;
+		px.addr.a[1] = 18 + (i >> 16);
+		px.addr.a[2] = (uint8_t)(i >> 8);
+		px.addr.a[3] = (uint8_t)i;
+		rib_update(&r, &px, s, a, 0);
+	}
+	CHECK_INT(r.count, 5000);
+	/* Deleting the current node while iterating is allowed. */
+	rib_iter_init(&it, &r);
+	while ((n = rib_iter_next(&it))) {
+		struct prefix px = n->pfx;
+
+		seen++;
+		rib_withdraw(&r, &px, s);
+	}
+	CHECK_INT(seen, 5000);
+	CHECK_INT(r.count, 0);
+	struct prefix b, c;
+
+	prefix_parse("203.0.113.0/24", &b);
+	prefix_parse("198.51.100.0/24", &c);
+	rib_update(&r, &b, s, a, 0);
+	rib_update(&r, &c, s, a, 0);
+	size_t k;
+	struct rib_node **v = rib_sorted(&r, &k);
+
+	CHECK_INT(k, 2);
+	CHECK(k == 2 && prefix_eq(&v[0]->pfx, &c) && prefix_eq(&v[1]->pfx, &b));
+	free(v);
+	rib_free(&r);
+	bgp_attrs_unref(a);
+}
+
+int main(void)
+{
+	log_init("test_rib", 1, LOG_LVL_ERR);
+	RUN(test_paths_come_and_go);
+	RUN(test_many_and_iterate);
+	return t_done();
+}
