@@ -1,6 +1,6 @@
 # anycast: `make` builds build/anycastd, build/anycast, build/anycast-dns.
 # `make check` installs missing Debian packages, then runs unit, fuzz and integration tests.
-# `make demo` runs the demo. `make install` honours PREFIX and DESTDIR.
+# `make demo` runs the lab demo (`make demo-bird`: anycastd and BIRD in two namespaces). `make install` honours PREFIX and DESTDIR.
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -20,7 +20,7 @@ BINS := $(B)/anycastd $(B)/anycast $(B)/anycast-dns
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit fuzz demo install clean deps
+.PHONY: all check unit fuzz demo demo-bird install clean deps
 all: $(BINS)
 
 $(B)/obj/%.o: %.c
@@ -64,7 +64,13 @@ deps:
 check: deps all unit fuzz
 	sh tests/run.sh
 
+# The lab demo: the seed's anycast Internet, measured, with an HTML report beside the build.
 demo: deps all
+	build/anycast lab demo --report $(B)/demo-report.html
+	@echo "report: $(B)/demo-report.html"
+
+# The first demo: anycastd announcing a service to BIRD in two namespaces.
+demo-bird: deps all
 	sh examples/demo.sh
 
 install: all

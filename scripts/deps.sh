@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential clang llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev
       iproute2 iputils-ping procps psmisc valgrind python3 curl
       bird2 gobgpd frr exabgp
-      dnsutils knot-dnsutils nsd knot dnsperf"
+      dnsutils knot-dnsutils nsd knot dnsperf chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

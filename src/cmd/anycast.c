@@ -26,7 +26,8 @@ static void usage(void)
 		" [--name NAME] [--json]\n"
 		"       anycast lab up [--no-delay] [--timeout S] TOPOLOGY.yaml | down [NAME]"
 		" | status [--json] [NAME]\n"
-		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n");
+		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
+		"       anycast lab demo [--json] [--report FILE.html]\n");
 	exit(2);
 }
 

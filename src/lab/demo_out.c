@@ -27,37 +27,63 @@ void lab_demo_seg_add(struct lab_demo_fo_client *c, double t0_ms, double t1_ms, 
 	c->seg[c->nseg++] = (struct lab_demo_seg){t0_ms, t1_ms, site, n};
 }
 
-/* The outage is the time a client had no answers because of the failure. For a client that
- * the failed site served, it starts at the failure instant (or earlier, when queries already
- * in flight were lost); for any other client only at its first loss, so that a client that
+/* The site that answered most of the queries sent before the failure. Not simply the last
+ * one: a query sent just before a crash can be rerouted on its way and answered elsewhere. */
+static int site_before(const struct lab_demo_fo_client *c)
+{
+	double q[LAB_DEMO_SITES_MAX + 1] = {0}, best = 0;
+	int site = LAB_DEMO_NONE;
+
+	for (size_t i = 0; i < c->nseg; i++) {
+		const struct lab_demo_seg *s = &c->seg[i];
+		int k = s->site >= 0 && s->site < LAB_DEMO_SITES_MAX ? s->site
+			: s->site == LAB_DEMO_OTHER ? LAB_DEMO_SITES_MAX : -1;
+
+		if (k < 0 || s->t0_ms >= 0 || s->t1_ms <= s->t0_ms)
+			continue;
+		/* the part of the segment before the failure */
+		double end = s->t1_ms < 0 ? s->t1_ms : 0;
+
+		q[k] += (double)s->n * (end - s->t0_ms) / (s->t1_ms - s->t0_ms);
+		if (q[k] > best) {
+			best = q[k];
+			site = k == LAB_DEMO_SITES_MAX ? LAB_DEMO_OTHER : k;
+		}
+	}
+	return site;
+}
+
+/* The outage is the time a client had no answers because of the failure. Losses count from
+ * in_flight_ms before the failure on (a query sent then was still on its way, or its answer
+ * was). For a client that the failed site served, the outage starts at the failure instant or
+ * at such an earlier loss; for any other client only at its first loss, so that a client that
  * never noticed reports 0. It ends when the first query after the last loss got an answer:
  * the outage is over only once answers keep coming. */
 void lab_demo_analyze(struct lab_demo_fo_client *c, int failed, double interval_ms,
-		      double end_ms)
+		      double in_flight_ms, double end_ms)
 {
 	size_t first_loss = 0, last_loss = 0;
 	int losses = 0;
 
-	c->before = c->after = LAB_DEMO_NONE;
+	c->before = site_before(c);
+	c->after = LAB_DEMO_NONE;
 	c->outage_ms = c->outage_from_ms = c->longest_loss_ms = 0;
 	c->recovered = 1;
 	for (size_t i = 0; i < c->nseg; i++) {
 		const struct lab_demo_seg *s = &c->seg[i];
 
-		if (s->site == LAB_DEMO_LOST) {
-			if ((double)s->n * interval_ms > c->longest_loss_ms)
-				c->longest_loss_ms = (double)s->n * interval_ms;
-			if (s->t1_ms > 0) {
-				if (!losses)
-					first_loss = i;
-				last_loss = i;
-				losses = 1;
-			}
+		if (s->site != LAB_DEMO_LOST) {
+			c->after = s->site;
 			continue;
 		}
-		if (s->t0_ms < 0)
-			c->before = s->site;
-		c->after = s->site;
+		if ((double)s->n * interval_ms > c->longest_loss_ms)
+			c->longest_loss_ms = (double)s->n * interval_ms;
+		if (s->t1_ms > -in_flight_ms) {
+			if (!losses)
+				first_loss = i;
+			last_loss = i;
+			losses = 1;
+		}
 	}
 	if (!losses)
 		return;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lab/report.h"
 #include "lab/wire.h"
 #include "lib/log.h"
 
@@ -437,7 +438,8 @@ static _Noreturn void usage(void)
 		"       anycast lab status [--json] [NAME]\n"
 		"       anycast lab exec [--lab NAME] NODE -- CMD...\n"
 		"       anycast lab fail [--lab NAME] NODE [--service|--site]\n"
-		"       anycast lab heal [--lab NAME] NODE\n");
+		"       anycast lab heal [--lab NAME] NODE\n"
+		"       anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash SITE]\n");
 	exit(2);
 }
 
@@ -495,6 +497,8 @@ int lab_main(int argc, char **argv)
 		return lab_wire_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return lab_demo_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "up") == 0) {
 		struct lab_up_opts o = {0};
 		const char *file = NULL;
@@ -582,10 +586,6 @@ int lab_main(int argc, char **argv)
 			return 1;
 		}
 		return 0;
-	}
-	if (strcmp(cmd, "demo") == 0) {
-		fprintf(stderr, "anycast lab demo: not available yet\n");
-		return 1;
 	}
 	usage();
 }

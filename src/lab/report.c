@@ -220,6 +220,12 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 			box_add(pl, (struct box){x - 5, y - 5, x + 5, y + 5});
 		}
 	}
+	for (size_t s = 0; s < d->nsites; s++) {
+		if (!d->site[s].located)
+			continue;
+		buf_printf(b, "<circle class=\"site\" cx=\"%.1f\" cy=\"%.1f\" r=\"10\" fill=\"%s\"/>\n",
+			   px(d->site[s].lon), py(d->site[s].lat), site_colour((int)s));
+	}
 	for (size_t i = 0; i < d->nclients; i++) {
 		const struct lab_demo_client *c = &d->client[i];
 
@@ -227,12 +233,6 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 			continue;
 		buf_printf(b, "<circle class=\"client\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" stroke=\"%s\"/>\n",
 			   px(c->at.lon), py(c->at.lat), site_colour(c->site));
-	}
-	for (size_t s = 0; s < d->nsites; s++) {
-		if (!d->site[s].located)
-			continue;
-		buf_printf(b, "<circle class=\"site\" cx=\"%.1f\" cy=\"%.1f\" r=\"10\" fill=\"%s\"/>\n",
-			   px(d->site[s].lon), py(d->site[s].lat), site_colour((int)s));
 	}
 	/* labels: sites (name, city), then clients (name, anycast RTT) */
 	for (size_t s = 0; s < d->nsites; s++) {
@@ -353,7 +353,7 @@ static void client_table(struct buf *b, const struct lab_demo *d)
 
 #define TL_W 1200.0
 #define TL_X0 118.0     /* the strip */
-#define TL_X1 850.0
+#define TL_X1 830.0
 #define TL_TOP 46.0
 #define TL_ROW 26.0
 
@@ -384,7 +384,7 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 	buf_printf(b, "\n<text class=\"colh\" x=\"%.1f\" y=\"%.1f\">site</text>"
 		   "<text class=\"colh end\" x=\"1085\" y=\"%.1f\">outage</text>"
 		   "<text class=\"colh end\" x=\"1192\" y=\"%.1f\">lost / sent</text>\n",
-		   TL_X1 + 14, TL_TOP - 10, TL_TOP - 10, TL_TOP - 10);
+		   TL_X1 + 30, TL_TOP - 10, TL_TOP - 10, TL_TOP - 10);
 	for (size_t i = 0; i < d->nclients; i++) {
 		const struct lab_demo_fo_client *c = &f->c[i];
 		double y = TL_TOP + TL_ROW * (double)i;
@@ -414,11 +414,11 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 		}
 		if (!c->ran) {
 			buf_printf(b, "<text class=\"cell\" x=\"%.1f\" y=\"%.1f\">probe failed</text>\n",
-				   TL_X1 + 14, y + 15);
+				   TL_X1 + 30, y + 15);
 			continue;
 		}
 		buf_printf(b, "<text class=\"cell\" x=\"%.1f\" y=\"%.1f\"><tspan fill=\"%s\">%s</tspan>",
-			   TL_X1 + 14, y + 15, site_colour(c->before),
+			   TL_X1 + 30, y + 15, site_colour(c->before),
 			   lab_demo_site_name(d, c->before));
 		if (c->after != c->before)
 			buf_printf(b, " → <tspan fill=\"%s\">%s</tspan>", site_colour(c->after),
@@ -434,7 +434,7 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 			   c->lost ? "" : " dim", y + 15, c->lost, c->sent);
 	}
 	buf_printf(b, "<line class=\"fail\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-		   TX(0.0), TL_TOP - 18, TX(0.0), h - 4);
+		   TX(0.0), TL_TOP - 4, TX(0.0), h - 4);
 	buf_printf(b, "<text class=\"failb\" x=\"%.1f\" y=\"12\">%s %s</text>\n", TX(0.0) + 4,
 		   lab_demo_site_name(d, f->site), f->crash ? "crashes (links cut)" : "service stops");
 	buf_printf(b, "</svg>\n");
@@ -574,8 +574,8 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 			buf_printf(b, "%s's DNS server was stopped; its health check notices and the "
 				   "site withdraws the anycast prefix, so BGP moves its clients "
 				   "elsewhere.", name);
-		buf_printf(b, " Every client sent a query every %.0f ms (timeout: queries count as "
-			   "lost). ", f->interval_ms);
+		buf_printf(b, " Every client sent a query every %.0f ms; the red ones got no answer in "
+			   "time. ", f->interval_ms);
 		if (f->heal_ms >= 0)
 			buf_printf(b, "After the heal, every client was back at its site within %.1f s.",
 				   f->heal_ms / 1000);

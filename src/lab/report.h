@@ -82,6 +82,10 @@ struct lab_demo {
 	double total_s;         /* the whole demo */
 };
 
+/* `anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash
+ * SITE]` (argv[0] is "demo"); demo.c. Exit status 0, 1 on failure, 128 + signal if stopped. */
+int lab_demo_main(int argc, char **argv);
+
 /* The name of a site index for tables: the site's name, "(other)" or "-". */
 const char *lab_demo_site_name(const struct lab_demo *d, int site);
 /* Appends a segment of n queries [t0, t1) to c, merging it into the previous one when it has
@@ -89,10 +93,11 @@ const char *lab_demo_site_name(const struct lab_demo *d, int site);
 void lab_demo_seg_add(struct lab_demo_fo_client *c, double t0_ms, double t1_ms, int site,
 		      unsigned long n);
 /* before, after, outage_ms, longest_loss_ms and recovered of c from its segments; the failure
- * is at time 0, failed is the failed site, end_ms the end of the probe window. lost and sent
- * are the probe's own counts and are left alone. */
+ * is at time 0, failed is the failed site, in_flight_ms how long before the failure a query
+ * could still be lost to it (the client's RTT), end_ms the end of the probe window. lost and
+ * sent are the probe's own counts and are left alone. */
 void lab_demo_analyze(struct lab_demo_fo_client *c, int failed, double interval_ms,
-		      double end_ms);
+		      double in_flight_ms, double end_ms);
 
 /* The terminal tables. */
 void lab_demo_text(const struct lab_demo *d, struct buf *out);

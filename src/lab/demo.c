@@ -1,0 +1,534 @@
+/* `anycast lab demo`: the seed's story, measured. Bring a lab up; from every client ask which
+ * site answers the anycast address and how fast, beside the RTT to each site's own address;
+ * then fail a site's service under continuous query load and measure each client's outage,
+ * heal it, crash a site (all links cut) and measure again; take everything down.
+ *
+ * Every client measures from inside its own namespace, all at once (demo_run.h), and the
+ * failure is injected while they do, so that each client's timeline shows it. */
+#include "lab/lab_int.h"
+
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab/demo_run.h"
+#include "lab/report.h"
+#include "lib/log.h"
+
+/* The scenario's numbers. 200 queries/s resolves an outage to 5 ms; 500 ms is well above the
+ * longest RTT in the seed (Sydney to New York, about 300 ms), so a slow answer is not a loss. */
+#define DEMO_RATE 200u
+#define DEMO_TIMEOUT_MS 500u
+#define DEMO_PRE_MS 1000        /* probing before the failure */
+#define DEMO_POST_MS 4000       /* and after it */
+#define DEMO_RTT_RATE 40u       /* the RTT table: a short burst per target */
+#define DEMO_RTT_ANYCAST 10u
+#define DEMO_RTT_UNICAST 5u
+#define DEMO_HEAL_WAIT_MS 10000 /* for every client to have its own site back */
+
+static volatile sig_atomic_t demo_signal;
+
+static void on_signal(int sig)
+{
+	demo_signal = sig;
+	lab_interrupted = 1;
+}
+
+static int stopped(void)
+{
+	return demo_signal || lab_interrupted;
+}
+
+static int64_t mono_ns(void)
+{
+	return lab_run_now_ns();
+}
+
+/* Sleeps, but wakes for a signal; -1 if the demo is to stop. */
+static int nap_ms(long ms)
+{
+	int64_t end = mono_ns() + (int64_t)ms * 1000000;
+
+	while (!stopped()) {
+		int64_t left = end - mono_ns();
+
+		if (left <= 0)
+			return 0;
+		struct timespec ts = {left / 1000000000, left % 1000000000};
+
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "demo: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}
+
+struct demo {
+	struct lab l;
+	struct lab_demo *d;
+	size_t client_node[LAB_DEMO_CLIENTS_MAX];
+	size_t site_node[LAB_DEMO_SITES_MAX];
+	char ns[LAB_DEMO_CLIENTS_MAX][128];
+	struct lab_run run;
+	/* the failure being injected */
+	int fail_site, fail_crash;
+	int64_t inject_ns;
+	char inject_err[256];
+};
+
+/* Called by lab_run_probes() while the failover's probes run. */
+static void inject(void *arg)
+{
+	struct demo *m = arg;
+	const char *name = m->d->site[m->fail_site].name;
+
+	m->inject_ns = mono_ns();
+	if (lab_fail(m->l.topo.name, name, m->fail_crash ? LAB_FAIL_SITE : LAB_FAIL_SERVICE,
+		     m->inject_err, sizeof(m->inject_err)) < 0)
+		say("cannot fail %s: %s", name, m->inject_err);
+	m->d->fo[m->d->nfo].inject_ms = (double)(mono_ns() - m->inject_ns) / 1e6;
+}
+
+/* The site a probe's identity names, in the demo's numbering. */
+static int site_of(const struct lab_demo *d, const char *name)
+{
+	for (size_t s = 0; s < d->nsites; s++)
+		if (strcmp(d->site[s].name, name) == 0)
+			return (int)s;
+	return LAB_DEMO_OTHER;
+}
+
+static void why_not(char *why, size_t len, const struct lab_run_got *g)
+{
+	if (g->why[0])
+		snprintf(why, len, "%s", g->why);
+	else if (!g->ok)
+		snprintf(why, len, "probe did not report");
+	else
+		snprintf(why, len, "%lu queries, no answer", g->sent);
+}
+
+/* ---- the scenario ---- */
+
+static int measure(struct demo *m)
+{
+	struct lab_demo *d = m->d;
+	struct lab_run_spec specs[LAB_RUN_SPECS_MAX];
+	size_t n = 0;
+
+	memset(specs, 0, sizeof(specs));
+	lab_hostport(&m->l.topo.anycast_addr, 53, specs[n].server, sizeof(specs[n].server));
+	specs[n].rate = DEMO_RTT_RATE;
+	specs[n].count = DEMO_RTT_ANYCAST;
+	specs[n++].timeout_ms = 1000;
+	for (size_t s = 0; s < d->nsites; s++, n++) {
+		lab_hostport(&m->l.topo.nodes[m->site_node[s]].unicast, 53, specs[n].server,
+			     sizeof(specs[n].server));
+		specs[n].rate = DEMO_RTT_RATE;
+		specs[n].count = DEMO_RTT_UNICAST;
+		specs[n].timeout_ms = 1000;
+	}
+	if (lab_run_probes(&m->run, specs, n, -1) < 0)
+		return -1;
+	for (size_t i = 0; i < d->nclients; i++) {
+		struct lab_demo_client *c = &d->client[i];
+		const struct lab_run_got *g = &m->run.job[i].got[0];
+		unsigned long most = 0;
+
+		c->site = LAB_DEMO_NONE;
+		c->rtt_ms = -1;
+		for (size_t k = 0; k < g->nsites; k++) {
+			if (g->answers[k] > most) {
+				most = g->answers[k];
+				c->site = site_of(d, g->site[k]);
+			}
+		}
+		if (g->ok && g->answered)
+			c->rtt_ms = (double)g->median_us / 1000;
+		else
+			why_not(c->why, sizeof(c->why), g);
+		for (size_t s = 0; s < d->nsites; s++) {
+			const struct lab_run_got *u = &m->run.job[i].got[1 + s];
+
+			c->unicast_ms[s] = u->ok && u->answered ? (double)u->median_us / 1000 : -1;
+		}
+	}
+	return 0;
+}
+
+/* After a heal: until every client that had a site at the start has it again. */
+static double wait_back(struct demo *m, int64_t since)
+{
+	struct lab_demo *d = m->d;
+	struct lab_answer *ans = xcalloc(m->l.topo.nnodes, sizeof(*ans));
+	double r = -1;
+
+	while (!stopped() && mono_ns() - since < (int64_t)DEMO_HEAL_WAIT_MS * 1000000) {
+		int all = 1;
+
+		lab_ask_clients(&m->l, 500, ans);
+		for (size_t i = 0; i < d->nclients && all; i++) {
+			const struct lab_answer *a = &ans[m->client_node[i]];
+
+			if (d->client[i].site >= 0 &&
+			    (!a->ok || strcmp(a->site, d->site[d->client[i].site].name) != 0))
+				all = 0;
+		}
+		if (all) {
+			r = (double)(mono_ns() - since) / 1e6;
+			break;
+		}
+		nap_ms(200);
+	}
+	free(ans);
+	return r;
+}
+
+static int failover(struct demo *m, int site, int crash)
+{
+	struct lab_demo *d = m->d;
+	struct lab_demo_failover *f = &d->fo[d->nfo];
+	struct lab_run_spec s;
+	char err[256];
+	const double interval = 1000.0 / DEMO_RATE;
+
+	memset(&s, 0, sizeof(s));
+	lab_hostport(&m->l.topo.anycast_addr, 53, s.server, sizeof(s.server));
+	s.rate = DEMO_RATE;
+	s.count = DEMO_RATE * (DEMO_PRE_MS + DEMO_POST_MS) / 1000;
+	s.timeout_ms = DEMO_TIMEOUT_MS;
+	s.timeline = 1;
+	m->fail_site = site;
+	m->fail_crash = crash;
+	m->inject_err[0] = 0;
+	f->site = site;
+	f->crash = crash;
+	f->from_ms = -DEMO_PRE_MS;
+	f->to_ms = DEMO_POST_MS;
+	f->interval_ms = interval;
+	f->heal_ms = -1;
+	say("failover %zu: %s %s under %u queries/s from each client", d->nfo + 1,
+	    d->site[site].name, crash ? "crashes (all links cut)" : "loses its DNS service",
+	    DEMO_RATE);
+	if (lab_run_probes(&m->run, &s, 1, DEMO_PRE_MS) < 0)
+		return -1;
+	for (size_t i = 0; i < d->nclients; i++) {
+		struct lab_demo_fo_client *c = &f->c[i];
+		const struct lab_run_got *g = &m->run.job[i].got[0];
+		double at = (double)(m->inject_ns - g->start_ns) / 1e6, end = f->to_ms;
+
+		memset(c, 0, sizeof(*c));
+		c->ran = g->ok;
+		if (!g->ok) {
+			why_not(c->why, sizeof(c->why), g);
+			continue;
+		}
+		c->sent = g->sent;
+		c->lost = g->lost;
+		for (size_t k = 0; k < g->nseq; k++) {
+			const struct lab_run_seq *r = &g->seq[k];
+			int st = r->site < 0 ? LAB_DEMO_LOST
+				: (size_t)r->site < g->nsites ? site_of(d, g->site[r->site])
+				: LAB_DEMO_OTHER;
+
+			end = (double)r->last_ns / 1e6 + interval - at;
+			lab_demo_seg_add(c, (double)r->first_ns / 1e6 - at, end, st, r->n);
+		}
+		/* a query is in flight for about an RTT: plus one interval, and at least 1 ms */
+		double rtt = d->client[i].rtt_ms > 0 ? d->client[i].rtt_ms : 0;
+
+		lab_demo_analyze(c, site, interval, rtt + interval + 1, end);
+	}
+	d->nfo++;
+	if (m->inject_err[0])
+		return 0;       /* nothing was failed, nothing to heal */
+	int64_t heal = mono_ns();
+
+	if (lab_heal(m->l.topo.name, d->site[site].name, err, sizeof(err)) < 0) {
+		say("cannot heal %s: %s", d->site[site].name, err);
+		return 0;
+	}
+	f->heal_ms = wait_back(m, heal);
+	if (stopped())
+		return -1;
+	if (f->heal_ms >= 0)
+		say("healed %s: every client back at its site in %.1f s", d->site[site].name,
+		    f->heal_ms / 1000);
+	else
+		say("healed %s, but not every client was back at its site after %d s",
+		    d->site[site].name, DEMO_HEAL_WAIT_MS / 1000);
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static _Noreturn void usage(void)
+{
+	fprintf(stderr, "usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
+		"                         [--fail SITE] [--crash SITE]\n");
+	exit(2);
+}
+
+/* examples/lab/seed.yaml of the source tree this binary was built in (build/anycast), or of
+ * the current directory. */
+static void default_topology(char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+
+		if (slash) {
+			static const char rel[] = "/../examples/lab/seed.yaml";
+
+			*slash = 0;
+			if (strlen(self) + sizeof(rel) <= len) {
+				memcpy(out, self, strlen(self));
+				memcpy(out + strlen(self), rel, sizeof(rel));
+				char real[PATH_MAX];
+
+				/* shown to the user: without the "build/.." */
+				if (realpath(out, real) && strlen(real) < len) {
+					memcpy(out, real, strlen(real) + 1);
+					return;
+				}
+			}
+		}
+	}
+	snprintf(out, len, "examples/lab/seed.yaml");
+}
+
+static void place_of(struct lab_demo_place *p, const struct lab_node *n)
+{
+	snprintf(p->name, sizeof(p->name), "%s", n->name);
+	if (n->city) {
+		snprintf(p->city, sizeof(p->city), "%s", n->city->label);
+		p->lat = n->city->lat;
+		p->lon = n->city->lon;
+		p->located = 1;
+	}
+}
+
+static int pick_site(const struct lab_demo *d, const char *want, const char *what)
+{
+	int s = site_of(d, want);
+
+	if (s < 0)
+		fprintf(stderr, "anycast lab demo: --%s %s: no such site in lab %s\n", what, want,
+			d->lab);
+	return s;
+}
+
+/* The topology, checked before anything is built: the demo needs sites and clients. */
+static int setup(struct demo *m, const char *file, const char *fail, const char *crash,
+		 int *fail_site, int *crash_site)
+{
+	struct lab_demo *d = m->d;
+	struct lab_topo *t = &m->l.topo;
+	char err[1024], a[ADDR_STRLEN];
+
+	if (lab_topo_load(file, t, err, sizeof(err)) < 0) {
+		fprintf(stderr, "anycast lab demo: %s\n", err);
+		return -1;
+	}
+	m->l.loaded = 1;
+	snprintf(d->lab, sizeof(d->lab), "%s", t->name);
+	snprintf(d->anycast, sizeof(d->anycast), "%s", addr_fmt(&t->anycast_addr, a));
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct lab_node *n = &t->nodes[i];
+
+		if (n->kind == LAB_SITE && d->nsites < LAB_DEMO_SITES_MAX) {
+			m->site_node[d->nsites] = i;
+			place_of(&d->site[d->nsites++], n);
+		} else if (n->kind == LAB_CLIENT && d->nclients < LAB_DEMO_CLIENTS_MAX) {
+			m->client_node[d->nclients] = i;
+			place_of(&d->client[d->nclients++].at, n);
+		} else if (n->kind != LAB_ROUTER) {
+			fprintf(stderr, "anycast lab demo: %s: more than %d sites or %d clients\n", file,
+				LAB_DEMO_SITES_MAX, LAB_DEMO_CLIENTS_MAX);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < d->nclients; i++) {
+		lab_ns_name(t->name, d->client[i].at.name, m->ns[i], sizeof(m->ns[i]));
+		m->run.ns[i] = m->ns[i];
+	}
+	m->run.n = d->nclients;
+	m->run.stopped = stopped;
+	m->run.act = inject;
+	m->run.arg = m;
+	if (d->nsites < 2 || d->nclients < 1) {
+		fprintf(stderr, "anycast lab demo: %s: a failover needs at least two sites and a "
+			"client\n", file);
+		return -1;
+	}
+	/* London by default, the story; else the first site */
+	if (!fail)
+		fail = site_of(d, "lon") >= 0 ? "lon" : d->site[0].name;
+	if ((*fail_site = pick_site(d, fail, "fail")) < 0)
+		return -1;
+	if ((*crash_site = crash ? pick_site(d, crash, "crash") : *fail_site) < 0)
+		return -1;
+	/* refuse before building anything: a lab of this name is someone's, not ours to take
+	 * down */
+	char dir[PATH_MAX], **nss;
+	size_t nns;
+
+	snprintf(dir, sizeof(dir), "%s/%s", LAB_RUN_DIR, t->name);
+	nns = lab_namespaces(t->name, dir, &nss);
+	for (size_t i = 0; i < nns; i++)
+		free(nss[i]);
+	free(nss);
+	if (nns || access(dir, F_OK) == 0) {
+		fprintf(stderr, "anycast lab demo: lab %s is already up (or was not taken down): "
+			"run `anycast lab down %s` first\n", t->name, t->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int take_down(const char *name)
+{
+	char err[1024];
+	sigset_t block, old;
+	int r;
+
+	/* a second ^C must not cut the teardown short */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	r = lab_down(name, err, sizeof(err));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		fprintf(stderr, "anycast lab demo: %s\n", err);
+	return r;
+}
+
+int lab_demo_main(int argc, char **argv)
+{
+	const char *report = NULL, *topo = NULL, *fail = NULL, *crash = NULL;
+	char deftopo[PATH_MAX], err[1024];
+	int json = 0, fail_site, crash_site, rc = 1, out = 1;
+	struct demo *m;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
+			report = argv[++i];
+		else if (strcmp(argv[i], "--topology") == 0 && i + 1 < argc)
+			topo = argv[++i];
+		else if (strcmp(argv[i], "--fail") == 0 && i + 1 < argc)
+			fail = argv[++i];
+		else if (strcmp(argv[i], "--crash") == 0 && i + 1 < argc)
+			crash = argv[++i];
+		else if (argv[i][0] != '-' && !topo)
+			topo = argv[i];
+		else
+			usage();
+	}
+	if (!topo) {
+		default_topology(deftopo, sizeof(deftopo));
+		topo = deftopo;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->d = xcalloc(1, sizeof(*m->d));
+	if (setup(m, topo, fail, crash, &fail_site, &crash_site) < 0)
+		goto done;
+	if (json) {
+		/* stdout is the JSON document alone: anything else printed on the way goes to
+		 * stderr */
+		fflush(stdout);
+		out = dup(1);
+		dup2(2, 1);
+	}
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;      /* no SA_RESTART: waits return at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	struct lab_demo *d = m->d;
+	struct lab_up_opts uo = {.quiet = 1};
+	int64_t t0 = mono_ns();
+
+	say("building lab %s from %s: %zu nodes, %zu links, sites and clients in namespaces",
+	    d->lab, topo, m->l.topo.nnodes, m->l.topo.nlinks);
+	if (lab_up_with(topo, &uo, err, sizeof(err)) < 0) {
+		/* lab_up removed whatever it had built */
+		if (stopped()) {
+			rc = 128 + (demo_signal ? demo_signal : SIGINT);
+			say("interrupted; nothing left behind");
+		} else {
+			fprintf(stderr, "anycast lab demo: %s\n", err);
+		}
+		goto done;
+	}
+	d->up_s = (double)(mono_ns() - t0) / 1e9;
+	say("lab up in %.1f s; measuring from %zu clients", d->up_s, d->nclients);
+	/* the runtime's view of the lab, with the derived addresses */
+	lab_close(&m->l);
+	if (lab_open(d->lab, &m->l, err, sizeof(err)) < 0) {
+		fprintf(stderr, "anycast lab demo: %s\n", err);
+		take_down(d->lab);
+		goto done;
+	}
+	if (stopped() || measure(m) < 0 || failover(m, fail_site, 0) < 0 ||
+	    failover(m, crash_site, 1) < 0) {
+		rc = 128 + (demo_signal ? demo_signal : SIGINT);
+		say("interrupted; taking lab %s down", d->lab);
+		take_down(d->lab);
+		goto done;
+	}
+	say("taking lab %s down", d->lab);
+	rc = take_down(d->lab) < 0 ? 1 : 0;
+	d->total_s = (double)(mono_ns() - t0) / 1e9;
+
+	struct buf b;
+
+	buf_init(&b);
+	lab_demo_text(d, &b);
+	fflush(stdout);
+	lab_write_all(json ? 2 : out, b.data, b.len);
+	if (json) {
+		buf_reset(&b);
+		lab_demo_json(d, &b);
+		lab_write_all(out, b.data, b.len);
+	}
+	buf_free(&b);
+	if (report) {
+		if (lab_report_write(d, report, err, sizeof(err)) < 0) {
+			fprintf(stderr, "anycast lab demo: %s\n", err);
+			rc = 1;
+		} else {
+			say("report written to %s", report);
+		}
+	}
+done:
+	lab_run_free(&m->run);
+	lab_close(&m->l);
+	free(m->d);
+	free(m);
+	return rc;
+}

@@ -1,0 +1,185 @@
+#!/bin/bash
+# `anycast lab demo` end to end, on examples/lab/seed.yaml: the seed lab is built, Paris is
+# answered by London; when London's service fails, Paris is answered by another site within
+# 1 s and the lost queries are counted; a site crash moves it again; the whole demo takes less
+# than a minute and leaves no namespace, process or state behind, also when interrupted
+# (SIGINT) half-way. The HTML report is opened in headless Chromium and its screenshot kept
+# as build/test-logs/lab_report.png.
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_anycastd
+require_cmd ip "$PY"
+LAB=seed
+[ -e "/run/anycast/lab/$LAB" ] && skip "a lab named $LAB is up: anycast lab down $LAB"
+mk_tmpdir
+T=$TMPD
+
+# Everything lab seed could have left: its state, its namespaces, its processes (anycastd,
+# anycast-dns and the wire all name a file under its state directory) and the demo's probes.
+leftovers() {
+	local p cmd
+	[ -e "/run/anycast/lab/$LAB" ] && echo "state directory /run/anycast/lab/$LAB"
+	ip netns list 2>/dev/null | awk '{print $1}' | grep "^$LAB-" | sed 's/^/namespace /'
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = $$ ] && continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		case $cmd in
+		*/run/anycast/lab/$LAB/* | *"anycast lab demo"*) echo "process ${p#/proc/}: $cmd" ;;
+		esac
+	done
+}
+nothing_left() {
+	local l
+	l=$(leftovers)
+	[ -z "$l" ] && return 0
+	echo "$l"
+	return 1
+}
+# a failed test must not leave a lab for the next one
+tidy() { nothing_left >/dev/null || "$ANYCAST" lab down "$LAB" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- the demo
+
+t0=$(date +%s%N)
+"$ANYCAST" lab demo --json --report "$T/report.html" >"$T/demo.json" 2>"$T/demo.err" </dev/null
+rc=$?
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+sed 's/^/       | /' "$T/demo.err"
+check "demo exits 0" test $rc = 0
+check "demo takes less than 60 s (${took} ms)" test "$took" -lt 60000
+J=$(cat "$T/demo.json")
+check "stdout is one JSON document" jcheck "$J" "isinstance(d, dict)"
+check "anycast address and sites" \
+	jcheck "$J" "d['anycast_address']=='192.0.2.1' and sorted(d['sites'])==['lon','nyc','tyo']"
+check "every client has a site and an RTT" \
+	jcheck "$J" "len(d['clients'])>=7 and all(c['site'] in d['sites'] and c['rtt_ms']>0 for c in d['clients'])"
+check "paris is answered by lon" \
+	jcheck "$J" "[c['site'] for c in d['clients'] if c['name']=='paris']==['lon']"
+check "paris has an RTT to each site's own address" \
+	jcheck "$J" "all(v>0 for c in d['clients'] if c['name']=='paris' for v in c['unicast_rtt_ms'].values())"
+# the failover entries of lon's service failure and of the crash, for paris
+SVC="[f for f in d['failover'] if f['kind']=='service' and f['failed']=='lon' and f['client']=='paris'][0]"
+CRASH="[f for f in d['failover'] if f['kind']=='site' and f['client']=='paris'][0]"
+IV="d['failures'][0]['interval_ms']"
+check "service failure: paris moves from lon to another site" \
+	jcheck "$J" "$SVC['site_before']=='lon' and $SVC['new_site'] in d['sites'] and $SVC['new_site']!='lon'"
+check "service failure: paris answered again within 1 s" \
+	jcheck "$J" "$SVC['recovered'] and 0 < $SVC['outage_ms'] < 1000"
+check "service failure: losses counted (0 < lost <= sent)" \
+	jcheck "$J" "$SVC['sent']>=500 and 0 < $SVC['lost'] <= $SVC['sent']"
+# the lost queries are the outage: at one query per interval, lost x interval is the outage
+# less what was still answered (or in flight) just after the failure
+check "service failure: lost queries consistent with the outage" \
+	jcheck "$J" "$SVC['lost']*$IV <= $SVC['outage_ms'] + 2*$IV and $SVC['outage_ms'] <= $SVC['lost']*$IV + 300"
+check "every failover entry: 0 <= lost <= sent, outage >= 0" \
+	jcheck "$J" "len(d['failover'])>=14 and all(0<=f['lost']<=f['sent'] and f['sent']>0 and f['outage_ms']>=0 for f in d['failover'])"
+check "clients of other sites are not disturbed by lon's failure" \
+	jcheck "$J" "all(f['new_site']==f['site_before'] for f in d['failover'] if f['kind']=='service' and f['site_before']!='lon')"
+check "site crash: paris answered by another site" \
+	jcheck "$J" "$CRASH['recovered'] and $CRASH['new_site'] in d['sites'] and $CRASH['new_site']!=$CRASH['failed']"
+check "after each heal every client had its site back" \
+	jcheck "$J" "all(f['heal_ms'] is not None for f in d['failures'])"
+check "demo leaves no namespace, process or state behind" nothing_left
+tidy
+
+# ---------------------------------------------------------------- the report
+
+check "report written" test -s "$T/report.html"
+check "report is self-contained, with a map and a timeline per failover" \
+	"$PY" - "$T/report.html" <<'EOF'
+import sys
+h = open(sys.argv[1], encoding='utf-8').read()
+assert h.startswith('<!DOCTYPE html>') and h.rstrip().endswith('</html>'), 'not a whole page'
+for bad in ('http:', 'https:', '<script', ' src=', '<link'):
+    assert bad not in h, 'refers to something outside: ' + bad
+assert h.count('<svg') == 3, h.count('<svg')
+assert h.count('class="site"') == 3 and h.count('class="client"') >= 7
+assert h.count('class="serve"') >= 7, 'a line from each client to its site'
+assert '>paris</text>' in h and 'class="fail"' in h
+EOF
+CHROME=""
+for c in chromium chromium-browser google-chrome; do
+	command -v "$c" >/dev/null 2>&1 && CHROME=$c && break
+done
+if [ -z "$CHROME" ]; then
+	log "no chromium: report screenshot skipped"
+else
+	PROFILE=$(mktemp -d "$T/chrome.XXXXXX")
+	timeout 90 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$PROFILE" --screenshot="$T/report.png" --window-size=1400,1000 \
+		"file://$T/report.html" >"$T/chrome.log" 2>&1
+	check "chromium screenshot of the report" test -s "$T/report.png"
+	# not blank: a decoded look at the pixels (a blank page is one or two colours)
+	check "screenshot shows a page with a map (size, many colours)" \
+		"$PY" - "$T/report.png" <<'EOF'
+import os, struct, sys, zlib
+path = sys.argv[1]
+assert os.path.getsize(path) > 10000, 'PNG of %d bytes' % os.path.getsize(path)
+data = open(path, 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+pos, idat = 8, []
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b'IHDR':
+        w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+        assert depth == 8 and ctype in (2, 6), 'PNG type %d/%d' % (depth, ctype)
+        bpp = 3 if ctype == 2 else 4
+    elif kind == b'IDAT':
+        idat.append(body)
+    pos += 12 + n
+raw = zlib.decompress(b''.join(idat))
+stride, prev, seen = w * bpp, bytearray(w * bpp), set()
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):         # undo the PNG row filters
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + ((a + b) >> 1)) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    if y % 8 == 0:
+        seen.update(bytes(line[x:x + 3]) for x in range(0, stride, bpp * 4))
+    prev = line
+print('%dx%d, %d colours' % (w, h, len(seen)))
+assert w == 1400 and h == 1000 and len(seen) > 5, 'blank?'
+EOF
+	mkdir -p "$TOP/build/test-logs"
+	cp "$T/report.png" "$TOP/build/test-logs/lab_report.png" &&
+		log "screenshot: build/test-logs/lab_report.png"
+fi
+
+# ---------------------------------------------------------------- interrupted
+
+"$ANYCAST" lab demo >"$T/int.out" 2>"$T/int.err" </dev/null &
+DEMO=$!
+_PIDS+=("$DEMO")
+sleep 4
+kill -INT "$DEMO"
+if wait_exit "$DEMO" 30; then
+	check "SIGINT: demo exits 130" test "$EXIT_STATUS" = 130
+else
+	fail "SIGINT: demo still running 30 s later"
+	stop_pid "$DEMO" KILL
+fi
+sed 's/^/       | /' "$T/int.err"
+check "SIGINT: no namespace, process or state left" nothing_left
+tidy
+
+# ---------------------------------------------------------------- a lab of that name is up
+
+# (its state directory stands for it) the demo refuses, and leaves that lab alone
+mkdir -p "/run/anycast/lab/$LAB"
+"$ANYCAST" lab demo >"$T/busy.out" 2>"$T/busy.err" </dev/null
+rc=$?
+check "lab already up: demo refuses (exit 1)" test $rc = 1
+check "lab already up: the hint says how to take it down" grep -q "anycast lab down $LAB" "$T/busy.err"
+check "lab already up: the demo did not touch it" test -d "/run/anycast/lab/$LAB"
+rmdir "/run/anycast/lab/$LAB"
+finish

@@ -1,0 +1,326 @@
+/* The demo's result without a lab: the outage analysis on hand-made timelines, and the text,
+ * JSON and HTML renderings of a hand-made seed result. With LAB_REPORT_OUT=FILE the page is
+ * also written there, to look at it (the demo test screenshots the real one). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/report.h"
+#include "t.h"
+
+#define IV 5.0 /* ms between queries, as at 200 queries/s */
+
+/* A timeline from (count, site) runs starting at from_ms. */
+static void timeline(struct lab_demo_fo_client *c, double from_ms, const int (*runs)[2])
+{
+	double t = from_ms;
+
+	memset(c, 0, sizeof(*c));
+	c->ran = 1;
+	for (; runs[0][0]; runs++) {
+		lab_demo_seg_add(c, t, t + runs[0][0] * IV, runs[0][1], (unsigned long)runs[0][0]);
+		t += runs[0][0] * IV;
+		c->sent += (unsigned long)runs[0][0];
+		if (runs[0][1] == LAB_DEMO_LOST)
+			c->lost += (unsigned long)runs[0][0];
+	}
+}
+
+static void test_outage_affected(void)
+{
+	/* site 1 until the failure at 0, 60 queries (300 ms) lost, then site 0 */
+	static const int runs[][2] = {{200, 1}, {60, LAB_DEMO_LOST}, {740, 0}, {0, 0}};
+	struct lab_demo_fo_client c;
+
+	timeline(&c, -1000, runs);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK_INT(c.before, 1);
+	CHECK_INT(c.after, 0);
+	CHECK_INT(c.recovered, 1);
+	CHECK(c.outage_ms > 299.9 && c.outage_ms < 300.1);
+	CHECK(c.longest_loss_ms > 299.9 && c.longest_loss_ms < 300.1);
+	CHECK_INT(c.lost, 60);
+	CHECK_INT(c.sent, 1000);
+}
+
+static void test_outage_from_failure_instant(void)
+{
+	/* still answered by the failed site for 20 ms (in flight), then 40 lost: the outage
+	 * counts from the failure, not from the first loss */
+	static const int runs[][2] = {{204, 1}, {40, LAB_DEMO_LOST}, {756, 2}, {0, 0}};
+	struct lab_demo_fo_client c;
+
+	timeline(&c, -1000, runs);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK(c.outage_from_ms == 0);
+	CHECK(c.outage_ms > 219.9 && c.outage_ms < 220.1);
+	CHECK_INT(c.after, 2);
+}
+
+static void test_outage_rerouted_in_flight(void)
+{
+	/* a crash rerouted queries already on their way: the last 10 sent before it were
+	 * answered by site 0, one of them lost; the client was still site 1's */
+	static const int runs[][2] = {{189, 1}, {1, LAB_DEMO_LOST}, {810, 0}, {0, 0}};
+	/* a loss long before the failure (more than in_flight_ms) is not its outage */
+	static const int old[][2] = {{100, 1}, {1, LAB_DEMO_LOST}, {899, 1}, {0, 0}};
+	struct lab_demo_fo_client c;
+
+	timeline(&c, -1000, runs);
+	lab_demo_analyze(&c, 1, IV, 100, 4000);
+	CHECK_INT(c.before, 1);
+	CHECK_INT(c.after, 0);
+	CHECK(c.outage_from_ms > -55.1 && c.outage_from_ms < -54.9);
+	CHECK(c.outage_ms > 4.9 && c.outage_ms < 5.1);
+	timeline(&c, -1000, old);
+	lab_demo_analyze(&c, 1, IV, 100, 4000);
+	CHECK(c.outage_ms == 0);
+}
+
+static void test_outage_unaffected(void)
+{
+	static const int none[][2] = {{1000, 0}, {0, 0}};
+	/* a client of another site that lost 2 queries at +1 s: 10 ms, not 1 s */
+	static const int blip[][2] = {{400, 0}, {2, LAB_DEMO_LOST}, {598, 0}, {0, 0}};
+	/* a loss before the failure is counted as lost, but is no outage of this failure */
+	static const int early[][2] = {{50, 0}, {3, LAB_DEMO_LOST}, {947, 0}, {0, 0}};
+	struct lab_demo_fo_client c;
+
+	timeline(&c, -1000, none);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK(c.outage_ms == 0);
+	CHECK_INT(c.before, 0);
+	CHECK_INT(c.after, 0);
+	timeline(&c, -1000, blip);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK(c.outage_ms > 9.9 && c.outage_ms < 10.1);
+	CHECK(c.outage_from_ms > 999.9 && c.outage_from_ms < 1000.1);
+	timeline(&c, -1000, early);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK(c.outage_ms == 0);
+	CHECK_INT(c.lost, 3);
+}
+
+static void test_outage_not_recovered(void)
+{
+	static const int runs[][2] = {{200, 1}, {800, LAB_DEMO_LOST}, {0, 0}};
+	struct lab_demo_fo_client c;
+
+	timeline(&c, -1000, runs);
+	lab_demo_analyze(&c, 1, IV, 10, 4000);
+	CHECK_INT(c.recovered, 0);
+	CHECK(c.outage_ms > 3999.9 && c.outage_ms < 4000.1);
+	CHECK_INT(c.after, 1);
+}
+
+static void test_seg_merge_and_cap(void)
+{
+	struct lab_demo_fo_client *c = calloc(1, sizeof(*c));
+
+	lab_demo_seg_add(c, 0, 5, 0, 1);
+	lab_demo_seg_add(c, 5, 10, 0, 1);
+	CHECK_INT(c->nseg, 1);
+	CHECK_INT(c->seg[0].n, 2);
+	for (int i = 0; i < 2 * LAB_DEMO_SEGS_MAX; i++)
+		lab_demo_seg_add(c, 10 + i * 5, 15 + i * 5, i % 2 ? LAB_DEMO_LOST : 1, 1);
+	CHECK_INT(c->nseg, LAB_DEMO_SEGS_MAX);
+	CHECK(c->seg[LAB_DEMO_SEGS_MAX - 1].t1_ms > 10 + 2 * LAB_DEMO_SEGS_MAX * 5 - 1);
+	free(c);
+}
+
+/* ---- a seed-like result ---- */
+
+static void place(struct lab_demo_place *p, const char *name, const char *city, double lat,
+		  double lon)
+{
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->city, sizeof(p->city), "%s", city);
+	p->lat = lat;
+	p->lon = lon;
+	p->located = 1;
+}
+
+static struct lab_demo *seed_result(void)
+{
+	static const struct {
+		const char *name, *city;
+		double lat, lon;
+		int site;
+		double rtt, uni[3];
+		int after;
+		int lost;       /* failover 1: queries lost after the failure */
+	} cl[] = {
+		{"paris", "Paris", 48.8566, 2.3522, 1, 4.2, {88.1, 4.0, 141.2}, 0, 61},
+		{"boston", "Boston", 42.3601, -71.0589, 0, 3.1, {3.0, 80.2, 163.3}, 0, 0},
+		{"berlin", "Berlin", 52.52, 13.405, 1, 10.6, {98.7, 10.5, 135.1}, 0, 58},
+		{"sao-paulo", "São Paulo", -23.5505, -46.6333, 0, 115.4, {115.2, 191.0, 275.5}, 0, 0},
+		{"mumbai", "Mumbai", 19.076, 72.8777, 1, 108.9, {190.3, 108.8, 190.1}, 0, 64},
+		{"seoul", "Seoul", 37.5665, 126.978, 2, 17.6, {178.4, 160.2, 17.5}, 2, 0},
+		{"sydney", "Sydney", -33.8688, 151.2093, 2, 117.3, {278.0, 259.9, 117.1}, 2, 0},
+	};
+	struct lab_demo *d = calloc(1, sizeof(*d));
+
+	snprintf(d->lab, sizeof(d->lab), "seed");
+	snprintf(d->anycast, sizeof(d->anycast), "192.0.2.1");
+	place(&d->site[0], "nyc", "New York", 40.7128, -74.006);
+	place(&d->site[1], "lon", "London", 51.5074, -0.1278);
+	place(&d->site[2], "tyo", "Tokyo", 35.6762, 139.6503);
+	d->nsites = 3;
+	d->nclients = sizeof(cl) / sizeof(cl[0]);
+	d->nfo = 2;
+	d->up_s = 11.8;
+	d->total_s = 41.3;
+	for (size_t k = 0; k < 2; k++) {
+		struct lab_demo_failover *f = &d->fo[k];
+
+		f->site = 1;
+		f->crash = (int)k;
+		f->from_ms = -1000;
+		f->to_ms = 4000;
+		f->interval_ms = IV;
+		f->heal_ms = k ? 2400 : 1300;
+	}
+	for (size_t i = 0; i < d->nclients; i++) {
+		struct lab_demo_client *c = &d->client[i];
+
+		place(&c->at, cl[i].name, cl[i].city, cl[i].lat, cl[i].lon);
+		c->site = cl[i].site;
+		c->rtt_ms = cl[i].rtt;
+		for (int s = 0; s < 3; s++)
+			c->unicast_ms[s] = cl[i].uni[s];
+		for (size_t k = 0; k < 2; k++) {
+			int lost = cl[i].lost / (k ? 2 : 1);
+			int runs[5][2] = {{200 + (lost ? 1 : 0), cl[i].site}};
+			int n = 1;
+
+			if (lost)
+				runs[n][0] = lost, runs[n++][1] = LAB_DEMO_LOST;
+			runs[n][0] = 1000 - runs[0][0] - lost, runs[n++][1] = cl[i].after;
+			runs[n][0] = 0;
+			timeline(&d->fo[k].c[i], -1000, (const int(*)[2])runs);
+			lab_demo_analyze(&d->fo[k].c[i], 1, IV, 10, 4000);
+		}
+	}
+	/* a client of another site that lost one query */
+	timeline(&d->fo[0].c[5], -1000, (const int[][2]){{500, 2}, {1, LAB_DEMO_LOST}, {499, 2}, {0, 0}});
+	lab_demo_analyze(&d->fo[0].c[5], 1, IV, 10, 4000);
+	return d;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_html(void)
+{
+	struct lab_demo *d = seed_result();
+	struct buf b;
+	char path[] = "/tmp/test_report.XXXXXX", err[256];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK_INT(lab_report_write(d, path, err, sizeof(err)), 0);
+	FILE *f = fopen(path, "r");
+	char *html = calloc(1, 1 << 20);
+	size_t n = f ? fread(html, 1, (1 << 20) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	unlink(path);
+	CHECK(n > 10000);
+	CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+	CHECK(strstr(html, "</html>") != NULL);
+	/* self-contained: nothing fetched from anywhere */
+	CHECK(!strstr(html, "http:") && !strstr(html, "https:") && !strstr(html, "<script"));
+	CHECK(!strstr(html, "src="));
+	CHECK_INT(count(html, "<svg"), 3);              /* the map and two timelines */
+	CHECK_INT(count(html, "class=\"site\""), 3);
+	CHECK_INT(count(html, "class=\"client\""), 7);
+	CHECK_INT(count(html, "class=\"serve\""), 7);   /* a line from every client */
+	CHECK(count(html, "class=\"land\"") == 1);
+	CHECK(count(html, "class=\"fail\"") == 2);
+	CHECK(strstr(html, "São Paulo") != NULL);
+	CHECK(strstr(html, ">paris</text>") != NULL);
+	CHECK(strstr(html, "lon crashes (links cut)") != NULL);
+	CHECK(strstr(html, "fill=\"#d62728\"") != NULL); /* lost queries */
+
+	const char *out = getenv("LAB_REPORT_OUT");
+
+	if (out && *out)
+		CHECK_INT(lab_report_write(d, out, err, sizeof(err)), 0);
+	buf_init(&b);
+	lab_report_html(d, &b);
+	CHECK(b.len == n);
+	buf_free(&b);
+	CHECK_INT(lab_report_write(d, "/nonexistent/dir/x.html", err, sizeof(err)), -1);
+	CHECK(strstr(err, "/nonexistent/dir/x.html") != NULL);
+	free(html);
+	free(d);
+}
+
+/* Characters (not bytes) before word on the line that starts with start; -1 if none. */
+static long column(const char *text, const char *start, const char *word)
+{
+	const char *l = strstr(text, start), *w, *nl;
+	long n = 0;
+
+	if (!l || !(w = strstr(l, word)) || ((nl = strchr(l, '\n')) && nl < w))
+		return -1;
+	for (; l < w; l++)
+		n += ((unsigned char)*l & 0xc0) != 0x80;
+	return n;
+}
+
+static void test_json_and_text(void)
+{
+	struct lab_demo *d = seed_result();
+	struct buf b;
+
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	const char *j = (const char *)b.data;
+
+	CHECK(strncmp(j, "{\"lab\":\"seed\",\"anycast_address\":\"192.0.2.1\",\"sites\":"
+		      "[\"nyc\",\"lon\",\"tyo\"],\"clients\":[{\"name\":\"paris\"", 96) == 0);
+	CHECK(strstr(j, "\"site\":\"lon\",\"rtt_ms\":4.2,") != NULL);
+	CHECK(strstr(j, "{\"failed\":\"lon\",\"kind\":\"service\",\"client\":\"paris\","
+		       "\"site_before\":\"lon\",\"new_site\":\"nyc\",\"outage_ms\":310.0,") != NULL);
+	CHECK(strstr(j, "\"kind\":\"site\",\"client\":\"sydney\"") != NULL);
+	CHECK_INT(count(j, "\"failed\":"), 2 * 7 + 2);
+	CHECK(j[b.len - 2] == '\n' && j[b.len - 3] == '}');
+	buf_free(&b);
+
+	buf_init(&b);
+	lab_demo_text(d, &b);
+	buf_put8(&b, 0);
+	const char *t = (const char *)b.data;
+
+	CHECK(strstr(t, "lab seed: anycast 192.0.2.1 from nyc (New York), lon (London)") != NULL);
+	/* UTF-8 city labels keep the columns aligned */
+	CHECK(column(t, "sao-paulo ", "nyc") == column(t, "paris ", "lon"));
+	CHECK(column(t, "sao-paulo ", "nyc") == 20);
+	CHECK(strstr(t, "failover 1: lon service failure") != NULL);
+	CHECK(strstr(t, "310.0 ms  61/1000") != NULL);
+	buf_free(&b);
+	free(d);
+}
+
+int main(void)
+{
+	RUN(test_outage_affected);
+	RUN(test_outage_from_failure_instant);
+	RUN(test_outage_rerouted_in_flight);
+	RUN(test_outage_unaffected);
+	RUN(test_outage_not_recovered);
+	RUN(test_seg_merge_and_cap);
+	RUN(test_html);
+	RUN(test_json_and_text);
+	return t_done();
+}
