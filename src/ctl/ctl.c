@@ -2,7 +2,6 @@
 #include "ctl/ctl.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,41 +11,31 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/reqsrv.h"
 
 #define CTL_MAX_LINE 4096
 #define CTL_MAX_ARGS 32
 
 struct ctl_server {
-	struct ev_loop *loop;
-	int fd;
+	struct reqsrv *srv;
 	char *path;
 	ctl_handler *handler;
 	void *arg;
 };
 
-/* One client connection: read a line, answer, close. */
-struct ctl_conn {
-	struct ctl_server *s;
-	int fd;
-	struct buf in, out;
-	int answered;
-	int waiting;            /* CTL_LATER: the daemon owns this until ctl_reply */
-	int detached;           /* no longer in the event loop (client hung up meanwhile) */
-};
+static int line_complete(const char *req, size_t len) { return memchr(req, '\n', len) != NULL; }
 
-static void conn_close(struct ctl_conn *c)
+static void status_line(struct buf *out, int status, const struct buf *body)
 {
-	if (!c->detached)
-		ev_io_del(c->s->loop, c->fd);
-	close(c->fd);
-	buf_free(&c->in);
-	buf_free(&c->out);
-	free(c);
+	buf_printf(out, "%s\n", status == 0 ? "ok" : "error");
+	buf_put(out, body->data, body->len);
 }
 
-static void answer(struct ctl_conn *c)
+/* One command line: words to argv, the handler, then "ok" or "error" and the body. */
+static int answer(struct reqsrv_conn *c, char *line, size_t len, struct buf *out, void *arg)
 {
-	char *line = (char *)c->in.data, *argv[CTL_MAX_ARGS + 1], *save = NULL;
+	struct ctl_server *s = arg;
+	char *argv[CTL_MAX_ARGS + 1], *save = NULL;
 	int argc = 0;
 	struct buf body;
 
@@ -55,92 +44,24 @@ static void answer(struct ctl_conn *c)
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	buf_init(&body);
-	c->answered = 1;
-	int r = argc ? c->s->handler(argc, argv, &body, c->s->arg, c) : -1;
+	int r = argc ? s->handler(argc, argv, &body, s->arg, c) : -1;
 
 	if (!argc)
 		buf_printf(&body, "empty command\n");
-	c->waiting = r == CTL_LATER;
-	if (r != CTL_LATER) {
-		buf_printf(&c->out, "%s\n", r == 0 ? "ok" : "error");
-		buf_put(&c->out, body.data, body.len);
-	}
+	if (r != CTL_LATER)
+		status_line(out, r, &body);
 	buf_free(&body);
+	return r == CTL_LATER ? REQSRV_LATER : 0;
 }
 
-static void conn_io(int fd, uint32_t events, void *arg);
-
-void ctl_reply(struct ctl_conn *c, int status, const struct buf *body)
+void ctl_reply(struct reqsrv_conn *c, int status, const struct buf *body)
 {
-	buf_printf(&c->out, "%s\n", status == 0 ? "ok" : "error");
-	buf_put(&c->out, body->data, body->len);
-	c->waiting = 0;
-	if (c->detached) {
-		c->detached = 0;
-		ev_io_add(c->s->loop, c->fd, EPOLLOUT, conn_io, c);
-	} else {
-		ev_io_mod(c->s->loop, c->fd, EPOLLOUT);
-	}
-}
+	struct buf out;
 
-static void conn_io(int fd, uint32_t events, void *arg)
-{
-	struct ctl_conn *c = arg;
-
-	if (c->waiting) {
-		/* The client hung up before the answer: stop watching until ctl_reply. */
-		ev_io_del(c->s->loop, fd);
-		c->detached = 1;
-		return;
-	}
-	if (!c->answered) {
-		buf_reserve(&c->in, 512);
-		ssize_t n = read(fd, c->in.data + c->in.len, c->in.cap - c->in.len - 1);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0 || c->in.len + (size_t)n >= CTL_MAX_LINE) {
-			conn_close(c);
-			return;
-		}
-		c->in.len += (size_t)n;
-		c->in.data[c->in.len] = 0;
-		if (!memchr(c->in.data, '\n', c->in.len))
-			return;
-		answer(c);
-		/* A deferred answer: wait for ctl_reply (no events until then). */
-		ev_io_mod(c->s->loop, fd, buf_pending(&c->out) ? EPOLLOUT : 0);
-		if (!buf_pending(&c->out))
-			return;
-	}
-	/* Write the answer without blocking the daemon; a slow reader only delays itself. */
-	while (buf_pending(&c->out)) {
-		ssize_t n = send(fd, c->out.data + c->out.off, buf_pending(&c->out),
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0)
-			break;
-		buf_consume(&c->out, (size_t)n);
-	}
-	conn_close(c);
-}
-
-static void on_accept(int lfd, uint32_t events, void *arg)
-{
-	struct ctl_server *s = arg;
-	int fd;
-
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		struct ctl_conn *c = xcalloc(1, sizeof(*c));
-
-		c->s = s;
-		c->fd = fd;
-		buf_init(&c->in);
-		buf_init(&c->out);
-		ev_io_add(s->loop, fd, EPOLLIN, conn_io, c);
-	}
+	buf_init(&out);
+	status_line(&out, status, body);
+	reqsrv_reply(c, &out);
+	buf_free(&out);
 }
 
 static int make_addr(const char *path, struct sockaddr_un *sun, char *err, size_t errlen)
@@ -188,12 +109,10 @@ struct ctl_server *ctl_listen(struct ev_loop *loop, const char *path, ctl_handle
 	chmod(path, 0660);
 	struct ctl_server *s = xcalloc(1, sizeof(*s));
 
-	s->loop = loop;
-	s->fd = fd;
 	s->path = xstrdup(path);
 	s->handler = h;
 	s->arg = arg;
-	ev_io_add(loop, fd, EPOLLIN, on_accept, s);
+	s->srv = reqsrv_new(loop, fd, CTL_MAX_LINE, line_complete, answer, s);
 	return s;
 fail:
 	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
@@ -206,8 +125,7 @@ void ctl_close(struct ctl_server *s)
 {
 	if (!s)
 		return;
-	ev_io_del(s->loop, s->fd);
-	close(s->fd);
+	reqsrv_free(s->srv);
 	unlink(s->path);
 	free(s->path);
 	free(s);

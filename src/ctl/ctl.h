@@ -7,17 +7,17 @@
 #include "lib/buf.h"
 #include "lib/ev.h"
 
-struct ctl_conn;
+struct reqsrv_conn;
 
 /* Runs one command; writes the body into out. Returns 0 for ok, -1 for error, or CTL_LATER to
  * answer later with ctl_reply(conn, ...) (e.g. when checks have run). argv[argc] is NULL. */
-typedef int ctl_handler(int argc, char **argv, struct buf *out, void *arg, struct ctl_conn *conn);
+typedef int ctl_handler(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_conn *conn);
 #define CTL_LATER 1
 
 struct ctl_server;
 
 /* Answers a command whose handler returned CTL_LATER. status: 0 ok, -1 error. */
-void ctl_reply(struct ctl_conn *c, int status, const struct buf *body);
+void ctl_reply(struct reqsrv_conn *c, int status, const struct buf *body);
 
 struct ctl_server *ctl_listen(struct ev_loop *loop, const char *path, ctl_handler *h, void *arg,
 			      char *err, size_t errlen);

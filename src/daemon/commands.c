@@ -17,7 +17,7 @@ static struct svc *need_svc(struct daemon *d, const char *name, struct buf *out)
 }
 
 /* `anycast check SERVICE`: run every check now, answer when each has finished a run. */
-static int start_check(struct daemon *d, struct svc *s, int json, struct ctl_conn *conn)
+static int start_check(struct daemon *d, struct svc *s, int json, struct reqsrv_conn *conn)
 {
 	struct check_req *r;
 
@@ -104,7 +104,7 @@ void daemon_fail_check_reqs(struct daemon *d, struct svc *v, size_t n)
 	}
 }
 
-int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct ctl_conn *conn)
+int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_conn *conn)
 {
 	struct daemon *d = arg;
 	int json = argc > 1 && strcmp(argv[argc - 1], "json") == 0;

@@ -14,7 +14,7 @@ struct metrics_server;
 
 /* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
 struct check_req {
-	struct ctl_conn *conn;
+	struct reqsrv_conn *conn;
 	char *service;
 	uint64_t *runs;         /* each check's run count when asked */
 	size_t nruns;
@@ -57,7 +57,7 @@ void daemon_fib_start(struct daemon *d);
 void daemon_watch_links(struct daemon *d);
 
 /* The control commands (show.c). */
-int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct ctl_conn *conn);
+int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_conn *conn);
 /* A check of service s finished a run: answer `anycast check` requests that were waiting. */
 void daemon_check_done(struct daemon *d, struct svc *s);
 void daemon_fail_check_reqs(struct daemon *d, struct svc *v, size_t n);

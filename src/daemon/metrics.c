@@ -1,4 +1,4 @@
-/* The Prometheus endpoint: a minimal HTTP/1.0 server answering GET /metrics. */
+/* The Prometheus endpoint: HTTP/1.0, GET /metrics, one request per connection. */
 #include "daemon/metrics.h"
 
 #include <errno.h>
@@ -10,19 +10,13 @@
 
 #include "daemon/daemon.h"
 #include "lib/log.h"
+#include "lib/reqsrv.h"
 
 #define REQ_MAX 8192
 
 struct metrics_server {
 	struct daemon *d;
-	int fd;
-};
-
-struct metrics_conn {
-	struct metrics_server *m;
-	int fd;
-	struct buf in, out;
-	int answered;
+	struct reqsrv *srv;
 };
 
 /* Label values escape backslash, quote and newline (exposition format). */
@@ -99,79 +93,29 @@ void metrics_render(struct daemon *d, struct buf *b)
 	}
 }
 
-static void conn_close(struct metrics_conn *c)
+static int http_complete(const char *req, size_t len)
 {
-	ev_io_del(c->m->d->loop, c->fd);
-	close(c->fd);
-	buf_free(&c->in);
-	buf_free(&c->out);
-	free(c);
+	return strstr(req, "\r\n\r\n") || strstr(req, "\n\n");
 }
 
-static void conn_io(int fd, uint32_t events, void *arg)
-{
-	struct metrics_conn *c = arg;
-
-	if (!c->answered) {
-		buf_reserve(&c->in, 1024);
-		ssize_t n = read(fd, c->in.data + c->in.len, c->in.cap - c->in.len - 1);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0 || c->in.len + (size_t)n > REQ_MAX) {
-			conn_close(c);
-			return;
-		}
-		c->in.len += (size_t)n;
-		c->in.data[c->in.len] = 0;
-		if (!strstr((char *)c->in.data, "\r\n\r\n") && !strstr((char *)c->in.data, "\n\n"))
-			return;
-		struct buf body;
-
-		buf_init(&body);
-		int ok = strncmp((char *)c->in.data, "GET /metrics ", 13) == 0 ||
-			 strncmp((char *)c->in.data, "GET /metrics?", 13) == 0;
-
-		if (ok)
-			metrics_render(c->m->d, &body);
-		else
-			buf_printf(&body, "not found: try /metrics\n");
-		buf_printf(&c->out,
-			   "HTTP/1.0 %s\r\nContent-Type: text/plain; version=0.0.4\r\n"
-			   "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-			   ok ? "200 OK" : "404 Not Found", body.len);
-		buf_put(&c->out, body.data, body.len);
-		buf_free(&body);
-		c->answered = 1;
-		ev_io_mod(c->m->d->loop, fd, EPOLLOUT);
-	}
-	while (buf_pending(&c->out)) {
-		ssize_t n = send(fd, c->out.data + c->out.off, buf_pending(&c->out),
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0)
-			break;
-		buf_consume(&c->out, (size_t)n);
-	}
-	conn_close(c);
-}
-
-static void on_accept(int lfd, uint32_t events, void *arg)
+static int answer(struct reqsrv_conn *c, char *req, size_t len, struct buf *out, void *arg)
 {
 	struct metrics_server *m = arg;
-	int fd;
+	struct buf body;
+	int ok = strncmp(req, "GET /metrics ", 13) == 0 || strncmp(req, "GET /metrics?", 13) == 0;
 
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		struct metrics_conn *c = xcalloc(1, sizeof(*c));
-
-		c->m = m;
-		c->fd = fd;
-		buf_init(&c->in);
-		buf_init(&c->out);
-		ev_io_add(m->d->loop, fd, EPOLLIN, conn_io, c);
-	}
+	buf_init(&body);
+	if (ok)
+		metrics_render(m->d, &body);
+	else
+		buf_printf(&body, "not found: try /metrics\n");
+	buf_printf(out,
+		   "HTTP/1.0 %s\r\nContent-Type: text/plain; version=0.0.4\r\n"
+		   "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		   ok ? "200 OK" : "404 Not Found", body.len);
+	buf_put(out, body.data, body.len);
+	buf_free(&body);
+	return 0;
 }
 
 struct metrics_server *metrics_listen(struct daemon *d, const struct addr *a, uint16_t port,
@@ -190,8 +134,7 @@ struct metrics_server *metrics_listen(struct daemon *d, const struct addr *a, ui
 	struct metrics_server *m = xcalloc(1, sizeof(*m));
 
 	m->d = d;
-	m->fd = fd;
-	ev_io_add(d->loop, fd, EPOLLIN, on_accept, m);
+	m->srv = reqsrv_new(d->loop, fd, REQ_MAX, http_complete, answer, m);
 	log_info("metrics on http://%s%s%s:%u/metrics", a->af == AF_INET6 ? "[" : "",
 		 addr_fmt(a, as), a->af == AF_INET6 ? "]" : "", port);
 	return m;
@@ -206,7 +149,6 @@ void metrics_close(struct metrics_server *m)
 {
 	if (!m)
 		return;
-	ev_io_del(m->d->loop, m->fd);
-	close(m->fd);
+	reqsrv_free(m->srv);
 	free(m);
 }

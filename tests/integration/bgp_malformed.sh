@@ -108,8 +108,11 @@ spawn "$A" "$D/anycastd.log" "${VG[@]}" "$ANYCASTD" -d -c "$D/anycastd.conf"
 APID=$SPAWN_PID
 
 birdc_() { birdc -s "$D/bird.ctl" "$@"; }
-bird_since() { birdc_ show protocols good | awk '$1 == "good" { print $4 "@" $5 "T" $6 }'; }
-bird_same() { [ "$(bird_since)" = "$BIRD_SINCE" ]; }
+# BIRD's state and "since" to the second: BIRD derives the shown time from its monotonic clock
+# each time, so the milliseconds can move by one; a real reset moves it by seconds (BIRD waits
+# before it reconnects).
+bird_since() { birdc_ show protocols good | awk '$1 == "good" { print $4 "@" $5 "T" substr($6, 1, 8) }'; }
+bird_same() { local now; now=$(nonempty bird_since); [ "$now" = "$BIRD_SINCE" ]; }
 bird_has_ours() { birdc_ show route 192.0.2.0/24 protocol good | grep -q 192.0.2.0/24; }
 # routes in anycastd from ADDR for PREFIX (count)
 routes_from() {

@@ -1,0 +1,33 @@
+/* A stream server of one request and one answer per connection, for the control socket and the
+ * metrics endpoint: it reads until the request is whole, hands it to a handler, writes the
+ * answer without blocking the event loop (a slow reader only delays itself), and closes. The
+ * answer may come later (reqsrv_reply), e.g. when health checks have run. */
+#ifndef LIB_REQSRV_H
+#define LIB_REQSRV_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "lib/ev.h"
+
+struct reqsrv;
+struct reqsrv_conn;
+
+/* 1 when req[0..len) is a whole request (e.g. ends with a newline). */
+typedef int reqsrv_complete_fn(const char *req, size_t len);
+/* req is NUL-terminated and may be modified. Returns 0 with the answer in out, or
+ * REQSRV_LATER to answer with reqsrv_reply(c, ...) later. */
+typedef int reqsrv_handler(struct reqsrv_conn *c, char *req, size_t len, struct buf *out,
+			   void *arg);
+#define REQSRV_LATER 1
+
+/* Serves the listening socket lfd (which it then owns). Requests longer than max_req close the
+ * connection. */
+struct reqsrv *reqsrv_new(struct ev_loop *loop, int lfd, size_t max_req,
+			  reqsrv_complete_fn *complete, reqsrv_handler *h, void *arg);
+/* Closes the listening socket and every connection. */
+void reqsrv_free(struct reqsrv *s);
+/* The answer to a request whose handler returned REQSRV_LATER. */
+void reqsrv_reply(struct reqsrv_conn *c, const struct buf *out);
+
+#endif

@@ -1,0 +1,150 @@
+/* The one-request-one-answer server behind the control socket and the metrics endpoint:
+ * immediate and deferred answers, a client that hangs up while its answer is pending, a
+ * request over the limit, shutdown with connections open. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/reqsrv.h"
+#include "t.h"
+
+static struct ev_loop *loop;
+static struct reqsrv_conn *held;
+static int handled;
+
+static int nl(const char *req, size_t len) { return memchr(req, '\n', len) != NULL; }
+
+static int handler(struct reqsrv_conn *c, char *req, size_t len, struct buf *out, void *arg)
+{
+	handled++;
+	if (strncmp(req, "later", 5) == 0) {
+		held = c;
+		return REQSRV_LATER;
+	}
+	buf_printf(out, "echo %.*s", (int)len, req);
+	return 0;
+}
+
+static int client(uint16_t port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	return fd;
+}
+
+/* Reads until EOF while running the loop; returns the bytes read (-1 on timeout). */
+static int read_all(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 200; i++) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+
+		ev_run_once(loop, 5);
+		if (poll(&p, 1, 5) <= 0)
+			continue;
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+
+		if (r <= 0) {
+			buf[n] = 0;
+			return (int)n;
+		}
+		n += (size_t)r;
+	}
+	return -1;
+}
+
+static struct reqsrv *start(uint16_t *port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	listen(fd, 8);
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	*port = ntohs(sin.sin_port);
+	return reqsrv_new(loop, fd, 64, nl, handler, NULL);
+}
+
+static void test_answers(void)
+{
+	uint16_t port;
+	struct reqsrv *s = start(&port);
+	char buf[256];
+	int fd = client(port);
+
+	/* A request in two pieces is answered once it is whole. */
+	CHECK_INT(write(fd, "hel", 3), 3);
+	for (int i = 0; i < 5; i++)
+		ev_run_once(loop, 5);
+	CHECK_INT(handled, 0);
+	CHECK_INT(write(fd, "lo\n", 3), 3);
+	CHECK_INT(read_all(fd, buf, sizeof(buf)), 11);
+	CHECK_STR(buf, "echo hello\n");
+	close(fd);
+	/* Deferred: nothing until reqsrv_reply. */
+	fd = client(port);
+	CHECK_INT(write(fd, "later\n", 6), 6);
+	for (int i = 0; i < 10 && !held; i++)
+		ev_run_once(loop, 5);
+	CHECK(held != NULL);
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "done");
+	reqsrv_reply(held, &b);
+	held = NULL;
+	CHECK_INT(read_all(fd, buf, sizeof(buf)), 4);
+	CHECK_STR(buf, "done");
+	close(fd);
+	/* The client hangs up while its answer is pending: the reply later is harmless. */
+	fd = client(port);
+	CHECK_INT(write(fd, "later\n", 6), 6);
+	for (int i = 0; i < 10 && !held; i++)
+		ev_run_once(loop, 5);
+	close(fd);
+	for (int i = 0; i < 10; i++)
+		ev_run_once(loop, 5);
+	CHECK(held != NULL);
+	if (held)
+		reqsrv_reply(held, &b);
+	held = NULL;
+	for (int i = 0; i < 10; i++)
+		ev_run_once(loop, 5);
+	/* Over the limit: closed without an answer. */
+	fd = client(port);
+	memset(buf, 'x', 100);
+	CHECK_INT(write(fd, buf, 100), 100);
+	CHECK_INT(read_all(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	/* Shutdown with a connection open and one waiting frees both. */
+	int a = client(port), w = client(port);
+
+	CHECK_INT(write(w, "later\n", 6), 6);
+	for (int i = 0; i < 10; i++)
+		ev_run_once(loop, 5);
+	reqsrv_free(s);
+	buf_free(&b);
+	close(a);
+	close(w);
+}
+
+int main(void)
+{
+	log_init("test_reqsrv", 1, LOG_LVL_ERR);
+	signal(SIGPIPE, SIG_IGN);
+	loop = ev_loop_new();
+	RUN(test_answers);
+	ev_loop_free(loop);
+	return t_done();
+}
