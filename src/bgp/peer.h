@@ -83,8 +83,12 @@ void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
 void bgp_peer_reset(struct bgp_peer *p, const char *why);
 /* A TCP connection accepted for this neighbour. */
 void bgp_peer_accept(struct bgp_peer *p, int fd);
+/* Queues a prefix to be sent again as Adj-RIB-Out says (route refresh). */
+void bgp_peer_queue(struct bgp_peer *p, const struct prefix *pfx);
 /* Queues an Adj-RIB-Out change of p's prefix and sends it soon. */
 void bgp_peer_export(struct bgp_peer *p, const struct rib_node *n);
+/* Writes what the connection's buffer holds, without blocking. */
+void bgp_conn_send(struct bgp_conn *c);
 /* Sends the queued Adj-RIB-Out changes (the speaker calls it once per loop iteration). */
 void bgp_peer_send_pending(struct bgp_peer *p);
 /* Writes what is queued, blocking at most timeout_ms in all (used at shutdown). */

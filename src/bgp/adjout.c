@@ -1,0 +1,121 @@
+/* The Adj-RIB-Out of a neighbour: what changed is queued per prefix and sent once per loop
+ * iteration, packed into as few UPDATEs as the attribute sets allow. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgp/peer.h"
+#include "bgp/speaker.h"
+#include "lib/log.h"
+
+struct pending_item {
+	const struct bgp_attrs *attrs;  /* what Adj-RIB-Out holds now; NULL: withdrawn */
+	struct prefix pfx;
+};
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending_item *x = a, *y = b;
+
+	if (x->attrs != y->attrs)
+		return (uintptr_t)x->attrs < (uintptr_t)y->attrs ? -1 : 1;
+	return prefix_cmp(&x->pfx, &y->pfx);
+}
+
+/* Sends the queued Adj-RIB-Out changes: one UPDATE per attribute set and family, as full as
+ * 4096 octets allow, withdrawals together. */
+void bgp_peer_send_pending(struct bgp_peer *p)
+{
+	struct bgp_conn *c = p->conn;
+
+	if (!c || c->state != BGP_ESTABLISHED || (p->npending == 0 && p->eor_sent)) {
+		p->npending = 0;
+		return;
+	}
+	struct pending_item *v = xmalloc(p->npending * sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->npending; i++) {
+		const struct rib_node *node = rib_lookup(&p->adj_out, &p->pending[i]);
+
+		v[n].attrs = node ? node->paths->attrs : NULL;
+		v[n].pfx = p->pending[i];
+		n++;
+	}
+	p->npending = 0;
+	qsort(v, n, sizeof(*v), cmp_pending);
+	/* Drop duplicates: the same prefix sorts next to itself. */
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || !prefix_eq(&v[m - 1].pfx, &v[i].pfx) || v[m - 1].attrs != v[i].attrs)
+			v[m++] = v[i];
+	struct prefix *batch = xmalloc(m * sizeof(*batch));
+
+	for (size_t i = 0; i < m;) {
+		size_t j = i;
+
+		while (j < m && v[j].attrs == v[i].attrs && v[j].pfx.addr.af == v[i].pfx.addr.af) {
+			batch[j - i] = v[j].pfx;
+			j++;
+		}
+		for (size_t k = 0; k < j - i;) {
+			size_t done = v[i].attrs ? bgp_update_encode(&c->wbuf, v[i].attrs, batch + k,
+								     j - i - k, &p->ctx)
+						 : bgp_withdraw_encode(&c->wbuf, batch + k,
+								       j - i - k, &p->ctx);
+			if (done == 0)
+				break;  /* cannot encode (too large): skip rather than loop */
+			p->updates_out++;
+			k += done;
+		}
+		i = j;
+	}
+	free(batch);
+	free(v);
+	if (!p->eor_sent) {
+		if (p->ctx.mp_ipv4)
+			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV4);
+		if (p->ctx.mp_ipv6)
+			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV6);
+		p->eor_sent = 1;
+	}
+	bgp_conn_send(c);
+}
+
+void bgp_peer_queue(struct bgp_peer *p, const struct prefix *pfx)
+{
+	if (p->npending == p->cappending) {
+		p->cappending = p->cappending ? p->cappending * 2 : 64;
+		p->pending = xrealloc(p->pending, p->cappending * sizeof(*p->pending));
+	}
+	p->pending[p->npending++] = *pfx;
+}
+
+void bgp_peer_export(struct bgp_peer *p, const struct rib_node *n)
+{
+	struct bgp_speaker *sp = p->sp;
+
+	if (!p->conn || p->conn->state != BGP_ESTABLISHED)
+		return;
+	if (n) {
+		const struct bgp_attrs *want = bgp_export_attrs(sp, p, n);
+		const struct rib_node *cur = rib_lookup(&p->adj_out, &n->pfx);
+		const struct bgp_attrs *have = cur ? cur->paths->attrs : NULL;
+
+		if (want == have) {
+			if (want)
+				bgp_attrs_unref(want);
+			return;
+		}
+		if (want) {
+			rib_update(&p->adj_out, &n->pfx, NULL, want, 0);
+			bgp_attrs_unref(want);
+		} else {
+			rib_withdraw(&p->adj_out, &n->pfx, NULL);
+		}
+		bgp_peer_queue(p, &n->pfx);
+	}
+	/* Send at the end of this loop iteration, so one change of many prefixes is batched. */
+	if (!ev_timer_active(&sp->flush))
+		ev_timer_start(sp->loop, &sp->flush, 0);
+}
