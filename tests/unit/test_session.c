@@ -464,6 +464,54 @@ static void test_passive_accepts(void)
 	fix_free(&f);
 }
 
+/* Section 6.8: both sides connect at once. Our identifier is the lower, so the connection the
+ * neighbour initiated survives and ours is closed with Cease/Connection Collision Resolution. */
+static void test_collision(void)
+{
+	struct fix f;
+	struct addr la;
+	char err[200];
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len;
+
+	fix_init(&f, 0);
+	/* Our outgoing connection reaches the test's listener... */
+	accept_and_open(&f);
+	int ours = f.fd;
+
+	/* ...while the test connects to our listener on another port. */
+	int probe = listen_any(&f.sp->port);
+
+	close(probe);
+	addr_parse("127.0.0.1", &la);
+	CHECK_INT(bgp_speaker_listen(f.sp, &la, 1, err, sizeof(err)), 0);
+	struct sockaddr_in to = {.sin_family = AF_INET};
+
+	to.sin_addr.s_addr = inet_addr("127.0.0.1");
+	to.sin_port = htons(f.sp->port);
+	int theirs = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK_INT(connect(theirs, (struct sockaddr *)&to, sizeof(to)), 0);
+	f.fd = theirs;
+	CHECK_INT(read_msg(&f, msg, &len), BGP_OPEN);  /* our OPEN on the second connection */
+	CHECK(f.peer->conn2 != NULL);
+	/* The neighbour's OPEN on its own connection reveals its (higher) identifier. */
+	send_open(&f, REMOTE_AS, 30);
+	CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
+	/* Our connection is the loser: Cease/7 on it. */
+	f.fd = ours;
+	expect_notification(&f, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+	close(ours);
+	/* The survivor becomes the session. */
+	f.fd = theirs;
+	CHECK(f.peer->conn2 == NULL);
+	send_keepalive(&f);
+	SPIN(&f, f.peer->state == BGP_ESTABLISHED);
+	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
+	CHECK(f.peer->conn && !f.peer->conn->outgoing);
+	fix_free(&f);
+}
+
 int main(void)
 {
 	log_init("test_session", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -477,5 +525,6 @@ int main(void)
 	RUN(test_receive_routes);
 	RUN(test_unknown_peer_refused);
 	RUN(test_passive_accepts);
+	RUN(test_collision);
 	return t_done();
 }
