@@ -277,16 +277,21 @@ static void dns_send(struct check *c)
 
 /* ---- exec ---- */
 
-static void child_exited(int fd, uint32_t events, void *arg)
+#define REAP_POLL_MS 10
+
+/* The child may be done: reap it and report. Returns 0 if it is still running. */
+static int reap_child(struct check *c)
 {
-	struct check *c = arg;
 	int status = 0;
 
 	if (waitpid(c->pid, &status, WNOHANG) == 0)
-		return;
-	ev_io_del(c->loop, c->pidfd);
-	close(c->pidfd);
-	c->pidfd = -1;
+		return 0;
+	if (c->pidfd >= 0) {
+		ev_io_del(c->loop, c->pidfd);
+		close(c->pidfd);
+		c->pidfd = -1;
+	}
+	ev_timer_stop(c->loop, &c->reap);
 	c->pid = 0;
 	if (c->killed)
 		finish(c, 0, "timed out after %ums, killed", c->conf.timeout_ms);
@@ -296,6 +301,17 @@ static void child_exited(int fd, uint32_t events, void *arg)
 		finish(c, 0, "exit status %d", WEXITSTATUS(status));
 	else
 		finish(c, 0, "killed by signal %d", WTERMSIG(status));
+	return 1;
+}
+
+static void child_exited(int fd, uint32_t events, void *arg) { reap_child(arg); }
+
+static void reap_poll(struct ev_timer *t, void *arg)
+{
+	struct check *c = arg;
+
+	if (!reap_child(c))
+		ev_timer_start(c->loop, t, REAP_POLL_MS);
 }
 
 static void exec_start(struct check *c)
@@ -328,10 +344,8 @@ static void exec_start(struct check *c)
 	/* A pidfd tells the loop when the child is done: no SIGCHLD handler, no zombie. */
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (c->pidfd < 0) {
-		kill(-c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-		c->pid = 0;
-		finish(c, 0, "pidfd_open: %s", strerror(errno));
+		/* Kernels before 5.3 (and valgrind) have no pidfd: look every few ms instead. */
+		ev_timer_start(c->loop, &c->reap, REAP_POLL_MS);
 		return;
 	}
 	ev_io_add(c->loop, c->pidfd, EPOLLIN, child_exited, c);
@@ -414,6 +428,7 @@ void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *
 	buf_init(&c->io);
 	ev_timer_init(&c->next, next_due, c);
 	ev_timer_init(&c->deadline, timed_out, c);
+	ev_timer_init(&c->reap, reap_poll, c);
 	ev_timer_start(loop, &c->next, 0);
 }
 
@@ -421,6 +436,7 @@ void check_free(struct check *c)
 {
 	cleanup_io(c);
 	ev_timer_stop(c->loop, &c->next);
+	ev_timer_stop(c->loop, &c->reap);
 	if (c->pid > 0) {
 		kill(-c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);

@@ -24,6 +24,7 @@ struct check {
 	void *arg;
 	struct ev_timer next;           /* the next run */
 	struct ev_timer deadline;       /* the running one's timeout */
+	struct ev_timer reap;           /* exec without pidfd_open (old kernels, valgrind): poll */
 	int fd;                         /* tcp, http, dns: the socket; -1 when idle */
 	pid_t pid;                      /* exec: the child, 0 when none */
 	int pidfd;
