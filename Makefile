@@ -82,6 +82,8 @@ install: all
 	for m in docs/*.1; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in docs/*.5; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true
 	for m in docs/*.8; do [ -e "$$m" ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; true
+	install -d $(DESTDIR)$(PREFIX)/share/anycast/lab
+	install -m 644 examples/lab/*.yaml $(DESTDIR)$(PREFIX)/share/anycast/lab/
 
 clean:
 	rm -rf $(B)

@@ -283,32 +283,28 @@ static _Noreturn void usage(void)
 	exit(2);
 }
 
-/* examples/lab/seed.yaml of the source tree this binary was built in (build/anycast), or of
- * the current directory. */
+/* The seed topology: next to the source tree this binary was built in (build/anycast), where
+ * `make install` puts it (PREFIX/bin/anycast -> PREFIX/share/anycast/lab), or in the current
+ * directory. */
 static void default_topology(char *out, size_t len)
 {
-	char self[PATH_MAX];
+	static const char *const rel[] = {"/../examples/lab/seed.yaml",
+					  "/../share/anycast/lab/seed.yaml"};
+	char self[PATH_MAX], try[PATH_MAX + 64], real[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash = NULL;
 
 	if (n > 0) {
 		self[n] = 0;
-		char *slash = strrchr(self, '/');
-
-		if (slash) {
-			static const char rel[] = "/../examples/lab/seed.yaml";
-
-			*slash = 0;
-			if (strlen(self) + sizeof(rel) <= len) {
-				memcpy(out, self, strlen(self));
-				memcpy(out + strlen(self), rel, sizeof(rel));
-				char real[PATH_MAX];
-
-				/* shown to the user: without the "build/.." */
-				if (realpath(out, real) && strlen(real) < len) {
-					memcpy(out, real, strlen(real) + 1);
-					return;
-				}
-			}
+		slash = strrchr(self, '/');
+	}
+	for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		*slash = 0;
+		snprintf(try, sizeof(try), "%s%s", self, rel[i]);
+		/* shown to the user: without the "build/.." */
+		if (realpath(try, real) && strlen(real) < len) {
+			memcpy(out, real, strlen(real) + 1);
+			return;
 		}
 	}
 	snprintf(out, len, "examples/lab/seed.yaml");
