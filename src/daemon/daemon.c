@@ -68,9 +68,9 @@ void daemon_sync_routes(struct daemon *d)
 		else if (d->kr)
 			log_info("address %s added to lo", addr_fmt(&addrs[i], as));
 	}
-	/* 2. Announce: the first service (in configuration order) naming a prefix decides its
-	 * attributes; unchanged routes cause no UPDATE (interned attributes compare equal). */
-	for (size_t i = d->nsvcs; i-- > 0;) {
+	/* 2. Announce (a prefix belongs to one service: the parser refuses it in two); unchanged
+	 * routes cause no UPDATE, since interned attributes compare equal. */
+	for (size_t i = 0; i < d->nsvcs; i++) {
 		const struct svc *s = &d->svcs[i];
 
 		if (!s->announced)
@@ -126,14 +126,11 @@ static void svcs_build(struct daemon *d, const struct conf *c, struct svc *old, 
 		for (size_t j = 0; j < nold; j++)
 			if (strcmp(old[j].name, c->services[i].name) == 0)
 				prev = &old[j];
-		svc_init(&d->svcs[i], d->loop, &c->services[i], c->local_as, svc_changed, d, prev);
-		d->svcs[i].checked = svc_checked;
-	}
-	for (size_t i = 0; i < d->nsvcs; i++) {
-		/* Quietly: one sync below covers every service. */
-		d->svcs[i].apply = NULL;
+		/* No apply callback for the first update: the caller syncs all services at once. */
+		svc_init(&d->svcs[i], d->loop, &c->services[i], c->local_as, NULL, d, prev);
 		svc_update(&d->svcs[i]);
 		d->svcs[i].apply = svc_changed;
+		d->svcs[i].checked = svc_checked;
 	}
 }
 

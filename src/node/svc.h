@@ -25,7 +25,7 @@ enum svc_state { SVC_DOWN, SVC_UP, SVC_DRAINING };
 #define SVC_FLAP_MAX 64
 
 struct svc;
-/* What the service announces (s->announced) changed. */
+/* What the service announces (s->announced) changed. May be NULL (nobody told). */
 typedef void svc_apply_cb(struct svc *s, void *arg);
 
 struct svc {
