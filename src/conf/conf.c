@@ -1,7 +1,8 @@
-/* anycastd.conf parser: statements, blocks, the top level, neighbor and service blocks.
- * Check lines and the value parsers they share live in conf_check.c, the service block in
- * conf_service.c, the router-mode keywords in conf_router.c. The grammar and every
- * default are documented in anycastd.conf(5). */
+/* anycastd.conf parser: the top level and the neighbor block, and the API (conf_parse,
+ * conf_load, conf_free). Statements, dispatch, errors and shared value parsers live in
+ * conf_parse.c, the service block in conf_service.c, check lines in conf_check.c, the
+ * router-mode keywords in conf_router.c. The grammar and every default are documented in
+ * anycastd.conf(5). */
 #include "conf/conf.h"
 
 #include <errno.h>
@@ -23,329 +24,6 @@
  * fails fast instead of being slurped. */
 #define CONF_MAX_FILE (16u << 20)
 #define AS_TRANS 23456u
-
-/* ---------- errors ---------- */
-
-static int conf_vperr(struct conf_parser *p, int line, int col, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	if (p->failed)
-		return -1;
-	p->failed = 1;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (p->err && p->errlen)
-		snprintf(p->err, p->errlen, "%s:%d:%d: %s", p->file, line, col, msg);
-	return -1;
-}
-
-int conf_perr(struct conf_parser *p, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	conf_vperr(p, line, col, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int conf_terr(struct conf_parser *p, const struct lex_tok *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	conf_vperr(p, t->line, t->col, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-const char *conf_show(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (o + 8 >= len) {
-			memcpy(buf + o, "...", 4);
-			return buf;
-		}
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			buf[o++] = (char)ch;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* ---------- small value parsers ---------- */
-
-void *conf_grow(void *arr, size_t n, size_t size)
-{
-	if (n & (n - 1)) /* not a power of two (nor 0): there is room already */
-		return arr;
-	return xrealloc(arr, (n ? 2 * n : 1) * size);
-}
-
-int conf_parse_u32(const char *s, uint32_t max, uint32_t *v)
-{
-	uint64_t n = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (uint64_t)(*s - '0');
-		if (n > max)
-			return -1;
-	}
-	*v = (uint32_t)n;
-	return 0;
-}
-
-int conf_parse_duration(const char *s, uint32_t *ms)
-{
-	static const struct {
-		const char *unit;
-		uint32_t ms;
-	} units[] = { { "h", 3600000 }, { "ms", 1 }, { "m", 60000 }, { "s", 1000 } };
-	uint64_t total = 0;
-	uint32_t last = UINT32_MAX; /* units must come in decreasing size: 1m30s, not 30s1m */
-	int parts = 0;
-
-	if (!s || !*s)
-		return -1;
-	while (*s) {
-		uint64_t n = 0;
-		size_t i, ndig = 0;
-
-		while (*s >= '0' && *s <= '9') {
-			n = n * 10 + (uint64_t)(*s++ - '0');
-			if (n > UINT32_MAX)
-				return -1;
-			ndig++;
-		}
-		if (!ndig)
-			return -1;
-		if (!*s) {
-			/* A bare number means seconds, but only on its own: "1m30" is a typo. */
-			if (parts)
-				return -1;
-			total = n * 1000;
-			break;
-		}
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t ul = strlen(units[i].unit);
-
-			if (strncmp(s, units[i].unit, ul) == 0 && !(s[ul] >= 'a' && s[ul] <= 'z'))
-				break;
-		}
-		if (i == sizeof(units) / sizeof(units[0]) || units[i].ms >= last)
-			return -1;
-		last = units[i].ms;
-		s += strlen(units[i].unit);
-		total += n * units[i].ms;
-		if (total > UINT32_MAX)
-			return -1;
-		parts++;
-	}
-	if (total > UINT32_MAX)
-		return -1;
-	*ms = (uint32_t)total;
-	return 0;
-}
-
-int conf_parse_hostport(const char *s, uint16_t defport, struct addr *a, uint16_t *port)
-{
-	char host[64];
-	const char *colon, *hs;
-	size_t hl;
-	uint32_t v;
-
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb)
-			return -1;
-		hs = s + 1;
-		hl = (size_t)(rb - hs);
-		colon = rb[1] == ':' ? rb + 1 : NULL;
-		if (!colon && rb[1])
-			return -1;
-	} else {
-		/* An unbracketed IPv6 address is refused even without a port: "::1:53" is a valid
-		 * address, and silently taking it as one would hide the typo. */
-		colon = strchr(s, ':');
-		if (colon && strchr(colon + 1, ':'))
-			return -1;
-		hs = s;
-		hl = colon ? (size_t)(colon - s) : strlen(s);
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return -1;
-	memcpy(host, hs, hl);
-	host[hl] = '\0';
-	if (addr_parse(host, a) < 0)
-		return -1;
-	if ((s[0] == '[') != (a->af == AF_INET6))
-		return -1;
-	if (!colon) {
-		if (!defport)
-			return -1;
-		*port = defport;
-		return 0;
-	}
-	if (conf_parse_u32(colon + 1, 65535, &v) < 0 || v == 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* ---------- statements ---------- */
-
-static void stmt_clear(struct conf_parser *p)
-{
-	for (size_t i = 0; i < p->ntok; i++)
-		lex_tok_free(&p->tok[i]);
-	p->ntok = 0;
-	lex_tok_free(&p->term);
-}
-
-/* Reads words and strings up to the next newline, '{', '}' or end of file. */
-static int read_stmt(struct conf_parser *p)
-{
-	stmt_clear(p);
-	for (;;) {
-		struct lex_tok t;
-
-		if (lex_next(&p->lx, &t) < 0)
-			return conf_perr(p, p->lx.err_line, p->lx.err_col, "%s", p->lx.err);
-		if (t.kind != LEX_WORD && t.kind != LEX_STRING) {
-			p->term = t;
-			return 0;
-		}
-		if (p->ntok == p->captok) {
-			p->captok = p->captok ? p->captok * 2 : 8;
-			p->tok = xrealloc(p->tok, p->captok * sizeof(*p->tok));
-		}
-		p->tok[p->ntok++] = t;
-	}
-}
-
-/* Checks that the statement has between min and max values after its keyword. */
-int conf_nargs(struct conf_parser *p, size_t min, size_t max, const char *what)
-{
-	char b[CONF_SHOW_LEN];
-
-	if (p->ntok - 1 < min)
-		return conf_terr(p, &p->tok[0], "missing %s after '%s'", what, p->tok[0].text);
-	if (p->ntok - 1 > max)
-		return conf_terr(p, &p->tok[max + 1], "unexpected '%s' after '%s' %s",
-				 conf_show(p->tok[max + 1].text, b, sizeof(b)), p->tok[0].text,
-				 max ? "value" : "(it takes no value)");
-	return 0;
-}
-
-struct seen {
-	int line[16];   /* where each unique keyword of the table was first given; 0 = not yet */
-};
-
-static void expected_list(const struct conf_kw *tab, size_t n, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", tab[i].name);
-}
-
-/* Runs the statement's handler: -1 on error, 1 if it was a block (consumed up to its '}'),
- * else 0. */
-static int dispatch(struct conf_parser *p, const struct conf_kw *tab, size_t n, struct seen *seen,
-		    void *obj, const char *where, const char *inblock, int open_line)
-{
-	const struct lex_tok *k = &p->tok[0];
-	char b[CONF_SHOW_LEN], list[256];
-	size_t i;
-
-	if (n > sizeof(seen->line) / sizeof(seen->line[0]))
-		fatal("conf: keyword table too large for struct seen");
-	if (k->kind != LEX_WORD)
-		return conf_terr(p, k, "expected a keyword, not a quoted string");
-	for (i = 0; i < n; i++)
-		if (strcmp(k->text, tab[i].name) == 0)
-			break;
-	if (i == n) {
-		/* The usual cause of a block keyword inside a block is a '}' forgotten above. */
-		if (inblock && (strcmp(k->text, "neighbor") == 0 || strcmp(k->text, "service") == 0))
-			return conf_terr(p, k, "'%s' inside a %s block: missing '}' to close the "
-					 "block opened at line %d?", k->text, inblock, open_line);
-		expected_list(tab, n, list, sizeof(list));
-		return conf_terr(p, k, "unknown keyword '%s' %s (expected %s)",
-				 conf_show(k->text, b, sizeof(b)), where, list);
-	}
-	if (!tab[i].repeatable) {
-		if (seen->line[i])
-			return conf_terr(p, k, "'%s' given twice %s (first at line %d)", k->text,
-					 where, seen->line[i]);
-		seen->line[i] = k->line;
-	}
-	if (!tab[i].block && p->term.kind == LEX_LBRACE)
-		return conf_terr(p, &p->term, "unexpected '{' after '%s'", k->text);
-	if (tab[i].fn(p, obj) < 0)
-		return -1;
-	return tab[i].block;
-}
-
-/* After a block header: the '{' ends the statement, or comes alone on a following line. */
-int conf_expect_lbrace(struct conf_parser *p, const char *what)
-{
-	while (p->term.kind == LEX_NEWLINE) {
-		if (read_stmt(p) < 0)
-			return -1;
-		if (p->ntok) {
-			char b[CONF_SHOW_LEN];
-
-			return conf_terr(p, &p->tok[0], "expected '{' to open the %s block, found '%s'",
-					 what, conf_show(p->tok[0].text, b, sizeof(b)));
-		}
-	}
-	if (p->term.kind != LEX_LBRACE)
-		return conf_terr(p, &p->term, "expected '{' to open the %s block, found %s", what,
-				 lex_kind_name(p->term.kind));
-	return 0;
-}
-
-/* Runs the statements of a block until its '}'. Blocks do not nest. */
-int conf_parse_block(struct conf_parser *p, const struct conf_kw *tab, size_t n, void *obj,
-		       const char *name, int open_line)
-{
-	struct seen seen = { { 0 } };
-	char where[32];
-
-	snprintf(where, sizeof(where), "in %s block", name);
-	for (;;) {
-		if (read_stmt(p) < 0)
-			return -1;
-		if (p->ntok) {
-			if (dispatch(p, tab, n, &seen, obj, where, name, open_line) < 0)
-				return -1;
-		}
-		switch (p->term.kind) {
-		case LEX_RBRACE:
-			return 0;
-		case LEX_LBRACE:
-			return conf_terr(p, &p->term, "unexpected '{' in %s block", name);
-		case LEX_EOF:
-			return conf_terr(p, &p->term, "missing '}' to close the %s block opened at "
-					 "line %d", name, open_line);
-		default:
-			break;
-		}
-	}
-}
 
 /* ---------- neighbor ---------- */
 
@@ -378,15 +56,6 @@ static int parse_asn(struct conf_parser *p, const struct lex_tok *t, uint32_t *a
 bad:
 	return conf_terr(p, t, "invalid AS number '%s' (expected 1..4294967295, or asdot like 1.10)",
 			 conf_show(t->text, b, sizeof(b)));
-}
-
-int conf_parse_addr_tok(struct conf_parser *p, const struct lex_tok *t, struct addr *a)
-{
-	char b[CONF_SHOW_LEN];
-
-	if (addr_parse(t->text, a) < 0)
-		return conf_terr(p, t, "invalid address '%s'", conf_show(t->text, b, sizeof(b)));
-	return 0;
 }
 
 static int nb_remote_as(struct conf_parser *p, void *obj)
@@ -611,14 +280,14 @@ static const struct conf_kw top_kw[] = {
 
 static int parse_top(struct conf_parser *p)
 {
-	struct seen seen = { { 0 } };
+	struct conf_seen seen = { { 0 } };
 	struct conf *c = p->c;
 
 	for (;;) {
-		if (read_stmt(p) < 0)
+		if (conf_read_stmt(p) < 0)
 			return -1;
 		if (p->ntok) {
-			int r = dispatch(p, top_kw, sizeof(top_kw) / sizeof(top_kw[0]), &seen, c,
+			int r = conf_dispatch(p, top_kw, sizeof(top_kw) / sizeof(top_kw[0]), &seen, c,
 					 "at top level", NULL, 0);
 
 			if (r < 0)
@@ -675,7 +344,7 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 	conf_router_defaults(c);
 	lex_init(&p.lx, text, len);
 	r = parse_top(&p);
-	stmt_clear(&p);
+	conf_stmt_clear(&p);
 	free(p.tok);
 	if (r < 0) {
 		/* Callers may conf_free() after a failure too; a freed conf is all zeroes. */

@@ -1,5 +1,6 @@
-/* Internals shared by the anycastd.conf parser files (conf.c, conf_service.c, conf_check.c,
- * conf_router.c). Not an API. */
+/* Internals shared by the anycastd.conf parser files. conf_parse.c defines the statement layer
+ * (errors, statements, dispatch, value parsers); conf.c, conf_service.c, conf_check.c and
+ * conf_router.c the blocks and keywords. Not an API. */
 #ifndef CONF_INT_H
 #define CONF_INT_H
 
@@ -55,6 +56,21 @@ struct conf_kw {
 	int block;      /* opens a block, so its statement ends with '{' */
 };
 
+/* Where each unique keyword of a table was first given (0 = not yet), for "given twice". */
+struct conf_seen {
+	int line[16];
+};
+
+/* Empties p's current statement. */
+void conf_stmt_clear(struct conf_parser *p);
+/* Reads words and strings up to the next newline, '{', '}' or end of file into p->tok. */
+int conf_read_stmt(struct conf_parser *p);
+/* Runs the handler of the statement in p->tok from tab: -1 on error, 1 if it was a block
+ * (consumed up to its '}'), else 0. where ("at top level") and inblock/open_line shape the
+ * messages. */
+int conf_dispatch(struct conf_parser *p, const struct conf_kw *tab, size_t n,
+		  struct conf_seen *seen, void *obj, const char *where, const char *inblock,
+		  int open_line);
 /* Checks that the statement has between min and max values after its keyword. */
 int conf_nargs(struct conf_parser *p, size_t min, size_t max, const char *what);
 /* After a block header: the '{' ends the statement, or comes alone on a following line. */
@@ -63,6 +79,13 @@ int conf_expect_lbrace(struct conf_parser *p, const char *what);
 int conf_parse_block(struct conf_parser *p, const struct conf_kw *tab, size_t n, void *obj,
 		     const char *name, int open_line);
 int conf_parse_addr_tok(struct conf_parser *p, const struct lex_tok *t, struct addr *a);
+/* "KEYWORD yes|no" into *v. */
+int conf_parse_yesno(struct conf_parser *p, uint8_t *v);
+/* ADDR/LEN with no host bits set. */
+int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct prefix *pf);
+
+/* ---------- the blocks, above conf_parse.c ---------- */
+
 
 /* "service NAME {...}" at top level; obj is the struct conf. */
 int conf_parse_service(struct conf_parser *p, void *obj);
@@ -70,10 +93,6 @@ int conf_parse_service(struct conf_parser *p, void *obj);
 int conf_parse_check(struct conf_parser *p, struct conf_service *s);
 void conf_check_free(struct conf_check *k);
 
-/* conf_router.c. "KEYWORD yes|no" into *v. */
-int conf_parse_yesno(struct conf_parser *p, uint8_t *v);
-/* ADDR/LEN with no host bits set. */
-int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct prefix *pf);
 /* Top-level keywords; obj is the struct conf. */
 int conf_top_transit(struct conf_parser *p, void *obj);
 int conf_top_multipath(struct conf_parser *p, void *obj);

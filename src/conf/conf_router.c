@@ -9,44 +9,6 @@
 #include "conf/conf_int.h"
 #include "conf/lexer.h"
 
-/* ---------- shared value parsers ---------- */
-
-int conf_parse_yesno(struct conf_parser *p, uint8_t *v)
-{
-	const struct lex_tok *t = &p->tok[1];
-	char b[CONF_SHOW_LEN];
-
-	if (conf_nargs(p, 1, 1, "yes or no") < 0)
-		return -1;
-	if (strcmp(t->text, "yes") == 0)
-		*v = 1;
-	else if (strcmp(t->text, "no") == 0)
-		*v = 0;
-	else
-		return conf_terr(p, t, "invalid %s '%s' (expected yes or no)", p->tok[0].text,
-				 conf_show(t->text, b, sizeof(b)));
-	return 0;
-}
-
-int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct prefix *pf)
-{
-	char b[CONF_SHOW_LEN], pb[PREFIX_STRLEN];
-	int r;
-
-	if (!strchr(t->text, '/'))
-		return conf_terr(p, t, "prefix '%s' has no length (expected ADDR/LEN)",
-				 conf_show(t->text, b, sizeof(b)));
-	r = prefix_parse(t->text, pf);
-	if (r == -2) {
-		prefix_normalize(pf);
-		return conf_terr(p, t, "prefix %s has host bits set (did you mean %s?)",
-				 conf_show(t->text, b, sizeof(b)), prefix_fmt(pf, pb));
-	}
-	if (r < 0)
-		return conf_terr(p, t, "invalid prefix '%s'", conf_show(t->text, b, sizeof(b)));
-	return 0;
-}
-
 /* "KEYWORD N" with N in min..max. */
 static int parse_range(struct conf_parser *p, uint32_t min, uint32_t max, uint32_t *v)
 {
