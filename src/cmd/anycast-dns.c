@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dns/server.h"
+#include "dns/zoneset.h"
 #include "lib/log.h"
 
 static void usage(FILE *f)

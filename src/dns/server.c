@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dns/name.h"
+#include "dns/zoneset.h"
 #include "lib/addr.h"
 #include "lib/ev.h"
 #include "lib/log.h"

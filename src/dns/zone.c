@@ -9,13 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dns/answer.h"
 #include "dns/name.h"
 #include "dns/zparse.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 
-#define ZONE_FILE_MAX (1024u * 1024 * 1024)
 
 /* ---- hash tables: open addressing, linear probing, at most half full ---- */
 
@@ -280,8 +278,8 @@ static int lbl_cmp(const void *a, const void *b)
 	return (x->labels > y->labels) - (x->labels < y->labels);
 }
 
-static int build_zone(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
-		      char *err, size_t errlen)
+int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
+		   char *err, size_t errlen)
 {
 	struct zb b = {0};
 	int rc = -1;
@@ -394,16 +392,8 @@ out:
 	return rc;
 }
 
-static struct dns_zoneset *zs_new(void)
-{
-	struct dns_zoneset *zs = xcalloc(1, sizeof(*zs));
-
-	dns_arena_init(&zs->arena);
-	return zs;
-}
-
-/* Apex table and the label counts dns_zoneset_find probes; then the precomputed answers. */
-static void zs_finish(struct dns_zoneset *zs)
+/* Apex table and the label counts dns_zoneset_find probes, once every zone is built. */
+void dns_zoneset_index(struct dns_zoneset *zs)
 {
 	uint32_t cnt = 0;
 
@@ -424,77 +414,6 @@ static void zs_finish(struct dns_zoneset *zs)
 			zs->lc[j] = z->apex_labels;
 		}
 	}
-	dns_answer_prepare(zs);
-}
-
-struct dns_zoneset *dns_zoneset_parse(const char *file, const char *text, size_t len, char *err,
-				      size_t errlen)
-{
-	struct dns_zoneset *zs = zs_new();
-
-	if (build_zone(zs, file, text, len, err, errlen) < 0) {
-		dns_zoneset_free(zs);
-		return NULL;
-	}
-	zs_finish(zs);
-	return zs;
-}
-
-static char *read_file(const char *file, size_t *len, char *err, size_t errlen)
-{
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s:0: cannot open: %s", file, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > ZONE_FILE_MAX) {
-		snprintf(err, errlen, "%s:0: not a regular file of at most 1 GiB", file);
-		close(fd);
-		return NULL;
-	}
-	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			snprintf(err, errlen, "%s:0: read: %s", file,
-				 r < 0 ? strerror(errno) : "file shrank");
-			free(text);
-			close(fd);
-			return NULL;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	*len = got;
-	return text;
-}
-
-struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_t errlen)
-{
-	struct dns_zoneset *zs = zs_new();
-
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		char *text = read_file(files[i], &len, err, errlen);
-		int rc = text ? build_zone(zs, files[i], text, len, err, errlen) : -1;
-
-		free(text);
-		if (rc < 0) {
-			dns_zoneset_free(zs);
-			return NULL;
-		}
-	}
-	zs_finish(zs);
-	return zs;
 }
 
 void dns_zoneset_free(struct dns_zoneset *zs)

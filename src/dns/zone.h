@@ -98,11 +98,12 @@ struct dns_zoneset {
 	size_t records;
 };
 
-/* Loads every file; NULL with "FILE:LINE: reason" in err if any is broken. */
-struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_t errlen);
-/* One zone from memory (tests, fuzzing). */
-struct dns_zoneset *dns_zoneset_parse(const char *file, const char *text, size_t len, char *err,
-				      size_t errlen);
+/* Parses one master file's text into zs (zoneset.c loads files through it); -1 with
+ * "FILE:LINE: reason" in err. */
+int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
+		   char *err, size_t errlen);
+/* Indexes the apexes of every zone built into zs, for dns_zoneset_find. */
+void dns_zoneset_index(struct dns_zoneset *zs);
 void dns_zoneset_free(struct dns_zoneset *zs);
 
 /* The deepest zone that name (lowercase wire) is at or below, or NULL. */

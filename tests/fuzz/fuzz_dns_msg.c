@@ -10,6 +10,7 @@
 
 #include "dns/answer.h"
 #include "dns/name.h"
+#include "dns/zoneset.h"
 #include "lib/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,6 +7,7 @@
 #include "dns/answer.h"
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/zoneset.h"
 #include "lib/buf.h"
 #include "t.h"
 

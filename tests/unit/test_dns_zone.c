@@ -7,6 +7,7 @@
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/zone.h"
+#include "dns/zoneset.h"
 #include "dns/zparse.h"
 #include "t.h"
 
