@@ -3,7 +3,7 @@
  * then fail a site's service under continuous query load and measure each client's outage,
  * heal it, crash a site (all links cut) and measure again; take everything down.
  *
- * Every client measures from inside its own namespace, all at once (demo_run.h), and the
+ * Every client measures from inside its own namespace, all at once (fleet.h), and the
  * failure is injected while they do, so that each client's timeline shows it. */
 #include "lab/demo.h"
 
@@ -57,7 +57,7 @@ struct demo {
 	size_t client_node[LAB_DEMO_CLIENTS_MAX];
 	size_t site_node[LAB_DEMO_SITES_MAX];
 	char ns[LAB_DEMO_CLIENTS_MAX][128];
-	struct lab_fleet run;
+	struct lab_fleet fleet;
 	/* the failure being injected */
 	int fail_site, fail_crash;
 	int64_t inject_ns;
@@ -116,11 +116,11 @@ static int measure(struct demo *m)
 		specs[n].count = DEMO_RTT_UNICAST;
 		specs[n].timeout_ms = 1000;
 	}
-	if (lab_fleet_run(&m->run, specs, n, -1) < 0)
+	if (lab_fleet_run(&m->fleet, specs, n, -1) < 0)
 		return -1;
 	for (size_t i = 0; i < d->nclients; i++) {
 		struct lab_demo_client *c = &d->client[i];
-		const struct lab_fleet_got *g = &m->run.job[i].got[0];
+		const struct lab_fleet_got *g = &m->fleet.job[i].got[0];
 		unsigned long most = 0;
 
 		c->site = LAB_DEMO_NONE;
@@ -136,7 +136,7 @@ static int measure(struct demo *m)
 		else
 			why_not(c->why, sizeof(c->why), g);
 		for (size_t s = 0; s < d->nsites; s++) {
-			const struct lab_fleet_got *u = &m->run.job[i].got[1 + s];
+			const struct lab_fleet_got *u = &m->fleet.job[i].got[1 + s];
 
 			c->unicast_ms[s] = u->ok && u->answered ? (double)u->median_us / 1000 : -1;
 		}
@@ -198,11 +198,11 @@ static int failover(struct demo *m, int site, int crash)
 	say("failover %zu: %s %s under %u queries/s from each client", d->nfo + 1,
 	    d->site[site].name, crash ? "crashes (all links cut)" : "loses its DNS service",
 	    DEMO_RATE);
-	if (lab_fleet_run(&m->run, &s, 1, DEMO_PRE_MS) < 0)
+	if (lab_fleet_run(&m->fleet, &s, 1, DEMO_PRE_MS) < 0)
 		return -1;
 	for (size_t i = 0; i < d->nclients; i++) {
 		struct lab_demo_fo_client *c = &f->c[i];
-		const struct lab_fleet_got *g = &m->run.job[i].got[0];
+		const struct lab_fleet_got *g = &m->fleet.job[i].got[0];
 		double at = (double)(m->inject_ns - g->start_ns) / 1e6, end = f->to_ms;
 
 		memset(c, 0, sizeof(*c));
@@ -337,12 +337,12 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 	}
 	for (size_t i = 0; i < d->nclients; i++) {
 		lab_ns_name(t->name, d->client[i].at.name, m->ns[i], sizeof(m->ns[i]));
-		m->run.ns[i] = m->ns[i];
+		m->fleet.ns[i] = m->ns[i];
 	}
-	m->run.n = d->nclients;
-	m->run.stopped = stopped;
-	m->run.act = inject;
-	m->run.arg = m;
+	m->fleet.n = d->nclients;
+	m->fleet.stopped = stopped;
+	m->fleet.act = inject;
+	m->fleet.arg = m;
 	if (d->nsites < 2 || d->nclients < 1) {
 		fprintf(stderr, "anycast lab demo: %s: a failover needs at least two sites and a "
 			"client\n", file);
@@ -479,7 +479,7 @@ int lab_demo_main(int argc, char **argv)
 		}
 	}
 done:
-	lab_fleet_free(&m->run);
+	lab_fleet_free(&m->fleet);
 	lab_close(&m->l);
 	free(m->d);
 	free(m);

@@ -195,7 +195,7 @@ static void reap(struct lab_fleet *r, int sig)
 }
 
 int lab_fleet_run(struct lab_fleet *r, const struct lab_fleet_spec *specs, size_t nspecs,
-		   long act_at_ms)
+		  long act_at_ms)
 {
 	struct pollfd pf[LAB_DEMO_CLIENTS_MAX];
 	int64_t t0 = clk_now_ns(), limit_ms = 5000;

@@ -1,6 +1,7 @@
-/* A fleet of probes: probes from many network namespaces at once, for `anycast lab demo`: one
- * forked child per namespace enters it and runs a list of DNS probes (probe/probe.h) one after the other; the parent
- * collects the results, and can act (inject a failure) at a given time while they run. */
+/* A fleet of probes: DNS probes from many network namespaces at once, for `anycast lab demo`.
+ * One forked child per namespace enters it and runs a list of probes (probe/probe.h) one after
+ * the other; the parent collects the results, and can act (inject a failure) at a given time
+ * while they run. */
 #ifndef LAB_FLEET_H
 #define LAB_FLEET_H
 
@@ -12,7 +13,7 @@
 #include "lib/buf.h"
 
 #define LAB_FLEET_SPECS_MAX (1 + LAB_DEMO_SITES_MAX)
-#define LAB_FLEET_SITES 8         /* identities kept per probe; more are not expected */
+#define LAB_FLEET_SITES 8       /* identities kept per probe; more are not expected */
 
 struct lab_fleet_spec {
 	char server[64];        /* ADDR:PORT */
@@ -63,7 +64,7 @@ struct lab_fleet {
  * the start (or at the end, if the probes end sooner). Returns -1 if r->stopped() said so
  * (the children are killed), else 0 whatever the probes found. */
 int lab_fleet_run(struct lab_fleet *r, const struct lab_fleet_spec *specs, size_t nspecs,
-		   long act_at_ms);
+		  long act_at_ms);
 /* Frees the results of the last lab_fleet_run(). */
 void lab_fleet_free(struct lab_fleet *r);
 

@@ -1,5 +1,6 @@
-/* The files a lab's programs read: an anycastd.conf per router and site, a zone per site, the
- * wire's list of links. All derived from the topology, nothing chosen here but policy:
+/* The lab's programs (gen.h): the files they read, an anycastd.conf per router and site, a zone
+ * per site, the wire's list of links, all derived from the topology with nothing chosen here
+ * but policy; and a site's anycast-dns command line:
  *
  * - Every BGP link is one session, both ends active and listening on their own address (the
  *   one that starts second connects at once; collisions are resolved by RFC 4271 6.8), with
