@@ -8,7 +8,7 @@
 #include "ctl/ctl.h"
 #include "feed/feed.h"
 #include "lab/lab.h"
-#include "lab/probe.h"
+#include "probe/probe.h"
 #include "lib/buf.h"
 
 static void usage(void)

@@ -22,6 +22,7 @@
 #include "dns/name.h"
 #include "dns/zoneset.h"
 #include "lib/addr.h"
+#include "lib/clock.h"
 #include "lib/ev.h"
 #include "lib/log.h"
 
@@ -255,18 +256,13 @@ static int udp_recv(struct worker *w, int k, int flags)
 static void coalesce(struct worker *w, int n, uint64_t *last)
 {
 	unsigned us = w->srv->o->coalesce_us;
-	struct timespec ts;
 
 	if (!us || n <= 0 || n >= BATCH)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	uint64_t now = (uint64_t)clk_now_ns();
 
-	if (now - *last < 1000000) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)us * 1000;
-		nanosleep(&ts, NULL);
-	}
+	if (now - *last < 1000000)
+		clk_sleep_ns((int64_t)us * 1000);
 	*last = now;
 }
 
@@ -282,7 +278,7 @@ static void *worker_main(void *arg)
 
 			if (n < 0 && errno != EINTR && errno != EAGAIN) {
 				log_warn("udp worker %d: recvmmsg: %s", w->idx, strerror(errno));
-				usleep(10000);
+				clk_sleep_ms(10);
 			}
 			coalesce(w, n, &last);
 		}
@@ -332,9 +328,7 @@ static void publish(struct dns_server *srv, struct worker *ws, int nw, struct dn
 
 			if (v == 0 || v >= e)
 				break;
-			struct timespec ts = {0, 20000};
-
-			nanosleep(&ts, NULL);
+			clk_sleep_ns(20000);
 		}
 	}
 	dns_zoneset_free(old);

@@ -28,6 +28,7 @@
 #include "bgp/msg.h"
 #include "bgp/proto.h"
 #include "bgp/update.h"
+#include "lib/clock.h"
 #include "lib/ev.h"
 #include "lib/log.h"
 
@@ -60,13 +61,7 @@ struct feed {
 	struct ev_timer t_setup, t_keepalive, t_hold, t_progress, t_drain, t_exit;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static double now_s(void) { return (double)clk_now_ns() / 1e9; }
 
 static const char *peer_str(const struct feed *f)
 {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
 /* The most one sendmsg() carries. Bigger batches cost the kernel nothing extra (it walks the
@@ -182,7 +183,7 @@ void kr_flush(struct kr *k)
 		/* ENOBUFS/ENOMEM: the kernel could not allocate the skb for a big batch; give it a
 		 * moment. A few ms in the loop are cheaper than losing the batch. */
 		if ((errno == ENOBUFS || errno == ENOMEM || errno == EAGAIN) && tries < 5) {
-			usleep(1000u << tries);
+			clk_sleep_ms(1 << tries);
 			continue;
 		}
 		break;

@@ -9,7 +9,7 @@
  * A link with delay is  node A [ifname_a] -- veth -- [w<l>a] wire [w<l>b] -- veth -- [ifname_b]
  * node B: the wire process (wire.c) in the namespace NAME-wire copies frames between w<l>a
  * and w<l>b after the link's delay. With --no-delay the two nodes share one veth pair. */
-#include "lab/lab_int.h"
+#include "lab/build.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,72 +21,12 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "lab/netns.h"
+#include "lab/proc.h"
 #include "lib/buf.h"
 #include "lib/log.h"
+#include "lib/sig.h"
 
-#define NETNS_DIR "/run/netns"
-
-int lab_netns_exists(const char *ns)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), NETNS_DIR "/%s", ns);
-	return access(path, F_OK) == 0;
-}
-
-void lab_netns_del(const char *ns)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), NETNS_DIR "/%s", ns);
-	umount2(path, MNT_DETACH);
-	unlink(path);
-}
-
-size_t lab_netns_list(const char *prefix, char ***out)
-{
-	DIR *d = opendir(NETNS_DIR);
-	struct dirent *e;
-	size_t n = 0, plen = strlen(prefix);
-
-	*out = NULL;
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, plen) != 0)
-			continue;
-		*out = xrealloc(*out, (n + 1) * sizeof(**out));
-		(*out)[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	return n;
-}
-
-int lab_in_netns(const char *ns, int (*fn)(void *arg, char *err, size_t errlen), void *arg,
-		 char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	int self, fd, r;
-
-	snprintf(path, sizeof(path), NETNS_DIR "/%s", ns);
-	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (self < 0 || fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-		snprintf(err, errlen, "namespace %s: %s", ns, strerror(errno));
-		if (self >= 0)
-			close(self);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	r = fn(arg, err, errlen);
-	/* staying in the lab's namespace would silently misdirect everything that follows */
-	if (setns(self, CLONE_NEWNET) < 0)
-		fatal("cannot return from namespace %s: %s", ns, strerror(errno));
-	close(self);
-	return r;
-}
 
 /* ---- sysctls ---- */
 
@@ -192,7 +132,7 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 	argv[n++] = "-batch";
 	argv[n++] = path;
 	argv[n] = NULL;
-	return lab_run(argv, err, errlen);
+	return lab_cmd_run(argv, err, errlen);
 }
 
 /* Names of the wire's ends of link k: "w<k>a" faces node a, "w<k>b" node b. */
@@ -210,7 +150,7 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 	for (size_t i = 0; i <= t->nnodes; i++) {
 		const struct sysctl *lists[4] = {NULL, NULL, NULL, NULL};
 
-		if (lab_interrupted) {
+		if (sig_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			return -1;
 		}
@@ -234,7 +174,7 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 		}
 		char *argv[] = {"ip", "netns", "add", ns, NULL};
 
-		if (lab_run(argv, err, errlen) < 0)
+		if (lab_cmd_run(argv, err, errlen) < 0)
 			return -1;
 		if (lab_in_netns(ns, write_sysctls, lists, err, errlen) < 0)
 			return -1;
@@ -315,10 +255,10 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		buf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n",
 			   lk->ifname_b, nsb, wb, wns);
 	}
-	if (lab_interrupted || run_batch(l, NULL, "links", &b, err, errlen) < 0)
+	if (sig_interrupted || run_batch(l, NULL, "links", &b, err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < t->nnodes; i++) {
-		if (lab_interrupted)
+		if (sig_interrupted)
 			goto out;
 		ns_of(l, i, ns, sizeof(ns));
 		buf_reset(&b);
@@ -339,7 +279,7 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 	}
 	r = 0;
 out:
-	if (r < 0 && lab_interrupted && !err[0])
+	if (r < 0 && sig_interrupted && !err[0])
 		snprintf(err, errlen, "interrupted");
 	buf_free(&b);
 	return r;

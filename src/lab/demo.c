@@ -3,9 +3,9 @@
  * then fail a site's service under continuous query load and measure each client's outage,
  * heal it, crash a site (all links cut) and measure again; take everything down.
  *
- * Every client measures from inside its own namespace, all at once (demo_run.h), and the
+ * Every client measures from inside its own namespace, all at once (fleet.h), and the
  * failure is injected while they do, so that each client's timeline shows it. */
-#include "lab/lab_int.h"
+#include "lab/demo.h"
 
 #include <stdarg.h>
 #include <signal.h>
@@ -15,9 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/demo_run.h"
+#include "lab/ask.h"
+#include "lab/fleet.h"
+#include "lab/lab.h"
 #include "lab/report.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/sig.h"
 
 /* The scenario's numbers. 200 queries/s resolves an outage to 5 ms; 500 ms is well above the
  * longest RTT in the seed (Sydney to New York, about 300 ms), so a slow answer is not a loss. */
@@ -30,39 +34,9 @@
 #define DEMO_RTT_UNICAST 5u
 #define DEMO_HEAL_WAIT_MS 10000 /* for every client to have its own site back */
 
-static volatile sig_atomic_t demo_signal;
-
-static void on_signal(int sig)
-{
-	demo_signal = sig;
-	lab_interrupted = 1;
-}
-
 static int stopped(void)
 {
-	return demo_signal || lab_interrupted;
-}
-
-static int64_t mono_ns(void)
-{
-	return lab_run_now_ns();
-}
-
-/* Sleeps, but wakes for a signal; -1 if the demo is to stop. */
-static int nap_ms(long ms)
-{
-	int64_t end = mono_ns() + (int64_t)ms * 1000000;
-
-	while (!stopped()) {
-		int64_t left = end - mono_ns();
-
-		if (left <= 0)
-			return 0;
-		struct timespec ts = {left / 1000000000, left % 1000000000};
-
-		nanosleep(&ts, NULL);
-	}
-	return -1;
+	return sig_interrupted != 0;
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -83,24 +57,24 @@ struct demo {
 	size_t client_node[LAB_DEMO_CLIENTS_MAX];
 	size_t site_node[LAB_DEMO_SITES_MAX];
 	char ns[LAB_DEMO_CLIENTS_MAX][128];
-	struct lab_run run;
+	struct lab_fleet fleet;
 	/* the failure being injected */
 	int fail_site, fail_crash;
 	int64_t inject_ns;
 	char inject_err[256];
 };
 
-/* Called by lab_run_probes() while the failover's probes run. */
+/* Called by lab_fleet_run() while the failover's probes run. */
 static void inject(void *arg)
 {
 	struct demo *m = arg;
 	const char *name = m->d->site[m->fail_site].name;
 
-	m->inject_ns = mono_ns();
+	m->inject_ns = clk_now_ns();
 	if (lab_fail(m->l.topo.name, name, m->fail_crash ? LAB_FAIL_SITE : LAB_FAIL_SERVICE,
 		     m->inject_err, sizeof(m->inject_err)) < 0)
 		say("cannot fail %s: %s", name, m->inject_err);
-	m->d->fo[m->d->nfo].inject_ms = (double)(mono_ns() - m->inject_ns) / 1e6;
+	m->d->fo[m->d->nfo].inject_ms = (double)(clk_now_ns() - m->inject_ns) / 1e6;
 }
 
 /* The site a probe's identity names, in the demo's numbering. */
@@ -112,7 +86,7 @@ static int site_of(const struct lab_demo *d, const char *name)
 	return LAB_DEMO_OTHER;
 }
 
-static void why_not(char *why, size_t len, const struct lab_run_got *g)
+static void why_not(char *why, size_t len, const struct lab_fleet_got *g)
 {
 	if (g->why[0])
 		snprintf(why, len, "%s", g->why);
@@ -127,7 +101,7 @@ static void why_not(char *why, size_t len, const struct lab_run_got *g)
 static int measure(struct demo *m)
 {
 	struct lab_demo *d = m->d;
-	struct lab_run_spec specs[LAB_RUN_SPECS_MAX];
+	struct lab_fleet_spec specs[LAB_FLEET_SPECS_MAX];
 	size_t n = 0;
 
 	memset(specs, 0, sizeof(specs));
@@ -142,11 +116,11 @@ static int measure(struct demo *m)
 		specs[n].count = DEMO_RTT_UNICAST;
 		specs[n].timeout_ms = 1000;
 	}
-	if (lab_run_probes(&m->run, specs, n, -1) < 0)
+	if (lab_fleet_run(&m->fleet, specs, n, -1) < 0)
 		return -1;
 	for (size_t i = 0; i < d->nclients; i++) {
 		struct lab_demo_client *c = &d->client[i];
-		const struct lab_run_got *g = &m->run.job[i].got[0];
+		const struct lab_fleet_got *g = &m->fleet.job[i].got[0];
 		unsigned long most = 0;
 
 		c->site = LAB_DEMO_NONE;
@@ -162,7 +136,7 @@ static int measure(struct demo *m)
 		else
 			why_not(c->why, sizeof(c->why), g);
 		for (size_t s = 0; s < d->nsites; s++) {
-			const struct lab_run_got *u = &m->run.job[i].got[1 + s];
+			const struct lab_fleet_got *u = &m->fleet.job[i].got[1 + s];
 
 			c->unicast_ms[s] = u->ok && u->answered ? (double)u->median_us / 1000 : -1;
 		}
@@ -177,7 +151,7 @@ static double wait_back(struct demo *m, int64_t since)
 	struct lab_answer *ans = xcalloc(m->l.topo.nnodes, sizeof(*ans));
 	double r = -1;
 
-	while (!stopped() && mono_ns() - since < (int64_t)DEMO_HEAL_WAIT_MS * 1000000) {
+	while (!stopped() && clk_now_ns() - since < (int64_t)DEMO_HEAL_WAIT_MS * 1000000) {
 		int all = 1;
 
 		lab_ask_clients(&m->l, 500, ans);
@@ -189,10 +163,10 @@ static double wait_back(struct demo *m, int64_t since)
 				all = 0;
 		}
 		if (all) {
-			r = (double)(mono_ns() - since) / 1e6;
+			r = (double)(clk_now_ns() - since) / 1e6;
 			break;
 		}
-		nap_ms(200);
+		sig_nap_ms(200);
 	}
 	free(ans);
 	return r;
@@ -202,7 +176,7 @@ static int failover(struct demo *m, int site, int crash)
 {
 	struct lab_demo *d = m->d;
 	struct lab_demo_failover *f = &d->fo[d->nfo];
-	struct lab_run_spec s;
+	struct lab_fleet_spec s;
 	char err[256];
 	const double interval = 1000.0 / DEMO_RATE;
 
@@ -224,11 +198,11 @@ static int failover(struct demo *m, int site, int crash)
 	say("failover %zu: %s %s under %u queries/s from each client", d->nfo + 1,
 	    d->site[site].name, crash ? "crashes (all links cut)" : "loses its DNS service",
 	    DEMO_RATE);
-	if (lab_run_probes(&m->run, &s, 1, DEMO_PRE_MS) < 0)
+	if (lab_fleet_run(&m->fleet, &s, 1, DEMO_PRE_MS) < 0)
 		return -1;
 	for (size_t i = 0; i < d->nclients; i++) {
 		struct lab_demo_fo_client *c = &f->c[i];
-		const struct lab_run_got *g = &m->run.job[i].got[0];
+		const struct lab_fleet_got *g = &m->fleet.job[i].got[0];
 		double at = (double)(m->inject_ns - g->start_ns) / 1e6, end = f->to_ms;
 
 		memset(c, 0, sizeof(*c));
@@ -240,7 +214,7 @@ static int failover(struct demo *m, int site, int crash)
 		c->sent = g->sent;
 		c->lost = g->lost;
 		for (size_t k = 0; k < g->nseq; k++) {
-			const struct lab_run_seq *r = &g->seq[k];
+			const struct lab_fleet_seq *r = &g->seq[k];
 			int st = r->site < 0 ? LAB_DEMO_LOST
 				: (size_t)r->site < g->nsites ? site_of(d, g->site[r->site])
 				: LAB_DEMO_OTHER;
@@ -256,7 +230,7 @@ static int failover(struct demo *m, int site, int crash)
 	d->nfo++;
 	if (m->inject_err[0])
 		return 0;       /* nothing was failed, nothing to heal */
-	int64_t heal = mono_ns();
+	int64_t heal = clk_now_ns();
 
 	if (lab_heal(m->l.topo.name, d->site[site].name, err, sizeof(err)) < 0) {
 		say("cannot heal %s: %s", d->site[site].name, err);
@@ -363,12 +337,12 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 	}
 	for (size_t i = 0; i < d->nclients; i++) {
 		lab_ns_name(t->name, d->client[i].at.name, m->ns[i], sizeof(m->ns[i]));
-		m->run.ns[i] = m->ns[i];
+		m->fleet.ns[i] = m->ns[i];
 	}
-	m->run.n = d->nclients;
-	m->run.stopped = stopped;
-	m->run.act = inject;
-	m->run.arg = m;
+	m->fleet.n = d->nclients;
+	m->fleet.stopped = stopped;
+	m->fleet.act = inject;
+	m->fleet.arg = m;
 	if (d->nsites < 2 || d->nclients < 1) {
 		fprintf(stderr, "anycast lab demo: %s: a failover needs at least two sites and a "
 			"client\n", file);
@@ -383,15 +357,7 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 		return -1;
 	/* refuse before building anything: a lab of this name is someone's, not ours to take
 	 * down */
-	char dir[PATH_MAX], **nss;
-	size_t nns;
-
-	snprintf(dir, sizeof(dir), "%s/%s", LAB_RUN_DIR, t->name);
-	nns = lab_namespaces(t->name, dir, &nss);
-	for (size_t i = 0; i < nns; i++)
-		free(nss[i]);
-	free(nss);
-	if (nns || access(dir, F_OK) == 0) {
+	if (lab_taken(t->name)) {
 		fprintf(stderr, "anycast lab demo: lab %s is already up (or was not taken down): "
 			"run `anycast lab down %s` first\n", t->name, t->name);
 		return -1;
@@ -402,17 +368,13 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 static int take_down(const char *name)
 {
 	char err[1024];
-	sigset_t block, old;
+	sigset_t prev;
 	int r;
 
 	/* a second ^C must not cut the teardown short */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sig_hold(&prev);
 	r = lab_down(name, err, sizeof(err));
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sig_release(&prev);
 	if (r < 0)
 		fprintf(stderr, "anycast lab demo: %s\n", err);
 	return r;
@@ -456,32 +418,27 @@ int lab_demo_main(int argc, char **argv)
 		out = dup(1);
 		dup2(2, 1);
 	}
-	struct sigaction sa;
+	struct sig_saved saved;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;      /* no SA_RESTART: waits return at once */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sig_catch(&saved);
 
 	struct lab_demo *d = m->d;
 	struct lab_up_opts uo = {.quiet = 1};
-	int64_t t0 = mono_ns();
+	int64_t t0 = clk_now_ns();
 
 	say("building lab %s from %s: %zu nodes, %zu links, sites and clients in namespaces",
 	    d->lab, topo, m->l.topo.nnodes, m->l.topo.nlinks);
 	if (lab_up_with(topo, &uo, err, sizeof(err)) < 0) {
 		/* lab_up removed whatever it had built */
 		if (stopped()) {
-			rc = 128 + (demo_signal ? demo_signal : SIGINT);
+			rc = 128 + (sig_last ? sig_last : SIGINT);
 			say("interrupted; nothing left behind");
 		} else {
 			fprintf(stderr, "anycast lab demo: %s\n", err);
 		}
 		goto done;
 	}
-	d->up_s = (double)(mono_ns() - t0) / 1e9;
+	d->up_s = (double)(clk_now_ns() - t0) / 1e9;
 	say("lab up in %.1f s; measuring from %zu clients", d->up_s, d->nclients);
 	/* the runtime's view of the lab, with the derived addresses */
 	lab_close(&m->l);
@@ -492,14 +449,14 @@ int lab_demo_main(int argc, char **argv)
 	}
 	if (stopped() || measure(m) < 0 || failover(m, fail_site, 0) < 0 ||
 	    failover(m, crash_site, 1) < 0) {
-		rc = 128 + (demo_signal ? demo_signal : SIGINT);
+		rc = 128 + (sig_last ? sig_last : SIGINT);
 		say("interrupted; taking lab %s down", d->lab);
 		take_down(d->lab);
 		goto done;
 	}
 	say("taking lab %s down", d->lab);
 	rc = take_down(d->lab) < 0 ? 1 : 0;
-	d->total_s = (double)(mono_ns() - t0) / 1e9;
+	d->total_s = (double)(clk_now_ns() - t0) / 1e9;
 
 	struct buf b;
 
@@ -522,7 +479,7 @@ int lab_demo_main(int argc, char **argv)
 		}
 	}
 done:
-	lab_run_free(&m->run);
+	lab_fleet_free(&m->fleet);
 	lab_close(&m->l);
 	free(m->d);
 	free(m);

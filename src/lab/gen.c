@@ -1,5 +1,6 @@
-/* The files a lab's programs read: an anycastd.conf per router and site, a zone per site, the
- * wire's list of links. All derived from the topology, nothing chosen here but policy:
+/* The lab's programs (gen.h): the files they read, an anycastd.conf per router and site, a zone
+ * per site, the wire's list of links, all derived from the topology with nothing chosen here
+ * but policy; and a site's anycast-dns command line:
  *
  * - Every BGP link is one session, both ends active and listening on their own address (the
  *   one that starts second connects at once; collisions are resolved by RFC 4271 6.8), with
@@ -10,11 +11,12 @@
  *   (they are customers, so they are sent everything) without ever carrying transit. They
  *   announce the anycast prefix while their own anycast-dns answers, and their unicast /32
  *   always, so that each site stays reachable on its own address for RTT comparisons. */
-#include "lab/lab_int.h"
+#include "lab/gen.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/proc.h"
 #include "lib/buf.h"
 
 /* The name the site's health check asks: a zone of our own, because a dns check wants a
@@ -23,39 +25,6 @@
 /* Hold time of every session: short enough that a silent peer is noticed in seconds, long
  * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
 #define LAB_HOLD_TIME 9
-
-static int bgp_speaker(const struct lab_node *n)
-{
-	return n->kind == LAB_ROUTER || n->kind == LAB_SITE;
-}
-
-size_t lab_sessions_of(const struct lab_topo *t, size_t node)
-{
-	size_t n = 0;
-
-	for (size_t k = 0; k < t->nlinks; k++) {
-		const struct lab_link *lk = &t->links[k];
-
-		if ((lk->a == node || lk->b == node) && bgp_speaker(&t->nodes[lk->a]) &&
-		    bgp_speaker(&t->nodes[lk->b]))
-			n++;
-	}
-	return n;
-}
-
-int lab_client_link(const struct lab_topo *t, size_t node, size_t *link, size_t *router)
-{
-	for (size_t k = 0; k < t->nlinks; k++) {
-		const struct lab_link *lk = &t->links[k];
-
-		if (lk->a == node || lk->b == node) {
-			*link = k;
-			*router = lk->a == node ? lk->b : lk->a;
-			return 0;
-		}
-	}
-	return -1;
-}
 
 /* RFC 9234 role of this end: p2c makes the first endpoint the provider. A link between two
  * speakers without rel is taken as peering. */
@@ -105,8 +74,8 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 	for (size_t k = 0; k < t->nlinks; k++) {
 		const struct lab_link *lk = &t->links[k];
 
-		if ((lk->a == node || lk->b == node) && bgp_speaker(&t->nodes[lk->a]) &&
-		    bgp_speaker(&t->nodes[lk->b]))
+		if ((lk->a == node || lk->b == node) && lab_node_speaks_bgp(&t->nodes[lk->a]) &&
+		    lab_node_speaks_bgp(&t->nodes[lk->b]))
 			buf_printf(&b, "listen %s\n",
 				   addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, s));
 	}
@@ -121,7 +90,7 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 			nclients++;
 			continue;
 		}
-		if (!bgp_speaker(&t->nodes[other]))
+		if (!lab_node_speaks_bgp(&t->nodes[other]))
 			continue;
 		addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, local);
 		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
@@ -197,10 +166,23 @@ int lab_gen_wire(const struct lab *l, char *err, size_t errlen)
 	return write_buf(path, &b, err, errlen);
 }
 
-void lab_hostport(const struct addr *a, int port, char *out, size_t len)
-{
-	char s[ADDR_STRLEN];
+/* ---- fail, heal ---- */
 
-	addr_fmt(a, s);
-	snprintf(out, len, a->af == AF_INET6 ? "[%s]:%d" : "%s:%d", s, port);
+pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
+{
+	const struct lab_node *n = &l->topo.nodes[node];
+	char ns[128], zone[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
+	char any[ADDR_STRLEN + 8], uni[ADDR_STRLEN + 8];
+
+	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
+	lab_path(l, n->name, "lab.zone", zone, sizeof(zone));
+	lab_path(l, n->name, "anycast-dns.log", log, sizeof(log));
+	lab_path(l, n->name, "anycast-dns.pid", pidf, sizeof(pidf));
+	lab_hostport(&l->topo.anycast_addr, 53, any, sizeof(any));
+	lab_hostport(&n->unicast, 53, uni, sizeof(uni));
+	char *argv[] = {(char *)l->dns, "-d", "--listen", "127.0.0.1:53", "--listen", any,
+			"--listen", uni, "--zone", zone, "--identity", n->name, "--threads", "1",
+			NULL};
+
+	return lab_proc_start(ns, argv, log, pidf, err, errlen);
 }

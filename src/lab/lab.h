@@ -1,15 +1,16 @@
-/* anycast lab: a topology built for real in network namespaces, and what runs in it. */
+/* anycast lab: a topology built for real in network namespaces, and what runs in it. The
+ * operations on a lab (up, down, fail, heal, status) and its command line; they stand on the
+ * lab's state (state.h) and are what the demo (demo.h) drives. */
 #ifndef LAB_LAB_H
 #define LAB_LAB_H
 
 #include <stddef.h>
 
+#include "lab/state.h"
 #include "lab/topo.h"
 #include "lib/buf.h"
 
-#define LAB_RUN_DIR "/run/anycast/lab"  /* state: LAB_RUN_DIR/NAME/ */
-
-/* `anycast lab ...` (argv[0] is "lab"): up, down, status, exec, fail, heal, demo. */
+/* `anycast lab ...` (argv[0] is "lab"): up, down, status, exec, fail, heal, demo (cli.c). */
 int lab_main(int argc, char **argv);
 
 /* Builds the lab of topology file and starts everything in it; returns when every BGP
@@ -26,13 +27,13 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
  * works after a crash (from the state directory and the namespace names). name NULL: the
  * only lab there is. */
 int lab_down(const char *name, char *err, size_t errlen);
+/* Removes everything of lab name whose state is in dir (dir may be missing): processes by
+ * PID, namespaces, state. Never fails half-way: every step is tried. */
+void lab_teardown(const char *name, const char *dir);
 enum lab_fail_kind { LAB_FAIL_SERVICE, LAB_FAIL_SITE };
 int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen);
 int lab_heal(const char *name, const char *node, char *err, size_t errlen);
 /* The DESIGN.md `lab status` document or a table. */
 int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen);
-
-/* Namespace of a node: "NAME-NODE" (e.g. "seed-lon"). */
-void lab_ns_name(const char *lab, const char *node, char *out, size_t len);
 
 #endif

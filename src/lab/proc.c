@@ -1,6 +1,6 @@
 /* Processes of the lab: started inside a network namespace, remembered by PID file, stopped by
  * PID. Never by name: other labs, tests and the host run the same programs. */
-#include "lab/lab_int.h"
+#include "lab/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,25 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lab/state.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* State letter and start time (field 22, clock ticks since boot) from /proc/PID/stat. The
  * start time tells a process from a later one that got the same PID. */
@@ -214,7 +200,7 @@ static void stop_all(struct victim *v, size_t n, long grace_ms)
 		if (v[i].pid > 0)
 			kill(v[i].pid, SIGTERM);
 	for (int round = 0; round < 2; round++) {
-		long long end = now_ms() + (round ? 1000 : grace_ms);
+		int64_t end = clk_now_ms() + (round ? 1000 : grace_ms);
 
 		for (;;) {
 			size_t left = 0;
@@ -228,9 +214,9 @@ static void stop_all(struct victim *v, size_t n, long grace_ms)
 				else
 					v[i].pid = 0;
 			}
-			if (!left || now_ms() >= end)
+			if (!left || clk_now_ms() >= end)
 				break;
-			sleep_ms(20);
+			clk_sleep_ms(20);
 		}
 		if (round == 0)
 			for (size_t i = 0; i < n; i++)
@@ -295,7 +281,7 @@ void lab_proc_kill_netns(const char *ns)
 	free(v);
 }
 
-int lab_run(char *const argv[], char *err, size_t errlen)
+int lab_cmd_run(char *const argv[], char *err, size_t errlen)
 {
 	int pfd[2];
 

@@ -46,15 +46,6 @@ static void esc(struct buf *b, const char *s)
 	}
 }
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* No libm: the few helpers the layout needs. */
 static double dmax(double a, double b)
 {
@@ -242,7 +233,7 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 		if (!p->located)
 			continue;
 		double x = px(p->lon), y = py(p->lat);
-		double w = dmax((double)chars(p->name) * 9.5, (double)chars(p->city) * 6.6) + 4;
+		double w = dmax((double)lab_demo_chars(p->name) * 9.5, (double)lab_demo_chars(p->city) * 6.6) + 4;
 		struct box c = place(pl, x, y, 10, w, 31, &far);
 
 		if (far)
@@ -267,7 +258,7 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 		else
 			snprintf(rtt, sizeof(rtt), "no answer");
 		double x = px(c->at.lon), y = py(c->at.lat);
-		double w = dmax((double)chars(c->at.name) * 7.4, (double)strlen(rtt) * 6.2) + 4;
+		double w = dmax((double)lab_demo_chars(c->at.name) * 7.4, (double)strlen(rtt) * 6.2) + 4;
 		struct box bx = place(pl, x, y, 5, w, 27, &far);
 
 		if (far)

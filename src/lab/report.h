@@ -1,103 +1,14 @@
-/* What `anycast lab demo` measured, and the ways it is shown: the terminal tables, the JSON
- * document of DESIGN.md, and the self-contained HTML report (inline SVG world map and failover
- * timelines, no external resources, so that the file can be mailed or archived as it is).
- *
- * The result is plain data with fixed-size arrays, so that a test can write one by hand and
- * render it without a lab. */
+/* The ways the demo's model (demo.h) is shown: the terminal tables and the JSON document of
+ * DESIGN.md (demo_out.c), and the self-contained HTML report (report.c: inline SVG world map
+ * and failover timelines, no external resources, so that the file can be mailed or archived
+ * as it is). */
 #ifndef LAB_REPORT_H
 #define LAB_REPORT_H
 
 #include <stddef.h>
 
+#include "lab/demo.h"
 #include "lib/buf.h"
-
-#define LAB_DEMO_SITES_MAX 16
-#define LAB_DEMO_CLIENTS_MAX 64
-#define LAB_DEMO_SEGS_MAX 256   /* timeline segments per client and failover; more are merged */
-#define LAB_DEMO_FAILOVERS 2
-
-/* Site indexes in results; >= 0 is an index into lab_demo.site. */
-#define LAB_DEMO_NONE (-1)      /* no answer at all */
-#define LAB_DEMO_OTHER (-2)     /* answered with an identity that is no site of the lab */
-#define LAB_DEMO_LOST (-3)      /* a timeline segment of lost queries */
-
-struct lab_demo_place {
-	char name[32];          /* node name */
-	char city[48];          /* city label, UTF-8 ("São Paulo"); "" if none */
-	double lat, lon;
-	int located;            /* lat/lon are known */
-};
-
-struct lab_demo_client {
-	struct lab_demo_place at;
-	int site;               /* site answering the anycast address (most answers) */
-	double rtt_ms;          /* median RTT to the anycast address; < 0: none */
-	double unicast_ms[LAB_DEMO_SITES_MAX]; /* median RTT to each site's own address; < 0: none */
-	char why[96];           /* why there is no answer, if known */
-};
-
-/* Consecutive queries with the same outcome. Times in ms relative to the failure instant
- * (negative before it): t0 is the first query's send time, t1 the last one's plus the probe
- * interval, so that segments tile the time axis. */
-struct lab_demo_seg {
-	double t0_ms, t1_ms;
-	int site;               /* site index, LAB_DEMO_OTHER or LAB_DEMO_LOST */
-	unsigned long n;
-};
-
-struct lab_demo_fo_client {
-	int ran;                /* the probe ran (else why says why) */
-	char why[96];
-	int before;             /* site answering when the failure was injected */
-	int after;              /* site answering at the end of the probe */
-	double outage_ms;       /* from the failure (or the first loss) until answers resumed */
-	double outage_from_ms;  /* when that outage began, relative to the failure */
-	double longest_loss_ms; /* the longest run of lost queries times the interval */
-	int recovered;          /* answers resumed before the probe ended */
-	unsigned long lost, sent;
-	struct lab_demo_seg seg[LAB_DEMO_SEGS_MAX];
-	size_t nseg;
-};
-
-struct lab_demo_failover {
-	int site;               /* the failed site */
-	int crash;              /* 0: service failure (anycast-dns stopped), 1: links cut */
-	double from_ms, to_ms;  /* probe window relative to the failure */
-	double interval_ms;     /* between two queries of one client */
-	double inject_ms;       /* how long lab_fail took */
-	double heal_ms;         /* from lab_heal until every client had its site back; < 0: not */
-	struct lab_demo_fo_client c[LAB_DEMO_CLIENTS_MAX]; /* as lab_demo.client */
-};
-
-struct lab_demo {
-	char lab[32];
-	char anycast[48];       /* the anycast address */
-	struct lab_demo_place site[LAB_DEMO_SITES_MAX];
-	size_t nsites;
-	struct lab_demo_client client[LAB_DEMO_CLIENTS_MAX];
-	size_t nclients;
-	struct lab_demo_failover fo[LAB_DEMO_FAILOVERS];
-	size_t nfo;
-	double up_s;            /* lab_up */
-	double total_s;         /* the whole demo */
-};
-
-/* `anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash
- * SITE]` (argv[0] is "demo"); demo.c. Exit status 0, 1 on failure, 128 + signal if stopped. */
-int lab_demo_main(int argc, char **argv);
-
-/* The name of a site index for tables: the site's name, "(other)" or "-". */
-const char *lab_demo_site_name(const struct lab_demo *d, int site);
-/* Appends a segment of n queries [t0, t1) to c, merging it into the previous one when it has
- * the same outcome (or when c is full: a flapping client does not overflow the timeline). */
-void lab_demo_seg_add(struct lab_demo_fo_client *c, double t0_ms, double t1_ms, int site,
-		      unsigned long n);
-/* before, after, outage_ms, longest_loss_ms and recovered of c from its segments; the failure
- * is at time 0, failed is the failed site, in_flight_ms how long before the failure a query
- * could still be lost to it (the client's RTT), end_ms the end of the probe window. lost and
- * sent are the probe's own counts and are left alone. */
-void lab_demo_analyze(struct lab_demo_fo_client *c, int failed, double interval_ms,
-		      double in_flight_ms, double end_ms);
 
 /* The terminal tables. */
 void lab_demo_text(const struct lab_demo *d, struct buf *out);

@@ -679,3 +679,38 @@ const struct lab_node *lab_topo_node(const struct lab_topo *t, const char *name)
 			return &t->nodes[i];
 	return NULL;
 }
+
+/* ---- queries ---- */
+
+int lab_node_speaks_bgp(const struct lab_node *n)
+{
+	return n->kind == LAB_ROUTER || n->kind == LAB_SITE;
+}
+
+size_t lab_sessions_of(const struct lab_topo *t, size_t node)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		if ((lk->a == node || lk->b == node) && lab_node_speaks_bgp(&t->nodes[lk->a]) &&
+		    lab_node_speaks_bgp(&t->nodes[lk->b]))
+			n++;
+	}
+	return n;
+}
+
+int lab_client_link(const struct lab_topo *t, size_t node, size_t *link, size_t *router)
+{
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		if (lk->a == node || lk->b == node) {
+			*link = k;
+			*router = lk->a == node ? lk->b : lk->a;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -62,6 +62,12 @@ int lab_topo_parse(const char *name, const char *text, size_t len, struct lab_to
 		   char *err, size_t errlen);
 void lab_topo_free(struct lab_topo *t);
 const struct lab_node *lab_topo_node(const struct lab_topo *t, const char *name);
+/* Routers and sites speak BGP; clients do not. */
+int lab_node_speaks_bgp(const struct lab_node *n);
+/* BGP sessions of a node (links to routers and sites). */
+size_t lab_sessions_of(const struct lab_topo *t, size_t node);
+/* The client's access link and the router on its other end; -1 if none. */
+int lab_client_link(const struct lab_topo *t, size_t node, size_t *link, size_t *router);
 
 /* Cities (cities.c): the built-in table. */
 const struct lab_city *lab_city_find(const char *name);

@@ -4,7 +4,7 @@
  *
  * All or nothing: on any failure, timeout or signal, everything built so far is removed
  * (processes by PID, namespaces, state) before returning the reason. */
-#include "lab/lab_int.h"
+#include "lab/lab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,11 +12,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lab/ask.h"
+#include "lab/build.h"
+#include "lab/gen.h"
+#include "lab/proc.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/sig.h"
 
 #define UP_TIMEOUT_S 30
 #define POLL_MS 100
@@ -34,27 +39,6 @@ struct up {
 	struct started *procs;
 	size_t nprocs;
 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	lab_interrupted = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);   /* a signal cuts it short, which is what we want */
-}
 
 static int copy_file(const char *from, const char *to, char *err, size_t errlen)
 {
@@ -82,13 +66,8 @@ static int copy_file(const char *from, const char *to, char *err, size_t errlen)
  * crashed lab, even of another topology of that name, may have left). */
 static int check_free(const struct lab *l, char *err, size_t errlen)
 {
-	char **nss;
-	size_t n = lab_namespaces(l->topo.name, l->dir, &nss);
-	int taken = n || access(l->dir, F_OK) == 0;
+	int taken = lab_taken(l->topo.name);
 
-	for (size_t i = 0; i < n; i++)
-		free(nss[i]);
-	free(nss);
 	if (taken)
 		snprintf(err, errlen, "lab %s is already up (or was not taken down): "
 			 "anycast lab down %s", l->topo.name, l->topo.name);
@@ -162,7 +141,7 @@ static int start_all(struct up *u, char *err, size_t errlen)
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind == LAB_CLIENT)
 			continue;
-		if (lab_interrupted)
+		if (sig_interrupted)
 			return -1;
 		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
 		lab_path(l, t->nodes[i].name, "anycastd.conf", path, sizeof(path));
@@ -229,13 +208,13 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 {
 	const struct lab_topo *t = &u->l.topo;
 	struct lab_answer *prev = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*prev));
-	double end = now_s() + timeout_s;
+	int64_t end = clk_now_ms() + (int64_t)timeout_s * 1000;
 	int have_prev = 0, r = -1;
 	struct buf why;
 
 	buf_init(&why);
 	for (;;) {
-		if (lab_interrupted) {
+		if (sig_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			break;
 		}
@@ -266,17 +245,15 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 			have_prev = !unanswered;
 			memcpy(prev, ans, t->nnodes * sizeof(*ans));
 		}
-		if (now_s() >= end) {
+		if (clk_now_ms() >= end) {
 			buf_put8(&why, 0);
 			snprintf(err, errlen, "not ready after %u s: %s %s", timeout_s,
 				 missing ? "BGP sessions not established:" : "clients without an answer:",
 				 (const char *)why.data);
 			break;
 		}
-		if (missing || unanswered)
-			sleep_ms(POLL_MS);
-		else
-			sleep_ms(200);  /* answered: look again a moment later, for stability */
+		/* answered: look again a moment later, for stability */
+		sig_nap_ms(missing || unanswered ? POLL_MS : 200);
 	}
 	buf_free(&why);
 	free(prev);
@@ -316,9 +293,8 @@ int lab_up(const char *file, char *err, size_t errlen)
 int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t errlen)
 {
 	struct up u;
-	struct sigaction sa, old[3];
-	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-	double t0 = now_s();
+	struct sig_saved saved;
+	int64_t t0 = clk_now_ms();
 	char path[PATH_MAX];
 	int r = -1, created = 0;
 	struct lab_answer *ans = NULL;
@@ -340,14 +316,8 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 		lab_close(&u.l);
 		return -1;
 	}
-	/* From here on a signal means: undo everything, then exit. No SA_RESTART, so that
-	 * waits return early. */
-	lab_interrupted = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
+	/* From here on a signal means: undo everything, then exit. */
+	sig_catch(&saved);
 
 	mkdir("/run/anycast", 0755);
 	mkdir(LAB_RUN_DIR, 0755);
@@ -375,7 +345,7 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 		}
 	}
 	if (lab_build(&u.l, err, errlen) < 0 || start_all(&u, err, errlen) < 0) {
-		if (lab_interrupted)
+		if (sig_interrupted)
 			snprintf(err, errlen, "interrupted");
 		goto out;
 	}
@@ -383,22 +353,18 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	if (wait_ready(&u, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
 		goto out;
 	if (!o->quiet)
-		summary(&u, ans, now_s() - t0);
+		summary(&u, ans, (double)(clk_now_ms() - t0) / 1e3);
 	r = 0;
 out:
 	if (r < 0 && created) {
 		/* the reason is kept; what was built goes, whatever the reason */
-		sigset_t block, prevmask;
+		sigset_t prev;
 
-		sigemptyset(&block);
-		for (int i = 0; i < 3; i++)
-			sigaddset(&block, sigs[i]);
-		sigprocmask(SIG_BLOCK, &block, &prevmask);
+		sig_hold(&prev);
 		lab_teardown(u.l.topo.name, u.l.dir);
-		sigprocmask(SIG_SETMASK, &prevmask, NULL);
+		sig_release(&prev);
 	}
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
+	sig_restore(&saved);
 	free(ans);
 	free(u.procs);
 	lab_close(&u.l);

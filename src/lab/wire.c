@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
 #define WIRE_QUEUE_MAX 4096
@@ -63,14 +64,6 @@ struct wire {
 	int epfd, tfd, sfd;
 	uint64_t armed_us;      /* when the timerfd fires; 0 when disarmed */
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static int open_port(struct port *p, char *err, size_t errlen)
 {
@@ -149,7 +142,7 @@ static void receive(struct port *p)
 
 		f->next = NULL;
 		f->len = (size_t)n;
-		f->due_us = now_us() + d->delay_us;
+		f->due_us = (uint64_t)clk_now_us() + d->delay_us;
 		memcpy(f->data, buf, (size_t)n);
 		if (d->tail)
 			d->tail->next = f;
@@ -162,7 +155,7 @@ static void receive(struct port *p)
 
 static void transmit_due(struct wire *w)
 {
-	uint64_t now = now_us();
+	uint64_t now = (uint64_t)clk_now_us();
 
 	for (size_t i = 0; i < 2 * w->nlinks; i++) {
 		struct dir *d = &w->dirs[i];

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
 struct ev_io {
@@ -39,14 +40,6 @@ struct ev_loop {
 	int nsigs;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 struct ev_loop *ev_loop_new(void)
 {
 	struct ev_loop *l = xcalloc(1, sizeof(*l));
@@ -56,7 +49,7 @@ struct ev_loop *ev_loop_new(void)
 		fatal("epoll_create1: %s", strerror(errno));
 	l->sigfd = -1;
 	sigemptyset(&l->sigmask);
-	l->now = mono_ms();
+	l->now = (uint64_t)clk_now_ms();
 	return l;
 }
 
@@ -80,7 +73,7 @@ uint64_t ev_now(struct ev_loop *l) { return l->now; }
 static void update_now(struct ev_loop *l)
 {
 	if (!l->fake_clock)
-		l->now = mono_ms();
+		l->now = (uint64_t)clk_now_ms();
 }
 
 /* ---- descriptors ---- */

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dns/query.h"
 #include "lib/log.h"
 
 #define HTTP_MAX_RESPONSE 65536
@@ -188,14 +189,15 @@ static void sock_io(int fd, uint32_t events, void *arg)
 			finish(c, 0, "recv: %s", strerror(errno));
 			return;
 		}
-		/* Header: id, flags (QR, RCODE), counts. A stray datagram is ignored. */
-		if (n < 12 || (resp[0] << 8 | resp[1]) != c->dns_id || !(resp[2] & 0x80))
-			return;
-		int rcode = resp[3] & 0x0f, ancount = resp[6] << 8 | resp[7];
+		struct dns_reply r;
 
-		if (rcode != 0)
-			finish(c, 0, "rcode %d", rcode);
-		else if (ancount == 0)
+		/* A stray datagram (another ID, not a response to our question) is ignored. */
+		if (dns_reply_parse(resp, (size_t)n, &c->dns_q, &r) < 0 || r.id != c->dns_id)
+			return;
+		if (r.rcode != DNS_RC_NOERROR)
+			finish(c, 0, "rcode %d (%s)", r.rcode,
+			       dns_rcode_name(r.rcode) ? dns_rcode_name(r.rcode) : "?");
+		else if (r.ancount == 0)
 			finish(c, 0, "no answer");
 		else
 			finish(c, 1, NULL);
@@ -241,37 +243,19 @@ static int open_socket(struct check *c, int type)
 
 static void dns_send(struct check *c)
 {
-	uint8_t q[512];
-	size_t n = 12;
-	const char *name = c->conf.dns_name ? c->conf.dns_name : ".";
+	uint8_t q[DNS_QUERY_MAX];
+	const char *why = "too long";
+	int n;
 
 	c->dns_id = (uint16_t)(random() & 0xffff);
-	memset(q, 0, 12);
-	q[0] = c->dns_id >> 8;
-	q[1] = c->dns_id & 0xff;
-	q[5] = 1;       /* QDCOUNT; RD stays 0: we ask the authoritative server itself */
-	/* The name in labels; the parser guaranteed a valid dotted name. */
-	const char *p = name;
-
-	while (*p && strcmp(p, ".") != 0) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (len == 0 || len > 63 || n + len + 6 > sizeof(q))
-			break;
-		q[n++] = (uint8_t)len;
-		memcpy(q + n, p, len);
-		n += len;
-		p += len;
-		if (*p == '.')
-			p++;
+	/* the configuration parser checked the name already */
+	if (dns_question_set(&c->dns_q, c->conf.dns_name ? c->conf.dns_name : ".",
+			     c->conf.dns_type, DNS_C_IN, &why) < 0 ||
+	    (n = dns_query_build(q, sizeof(q), c->dns_id, &c->dns_q, NULL)) < 0) {
+		finish(c, 0, "bad query name: %s", why);
+		return;
 	}
-	q[n++] = 0;
-	q[n++] = c->conf.dns_type >> 8;
-	q[n++] = c->conf.dns_type & 0xff;
-	q[n++] = 0;
-	q[n++] = 1;     /* IN */
-	if (send(c->fd, q, n, MSG_DONTWAIT) < 0)
+	if (send(c->fd, q, (size_t)n, MSG_DONTWAIT) < 0)
 		finish(c, 0, "send: %s", strerror(errno));
 }
 

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "conf/conf.h"
+#include "dns/query.h"
 #include "lib/buf.h"
 #include "lib/ev.h"
 
@@ -30,6 +31,7 @@ struct check {
 	int pidfd;
 	uint8_t running, killed, http_sent;
 	uint16_t dns_id;
+	struct dns_question dns_q;      /* dns: what the running query asked */
 	struct buf io;                  /* http request, then response; dns response */
 	uint64_t started_at;            /* ms */
 

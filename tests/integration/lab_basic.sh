@@ -215,15 +215,15 @@ check "nothing left after it" nothing_left "$LF"
 
 topo "$LI" >"$D/li.yaml"
 # anycast-dns that takes 3 s to start holds `up` in its wait, so that the signal surely comes
-# in the middle (namespaces, links, daemons all there); its `sleep` is a process the lab did
-# not record, which down must find in the namespace
+# in the middle (namespaces, links, daemons all there: the last anycastd, s2's, has its PID
+# file); its `sleep` is a process the lab did not record, which down must find in the
+# namespace
 printf '#!/bin/sh\nsleep 3\nexec "%s" "$@"\n' "$TOP/build/anycast-dns" >"$D/slow-dns.sh"
 chmod +x "$D/slow-dns.sh"
 ANYCAST_LAB_DNS="$D/slow-dns.sh" "$ANYCAST" lab up "$D/li.yaml" >"$D/li.out" 2>&1 &
 UP=$!
 _PIDS+=("$UP")
-wait_until 10 test -e "$RUN/$LI/s1/anycastd.pid"
-sleep 0.5
+wait_until 10 test -e "$RUN/$LI/s2/anycastd.pid" || fail "SIGINT during up: the daemons did not start"
 kill -INT "$UP"
 wait_exit "$UP" 20
 rc=$EXIT_STATUS

@@ -160,7 +160,8 @@ fi
 "$ANYCAST" lab demo >"$T/int.out" 2>"$T/int.err" </dev/null &
 DEMO=$!
 _PIDS+=("$DEMO")
-sleep 4
+# half-way: the lab is up and the clients are measuring
+wait_until 60 grep -q "measuring from" "$T/int.err" || fail "SIGINT: the demo never got its lab up"
 kill -INT "$DEMO"
 if wait_exit "$DEMO" 30; then
 	check "SIGINT: demo exits 130" test "$EXIT_STATUS" = 130

@@ -15,13 +15,14 @@ veth "$X" xa "$W" wa
 veth "$Y" yb "$W" wb
 addr "$X" xa 198.18.250.0/31
 addr "$Y" yb 198.18.250.1/31
-T=$(mk_tmpdir)
+mk_tmpdir
+T=$TMPD
 echo "wa wb $DELAY_US" >"$T/links"
 spawn "$W" "$T/wire.log" "$ANYCAST" lab wire --links "$T/links"
 WIRE=$SPAWN_PID
 
-# A UDP echo in Y and 30 round trips from X: every one at least twice the delay, the median
-# within 3 ms of it.
+# A UDP echo in Y and 30 round trips from X: every one at least twice the delay (the wire never
+# delivers early), the median within 5 ms of it (headroom for a loaded machine).
 spawn "$Y" "$T/echo.log" timeout 60 $PY -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -29,7 +30,7 @@ s.bind(("198.18.250.1", 9001))
 while True:
     d, a = s.recvfrom(2048)
     s.sendto(d, a)'
-sleep 0.3
+wait_until 10 listening "$Y" udp 9001 || die "the UDP echo did not start"
 # rtt [COUNT [TIMEOUT_S]]: "answered min_us median_us" of COUNT round trips
 rtt() {
 	ip netns exec "$X" timeout 20 $PY -c '
@@ -52,7 +53,7 @@ read -r got min med <<<"$(rtt)"
 log "30 round trips: $got answered, min ${min}us, median ${med}us (one-way delay ${DELAY_US}us)"
 check "every round trip answered" [ "$got" = 30 ]
 check "no round trip shorter than twice the delay" [ "$min" -ge $((2 * DELAY_US)) ]
-check "median within 3 ms of twice the delay" [ "$med" -le $((2 * DELAY_US + 3000)) ]
+check "median within 5 ms of twice the delay" [ "$med" -le $((2 * DELAY_US + 5000)) ]
 
 # TCP: 5 MB through the wire, counted at the far end.
 spawn "$Y" "$T/sink.log" timeout 30 $PY -c '
@@ -68,7 +69,7 @@ while True:
         break
     n += len(d)
 c.sendall(str(n).encode())'
-sleep 0.3
+wait_until 10 listening "$Y" tcp 9000 || die "the TCP sink did not start"
 got=$(ip netns exec "$X" timeout 20 $PY -c '
 import socket
 s = socket.create_connection(("198.18.250.1", 9000))

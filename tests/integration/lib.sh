@@ -103,6 +103,11 @@ wait_until() {
 	done
 }
 
+# listening NS tcp|udp PORT: a socket in namespace NS listens on (or is bound to) PORT
+listening() {
+	[ -n "$(ip netns exec "$1" ss -Hln "--$2" "sport = :$3" 2>/dev/null)" ]
+}
+
 # retry N CMD...: run CMD up to N times (200 ms apart) until it succeeds; for probes that can
 # fail transiently on a loaded machine (a control socket busy, a CLI timing out)
 retry() {

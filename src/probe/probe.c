@@ -5,153 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
-#include "lab/probe.h"
+#include "probe/probe.h"
+#include "dns/query.h"
 #include "lib/addr.h"
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/sig.h"
 
-#define TYPE_TXT 16
-#define CLASS_CH 3
 #define ID_SPACE 65536
 
 /* ---- wire ---- */
-
-int probe_name_encode(const char *text, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	const char *p = text;
-
-	if (strcmp(text, ".") == 0)
-		p = "";
-	while (*p) {
-		const char *dot = strchr(p, '.');
-		size_t l = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (l == 0 || l > 63 || n + 1 + l + 1 > cap || n + 1 + l + 1 > PROBE_QNAME_MAX)
-			return -1;
-		out[n++] = (uint8_t)l;
-		memcpy(out + n, p, l);
-		n += l;
-		p += l;
-		if (*p == '.')
-			p++;
-	}
-	if (n + 1 > cap)
-		return -1;
-	out[n++] = 0;
-	return (int)n;
-}
-
-int probe_query_encode(uint8_t *out, size_t cap, uint16_t id, const uint8_t *qname, size_t qlen)
-{
-	if (cap < 12 + qlen + 4)
-		return -1;
-	memset(out, 0, 12);
-	put16(out, id);
-	/* RD clear: the question is for the server itself, not something to resolve. */
-	put16(out + 4, 1);
-	memcpy(out + 12, qname, qlen);
-	put16(out + 12 + qlen, TYPE_TXT);
-	put16(out + 14 + qlen, CLASS_CH);
-	return (int)(12 + qlen + 4);
-}
-
-/* The question must be ours, but servers may answer in another case (RFC 4343). */
-static int lc(uint8_t c) { return c >= 'A' && c <= 'Z' ? c | 0x20 : c; }
-
-static int name_eq_nocase(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (lc(a[i]) != lc(b[i]))
-			return 0;
-	return 1;
-}
-
-/* Identities end up in a terminal and in JSON: keep printable ASCII only. */
-static void copy_printable(char *dst, size_t cap, const uint8_t *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i + 1 < cap; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-	dst[i] = 0;
-}
-
-int probe_answer_parse(const uint8_t *p, size_t n, const uint8_t *qname, size_t qlen,
-		       uint16_t *id, char *site, size_t sitelen)
-{
-	static const char *const rcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					     "NOTIMP", "REFUSED"};
-	size_t off = 12 + qlen + 4;
-
-	if (n < off || sitelen < 16)
-		return -1;
-	uint16_t flags = get16(p + 2);
-
-	if (!(flags & 0x8000) || (flags >> 11 & 0xf) != 0 || get16(p + 4) != 1)
-		return -1;
-	if (!name_eq_nocase(p + 12, qname, qlen) || get16(p + 12 + qlen) != TYPE_TXT ||
-	    get16(p + 14 + qlen) != CLASS_CH)
-		return -1;
-	*id = get16(p);
-	unsigned rcode = flags & 0xf;
-
-	if (rcode) {
-		if (rcode < sizeof(rcodes) / sizeof(rcodes[0]))
-			snprintf(site, sitelen, "(%s)", rcodes[rcode]);
-		else
-			snprintf(site, sitelen, "(RCODE%u)", rcode);
-		return 0;
-	}
-	/* The first TXT record of the answer section. A response that matched our question but
-	 * breaks further on still shows the server answered, so it is named, not dropped. */
-	for (unsigned an = get16(p + 6); an > 0; an--) {
-		for (;;) {
-			if (off >= n)
-				goto malformed;
-			uint8_t c = p[off];
-
-			if ((c & 0xc0) == 0xc0) {
-				off += 2;
-				break;
-			}
-			if (c & 0xc0)
-				goto malformed;
-			off += 1 + (size_t)c;
-			if (c == 0)
-				break;
-		}
-		if (off + 10 > n)
-			goto malformed;
-		uint16_t type = get16(p + off), rdlen = get16(p + off + 8);
-
-		off += 10;
-		if (off + rdlen > n)
-			goto malformed;
-		if (type == TYPE_TXT) {
-			if (rdlen < 1 || 1u + p[off] > rdlen)
-				goto malformed;
-			if (p[off] == 0)
-				snprintf(site, sitelen, "(empty)");
-			else
-				copy_printable(site, sitelen, p + off + 1, p[off]);
-			return 0;
-		}
-		off += rdlen;
-	}
-	snprintf(site, sitelen, "(no TXT)");
-	return 0;
-malformed:
-	snprintf(site, sitelen, "(malformed)");
-	return 0;
-}
 
 int probe_server_parse(const char *s, struct sockaddr_storage *ss, socklen_t *sslen)
 {
@@ -202,14 +72,6 @@ int probe_server_parse(const char *s, struct sockaddr_storage *ss, socklen_t *ss
 
 /* ---- run ---- */
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int64_t sched_ns(unsigned long seq, unsigned rate)
 {
 	return (int64_t)seq * 1000000000 / rate;
@@ -221,8 +83,7 @@ struct run {
 	int fd;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	uint8_t qname[PROBE_QNAME_MAX];
-	size_t qlen;
+	struct dns_question q;
 	uint16_t key;
 	int64_t t0, timeout_ns;
 	unsigned long next, head;       /* next to send; oldest that may be outstanding */
@@ -252,7 +113,7 @@ static uint16_t site_index(struct run *u, const char *name)
 static void send_due(struct run *u, int stopping, int64_t now, int *busy)
 {
 	struct probe_result *r = u->r;
-	uint8_t pkt[12 + PROBE_QNAME_MAX + 4];
+	uint8_t pkt[DNS_QUERY_MAX];
 	int burst = 0;
 
 	while (u->next < r->count && !stopping && sched_ns(u->next, r->rate) <= now - u->t0) {
@@ -260,10 +121,10 @@ static void send_due(struct run *u, int stopping, int64_t now, int *busy)
 		if (u->next >= ID_SPACE && r->recs[u->next - ID_SPACE].state == PROBE_PENDING)
 			r->recs[u->next - ID_SPACE].state = PROBE_LOST;
 		struct probe_rec *q = &r->recs[u->next];
-		int len = probe_query_encode(pkt, sizeof(pkt), (uint16_t)(u->next + u->key),
-					     u->qname, u->qlen);
+		int len = dns_query_build(pkt, sizeof(pkt), (uint16_t)(u->next + u->key), &u->q,
+					  NULL);
 
-		q->sent_ns = mono_ns() - u->t0;
+		q->sent_ns = clk_now_ns() - u->t0;
 		q->state = PROBE_PENDING;
 		if (sendto(u->fd, pkt, (size_t)len, 0, (struct sockaddr *)&u->ss, u->sslen) < 0) {
 			/* No route, full buffers: the query did not reach the service, a loss. */
@@ -285,18 +146,21 @@ static void recv_all(struct run *u, int *busy)
 	struct probe_result *r = u->r;
 	uint8_t pkt[1500];
 	char site[256];
-	uint16_t id;
+	struct dns_reply rep;
 
 	for (int i = 0; i < 1024; i++) {
 		ssize_t n = recvfrom(u->fd, pkt, sizeof(pkt), 0, NULL, NULL);
 
 		if (n < 0)
 			return;
-		int64_t now = mono_ns() - u->t0;
+		int64_t now = clk_now_ns() - u->t0;
 
-		if (probe_answer_parse(pkt, (size_t)n, u->qname, u->qlen, &id, site,
-				       sizeof(site)) < 0 || u->next == 0)
+		if (dns_reply_parse(pkt, (size_t)n, &u->q, &rep) < 0 || u->next == 0)
 			continue;
+		/* an answer, an error or an odd one: the server did answer, and is named */
+		dns_reply_identity(pkt, (size_t)n, &rep, site, sizeof(site));
+		uint16_t id = rep.id;
+
 		/* The latest query sent with this ID. */
 		uint16_t back = (uint16_t)((uint16_t)(u->next - 1 + u->key) - id);
 
@@ -337,7 +201,7 @@ static int run_open(struct run *u)
 	const struct probe_opts *o = u->o;
 	struct probe_result *r = u->r;
 	const char *name = o->name ? o->name : PROBE_NAME_DEFAULT;
-	int n;
+	const char *why;
 
 	if (!o->server || probe_server_parse(o->server, &u->ss, &u->sslen) < 0) {
 		snprintf(r->err, sizeof(r->err), "bad server \"%s\": want ADDR[:PORT] or [IPv6]:PORT",
@@ -351,12 +215,10 @@ static int run_open(struct run *u)
 			 PROBE_RATE_MAX, PROBE_COUNT_MAX, PROBE_TIMEOUT_MAX_MS);
 		return -1;
 	}
-	if ((n = probe_name_encode(name, u->qname, sizeof(u->qname))) < 0) {
-		snprintf(r->err, sizeof(r->err),
-			 "bad name \"%.64s\": labels of 1-63 characters, 255 in all", name);
+	if (dns_question_set(&u->q, name, DNS_T_TXT, DNS_C_CH, &why) < 0) {
+		snprintf(r->err, sizeof(r->err), "bad name \"%.64s\": %s", name, why);
 		return -1;
 	}
-	u->qlen = (size_t)n;
 	snprintf(r->name, sizeof(r->name), "%s%s", name,
 		 name[strlen(name) - 1] == '.' ? "" : ".");
 	/* calloc, not xcalloc: the size comes from the command line. Untouched pages of a
@@ -376,7 +238,7 @@ static int run_open(struct run *u)
 
 	setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (getrandom(&u->key, sizeof(u->key), GRND_NONBLOCK) != sizeof(u->key))
-		u->key = (uint16_t)(mono_ns() ^ getpid());
+		u->key = (uint16_t)(clk_now_ns() ^ getpid());
 	return 0;
 }
 
@@ -398,19 +260,19 @@ int probe_dns_run(const struct probe_opts *o, struct probe_result *r)
 	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
 
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-	u.t0 = mono_ns();
+	u.t0 = clk_now_ns();
 	/* The hard bound: count/rate + timeout, whatever happens. */
 	const int64_t hard_end = sched_ns(r->count, r->rate) + u.timeout_ns;
 
 	for (;;) {
-		int64_t now = mono_ns();
+		int64_t now = clk_now_ns();
 		int stop = o->stop ? *o->stop : 0, busy = 0;
 
 		if (stop >= 2 || now - u.t0 >= hard_end)
 			break;
 		send_due(&u, stop, now, &busy);
 		recv_all(&u, &busy);
-		now = mono_ns();
+		now = clk_now_ns();
 		expire(&u, now);
 		if ((u.next == r->count || stop) && u.head == u.next)
 			break;
@@ -430,7 +292,7 @@ int probe_dns_run(const struct probe_opts *o, struct probe_result *r)
 
 		ppoll(&pfd, 1, &ts, NULL);
 	}
-	r->elapsed_ns = mono_ns() - u.t0;
+	r->elapsed_ns = clk_now_ns() - u.t0;
 	for (unsigned long i = u.head; i < u.next; i++)
 		if (r->recs[i].state == PROBE_PENDING)
 			r->recs[i].state = PROBE_LOST;
@@ -648,16 +510,6 @@ void probe_result_text(const struct probe_result *r, struct buf *b)
 
 /* ---- command ---- */
 
-static volatile sig_atomic_t cli_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	/* first: finish the queries in flight and report; second: report now */
-	if (cli_stop < 2)
-		cli_stop++;
-}
-
 #define PROBE_USAGE "usage: anycast probe dns --server ADDR[:PORT] --rate N --count N" \
 	" [--timeout MS] [--name NAME] [--json]\n"
 
@@ -739,11 +591,11 @@ int probe_main(int argc, char **argv)
 				return usage_err("--timeout \"%s\": want 1-60000 ms", val);
 			o.timeout_ms = (unsigned)v;
 		} else {
-			uint8_t wire[PROBE_QNAME_MAX];
+			struct dns_question q;
+			const char *why;
 
-			if (probe_name_encode(val, wire, sizeof(wire)) < 0)
-				return usage_err("bad --name \"%s\": labels of 1-63 characters, 255 in all",
-						 val);
+			if (dns_question_set(&q, val, DNS_T_TXT, DNS_C_CH, &why) < 0)
+				return usage_err("bad --name \"%s\": %s", val, why);
 			o.name = val;
 		}
 	}
@@ -758,19 +610,16 @@ int probe_main(int argc, char **argv)
 			"(16-bit DNS ID): a query is counted lost after %.0f ms\n",
 			o.rate, ID_SPACE, ID_SPACE * 1000.0 / o.rate);
 
-	struct sigaction sa = {.sa_handler = on_signal}, oldint, oldterm;
+	struct sig_saved saved;
 
-	cli_stop = 0;
-	o.stop = &cli_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &oldint);
-	sigaction(SIGTERM, &sa, &oldterm);
+	/* a first signal: finish the queries in flight and report; a second: report now */
+	o.stop = &sig_interrupted;
+	sig_catch(&saved);
 
 	struct probe_result r;
 	int rc = probe_dns_run(&o, &r);
 
-	sigaction(SIGINT, &oldint, NULL);
-	sigaction(SIGTERM, &oldterm, NULL);
+	sig_restore(&saved);
 	if (rc < 0) {
 		fprintf(stderr, "anycast probe: %s\n", r.err);
 		probe_result_free(&r);

@@ -1,5 +1,6 @@
 /* anycast probe dns: a steady, bounded DNS query load that records which anycast site answered
  * each query (CHAOS TXT id.server), its RTT, and every loss, so that an outage is measured.
+ * The queries and the reading of the answers are dns/query.h's.
  *
  * Queries leave one unconnected UDP socket (an answer from any instance is accepted) on an
  * absolute schedule: query i is due at start + i/rate, so a slow iteration never makes the
@@ -7,14 +8,15 @@
  * low bits of the sequence number (plus a random per-run offset), so at most 65536 queries can
  * be outstanding: above rate x timeout = 65536 the oldest outstanding query is counted lost
  * when its ID is needed again (the effective timeout is then 65536/rate seconds). */
-#ifndef LAB_PROBE_H
-#define LAB_PROBE_H
+#ifndef PROBE_PROBE_H
+#define PROBE_PROBE_H
 
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "dns/dns.h"
 #include "lib/buf.h"
 
 #define PROBE_RATE_MAX 100000u
@@ -24,7 +26,6 @@
 #define PROBE_TIMELINE_MAX 100000ul  /* JSON timeline entries; longer runs are sampled */
 #define PROBE_SITES_MAX 1024         /* distinct identities kept; the rest count as "(other)" */
 #define PROBE_NAME_DEFAULT "id.server."
-#define PROBE_QNAME_MAX 255          /* wire form */
 
 struct probe_opts {
 	const char *server;             /* ADDR[:PORT] or [IPv6]:PORT; port 53 by default */
@@ -59,7 +60,7 @@ struct probe_switch {
 
 struct probe_result {
 	char server[64];                /* as given */
-	char name[PROBE_QNAME_MAX + 2]; /* query name, text, with the final dot */
+	char name[DNS_NAME_MAX * 4 + 2]; /* query name, text, with the final dot */
 	unsigned rate, timeout_ms;
 	unsigned long count;
 	/* Filled by probe_result_summarize() from recs[0, sent): */
@@ -97,16 +98,6 @@ void probe_result_free(struct probe_result *r);
  * nothing did or the probe could not run, 2 on usage errors. */
 int probe_main(int argc, char **argv);
 
-/* Wire helpers, exported for the tests. */
-/* Text name ("id.server" or "id.server.") to wire form; returns its length, -1 if invalid. */
-int probe_name_encode(const char *text, uint8_t *out, size_t cap);
-/* A CH TXT query for qname; returns its length, -1 if cap is too small. */
-int probe_query_encode(uint8_t *out, size_t cap, uint16_t id, const uint8_t *qname, size_t qlen);
-/* Checks that p is a response to a CH TXT query for qname and gives its ID and the site it
- * names: the first TXT string of the answer section (made printable), or "(RCODE)" if the
- * response is an error, or "(no TXT)". Returns 0, or -1 if p is not such a response. */
-int probe_answer_parse(const uint8_t *p, size_t n, const uint8_t *qname, size_t qlen,
-		       uint16_t *id, char *site, size_t sitelen);
 /* "ADDR", "ADDR:PORT", "[IPv6]:PORT" to a socket address (port 53 by default); -1 if bad. */
 int probe_server_parse(const char *s, struct sockaddr_storage *ss, socklen_t *sslen);
 

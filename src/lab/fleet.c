@@ -1,4 +1,4 @@
-/* Probes from many namespaces at once (demo_run.h).
+/* Probes from many namespaces at once (fleet.h).
  *
  * Each child sends its results back through a pipe as lines of text, so that no JSON parser
  * is needed on either side:
@@ -10,7 +10,7 @@
  *   E K MESSAGE                                 probe K could not run
  * CLOCK_MONOTONIC is one clock for the whole machine, so an instant of the parent's (the
  * failure injection) places itself on every child's timeline. */
-#include "lab/demo_run.h"
+#include "lab/fleet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,36 +24,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lab/lab_int.h"
-#include "lab/probe.h"
+#include "lab/netns.h"
+#include "lab/state.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-
-int64_t lab_run_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int lab_write_all(int fd, const void *p, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, (const char *)p + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
-}
+#include "probe/probe.h"
 
 /* ---- the child ---- */
 
 struct child_job {
-	const struct lab_run_spec *specs;
+	const struct lab_fleet_spec *specs;
 	size_t n;
 	int fd;
 };
@@ -82,12 +62,12 @@ static int child_probe(void *arg, char *err, size_t errlen)
 
 	buf_init(&b);
 	for (size_t k = 0; k < j->n; k++) {
-		const struct lab_run_spec *s = &j->specs[k];
+		const struct lab_fleet_spec *s = &j->specs[k];
 		struct probe_opts o = {.server = s->server, .rate = s->rate, .count = s->count,
 				       .timeout_ms = s->timeout_ms};
 		struct probe_result r;
 		/* the probe's own clock starts microseconds later: far below its resolution */
-		int64_t start = lab_run_now_ns();
+		int64_t start = clk_now_ns();
 
 		if (probe_dns_run(&o, &r) < 0) {
 			buf_printf(&b, "E %zu %s\n", k, r.err);
@@ -107,7 +87,7 @@ static int child_probe(void *arg, char *err, size_t errlen)
 	return 0;
 }
 
-static pid_t child_start(const char *ns, const struct lab_run_spec *specs, size_t nspecs,
+static pid_t child_start(const char *ns, const struct lab_fleet_spec *specs, size_t nspecs,
 			 int *fd, char *why, size_t whylen)
 {
 	int p[2];
@@ -147,14 +127,14 @@ static pid_t child_start(const char *ns, const struct lab_run_spec *specs, size_
 
 /* ---- the parent ---- */
 
-static void parse_line(struct lab_run_job *jb, size_t nspecs, char *line)
+static void parse_line(struct lab_fleet_job *jb, size_t nspecs, char *line)
 {
 	char kind = line[0], *p = line + 1, *end;
 	unsigned long k = strtoul(p, &end, 10);
 
 	if (end == p || k >= nspecs)
 		return;
-	struct lab_run_got *g = &jb->got[k];
+	struct lab_fleet_got *g = &jb->got[k];
 
 	p = end + (*end == ' ');
 	if (kind == 'E') {
@@ -168,7 +148,7 @@ static void parse_line(struct lab_run_job *jb, size_t nspecs, char *line)
 			g->start_ns = start;
 			g->median_us = median;
 		}
-	} else if (kind == 'S' && g->nsites < LAB_RUN_SITES) {
+	} else if (kind == 'S' && g->nsites < LAB_FLEET_SITES) {
 		unsigned long answers = strtoul(p, &end, 10);
 
 		if (*end == ' ') {
@@ -176,7 +156,7 @@ static void parse_line(struct lab_run_job *jb, size_t nspecs, char *line)
 			g->answers[g->nsites++] = answers;
 		}
 	} else if (kind == 'Q') {
-		struct lab_run_seq q;
+		struct lab_fleet_seq q;
 		long long first, last;
 
 		if (sscanf(p, "%d %lu %lld %lld", &q.site, &q.n, &first, &last) != 4)
@@ -188,12 +168,12 @@ static void parse_line(struct lab_run_job *jb, size_t nspecs, char *line)
 	}
 }
 
-void lab_run_free(struct lab_run *r)
+void lab_fleet_free(struct lab_fleet *r)
 {
 	for (size_t i = 0; i < LAB_DEMO_CLIENTS_MAX; i++) {
-		struct lab_run_job *jb = &r->job[i];
+		struct lab_fleet_job *jb = &r->job[i];
 
-		for (size_t k = 0; k < LAB_RUN_SPECS_MAX; k++)
+		for (size_t k = 0; k < LAB_FLEET_SPECS_MAX; k++)
 			free(jb->got[k].seq);
 		buf_free(&jb->in);
 		if (jb->fd_open)
@@ -202,7 +182,7 @@ void lab_run_free(struct lab_run *r)
 	}
 }
 
-static void reap(struct lab_run *r, int sig)
+static void reap(struct lab_fleet *r, int sig)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->job[i].pid > 0) {
@@ -214,22 +194,22 @@ static void reap(struct lab_run *r, int sig)
 	}
 }
 
-int lab_run_probes(struct lab_run *r, const struct lab_run_spec *specs, size_t nspecs,
-		   long act_at_ms)
+int lab_fleet_run(struct lab_fleet *r, const struct lab_fleet_spec *specs, size_t nspecs,
+		  long act_at_ms)
 {
 	struct pollfd pf[LAB_DEMO_CLIENTS_MAX];
-	int64_t t0 = lab_run_now_ns(), limit_ms = 5000;
+	int64_t t0 = clk_now_ns(), limit_ms = 5000;
 	int64_t act_at = t0 + (int64_t)act_at_ms * 1000000;
 	int acted = act_at_ms < 0, left = 0;
 
 	for (size_t k = 0; k < nspecs; k++)
 		limit_ms += (int64_t)specs[k].count * 1000 / specs[k].rate + specs[k].timeout_ms;
-	lab_run_free(r);
+	lab_fleet_free(r);
 	/* the children must not write our buffered output again */
 	fflush(stdout);
 	fflush(stderr);
 	for (size_t i = 0; i < r->n; i++) {
-		struct lab_run_job *jb = &r->job[i];
+		struct lab_fleet_job *jb = &r->job[i];
 		pid_t pid = child_start(r->ns[i], specs, nspecs, &jb->fd, jb->got[0].why,
 					sizeof(jb->got[0].why));
 
@@ -242,7 +222,7 @@ int lab_run_probes(struct lab_run *r, const struct lab_run_spec *specs, size_t n
 		}
 	}
 	while (left > 0) {
-		int64_t now = lab_run_now_ns(), wait_ms = 200;
+		int64_t now = clk_now_ns(), wait_ms = 200;
 
 		if (r->stopped && r->stopped()) {
 			reap(r, SIGKILL);
@@ -277,7 +257,7 @@ int lab_run_probes(struct lab_run *r, const struct lab_run_spec *specs, size_t n
 		if (poll(pf, r->n, (int)(wait_ms > 0 ? wait_ms : 0)) <= 0)
 			continue;
 		for (size_t i = 0; i < r->n; i++) {
-			struct lab_run_job *jb = &r->job[i];
+			struct lab_fleet_job *jb = &r->job[i];
 			char chunk[65536];
 
 			if (!jb->fd_open || !pf[i].revents)
@@ -298,7 +278,7 @@ int lab_run_probes(struct lab_run *r, const struct lab_run_spec *specs, size_t n
 		r->act(r->arg);
 	reap(r, 0);
 	for (size_t i = 0; i < r->n; i++) {
-		struct lab_run_job *jb = &r->job[i];
+		struct lab_fleet_job *jb = &r->job[i];
 		char *line;
 
 		buf_put8(&jb->in, 0);

@@ -1,0 +1,173 @@
+/* `anycast lab ...`: the command line of every lab command; the operations are lab.h's, the
+ * demo demo.h's, the wire wire.h's. */
+#include "lab/lab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/demo.h"
+#include "lab/wire.h"
+#include "lib/log.h"
+
+static _Noreturn void usage(void)
+{
+	fprintf(stderr,
+		"usage: anycast lab up [--no-delay] [--timeout SECONDS] TOPOLOGY.yaml\n"
+		"       anycast lab down [NAME]\n"
+		"       anycast lab status [--json] [NAME]\n"
+		"       anycast lab exec [--lab NAME] NODE -- CMD...\n"
+		"       anycast lab fail [--lab NAME] NODE [--service|--site]\n"
+		"       anycast lab heal [--lab NAME] NODE\n"
+		"       anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash SITE]\n");
+	exit(2);
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	const char *name = NULL, *node = NULL;
+	int i = 1;
+	char err[512], ns[128];
+	struct lab l;
+
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (!node)
+			node = argv[i];
+		else
+			break;
+	}
+	if (!node || i >= argc)
+		usage();
+	if (lab_open(name, &l, err, sizeof(err)) < 0 || lab_find_node(&l, node, err, sizeof(err)) < 0) {
+		fprintf(stderr, "anycast lab exec: %s\n", err);
+		return 1;
+	}
+	lab_ns_name(l.topo.name, node, ns, sizeof(ns));
+	lab_close(&l);
+	/* ip netns exec also remounts /sys for the namespace: `ip link`, `ss` show the node */
+	char **args = xcalloc((size_t)(argc - i) + 5, sizeof(*args));
+	int n = 0;
+
+	args[n++] = "ip";
+	args[n++] = "netns";
+	args[n++] = "exec";
+	args[n++] = ns;
+	while (i < argc)
+		args[n++] = argv[i++];
+	execvp("ip", args);
+	execv("/usr/sbin/ip", args);    /* sbin may not be in a user's PATH */
+	execv("/sbin/ip", args);
+	fprintf(stderr, "anycast lab exec: cannot run ip: %s\n", strerror(errno));
+	return 127;
+}
+
+int lab_main(int argc, char **argv)
+{
+	char err[1024] = "";
+	const char *cmd = argc > 1 ? argv[1] : "";
+	const char *name = NULL, *node = NULL;
+	int json = 0, r;
+
+	if (strcmp(cmd, "wire") == 0)
+		return lab_wire_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "exec") == 0)
+		return cmd_exec(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return lab_demo_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "up") == 0) {
+		struct lab_up_opts o = {0};
+		const char *file = NULL;
+
+		for (int i = 2; i < argc; i++) {
+			if (strcmp(argv[i], "--no-delay") == 0)
+				o.no_delay = 1;
+			else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
+				o.timeout_s = (unsigned)atoi(argv[++i]);
+			else if (argv[i][0] == '-' || file)
+				usage();
+			else
+				file = argv[i];
+		}
+		if (!file)
+			usage();
+		if (lab_up_with(file, &o, err, sizeof(err)) < 0) {
+			fprintf(stderr, "anycast lab up: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	enum lab_fail_kind how = LAB_FAIL_SERVICE;
+	int how_given = 0;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--service") == 0)
+			how = LAB_FAIL_SERVICE, how_given = 1;
+		else if (strcmp(argv[i], "--site") == 0)
+			how = LAB_FAIL_SITE, how_given = 1;
+		else if (argv[i][0] == '-')
+			usage();
+		else if ((strcmp(cmd, "down") == 0 || strcmp(cmd, "status") == 0) && !name)
+			name = argv[i];
+		else if ((strcmp(cmd, "fail") == 0 || strcmp(cmd, "heal") == 0) && !node)
+			node = argv[i];
+		else
+			usage();
+	}
+	if (strcmp(cmd, "down") == 0) {
+		if (lab_down(name, err, sizeof(err)) < 0) {
+			fprintf(stderr, "anycast lab down: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "status") == 0) {
+		struct buf out;
+
+		buf_init(&out);
+		r = lab_status(name, json, &out, err, sizeof(err));
+		if (r == 0)
+			fwrite(out.data, 1, out.len, stdout);
+		else
+			fprintf(stderr, "anycast lab status: %s\n", err);
+		buf_free(&out);
+		return r == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "fail") == 0 || strcmp(cmd, "heal") == 0) {
+		if (!node)
+			usage();
+		if (cmd[0] == 'f') {
+			/* without a flag: a site loses its service, any other node its links */
+			if (!how_given) {
+				struct lab l;
+
+				if (lab_open(name, &l, err, sizeof(err)) == 0) {
+					const struct lab_node *n = lab_topo_node(&l.topo, node);
+
+					if (n && n->kind != LAB_SITE)
+						how = LAB_FAIL_SITE;
+					lab_close(&l);
+				}
+			}
+			r = lab_fail(name, node, how, err, sizeof(err));
+		} else {
+			r = lab_heal(name, node, err, sizeof(err));
+		}
+		if (r < 0) {
+			fprintf(stderr, "anycast lab %s: %s\n", cmd, err);
+			return 1;
+		}
+		return 0;
+	}
+	usage();
+}

@@ -1,0 +1,88 @@
+/* `anycast lab fail` and `heal`: a site loses its service (its anycast-dns is stopped, so that
+ * its anycastd's dns check fails and it withdraws), or a node crashes (all its links down, on
+ * both ends: the neighbours lose carrier); heal undoes what the node's "failed" file says. */
+#include "lab/lab.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab/build.h"
+#include "lab/gen.h"
+#include "lab/proc.h"
+
+/* Opens lab name at node: its index, and the node's "failed" file with what it says (was
+ * empty when the node has not failed). -1 with err set, the lab closed. */
+static int open_node(const char *name, const char *node, struct lab *l, char *path,
+		     size_t pathlen, char *was, size_t waslen, char *err, size_t errlen)
+{
+	int i;
+
+	if (lab_open(name, l, err, errlen) < 0)
+		return -1;
+	if ((i = lab_find_node(l, node, err, errlen)) < 0) {
+		lab_close(l);
+		return -1;
+	}
+	lab_path(l, node, "failed", path, pathlen);
+	if (lab_read_file(path, was, waslen) < 0)
+		was[0] = 0;
+	return i;
+}
+
+int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err,
+	     size_t errlen)
+{
+	struct lab l;
+	char path[PATH_MAX], was[32];
+	int r = -1, i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
+
+	if (i < 0)
+		return -1;
+	if (was[0]) {
+		snprintf(err, errlen, "%s has already failed (%s): anycast lab heal %s", node, was,
+			 node);
+		goto out;
+	}
+	if (how == LAB_FAIL_SERVICE) {
+		char pidf[PATH_MAX];
+		char *files[] = {pidf};
+
+		if (l.topo.nodes[i].kind != LAB_SITE) {
+			snprintf(err, errlen, "%s is not a site: only a site has a service to fail "
+				 "(--site cuts any node's links)", node);
+			goto out;
+		}
+		/* the service dies, anycastd stays: its dns check fails and it withdraws */
+		lab_path(&l, node, "anycast-dns.pid", pidf, sizeof(pidf));
+		lab_proc_stop(files, 1);
+		r = lab_write_file(path, "service\n", err, errlen);
+	} else {
+		if (lab_links_set(&l, (size_t)i, 0, err, errlen) == 0)
+			r = lab_write_file(path, "site\n", err, errlen);
+	}
+out:
+	lab_close(&l);
+	return r;
+}
+
+int lab_heal(const char *name, const char *node, char *err, size_t errlen)
+{
+	struct lab l;
+	char path[PATH_MAX], was[32];
+	int r = 0, i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
+
+	if (i < 0)
+		return -1;
+	if (was[0]) {           /* else nothing to heal */
+		if (strcmp(was, "service") == 0)
+			r = lab_start_dns(&l, (size_t)i, err, errlen) < 0 ? -1 : 0;
+		else
+			r = lab_links_set(&l, (size_t)i, 1, err, errlen);
+		if (r == 0)
+			unlink(path);
+	}
+	lab_close(&l);
+	return r;
+}
