@@ -69,6 +69,13 @@ def sccs(nodes, edges):
 
 def module(directory, show_graph):
     objs = sorted(f for f in os.listdir(directory) if f.endswith(".o"))
+    # An object whose source is gone (a file renamed or removed since the last build) would
+    # report edges that no longer exist: build/obj/src/lab/x.o stands for src/lab/x.c.
+    marker = "/obj/"
+    full = os.path.abspath(directory)
+    if marker in full:
+        srcdir = full.split(marker, 1)[1]
+        objs = [o for o in objs if os.path.exists(os.path.join(srcdir, o[:-2] + ".c"))]
     if not objs:
         print(f"{directory}: no object files (build first)", file=sys.stderr)
         return 2

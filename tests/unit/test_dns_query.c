@@ -9,6 +9,7 @@
 #include "dns/name.h"
 #include "dns/query.h"
 #include "dns/zone.h"
+#include "dns/zoneset.h"
 #include "lib/buf.h"
 #include "t.h"
 
