@@ -153,21 +153,17 @@ static void peers_sync(struct daemon *d, const struct conf *c)
 		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr);
 		char a[ADDR_STRLEN];
 
-		if (nc && !bgp_peer_conf_differs(p, nc)) {
+		if (nc && !bgp_session_conf_differs(p, nc)) {
 			i++;
 			continue;
 		}
 		log_info("neighbor %s: %s", addr_fmt(&p->conf.addr, a),
 			 nc ? "configuration changed, restarting the session" : "removed");
-		if (nc) {
-			/* RFC 4486: Other Configuration Change */
-			memmove(&sp->peers[i], &sp->peers[i + 1],
-				(sp->npeers - i - 1) * sizeof(*sp->peers));
-			sp->npeers--;
-			bgp_peer_free(p, BGP_CEASE_CONFIG_CHANGE, "configuration changed");
-		} else {
-			bgp_speaker_remove_peer(sp, p);
-		}
+		if (nc) /* RFC 4486: Other Configuration Change */
+			bgp_speaker_remove_peer(sp, p, BGP_CEASE_CONFIG_CHANGE, "configuration changed");
+		else
+			bgp_speaker_remove_peer(sp, p, BGP_CEASE_PEER_DECONF,
+						"neighbor removed from the configuration");
 	}
 	for (size_t i = 0; i < c->nneighbors; i++)
 		if (!bgp_speaker_find_peer(sp, &c->neighbors[i].addr))
@@ -297,7 +293,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		/* Policy of every session changed: the simple, correct way is new sessions. */
 		log_info("transit, fib, multipath or local-pref changed: restarting every session");
 		while (d->sp->npeers)
-			bgp_speaker_remove_peer(d->sp, d->sp->peers[0]);
+			bgp_speaker_remove_peer(d->sp, d->sp->peers[0], BGP_CEASE_PEER_DECONF,
+						"neighbor removed from the configuration");
 		speaker_settings(d->sp, &nc);
 		d->conf.fib = nc.fib;
 		d->conf.multipath = nc.multipath;
