@@ -130,8 +130,8 @@ static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
 {
 	struct bgp_peer *p = c->peer;
 
-	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", bgp_session_name(p), code, subcode,
-		 bgp_err_subcode_name(code, subcode), why);
+	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", bgp_session_name(p), code,
+		 subcode, bgp_err_subcode_name(code, subcode), why);
 	snprintf(p->last_error, sizeof(p->last_error), "sent %s: %s",
 		 bgp_err_subcode_name(code, subcode), why);
 	bgp_notification_encode(&c->wbuf, code, subcode, data, len);
@@ -358,8 +358,8 @@ static void established(struct bgp_conn *c)
 	set_state(c, BGP_ESTABLISHED);
 	p->established_at = ev_now(p->env.loop);
 	p->last_error[0] = 0;
-	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)", bgp_session_name(p),
-		 p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
+	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)",
+		 bgp_session_name(p), p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
 		 p->ctx.as4 ? "" : ", 2-octet AS peer");
 	p->env.ops->established(p);
 }
