@@ -1,12 +1,14 @@
 /* The BGP speaker: our identity, the neighbours, the listening sockets and the shared RIB (every
- * Adj-RIB-In and our own routes). It owns the neighbours and wires their layers together:
+ * Adj-RIB-In and our own routes). It owns the neighbours and wires their layers together; each
+ * layer calls only the ones to its right (A -> B: A's object uses B's symbols):
  *
- *   session.h (FSM, TCP)  <-  adjout.h (Adj-RIB-Out)  <-  locrib.h (decision)  <-  adjin.h
- *        ^                          ^                          ^                    ^
- *        +------------------ speaker (this file: ops, listeners, our routes) -------+
+ *   speaker.c -> adjin.c      -> locrib.c   -> adjout.c      -> session.c
+ *                (Adj-RIB-In)    (decision)    (Adj-RIB-Out)    (FSM, TCP)
  *
- * Each arrow is "calls": the session reports up only through the ops the speaker gives it. The
- * struct is shared read-only by the layers (the RIB, the peers, local_as, the flush timer). */
+ * and speaker.c also calls each of them directly. The session reports back only through the
+ * struct bgp_session_ops the speaker gives it (on_established, on_down, the UPDATE and
+ * ROUTE-REFRESH handlers in speaker.c). The layers use this struct's data (the RIB, the peers,
+ * local_as, the flush timer) but none of this file's functions. */
 #ifndef BGP_SPEAKER_H
 #define BGP_SPEAKER_H
 
