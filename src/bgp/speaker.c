@@ -14,8 +14,6 @@
 #include "bgp/locrib.h"
 #include "lib/log.h"
 
-static void peer_free(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
-
 static void flush_all(struct ev_timer *t, void *arg)
 {
 	struct bgp_speaker *sp = arg;
@@ -62,8 +60,10 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	for (size_t i = 0; i < sp->nlisteners; i++)
 		close_listener(sp, &sp->listeners[i]);
 	free(sp->listeners);
-	for (size_t i = 0; i < sp->npeers; i++)
-		peer_free(sp->peers[i], BGP_CEASE_ADMIN_SHUTDOWN, text);
+	/* In order, each out of the list before it goes: the routes a neighbour takes with it are
+	 * exported to those still there, never to one already freed. */
+	while (sp->npeers)
+		bgp_speaker_remove_peer(sp, sp->peers[0], BGP_CEASE_ADMIN_SHUTDOWN, text);
 	free(sp->peers);
 	ev_timer_stop(sp->loop, &sp->flush);
 	rib_free(&sp->rib);
@@ -225,13 +225,6 @@ struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_
 	return p;
 }
 
-static void peer_free(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
-{
-	bgp_session_stop(p, cease_subcode, text);
-	bgp_adjout_free(p);
-	bgp_session_free(p);
-}
-
 void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t cease_subcode,
 			     const char *text)
 {
@@ -242,7 +235,9 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 		sp->npeers--;
 		break;
 	}
-	peer_free(p, cease_subcode, text);
+	bgp_session_stop(p, cease_subcode, text);
+	bgp_adjout_free(p);
+	bgp_session_free(p);
 }
 
 /* ---- our own routes ---- */

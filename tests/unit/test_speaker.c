@@ -217,6 +217,38 @@ static void test_passive_accepts(void)
 	fix_free(&f);
 }
 
+/* Shutdown stops the neighbours one by one; the routes of a later one, withdrawn as it goes,
+ * must not be exported to one already freed (valgrind sees it if they are). */
+static void test_shutdown_two_peers(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(1);
+	struct tnb t2 = {.fd = -1, .lfd = -1};
+
+	fix_init(&f, 1);
+	f.sp->transit = 1;      /* a router: what one neighbour sends goes to the other */
+	speaker_listen(&f);
+	f.t.fd = t_connect(f.sp->port, 0);
+	t_answer_open(&f.t);
+	addr_parse("127.0.0.2", &nc.addr);
+	t2.loop = f.t.loop;
+	t2.peer = bgp_speaker_add_peer(f.sp, &nc);
+	t2.fd = t_connect(f.sp->port, 2);
+	t_answer_open(&t2);
+	struct tnb keep = f.t;
+
+	f.t = t2;
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, f.sp->rib.count == 1);
+	CHECK_INT(f.sp->rib.count, 1);
+	f.t = keep;
+	/* The first neighbour is told (the route came from the second). */
+	SPIN(&f.t, f.t.peer->adj_out.count == 1);
+	CHECK_INT(f.t.peer->adj_out.count, 1);
+	fix_free(&f);
+	close(t2.fd);
+}
+
 int main(void)
 {
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -225,5 +257,6 @@ int main(void)
 	RUN(test_max_prefix);
 	RUN(test_unknown_peer_refused);
 	RUN(test_passive_accepts);
+	RUN(test_shutdown_two_peers);
 	return t_done();
 }
