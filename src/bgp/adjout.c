@@ -1,9 +1,12 @@
 /* The Adj-RIB-Out of a neighbour: what changed is queued per prefix and sent once per loop
- * iteration, packed into as few UPDATEs as the attribute sets allow. */
+ * iteration, packed into as few UPDATEs as the attribute sets allow (see adjout.h). */
+#include "bgp/adjout.h"
+
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgp/peer.h"
+#include "bgp/export.h"
 #include "bgp/speaker.h"
 #include "lib/log.h"
 
@@ -23,7 +26,7 @@ static int cmp_pending(const void *a, const void *b)
 
 /* Sends the queued Adj-RIB-Out changes: one UPDATE per attribute set and family, as full as
  * 4096 octets allow, withdrawals together. */
-void bgp_peer_send_pending(struct bgp_peer *p)
+void bgp_adjout_send_pending(struct bgp_peer *p)
 {
 	struct bgp_conn *c = p->conn;
 
@@ -79,10 +82,10 @@ void bgp_peer_send_pending(struct bgp_peer *p)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV6);
 		p->eor_sent = 1;
 	}
-	bgp_conn_send(c);
+	bgp_session_send(p);
 }
 
-void bgp_peer_queue(struct bgp_peer *p, const struct prefix *pfx)
+static void queue(struct bgp_peer *p, const struct prefix *pfx)
 {
 	if (p->npending == p->cappending) {
 		p->cappending = p->cappending ? p->cappending * 2 : 64;
@@ -91,7 +94,7 @@ void bgp_peer_queue(struct bgp_peer *p, const struct prefix *pfx)
 	p->pending[p->npending++] = *pfx;
 }
 
-void bgp_peer_export(struct bgp_peer *p, const struct rib_node *n)
+void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n)
 {
 	struct bgp_speaker *sp = p->sp;
 
@@ -113,9 +116,50 @@ void bgp_peer_export(struct bgp_peer *p, const struct rib_node *n)
 		} else {
 			rib_withdraw(&p->adj_out, &n->pfx, NULL);
 		}
-		bgp_peer_queue(p, &n->pfx);
+		queue(p, &n->pfx);
 	}
 	/* Send at the end of this loop iteration, so one change of many prefixes is batched. */
 	if (!ev_timer_active(&sp->flush))
 		ev_timer_start(sp->loop, &sp->flush, 0);
+}
+
+void bgp_adjout_start(struct bgp_peer *p, const struct rib *rib)
+{
+	struct rib_iter it;
+	struct rib_node *n;
+
+	p->eor_sent = 0;
+	rib_iter_init(&it, rib);
+	while ((n = rib_iter_next(&it)))
+		bgp_adjout_export(p, n);
+	/* Even with nothing to say, End-of-RIB goes out. */
+	bgp_adjout_export(p, NULL);
+}
+
+void bgp_adjout_refresh(struct bgp_peer *p, uint16_t afi)
+{
+	struct rib_iter it;
+	struct rib_node *n;
+
+	rib_iter_init(&it, &p->adj_out);
+	while ((n = rib_iter_next(&it))) {
+		if ((afi == BGP_AFI_IPV4) != (n->pfx.addr.af == AF_INET))
+			continue;
+		queue(p, &n->pfx);
+	}
+	bgp_adjout_export(p, NULL);
+}
+
+void bgp_adjout_reset(struct bgp_peer *p)
+{
+	rib_free(&p->adj_out);
+	p->npending = 0;
+}
+
+void bgp_adjout_free(struct bgp_peer *p)
+{
+	rib_free(&p->adj_out);
+	free(p->pending);
+	p->pending = NULL;
+	p->npending = p->cappending = 0;
 }

@@ -6,6 +6,7 @@
  * comparison would not do). */
 #include <string.h>
 
+#include "bgp/decide.h"
 #include "bgp/speaker.h"
 
 #define MAX_CAND 64     /* paths per prefix considered; more are ignored, which never occurs in

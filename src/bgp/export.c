@@ -1,5 +1,7 @@
 /* Export: what each neighbour is told about a prefix (RFC 4271 9.1.3 and 5.1, RFC 9234 5,
  * Gao-Rexford export rules). */
+#include "bgp/export.h"
+
 #include <string.h>
 
 #include "bgp/policy.h"

@@ -74,8 +74,7 @@ struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *sr
 	return NULL;
 }
 
-int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
-	       const struct bgp_attrs *attrs, uint8_t flags)
+struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 {
 	struct rib_node *n = rib_lookup(r, p);
 
@@ -89,6 +88,12 @@ int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
 		r->buckets[n->hash & (r->nbuckets - 1)] = n;
 		r->count++;
 	}
+	return n;
+}
+
+int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_attrs *attrs,
+		    uint8_t flags)
+{
 	struct rib_path *path = rib_path_of(n, src);
 
 	if (path) {
@@ -114,12 +119,14 @@ int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
 	return 1;
 }
 
-int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src)
+int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
+	       const struct bgp_attrs *attrs, uint8_t flags)
 {
-	struct rib_node *n = rib_lookup(r, p);
+	return rib_node_update(rib_get(r, p), src, attrs, flags);
+}
 
-	if (!n)
-		return 0;
+struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp_peer *src)
+{
 	for (struct rib_path **pp = &n->paths; *pp; pp = &(*pp)->next) {
 		struct rib_path *path = *pp;
 
@@ -149,10 +156,21 @@ int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src)
 			*np = n->hnext;
 			free(n);
 			r->count--;
+			return NULL;
 		}
-		return 1;
+		return n;
 	}
-	return 0;
+	return n;
+}
+
+int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src)
+{
+	struct rib_node *n = rib_lookup(r, p);
+
+	if (!n || !rib_path_of(n, src))
+		return 0;
+	rib_node_withdraw(r, n, src);
+	return 1;
 }
 
 void rib_iter_init(struct rib_iter *it, const struct rib *r)

@@ -53,6 +53,15 @@ int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
 	       const struct bgp_attrs *attrs, uint8_t flags);
 /* Removes the path from src. Returns 1 if there was one. */
 int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src);
+/* The same on a node already in hand, for the import path (a full table is a million prefixes:
+ * one hash lookup each, not three). rib_get finds or creates the node of p (an empty node must
+ * get a path before anything else looks at the table); rib_node_update is rib_update on it;
+ * rib_node_withdraw removes src's path and returns n, or NULL when that was the last path and
+ * the node is gone. */
+struct rib_node *rib_get(struct rib *r, const struct prefix *p);
+int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_attrs *attrs,
+		    uint8_t flags);
+struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp_peer *src);
 struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *src);
 
 /* Iteration that tolerates removing the current node's paths. */

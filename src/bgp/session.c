@@ -1,4 +1,5 @@
-/* The BGP session: RFC 4271 section 8 finite state machine, its timers, and message I/O.
+/* The BGP session: RFC 4271 section 8 finite state machine, its timers, and message I/O. What
+ * it learns in routing terms goes to its owner through p->env.ops (see session.h).
  *
  * A neighbour has at most two TCP connections at once: the session's own (peer->conn) and,
  * while a connection collision is being resolved (section 6.8), a second one (peer->conn2).
@@ -17,8 +18,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bgp/policy.h"
-#include "bgp/speaker.h"
 #include "lib/log.h"
 
 #define CONNECT_RETRY_MS 5000           /* RFC 4271 suggests 120 s; anycast wants fast recovery */
@@ -35,7 +34,7 @@ const char *bgp_state_name(enum bgp_state s)
 	return s <= BGP_ESTABLISHED ? names[s] : "?";
 }
 
-static const char *peer_name(const struct bgp_peer *p)
+const char *bgp_session_name(const struct bgp_peer *p)
 {
 	static char buf[ADDR_STRLEN];
 
@@ -71,7 +70,7 @@ static void conn_free(struct bgp_conn *c)
 {
 	if (!c)
 		return;
-	struct ev_loop *l = c->peer->sp->loop;
+	struct ev_loop *l = c->peer->env.loop;
 
 	if (c->fd >= 0) {
 		ev_io_del(l, c->fd);
@@ -103,11 +102,11 @@ static void conn_flush(struct bgp_conn *c)
 		buf_reset(&c->wbuf);
 		break;
 	}
-	ev_io_mod(c->peer->sp->loop, c->fd,
+	ev_io_mod(c->peer->env.loop, c->fd,
 		  EPOLLIN | (buf_pending(&c->wbuf) ? (uint32_t)EPOLLOUT : 0));
 }
 
-void bgp_conn_send(struct bgp_conn *c) { conn_flush(c); }
+void bgp_session_send(struct bgp_peer *p) { conn_flush(p->conn); }
 
 static void send_open(struct bgp_conn *c)
 {
@@ -120,9 +119,9 @@ static void send_open(struct bgp_conn *c)
 	caps.mp_any = 1;
 	caps.route_refresh = 1;
 	caps.as4 = 1;
-	caps.as4_asn = p->sp->local_as;
+	caps.as4_asn = p->env.local_as;
 	caps.role = p->conf.role;
-	bgp_open_encode(&c->wbuf, p->sp->local_as, p->conf.hold_time, p->sp->router_id, &caps);
+	bgp_open_encode(&c->wbuf, p->env.local_as, p->conf.hold_time, p->env.router_id, &caps);
 	conn_flush(c);
 }
 
@@ -131,8 +130,8 @@ static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
 {
 	struct bgp_peer *p = c->peer;
 
-	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", peer_name(p), code, subcode,
-		 bgp_err_subcode_name(code, subcode), why);
+	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", bgp_session_name(p), code,
+		 subcode, bgp_err_subcode_name(code, subcode), why);
 	snprintf(p->last_error, sizeof(p->last_error), "sent %s: %s",
 		 bgp_err_subcode_name(code, subcode), why);
 	bgp_notification_encode(&c->wbuf, code, subcode, data, len);
@@ -199,13 +198,13 @@ static void keepalive_due(struct ev_timer *t, void *arg)
 	bgp_keepalive_encode(&c->wbuf);
 	conn_flush(c);
 	if (p->keepalive_time)
-		ev_timer_start(p->sp->loop, &c->keepalive, (uint64_t)p->keepalive_time * 1000);
+		ev_timer_start(p->env.loop, &c->keepalive, (uint64_t)p->keepalive_time * 1000);
 }
 
 static void hold_restart(struct bgp_conn *c)
 {
 	if (c->peer->hold_time)
-		ev_timer_start(c->peer->sp->loop, &c->hold, (uint64_t)c->peer->hold_time * 1000);
+		ev_timer_start(c->peer->env.loop, &c->hold, (uint64_t)c->peer->hold_time * 1000);
 }
 
 static void set_state(struct bgp_conn *c, enum bgp_state s)
@@ -216,7 +215,7 @@ static void set_state(struct bgp_conn *c, enum bgp_state s)
 	if (c != p->conn)
 		return;
 	if (p->state != s)
-		log_debug("neighbor %s: %s -> %s", peer_name(p), bgp_state_name(p->state),
+		log_debug("neighbor %s: %s -> %s", bgp_session_name(p), bgp_state_name(p->state),
 			  bgp_state_name(s));
 	p->state = s;
 }
@@ -235,10 +234,10 @@ static void conn_opened(struct bgp_conn *c)
 
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (c == p->conn)
-		ev_timer_stop(p->sp->loop, &p->connect_retry);
+		ev_timer_stop(p->env.loop, &p->connect_retry);
 	send_open(c);
 	set_state(c, BGP_OPENSENT);
-	ev_timer_start(p->sp->loop, &c->hold, OPEN_HOLD_MS);
+	ev_timer_start(p->env.loop, &c->hold, OPEN_HOLD_MS);
 }
 
 /* ---- connection collision (section 6.8) ---- */
@@ -254,7 +253,7 @@ static void resolve_collision(struct bgp_peer *p, uint32_t remote_id)
 	if (a->outgoing == b->outgoing)
 		loser = a;      /* the neighbour reconnected: the older one is stale */
 	else {
-		int keep_outgoing = p->sp->router_id > remote_id;
+		int keep_outgoing = p->env.router_id > remote_id;
 
 		loser = a->outgoing == keep_outgoing ? b : a;
 	}
@@ -301,7 +300,7 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 	uint32_t rid = o.bgp_id;
 
 	/* RFC 6286: the identifier must differ from ours inside an AS. */
-	if (rid == p->sp->router_id && o.asn == p->sp->local_as) {
+	if (rid == p->env.router_id && o.asn == p->env.local_as) {
 		bgp_err_set(&e, BGP_ERR_OPEN, BGP_ERR_OPEN_BGPID, NULL, 0,
 			    "BGP identifier equals ours");
 		return conn_error(c, &e);
@@ -332,9 +331,9 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 	p->keepalive_time = p->hold_time / 3;
 	memset(&p->ctx, 0, sizeof(p->ctx));
 	p->ctx.as4 = o.caps.as4;
-	p->ctx.local_as = p->sp->local_as;
+	p->ctx.local_as = p->env.local_as;
 	p->ctx.peer_as = p->conf.remote_as;
-	p->ctx.ebgp = p->sp->local_as != p->conf.remote_as;
+	p->ctx.ebgp = p->env.local_as != p->conf.remote_as;
 	if (o.caps.mp_any) {
 		p->ctx.mp_ipv4 = o.caps.mp_ipv4 && p->conf.addr.af == AF_INET;
 		p->ctx.mp_ipv6 = o.caps.mp_ipv6 && p->conf.addr.af == AF_INET6;
@@ -344,10 +343,10 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 	bgp_keepalive_encode(&c->wbuf);
 	conn_flush(c);
 	set_state(c, BGP_OPENCONFIRM);
-	ev_timer_stop(p->sp->loop, &c->hold);
+	ev_timer_stop(p->env.loop, &c->hold);
 	hold_restart(c);
 	if (p->keepalive_time)
-		ev_timer_start(p->sp->loop, &c->keepalive, (uint64_t)p->keepalive_time * 1000);
+		ev_timer_start(p->env.loop, &c->keepalive, (uint64_t)p->keepalive_time * 1000);
 	return 0;
 }
 
@@ -357,88 +356,12 @@ static void established(struct bgp_conn *c)
 	char la[ADDR_STRLEN];
 
 	set_state(c, BGP_ESTABLISHED);
-	p->established_at = ev_now(p->sp->loop);
+	p->established_at = ev_now(p->env.loop);
 	p->last_error[0] = 0;
-	p->eor_sent = 0;
-	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)", peer_name(p),
-		 p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
+	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)",
+		 bgp_session_name(p), p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
 		 p->ctx.as4 ? "" : ", 2-octet AS peer");
-	bgp_speaker_peer_up(p->sp, p);
-}
-
-/* RIB changes from this neighbour, keeping its received/accepted counters. */
-static void peer_rib_withdraw(struct bgp_peer *p, const struct prefix *pfx)
-{
-	struct bgp_speaker *sp = p->sp;
-	struct rib_node *n = rib_lookup(&sp->rib, pfx);
-	struct rib_path *old = n ? rib_path_of(n, p) : NULL;
-
-	if (!old)
-		return;
-	p->n_paths--;
-	p->n_accepted -= !(old->flags & RIB_PATH_REJECTED);
-	rib_withdraw(&sp->rib, pfx, p);
-	bgp_speaker_rib_changed(sp, pfx);
-}
-
-static void peer_rib_update(struct bgp_peer *p, const struct prefix *pfx,
-			    const struct bgp_attrs *attrs, uint8_t flags)
-{
-	struct bgp_speaker *sp = p->sp;
-	struct rib_node *n = rib_lookup(&sp->rib, pfx);
-	struct rib_path *old = n ? rib_path_of(n, p) : NULL;
-
-	if (old) {
-		p->n_paths--;
-		p->n_accepted -= !(old->flags & RIB_PATH_REJECTED);
-	}
-	p->n_paths++;
-	p->n_accepted += !(flags & RIB_PATH_REJECTED);
-	if (rib_update(&sp->rib, pfx, p, attrs, flags))
-		bgp_speaker_rib_changed(sp, pfx);
-}
-
-static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
-			  const struct bgp_attrs *attrs, uint8_t flags, int *family_warned)
-{
-	int ok = pfx->addr.af == AF_INET ? p->ctx.mp_ipv4 : p->ctx.mp_ipv6;
-
-	if (!ok) {
-		if (!*family_warned)
-			log_warn("neighbor %s: ignoring prefixes of a family not negotiated",
-				 peer_name(p));
-		*family_warned = 1;
-		return;
-	}
-	if (!bgp_prefix_allowed(p->conf.import_allow, p->conf.nimport_allow, pfx))
-		flags |= RIB_PATH_REJECTED | RIB_PATH_FILTERED;
-	peer_rib_update(p, pfx, attrs, flags);
-}
-
-static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const struct addr *nh,
-						   const struct addr *ll)
-{
-	a->nexthop = *nh;
-	if (ll)
-		a->nexthop_ll = *ll;
-	return bgp_attrs_intern(a);
-}
-
-/* RFC 4486 6/1: too many prefixes. Data: AFI, SAFI and the limit. */
-static int check_max_prefix(struct bgp_conn *c)
-{
-	struct bgp_peer *p = c->peer;
-	uint8_t d[7];
-	struct bgp_err e;
-
-	if (!p->conf.max_prefix || p->n_paths <= p->conf.max_prefix)
-		return 0;
-	put16(d, p->conf.addr.af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
-	d[2] = BGP_SAFI_UNICAST;
-	put32(d + 3, p->conf.max_prefix);
-	bgp_err_set(&e, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, d, sizeof(d),
-		    "%zu prefixes, more than max-prefix %u", p->n_paths, p->conf.max_prefix);
-	return conn_error(c, &e);
+	p->env.ops->established(p);
 }
 
 static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
@@ -446,7 +369,6 @@ static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 	struct bgp_peer *p = c->peer;
 	struct bgp_update u;
 	struct bgp_err e;
-	int family_warned = 0;
 
 	if (c->state != BGP_ESTABLISHED)
 		return fsm_error(c, BGP_UPDATE);
@@ -456,36 +378,12 @@ static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 		return conn_error(c, &e);
 	}
 	if (u.warn[0])
-		log_warn("neighbor %s: UPDATE %s%s", peer_name(p),
+		log_warn("neighbor %s: UPDATE %s%s", bgp_session_name(p),
 			 u.treat_as_withdraw ? "treat-as-withdraw: " : "", u.warn);
-	for (size_t i = 0; i < u.n_withdrawn; i++)
-		peer_rib_withdraw(p, &u.withdrawn[i]);
-	if (u.treat_as_withdraw) {
-		/* RFC 7606 section 2: the announced prefixes are handled as withdrawn. */
-		for (size_t i = 0; i < u.n_announced; i++)
-			peer_rib_withdraw(p, &u.announced[i]);
-	} else if (u.n_announced > 0) {
-		const struct bgp_attrs *plain = NULL, *mp = NULL;
-		struct addr nh4 = u.attrs.nexthop;
-		uint8_t flags = bgp_import_attrs(p->sp, p, &u.attrs);
+	int r = p->env.ops->update(p, &u, &e);
 
-		if (flags & RIB_PATH_LEAK)
-			log_warn("neighbor %s: route leak (RFC 9234 OTC %u): %zu prefixes ignored",
-				 peer_name(p), u.attrs.otc, u.n_announced);
-		if (u.mp_reach_from > 0)
-			plain = intern_with_nexthop(&u.attrs, &nh4, NULL);
-		if (u.mp_reach_from < u.n_announced)
-			mp = intern_with_nexthop(&u.attrs, &u.mp_nexthop, &u.mp_nexthop_ll);
-		for (size_t i = 0; i < u.n_announced; i++)
-			import_prefix(p, &u.announced[i], i < u.mp_reach_from ? plain : mp, flags,
-				      &family_warned);
-		if (plain)
-			bgp_attrs_unref(plain);
-		if (mp)
-			bgp_attrs_unref(mp);
-	}
 	bgp_update_free(&u);
-	return check_max_prefix(c);
+	return r < 0 ? conn_error(c, &e) : 0;
 }
 
 static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len)
@@ -499,7 +397,7 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code,
 		 n.subcode, bgp_err_subcode_name(n.code, n.subcode),
 		 n.shutdown_msg[0] ? ": \"" : "", n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
-	log_warn("neighbor %s: %s", peer_name(p), why);
+	log_warn("neighbor %s: %s", bgp_session_name(p), why);
 	size_t wl = strlen(why);
 
 	if (wl >= sizeof(p->last_error))
@@ -521,18 +419,9 @@ static int recv_refresh(struct bgp_conn *c, const uint8_t *body, size_t len)
 		return fsm_error(c, BGP_ROUTE_REFRESH);
 	if (bgp_refresh_decode(body, len, &afi, &safi, &e) < 0)
 		return conn_error(c, &e);
-	log_info("neighbor %s: route refresh requested (AFI %u SAFI %u)", peer_name(p), afi, safi);
-	/* Send the whole Adj-RIB-Out again. */
-	struct rib_iter it;
-	struct rib_node *n;
-
-	rib_iter_init(&it, &p->adj_out);
-	while ((n = rib_iter_next(&it))) {
-		if ((afi == BGP_AFI_IPV4) != (n->pfx.addr.af == AF_INET))
-			continue;
-		bgp_peer_queue(p, &n->pfx);
-	}
-	bgp_peer_export(p, NULL);
+	log_info("neighbor %s: route refresh requested (AFI %u SAFI %u)", bgp_session_name(p), afi,
+		 safi);
+	p->env.ops->refresh(p, afi, safi);
 	return 0;
 }
 
@@ -581,7 +470,7 @@ static void conn_read(struct bgp_conn *c)
 			snprintf(why, sizeof(why), "connection %s",
 				 n == 0 ? "closed by the neighbour" : strerror(errno));
 			if (c->state == BGP_ESTABLISHED || c->state == BGP_OPENCONFIRM)
-				log_warn("neighbor %s: %s", peer_name(c->peer), why);
+				log_warn("neighbor %s: %s", bgp_session_name(c->peer), why);
 			conn_drop(c, why);
 			return;
 		}
@@ -623,7 +512,7 @@ static void conn_io(int fd, uint32_t events, void *arg)
 		if (err) {
 			struct bgp_peer *p = c->peer;
 
-			log_debug("neighbor %s: connect: %s", peer_name(p), strerror(err));
+			log_debug("neighbor %s: connect: %s", bgp_session_name(p), strerror(err));
 			snprintf(p->last_error, sizeof(p->last_error), "connect: %s",
 				 strerror(err));
 			/* Active: wait for ConnectRetry, or for the neighbour to connect. */
@@ -649,9 +538,9 @@ static void start_connect(struct bgp_peer *p)
 	socklen_t sl;
 	int fd = socket(p->conf.addr.af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	ev_timer_start(p->sp->loop, &p->connect_retry, CONNECT_RETRY_MS);
+	ev_timer_start(p->env.loop, &p->connect_retry, CONNECT_RETRY_MS);
 	if (fd < 0) {
-		log_warn("neighbor %s: socket: %s", peer_name(p), strerror(errno));
+		log_warn("neighbor %s: socket: %s", bgp_session_name(p), strerror(errno));
 		p->state = BGP_ACTIVE;
 		return;
 	}
@@ -662,7 +551,7 @@ static void start_connect(struct bgp_peer *p)
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 		sl = addr_to_sa(&p->conf.local_addr, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
-			log_warn("neighbor %s: bind: %s", peer_name(p), strerror(errno));
+			log_warn("neighbor %s: bind: %s", bgp_session_name(p), strerror(errno));
 			close(fd);
 			p->state = BGP_ACTIVE;
 			return;
@@ -672,8 +561,8 @@ static void start_connect(struct bgp_peer *p)
 
 	p->conn = c;
 	p->state = BGP_CONNECT;
-	ev_io_add(p->sp->loop, fd, EPOLLOUT | EPOLLIN, conn_io, c);
-	sl = addr_to_sa(&p->conf.addr, p->sp->port, &ss);
+	ev_io_add(p->env.loop, fd, EPOLLOUT | EPOLLIN, conn_io, c);
+	sl = addr_to_sa(&p->conf.addr, p->env.port, &ss);
 	if (connect(fd, (struct sockaddr *)&ss, sl) == 0) {
 		conn_opened(c);
 		return;
@@ -682,7 +571,7 @@ static void start_connect(struct bgp_peer *p)
 		c->connecting = 1;
 		return;
 	}
-	log_debug("neighbor %s: connect: %s", peer_name(p), strerror(errno));
+	log_debug("neighbor %s: connect: %s", bgp_session_name(p), strerror(errno));
 	snprintf(p->last_error, sizeof(p->last_error), "connect: %s", strerror(errno));
 	p->conn = NULL;
 	conn_free(c);
@@ -718,11 +607,11 @@ static void peer_start(struct bgp_peer *p)
 /* The session is gone: drop what it brought, then restart after the idle hold time. */
 static void peer_down(struct bgp_peer *p, const char *why)
 {
-	struct ev_loop *l = p->sp->loop;
+	struct ev_loop *l = p->env.loop;
 	int was_up = p->state == BGP_ESTABLISHED;
 
 	if (was_up) {
-		log_warn("neighbor %s: session down: %s", peer_name(p), why);
+		log_warn("neighbor %s: session down: %s", bgp_session_name(p), why);
 		p->flaps++;
 		if (ev_now(l) - p->established_at >= STABLE_MS)
 			p->idle_hold_ms = 0;
@@ -731,9 +620,7 @@ static void peer_down(struct bgp_peer *p, const char *why)
 	p->established_at = 0;
 	ev_timer_stop(l, &p->connect_retry);
 	if (was_up)
-		bgp_speaker_peer_down(p->sp, p);
-	rib_free(&p->adj_out);
-	p->npending = 0;
+		p->env.ops->down(p);
 	if (p->admin_down)
 		return;
 	/* Back off on repeated failures (RFC 4271 8.1.1 DampPeerOscillations). */
@@ -758,11 +645,11 @@ static int filters_eq(const struct conf_prefix_filter *a, size_t na,
 	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
 }
 
-struct bgp_peer *bgp_peer_new(struct bgp_speaker *sp, const struct conf_neighbor *nc)
+struct bgp_peer *bgp_session_new(const struct bgp_session_env *env, const struct conf_neighbor *nc)
 {
 	struct bgp_peer *p = xcalloc(1, sizeof(*p));
 
-	p->sp = sp;
+	p->env = *env;
 	p->conf = *nc;
 	p->conf.description = NULL;
 	/* The allow-lists are ours to keep: the configuration is freed on reload. */
@@ -771,12 +658,11 @@ struct bgp_peer *bgp_peer_new(struct bgp_speaker *sp, const struct conf_neighbor
 	p->state = BGP_IDLE;
 	ev_timer_init(&p->connect_retry, connect_retry_expired, p);
 	ev_timer_init(&p->idle_hold, idle_hold_expired, p);
-	rib_init(&p->adj_out);
 	peer_start(p);
 	return p;
 }
 
-int bgp_peer_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *nc)
+int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *nc)
 {
 	return p->conf.remote_as != nc->remote_as || !addr_eq(&p->conf.local_addr, &nc->local_addr) ||
 	       p->conf.role != nc->role || p->conf.hold_time != nc->hold_time ||
@@ -788,9 +674,9 @@ int bgp_peer_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *
 			   nc->nexport_allow);
 }
 
-void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
+void bgp_session_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
 {
-	struct ev_loop *l = p->sp->loop;
+	struct ev_loop *l = p->env.loop;
 
 	p->admin_down = 1;
 	ev_timer_stop(l, &p->idle_hold);
@@ -801,7 +687,7 @@ void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
 		if (!c)
 			continue;
 		if (c->state >= BGP_OPENSENT) {
-			log_info("neighbor %s: sending %s%s%s", peer_name(p),
+			log_info("neighbor %s: sending %s%s%s", bgp_session_name(p),
 				 bgp_err_subcode_name(BGP_ERR_CEASE, cease_subcode),
 				 text ? ": " : "", text ? text : "");
 			bgp_shutdown_encode(&c->wbuf, cease_subcode, text);
@@ -815,20 +701,18 @@ void bgp_peer_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
 		peer_down(p, "stopped");
 }
 
-void bgp_peer_free(struct bgp_peer *p, uint8_t cease_subcode, const char *text)
+void bgp_session_free(struct bgp_peer *p)
 {
-	struct ev_loop *l = p->sp->loop;
+	struct ev_loop *l = p->env.loop;
 
-	bgp_peer_stop(p, cease_subcode, text);
 	ev_timer_stop(l, &p->idle_hold);
-	rib_free(&p->adj_out);
-	free(p->pending);
+	ev_timer_stop(l, &p->connect_retry);
 	free(p->conf.import_allow);
 	free(p->conf.export_allow);
 	free(p);
 }
 
-void bgp_peer_reset(struct bgp_peer *p, const char *why)
+void bgp_session_reset(struct bgp_peer *p, const char *why)
 {
 	snprintf(p->last_error, sizeof(p->last_error), "%s", why);
 	if (p->conn2)
@@ -839,7 +723,7 @@ void bgp_peer_reset(struct bgp_peer *p, const char *why)
 		peer_down(p, why);
 }
 
-void bgp_peer_accept(struct bgp_peer *p, int fd)
+void bgp_session_accept(struct bgp_peer *p, int fd)
 {
 	char a[ADDR_STRLEN];
 
@@ -858,13 +742,13 @@ void bgp_peer_accept(struct bgp_peer *p, int fd)
 	}
 	struct bgp_conn *c = conn_new(p, fd, 0);
 
-	ev_io_add(p->sp->loop, fd, EPOLLIN, conn_io, c);
+	ev_io_add(p->env.loop, fd, EPOLLIN, conn_io, c);
 	if (!p->conn || p->conn->state < BGP_OPENSENT) {
 		/* Nothing negotiated yet: drop any pending outgoing attempt, use this one. */
 		if (p->conn)
 			conn_free(p->conn);
 		p->conn = c;
-		ev_timer_stop(p->sp->loop, &p->idle_hold);
+		ev_timer_stop(p->env.loop, &p->idle_hold);
 	} else {
 		p->conn2 = c;
 	}
@@ -887,7 +771,7 @@ static void flush_sync_conn(struct bgp_conn *c, int timeout_ms)
 	}
 }
 
-void bgp_peer_flush_sync(struct bgp_peer *p, int timeout_ms)
+void bgp_session_flush_sync(struct bgp_peer *p, int timeout_ms)
 {
 	if (p->conn && p->conn->fd >= 0)
 		flush_sync_conn(p->conn, timeout_ms);

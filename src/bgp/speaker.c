@@ -1,4 +1,4 @@
-/* The BGP speaker: listening sockets, the set of neighbours, the shared RIB. */
+/* The BGP speaker: listening sockets, the set of neighbours, the shared RIB (see speaker.h). */
 #include "bgp/speaker.h"
 
 #include <errno.h>
@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bgp/adjin.h"
+#include "bgp/adjout.h"
+#include "bgp/locrib.h"
 #include "lib/log.h"
 
 static void flush_all(struct ev_timer *t, void *arg)
@@ -16,15 +19,15 @@ static void flush_all(struct ev_timer *t, void *arg)
 	struct bgp_speaker *sp = arg;
 
 	for (size_t i = 0; i < sp->npeers; i++)
-		bgp_peer_send_pending(sp->peers[i]);
+		bgp_adjout_send_pending(sp->peers[i]);
 }
 
 void bgp_speaker_flush_now(struct bgp_speaker *sp)
 {
 	ev_timer_stop(sp->loop, &sp->flush);
 	for (size_t i = 0; i < sp->npeers; i++) {
-		bgp_peer_send_pending(sp->peers[i]);
-		bgp_peer_flush_sync(sp->peers[i], 200);
+		bgp_adjout_send_pending(sp->peers[i]);
+		bgp_session_flush_sync(sp->peers[i], 200);
 	}
 }
 
@@ -57,8 +60,10 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	for (size_t i = 0; i < sp->nlisteners; i++)
 		close_listener(sp, &sp->listeners[i]);
 	free(sp->listeners);
-	for (size_t i = 0; i < sp->npeers; i++)
-		bgp_peer_free(sp->peers[i], BGP_CEASE_ADMIN_SHUTDOWN, text);
+	/* In order, each out of the list before it goes: the routes a neighbour takes with it are
+	 * exported to those still there, never to one already freed. */
+	while (sp->npeers)
+		bgp_speaker_remove_peer(sp, sp->peers[0], BGP_CEASE_ADMIN_SHUTDOWN, text);
 	free(sp->peers);
 	ev_timer_stop(sp->loop, &sp->flush);
 	rib_free(&sp->rib);
@@ -111,7 +116,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 			refuse(fd, addr_fmt(&a, as));
 			continue;
 		}
-		bgp_peer_accept(p, fd);
+		bgp_session_accept(p, fd);
 	}
 }
 
@@ -174,16 +179,54 @@ int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t 
 
 /* ---- neighbours ---- */
 
+/* What each session reports, turned into RIB work (see session.h). */
+static void on_established(struct bgp_peer *p)
+{
+	struct bgp_speaker *sp = p->sp;
+
+	if (sp->peer_event)
+		sp->peer_event(sp, p, 1, sp->peer_arg);
+	bgp_adjout_start(p, &sp->rib);
+}
+
+static void on_down(struct bgp_peer *p)
+{
+	struct bgp_speaker *sp = p->sp;
+
+	bgp_adjin_clear(p);
+	if (sp->peer_event)
+		sp->peer_event(sp, p, 0, sp->peer_arg);
+	bgp_adjout_reset(p);
+}
+
+static void on_refresh(struct bgp_peer *p, uint16_t afi, uint8_t safi)
+{
+	(void)safi;
+	bgp_adjout_refresh(p, afi);
+}
+
+static const struct bgp_session_ops session_ops = {
+	.established = on_established,
+	.down = on_down,
+	.update = bgp_adjin_update,
+	.refresh = on_refresh,
+};
+
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc)
 {
-	struct bgp_peer *p = bgp_peer_new(sp, nc);
+	struct bgp_session_env env = {.loop = sp->loop, .local_as = sp->local_as,
+				      .router_id = sp->router_id, .port = sp->port,
+				      .ops = &session_ops, .owner = sp};
+	struct bgp_peer *p = bgp_session_new(&env, nc);
 
+	p->sp = sp;
 	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
 	sp->peers[sp->npeers++] = p;
 	return p;
 }
 
-void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p)
+void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t cease_subcode,
+			     const char *text)
 {
 	for (size_t i = 0; i < sp->npeers; i++) {
 		if (sp->peers[i] != p)
@@ -192,87 +235,26 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p)
 		sp->npeers--;
 		break;
 	}
-	bgp_peer_free(p, BGP_CEASE_PEER_DECONF, "neighbor removed from the configuration");
+	bgp_session_stop(p, cease_subcode, text);
+	bgp_adjout_free(p);
+	bgp_session_free(p);
 }
 
-/* ---- routes ---- */
-
-void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx)
-{
-	struct rib_node *n = rib_lookup(&sp->rib, pfx);
-
-	if (n)
-		bgp_decide(sp, n);
-	if (sp->best_changed)
-		sp->best_changed(sp, pfx, n, sp->best_arg);
-	for (size_t i = 0; i < sp->npeers; i++) {
-		struct bgp_peer *p = sp->peers[i];
-
-		if (p->state != BGP_ESTABLISHED)
-			continue;
-		if (n) {
-			bgp_peer_export(p, n);
-		} else {
-			/* The prefix is gone from the RIB altogether: an empty node exports as a
-			 * withdrawal of whatever we had said. */
-			struct rib_node gone = {.pfx = *pfx};
-
-			bgp_peer_export(p, &gone);
-		}
-	}
-}
+/* ---- our own routes ---- */
 
 void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
 			   const struct bgp_attrs *attrs)
 {
-	if (rib_update(&sp->rib, pfx, NULL, attrs, 0))
-		bgp_speaker_rib_changed(sp, pfx);
+	struct rib_node *n = rib_get(&sp->rib, pfx);
+
+	if (rib_node_update(n, NULL, attrs, 0))
+		bgp_locrib_changed(sp, pfx, n);
 }
 
 void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx)
 {
-	if (rib_withdraw(&sp->rib, pfx, NULL))
-		bgp_speaker_rib_changed(sp, pfx);
-}
+	struct rib_node *n = rib_lookup(&sp->rib, pfx);
 
-void bgp_speaker_peer_up(struct bgp_speaker *sp, struct bgp_peer *p)
-{
-	struct rib_iter it;
-	struct rib_node *n;
-
-	if (sp->peer_event)
-		sp->peer_event(sp, p, 1, sp->peer_arg);
-	rib_iter_init(&it, &sp->rib);
-	while ((n = rib_iter_next(&it)))
-		bgp_peer_export(p, n);
-	/* Even with nothing to say, End-of-RIB goes out. */
-	bgp_peer_export(p, NULL);
-}
-
-void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p)
-{
-	struct rib_iter it;
-	struct rib_node *n;
-	size_t cap = 64, cnt = 0;
-	struct prefix *gone = xmalloc(cap * sizeof(*gone));
-
-	/* Collect first: re-deciding may free nodes the iterator would visit. */
-	rib_iter_init(&it, &sp->rib);
-	while ((n = rib_iter_next(&it))) {
-		if (!rib_path_of(n, p))
-			continue;
-		if (cnt == cap) {
-			cap *= 2;
-			gone = xrealloc(gone, cap * sizeof(*gone));
-		}
-		gone[cnt++] = n->pfx;
-	}
-	for (size_t i = 0; i < cnt; i++) {
-		rib_withdraw(&sp->rib, &gone[i], p);
-		bgp_speaker_rib_changed(sp, &gone[i]);
-	}
-	p->n_paths = p->n_accepted = 0;
-	free(gone);
-	if (sp->peer_event)
-		sp->peer_event(sp, p, 0, sp->peer_arg);
+	if (n && rib_path_of(n, NULL))
+		bgp_locrib_changed(sp, pfx, rib_node_withdraw(&sp->rib, n, NULL));
 }

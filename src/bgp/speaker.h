@@ -1,5 +1,14 @@
-/* The BGP speaker: our identity, the neighbours, the listening sockets, the shared RIB (every
- * Adj-RIB-In and our own routes), the decision process and export to each neighbour. */
+/* The BGP speaker: our identity, the neighbours, the listening sockets and the shared RIB (every
+ * Adj-RIB-In and our own routes). It owns the neighbours and wires their layers together; each
+ * layer calls only the ones to its right (A -> B: A's object uses B's symbols):
+ *
+ *   speaker.c -> adjin.c      -> locrib.c   -> adjout.c      -> session.c
+ *                (Adj-RIB-In)    (decision)    (Adj-RIB-Out)    (FSM, TCP)
+ *
+ * and speaker.c also calls each of them directly. The session reports back only through the
+ * struct bgp_session_ops the speaker gives it (on_established, on_down, the UPDATE and
+ * ROUTE-REFRESH handlers in speaker.c). The layers use this struct's data (the RIB, the peers,
+ * local_as, the flush timer) but none of this file's functions. */
 #ifndef BGP_SPEAKER_H
 #define BGP_SPEAKER_H
 
@@ -47,7 +56,9 @@ int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t 
 		       size_t errlen);
 struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a);
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc);
-void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p);
+/* Stops the neighbour's session with Cease/cease_subcode and text, then forgets it. */
+void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t cease_subcode,
+			     const char *text);
 
 /* Our own routes (attrs without our AS: export prepends it). Re-run the decision for the prefix
  * and export the result. */
@@ -57,18 +68,5 @@ void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx);
 
 /* Sends every queued UPDATE now and waits (briefly) until it is written to the sockets. */
 void bgp_speaker_flush_now(struct bgp_speaker *sp);
-
-/* Called by the session code: the RIB changed at this prefix (a path from src added, replaced
- * or removed); runs the decision process and exports. */
-void bgp_speaker_rib_changed(struct bgp_speaker *sp, const struct prefix *pfx);
-/* A neighbour reached Established: send it everything exportable. */
-void bgp_speaker_peer_up(struct bgp_speaker *sp, struct bgp_peer *p);
-/* A neighbour left Established: drop its paths from the RIB. */
-void bgp_speaker_peer_down(struct bgp_speaker *sp, struct bgp_peer *p);
-/* The attributes this neighbour should get for this node's best path, interned, or NULL. */
-const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer *p,
-					 const struct rib_node *n);
-/* Marks the best path of a node (RFC 4271 9.1.2). Returns the best path or NULL. */
-struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "daemon/commands.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
 
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	struct ev_loop *loop = ev_loop_new();
 	struct daemon d;
 
-	if (daemon_start(&d, loop, conf_path, err, sizeof(err)) < 0) {
+	if (daemon_start(&d, loop, conf_path, daemon_ctl, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		if (foreground)
 			fprintf(stderr, "%s\n", err);

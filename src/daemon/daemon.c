@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/checkreq.h"
 #include "daemon/metrics.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
@@ -153,21 +154,18 @@ static void peers_sync(struct daemon *d, const struct conf *c)
 		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr);
 		char a[ADDR_STRLEN];
 
-		if (nc && !bgp_peer_conf_differs(p, nc)) {
+		if (nc && !bgp_session_conf_differs(p, nc)) {
 			i++;
 			continue;
 		}
 		log_info("neighbor %s: %s", addr_fmt(&p->conf.addr, a),
 			 nc ? "configuration changed, restarting the session" : "removed");
-		if (nc) {
-			/* RFC 4486: Other Configuration Change */
-			memmove(&sp->peers[i], &sp->peers[i + 1],
-				(sp->npeers - i - 1) * sizeof(*sp->peers));
-			sp->npeers--;
-			bgp_peer_free(p, BGP_CEASE_CONFIG_CHANGE, "configuration changed");
-		} else {
-			bgp_speaker_remove_peer(sp, p);
-		}
+		if (nc) /* RFC 4486: Other Configuration Change */
+			bgp_speaker_remove_peer(sp, p, BGP_CEASE_CONFIG_CHANGE,
+						"configuration changed");
+		else
+			bgp_speaker_remove_peer(sp, p, BGP_CEASE_PEER_DECONF,
+						"neighbor removed from the configuration");
 	}
 	for (size_t i = 0; i < c->nneighbors; i++)
 		if (!bgp_speaker_find_peer(sp, &c->neighbors[i].addr))
@@ -220,16 +218,17 @@ static int apply_new_speaker(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
-int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path, char *err,
-		 size_t errlen)
+int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
+		 ctl_handler *commands, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
 	d->loop = loop;
+	d->commands = commands;
 	d->conf_path = xstrdup(conf_path);
 	d->started_at = ev_now(loop);
 	if (conf_load(conf_path, &d->conf, err, errlen) < 0)
 		return -1;
-	d->ctl = ctl_listen(loop, d->conf.control, daemon_ctl, d, err, errlen);
+	d->ctl = ctl_listen(loop, d->conf.control, d->commands, d, err, errlen);
 	if (!d->ctl)
 		return -1;
 	if (addr_is_set(&d->conf.metrics_addr)) {
@@ -278,7 +277,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		return apply_new_speaker(d, err, errlen);
 	}
 	if (strcmp(nc.control, d->conf.control) != 0) {
-		struct ctl_server *s = ctl_listen(d->loop, nc.control, daemon_ctl, d, err, errlen);
+		struct ctl_server *s = ctl_listen(d->loop, nc.control, d->commands, d, err, errlen);
 
 		if (!s) {
 			conf_free(&nc);
@@ -297,7 +296,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		/* Policy of every session changed: the simple, correct way is new sessions. */
 		log_info("transit, fib, multipath or local-pref changed: restarting every session");
 		while (d->sp->npeers)
-			bgp_speaker_remove_peer(d->sp, d->sp->peers[0]);
+			bgp_speaker_remove_peer(d->sp, d->sp->peers[0], BGP_CEASE_PEER_DECONF,
+						"neighbor removed from the configuration");
 		speaker_settings(d->sp, &nc);
 		d->conf.fib = nc.fib;
 		d->conf.multipath = nc.multipath;

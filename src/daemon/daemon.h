@@ -38,11 +38,13 @@ struct daemon {
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
+	ctl_handler *commands;          /* the control socket's handler */
 };
 
-/* Loads the configuration and starts everything. Returns 0, or -1 with a message in err. */
-int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path, char *err,
-		 size_t errlen);
+/* Loads the configuration and starts everything; commands answers the control socket
+ * (commands.h's daemon_ctl). Returns 0, or -1 with a message in err. */
+int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
+		 ctl_handler *commands, char *err, size_t errlen);
 /* Re-reads the configuration; on error the running one stays and err says why. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
 /* Cease to every neighbour, routes withdrawn, socket removed. */
@@ -56,11 +58,6 @@ struct svc *daemon_find_svc(struct daemon *d, const char *name);
 void daemon_fib_start(struct daemon *d);
 void daemon_watch_links(struct daemon *d);
 
-/* The control commands (show.c). */
-int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_conn *conn);
-/* A check of service s finished a run: answer `anycast check` requests that were waiting. */
-void daemon_check_done(struct daemon *d, struct svc *s);
-void daemon_fail_check_reqs(struct daemon *d, struct svc *v, size_t n);
 /* show.c */
 void daemon_show_neighbors(struct daemon *d, int json, struct buf *out);
 int daemon_show_routes(struct daemon *d, const char *filter, int json, struct buf *out);

@@ -56,7 +56,7 @@ static void link_changed(int ifindex, int up, void *arg)
 		 * dropped the connected route that would tell. */
 		if (p->state != BGP_ESTABLISHED || !p->ifindex || p->ifindex != ifindex)
 			continue;
-		bgp_peer_reset(p, "link down");
+		bgp_session_reset(p, "link down");
 	}
 }
 

@@ -3,6 +3,8 @@
  * neighbours without sockets. */
 #include <stdlib.h>
 
+#include "bgp/decide.h"
+#include "bgp/export.h"
 #include "bgp/policy.h"
 #include "bgp/speaker.h"
 #include "lib/log.h"

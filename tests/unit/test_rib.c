@@ -71,6 +71,40 @@ static void test_paths_come_and_go(void)
 	CHECK_INT(bgp_attrs_interned_count(), 0);
 }
 
+/* The node-in-hand calls of the import path: one lookup, then the node is what changes. */
+static void test_node_calls(void)
+{
+	struct rib r;
+	struct prefix px;
+	const struct bgp_attrs *a1 = mk(1), *a2 = mk(2);
+	struct bgp_peer *s1 = (struct bgp_peer *)(uintptr_t)0x10;
+	struct bgp_peer *s2 = (struct bgp_peer *)(uintptr_t)0x20;
+
+	rib_init(&r);
+	prefix_parse("198.51.100.0/24", &px);
+	struct rib_node *n = rib_get(&r, &px);
+
+	CHECK(n && n == rib_lookup(&r, &px) && n->paths == NULL);
+	CHECK(rib_get(&r, &px) == n);   /* found, not made again */
+	CHECK_INT(r.count, 1);
+	CHECK_INT(rib_node_update(n, s1, a1, 0), 1);
+	CHECK_INT(rib_node_update(n, s1, a1, 0), 0);
+	CHECK_INT(rib_node_update(n, s2, a2, 0), 1);
+	CHECK_INT(npaths(n), 2);
+	/* Withdrawing one of two paths keeps the node; the last one takes it away. */
+	CHECK(rib_node_withdraw(&r, n, s1) == n);
+	CHECK(rib_path_of(n, s1) == NULL && rib_path_of(n, s2) == &n->first);
+	CHECK(rib_node_withdraw(&r, n, s1) == n);      /* nothing from s1: unchanged */
+	CHECK_INT(npaths(n), 1);
+	CHECK(rib_node_withdraw(&r, n, s2) == NULL);
+	CHECK(rib_lookup(&r, &px) == NULL);
+	CHECK_INT(r.count, 0);
+	rib_free(&r);
+	bgp_attrs_unref(a1);
+	bgp_attrs_unref(a2);
+	CHECK_INT(bgp_attrs_interned_count(), 0);
+}
+
 static void test_many_and_iterate(void)
 {
 	struct rib r;
@@ -121,6 +155,7 @@ int main(void)
 {
 	log_init("test_rib", 1, LOG_LVL_ERR);
 	RUN(test_paths_come_and_go);
+	RUN(test_node_calls);
 	RUN(test_many_and_iterate);
 	return t_done();
 }

@@ -1,192 +1,131 @@
-/* The session FSM (RFC 4271 section 8) driven over loopback TCP with a fake clock: the test is
- * the neighbour, speaking raw BGP through the codec. */
-#include <arpa/inet.h>
+/* The session FSM (RFC 4271 section 8) on its own: no speaker, no RIB. It runs over loopback TCP
+ * with a fake clock; the test is the neighbour, speaking raw BGP through the codec, and the
+ * session's owner, recording what the session reports through its ops. */
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "bgp/speaker.h"
-#include "bgp/update.h"
+#include "bgp/session.h"
 #include "lib/log.h"
 #include "t.h"
+#include "t_bgp.h"
 
-#define LOCAL_AS 65001
-#define REMOTE_AS 64500
-#define LOCAL_ID 0xC6120001u    /* 198.18.0.1 */
-#define REMOTE_ID 0xC6120002u   /* 198.18.0.2 */
-
+/* The owner: what the session reported. */
 struct fix {
-	struct ev_loop *loop;
-	struct bgp_speaker *sp;
-	struct bgp_peer *peer;
-	int lfd;                /* the test neighbour's listening socket */
-	int fd;                 /* the test neighbour's end of the session */
-	uint16_t port;
+	struct tnb t;
+	int established, down, updates, refreshes;
+	size_t announced, withdrawn;    /* in the last UPDATE */
+	struct prefix first;            /* its first announced prefix */
+	uint16_t refresh_afi;
+	int reject;                     /* the update op ends the session (as max-prefix would) */
 };
 
-static int listen_any(uint16_t *port)
+static void on_established(struct bgp_peer *p)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	socklen_t sl = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct fix *f = p->env.owner;
 
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
-	listen(fd, 4);
-	getsockname(fd, (struct sockaddr *)&sin, &sl);
-	*port = ntohs(sin.sin_port);
-	return fd;
+	CHECK_INT(p->state, BGP_ESTABLISHED);
+	f->established++;
 }
 
-/* Runs the loop until cond holds or 2 s of real time pass. */
-#define SPIN(f, cond)                                                                  \
-	do {                                                                           \
-		for (int spin_ = 0; spin_ < 200 && !(cond); spin_++)                   \
-			ev_run_once((f)->loop, 10);                                    \
-	} while (0)
+static void on_down(struct bgp_peer *p)
+{
+	struct fix *f = p->env.owner;
+
+	CHECK_INT(p->state, BGP_IDLE);
+	f->down++;
+}
+
+static int on_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e)
+{
+	struct fix *f = p->env.owner;
+
+	f->updates++;
+	f->announced = u->n_announced;
+	f->withdrawn = u->n_withdrawn;
+	if (u->n_announced)
+		f->first = u->announced[0];
+	if (!f->reject)
+		return 0;
+	bgp_err_set(e, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, NULL, 0, "owner said no");
+	return -1;
+}
+
+static void on_refresh(struct bgp_peer *p, uint16_t afi, uint8_t safi)
+{
+	struct fix *f = p->env.owner;
+
+	f->refreshes++;
+	f->refresh_afi = afi;
+}
+
+static const struct bgp_session_ops test_ops = {
+	.established = on_established,
+	.down = on_down,
+	.update = on_update,
+	.refresh = on_refresh,
+};
 
 static void fix_init(struct fix *f, int passive)
 {
-	struct conf_neighbor nc = {0};
+	memset(f, 0, sizeof(*f));
+	f->t.loop = ev_loop_new();
+	ev_set_fake_clock(f->t.loop, 1000000);
+	f->t.lfd = t_listen_any(&f->t.port);
+	f->t.fd = -1;
+	struct bgp_session_env env = {.loop = f->t.loop, .local_as = LOCAL_AS,
+				      .router_id = LOCAL_ID, .port = f->t.port, .ops = &test_ops,
+				      .owner = f};
+	struct conf_neighbor nc = t_neighbor(passive);
 
-	f->loop = ev_loop_new();
-	ev_set_fake_clock(f->loop, 1000000);
-	f->lfd = listen_any(&f->port);
-	f->fd = -1;
-	f->sp = bgp_speaker_new(f->loop, LOCAL_AS, LOCAL_ID);
-	f->sp->port = f->port;
-	addr_parse("127.0.0.1", &nc.addr);
-	nc.remote_as = REMOTE_AS;
-	nc.hold_time = 9;
-	nc.role = BGP_ROLE_NONE;
-	nc.passive = (uint8_t)passive;
-	f->peer = bgp_speaker_add_peer(f->sp, &nc);
+	f->t.peer = bgp_session_new(&env, &nc);
 }
 
 static void fix_free(struct fix *f)
 {
-	bgp_speaker_free(f->sp, NULL);
-	if (f->fd >= 0)
-		close(f->fd);
-	close(f->lfd);
-	ev_loop_free(f->loop);
+	bgp_session_stop(f->t.peer, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+	bgp_session_free(f->t.peer);
+	if (f->t.fd >= 0)
+		close(f->t.fd);
+	close(f->t.lfd);
+	ev_loop_free(f->t.loop);
 }
 
-/* Reads one whole message from the neighbour's socket, running the loop meanwhile. Returns its
- * type, 0 on EOF/timeout. */
-static int read_msg(struct fix *f, uint8_t *msg, uint16_t *len)
+/* What a speaker's listener does: a connection from the test, handed to the session. Returns
+ * the test's end. */
+static int hand_over(struct fix *f)
 {
-	size_t have = 0;
-	uint16_t need = BGP_HDR_LEN;
+	uint16_t port;
+	int l = t_listen_any(&port);
+	int fd = t_connect(port, 0);
+	int ours = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	for (int i = 0; i < 300; i++) {
-		struct pollfd pfd = {.fd = f->fd, .events = POLLIN};
-
-		ev_run_once(f->loop, 0);
-		if (poll(&pfd, 1, 10) <= 0)
-			continue;
-		ssize_t n = read(f->fd, msg + have, need - have);
-
-		if (n <= 0)
-			return 0;
-		have += (size_t)n;
-		if (have == BGP_HDR_LEN && need == BGP_HDR_LEN)
-			need = get16(msg + 16);
-		if (have == need) {
-			*len = need;
-			return msg[18];
-		}
-	}
-	return 0;
+	CHECK(ours >= 0);
+	close(l);
+	bgp_session_accept(f->t.peer, ours);
+	return fd;
 }
 
-static void send_buf(struct fix *f, struct buf *b)
-{
-	CHECK_INT(write(f->fd, b->data, b->len), b->len);
-	buf_reset(b);
-}
-
-static void send_open(struct fix *f, uint32_t asn, uint16_t hold)
+static void send_update(struct fix *f, const char *pfx, int withdraw)
 {
 	struct buf b;
-	struct bgp_caps caps = {.mp_ipv4 = 1, .mp_any = 1, .as4 = 1, .as4_asn = asn,
-				.route_refresh = 1, .role = BGP_ROLE_NONE};
+	struct bgp_attrs a;
+	struct prefix px;
+	struct bgp_codec_ctx ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS,
+				    .peer_as = LOCAL_AS};
 
 	buf_init(&b);
-	bgp_open_encode(&b, asn, hold, REMOTE_ID, &caps);
-	send_buf(f, &b);
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_NEXT_HOP;
+	addr_parse("127.0.0.1", &a.nexthop);
+	bgp_attrs_prepend(&a, REMOTE_AS, 1);
+	prefix_parse(pfx, &px);
+	if (withdraw)
+		CHECK_INT(bgp_withdraw_encode(&b, &px, 1, &ctx), 1);
+	else
+		CHECK_INT(bgp_update_encode(&b, &a, &px, 1, &ctx), 1);
+	t_send_buf(&f->t, &b);
+	bgp_attrs_clear(&a);
 	buf_free(&b);
-}
-
-static void send_keepalive(struct fix *f)
-{
-	struct buf b;
-
-	buf_init(&b);
-	bgp_keepalive_encode(&b);
-	send_buf(f, &b);
-	buf_free(&b);
-}
-
-/* Accepts anycastd's connection and checks its OPEN. */
-static void accept_and_open(struct fix *f)
-{
-	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
-	struct bgp_open o;
-	struct bgp_err e;
-
-	SPIN(f, f->peer->state == BGP_OPENSENT || f->peer->state == BGP_CONNECT);
-	struct pollfd pfd = {.fd = f->lfd, .events = POLLIN};
-
-	for (int i = 0; i < 100 && poll(&pfd, 1, 0) == 0; i++)
-		ev_run_once(f->loop, 10);
-	f->fd = accept(f->lfd, NULL, NULL);
-	CHECK(f->fd >= 0);
-	CHECK_INT(read_msg(f, msg, &len), BGP_OPEN);
-	CHECK_INT(bgp_open_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &o, &e), 0);
-	CHECK_INT(o.asn, LOCAL_AS);
-	CHECK_INT(o.hold_time, 9);
-	CHECK_INT(o.bgp_id, LOCAL_ID);
-	CHECK(o.caps.as4);
-	CHECK(o.caps.mp_ipv4);
-	CHECK(o.caps.route_refresh);
-	CHECK_INT(f->peer->state, BGP_OPENSENT);
-}
-
-static void establish(struct fix *f)
-{
-	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
-
-	accept_and_open(f);
-	send_open(f, REMOTE_AS, 30);
-	CHECK_INT(read_msg(f, msg, &len), BGP_KEEPALIVE);
-	CHECK_INT(f->peer->state, BGP_OPENCONFIRM);
-	/* Hold time is the smaller of the two; keepalives every third of it. */
-	CHECK_INT(f->peer->hold_time, 9);
-	CHECK_INT(f->peer->keepalive_time, 3);
-	send_keepalive(f);
-	SPIN(f, f->peer->state == BGP_ESTABLISHED);
-	CHECK_INT(f->peer->state, BGP_ESTABLISHED);
-}
-
-static void expect_notification(struct fix *f, int code, int subcode)
-{
-	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
-	int type;
-
-	/* Skip keepalives and End-of-RIB updates on the way. */
-	while ((type = read_msg(f, msg, &len)) == BGP_KEEPALIVE || type == BGP_UPDATE)
-		;
-	CHECK_INT(type, BGP_NOTIFICATION);
-	CHECK_INT(msg[19], code);
-	CHECK_INT(msg[20], subcode);
 }
 
 static void test_establish(void)
@@ -194,45 +133,53 @@ static void test_establish(void)
 	struct fix f;
 
 	fix_init(&f, 0);
-	CHECK_INT(f.peer->state, BGP_CONNECT);
-	establish(&f);
+	CHECK_INT(f.t.peer->state, BGP_CONNECT);
+	t_establish(&f.t);
+	CHECK_INT(f.established, 1);
+	CHECK_INT(f.down, 0);
+	CHECK(f.t.peer->ctx.ebgp && f.t.peer->ctx.as4 && f.t.peer->ctx.mp_ipv4);
+	CHECK_INT(f.t.peer->remote_id, REMOTE_ID);
 	fix_free(&f);
+	/* Stopping an Established session reports it down, once. */
+	CHECK_INT(f.down, 1);
 }
 
 static void test_keepalive_and_hold(void)
 {
 	struct fix f;
 	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
+	uint16_t len = 0;
 
 	fix_init(&f, 0);
-	establish(&f);
-	/* Drain End-of-RIB. */
-	CHECK_INT(read_msg(&f, msg, &len), BGP_UPDATE);
+	t_establish(&f.t);
 	/* After a third of the hold time a KEEPALIVE goes out. */
-	ev_advance(f.loop, 3000);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
+	ev_advance(f.t.loop, 3000);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_KEEPALIVE);
 	/* Our keepalives keep the session up past the hold time... */
 	for (int i = 0; i < 4; i++) {
-		send_keepalive(&f);
-		SPIN(&f, 0);
-		ev_advance(f.loop, 3000);
-		CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
+		t_send_keepalive(&f.t);
+		SPIN(&f.t, 0);
+		ev_advance(f.t.loop, 3000);
+		CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_KEEPALIVE);
 	}
-	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
 	/* ...and silence for the hold time ends it with Hold Timer Expired (4/0): our last
 	 * KEEPALIVE went 3 s ago, so 6 s more. */
-	ev_advance(f.loop, 5999);
-	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
-	ev_advance(f.loop, 1);
-	expect_notification(&f, BGP_ERR_HOLD, 0);
-	CHECK_INT(f.peer->state, BGP_IDLE);
+	ev_advance(f.t.loop, 5999);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	ev_advance(f.t.loop, 1);
+	t_expect_notification(&f.t, BGP_ERR_HOLD, 0);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(f.down, 1);
+	CHECK_INT(f.t.peer->flaps, 1);
 	/* The automatic restart comes after the idle hold time, not at once. */
-	ev_advance(f.loop, 500);
-	CHECK_INT(f.peer->state, BGP_IDLE);
-	ev_advance(f.loop, 600);
-	CHECK(f.peer->state == BGP_CONNECT || f.peer->state == BGP_OPENSENT);
+	ev_advance(f.t.loop, 500);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	ev_advance(f.t.loop, 600);
+	CHECK(f.t.peer->state == BGP_CONNECT || f.t.peer->state == BGP_OPENSENT);
 	fix_free(&f);
+	CHECK_INT(f.down, 1);
+	CHECK_INT(f.established, 1);
 }
 
 static void test_wrong_peer_as(void)
@@ -240,11 +187,13 @@ static void test_wrong_peer_as(void)
 	struct fix f;
 
 	fix_init(&f, 0);
-	accept_and_open(&f);
-	send_open(&f, 64999, 30);
-	expect_notification(&f, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS);
-	CHECK_INT(f.peer->state, BGP_IDLE);
-	CHECK(strstr(f.peer->last_error, "64999") != NULL);
+	t_accept_open(&f.t);
+	t_send_open(&f.t, 64999, 30);
+	t_expect_notification(&f.t, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK(strstr(f.t.peer->last_error, "64999") != NULL);
+	/* Never Established: the owner hears nothing. */
+	CHECK_INT(f.established + f.down, 0);
 	fix_free(&f);
 }
 
@@ -254,10 +203,10 @@ static void test_bad_hold_time(void)
 		struct fix f;
 
 		fix_init(&f, 0);
-		accept_and_open(&f);
-		send_open(&f, REMOTE_AS, hold);
-		expect_notification(&f, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLD);
-		CHECK_INT(f.peer->state, BGP_IDLE);
+		t_accept_open(&f.t);
+		t_send_open(&f.t, REMOTE_AS, hold);
+		t_expect_notification(&f.t, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLD);
+		CHECK_INT(f.t.peer->state, BGP_IDLE);
 		fix_free(&f);
 	}
 }
@@ -268,13 +217,14 @@ static void test_update_before_established(void)
 	struct buf b;
 
 	fix_init(&f, 0);
-	accept_and_open(&f);
+	t_accept_open(&f.t);
 	buf_init(&b);
 	bgp_eor_encode(&b, BGP_AFI_IPV4);
-	send_buf(&f, &b);
+	t_send_buf(&f.t, &b);
 	buf_free(&b);
 	/* RFC 6608: FSM error, subcode 1 = unexpected message in OpenSent */
-	expect_notification(&f, BGP_ERR_FSM, 1);
+	t_expect_notification(&f.t, BGP_ERR_FSM, 1);
+	CHECK_INT(f.updates, 0);
 	fix_free(&f);
 }
 
@@ -284,183 +234,156 @@ static void test_connect_retry(void)
 
 	fix_init(&f, 0);
 	/* Nobody listens: the attempt fails and the neighbour waits in Active. */
-	close(f.lfd);
-	f.lfd = socket(AF_INET, SOCK_STREAM, 0);
-	SPIN(&f, f.peer->state == BGP_ACTIVE);
-	CHECK_INT(f.peer->state, BGP_ACTIVE);
-	CHECK(strstr(f.peer->last_error, "connect: ") != NULL);
+	close(f.t.lfd);
+	f.t.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	SPIN(&f.t, f.t.peer->state == BGP_ACTIVE);
+	CHECK_INT(f.t.peer->state, BGP_ACTIVE);
+	CHECK(strstr(f.t.peer->last_error, "connect: ") != NULL);
 	/* ConnectRetryTimer expiry starts a new attempt. */
-	CHECK(ev_timer_active(&f.peer->connect_retry));
-	ev_advance(f.loop, 5000);
-	CHECK(f.peer->state == BGP_CONNECT || f.peer->state == BGP_ACTIVE);
-	CHECK(ev_timer_active(&f.peer->connect_retry));
+	CHECK(ev_timer_active(&f.t.peer->connect_retry));
+	ev_advance(f.t.loop, 5000);
+	CHECK(f.t.peer->state == BGP_CONNECT || f.t.peer->state == BGP_ACTIVE);
+	CHECK(ev_timer_active(&f.t.peer->connect_retry));
 	fix_free(&f);
 }
 
-static void test_announce_and_withdraw(void)
+/* A received UPDATE reaches the owner decoded; the session keeps no routes of its own. */
+static void test_update_to_owner(void)
 {
 	struct fix f;
-	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
-	struct bgp_attrs a;
-	struct prefix pfx;
-	struct bgp_update u;
-	struct bgp_err e;
-	struct bgp_codec_ctx ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS,
-				    .peer_as = LOCAL_AS};
+	struct prefix px;
 
 	fix_init(&f, 0);
-	bgp_attrs_init(&a);
-	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_MED;
-	a.med = 10;
-	bgp_attrs_add_comm(&a, 65001u << 16 | 100);
-	const struct bgp_attrs *ia = bgp_attrs_intern(&a);
-
-	prefix_parse("192.0.2.0/24", &pfx);
-	bgp_speaker_originate(f.sp, &pfx, ia);
-	establish(&f);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_UPDATE);
-	CHECK_INT(bgp_update_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &ctx, &u, &e), 0);
-	CHECK_INT(u.n_announced, 1);
-	CHECK(u.n_announced == 1 && prefix_eq(&u.announced[0], &pfx));
-	/* eBGP: our AS in front, next hop self, MED and communities kept. */
-	CHECK_INT(bgp_aspath_first_as(&u.attrs), LOCAL_AS);
-	CHECK_INT(bgp_aspath_length(&u.attrs), 1);
-	CHECK_STR(inet_ntoa(*(struct in_addr *)u.attrs.nexthop.a), "127.0.0.1");
-	CHECK_INT(u.attrs.med, 10);
-	CHECK_INT(u.attrs.ncomms, 1);
-	bgp_update_free(&u);
-	/* End-of-RIB follows the initial table. */
-	CHECK_INT(read_msg(&f, msg, &len), BGP_UPDATE);
-	CHECK_INT(len, BGP_HDR_LEN + 4);
-	CHECK_INT(f.peer->adj_out.count, 1);
-	bgp_speaker_withdraw(f.sp, &pfx);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_UPDATE);
-	CHECK_INT(bgp_update_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &ctx, &u, &e), 0);
-	CHECK_INT(u.n_withdrawn, 1);
-	bgp_update_free(&u);
-	CHECK_INT(f.peer->adj_out.count, 0);
-	bgp_attrs_unref(ia);
-	bgp_attrs_clear(&a);
+	t_establish(&f.t);
+	send_update(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, f.updates == 1);
+	CHECK_INT(f.updates, 1);
+	CHECK_INT(f.announced, 1);
+	prefix_parse("203.0.113.0/24", &px);
+	CHECK(prefix_eq(&f.first, &px));
+	send_update(&f, "203.0.113.0/24", 1);
+	SPIN(&f.t, f.updates == 2);
+	CHECK_INT(f.withdrawn, 1);
+	CHECK_INT(f.announced, 0);
+	CHECK_INT(f.t.peer->updates_in, 2);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
 	fix_free(&f);
 }
 
-static void test_receive_routes(void)
+/* The owner may refuse an UPDATE (max-prefix): its NOTIFICATION goes out and the session ends. */
+static void test_update_refused_by_owner(void)
+{
+	struct fix f;
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	f.reject = 1;
+	send_update(&f, "203.0.113.0/24", 0);
+	t_expect_notification(&f.t, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(f.down, 1);
+	CHECK(strstr(f.t.peer->last_error, "owner said no") != NULL);
+	fix_free(&f);
+}
+
+/* An UPDATE the codec cannot read ends the session before the owner sees it. */
+static void test_malformed_update(void)
 {
 	struct fix f;
 	struct buf b;
-	struct bgp_attrs a;
-	struct prefix pfx;
-	struct bgp_codec_ctx ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS,
-				    .peer_as = LOCAL_AS};
 
 	fix_init(&f, 0);
-	establish(&f);
+	t_establish(&f.t);
 	buf_init(&b);
-	bgp_attrs_init(&a);
-	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_NEXT_HOP;
-	addr_parse("127.0.0.1", &a.nexthop);
-	bgp_attrs_prepend(&a, REMOTE_AS, 1);
-	prefix_parse("203.0.113.0/24", &pfx);
-	CHECK_INT(bgp_update_encode(&b, &a, &pfx, 1, &ctx), 1);
-	send_buf(&f, &b);
-	SPIN(&f, rib_lookup(&f.sp->rib, &pfx) != NULL);
-	struct rib_node *n = rib_lookup(&f.sp->rib, &pfx);
+	size_t start = bgp_msg_begin(&b, BGP_UPDATE);
 
-	CHECK(n && n->paths && n->paths->best && n->paths->src == f.peer);
-	/* A path with our own AS in it is kept but never selected. */
-	struct prefix loop;
-
-	prefix_parse("198.51.100.0/24", &loop);
-	bgp_attrs_prepend(&a, LOCAL_AS, 1);
-	CHECK_INT(bgp_update_encode(&b, &a, &loop, 1, &ctx), 1);
-	send_buf(&f, &b);
-	SPIN(&f, rib_lookup(&f.sp->rib, &loop) != NULL);
-	n = rib_lookup(&f.sp->rib, &loop);
-	CHECK(n && n->paths && !n->paths->best && (n->paths->flags & RIB_PATH_REJECTED));
-	/* The session going down takes its routes away. */
-	close(f.fd);
-	f.fd = -1;
-	SPIN(&f, f.peer->state == BGP_IDLE);
-	CHECK_INT(f.peer->state, BGP_IDLE);
-	CHECK(rib_lookup(&f.sp->rib, &pfx) == NULL);
-	CHECK_INT(f.sp->rib.count, 0);
-	bgp_attrs_clear(&a);
+	buf_put16(&b, 0xffff);  /* withdrawn routes length beyond the message */
+	buf_put16(&b, 0);
+	bgp_msg_end(&b, start);
+	t_send_buf(&f.t, &b);
 	buf_free(&b);
+	t_expect_notification(&f.t, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTRLIST);
+	CHECK_INT(f.updates, 0);
+	CHECK_INT(f.down, 1);
 	fix_free(&f);
 }
 
-static void test_unknown_peer_refused(void)
+static void test_refresh_to_owner(void)
 {
 	struct fix f;
-	struct addr la;
-	char err[200];
-	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
+	struct buf b;
 
-	fix_init(&f, 1);
-	/* Listen on a port of our own, then connect from an address nobody configured. */
-	int probe = listen_any(&f.sp->port);
-
-	close(probe);
-	addr_parse("127.0.0.1", &la);
-	CHECK_INT(bgp_speaker_listen(f.sp, &la, 1, err, sizeof(err)), 0);
-	struct sockaddr_in from = {.sin_family = AF_INET}, to = {.sin_family = AF_INET};
-
-	from.sin_addr.s_addr = inet_addr("127.0.0.2");
-	to.sin_addr.s_addr = inet_addr("127.0.0.1");
-	to.sin_port = htons(f.sp->port);
-	f.fd = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK_INT(bind(f.fd, (struct sockaddr *)&from, sizeof(from)), 0);
-	CHECK_INT(connect(f.fd, (struct sockaddr *)&to, sizeof(to)), 0);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_NOTIFICATION);
-	CHECK_INT(msg[19], BGP_ERR_CEASE);
-	CHECK_INT(msg[20], BGP_CEASE_CONN_REJECTED);
-	/* The configured neighbour, passive, is untouched. */
-	CHECK_INT(f.peer->state, BGP_ACTIVE);
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	buf_init(&b);
+	bgp_refresh_encode(&b, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	t_send_buf(&f.t, &b);
+	buf_free(&b);
+	SPIN(&f.t, f.refreshes == 1);
+	CHECK_INT(f.refreshes, 1);
+	CHECK_INT(f.refresh_afi, BGP_AFI_IPV4);
 	fix_free(&f);
+}
+
+static void test_notification_received(void)
+{
+	struct fix f;
+	struct buf b;
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	buf_init(&b);
+	bgp_shutdown_encode(&b, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance");
+	t_send_buf(&f.t, &b);
+	buf_free(&b);
+	SPIN(&f.t, f.t.peer->state == BGP_IDLE);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(f.down, 1);
+	CHECK_INT(f.t.peer->notifications_in, 1);
+	CHECK(strstr(f.t.peer->last_error, "\"maintenance\"") != NULL);
+	/* A restart follows after the idle hold time. */
+	CHECK(ev_timer_active(&f.t.peer->idle_hold));
+	fix_free(&f);
+}
+
+/* An administrative stop says Cease/Administrative Shutdown and does not restart. */
+static void test_stop(void)
+{
+	struct fix f;
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	bgp_session_stop(f.t.peer, BGP_CEASE_ADMIN_SHUTDOWN, "bye");
+	t_expect_notification(&f.t, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(f.down, 1);
+	CHECK(!ev_timer_active(&f.t.peer->idle_hold));
+	ev_advance(f.t.loop, 120000);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	fix_free(&f);
+	CHECK_INT(f.down, 1);
 }
 
 static void test_passive_accepts(void)
 {
 	struct fix f;
-	struct addr la;
-	char err[200];
 	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
+	uint16_t len = 0;
 
 	fix_init(&f, 1);
-	int probe = listen_any(&f.sp->port);
-
-	close(probe);
-	addr_parse("127.0.0.1", &la);
-	CHECK_INT(bgp_speaker_listen(f.sp, &la, 1, err, sizeof(err)), 0);
-	CHECK_INT(f.peer->state, BGP_ACTIVE);
-	struct sockaddr_in to = {.sin_family = AF_INET};
-
-	to.sin_addr.s_addr = inet_addr("127.0.0.1");
-	to.sin_port = htons(f.sp->port);
-	f.fd = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK_INT(connect(f.fd, (struct sockaddr *)&to, sizeof(to)), 0);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_OPEN);
-	CHECK_INT(f.peer->state, BGP_OPENSENT);
-	send_open(&f, REMOTE_AS, 90);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
-	send_keepalive(&f);
-	SPIN(&f, f.peer->state == BGP_ESTABLISHED);
-	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
+	CHECK_INT(f.t.peer->state, BGP_ACTIVE);
+	f.t.fd = hand_over(&f);
+	t_answer_open(&f.t);
 	/* A second connection while Established is a collision: closed with Cease/7. */
-	int fd2 = socket(AF_INET, SOCK_STREAM, 0);
+	int keep = f.t.fd;
 
-	CHECK_INT(connect(fd2, (struct sockaddr *)&to, sizeof(to)), 0);
-	int keep = f.fd;
-
-	f.fd = fd2;
-	CHECK_INT(read_msg(&f, msg, &len), BGP_NOTIFICATION);
+	f.t.fd = hand_over(&f);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_NOTIFICATION);
 	CHECK_INT(msg[20], BGP_CEASE_COLLISION);
-	close(fd2);
-	f.fd = keep;
-	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
+	close(f.t.fd);
+	f.t.fd = keep;
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	CHECK_INT(f.established, 1);
 	fix_free(&f);
 }
 
@@ -469,46 +392,36 @@ static void test_passive_accepts(void)
 static void test_collision(void)
 {
 	struct fix f;
-	struct addr la;
-	char err[200];
 	uint8_t msg[BGP_MAX_LEN];
-	uint16_t len;
+	uint16_t len = 0;
 
 	fix_init(&f, 0);
 	/* Our outgoing connection reaches the test's listener... */
-	accept_and_open(&f);
-	int ours = f.fd;
+	t_accept_open(&f.t);
+	int ours = f.t.fd;
 
-	/* ...while the test connects to our listener on another port. */
-	int probe = listen_any(&f.sp->port);
+	/* ...while the test's own connection reaches the session. */
+	int theirs = hand_over(&f);
 
-	close(probe);
-	addr_parse("127.0.0.1", &la);
-	CHECK_INT(bgp_speaker_listen(f.sp, &la, 1, err, sizeof(err)), 0);
-	struct sockaddr_in to = {.sin_family = AF_INET};
-
-	to.sin_addr.s_addr = inet_addr("127.0.0.1");
-	to.sin_port = htons(f.sp->port);
-	int theirs = socket(AF_INET, SOCK_STREAM, 0);
-
-	CHECK_INT(connect(theirs, (struct sockaddr *)&to, sizeof(to)), 0);
-	f.fd = theirs;
-	CHECK_INT(read_msg(&f, msg, &len), BGP_OPEN);  /* our OPEN on the second connection */
-	CHECK(f.peer->conn2 != NULL);
+	f.t.fd = theirs;
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_OPEN);  /* our OPEN on the second connection */
+	CHECK(f.t.peer->conn2 != NULL);
 	/* The neighbour's OPEN on its own connection reveals its (higher) identifier. */
-	send_open(&f, REMOTE_AS, 30);
-	CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
+	t_send_open(&f.t, REMOTE_AS, 30);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_KEEPALIVE);
 	/* Our connection is the loser: Cease/7 on it. */
-	f.fd = ours;
-	expect_notification(&f, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+	f.t.fd = ours;
+	t_expect_notification(&f.t, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 	close(ours);
-	/* The survivor becomes the session. */
-	f.fd = theirs;
-	CHECK(f.peer->conn2 == NULL);
-	send_keepalive(&f);
-	SPIN(&f, f.peer->state == BGP_ESTABLISHED);
-	CHECK_INT(f.peer->state, BGP_ESTABLISHED);
-	CHECK(f.peer->conn && !f.peer->conn->outgoing);
+	/* The survivor becomes the session, and the owner hears of one session, not two. */
+	f.t.fd = theirs;
+	CHECK(f.t.peer->conn2 == NULL);
+	t_send_keepalive(&f.t);
+	SPIN(&f.t, f.t.peer->state == BGP_ESTABLISHED);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	CHECK(f.t.peer->conn && !f.t.peer->conn->outgoing);
+	CHECK_INT(f.established, 1);
+	CHECK_INT(f.down, 0);
 	fix_free(&f);
 }
 
@@ -521,9 +434,12 @@ int main(void)
 	RUN(test_bad_hold_time);
 	RUN(test_update_before_established);
 	RUN(test_connect_retry);
-	RUN(test_announce_and_withdraw);
-	RUN(test_receive_routes);
-	RUN(test_unknown_peer_refused);
+	RUN(test_update_to_owner);
+	RUN(test_update_refused_by_owner);
+	RUN(test_malformed_update);
+	RUN(test_refresh_to_owner);
+	RUN(test_notification_received);
+	RUN(test_stop);
 	RUN(test_passive_accepts);
 	RUN(test_collision);
 	return t_done();

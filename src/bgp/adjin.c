@@ -1,0 +1,141 @@
+/* The Adj-RIB-In: a received UPDATE applied to the speaker's shared RIB (see adjin.h). Every
+ * path remembers its neighbour (rib_path.src), so this neighbour's Adj-RIB-In is its paths in
+ * that one table, as in BIRD. */
+#include "bgp/adjin.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+
+#include "bgp/locrib.h"
+#include "bgp/policy.h"
+#include "bgp/speaker.h"
+#include "lib/log.h"
+
+/* Counters of a path from p leaving the RIB, or being replaced. */
+static void count_out(struct bgp_peer *p, const struct rib_path *old)
+{
+	p->n_paths--;
+	p->n_accepted -= !(old->flags & RIB_PATH_REJECTED);
+}
+
+static void withdraw_prefix(struct bgp_peer *p, const struct prefix *pfx)
+{
+	struct rib *rib = &p->sp->rib;
+	struct rib_node *n = rib_lookup(rib, pfx);
+	struct rib_path *old = n ? rib_path_of(n, p) : NULL;
+
+	if (!old)
+		return;
+	count_out(p, old);
+	bgp_locrib_changed(p->sp, pfx, rib_node_withdraw(rib, n, p));
+}
+
+/* One hash lookup per prefix: the node found (or made) here goes on to the decision. */
+static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
+			  const struct bgp_attrs *attrs, uint8_t flags, int *family_warned)
+{
+	int ok = pfx->addr.af == AF_INET ? p->ctx.mp_ipv4 : p->ctx.mp_ipv6;
+
+	if (!ok) {
+		if (!*family_warned)
+			log_warn("neighbor %s: ignoring prefixes of a family not negotiated",
+				 bgp_session_name(p));
+		*family_warned = 1;
+		return;
+	}
+	if (!bgp_prefix_allowed(p->conf.import_allow, p->conf.nimport_allow, pfx))
+		flags |= RIB_PATH_REJECTED | RIB_PATH_FILTERED;
+	struct rib_node *n = rib_get(&p->sp->rib, pfx);
+	struct rib_path *old = rib_path_of(n, p);
+
+	if (old)
+		count_out(p, old);
+	p->n_paths++;
+	p->n_accepted += !(flags & RIB_PATH_REJECTED);
+	if (rib_node_update(n, p, attrs, flags))
+		bgp_locrib_changed(p->sp, pfx, n);
+}
+
+static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const struct addr *nh,
+						   const struct addr *ll)
+{
+	a->nexthop = *nh;
+	if (ll)
+		a->nexthop_ll = *ll;
+	return bgp_attrs_intern(a);
+}
+
+/* RFC 4486 6/1: too many prefixes. Data: AFI, SAFI and the limit. */
+static int check_max_prefix(struct bgp_peer *p, struct bgp_err *e)
+{
+	uint8_t d[7];
+
+	if (!p->conf.max_prefix || p->n_paths <= p->conf.max_prefix)
+		return 0;
+	put16(d, p->conf.addr.af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
+	d[2] = BGP_SAFI_UNICAST;
+	put32(d + 3, p->conf.max_prefix);
+	bgp_err_set(e, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, d, sizeof(d),
+		    "%zu prefixes, more than max-prefix %u", p->n_paths, p->conf.max_prefix);
+	return -1;
+}
+
+int bgp_adjin_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e)
+{
+	int family_warned = 0;
+
+	for (size_t i = 0; i < u->n_withdrawn; i++)
+		withdraw_prefix(p, &u->withdrawn[i]);
+	if (u->treat_as_withdraw) {
+		/* RFC 7606 section 2: the announced prefixes are handled as withdrawn. */
+		for (size_t i = 0; i < u->n_announced; i++)
+			withdraw_prefix(p, &u->announced[i]);
+	} else if (u->n_announced > 0) {
+		const struct bgp_attrs *plain = NULL, *mp = NULL;
+		struct addr nh4 = u->attrs.nexthop;
+		uint8_t flags = bgp_import_attrs(p->sp, p, &u->attrs);
+
+		if (flags & RIB_PATH_LEAK)
+			log_warn("neighbor %s: route leak (RFC 9234 OTC %u): %zu prefixes ignored",
+				 bgp_session_name(p), u->attrs.otc, u->n_announced);
+		if (u->mp_reach_from > 0)
+			plain = intern_with_nexthop(&u->attrs, &nh4, NULL);
+		if (u->mp_reach_from < u->n_announced)
+			mp = intern_with_nexthop(&u->attrs, &u->mp_nexthop, &u->mp_nexthop_ll);
+		for (size_t i = 0; i < u->n_announced; i++)
+			import_prefix(p, &u->announced[i], i < u->mp_reach_from ? plain : mp, flags,
+				      &family_warned);
+		if (plain)
+			bgp_attrs_unref(plain);
+		if (mp)
+			bgp_attrs_unref(mp);
+	}
+	return check_max_prefix(p, e);
+}
+
+void bgp_adjin_clear(struct bgp_peer *p)
+{
+	struct rib *rib = &p->sp->rib;
+	struct rib_iter it;
+	struct rib_node *n;
+	size_t cap = 64, cnt = 0;
+	struct prefix *gone = xmalloc(cap * sizeof(*gone));
+
+	/* Collect first: re-deciding may free nodes the iterator would visit. */
+	rib_iter_init(&it, rib);
+	while ((n = rib_iter_next(&it))) {
+		if (!rib_path_of(n, p))
+			continue;
+		if (cnt == cap) {
+			cap *= 2;
+			gone = xrealloc(gone, cap * sizeof(*gone));
+		}
+		gone[cnt++] = n->pfx;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		n = rib_lookup(rib, &gone[i]);
+		bgp_locrib_changed(p->sp, &gone[i], n ? rib_node_withdraw(rib, n, p) : NULL);
+	}
+	p->n_paths = p->n_accepted = 0;
+	free(gone);
+}

@@ -1,0 +1,23 @@
+/* The Adj-RIB-In: what a received UPDATE does to the RIB. Its prefixes are checked against the
+ * negotiated families and the neighbour's import allow-list, its attributes go through import
+ * policy (policy.h), each prefix's path from this neighbour is added, replaced or withdrawn in
+ * the speaker's shared RIB, and every prefix that changed goes to the Loc-RIB (locrib.h) to be
+ * decided and exported. Also keeps the neighbour's received/accepted counters and max-prefix.
+ *
+ * Why apart from the session: the FSM hands the decoded UPDATE over (session.h's update op)
+ * and never touches a RIB; this is the routing half, called by the speaker that wires it. */
+#ifndef BGP_ADJIN_H
+#define BGP_ADJIN_H
+
+#include "bgp/msg.h"
+#include "bgp/peer.h"
+#include "bgp/update.h"
+
+/* Applies a decoded UPDATE from p (RFC 7606 treat-as-withdraw honoured). u->attrs is used as
+ * scratch. Returns 0, or -1 with e set when the neighbour now exceeds its max-prefix
+ * (RFC 4486 Cease 1): the session is to end with that NOTIFICATION. */
+int bgp_adjin_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e);
+/* The session went down: removes every path from p and re-decides each prefix. */
+void bgp_adjin_clear(struct bgp_peer *p);
+
+#endif
