@@ -30,7 +30,7 @@ static int valid_name(const char *s, size_t n)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
 		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
 			return 0;
-	return strcmp(s, "hijacker") != 0;
+	return !(n == 8 && memcmp(s, "hijacker", 8) == 0);
 }
 
 static struct sim_site *new_site(struct sim_scen *s, const char *name, size_t n)
@@ -116,6 +116,10 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 bad:
 	snprintf(err, errlen, "--site %s: expected NAME=UP[+UP...][/PREPEND] where UP is an ASN "
 		 "or pASN and PREPEND is 0..200", arg);
+	s->nsites--;
+	free(st->name);
+	free(st->up);
+	free(st->peer);
 	return -1;
 }
 
