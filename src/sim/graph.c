@@ -22,25 +22,41 @@ struct amap {
 	size_t mask;
 };
 
+static void amap_put(struct amap *m, uint32_t asn, uint32_t val)
+{
+	size_t h = (asn * 2654435761u) & m->mask;
+
+	while (m->key[h])
+		h = (h + 1) & m->mask;
+	m->key[h] = asn;
+	m->val[h] = val;
+}
+
+/* The dense id of asn, a new one (recorded in ids) the first time; the table doubles at half
+ * load, so it stays about the size of the AS set (78k), not of the link list. */
 static uint32_t amap_get(struct amap *m, uint32_t asn, uint32_t *n, uint32_t *ids)
 {
 	size_t h = (asn * 2654435761u) & m->mask;
 
 	while (m->key[h] && m->key[h] != asn)
 		h = (h + 1) & m->mask;
-	if (!m->key[h]) {
-		m->key[h] = asn;
-		m->val[h] = *n;
-		ids[(*n)++] = asn;
+	if (m->key[h])
+		return m->val[h];
+	if (2 * ((size_t)*n + 1) > m->mask) {
+		struct amap o = *m;
+
+		m->mask = o.mask * 2 + 1;
+		m->key = xcalloc(m->mask + 1, sizeof(uint32_t));
+		m->val = xcalloc(m->mask + 1, sizeof(uint32_t));
+		for (size_t i = 0; i <= o.mask; i++)
+			if (o.key[i])
+				amap_put(m, o.key[i], o.val[i]);
+		free(o.key);
+		free(o.val);
 	}
-	return m->val[h];
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
+	amap_put(m, asn, *n);
+	ids[*n] = asn;
+	return (*n)++;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -113,16 +129,52 @@ static uint32_t break_cycle(uint32_t start, const struct tmp *t, const uint32_t 
 	return ea[e];
 }
 
+struct csr {
+	uint32_t *off, *adj, *fill;
+};
+
+static void csr_count(struct csr *c, uint32_t n)
+{
+	c->off = xcalloc((size_t)n + 2, sizeof(uint32_t));
+	c->adj = c->fill = NULL;
+}
+
+/* After the counts are in off[i + 1]: prefix sums, the list array and the fill cursors. */
+static void csr_alloc(struct csr *c, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		c->off[i + 1] += c->off[i];
+	c->adj = xcalloc((size_t)c->off[n] + 1, sizeof(uint32_t));
+	c->fill = xcalloc((size_t)n + 1, sizeof(uint32_t));
+	memcpy(c->fill, c->off, n * sizeof(uint32_t));
+}
+
+static void csr_transpose(const struct csr *in, struct csr *out, uint32_t n)
+{
+	csr_count(out, n);
+	for (uint32_t k = 0; k < in->off[n]; k++)
+		out->off[in->adj[k] + 1]++;
+	csr_alloc(out, n);
+	for (uint32_t v = 0; v < n; v++)
+		for (uint32_t k = in->off[v]; k < in->off[v + 1]; k++)
+			out->adj[out->fill[in->adj[k]]++] = v;
+}
+
+static void csr_free(struct csr *c)
+{
+	free(c->off);
+	free(c->adj);
+	free(c->fill);
+}
+
 int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 		    void (*warn)(void *arg, const char *msg), void *arg)
 {
 	struct amap m;
-	size_t cap = 64;
+	size_t cap = 1024;
 	uint32_t n = 0;
 
 	memset(g, 0, sizeof(*g));
-	while (cap < l->n * 4 + 4)
-		cap *= 2;
 	m.key = xcalloc(cap, sizeof(uint32_t));
 	m.val = xcalloc(cap, sizeof(uint32_t));
 	m.mask = cap - 1;
@@ -228,51 +280,54 @@ int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 	}
 	free(rank);
 
-	/* CSR by relation */
-	uint32_t *fill[SIM_NREL];
+	/* CSR by relation, each list sorted by index without sorting: the providers and peers
+	 * as given (unsorted), then transposed twice, since a transpose lists each node's
+	 * neighbours in the order the outer loop visits them. */
+	struct csr raw_prov, raw_peer, cust;
 
-	for (int r = 0; r < SIM_NREL; r++)
-		g->off[r] = xcalloc(n + 2, sizeof(uint32_t));
+	csr_count(&raw_prov, n);
+	csr_count(&raw_peer, n);
 	for (size_t i = 0; i < l->n; i++) {
 		if (dropped[i])
 			continue;
-		uint32_t a = to[ea[i]], b = to[eb[i]];
-
 		g->nlinks++;
 		if (l->v[i].rel == SIM_REL_P2C) {
-			g->off[SIM_CUST][a + 1]++;
-			g->off[SIM_PROV][b + 1]++;
+			raw_prov.off[to[eb[i]] + 1]++;
 		} else {
-			g->off[SIM_PEER][a + 1]++;
-			g->off[SIM_PEER][b + 1]++;
+			raw_peer.off[to[ea[i]] + 1]++;
+			raw_peer.off[to[eb[i]] + 1]++;
 		}
 	}
-	for (int r = 0; r < SIM_NREL; r++) {
-		for (uint32_t i = 0; i < n; i++)
-			g->off[r][i + 1] += g->off[r][i];
-		g->adj[r] = xcalloc(g->off[r][n] + 1, sizeof(uint32_t));
-		fill[r] = xcalloc(n + 1, sizeof(uint32_t));
-		memcpy(fill[r], g->off[r], n * sizeof(uint32_t));
-	}
+	csr_alloc(&raw_prov, n);
+	csr_alloc(&raw_peer, n);
 	for (size_t i = 0; i < l->n; i++) {
 		if (dropped[i])
 			continue;
 		uint32_t a = to[ea[i]], b = to[eb[i]];
 
 		if (l->v[i].rel == SIM_REL_P2C) {
-			g->adj[SIM_CUST][fill[SIM_CUST][a]++] = b;
-			g->adj[SIM_PROV][fill[SIM_PROV][b]++] = a;
+			raw_prov.adj[raw_prov.fill[b]++] = a;
 		} else {
-			g->adj[SIM_PEER][fill[SIM_PEER][a]++] = b;
-			g->adj[SIM_PEER][fill[SIM_PEER][b]++] = a;
+			raw_peer.adj[raw_peer.fill[a]++] = b;
+			raw_peer.adj[raw_peer.fill[b]++] = a;
 		}
 	}
-	for (int r = 0; r < SIM_NREL; r++) {
-		free(fill[r]);
-		for (uint32_t i = 0; i < n; i++)
-			qsort(g->adj[r] + g->off[r][i], g->off[r][i + 1] - g->off[r][i],
-			      sizeof(uint32_t), cmp_u32);
-	}
+	csr_transpose(&raw_prov, &cust, n);     /* sorted customers of each provider */
+	csr_free(&raw_prov);
+	struct csr prov, peer;
+
+	csr_transpose(&cust, &prov, n);
+	csr_transpose(&raw_peer, &peer, n);
+	csr_free(&raw_peer);
+	g->off[SIM_PROV] = prov.off;
+	g->adj[SIM_PROV] = prov.adj;
+	g->off[SIM_PEER] = peer.off;
+	g->adj[SIM_PEER] = peer.adj;
+	g->off[SIM_CUST] = cust.off;
+	g->adj[SIM_CUST] = cust.adj;
+	free(prov.fill);
+	free(peer.fill);
+	free(cust.fill);
 	free(dropped);
 	free(to);
 	free(ids);

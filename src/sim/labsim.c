@@ -69,7 +69,7 @@ int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, siz
 		ss->up = realloc(ss->up, (ss->nup + 1) * sizeof(*ss->up));
 		ss->peer = realloc(ss->peer, ss->nup + 1);
 		ss->up[ss->nup] = r->asn;
-		ss->peer[ss->nup++] = lk->rel != LAB_REL_P2C;
+		ss->peer[ss->nup++] = lk->rel == LAB_REL_P2C ? SIM_UP_PROVIDER : SIM_UP_PEER;
 	}
 	sim_graph_build(&st->g, &l, NULL, NULL);
 	sim_links_free(&l);

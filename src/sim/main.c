@@ -20,7 +20,8 @@ static void usage(void)
 		"usage: anycast sim [--graph AS-REL-FILE] [--topology LAB.yaml] [--scenario FILE.yaml]\n"
 		"                   [--origin ASN] [--site NAME=UP[+UP...][/PREPEND]]... [--fail NAME]...\n"
 		"                   [--hijack ASN[/LEN]] [--rov all|none|FILE] [--tie lowest-asn]\n"
-		"                   [--model pure|real] [--weights FILE] [--json] [--per-as FILE.csv]\n");
+		"                   [--model pure|real] [--paths FILE] [--weights FILE] [--json]"
+		" [--per-as FILE.csv]\n");
 }
 
 static double now_s(void)
@@ -193,8 +194,17 @@ static void print_table(const struct sim_scen *s, const struct sim_count *c, dou
 	printf("\n%.15g ASes, propagation %.3f ms\n", c->total, secs * 1e3);
 }
 
+/* The real model's steps; ANYCAST_SIM_REAL_STEPS (a sum of SIM_REAL_* bits) selects some of
+ * them, so that bench/sim/realism.py can say what each one buys. */
+static unsigned real_steps(void)
+{
+	const char *e = getenv("ANYCAST_SIM_REAL_STEPS");
+
+	return e && *e ? (unsigned)strtoul(e, NULL, 0) : SIM_REAL_ALL;
+}
+
 enum { O_GRAPH = 256, O_TOPO, O_SCEN, O_ORIGIN, O_SITE, O_FAIL, O_HIJACK, O_ROV, O_TIE,
-       O_MODEL, O_JSON, O_PERAS, O_WEIGHTS, O_HELP };
+       O_MODEL, O_JSON, O_PERAS, O_WEIGHTS, O_PATHS, O_HELP };
 
 int sim_main(int argc, char **argv)
 {
@@ -212,13 +222,14 @@ int sim_main(int argc, char **argv)
 		{"json", no_argument, 0, O_JSON},
 		{"per-as", required_argument, 0, O_PERAS},
 		{"weights", required_argument, 0, O_WEIGHTS},
+		{"paths", required_argument, 0, O_PATHS},
 		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
 	struct sim_scen cl = {.origin = 0}, s = {.origin = 0};
 	struct sim_opts o = {0};
 	const char *scenario = NULL, *graph = NULL, *topology = NULL, *rov = NULL, *tie = NULL;
-	const char *model = NULL, *per_as = NULL, *weights = NULL;
+	const char *model = NULL, *per_as = NULL, *weights = NULL, *paths = NULL;
 	char **fail = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nfail = 0;
 	int json = 0, c, rc = 1, origin_given = 0;
@@ -255,6 +266,7 @@ int sim_main(int argc, char **argv)
 		case O_JSON: json = 1; break;
 		case O_PERAS: per_as = optarg; break;
 		case O_WEIGHTS: weights = optarg; break;
+		case O_PATHS: paths = optarg; break;
 		case O_HELP: usage(); free(fail); return 0;
 		default:
 			fprintf(stderr, "anycast sim: unknown or incomplete option '%s'\n",
@@ -272,6 +284,7 @@ int sim_main(int argc, char **argv)
 	topology = topology ? topology : o.topology;
 	tie = tie ? tie : o.tie;
 	model = model ? model : o.model;
+	paths = paths ? paths : o.paths;
 	if (tie && strcmp(tie, "lowest-asn") != 0) {
 		snprintf(err, sizeof(err), "--tie %s: the only tie-break is lowest-asn", tie);
 		goto fail;
@@ -324,8 +337,9 @@ int sim_main(int argc, char **argv)
 		goto fail;
 	}
 
+	struct sim_real_ctx rctx = {0};
 	struct sim_topo topo;
-	struct sim_graph g;
+	struct sim_graph g = {0};
 	struct sim_graph *gp = &g;
 	const uint32_t *tiev = NULL, *site_tie = NULL;
 	struct lab_topo lt;
@@ -366,6 +380,10 @@ int sim_main(int argc, char **argv)
 			goto fail;
 		}
 		sim_graph_build(&g, &l, warn, (void *)graph);
+		if (real && sim_real_graph(&g, &l, paths, real_steps(), &rctx, err, sizeof(err)) < 0) {
+			sim_links_free(&l);
+			goto fail_graph;
+		}
 		sim_links_free(&l);
 		if (pr.tty)
 			fprintf(stderr, "\rsim: %s: %u ASes, %zu links in %.2f s\n", graph, g.n,
@@ -384,13 +402,14 @@ int sim_main(int argc, char **argv)
 		goto fail_graph;
 	}
 
-	struct sim_real_ctx rctx = {0};
 	struct sim_prep p;
 
-	if (real && !have_topo && sim_real_apply(&g, &s, &rctx, err, sizeof(err)) < 0)
-		goto fail_graph;
 	if (sim_prepare(gp, &s, rctx.tie ? rctx.tie : tiev, site_tie, &p, err, sizeof(err)) < 0)
-		goto fail_real;
+		goto fail_graph;
+	sim_real_prep(&rctx, &p);
+	if (p.nmissing)
+		fprintf(stderr, "anycast sim: warning: %zu upstream%s not in the graph, ignored (%s)\n",
+			p.nmissing, p.nmissing > 1 ? "s" : "", p.missing);
 
 	double *w = NULL;
 
@@ -420,9 +439,8 @@ int sim_main(int argc, char **argv)
 	err[0] = 0;
 fail_prep:
 	sim_prep_free(&p);
-fail_real:
-	sim_real_free(&rctx);
 fail_graph:
+	sim_real_free(&rctx);
 	if (!have_topo)
 		sim_graph_free(&g);
 fail_topo:

@@ -121,8 +121,6 @@ static int64_t need(const struct sim_graph *g, uint32_t asn, const char *what, c
 int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint32_t *tie,
 		const uint32_t *site_tie, struct sim_prep *p, char *err, size_t errlen)
 {
-	char what[160];
-
 	memset(p, 0, sizeof(*p));
 	p->nsites = s->nsites;
 	p->tie = tie;
@@ -145,12 +143,19 @@ int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint3
 				 st->prepend);
 			goto fail;
 		}
-		for (size_t k = 0; k < st->nup; k++) {
-			snprintf(what, sizeof(what), "site %s: upstream", st->name);
-			int64_t u = need(g, st->up[k], what, err, errlen);
+		size_t found = 0;
 
-			if (u < 0)
-				goto fail;
+		for (size_t k = 0; k < st->nup; k++) {
+			int64_t u = sim_graph_find(g, st->up[k]);
+
+			if (u < 0) {
+				/* a graph older or newer than the site's sessions: say so, go on */
+				if (!p->nmissing++)
+					snprintf(p->missing, sizeof(p->missing), "site %s: upstream "
+						 "AS%u", st->name, st->up[k]);
+				continue;
+			}
+			found++;
 			if (st->failed)
 				continue;
 			p->seeds[p->nseeds++] = (struct sim_seed){
@@ -158,8 +163,14 @@ int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint3
 				.via = site_tie ? site_tie[i] : s->origin,
 				.len = (uint16_t)(1 + st->prepend),
 				.site = (uint16_t)i,
-				.cls = st->peer[k] ? SIM_PEERR : SIM_CUSTR,
+				.cls = st->peer[k] != SIM_UP_PROVIDER ? SIM_PEERR : SIM_CUSTR,
+				.up = st->peer[k],
 			};
+		}
+		if (!found) {
+			snprintf(err, errlen, "site %s: none of its upstreams is in the graph",
+				 st->name);
+			goto fail;
 		}
 	}
 	if (s->hijack) {

@@ -22,10 +22,14 @@
 enum sim_cls { SIM_OWN, SIM_CUSTR, SIM_PEERR, SIM_PROVR, SIM_NOROUTE };
 enum sim_rov { SIM_ROV_NONE, SIM_ROV_ALL, SIM_ROV_SET };
 
+/* An upstream of a site: its provider, a bilateral peer, or a member of an IXP route server
+ * the site is on (a peer in the pure model; `--model real` tells them apart). */
+enum sim_up { SIM_UP_PROVIDER, SIM_UP_PEER, SIM_UP_RS };
+
 struct sim_site {
 	char *name;
 	uint32_t *up;           /* upstream ASNs */
-	uint8_t *peer;          /* 1: up[i] peers with the site; 0: it is the site's provider */
+	uint8_t *peer;          /* enum sim_up: what up[i] is to the site */
 	size_t nup;
 	unsigned prepend;       /* extra copies of the origin */
 	int failed;
@@ -53,9 +57,10 @@ struct sim_best {
 
 struct sim_seed {
 	uint32_t node;          /* graph index of the upstream */
-	uint32_t via;           /* tie key of the site */
+	uint32_t via;           /* tie key of the site (the real model raises it for RS members) */
 	uint16_t len, site;
 	uint8_t cls;            /* SIM_CUSTR: the site is a customer of node; SIM_PEERR */
+	uint8_t up;             /* enum sim_up */
 };
 
 /* A scenario resolved against a graph, reusable for many propagations. */
@@ -69,10 +74,12 @@ struct sim_prep {
 	uint8_t *rov;           /* per node: drops the hijacker's route; NULL: nobody */
 	const uint32_t *tie;    /* per node tie key; NULL: the ASN */
 	struct sim_best *scratch;       /* the more-specific's own propagation */
+	size_t nmissing;        /* upstreams not in the graph, ignored */
+	char missing[96];       /* the first of them, "site NAME: upstream ASN" */
 };
 
-/* Resolves ASNs to graph indices; an upstream, hijacker or ROV AS missing from the graph is
- * an error in err. tie: per-node tie keys or NULL; site_tie: per-site tie keys or NULL (all
+/* Resolves ASNs to graph indices. An upstream missing from the graph is skipped and counted
+ * in nmissing (a site with none left, or a hijacker missing, is an error in err). tie: per-node tie keys or NULL; site_tie: per-site tie keys or NULL (all
  * equal). */
 int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint32_t *tie,
 		const uint32_t *site_tie, struct sim_prep *p, char *err, size_t errlen);

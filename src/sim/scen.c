@@ -85,13 +85,15 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 
 	for (p = eq + 1;;) {
 		size_t n = strcspn(p, "+/");
-		int peer = n > 0 && p[0] == 'p';
+		int peer = n > 0 && p[0] == 'p' ? SIM_UP_PEER : n > 0 && p[0] == 'r' ? SIM_UP_RS : 0;
 		uint32_t asn;
 
-		if (n - (size_t)peer >= sizeof(tok))
+		size_t skip = peer ? 1 : 0;
+
+		if (n - skip >= sizeof(tok))
 			goto bad;
-		memcpy(tok, p + peer, n - (size_t)peer);
-		tok[n - (size_t)peer] = 0;
+		memcpy(tok, p + skip, n - skip);
+		tok[n - skip] = 0;
 		if (sim_asn_parse(tok, &asn) < 0)
 			goto bad;
 		add_up(st, asn, peer);
@@ -114,8 +116,8 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "--site %s: expected NAME=UP[+UP...][/PREPEND] where UP is an ASN "
-		 "or pASN and PREPEND is 0..200", arg);
+	snprintf(err, errlen, "--site %s: expected NAME=UP[+UP...][/PREPEND] where UP is an ASN, "
+		 "pASN (a peer) or rASN (a route-server member), and PREPEND is 0..200", arg);
 	s->nsites--;
 	free(st->name);
 	free(st->up);
@@ -274,7 +276,8 @@ static int y_sites(struct lab_yctx *c, const struct lab_ynode *n, struct sim_sce
 		return -1;
 	for (size_t i = 0; i + 1 < n->n; i += 2) {
 		const struct lab_ynode *k = n->v[i], *v = n->v[i + 1];
-		struct lab_yfield f[] = {{.key = "providers"}, {.key = "peers"}, {.key = "prepend"}};
+		struct lab_yfield f[] = {{.key = "providers"}, {.key = "peers"}, {.key = "prepend"},
+					 {.key = "rs_members"}};
 
 		if (lab_ywant_str(c, k, "site name") < 0)
 			return -1;
@@ -283,11 +286,13 @@ static int y_sites(struct lab_yctx *c, const struct lab_ynode *n, struct sim_sce
 					    "'.', at most 31, not 'hijacker'", lab_yshow(k, b));
 		if (find_site(s, k->s))
 			return lab_yfail_at(c, k, "site '%s' defined twice", k->s);
-		if (lab_yfields(c, v, "site", f, 3) < 0)
+		if (lab_yfields(c, v, "site", f, 4) < 0)
 			return -1;
 		struct sim_site *st = new_site(s, k->s, strlen(k->s));
 
-		if (y_ups(c, f[0].v, st, 0, "providers") < 0 || y_ups(c, f[1].v, st, 1, "peers") < 0)
+		if (y_ups(c, f[0].v, st, SIM_UP_PROVIDER, "providers") < 0 ||
+		    y_ups(c, f[1].v, st, SIM_UP_PEER, "peers") < 0 ||
+		    y_ups(c, f[3].v, st, SIM_UP_RS, "rs_members") < 0)
 			return -1;
 		if (f[2].v) {
 			char *end;
@@ -336,8 +341,9 @@ int sim_scen_parse(const char *name, const char *text, size_t len, struct sim_sc
 {
 	struct lab_yctx c = {.file = name, .err = err, .errlen = errlen};
 	struct lab_ynode *root = NULL;
-	struct lab_yfield f[] = {{.key = "origin"}, {.key = "sites"}, {.key = "fail"}, {.key = "hijack"}, {.key = "rov"}, {.key = "tie"},
-				 {.key = "model"}, {.key = "graph"}, {.key = "topology"}};
+	struct lab_yfield f[] = {{.key = "origin"}, {.key = "sites"}, {.key = "fail"},
+				 {.key = "hijack"}, {.key = "rov"}, {.key = "tie"}, {.key = "model"},
+				 {.key = "graph"}, {.key = "topology"}, {.key = "paths"}};
 	int r = -1;
 
 	err[0] = 0;
@@ -376,7 +382,8 @@ int sim_scen_parse(const char *name, const char *text, size_t len, struct sim_sc
 		goto out;
 	if (y_str(&c, f[5].v, &o->tie, "tie") < 0 || y_str(&c, f[6].v, &o->model, "model") < 0 ||
 	    y_str(&c, f[7].v, &o->graph, "graph") < 0 ||
-	    y_str(&c, f[8].v, &o->topology, "topology") < 0)
+	    y_str(&c, f[8].v, &o->topology, "topology") < 0 ||
+	    y_str(&c, f[9].v, &o->paths, "paths") < 0)
 		goto out;
 	r = 0;
 out:
@@ -405,6 +412,7 @@ void sim_opts_free(struct sim_opts *o)
 	free(o->tie);
 	free(o->model);
 	free(o->rov_file);
+	free(o->paths);
 	for (size_t i = 0; i < o->nfail; i++)
 		free(o->fail[i]);
 	free(o->fail);

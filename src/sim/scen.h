@@ -12,12 +12,13 @@
 /* What a scenario file may set beside the scenario proper; strings are owned (free with
  * sim_opts_free). NULL / 0 when the file does not say. */
 struct sim_opts {
-	char *graph, *topology, *tie, *model, *rov_file;
+	char *graph, *topology, *tie, *model, *rov_file, *paths;
 	char **fail;
 	size_t nfail;
 };
 
-/* Parses "NAME=UP[+UP...][/PREPEND]" (UP: ASN or pASN) and appends the site to s. */
+/* Parses "NAME=UP[+UP...][/PREPEND]" (UP: ASN, pASN for a peer, rASN for a member of a
+ * route server the site is on) and appends the site to s. */
 int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen);
 /* Parses "ASN[/LEN]" (LEN 1..128). */
 int sim_hijack_parse(const char *arg, uint32_t *asn, unsigned *len, char *err, size_t errlen);
@@ -28,8 +29,9 @@ int sim_site_fail(struct sim_scen *s, const char *name, char *err, size_t errlen
 /* A file of ASNs, one a line ('#' comments), for --rov FILE. */
 int sim_asn_file(const char *path, uint32_t **v, size_t *n, char *err, size_t errlen);
 
-/* The scenario YAML: origin, sites {NAME: {providers: [...], peers: [...], prepend: N}},
- * fail [...], hijack "ASN[/LEN]", rov all|none|[ASN...], tie, model, graph, topology. */
+/* The scenario YAML: origin, sites {NAME: {providers: [...], peers: [...], rs_members:
+ * [...], prepend: N}}, fail [...], hijack "ASN[/LEN]", rov all|none|[ASN...], tie, model,
+ * graph, topology, paths. */
 int sim_scen_parse(const char *name, const char *text, size_t len, struct sim_scen *s,
 		   struct sim_opts *o, char *err, size_t errlen);
 int sim_scen_load(const char *path, struct sim_scen *s, struct sim_opts *o, char *err,
