@@ -200,7 +200,7 @@ static unsigned real_steps(void)
 {
 	const char *e = getenv("ANYCAST_SIM_REAL_STEPS");
 
-	return e && *e ? (unsigned)strtoul(e, NULL, 0) : SIM_REAL_ALL;
+	return e && *e ? (unsigned)strtoul(e, NULL, 0) : SIM_REAL_DEFAULT;
 }
 
 enum { O_GRAPH = 256, O_TOPO, O_SCEN, O_ORIGIN, O_SITE, O_FAIL, O_HIJACK, O_ROV, O_TIE,
@@ -380,7 +380,7 @@ int sim_main(int argc, char **argv)
 			goto fail;
 		}
 		sim_graph_build(&g, &l, warn, (void *)graph);
-		if (real && sim_real_graph(&g, &l, paths, real_steps(), &rctx, err, sizeof(err)) < 0) {
+		if (real && sim_real_graph(&g, &l, &s, paths, real_steps(), &rctx, err, sizeof(err)) < 0) {
 			sim_links_free(&l);
 			goto fail_graph;
 		}

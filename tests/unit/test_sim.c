@@ -13,6 +13,7 @@
 #include "lab/topo.h"
 #include "sim/labsim.h"
 #include "sim/prop.h"
+#include "sim/real.h"
 #include "sim/scen.h"
 #include "t.h"
 
@@ -498,6 +499,60 @@ static void test_topology(void)
 	lab_topo_free(&t);
 }
 
+/* The real model: a link seen in a collector path joins the graph as a peering; a route-server
+ * member's route loses a tie to a bilateral peer's; the pure model ignores both. */
+static void test_real_model(void)
+{
+	const char *text = "1|2|-1\n1|5|-1\n";
+	char path[] = "/tmp/anycast-sim-paths-XXXXXX", err[256];
+	struct sim_links l = {0};
+	struct world w;
+	struct sim_real_ctx c;
+	int fd = mkstemp(path);
+	const char *paths = "# monitor first\n3 1 2\n4,3,1\n";
+
+	CHECK(fd >= 0);
+	CHECK_INT(write(fd, paths, strlen(paths)), strlen(paths));
+	close(fd);
+	memset(&w, 0, sizeof(w));
+	w.s.origin = SIM_DEFAULT_ORIGIN;
+	CHECK_INT(sim_asrel_parse("t", text, strlen(text), &l, err, sizeof(err)), 0);
+	sim_graph_build(&w.g, &l, NULL, NULL);
+	w_site(&w, "a=r5");
+	w_site(&w, "b=p5");
+	CHECK_INT(sim_real_graph(&w.g, &l, &w.s, path, SIM_REAL_DEFAULT, &c, err, sizeof(err)), 0);
+	CHECK_INT(c.added, 2);  /* 3-1 and 4-3; 1-2 is known */
+	CHECK_INT(w.g.n, 5);
+	CHECK_INT(w_run(&w), 0);
+	sim_real_prep(&c, &w.p);
+	sim_propagate(&w.g, &w.p, w.best);
+	CHECK_STR(at(&w, 5), "b/1/1");  /* the bilateral peer wins the tie */
+	CHECK_STR(at(&w, 1), "-");      /* 5 has the route from a peer: customers only */
+	/* the same site as a provider upstream: 1 hears it, and so does its new peer 3 */
+	w.s.sites[1].peer[0] = SIM_UP_PROVIDER;
+	CHECK_INT(w_run(&w), 0);
+	sim_real_prep(&c, &w.p);
+	sim_propagate(&w.g, &w.p, w.best);
+	CHECK_STR(at(&w, 1), "b/2/0");
+	CHECK_STR(at(&w, 3), "b/3/0");
+	CHECK_STR(at(&w, 4), "-");      /* a peer's peer */
+	sim_real_free(&c);
+	/* pure: a route-server member is a peer like any other, and site order breaks the tie */
+	w.s.sites[1].peer[0] = SIM_UP_PEER;
+	CHECK_INT(w_run(&w), 0);
+	CHECK_STR(at(&w, 5), "a/1/1");
+	/* a bad path file names its line */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	CHECK_INT(write(fd, "1 2\n1 x\n", 8), 8);
+	close(fd);
+	CHECK_INT(sim_real_graph(&w.g, &l, &w.s, path, SIM_REAL_DEFAULT, &c, err, sizeof(err)), -1);
+	CHECK(strstr(err, ":2: 'x' is not an ASN") != NULL);
+	sim_real_free(&c);
+	unlink(path);
+	sim_links_free(&l);
+	w_free(&w);
+}
+
 /* Property: the three phases equal a brute-force fixpoint. */
 
 #define BF_MAXN 14
@@ -786,6 +841,7 @@ int main(void)
 	RUN(test_hijack);
 	RUN(test_scenario_input);
 	RUN(test_topology);
+	RUN(test_real_model);
 	RUN(test_property_fixpoint);
 	return t_done();
 }
