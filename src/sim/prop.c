@@ -16,7 +16,7 @@ static uint32_t tie_of(const struct sim_graph *g, const struct sim_prep *p, uint
 }
 
 static inline void offer(struct sim_best *b, uint8_t cls, uint16_t len, uint16_t site,
-			 uint32_t via)
+			 uint32_t via, int site_first)
 {
 	if (cls < b->cls || (cls == b->cls && len < b->len)) {
 		*b = (struct sim_best){.via = via, .len = len, .site = site, .cls = cls};
@@ -26,7 +26,8 @@ static inline void offer(struct sim_best *b, uint8_t cls, uint16_t len, uint16_t
 		return;
 	if (site != b->site)
 		b->tied = 1;
-	if (via < b->via || (via == b->via && site < b->site)) {
+	if (site_first ? site < b->site || (site == b->site && via < b->via)
+		       : via < b->via || (via == b->via && site < b->site)) {
 		b->via = via;
 		b->site = site;
 	}
@@ -53,7 +54,7 @@ static inline void export(const struct sim_graph *g, const struct sim_prep *p,
 		uint32_t q = g->adj[rel][k];
 
 		if (!refuses(p, q, b.site))
-			offer(&best[q], cls, len1, b.site, via);
+			offer(&best[q], cls, len1, b.site, via, p->tie_site_first);
 	}
 }
 
@@ -63,7 +64,7 @@ static void seed(const struct sim_prep *p, struct sim_best *best, uint8_t cls)
 		const struct sim_seed *s = &p->seeds[k];
 
 		if (s->cls == cls && !refuses(p, s->node, s->site))
-			offer(&best[s->node], cls, s->len, s->site, s->via);
+			offer(&best[s->node], cls, s->len, s->site, s->via, p->tie_site_first);
 	}
 }
 

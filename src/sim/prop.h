@@ -73,6 +73,7 @@ struct sim_prep {
 	unsigned hijack_len;
 	uint8_t *rov;           /* per node: drops the hijacker's route; NULL: nobody */
 	const uint32_t *tie;    /* per node tie key; NULL: the ASN */
+	int tie_site_first;     /* between sites, the one given first wins before the tie key */
 	struct sim_best *scratch;       /* the more-specific's own propagation */
 	size_t nmissing;        /* upstreams not in the graph, ignored */
 	char missing[96];       /* the first of them, "site NAME: upstream ASN" */

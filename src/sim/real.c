@@ -213,6 +213,7 @@ int sim_real_graph(struct sim_graph *g, struct sim_links *l, const struct sim_sc
 
 void sim_real_prep(const struct sim_real_ctx *c, struct sim_prep *p)
 {
+	p->tie_site_first = (c->steps & SIM_REAL_OLDEST) != 0;
 	for (size_t k = 0; k < p->nseeds; k++) {
 		if (p->seeds[k].up != SIM_UP_RS)
 			continue;

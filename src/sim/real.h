@@ -23,6 +23,7 @@ enum {
 	SIM_REAL_TIE_FEWEST = 32,       /* ties to the neighbour with the fewest neighbours */
 	SIM_REAL_TIE_HIGHEST = 64,      /* ties to the highest neighbour ASN */
 	SIM_REAL_EXPORT = 128,          /* an upstream exports only where paths show it did */
+	SIM_REAL_OLDEST = 256,          /* ties go to the site announced first (the oldest route) */
 	SIM_REAL_DEFAULT = SIM_REAL_PATHS | SIM_REAL_RS,
 };
 
