@@ -68,16 +68,23 @@ def truth(e):
     return t
 
 
-def run(e, up, args, paths, tmp):
+def run(e, up, args, paths, tmp, flip=False):
+    """flip: every tie-break reversed (highest neighbour ASN, the second site first), so that
+    the ASes whose site changes are those a tie decided, here or upstream."""
     csvf = os.path.join(tmp, "per-as.csv")
+    sites = [e["mux1"], e["mux2"]]
+    if flip:
+        sites.reverse()
     cmd = [ANYCAST, "sim", "--graph", args.graph, "--origin", "47065",
-           "--site", "%s=%s" % (e["mux1"], "+".join(up[e["mux1"]])),
-           "--site", "%s=%s" % (e["mux2"], "+".join(up[e["mux2"]])),
-           "--per-as", csvf, "--json", "--model", args.model]
-    if args.model == "real":
+           "--site", "%s=%s" % (sites[0], "+".join(up[sites[0]])),
+           "--site", "%s=%s" % (sites[1], "+".join(up[sites[1]])),
+           "--per-as", csvf, "--json", "--model", "real" if flip else args.model]
+    if args.model == "real" or flip:
         cmd += ["--paths", paths]
     env = dict(os.environ)
-    if args.step:
+    if flip:
+        env["ANYCAST_SIM_REAL_STEPS"] = "64"
+    elif args.step:
         env["ANYCAST_SIM_REAL_STEPS"] = args.step
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     pred = {}
@@ -93,14 +100,18 @@ def main():
     ap.add_argument("--graph", default="/work/shared/data/20250901.as-rel2.txt.bz2")
     ap.add_argument("--all", action="store_true", help="weak experiments too")
     ap.add_argument("--step", default="", help="real-model steps (for the step table)")
+    ap.add_argument("--tie-decided", action="store_true",
+                    help="also the share of scored ASes that a tie decided (pure model only)")
     args = ap.parse_args()
     up = muxes()
     tmp = tempfile.mkdtemp(prefix="anycast-realism-")
     paths = os.path.join(tmp, "paths.txt")
     single_site_paths(paths)
     rows = []
-    print("| exp | sites | scored | agree | ties | agree untied | bigger site | baseline |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |")
+    td = args.tie_decided and args.model == "pure"
+    print("| exp | sites | scored | agree | ties | agree untied | bigger site | baseline |" +
+          (" tie-decided |" if td else ""))
+    print("| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |" + (" ---: |" if td else ""))
     for e in experiments():
         if e["usable"] != "yes" and not (args.all and e["usable"] == "weak"):
             continue
@@ -115,12 +126,18 @@ def main():
         c1 = sum(1 for a in t.values() if a == e["mux1"])
         big = e["mux1"] if c1 * 2 >= len(t) else e["mux2"]
         base = sum(1 for a in scored if t[a] == big)
-        r = (agree / n, len(ties) / n, agree_u / max(1, len(untied)), base / n)
+        decided = 0.0
+        if td:
+            other = run(e, up, args, paths, tmp, flip=True)
+            decided = sum(1 for a in scored if other.get(a, ("-",))[0] != pred[a][0]) / n
+        r = (agree / n, len(ties) / n, agree_u / max(1, len(untied)), base / n, decided)
         rows.append(r)
         print("| %d | %s, %s | %d | %.3f | %.3f | %.3f | %s | %.3f |" %
-              (e["id"], e["mux1"], e["mux2"], n, r[0], r[1], r[2], big, r[3]))
-    m = [sum(x[i] for x in rows) / len(rows) for i in range(4)]
-    print("| mean of %d | | | %.3f | %.3f | %.3f | | %.3f |" % (len(rows), m[0], m[1], m[2], m[3]))
+              (e["id"], e["mux1"], e["mux2"], n, r[0], r[1], r[2], big, r[3]) +
+              (" %.3f |" % r[4] if td else ""))
+    m = [sum(x[i] for x in rows) / len(rows) for i in range(5)]
+    print("| mean of %d | | | %.3f | %.3f | %.3f | | %.3f |" % (len(rows), m[0], m[1], m[2], m[3]) +
+          (" %.3f |" % m[4] if td else ""))
     subprocess.run(["rm", "-rf", tmp])
 
 
