@@ -203,6 +203,62 @@ static unsigned real_steps(void)
 	return e && *e ? (unsigned)strtoul(e, NULL, 0) : SIM_REAL_DEFAULT;
 }
 
+/* One propagation of the prepared scenario, then its outputs. */
+static int run_and_print(const struct sim_graph *g, const struct sim_scen *s,
+			 const struct sim_prep *p, const char *weights, const char *per_as, int json,
+			 const struct sim_topo *topo, char *err, size_t errlen)
+{
+	double *w = NULL;
+
+	if (weights && load_weights(weights, g, &w, err, errlen) < 0)
+		return -1;
+	struct sim_best *best = calloc(g->n + 1, sizeof(*best));
+	double t0 = now_s();
+
+	sim_propagate(g, p, best);
+	double secs = now_s() - t0;
+	struct sim_count cnt;
+	int r = 0;
+
+	sim_count(g, p, best, w, &cnt);
+	if (per_as && write_csv(per_as, g, s, best, err, errlen) < 0)
+		r = -1;
+	else if (json)
+		print_json(s, &cnt, secs, topo, best);
+	else
+		print_table(s, &cnt, secs, topo, best, w != NULL);
+	sim_count_free(&cnt);
+	free(best);
+	free(w);
+	return r;
+}
+
+/* Reads the as-rel file (a progress line on a terminal) and builds the graph, with the real
+ * model's changes when asked. */
+static int load_graph(const char *graph, int real, const char *paths, const struct sim_scen *s,
+		      struct sim_graph *g, struct sim_real_ctx *rctx, char *err, size_t errlen)
+{
+	struct sim_links l = {0};
+	struct progress pr = {.path = graph, .tty = isatty(2), .t0 = now_s()};
+
+	if (sim_asrel_load(graph, &l, progress, &pr, err, errlen) < 0) {
+		if (pr.tty)
+			fprintf(stderr, "\n");
+		sim_links_free(&l);
+		return -1;
+	}
+	sim_graph_build(g, &l, warn, (void *)graph);
+	if (real && sim_real_graph(g, &l, s, paths, real_steps(), rctx, err, errlen) < 0) {
+		sim_links_free(&l);
+		return -1;
+	}
+	sim_links_free(&l);
+	if (pr.tty)
+		fprintf(stderr, "\rsim: %s: %u ASes, %zu links in %.2f s\n", graph, g->n, g->nlinks,
+			now_s() - pr.t0);
+	return 0;
+}
+
 enum { O_GRAPH = 256, O_TOPO, O_SCEN, O_ORIGIN, O_SITE, O_FAIL, O_HIJACK, O_ROV, O_TIE,
        O_MODEL, O_JSON, O_PERAS, O_WEIGHTS, O_PATHS, O_HELP };
 
@@ -370,24 +426,8 @@ int sim_main(int argc, char **argv)
 		tiev = topo.tie;
 		site_tie = topo.site_tie;
 	} else {
-		struct sim_links l = {0};
-		struct progress pr = {.path = graph, .tty = isatty(2), .t0 = now_s()};
-
-		if (sim_asrel_load(graph, &l, progress, &pr, err, sizeof(err)) < 0) {
-			if (pr.tty)
-				fprintf(stderr, "\n");
-			sim_links_free(&l);
-			goto fail;
-		}
-		sim_graph_build(&g, &l, warn, (void *)graph);
-		if (real && sim_real_graph(&g, &l, &s, paths, real_steps(), &rctx, err, sizeof(err)) < 0) {
-			sim_links_free(&l);
+		if (load_graph(graph, real, paths, &s, &g, &rctx, err, sizeof(err)) < 0)
 			goto fail_graph;
-		}
-		sim_links_free(&l);
-		if (pr.tty)
-			fprintf(stderr, "\rsim: %s: %u ASes, %zu links in %.2f s\n", graph, g.n,
-				g.nlinks, now_s() - pr.t0);
 		if (!s.origin)
 			s.origin = SIM_DEFAULT_ORIGIN;
 	}
@@ -411,33 +451,11 @@ int sim_main(int argc, char **argv)
 		fprintf(stderr, "anycast sim: warning: %zu upstream%s not in the graph, ignored (%s)\n",
 			p.nmissing, p.nmissing > 1 ? "s" : "", p.missing);
 
-	double *w = NULL;
-
-	if (weights && load_weights(weights, gp, &w, err, sizeof(err)) < 0)
-		goto fail_prep;
-	struct sim_best *best = calloc(gp->n + 1, sizeof(*best));
-	double t0 = now_s();
-
-	sim_propagate(gp, &p, best);
-	double secs = now_s() - t0;
-	struct sim_count cnt;
-
-	sim_count(gp, &p, best, w, &cnt);
-	if (per_as && write_csv(per_as, gp, &s, best, err, sizeof(err)) < 0) {
-		rc = 1;
-		fprintf(stderr, "anycast sim: %s\n", err);
-	} else {
+	if (run_and_print(gp, &s, &p, weights, per_as, json, have_topo ? &topo : NULL, err,
+			  sizeof(err)) == 0) {
 		rc = 0;
-		if (json)
-			print_json(&s, &cnt, secs, have_topo ? &topo : NULL, best);
-		else
-			print_table(&s, &cnt, secs, have_topo ? &topo : NULL, best, w != NULL);
+		err[0] = 0;
 	}
-	sim_count_free(&cnt);
-	free(best);
-	free(w);
-	err[0] = 0;
-fail_prep:
 	sim_prep_free(&p);
 fail_graph:
 	sim_real_free(&rctx);

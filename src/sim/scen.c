@@ -187,7 +187,7 @@ static int slurp(const char *path, char **text, size_t *len, char *err, size_t e
 
 int sim_asn_file(const char *path, uint32_t **v, size_t *n, char *err, size_t errlen)
 {
-	char *text, *line, *save = NULL;
+	char *text, *line;
 	size_t len, ln = 0;
 
 	if (slurp(path, &text, &len, err, errlen) < 0)
@@ -220,7 +220,6 @@ int sim_asn_file(const char *path, uint32_t **v, size_t *n, char *err, size_t er
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	(void)save;
 	free(text);
 	return 0;
 }
@@ -411,7 +410,6 @@ void sim_opts_free(struct sim_opts *o)
 	free(o->topology);
 	free(o->tie);
 	free(o->model);
-	free(o->rov_file);
 	free(o->paths);
 	for (size_t i = 0; i < o->nfail; i++)
 		free(o->fail[i]);

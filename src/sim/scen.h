@@ -12,7 +12,7 @@
 /* What a scenario file may set beside the scenario proper; strings are owned (free with
  * sim_opts_free). NULL / 0 when the file does not say. */
 struct sim_opts {
-	char *graph, *topology, *tie, *model, *rov_file, *paths;
+	char *graph, *topology, *tie, *model, *paths;
 	char **fail;
 	size_t nfail;
 };
