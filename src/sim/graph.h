@@ -23,7 +23,8 @@ struct sim_graph {
 	size_t ncycles;         /* p2c links dropped to break cycles */
 };
 
-/* Builds the graph from links; a duplicate link (the same pair twice) keeps the first. Each
+/* Builds the graph from links; a link given twice is kept twice (the neighbour then offers
+ * the same route twice, which changes no choice). Each
  * p2c link that closes a cycle is dropped and, when warn is set, reported on it as
  * "p2c cycle: A > B > ... > A; link A-B ignored". */
 int sim_graph_build(struct sim_graph *g, const struct sim_links *l,

@@ -47,9 +47,9 @@ static void progress(void *arg, size_t bytes, size_t links)
 		return;
 	p->last = t;
 	if (links)
-		fprintf(stderr, "\rsim: %s: %zu links", p->path, links);
+		fprintf(stderr, "\rsim: %s: %zu links\033[K", p->path, links);
 	else
-		fprintf(stderr, "\rsim: %s: %.1f MB read", p->path, (double)bytes / 1e6);
+		fprintf(stderr, "\rsim: %s: %.1f MB read\033[K", p->path, (double)bytes / 1e6);
 }
 
 static void warn(void *arg, const char *msg)
@@ -254,8 +254,8 @@ static int load_graph(const char *graph, int real, const char *paths, const stru
 	}
 	sim_links_free(&l);
 	if (pr.tty)
-		fprintf(stderr, "\rsim: %s: %u ASes, %zu links in %.2f s\n", graph, g->n, g->nlinks,
-			now_s() - pr.t0);
+		fprintf(stderr, "\rsim: %s: %u ASes, %zu links in %.2f s\033[K\n", graph, g->n,
+			g->nlinks, now_s() - pr.t0);
 	return 0;
 }
 
