@@ -24,9 +24,9 @@ struct sim_graph {
 };
 
 /* Builds the graph from links; a link given twice is kept twice (the neighbour then offers
- * the same route twice, which changes no choice). Each
- * p2c link that closes a cycle is dropped and, when warn is set, reported on it as
- * "p2c cycle: A > B > ... > A; link A-B ignored". */
+ * the same route twice, which changes no choice). Each p2c link that closes a cycle is
+ * dropped and, when warn is set, reported on it as "p2c cycle: A > B > ... > A; link A-B
+ * ignored". */
 int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 		    void (*warn)(void *arg, const char *msg), void *arg);
 void sim_graph_free(struct sim_graph *g);
