@@ -23,6 +23,7 @@ struct world {
 	struct sim_scen s;
 	struct sim_prep p;
 	struct sim_best *best;
+	const uint32_t *tie;    /* per-node tie keys for sim_prepare, or NULL */
 	int ncycle_warnings;
 };
 
@@ -66,7 +67,7 @@ static int w_run(struct world *w)
 	sim_prep_free(&w->p);
 	free(w->best);
 	w->best = NULL;
-	if (sim_prepare(&w->g, &w->s, NULL, NULL, &w->p, err, sizeof(err)) < 0) {
+	if (sim_prepare(&w->g, &w->s, w->tie, NULL, &w->p, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -576,6 +577,8 @@ struct bf_world {
 	int prepend[3], failed[3];
 	uint32_t origin;
 	int hijacker;                   /* node, -1 none */
+	int use_tie;                    /* tie keys other than the ASN (the lab's router ids) */
+	uint32_t tie[BF_MAXN];
 	int more_specific;
 	int rov[BF_MAXN];
 };
@@ -655,7 +658,8 @@ static int bf_solve(const struct bf_world *w, int legit, int hijack, struct bf_r
 					continue;
 				struct bf_route *c = &cand[nc++];
 
-				*c = (struct bf_route){.cls = rel, .site = r->site, .via = w->asn[j],
+				*c = (struct bf_route){.cls = rel, .site = r->site,
+						       .via = w->use_tie ? w->tie[j] : w->asn[j],
 						       .len = r->len + 1};
 				c->path[0] = w->asn[j];
 				memcpy(c->path + 1, r->path, (size_t)r->len * sizeof(uint32_t));
@@ -722,6 +726,18 @@ static void bf_random(struct bf_world *w)
 		w->prepend[s] = rnd(3) ? 0 : (int)rnd(3);
 		w->failed[s] = rnd(8) == 0;
 	}
+	/* sometimes ties go by keys of their own, distinct, some below the origin's ASN */
+	w->use_tie = rnd(3) == 0;
+	for (int i = 0; i < w->n; i++) {
+		int dup;
+
+		do {
+			w->tie[i] = rnd(2) ? 64000 + rnd(1000) : 1 + rnd(100);
+			dup = 0;
+			for (int k = 0; k < i; k++)
+				dup |= w->tie[k] == w->tie[i];
+		} while (dup);
+	}
 	/* sometimes the origin's ASN is one of the graph's */
 	w->origin = rnd(5) == 0 ? w->asn[rnd((uint32_t)w->n)] : 64496;
 	w->hijacker = -1;
@@ -781,7 +797,20 @@ static int bf_check(const struct bf_world *bw)
 			if (bw->rov[i])
 				w.s.rov_asns[w.s.nrov++] = bw->asn[i];
 	}
+	uint32_t *tie = NULL;
+
+	if (bw->use_tie) {
+		tie = calloc(w.g.n, sizeof(uint32_t));
+		for (uint32_t g = 0; g < w.g.n; g++) {
+			tie[g] = 100000 + w.g.asn[g];   /* the fillers, never in a tie that counts */
+			for (int i = 0; i < bw->n; i++)
+				if (bw->asn[i] == w.g.asn[g])
+					tie[g] = bw->tie[i];
+		}
+		w.tie = tie;
+	}
 	if (w_run(&w) < 0) {
+		free(tie);
 		w_free(&w);
 		return 0;
 	}
@@ -808,6 +837,7 @@ static int bf_check(const struct bf_world *bw)
 	}
 	if (!ok)
 		fprintf(stderr, "graph:\n%s", text);
+	free(tie);
 	w_free(&w);
 	return ok;
 }
