@@ -11,7 +11,7 @@ B := build
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wno-unused-parameter
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(CFLAGS) -MMD -MP
-LDLIBS := -lmnl -lyaml -lpthread -lm
+LDLIBS := -lmnl -lyaml -lbz2 -lpthread -lm
 
 # Everything but main() lives in one archive; each binary and test links it.
 LIB_SRC := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))

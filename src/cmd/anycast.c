@@ -10,6 +10,7 @@
 #include "lab/lab.h"
 #include "probe/probe.h"
 #include "lib/buf.h"
+#include "sim/sim.h"
 
 static void usage(void)
 {
@@ -27,7 +28,9 @@ static void usage(void)
 		"       anycast lab up [--no-delay] [--timeout S] TOPOLOGY.yaml | down [NAME]"
 		" | status [--json] [NAME]\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
-		"       anycast lab demo [--json] [--report FILE.html]\n");
+		"       anycast lab demo [--json] [--report FILE.html]\n"
+		"       anycast sim --graph AS-REL-FILE | --topology LAB.yaml [--site NAME=UP...]..."
+		" [--json] (see anycast sim --help)\n");
 	exit(2);
 }
 
@@ -44,6 +47,8 @@ int main(int argc, char **argv)
 		return lab_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return probe_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "sim") == 0)
+		return sim_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
 			sock = argv[++i];
