@@ -1,5 +1,8 @@
 /* A minimal table-friendly test harness: CHECK() records a failure and goes on; each TEST is
- * one case; main() ends with t_done(), which prints "N passed, N failed". */
+ * one case; main() ends with t_done(), which prints "N passed, N failed, N skipped".
+ * A case that cannot run here (no root, no IPv6) calls T_SKIP("why") and returns: it counts as
+ * skipped, not passed. A test with nothing but skipped cases exits 77, which tests/run.sh
+ * reports as SKIP with the first "SKIP" line of its output. */
 #ifndef TESTS_T_H
 #define TESTS_T_H
 
@@ -7,7 +10,7 @@
 #include <string.h>
 #include <inttypes.h>
 
-static int t_case_failed, t_passed, t_failed;
+static int t_case_failed, t_case_skipped, t_passed, t_failed, t_skipped;
 
 #define CHECK(cond)                                                                   \
 	do {                                                                          \
@@ -35,22 +38,42 @@ static int t_case_failed, t_passed, t_failed;
 		}                                                                     \
 	} while (0)
 
+/* Marks the current case skipped, with the reason on a "SKIP" line. The case returns itself. */
+#define T_SKIP(why)                                                                   \
+	do {                                                                          \
+		printf("SKIP %s\n", (why));                                           \
+		t_case_skipped = 1;                                                   \
+	} while (0)
+
 #define RUN(fn)                                                                       \
 	do {                                                                          \
 		t_case_failed = 0;                                                    \
+		t_case_skipped = 0;                                                   \
 		fn();                                                                 \
 		if (t_case_failed) {                                                  \
 			t_failed++;                                                   \
 			fprintf(stderr, "FAIL %s\n", #fn);                            \
+		} else if (t_case_skipped) {                                          \
+			t_skipped++;                                                  \
 		} else {                                                              \
 			t_passed++;                                                   \
 		}                                                                     \
 	} while (0)
 
+/* The whole test cannot run here: prints why and returns 77 (skipped) for main(). */
+static inline int t_skip_all(const char *why)
+{
+	printf("SKIP %s\n", why);
+	printf("%d passed, %d failed, %d skipped\n", 0, 0, 1);
+	return 77;
+}
+
 static inline int t_done(void)
 {
-	printf("%d passed, %d failed\n", t_passed, t_failed);
-	return t_failed ? 1 : 0;
+	printf("%d passed, %d failed, %d skipped\n", t_passed, t_failed, t_skipped);
+	if (t_failed)
+		return 1;
+	return t_passed == 0 && t_skipped > 0 ? 77 : 0;
 }
 
 #endif

@@ -400,8 +400,12 @@ static void e2e(int af, uint32_t las, int as4, uint64_t n, int by_signal)
 	buf_init(&b);
 	addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &lo);
 	if (tpeer_listen(&t, af) < 0) {
-		fprintf(stderr, "e2e: no %s loopback, skipped\n", af == AF_INET ? "IPv4" : "IPv6");
+		T_SKIP(af == AF_INET ? "e2e: no IPv4 loopback (127.0.0.1) to listen on"
+				     : "e2e: no IPv6 loopback (::1) to listen on");
+		if (t.lfd >= 0)
+			close(t.lfd);
 		free(got);
+		buf_free(&b);
 		return;
 	}
 	pid = run_feed(&t, af, las, n, by_signal ? -1 : 0);
