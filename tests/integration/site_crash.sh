@@ -118,7 +118,7 @@ check "show services --json: the exec check not ok, last run ~300 ms (killed at 
 check "for 10 s: no sleep of the check outlives the timeout, no zombie child, BIRD's session same and Established, $DNS stays" \
 	steady_hang 10 "$SID"
 log "sleep processes seen: $(grep -c sleep "$D/procs.log" 2>/dev/null) samples, distinct pids $(awk '{ print $4 }' "$D/procs.log" 2>/dev/null | sort -u | wc -l)"
-check "BIRD: protocol a state and since unchanged ($SID)" test "$(bird_session_id)" = "$SID"
+check "BIRD: protocol a state and TCP connection unchanged ($SID)" test "$(bird_session_id)" = "$SID"
 check "metrics: anycast_bgp_session_up 1" metric_is anycast_bgp_session_up "\"$SB_V4\"" 1
 rm -f "$D/hang"
 check_eventually 5 "check passes again: BIRD has $HANG" bird_has $HANG
