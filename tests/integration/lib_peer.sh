@@ -188,14 +188,14 @@ peer_scenario() {
 		peer_route_ok 192.0.2.128/25 $A_V4 $A_V4 20 "$las,$las,$las" 65001:200 65001:0:2
 	check_eventually 10 "$PEER_NAME has 2001:db8:2::/48 (AS path $las x3 with prepend 2, MED 20)" \
 		peer_route_ok 2001:db8:2::/48 $A_V6 $A_V6 20 "$las,$las,$las" 65001:200 65001:0:2
-	check_eventually 3 "no IPv6 prefix on the IPv4 session and vice versa" families_ok
+	check_eventually 10 "no IPv6 prefix on the IPv4 session and vice versa" families_ok
 
 	# the peer's routes in anycastd
 	check_eventually 10 "anycast show routes: 203.0.113.0/24 from $B_V4, AS path $PEER_AS, communities" \
 		anycast_route_ok 203.0.113.0/24 $B_V4 $PEER_AS 64500:7 64500:0:7
 	check_eventually 10 "anycast show routes: 2001:db8:100::/48 from $B_V6, AS path $PEER_AS" \
 		anycast_route_ok 2001:db8:100::/48 $B_V6 $PEER_AS
-	check_eventually 3 "anycast show routes: our 192.0.2.0/25 and 2001:db8:1::/48 from local" ours_local
+	check_eventually 10 "anycast show routes: our 192.0.2.0/25 and 2001:db8:1::/48 from local" ours_local
 
 	# SIGHUP without the web service: its prefixes go, the sessions stay
 	# The sessions' identities before: one TCP connection each (a collision of two may take a
@@ -211,8 +211,8 @@ peer_scenario() {
 	kill -HUP "$APID"
 	check_eventually 10 "after SIGHUP without service web: 192.0.2.128/25 withdrawn at $PEER_NAME" peer_lacks 192.0.2.128/25
 	check_eventually 10 "after SIGHUP without service web: 2001:db8:2::/48 withdrawn at $PEER_NAME" peer_lacks 2001:db8:2::/48
-	check_eventually 3 "after SIGHUP: 192.0.2.0/25 still at $PEER_NAME" peer_route_ok 192.0.2.0/25 $A_V4 $A_V4 10 "$las" 65001:100 65001:0:1
-	check_eventually 3 "after SIGHUP: 2001:db8:1::/48 still at $PEER_NAME" peer_route_ok 2001:db8:1::/48 $A_V6 $A_V6 10 "$las" 65001:100 65001:0:1
+	check_eventually 10 "after SIGHUP: 192.0.2.0/25 still at $PEER_NAME" peer_route_ok 192.0.2.0/25 $A_V4 $A_V4 10 "$las" 65001:100 65001:0:1
+	check_eventually 10 "after SIGHUP: 2001:db8:1::/48 still at $PEER_NAME" peer_route_ok 2001:db8:1::/48 $A_V6 $A_V6 10 "$las" 65001:100 65001:0:1
 	check_steady 2 "after SIGHUP: both sessions stay up, not reset ($sid4 / $sid6; $PEER_NAME: $psid4 / $psid6)" \
 		sessions_same "$sid4" "$sid6" "$psid4" "$psid6"
 
@@ -225,7 +225,7 @@ peer_scenario() {
 	fi
 	check_eventually 10 "after SIGTERM: $PEER_NAME dropped all our routes" peer_rib_empty
 	for fam in v4 v6; do
-		check_eventually 5 "after SIGTERM: $PEER_NAME got Cease/Administrative Shutdown on the $fam session" peer_saw_shutdown $fam
+		check_eventually 10 "after SIGTERM: $PEER_NAME got Cease/Administrative Shutdown on the $fam session" peer_saw_shutdown $fam
 	done
 
 	[ "$T_FAILED" != "$failed0" ] && show_logs

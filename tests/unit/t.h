@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <inttypes.h>
+#include <time.h>
 
 static int t_case_failed, t_case_skipped, t_passed, t_failed, t_skipped;
 
@@ -37,6 +38,25 @@ static int t_case_failed, t_case_skipped, t_passed, t_failed, t_skipped;
 			t_case_failed = 1;                                            \
 		}                                                                     \
 	} while (0)
+
+/* Milliseconds on the monotonic clock, for the deadlines of waits. */
+static inline int64_t t_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A wait on a condition: runs step until cond holds or T_WAIT_MS of real time have passed,
+ * e.g. T_WAIT(peer->state == BGP_ESTABLISHED, ev_run_once(loop, 10)). The deadline is far off
+ * so that a loaded machine or valgrind still makes it; the wait ends as soon as cond holds, so
+ * the headroom costs nothing. Assert cond afterwards. Not a count of iterations: a loop's
+ * iteration can return at once on an event, so N of them bound no particular time. */
+#define T_WAIT_MS 10000
+#define T_WAIT(cond, step)                                                            \
+	for (int64_t t_end_ = t_now_ms() + T_WAIT_MS; !(cond) && t_now_ms() < t_end_;) \
+	step
 
 /* Marks the current case skipped, with the reason on a "SKIP" line. The case returns itself. */
 #define T_SKIP(why)                                                                   \

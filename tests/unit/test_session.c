@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,12 +43,18 @@ static int listen_any(uint16_t *port)
 	return fd;
 }
 
-/* Runs the loop until cond holds or 2 s of real time pass. */
-#define SPIN(f, cond)                                                                  \
-	do {                                                                           \
-		for (int spin_ = 0; spin_ < 200 && !(cond); spin_++)                   \
-			ev_run_once((f)->loop, 10);                                    \
-	} while (0)
+/* Runs the loop until cond holds or T_WAIT_MS of real time pass. */
+#define SPIN(f, cond) T_WAIT(cond, ev_run_once((f)->loop, 10))
+
+/* The speaker has read and handled everything the test peer sent: nothing waits in its
+ * socket nor in its read buffer. */
+static int all_read(struct fix *f)
+{
+	int n = 0;
+	struct bgp_conn *c = f->peer->conn;
+
+	return c && c->fd >= 0 && ioctl(c->fd, FIONREAD, &n) == 0 && n == 0 && c->rbuf.len == 0;
+}
 
 static void fix_init(struct fix *f, int passive)
 {
@@ -83,7 +90,7 @@ static int read_msg(struct fix *f, uint8_t *msg, uint16_t *len)
 	size_t have = 0;
 	uint16_t need = BGP_HDR_LEN;
 
-	for (int i = 0; i < 300; i++) {
+	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end;) {
 		struct pollfd pfd = {.fd = f->fd, .events = POLLIN};
 
 		ev_run_once(f->loop, 0);
@@ -143,8 +150,7 @@ static void accept_and_open(struct fix *f)
 	SPIN(f, f->peer->state == BGP_OPENSENT || f->peer->state == BGP_CONNECT);
 	struct pollfd pfd = {.fd = f->lfd, .events = POLLIN};
 
-	for (int i = 0; i < 100 && poll(&pfd, 1, 0) == 0; i++)
-		ev_run_once(f->loop, 10);
+	T_WAIT(poll(&pfd, 1, 0) > 0, ev_run_once(f->loop, 10));
 	f->fd = accept(f->lfd, NULL, NULL);
 	CHECK(f->fd >= 0);
 	CHECK_INT(read_msg(f, msg, &len), BGP_OPEN);
@@ -215,7 +221,7 @@ static void test_keepalive_and_hold(void)
 	/* Our keepalives keep the session up past the hold time... */
 	for (int i = 0; i < 4; i++) {
 		send_keepalive(&f);
-		SPIN(&f, 0);
+		SPIN(&f, all_read(&f));
 		ev_advance(f.loop, 3000);
 		CHECK_INT(read_msg(&f, msg, &len), BGP_KEEPALIVE);
 	}
