@@ -19,28 +19,29 @@
 #include "t.h"
 
 #define LOCAL_AS 64510
-#define OWN -1                  /* a path we originate (src NULL) */
-#define NONE -1                 /* LOCAL_PREF or MED absent */
+#define OWN -1  /* a path we originate (src NULL) */
+#define NONE -1 /* LOCAL_PREF or MED absent */
 #define MAXP 3
 
 enum { IGP = 0, EGP = 1, INCOMPLETE = 2 };
 
 /* The step a row isolates, in the order decide.c applies them. */
 enum step {
-	S_INPUT,                /* 9.1.2 phase 2 input: rejected paths are not candidates */
-	S_OWN,                  /* our own routes first */
-	S_LOCAL_PREF,           /* 9.1.2.1: highest LOCAL_PREF, absent = 100 */
-	S_ASPATH,               /* (a) shortest AS_PATH, an AS_SET counts one */
-	S_ORIGIN,               /* (b) lowest ORIGIN */
-	S_MED,                  /* (c) lowest MED among paths from the same neighbour AS */
-	S_EBGP,                 /* (d) eBGP-learnt over iBGP-learnt */
-	S_ROUTER_ID,            /* (f) lowest BGP identifier */
-	S_ADDRESS,              /* (g) lowest neighbour address; the last step */
+	S_INPUT,      /* 9.1.2 phase 2 input: rejected paths are not candidates */
+	S_OWN,        /* our own routes first */
+	S_LOCAL_PREF, /* 9.1.2.1: highest LOCAL_PREF, absent = 100 */
+	S_ASPATH,     /* (a) shortest AS_PATH, an AS_SET counts one */
+	S_ORIGIN,     /* (b) lowest ORIGIN */
+	S_MED,        /* (c) lowest MED among paths from the same neighbour AS */
+	S_EBGP,       /* (d) eBGP-learnt over iBGP-learnt */
+	S_ROUTER_ID,  /* (f) lowest BGP identifier */
+	S_ADDRESS,    /* (g) lowest neighbour address; the last step */
 };
 
 /* The neighbours; all eBGP but I. A1b is a second session to the router behind A1 (same
  * identifier, higher address). SPARE stands in for our own path when S_OWN is neutralised. */
 enum { A1, A2, B, I, A1B, SPARE, NPEERS };
+/* clang-format off */
 static const struct {
 	const char *addr;
 	uint32_t as, id;
@@ -52,11 +53,12 @@ static const struct {
 	[A1B] = {"198.18.0.12", 65001, 10},
 	[SPARE] = {"198.18.0.14", 65003, 40},
 };
+/* clang-format on */
 
 struct path_spec {
-	int peer;               /* index in peer_tab, or OWN */
-	int lp, med;            /* NONE: attribute absent */
-	const char *aspath;     /* "65001 65009", "65001 {1 2 3}" (braces: an AS_SET) */
+	int peer;           /* index in peer_tab, or OWN */
+	int lp, med;        /* NONE: attribute absent */
+	const char *aspath; /* "65001 65009", "65001 {1 2 3}" (braces: an AS_SET) */
 	uint8_t origin;
 	uint8_t rejected;
 };
@@ -66,11 +68,13 @@ struct row {
 	enum step step;
 	int n;
 	struct path_spec p[MAXP];
-	int win;                /* the path the step picks */
-	int tie_win;            /* the path a later step picks once the step ties; -1: none */
-	int ecmp;               /* paths marked ECMP (equal up to the tie-breaks (f) and (g)) */
+	int win;     /* the path the step picks */
+	int tie_win; /* the path a later step picks once the step ties; -1: none */
+	int ecmp;    /* paths marked ECMP (equal up to the tie-breaks (f) and (g)) */
 };
 
+/* Rows laid out by hand, one or two lines each. */
+/* clang-format off */
 static const struct row rows[] = {
 	{"rejected path never selected", S_INPUT, 2,
 	 {{A1, NONE, NONE, "65001", IGP, 1}, {B, NONE, NONE, "65002 65009", IGP, 0}}, 1, 0, 1},
@@ -117,6 +121,7 @@ static const struct row rows[] = {
 	{"lowest neighbour address", S_ADDRESS, 2,
 	 {{A1, NONE, NONE, "65001", IGP, 0}, {A1B, NONE, NONE, "65001", IGP, 0}}, 0, -1, 2},
 };
+/* clang-format on */
 
 static struct bgp_speaker speaker;
 static struct bgp_peer peers[NPEERS];
@@ -137,7 +142,7 @@ static void peers_init(void)
 static void set_aspath(struct bgp_attrs *a, const char *s)
 {
 	uint8_t buf[256];
-	size_t len = 0, seg = SIZE_MAX;         /* offset of the open segment's header */
+	size_t len = 0, seg = SIZE_MAX; /* offset of the open segment's header */
 
 	a->has |= BGP_AH_AS_PATH;
 	while (*s) {
@@ -244,7 +249,8 @@ static int decide_row(const struct row *r, const int *ord, int neutralise, int *
 	if (neutralise && r->step == S_EBGP)
 		for (int i = 0; i < r->n; i++)
 			if (r->p[i].peer != OWN)
-				peers[r->p[i].peer].conf.remote_as = peer_tab[r->p[r->tie_win].peer].as;
+				peers[r->p[i].peer].conf.remote_as =
+					peer_tab[r->p[r->tie_win].peer].as;
 	if (neutralise && r->step == S_ROUTER_ID)
 		for (int i = 0; i < r->n; i++)
 			peers[r->p[i].peer].remote_id = peer_tab[r->p[r->tie_win].peer].id;
@@ -281,7 +287,8 @@ static int decide_row(const struct row *r, const int *ord, int neutralise, int *
 	return got;
 }
 
-static const int orders[][MAXP] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+static const int orders[][MAXP] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+				    { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
 
 static void test_steps(void)
 {
@@ -292,22 +299,25 @@ static void test_steps(void)
 			int ecmp, got;
 
 			if (r->n == 2 && orders[o][2] != 2)
-				continue;       /* two paths: the orders of 0 and 1 only */
+				continue; /* two paths: the orders of 0 and 1 only */
 			got = decide_row(r, orders[o], 0, &ecmp);
 			if (got != r->win || ecmp != r->ecmp) {
-				fprintf(stderr, "row \"%s\", order %d%d%d: best path %d (ecmp %d), "
-						"expected %d (ecmp %d)\n",
-					r->name, orders[o][0], orders[o][1], orders[o][2], got, ecmp,
-					r->win, r->ecmp);
+				fprintf(stderr,
+					"row \"%s\", order %d%d%d: best path %d (ecmp %d), "
+					"expected %d (ecmp %d)\n",
+					r->name, orders[o][0], orders[o][1], orders[o][2], got,
+					ecmp, r->win, r->ecmp);
 				t_case_failed = 1;
 			}
 			if (r->tie_win < 0)
 				continue;
 			got = decide_row(r, orders[o], 1, &ecmp);
 			if (got != r->tie_win) {
-				fprintf(stderr, "row \"%s\", order %d%d%d, step made to tie: best path "
-						"%d, expected %d (a later step must decide the other way)\n",
-					r->name, orders[o][0], orders[o][1], orders[o][2], got, r->tie_win);
+				fprintf(stderr,
+					"row \"%s\", order %d%d%d, step made to tie: best path "
+					"%d, expected %d (a later step must decide the other way)\n",
+					r->name, orders[o][0], orders[o][1], orders[o][2], got,
+					r->tie_win);
 				t_case_failed = 1;
 			}
 		}
@@ -338,23 +348,23 @@ static void test_65th_path(void)
 	rib_init(&rib);
 	prefix_parse("192.0.2.0/24", &px);
 	for (int i = 0; i < N; i++) {
-		struct path_spec s = {0, i == 0 ? 200 : 100, NONE, "65001", IGP, 0};
-		struct row r = {.n = 1, .p = {s}};
+		struct path_spec s = { 0, i == 0 ? 200 : 100, NONE, "65001", IGP, 0 };
+		struct row r = { .n = 1, .p = { s } };
 
 		ps[i].sp = &speaker;
 		snprintf(addr, sizeof(addr), "198.18.1.%d", i + 1);
 		addr_parse(addr, &ps[i].conf.addr);
 		ps[i].conf.remote_as = 65001;
-		ps[i].remote_id = 1000 - (uint32_t)i;   /* the newest has the lowest identifier */
+		ps[i].remote_id = 1000 - (uint32_t)i; /* the newest has the lowest identifier */
 		const struct bgp_attrs *a = mkattrs(&r, 0, 0);
 
 		rib_update(&rib, &px, &ps[i], a, 0);
 		bgp_attrs_unref(a);
 		struct rib_path *best = bgp_decide(&speaker, rib_lookup(&rib, &px));
 
-		if (i < 64)     /* up to 64 paths: the first one (LOCAL_PREF 200) wins */
+		if (i < 64) /* up to 64 paths: the first one (LOCAL_PREF 200) wins */
 			CHECK(best && best->src == &ps[0]);
-		else            /* the 65th path pushes it out: the rest tie, lowest identifier */
+		else /* the 65th path pushes it out: the rest tie, lowest identifier */
 			CHECK(best && best->src == &ps[N - 1]);
 	}
 	struct rib_path *first = rib_path_of(rib_lookup(&rib, &px), &ps[0]);
