@@ -2,7 +2,7 @@
 # Install the Debian packages that building, testing and the demo need, if any is missing.
 # Called by `make check` and `make demo`; safe to run again (it does nothing when all is there).
 set -e
-PKGS="build-essential clang llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev libbz2-dev
+PKGS="build-essential clang clang-format llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev libbz2-dev
       iproute2 iputils-ping procps psmisc valgrind python3 curl
       bird2 gobgpd frr exabgp
       dnsutils knot-dnsutils nsd knot dnsperf chromium"

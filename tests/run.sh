@@ -1,15 +1,17 @@
 #!/bin/sh
 # The test runner `make check` calls after building: unit tests, fuzz targets, integration tests.
 #
-#   build/tests/test_*        unit test binaries; their "N passed, N failed" lines are added up
+#   build/tests/test_*        unit test binaries; their "N passed, N failed[, N skipped]" lines
+#                             are added up; exit 0 pass, 77 skip (nothing could run here), else fail
 #   build/fuzz/fuzz_*         libFuzzer targets, run for a bounded time over a copy of
 #                             tests/fuzz/corpus/<name without fuzz_>/ (fuzz_update 30 s, others 10 s;
 #                             FUZZ_SECONDS overrides both); crash inputs land in build/test-logs/
 #   tests/integration/*.sh    exit 0 pass, 77 skip, else fail; their "N passed, N failed" lines
 #                             are added up (lib*.sh are helpers, not tests)
+# A skip prints a line starting "SKIP " that says why; the runner shows it.
 #
 # Each test's output goes to build/test-logs/NAME.log; one line per test on the terminal; the log's
-# tail when it fails. The last line is "N passed, N failed[, N skipped]"; exit 1 on any failure.
+# tail when it fails. The last line is always "N passed, N failed, N skipped"; exit 1 on any failure.
 # Environment: FUZZ_SECONDS, ONLY=PATTERN (run only tests whose name contains PATTERN).
 
 cd "$(dirname "$0")/.." || exit 1
@@ -23,13 +25,15 @@ SKIPPED=0
 
 now_ms() { date +%s%3N; }
 
-# counts LOG: sum of the "N passed, N failed" lines in LOG -> CP CF (CN = how many lines)
+# counts LOG: sum of the "N passed, N failed[, N skipped]" lines in LOG -> CP CF CS (CN = how
+# many lines)
 counts() {
-	set -- $(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*$/\1 \2/p' "$1" |
-		awk '{ p += $1; f += $2; n++ } END { print p + 0, f + 0, n + 0 }')
+	set -- $(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' "$1" |
+		awk '{ p += $1; f += $2; s += $3; n++ } END { print p + 0, f + 0, s + 0, n + 0 }')
 	CP=$1
 	CF=$2
-	CN=$3
+	CS=$3
+	CN=$4
 }
 
 # run_test KIND NAME TIMEOUT CMD...: run, log, report, count
@@ -50,22 +54,25 @@ run_test() {
 	[ $rc = 124 ] && echo "runner: timed out after ${limit}s" >>"$log"
 	counts "$log"
 	if [ "$kind" = fuzz ]; then
-		CP=0 CF=0 CN=0 # libFuzzer prints no such lines; one target is one test
+		CP=0 CF=0 CS=0 CN=0 # libFuzzer prints no such lines; one target is one test
 	fi
-	if [ $rc = 77 ] && [ "$kind" = integration ]; then
-		SKIPPED=$((SKIPPED + 1))
-		printf 'SKIP %-28s %7s  %s\n' "$name" "$took" "$(grep -m1 '^SKIP' "$log" | cut -c7-)"
+	if [ $rc = 77 ] && [ "$kind" != fuzz ]; then
+		[ "$CS" -gt 0 ] || CS=1
+		SKIPPED=$((SKIPPED + CS))
+		printf 'SKIP %-28s %7s  %s\n' "$name" "$took" "$(grep -m1 '^SKIP' "$log" | sed 's/^SKIP:\{0,1\} //')"
 		return 0
 	fi
 	if [ "$CN" -gt 0 ]; then
 		PASSED=$((PASSED + CP))
 		FAILED=$((FAILED + CF))
+		SKIPPED=$((SKIPPED + CS))
 		# a test that failed without saying so in its counts still counts as one failure
 		if [ $rc != 0 ] && [ "$CF" = 0 ]; then
 			FAILED=$((FAILED + 1))
 			CF=1
 		fi
 		detail="$CP passed, $CF failed"
+		[ "$CS" = 0 ] || detail="$detail, $CS skipped ($(grep -m1 '^SKIP' "$log" | sed 's/^SKIP:\{0,1\} //'))"
 	else
 		if [ $rc = 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
 		detail=""
@@ -108,9 +115,5 @@ for s in tests/integration/*.sh; do
 	run_test integration "$(basename "$s" .sh)" 300 bash "$s"
 done
 
-if [ "$SKIPPED" -gt 0 ]; then
-	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
-else
-	echo "$PASSED passed, $FAILED failed"
-fi
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" = 0 ]

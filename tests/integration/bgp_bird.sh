@@ -48,8 +48,9 @@ birdc_() { birdc -s "$D/bird.ctl" "$@"; }
 
 peer_established() { birdc_ show protocols "$1" | grep -q Established; }
 
-# the protocol's "since" time (ms resolution) changes whenever the session goes down or up
-peer_session_id() { birdc_ show protocols "$1" | awk -v p="$1" '$1 == p { print $4 "@" $5 "T" $6 }'; }
+# BIRD's end of the TCP connection: a reset is a new connection (new ephemeral port). Not the
+# protocol's "since" time: BIRD moves it by a millisecond right after Established, no reset.
+peer_session_id() { tcp_session "$B" "$(theirs "$1")" "$(ours "$1")"; }
 
 peer_rib() {
 	{

@@ -18,7 +18,7 @@ spawn "$N" "$D/dns.log" "$DNS_BIN" -d --listen 0.0.0.0:$PORT --listen "[::]:$POR
 	--identity site-wild --threads 2 --coalesce 100
 DNS_PID=$SPAWN_PID
 up() { ip netns exec "$N" dig +time=1 +tries=1 -p $PORT @127.0.0.1 CH TXT id.server +short | grep -q site-wild; }
-check_eventually 5 "anycast-dns answers in the namespace" up || finish
+check_eventually 10 "anycast-dns answers in the namespace" up || finish
 
 for a in 127.0.0.1 127.0.0.53 192.0.2.1 ::1 2001:db8::1; do
 	for client in dig kdig; do

@@ -332,3 +332,30 @@ neighbor_uptime() {
 	j=$(anycast_in "$1" "$2" show neighbors --json 2>/dev/null) || return 1
 	jget "$j" "[n['uptime_s'] for n in d if n['address']=='$3'][0]"
 }
+
+# neighbor_flaps NS SOCK ADDR: how often anycastd's session with ADDR left Established
+neighbor_flaps() {
+	local j
+	j=$(anycast_in "$1" "$2" show neighbors --json 2>/dev/null) || return 1
+	jget "$j" "[n['flaps'] for n in d if n['address']=='$3'][0]"
+}
+
+# tcp_sessions NS LOCAL REMOTE: the established BGP connections (port 179 on either end)
+# between LOCAL and REMOTE as seen in NS, one "local:port-remote:port" per line, sorted.
+# A session that resets is a new TCP connection with a new ephemeral port, so this is the
+# session's identity: it changes exactly when the session resets (timestamps do not: BIRD's
+# "since" moves by a millisecond with no reset, and two resets can share one second).
+tcp_sessions() {
+	ip netns exec "$1" ss -tnH state established '( sport = :179 or dport = :179 )' |
+		awk -v l="$2" -v r="$3" '
+			function host(s) { sub(/:[0-9]+$/, "", s); gsub(/[][]/, "", s); sub(/%.*/, "", s); return s }
+			host($3) == l && host($4) == r { print $3 "-" $4 }' | sort
+}
+# tcp_session NS LOCAL REMOTE: the one established connection; fails while there is none or
+# more than one (a connection collision not yet resolved)
+tcp_session() {
+	local s
+	s=$(tcp_sessions "$@")
+	[ -n "$s" ] && [ "$(printf '%s\n' "$s" | wc -l)" = 1 ] || return 1
+	printf '%s\n' "$s"
+}

@@ -110,20 +110,21 @@ bird_route_is() {
 # bird_proto: BIRD's "show protocols a" line: name proto table state since(2 words) info
 bird_proto() { birdc_ show protocols a | awk '$1 == "a"'; }
 bird_established() { bird_proto | grep -q Established; }
-# bird_session_id: state and since time of protocol a (changes when the session resets)
-bird_session_id() { bird_proto | awk '{ print $4 "@" $5 "T" $6 " " $7 }'; }
-# bird_stable_session_id: the session id once it has not changed for 1 s (BIRD may touch the
-# "since" time again a moment after Established); at most 5 s
+# bird_session_id: the state of protocol a and BIRD's end of its TCP connection. A reset is a
+# new connection (a new ephemeral port), so this changes exactly when the session resets; the
+# protocol's "since" time does not (BIRD moves it by a millisecond after Established).
+bird_session_id() {
+	local st t
+	st=$(bird_proto | awk '{ print $4 }')
+	t=$(tcp_sessions "$B" $SB_V4 $SA_V4 | paste -sd ' ' -)
+	echo "$st ${t:-no-connection}"
+}
+bird_session_ready() { bird_established && tcp_session "$B" $SB_V4 $SA_V4 >/dev/null; }
+# bird_stable_session_id: the session id once BIRD is Established over exactly one connection
+# (a collision may leave two for a moment); at most 10 s
 bird_stable_session_id() {
-	local a b i
-	a=$(bird_session_id)
-	for i in 1 2 3 4 5; do
-		sleep 1
-		b=$(bird_session_id)
-		[ "$a" = "$b" ] && break
-		a=$b
-	done
-	echo "$b"
+	wait_until 10 bird_session_ready
+	bird_session_id
 }
 
 # ---------------------------------------------------------------- anycastd

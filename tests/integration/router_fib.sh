@@ -175,13 +175,13 @@ check "multipath: R2 is sent the one best path (AS path 64510 65001)" \
 	ad_route_check R2 "len([r for r in d if r['prefix']=='$SVC'])==1" "R2 should have exactly one path for $SVC:"
 check_eventually 10 "multipath: ping from h to 192.0.2.1 succeeds" ping_ok
 ad_stop s2 || fail "s2's anycastd did not exit on SIGTERM"
-check_eventually 5 "s2 stopped: R1 back to one next hop (198.18.0.1)" fib_is R1 $SVC 198.18.0.1
+check_eventually 10 "s2 stopped: R1 back to one next hop (198.18.0.1)" fib_is R1 $SVC 198.18.0.1
 
 # R1 stops: it removes its routes from the kernel
 ad_stop R1 || fail "R1's anycastd did not exit on SIGTERM"
 check "R1 stopped: no proto 196 route left in R1's namespace" \
 	sh -c "[ -z \"\$(ip -n ${NSOF[R1]} route show proto 196)\" ]"
-check_eventually 5 "R1 stopped: $SVC gone from R2's FIB" fib_lacks R2 $SVC
+check_eventually 10 "R1 stopped: $SVC gone from R2's FIB" fib_lacks R2 $SVC
 
 [ "$T_FAILED" = 0 ] || show_logs
 finish

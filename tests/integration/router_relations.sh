@@ -91,7 +91,7 @@ check_eventually 10 "R: $NET from the provider (198.18.0.1) is not best, local_p
 	route_is $NET 198.18.0.1 False 50 64500
 check "R: exactly one best path for $NET" \
 	ad_route_check R "len([r for r in d if r['prefix']=='$NET' and r['best']])==1" "not one best path:"
-check_eventually 5 "R's kernel FIB: $NET via P (198.18.0.3), proto 196" fib_is R $NET 198.18.0.3
+check_eventually 10 "R's kernel FIB: $NET via P (198.18.0.3), proto 196" fib_is R $NET 198.18.0.3
 
 # ---------------------------------------------------------------- export of a customer route
 
@@ -120,7 +120,7 @@ log "Q's routes from R: $(bc Q show route protocol ar | grep -c /) ; provider's:
 # P withdraws: the provider's route is best now, and goes to customers only
 bc P disable st >/dev/null
 check_eventually 10 "P withdrew: R's best for $NET is the provider's (local_pref 50)" route_is $NET 198.18.0.1 True 50 64500
-check_eventually 5 "P withdrew: R's kernel FIB has $NET via the provider (198.18.0.1)" fib_is R $NET 198.18.0.1
+check_eventually 10 "P withdrew: R's kernel FIB has $NET via the provider (198.18.0.1)" fib_is R $NET 198.18.0.1
 check_eventually 10 "provider route $NET reaches the customer C, AS path 64510 64500" \
 	bird_check C ar "any(r['prefix']=='$NET' and r['as_path']==[64510,64500] for r in d)" "C lacks [64510 64500]:"
 check_steady 3 "provider route $NET is not exported to peer Q" no_net_at Q
@@ -144,7 +144,7 @@ bird_saw_mismatch() {
 	return 1
 }
 check_eventually 15 "role mismatch (both provider): R sends NOTIFICATION 2/11 (Role Mismatch)" r_refused
-check_eventually 5 "role mismatch: BIRD M's last error is Role mismatch" bird_saw_mismatch
+check_eventually 10 "role mismatch: BIRD M's last error is Role mismatch" bird_saw_mismatch
 log "BIRD M: $(bc M show protocols all ar | grep -i -m1 'error')"
 log "R: $(grep -m1 '198.18.0.9.*2/11' "$D/R.log")"
 m_never_up() {

@@ -120,8 +120,8 @@ check_eventually 20 "A-BIRD session Established" ad_established A 198.18.0.1
 check_eventually 20 "A-FRR session Established" ad_established A 198.18.0.3
 check_eventually 20 "A-speaker X session Established" ad_established A 198.18.0.5
 check_eventually 20 "A-speaker Y session Established" ad_established A 198.18.0.7
-check_eventually 5 "BIRD sees the session Established" bird_established B ar
-check_eventually 5 "FRR sees the session Established" frr_established F 198.18.0.2
+check_eventually 10 "BIRD sees the session Established" bird_established B ar
+check_eventually 10 "FRR sees the session Established" frr_established F 198.18.0.2
 
 # frr_rib: FRR's IPv4 routes as JSON [{"prefix","from","next_hop","as_path","communities",
 # "large_communities","raw"}] ("raw" is FRR's whole path object)
@@ -193,7 +193,7 @@ y_got() {
 	grep -E "^UPDATE" "$D/Y.log" | tail -n 10
 	return 1
 }
-check_eventually 5 "speaker -> A -> Y: on the wire type 250, flags 0xE0 (Partial set), value \"hello\"" y_got
+check_eventually 10 "speaker -> A -> Y: on the wire type 250, flags 0xE0 (Partial set), value \"hello\"" y_got
 
 # ---------------------------------------------------------------- fib no, withdrawals
 

@@ -69,11 +69,11 @@ anycastd_start
 
 echo "== both services healthy"
 check_eventually 20 "BGP session Established at BIRD" bird_established
-check_eventually 5 "BIRD has $DNS (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
-check_eventually 5 "BIRD has $WEB" bird_has $WEB
+check_eventually 10 "BIRD has $DNS (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
+check_eventually 10 "BIRD has $WEB" bird_has $WEB
 check "192.0.2.1 on lo while announced" lo_has 192.0.2.1
 check "198.51.100.1 on lo while announced" lo_has 198.51.100.1
-check_eventually 3 "metrics: anycast_bgp_session_up{neighbor=\"$SB_V4\"} 1" metric_is anycast_bgp_session_up "\"$SB_V4\"" 1
+check_eventually 10 "metrics: anycast_bgp_session_up{neighbor=\"$SB_V4\"} 1" metric_is anycast_bgp_session_up "\"$SB_V4\"" 1
 check "metrics: anycast_service_up{service=\"dns\"} 1" metric_is anycast_service_up '"dns"' 1
 check "metrics: anycast_check_ok for dns's tcp check 1" metric_is anycast_check_ok 'service="dns",check="tcp' 1
 check "metrics: anycast_check_ok for dns's exec check 1" metric_is anycast_check_ok 'service="dns",check="exec' 1
@@ -120,46 +120,46 @@ check "anycast check dns exits 0 again" ac check dns
 
 echo "== two checks on one service: the exec check fails"
 touch "$D/dns.down"
-check_eventually 3 "BIRD lost $DNS while $D/dns.down exists (tcp check still passes)" bird_lacks $DNS
+check_eventually 10 "BIRD lost $DNS while $D/dns.down exists (tcp check still passes)" bird_lacks $DNS
 check "show services --json: dns down, tcp ok, exec not ok" \
 	jcheck "$(ac show services --json)" "[(s['state'], [c['ok'] for c in s['checks']]) for s in d if s['name']=='dns'] == [('down', [True, False])]"
-check_eventually 2 "192.0.2.1 removed from lo" lo_lacks 192.0.2.1
+check_eventually 10 "192.0.2.1 removed from lo" lo_lacks 192.0.2.1
 check "BIRD still has $WEB" bird_has $WEB
 ac check dns >"$D/check.out" 2>&1
 RC=$?
 check "anycast check dns exits 1 while its exec check fails (got $RC)" test "$RC" = 1
 rm -f "$D/dns.down"
-check_eventually 3 "BIRD has $DNS again after $D/dns.down is removed" bird_route_is $DNS 1 0
+check_eventually 10 "BIRD has $DNS again after $D/dns.down is removed" bird_route_is $DNS 1 0
 check "192.0.2.1 back on lo" lo_has 192.0.2.1
 log "both checks fail: the listener dies and the file exists"
 touch "$D/dns.down"
 listener_stop "$DNS_PID"
-check_eventually 3 "BIRD lost $DNS with both checks failing" bird_lacks $DNS
+check_eventually 10 "BIRD lost $DNS with both checks failing" bird_lacks $DNS
 listener_start 8053
 DNS_PID=$LISTEN_PID
 check_steady 1 "... still withdrawn when only the tcp check recovers" bird_lacks $DNS
 rm -f "$D/dns.down"
-check_eventually 3 "BIRD has $DNS once both pass" bird_has $DNS
+check_eventually 10 "BIRD has $DNS once both pass" bird_has $DNS
 
 echo "== two services, independent prefixes: web dies, dns stays"
 listener_stop "$WEB_PID"
-check_eventually 3 "BIRD lost $WEB" bird_lacks $WEB
-check_eventually 2 "198.51.100.1 removed from lo" lo_lacks 198.51.100.1
+check_eventually 10 "BIRD lost $WEB" bird_lacks $WEB
+check_eventually 10 "198.51.100.1 removed from lo" lo_lacks 198.51.100.1
 check_steady 2 "BIRD keeps $DNS (2 s) while web is down" bird_route_is $DNS 1 0
 check "192.0.2.1 still on lo" lo_has 192.0.2.1
 check "show services: web down, dns up" \
 	jcheck "$(ac show services --json)" "sorted((s['name'], s['state']) for s in d) == [('dns','up'), ('web','down')]"
 listener_start 8080
 WEB_PID=$LISTEN_PID
-check_eventually 3 "BIRD has $WEB again" bird_has $WEB
+check_eventually 10 "BIRD has $WEB again" bird_has $WEB
 check "198.51.100.1 back on lo" lo_has 198.51.100.1
 log "now dns dies, web stays"
 listener_stop "$DNS_PID"
-check_eventually 3 "BIRD lost $DNS" bird_lacks $DNS
+check_eventually 10 "BIRD lost $DNS" bird_lacks $DNS
 check_steady 2 "BIRD keeps $WEB (2 s) while dns is down" bird_has $WEB
 listener_start 8053
 DNS_PID=$LISTEN_PID
-check_eventually 3 "BIRD has $DNS again" bird_has $DNS
+check_eventually 10 "BIRD has $DNS again" bird_has $DNS
 check "metrics: anycast_bgp_session_up 1 throughout" metric_is anycast_bgp_session_up "\"$SB_V4\"" 1
 
 echo "== SIGTERM"
@@ -169,10 +169,10 @@ if wait_exit "$APID" 10; then
 else
 	fail "anycastd exits within 10 s of SIGTERM"
 fi
-check_eventually 5 "BIRD recorded 'Administrative shutdown'" \
+check_eventually 10 "BIRD recorded 'Administrative shutdown'" \
 	sh -c "grep -q 'Received: Administrative shutdown' '$D/bird.log' || birdc -s '$BIRDSOCK' show protocols all a | grep -q 'Received: Administrative shutdown'"
-check_eventually 5 "BIRD dropped $DNS" bird_lacks $DNS
-check_eventually 5 "BIRD dropped $WEB" bird_lacks $WEB
+check_eventually 10 "BIRD dropped $DNS" bird_lacks $DNS
+check_eventually 10 "BIRD dropped $WEB" bird_lacks $WEB
 check "192.0.2.1 removed from lo" lo_lacks 192.0.2.1
 check "198.51.100.1 removed from lo" lo_lacks 198.51.100.1
 

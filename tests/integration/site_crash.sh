@@ -18,7 +18,8 @@ HANG=198.51.100.0/24
 HZ=$(getconf CLK_TCK)
 
 # procs_ok: one sample of the processes in namespace A. Appends to $D/procs.log; fails when a
-# `sleep` is older than 700 ms (timeout 300 ms + slack) or more than one exists, or when a
+# `sleep` is older than 2500 ms (timeout 300 ms + headroom for a loaded machine; a sleep the
+# timeout missed lives 1000 s, and the next run starts only 1 s later) or more than one exists, or when a
 # child of anycastd has been a zombie in this and the previous sample.
 procs_ok() {
 	local pids p st age up bad=0 nsleep=0 zombies=""
@@ -34,7 +35,7 @@ procs_ok() {
 			nsleep=$((nsleep + 1))
 			age=$(awk -v u="$up" -v s="${20}" -v hz="$HZ" 'BEGIN { printf "%d", (u - s / hz) * 1000 }')
 			echo "$(date +%s%3N) sleep pid $p pgrp $3 parent $2 age ${age}ms" >>"$D/procs.log"
-			if [ "$age" -gt 700 ]; then
+			if [ "$age" -gt 2500 ]; then
 				echo "sleep (pid $p, group $3) still running after ${age} ms"
 				bad=1
 			fi
@@ -100,8 +101,8 @@ service hang {
 check "anycastd -n accepts the config" "$ANYCASTD" -n -c "$D/anycastd.conf"
 anycastd_start
 check_eventually 20 "BGP session Established at BIRD (hold time 3)" bird_established
-check_eventually 5 "BIRD has $DNS" bird_has $DNS
-check_eventually 5 "BIRD has $HANG" bird_has $HANG
+check_eventually 10 "BIRD has $DNS" bird_has $DNS
+check_eventually 10 "BIRD has $HANG" bird_has $HANG
 check "BIRD's session uses hold time 3" sh -c "birdc -s '$BIRDSOCK' show protocols all a | grep -q 'Hold timer:.*/3'"
 
 echo "== the exec check hangs (sleep 1000) and is killed at its 300 ms timeout"
@@ -109,19 +110,20 @@ SID=$(bird_stable_session_id)
 log "BIRD's session: $SID"
 : >"$D/zombies"
 touch "$D/hang"
-check_eventually 5 "BIRD lost $HANG (the hanging check failed)" bird_lacks $HANG
+check_eventually 10 "BIRD lost $HANG (the hanging check failed)" bird_lacks $HANG
 check "show services: hang down" svc_is hang down
 J=$(ac show services --json)
 log "hang's check: $(jget "$J" "[c for s in d if s['name']=='hang' for c in s['checks']][0]")"
-check "show services --json: the exec check not ok, last run ~300 ms (killed at the timeout)" \
-	jcheck "$J" "[(c['ok'], 290 <= c['last_ms'] <= 600) for s in d if s['name']=='hang' for c in s['checks']] == [(False, True)]"
+# not before the timeout; the upper bound only has to tell "killed" from "ran 1000 s"
+check "show services --json: the exec check not ok, last run >= 300 ms and well short of the sleep (killed at the timeout)" \
+	jcheck "$J" "[(c['ok'], 290 <= c['last_ms'] <= 3000) for s in d if s['name']=='hang' for c in s['checks']] == [(False, True)]"
 check "for 10 s: no sleep of the check outlives the timeout, no zombie child, BIRD's session same and Established, $DNS stays" \
 	steady_hang 10 "$SID"
 log "sleep processes seen: $(grep -c sleep "$D/procs.log" 2>/dev/null) samples, distinct pids $(awk '{ print $4 }' "$D/procs.log" 2>/dev/null | sort -u | wc -l)"
-check "BIRD: protocol a state and since unchanged ($SID)" test "$(bird_session_id)" = "$SID"
+check "BIRD: protocol a state and TCP connection unchanged ($SID)" test "$(bird_session_id)" = "$SID"
 check "metrics: anycast_bgp_session_up 1" metric_is anycast_bgp_session_up "\"$SB_V4\"" 1
 rm -f "$D/hang"
-check_eventually 5 "check passes again: BIRD has $HANG" bird_has $HANG
+check_eventually 10 "check passes again: BIRD has $HANG" bird_has $HANG
 check "no sleep left in the namespace" sh -c "! ps -o comm= -p \"\$(ip netns pids $A | tr '\n' ,)0\" | grep -qx sleep"
 check "no zombie child of anycastd" sh -c "! ps --ppid $APID -o stat= | grep -q Z"
 
@@ -133,9 +135,9 @@ if wait_until 5 bird_lacks $DNS; then
 else
 	check "BIRD dropped $DNS within 5 s of kill -9" bird_lacks $DNS
 fi
-check_eventually 1 "BIRD dropped $HANG" bird_lacks $HANG
+check_eventually 10 "BIRD dropped $HANG" bird_lacks $HANG
 wait_exit "$APID" 5
-check_eventually 3 "BIRD's session no longer Established" sh -c "! birdc -s '$BIRDSOCK' show protocols a | grep -q Established"
+check_eventually 10 "BIRD's session no longer Established" sh -c "! birdc -s '$BIRDSOCK' show protocols a | grep -q Established"
 
 [ "$T_FAILED" = 0 ] || show_site_logs
 finish

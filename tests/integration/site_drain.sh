@@ -47,7 +47,8 @@ trace_summary() {
 }
 # drained_ok: the trace shows G4 (65535:0, path 65001 x4) first, then no route; no plain route
 # in between, the address on lo the whole time the route was there (but for a last sample that
-# straddles the withdrawal), the route gone between 1.5 s and 4 s after the drain
+# straddles the withdrawal), the route gone no sooner than 1.5 s after the drain (drain-time is
+# 2 s) and within 10 s (headroom for a loaded machine; the drain only has to end)
 drained_ok() {
 	awk '
 		NR == 1 && $2 != "G4" { print "first sample is " $2 ", not G4 (65535:0, AS path length 4)"; bad = 1 }
@@ -61,7 +62,7 @@ drained_ok() {
 		$2 == "-" { gone = $1 }
 		END {
 			if (gone == "") { print "the route never went away"; bad = 1 }
-			else if (gone < 1500 || gone > 4000) { print "route gone after " gone " ms, want 1500..4000"; bad = 1 }
+			else if (gone < 1500 || gone > 10000) { print "route gone after " gone " ms, want 1500..10000"; bad = 1 }
 			exit bad
 		}' "$D/trace" && return 0
 	trace_summary
@@ -83,44 +84,44 @@ service dns {
 check "anycastd -n accepts the config" "$ANYCASTD" -n -c "$D/anycastd.conf"
 anycastd_start
 check_eventually 20 "BGP session Established at BIRD" bird_established
-check_eventually 5 "BIRD has $DNS, AS path $SITE_AS, no 65535:0" bird_route_is $DNS 1 0
+check_eventually 10 "BIRD has $DNS, AS path $SITE_AS, no 65535:0" bird_route_is $DNS 1 0
 check "192.0.2.1 on lo" lo_has 192.0.2.1
 
 echo "== anycast drain dns"
 check "anycast drain dns exits 0" ac drain dns
-drain_trace 6
+drain_trace 15
 log "BIRD's route (G=65535:0, P=plain, number=AS path length, -=none): $(trace_summary)"
 check "BIRD: 65535:0 and AS path +3 for ~drain-time (2 s), then no route; 192.0.2.1 on lo meanwhile" drained_ok
-check_eventually 2 "192.0.2.1 removed from lo after the withdrawal" lo_lacks 192.0.2.1
+check_eventually 10 "192.0.2.1 removed from lo after the withdrawal" lo_lacks 192.0.2.1
 check "show services: dns draining" svc_is dns draining
 check_steady 1 "no route while drained" bird_lacks $DNS
 check "anycast resume dns exits 0" ac resume dns
-check_eventually 3 "after resume: BIRD has the plain route again (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
+check_eventually 10 "after resume: BIRD has the plain route again (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
 check "192.0.2.1 back on lo" lo_has 192.0.2.1
 check "show services: dns up" svc_is dns up
 
 echo "== drain-file"
 touch "$D/dns.drain"
-check_eventually 3 "BIRD sees 65535:0 and AS path +3 once $D/dns.drain exists" bird_route_is $DNS 4 1
-drain_trace 6
+check_eventually 10 "BIRD sees 65535:0 and AS path +3 once $D/dns.drain exists" bird_route_is $DNS 4 1
+drain_trace 15
 log "BIRD's route: $(trace_summary)"
 check "... then no route after drain-time" bird_lacks $DNS
-check_eventually 2 "192.0.2.1 removed from lo" lo_lacks 192.0.2.1
+check_eventually 10 "192.0.2.1 removed from lo" lo_lacks 192.0.2.1
 check "show services: dns draining" svc_is dns draining
 log "SIGHUP while drained by the file"
 kill -HUP "$APID"
 check_steady 2 "after SIGHUP: still no route at BIRD" bird_lacks $DNS
 check "after SIGHUP: still draining" svc_is dns draining
 rm -f "$D/dns.drain"
-check_eventually 4 "file removed: BIRD has the plain route again" bird_route_is $DNS 1 0
+check_eventually 10 "file removed: BIRD has the plain route again" bird_route_is $DNS 1 0
 check "192.0.2.1 back on lo" lo_has 192.0.2.1
 
 echo "== a drain survives SIGHUP"
 check "anycast drain dns exits 0" ac drain dns
-check_eventually 2 "BIRD sees 65535:0 and AS path +3" bird_route_is $DNS 4 1
+check_eventually 10 "BIRD sees 65535:0 and AS path +3" bird_route_is $DNS 4 1
 log "SIGHUP during drain-time"
 kill -HUP "$APID"
-drain_trace 6
+drain_trace 15
 log "BIRD's route: $(trace_summary)"
 check "after SIGHUP during drain-time: never the plain route, then no route" \
 	awk '$2 ~ /^P/ { print "plain route at " $1 " ms"; bad = 1 } END { exit bad }' "$D/trace"
@@ -132,7 +133,7 @@ check "after SIGHUP: show services says draining" svc_is dns draining
 check "after SIGHUP: 192.0.2.1 not on lo" lo_lacks 192.0.2.1
 check "anycastd still running" alive "$APID"
 check "anycast resume dns exits 0" ac resume dns
-check_eventually 3 "after resume: the plain route (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
+check_eventually 10 "after resume: the plain route (AS path $SITE_AS, no 65535:0)" bird_route_is $DNS 1 0
 check "show services: dns up" svc_is dns up
 
 [ "$T_FAILED" = 0 ] || show_site_logs

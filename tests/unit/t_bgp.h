@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,12 +58,18 @@ static inline int t_connect(uint16_t port, int from_host)
 	return fd;
 }
 
-/* Runs the loop until cond holds or 2 s of real time pass. */
-#define SPIN(t, cond)                                                                  \
-	do {                                                                           \
-		for (int spin_ = 0; spin_ < 200 && !(cond); spin_++)                   \
-			ev_run_once((t)->loop, 10);                                    \
-	} while (0)
+/* Runs the loop until cond holds or T_WAIT_MS of real time pass. */
+#define SPIN(t, cond) T_WAIT(cond, ev_run_once((t)->loop, 10))
+
+/* The session has read and handled everything the test neighbour sent: nothing waits in its
+ * socket nor in its read buffer. */
+static inline int t_all_read(const struct tnb *t)
+{
+	int n = 0;
+	const struct bgp_conn *c = t->peer->conn;
+
+	return c && c->fd >= 0 && ioctl(c->fd, FIONREAD, &n) == 0 && n == 0 && c->rbuf.len == 0;
+}
 
 /* Reads one whole message from the neighbour's socket, running the loop meanwhile. Returns its
  * type, 0 on EOF/timeout. */
@@ -71,7 +78,7 @@ static inline int t_read_msg(struct tnb *t, uint8_t *msg, uint16_t *len)
 	size_t have = 0;
 	uint16_t need = BGP_HDR_LEN;
 
-	for (int i = 0; i < 300; i++) {
+	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end;) {
 		struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
 
 		ev_run_once(t->loop, 0);
@@ -131,8 +138,7 @@ static inline void t_accept_open(struct tnb *t)
 	SPIN(t, t->peer->state == BGP_OPENSENT || t->peer->state == BGP_CONNECT);
 	struct pollfd pfd = {.fd = t->lfd, .events = POLLIN};
 
-	for (int i = 0; i < 100 && poll(&pfd, 1, 0) == 0; i++)
-		ev_run_once(t->loop, 10);
+	T_WAIT(poll(&pfd, 1, 0) > 0, ev_run_once(t->loop, 10));
 	t->fd = accept(t->lfd, NULL, NULL);
 	CHECK(t->fd >= 0);
 	CHECK_INT(t_read_msg(t, msg, &len), BGP_OPEN);

@@ -260,6 +260,19 @@ static void test_unique_v6(void)
 
 /* ---- end to end: a minimal peer ---- */
 
+/* Does the file hold this text? */
+static int file_has(const char *path, const char *text)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	return strstr(buf, text) != NULL;
+}
+
 struct tpeer {
 	int lfd, fd;
 	uint16_t port;
@@ -351,6 +364,9 @@ static void tpeer_open(struct tpeer *t, uint32_t asn, uint16_t hold, int as4, in
 	buf_free(&b);
 }
 
+/* When >= 0, the next feed writes its progress lines here (its stderr), for the test to read. */
+static int feed_log_fd = -1;
+
 static pid_t run_feed(const struct tpeer *t, int af, uint32_t las, uint64_t routes,
 		      int exit_after)
 {
@@ -361,9 +377,14 @@ static pid_t run_feed(const struct tpeer *t, int af, uint32_t las, uint64_t rout
 
 	addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &o.peer);
 	fflush(NULL);
+	if (feed_log_fd >= 0)
+		o.quiet = 0;
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		if (feed_log_fd >= 0)
+			dup2(feed_log_fd, 2);
 		_exit(feed_run(&o, NULL));
+	}
 	return pid;
 }
 
@@ -400,10 +421,19 @@ static void e2e(int af, uint32_t las, int as4, uint64_t n, int by_signal)
 	buf_init(&b);
 	addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &lo);
 	if (tpeer_listen(&t, af) < 0) {
-		fprintf(stderr, "e2e: no %s loopback, skipped\n", af == AF_INET ? "IPv4" : "IPv6");
+		T_SKIP(af == AF_INET ? "e2e: no IPv4 loopback (127.0.0.1) to listen on"
+				     : "e2e: no IPv6 loopback (::1) to listen on");
+		if (t.lfd >= 0)
+			close(t.lfd);
 		free(got);
+		buf_free(&b);
 		return;
 	}
+	/* With a signal, the feed must have finished (End-of-RIB acknowledged: its send queue
+	 * empty) before SIGTERM, or it reports an interrupted run; it says so in its log. */
+	char logpath[] = "/tmp/test_feed.XXXXXX";
+
+	feed_log_fd = by_signal ? mkstemp(logpath) : -1;
 	pid = run_feed(&t, af, las, n, by_signal ? -1 : 0);
 	CHECK_INT(tpeer_accept(&t, 8192), 0);
 	tpeer_open(&t, RAS, 90, as4, af, &op);
@@ -437,7 +467,8 @@ static void e2e(int af, uint32_t las, int as4, uint64_t n, int by_signal)
 			eor++;
 			CHECK_INT(u.eor_afi, af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
 			if (by_signal) {
-				usleep(200000); /* the feed sees our ACK of End-of-RIB first */
+				T_WAIT(file_has(logpath, "End-of-RIB acknowledged"), usleep(2000));
+				CHECK(file_has(logpath, "End-of-RIB acknowledged"));
 				kill(pid, SIGTERM);
 			}
 		}
@@ -470,6 +501,11 @@ static void e2e(int af, uint32_t las, int as4, uint64_t n, int by_signal)
 	free(want);
 	tpeer_close(&t); /* as a router does after a NOTIFICATION: the feed need not wait */
 	CHECK_INT(reap(pid), 0);
+	if (feed_log_fd >= 0) {
+		close(feed_log_fd);
+		unlink(logpath);
+		feed_log_fd = -1;
+	}
 	buf_free(&b);
 	free(got);
 }

@@ -158,7 +158,7 @@ static void test_keepalive_and_hold(void)
 	/* Our keepalives keep the session up past the hold time... */
 	for (int i = 0; i < 4; i++) {
 		t_send_keepalive(&f.t);
-		SPIN(&f.t, 0);
+		SPIN(&f.t, t_all_read(&f.t));
 		ev_advance(f.t.loop, 3000);
 		CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_KEEPALIVE);
 	}
