@@ -8,17 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/attr_table.h"
+#include "bgp/extcomm.h"
 #include "bgp/proto.h"
 #include "lib/log.h"
 
 void bgp_attrs_init(struct bgp_attrs *a) { memset(a, 0, sizeof(*a)); }
 
+/* The stored fields of a set, as the attribute table lists them, and where they live. */
+#define FIELD(a, f) ((void *)((char *)(a) + (f)->off))
+#define CFIELD(a, f) ((const void *)((const char *)(a) + (f)->off))
+#define ARR(a, f) (*(uint8_t **)FIELD(a, f))
+#define CARR(a, f) (*(uint8_t *const *)CFIELD(a, f))
+#define COUNT(a, f) (*(uint16_t *)((char *)(a) + (f)->count_off))
+#define CCOUNT(a, f) (*(const uint16_t *)((const char *)(a) + (f)->count_off))
+
 void bgp_attrs_clear(struct bgp_attrs *a)
 {
-	free(a->aspath);
-	free(a->comms);
-	free(a->lcomms);
-	free(a->unknown);
+	size_t n;
+	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i].f.kind == BGP_AK_ARRAY)
+			free(ARR(a, &s[i].f));
 	bgp_attrs_init(a);
 }
 
@@ -35,19 +47,19 @@ static void *dup_mem(const void *p, size_t n)
 
 void bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 {
+	size_t n;
+	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+
 	*dst = *src;
-	dst->aspath = dup_mem(src->aspath, src->aspath_len);
-	dst->comms = dup_mem(src->comms, (size_t)src->ncomms * sizeof(*src->comms));
-	dst->lcomms = dup_mem(src->lcomms, (size_t)src->nlcomms * sizeof(*src->lcomms));
-	dst->unknown = dup_mem(src->unknown, src->unknown_len);
-	if (!dst->aspath)
-		dst->aspath_len = 0;
-	if (!dst->comms)
-		dst->ncomms = 0;
-	if (!dst->lcomms)
-		dst->nlcomms = 0;
-	if (!dst->unknown)
-		dst->unknown_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct bgp_attr_field *f = &s[i].f;
+
+		if (f->kind != BGP_AK_ARRAY)
+			continue;
+		ARR(dst, f) = dup_mem(CARR(src, f), (size_t)CCOUNT(src, f) * f->elem);
+		if (!ARR(dst, f))
+			COUNT(dst, f) = 0;
+	}
 	dst->refcnt = 0;
 	dst->hash = 0;
 	dst->hnext = NULL;
@@ -70,6 +82,28 @@ void bgp_attrs_add_lcomm(struct bgp_attrs *a, uint32_t g, uint32_t l1, uint32_t 
 	a->lcomms[a->nlcomms].local1 = l1;
 	a->lcomms[a->nlcomms].local2 = l2;
 	a->nlcomms++;
+}
+
+void bgp_attrs_add_ecomm(struct bgp_attrs *a, const uint8_t v[8])
+{
+	if (a->necomms == UINT16_MAX)
+		return;
+	a->ecomms = xrealloc(a->ecomms, ((size_t)a->necomms + 1) * sizeof(*a->ecomms));
+	memcpy(a->ecomms[a->necomms++].v, v, 8);
+}
+
+void bgp_attrs_strip_nontransitive_ecomms(struct bgp_attrs *a)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->necomms; i++)
+		if (bgp_extcomm_transitive(a->ecomms[i].v))
+			a->ecomms[k++] = a->ecomms[i];
+	a->necomms = (uint16_t)k;
+	if (k == 0) {
+		free(a->ecomms);
+		a->ecomms = NULL;
+	}
 }
 
 int bgp_attrs_has_comm(const struct bgp_attrs *a, uint32_t c)
@@ -170,41 +204,6 @@ static uint32_t addr_hash(uint32_t h, const struct addr *a)
 	return fnv(h, a->a, a->af ? addr_len(a->af) : 0);
 }
 
-/* Only fields that the has bits say are present take part, in hash and in equality. */
-static uint32_t attrs_hash(const struct bgp_attrs *a)
-{
-	uint32_t h = 2166136261u;
-
-	h = fnv32(h, a->has);
-	if (a->has & BGP_AH_ORIGIN)
-		h = fnv(h, &a->origin, 1);
-	if (a->has & BGP_AH_MED)
-		h = fnv32(h, a->med);
-	if (a->has & BGP_AH_LOCAL_PREF)
-		h = fnv32(h, a->local_pref);
-	if (a->has & BGP_AH_AGGREGATOR) {
-		h = fnv32(h, a->aggregator_as);
-		h = addr_hash(h, &a->aggregator_addr);
-	}
-	if (a->has & BGP_AH_OTC)
-		h = fnv32(h, a->otc);
-	h = addr_hash(h, &a->nexthop);
-	h = addr_hash(h, &a->nexthop_ll);
-	h = fnv32(h, a->aspath_len);
-	h = fnv(h, a->aspath, a->aspath_len);
-	h = fnv32(h, a->ncomms);
-	for (size_t i = 0; i < a->ncomms; i++)
-		h = fnv32(h, a->comms[i]);
-	h = fnv32(h, a->nlcomms);
-	for (size_t i = 0; i < a->nlcomms; i++) {
-		h = fnv32(h, a->lcomms[i].global);
-		h = fnv32(h, a->lcomms[i].local1);
-		h = fnv32(h, a->lcomms[i].local2);
-	}
-	h = fnv32(h, a->unknown_len);
-	return fnv(h, a->unknown, a->unknown_len);
-}
-
 static int addr_same(const struct addr *a, const struct addr *b)
 {
 	if (a->af != b->af)
@@ -212,40 +211,74 @@ static int addr_same(const struct addr *a, const struct addr *b)
 	return a->af == 0 || memcmp(a->a, b->a, addr_len(a->af)) == 0;
 }
 
+/* A slot takes part when its presence bit is set (or it has none). */
+static int slot_on(const struct bgp_attrs *a, const struct bgp_attr_slot *s)
+{
+	return !s->has || (a->has & s->has);
+}
+
+static uint32_t attrs_hash(const struct bgp_attrs *a)
+{
+	size_t n;
+	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	uint32_t h = fnv32(2166136261u, a->has);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bgp_attr_field *f = &s[i].f;
+
+		if (!slot_on(a, &s[i]))
+			continue;
+		switch (f->kind) {
+		case BGP_AK_U8:
+		case BGP_AK_U32:
+			h = fnv(h, CFIELD(a, f), f->elem);
+			break;
+		case BGP_AK_ADDR:
+			h = addr_hash(h, CFIELD(a, f));
+			break;
+		case BGP_AK_ARRAY:
+			h = fnv32(h, CCOUNT(a, f));
+			h = fnv(h, CARR(a, f), (size_t)CCOUNT(a, f) * f->elem);
+			break;
+		}
+	}
+	return h;
+}
+
 int bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
+	size_t n;
+	const struct bgp_attr_slot *s;
+
 	if (a == b)
 		return 1;
 	if (a->has != b->has)
 		return 0;
-	if ((a->has & BGP_AH_ORIGIN) && a->origin != b->origin)
-		return 0;
-	if ((a->has & BGP_AH_MED) && a->med != b->med)
-		return 0;
-	if ((a->has & BGP_AH_LOCAL_PREF) && a->local_pref != b->local_pref)
-		return 0;
-	if ((a->has & BGP_AH_AGGREGATOR) &&
-	    (a->aggregator_as != b->aggregator_as ||
-	     !addr_same(&a->aggregator_addr, &b->aggregator_addr)))
-		return 0;
-	if ((a->has & BGP_AH_OTC) && a->otc != b->otc)
-		return 0;
-	if (!addr_same(&a->nexthop, &b->nexthop) || !addr_same(&a->nexthop_ll, &b->nexthop_ll))
-		return 0;
-	if (a->aspath_len != b->aspath_len || a->ncomms != b->ncomms ||
-	    a->nlcomms != b->nlcomms || a->unknown_len != b->unknown_len)
-		return 0;
-	if (a->aspath_len && memcmp(a->aspath, b->aspath, a->aspath_len) != 0)
-		return 0;
-	if (a->ncomms && memcmp(a->comms, b->comms, a->ncomms * sizeof(*a->comms)) != 0)
-		return 0;
-	for (size_t i = 0; i < a->nlcomms; i++)
-		if (a->lcomms[i].global != b->lcomms[i].global ||
-		    a->lcomms[i].local1 != b->lcomms[i].local1 ||
-		    a->lcomms[i].local2 != b->lcomms[i].local2)
-			return 0;
-	if (a->unknown_len && memcmp(a->unknown, b->unknown, a->unknown_len) != 0)
-		return 0;
+	s = bgp_attr_slots(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct bgp_attr_field *f = &s[i].f;
+		size_t len;
+
+		if (!slot_on(a, &s[i]))
+			continue;
+		switch (f->kind) {
+		case BGP_AK_U8:
+		case BGP_AK_U32:
+			if (memcmp(CFIELD(a, f), CFIELD(b, f), f->elem) != 0)
+				return 0;
+			break;
+		case BGP_AK_ADDR:
+			if (!addr_same(CFIELD(a, f), CFIELD(b, f)))
+				return 0;
+			break;
+		case BGP_AK_ARRAY:
+			len = (size_t)CCOUNT(a, f) * f->elem;
+			if (CCOUNT(a, f) != CCOUNT(b, f) ||
+			    (len && memcmp(CARR(a, f), CARR(b, f), len) != 0))
+				return 0;
+			break;
+		}
+	}
 	return 1;
 }
 
@@ -258,53 +291,54 @@ static void norm_addr(struct addr *d, const struct addr *s)
 	}
 }
 
-/* The shared copy: one block, fields that are absent zeroed so nobody reads stale values. */
-static struct bgp_attrs *attrs_block(const struct bgp_attrs *s, uint32_t hash)
+/* Arrays whose elements are not 4-octet multiples go in the second pass, after the others,
+ * so that every array of 32-bit values stays aligned. */
+static int block_pass(const struct bgp_attr_field *f)
 {
-	size_t nc = (size_t)s->ncomms * sizeof(uint32_t);
-	size_t nl = (size_t)s->nlcomms * sizeof(struct bgp_large_comm);
-	size_t sz = sizeof(struct bgp_attrs) + nc + nl + s->aspath_len + s->unknown_len;
-	struct bgp_attrs *a = xcalloc(1, sz);
-	uint8_t *p = (uint8_t *)(a + 1);
+	return f->kind == BGP_AK_ARRAY && f->elem % 4 != 0;
+}
 
-	a->has = s->has;
-	if (s->has & BGP_AH_ORIGIN)
-		a->origin = s->origin;
-	if (s->has & BGP_AH_MED)
-		a->med = s->med;
-	if (s->has & BGP_AH_LOCAL_PREF)
-		a->local_pref = s->local_pref;
-	if (s->has & BGP_AH_AGGREGATOR) {
-		a->aggregator_as = s->aggregator_as;
-		norm_addr(&a->aggregator_addr, &s->aggregator_addr);
-	}
-	if (s->has & BGP_AH_OTC)
-		a->otc = s->otc;
-	norm_addr(&a->nexthop, &s->nexthop);
-	norm_addr(&a->nexthop_ll, &s->nexthop_ll);
-	/* 4-byte aligned arrays first (the struct keeps p aligned), byte arrays after */
-	if (s->ncomms) {
-		a->comms = (uint32_t *)(void *)p;
-		memcpy(p, s->comms, nc);
-		a->ncomms = s->ncomms;
-		p += nc;
-	}
-	if (s->nlcomms) {
-		a->lcomms = (struct bgp_large_comm *)(void *)p;
-		memcpy(p, s->lcomms, nl);
-		a->nlcomms = s->nlcomms;
-		p += nl;
-	}
-	if (s->aspath_len) {
-		a->aspath = p;
-		memcpy(p, s->aspath, s->aspath_len);
-		a->aspath_len = s->aspath_len;
-		p += s->aspath_len;
-	}
-	if (s->unknown_len) {
-		a->unknown = p;
-		memcpy(p, s->unknown, s->unknown_len);
-		a->unknown_len = s->unknown_len;
+/* The shared copy: one block, fields that are absent zeroed so nobody reads stale values.
+ * Arrays of 4-octet multiples go first (the struct keeps p aligned), byte arrays after. */
+static struct bgp_attrs *attrs_block(const struct bgp_attrs *src, uint32_t hash)
+{
+	size_t n, sz = sizeof(struct bgp_attrs);
+	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	struct bgp_attrs *a;
+	uint8_t *p;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i].f.kind == BGP_AK_ARRAY)
+			sz += (size_t)CCOUNT(src, &s[i].f) * s[i].f.elem;
+	a = xcalloc(1, sz);
+	p = (uint8_t *)(a + 1);
+	a->has = src->has;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct bgp_attr_field *f = &s[i].f;
+			size_t len;
+
+			if (!slot_on(src, &s[i]) || block_pass(f) != pass)
+				continue;
+			switch (f->kind) {
+			case BGP_AK_U8:
+			case BGP_AK_U32:
+				memcpy(FIELD(a, f), CFIELD(src, f), f->elem);
+				break;
+			case BGP_AK_ADDR:
+				norm_addr(FIELD(a, f), CFIELD(src, f));
+				break;
+			case BGP_AK_ARRAY:
+				len = (size_t)CCOUNT(src, f) * f->elem;
+				if (len == 0)
+					break;
+				ARR(a, f) = p;
+				memcpy(p, CARR(src, f), len);
+				COUNT(a, f) = CCOUNT(src, f);
+				p += len;
+				break;
+			}
+		}
 	}
 	a->refcnt = 1;
 	a->hash = hash;
