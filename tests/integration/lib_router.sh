@@ -151,6 +151,7 @@ bird_established() { bc "$1" show protocols "$2" | awk -v p="$2" '$1 == p' | gre
 
 # bird_rib NAME PROTO: the routes BIRD NAME learned over protocol PROTO, as JSON:
 # [{"prefix","as_path":[int],"next_hop","communities":["a:b"],"large_communities":["a:b:c"],
+#   "ext_communities":["rt:a:b", "generic:0x43000000:0x5", ...BIRD's (kind, x, y) as kind:x:y],
 #   "attrs":{"as_path": "...", "otc": "...", ...every BGP.* line verbatim}}]
 bird_rib() {
 	bc "$1" show route all protocol "$2" | "$PY" -c '
@@ -162,7 +163,7 @@ for ln in sys.stdin:
     if m and ("/" in m.group(1) or pfx):
         if "/" in m.group(1): pfx = m.group(1)
         cur = {"prefix": pfx, "next_hop": None, "as_path": [], "communities": [],
-               "large_communities": [], "attrs": {}}
+               "large_communities": [], "ext_communities": [], "attrs": {}}
         routes.append(cur); continue
     if cur is None: continue
     m = re.match(r"^\s+BGP\.([^:]+):\s*(.*)$", ln)
@@ -173,6 +174,7 @@ for ln in sys.stdin:
     elif k == "next_hop": cur["next_hop"] = v.split()[0]
     elif k == "community": cur["communities"] = ["%s:%s" % t for t in re.findall(r"\((\d+),\s*(\d+)\)", v)]
     elif k == "large_community": cur["large_communities"] = ["%s:%s:%s" % t for t in re.findall(r"\((\d+),\s*(\d+),\s*(\d+)\)", v)]
+    elif k == "ext_community": cur["ext_communities"] = ["%s:%s:%s" % t for t in re.findall(r"\((\w+),\s*([^,()\s]+),\s*([^,()\s]+)\)", v)]
 print(json.dumps(routes))
 '
 }
@@ -208,6 +210,36 @@ frr_established() {
 	local j
 	j=$(vt "$1" -c "show bgp neighbors $2 json") &&
 		jcheck "$j" "list(d.values())[0]['bgpState'] == 'Established'" >/dev/null
+}
+
+# frr_rib NAME: bgpd NAME's IPv4 routes as JSON [{"prefix","from","next_hop","as_path",
+# "communities","large_communities","ext_communities","raw"}] (communities as FRR writes them:
+# "64500:1", "RT:64500:100", "SoO:64500:7"; "raw" is FRR's whole path object)
+frr_rib() {
+	local j
+	j=$(vt "$1" -c "show bgp ipv4 unicast json detail") || return 1
+	"$PY" -c '
+import sys, json
+out = []
+for pfx, paths in json.loads(sys.argv[1]).get("routes", {}).items():
+    if isinstance(paths, dict): paths = paths.get("paths", [])
+    for p in paths:
+        segs = p.get("aspath", {}).get("segments", [])
+        nhs = [n["ip"] for n in p.get("nexthops", [])]
+        out.append({"prefix": pfx, "from": p.get("peer", {}).get("peerId"), "next_hop": nhs[0] if nhs else None,
+                    "as_path": [a for s in segs for a in s.get("list", [])],
+                    "communities": p.get("community", {}).get("string", "").split(),
+                    "large_communities": p.get("largeCommunity", {}).get("string", "").split(),
+                    "ext_communities": p.get("extendedCommunity", {}).get("string", "").split(), "raw": p})
+print(json.dumps(out))
+' "$j"
+}
+
+# frr_check NAME EXPR MESSAGE: jcheck EXPR over d, the list of frr_rib NAME
+frr_check() {
+	local j
+	j=$(frr_rib "$1") || { echo "vtysh failed"; return 1; }
+	jcheck "$j" "$2" "$3"
 }
 
 # ---------------------------------------------------------------- a python3 BGP speaker
