@@ -1,6 +1,7 @@
 #!/bin/bash
 # Extended communities (RFC 4360) through anycastd in router mode (`transit yes`, `fib no`),
 # between BIRD 2 and FRR bgpd, both ways; non-transitive ones stay inside anycastd's AS.
+# The topology is lib_router.sh's transit_lab, as in router_transit.sh:
 #
 #   B  BIRD     AS 64500  B eth0 198.18.0.1/31 - A b0 198.18.0.0/31
 #   A  anycastd AS 64510
@@ -25,82 +26,11 @@ require_cmd ip bird birdc vtysh python3
 [ -x /usr/lib/frr/bgpd ] || skip "missing /usr/lib/frr/bgpd"
 require_anycastd
 
-node A
-node B
-node F
-node X
-node Y
-link A b0 198.18.0.0/31 B eth0 198.18.0.1/31
-link A f0 198.18.0.2/31 F eth0 198.18.0.3/31
-link A x0 198.18.0.4/31 X eth0 198.18.0.5/31
-link A y0 198.18.0.6/31 Y eth0 198.18.0.7/31
-mk_tmpdir
-D=$TMPD
-
-cat >"$D/A.conf" <<EOF
-# $T_NAME: anycastd, transit without FIB
-router-id 198.18.0.0
-local-as 64510
-listen 198.18.0.4
-listen 198.18.0.6
-control $D/A.sock
-fib no
-transit yes
-neighbor 198.18.0.1 {
-    remote-as 64500
-    local-address 198.18.0.0
-    hold-time 9
-}
-neighbor 198.18.0.3 {
-    remote-as 64530
-    local-address 198.18.0.2
-    hold-time 9
-}
-neighbor 198.18.0.5 {
-    remote-as 64550
-    local-address 198.18.0.4
-    hold-time 9
-    passive
-}
-neighbor 198.18.0.7 {
-    remote-as 64510
-    local-address 198.18.0.6
-    hold-time 9
-    passive
-}
-EOF
-check "anycastd -n accepts A's config" "$ANYCASTD" -n -c "$D/A.conf"
-
+transit_lab 64510 " set extcommunity rt 64530:200
+ set extcommunity soo 64530:9"
 bird_conf B 198.18.0.1 64500 198.18.0.0 64510 - \
 	"route 203.0.113.0/24 unreachable { bgp_ext_community.add((rt, 64500, 100)); bgp_ext_community.add((ro, 64500, 7)); };" \
 	"where source = RTS_STATIC"
-
-cat >"$D/F.frr.conf" <<EOF
-frr defaults traditional
-hostname f
-log stdout informational
-router bgp 64530
- bgp router-id 198.18.0.3
- no bgp ebgp-requires-policy
- no bgp default ipv4-unicast
- no bgp network import-check
- bgp log-neighbor-changes
- neighbor 198.18.0.2 remote-as 64510
- neighbor 198.18.0.2 update-source 198.18.0.3
- neighbor 198.18.0.2 timers 3 9
- neighbor 198.18.0.2 timers connect 1
- neighbor 198.18.0.2 passive
- address-family ipv4 unicast
-  network 198.51.100.0/24 route-map SET
-  neighbor 198.18.0.2 activate
-  neighbor 198.18.0.2 send-community all
- exit-address-family
-exit
-route-map SET permit 10
- set extcommunity rt 64530:200
- set extcommunity soo 64530:9
-exit
-EOF
 
 # X's EXTENDED_COMMUNITIES value: Two-Octet AS Route Target 64550:300, then type 0x43
 # (non-transitive opaque) sub-type 0 value 5

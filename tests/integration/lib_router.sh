@@ -242,6 +242,89 @@ frr_check() {
 	jcheck "$j" "$2" "$3"
 }
 
+# ---------------------------------------------------------------- the transit lab
+
+# transit_lab Y_AS FRR_SETS: the topology of the transit tests (router_transit, bgp_extcomm):
+#   B  BIRD     AS 64500  B eth0 198.18.0.1/31 - A b0 198.18.0.0/31 (config: the test's bird_conf)
+#   A  anycastd AS 64510  transit yes, fib no, no local-role anywhere (every route goes to every
+#                         neighbour); written and checked with anycastd -n
+#   F  FRR bgpd AS 64530  F eth0 198.18.0.3/31 - A f0 198.18.0.2/31, announcing 198.51.100.0/24
+#                         through route-map SET, whose lines are FRR_SETS (" set ..." lines)
+#   X  AS 64550           X eth0 198.18.0.5/31 - A x0 198.18.0.4/31 (speaker.py, the test starts it)
+#   Y  AS Y_AS            Y eth0 198.18.0.7/31 - A y0 198.18.0.6/31 (the same)
+# Makes the namespaces, the links, $D and the configs of A and F; starts nothing.
+transit_lab() {
+	node A
+	node B
+	node F
+	node X
+	node Y
+	link A b0 198.18.0.0/31 B eth0 198.18.0.1/31
+	link A f0 198.18.0.2/31 F eth0 198.18.0.3/31
+	link A x0 198.18.0.4/31 X eth0 198.18.0.5/31
+	link A y0 198.18.0.6/31 Y eth0 198.18.0.7/31
+	mk_tmpdir
+	D=$TMPD
+	cat >"$D/A.conf" <<EOF
+# $T_NAME: anycastd, transit without FIB
+router-id 198.18.0.0
+local-as 64510
+listen 198.18.0.4
+listen 198.18.0.6
+control $D/A.sock
+fib no
+transit yes
+neighbor 198.18.0.1 {
+    remote-as 64500
+    local-address 198.18.0.0
+    hold-time 9
+}
+neighbor 198.18.0.3 {
+    remote-as 64530
+    local-address 198.18.0.2
+    hold-time 9
+}
+neighbor 198.18.0.5 {
+    remote-as 64550
+    local-address 198.18.0.4
+    hold-time 9
+    passive
+}
+neighbor 198.18.0.7 {
+    remote-as $1
+    local-address 198.18.0.6
+    hold-time 9
+    passive
+}
+EOF
+	check "anycastd -n accepts A's config" "$ANYCASTD" -n -c "$D/A.conf"
+	cat >"$D/F.frr.conf" <<EOF
+frr defaults traditional
+hostname f
+log stdout informational
+router bgp 64530
+ bgp router-id 198.18.0.3
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ no bgp network import-check
+ bgp log-neighbor-changes
+ neighbor 198.18.0.2 remote-as 64510
+ neighbor 198.18.0.2 update-source 198.18.0.3
+ neighbor 198.18.0.2 timers 3 9
+ neighbor 198.18.0.2 timers connect 1
+ neighbor 198.18.0.2 passive
+ address-family ipv4 unicast
+  network 198.51.100.0/24 route-map SET
+  neighbor 198.18.0.2 activate
+  neighbor 198.18.0.2 send-community all
+ exit-address-family
+exit
+route-map SET permit 10
+$2
+exit
+EOF
+}
+
 # ---------------------------------------------------------------- a python3 BGP speaker
 
 # speaker_write: writes $D/speaker.py, a minimal BGP-4 speaker (python3 stdlib): connects to

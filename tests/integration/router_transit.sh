@@ -29,81 +29,11 @@ require_cmd ip bird birdc vtysh python3
 [ -x /usr/lib/frr/bgpd ] || skip "missing /usr/lib/frr/bgpd"
 require_anycastd
 
-node A
-node B
-node F
-node X
-node Y
-link A b0 198.18.0.0/31 B eth0 198.18.0.1/31
-link A f0 198.18.0.2/31 F eth0 198.18.0.3/31
-link A x0 198.18.0.4/31 X eth0 198.18.0.5/31
-link A y0 198.18.0.6/31 Y eth0 198.18.0.7/31
-mk_tmpdir
-D=$TMPD
-
-cat >"$D/A.conf" <<EOF
-# $T_NAME: anycastd, transit without FIB
-router-id 198.18.0.0
-local-as 64510
-listen 198.18.0.4
-listen 198.18.0.6
-control $D/A.sock
-fib no
-transit yes
-neighbor 198.18.0.1 {
-    remote-as 64500
-    local-address 198.18.0.0
-    hold-time 9
-}
-neighbor 198.18.0.3 {
-    remote-as 64530
-    local-address 198.18.0.2
-    hold-time 9
-}
-neighbor 198.18.0.5 {
-    remote-as 64550
-    local-address 198.18.0.4
-    hold-time 9
-    passive
-}
-neighbor 198.18.0.7 {
-    remote-as 64560
-    local-address 198.18.0.6
-    hold-time 9
-    passive
-}
-EOF
-check "anycastd -n accepts A's config" "$ANYCASTD" -n -c "$D/A.conf"
-
+transit_lab 64560 " set community 64530:2
+ set large-community 64530:0:9"
 bird_conf B 198.18.0.1 64500 198.18.0.0 64510 - \
 	"route 203.0.113.0/24 unreachable { bgp_community.add((64500,1)); bgp_large_community.add((64500,0,7)); };" \
 	"where source = RTS_STATIC"
-
-cat >"$D/F.frr.conf" <<EOF
-frr defaults traditional
-hostname f
-log stdout informational
-router bgp 64530
- bgp router-id 198.18.0.3
- no bgp ebgp-requires-policy
- no bgp default ipv4-unicast
- no bgp network import-check
- bgp log-neighbor-changes
- neighbor 198.18.0.2 remote-as 64510
- neighbor 198.18.0.2 update-source 198.18.0.3
- neighbor 198.18.0.2 timers 3 9
- neighbor 198.18.0.2 timers connect 1
- neighbor 198.18.0.2 passive
- address-family ipv4 unicast
-  network 198.51.100.0/24 route-map SET
-  neighbor 198.18.0.2 activate
- exit-address-family
-exit
-route-map SET permit 10
- set community 64530:2
- set large-community 64530:0:9
-exit
-EOF
 
 bird_up B
 frr_up F 198.18.0.3
