@@ -23,14 +23,22 @@ void bgp_attrs_init(struct bgp_attrs *a) { memset(a, 0, sizeof(*a)); }
 #define COUNT(a, f) (*(uint16_t *)((char *)(a) + (f)->count_off))
 #define CCOUNT(a, f) (*(const uint16_t *)((const char *)(a) + (f)->count_off))
 
+/* The layout is fixed once built: keep it at hand, these run for every UPDATE. */
+static const struct bgp_attr_layout *layout(void)
+{
+	static const struct bgp_attr_layout *l;
+
+	if (!l)
+		l = bgp_attr_layout();
+	return l;
+}
+
 void bgp_attrs_clear(struct bgp_attrs *a)
 {
-	size_t n;
-	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	const struct bgp_attr_layout *l = layout();
 
-	for (size_t i = 0; i < n; i++)
-		if (s[i].f.kind == BGP_AK_ARRAY)
-			free(ARR(a, &s[i].f));
+	for (size_t i = 0; i < l->narray; i++)
+		free(ARR(a, &l->array[i].f));
 	bgp_attrs_init(a);
 }
 
@@ -47,15 +55,12 @@ static void *dup_mem(const void *p, size_t n)
 
 void bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 {
-	size_t n;
-	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	const struct bgp_attr_layout *l = layout();
 
 	*dst = *src;
-	for (size_t i = 0; i < n; i++) {
-		const struct bgp_attr_field *f = &s[i].f;
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
 
-		if (f->kind != BGP_AK_ARRAY)
-			continue;
 		ARR(dst, f) = dup_mem(CARR(src, f), (size_t)CCOUNT(src, f) * f->elem);
 		if (!ARR(dst, f))
 			COUNT(dst, f) = 0;
@@ -178,30 +183,45 @@ static struct {
 	size_t nb, count;
 } itab;
 
-/* FNV-1a, 32 bits */
-static uint32_t fnv(uint32_t h, const void *p, size_t n)
+/* The mixing steps of MurmurHash3 (32 bits), four octets at a time: a full table hashes every
+ * UPDATE's set, AS path included, so byte-at-a-time hashing would cost more than decoding. */
+static uint32_t mix32(uint32_t h, uint32_t k)
 {
-	const uint8_t *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 16777619u;
-	}
-	return h;
+	k *= 0xcc9e2d51u;
+	k = (k << 15) | (k >> 17);
+	h ^= k * 0x1b873593u;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
 }
 
-static uint32_t fnv32(uint32_t h, uint32_t v)
+static uint32_t mix_bytes(uint32_t h, const void *p, size_t n)
 {
-	uint8_t x[4];
+	const uint8_t *s = p;
+	uint32_t k = 0;
+	size_t i = 0;
 
-	put32(x, v);
-	return fnv(h, x, 4);
+	for (; i + 4 <= n; i += 4) {
+		memcpy(&k, s + i, 4);
+		h = mix32(h, k);
+	}
+	for (k = 0; i < n; i++)
+		k = k << 8 | s[i];
+	return mix32(h, k);
+}
+
+/* The final avalanche, so that the low bits that pick a bucket depend on every input bit. */
+static uint32_t mix_final(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static uint32_t addr_hash(uint32_t h, const struct addr *a)
 {
-	h = fnv(h, &a->af, 1);
-	return fnv(h, a->a, a->af ? addr_len(a->af) : 0);
+	return mix_bytes(mix32(h, a->af), a->a, a->af ? addr_len(a->af) : 0);
 }
 
 static int addr_same(const struct addr *a, const struct addr *b)
@@ -219,65 +239,59 @@ static int slot_on(const struct bgp_attrs *a, const struct bgp_attr_slot *s)
 
 static uint32_t attrs_hash(const struct bgp_attrs *a)
 {
-	size_t n;
-	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
-	uint32_t h = fnv32(2166136261u, a->has);
+	const struct bgp_attr_layout *l = layout();
+	uint32_t h = mix32(0, a->has);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct bgp_attr_field *f = &s[i].f;
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
 
-		if (!slot_on(a, &s[i]))
+		if (!slot_on(a, &l->scalar[i]))
 			continue;
-		switch (f->kind) {
-		case BGP_AK_U8:
-		case BGP_AK_U32:
-			h = fnv(h, CFIELD(a, f), f->elem);
-			break;
-		case BGP_AK_ADDR:
+		if (f->kind == BGP_AK_ADDR)
 			h = addr_hash(h, CFIELD(a, f));
-			break;
-		case BGP_AK_ARRAY:
-			h = fnv32(h, CCOUNT(a, f));
-			h = fnv(h, CARR(a, f), (size_t)CCOUNT(a, f) * f->elem);
-			break;
-		}
+		else if (f->kind == BGP_AK_U32)
+			h = mix32(h, *(const uint32_t *)CFIELD(a, f));
+		else
+			h = mix32(h, *(const uint8_t *)CFIELD(a, f));
 	}
-	return h;
+	/* arrays have no presence bit: an empty one is absent */
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		uint16_t n = CCOUNT(a, f);
+
+		h = mix32(h, n);
+		if (n)
+			h = mix_bytes(h, CARR(a, f), (size_t)n * f->elem);
+	}
+	return mix_final(h);
 }
 
 int bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
-	size_t n;
-	const struct bgp_attr_slot *s;
+	const struct bgp_attr_layout *l;
 
 	if (a == b)
 		return 1;
 	if (a->has != b->has)
 		return 0;
-	s = bgp_attr_slots(&n);
-	for (size_t i = 0; i < n; i++) {
-		const struct bgp_attr_field *f = &s[i].f;
-		size_t len;
+	l = layout();
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
 
-		if (!slot_on(a, &s[i]))
+		if (!slot_on(a, &l->scalar[i]))
 			continue;
-		switch (f->kind) {
-		case BGP_AK_U8:
-		case BGP_AK_U32:
-			if (memcmp(CFIELD(a, f), CFIELD(b, f), f->elem) != 0)
-				return 0;
-			break;
-		case BGP_AK_ADDR:
-			if (!addr_same(CFIELD(a, f), CFIELD(b, f)))
-				return 0;
-			break;
-		case BGP_AK_ARRAY:
-			len = (size_t)CCOUNT(a, f) * f->elem;
-			if (CCOUNT(a, f) != CCOUNT(b, f) ||
-			    (len && memcmp(CARR(a, f), CARR(b, f), len) != 0))
-				return 0;
-			break;
-		}
+		if (f->kind == BGP_AK_U32
+			    ? *(const uint32_t *)CFIELD(a, f) != *(const uint32_t *)CFIELD(b, f)
+		    : f->kind == BGP_AK_U8 ? *(const uint8_t *)CFIELD(a, f) != *(const uint8_t *)CFIELD(b, f)
+					   : !addr_same(CFIELD(a, f), CFIELD(b, f)))
+			return 0;
+	}
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		uint16_t n = CCOUNT(a, f);
+
+		if (n != CCOUNT(b, f) || (n && memcmp(CARR(a, f), CARR(b, f), (size_t)n * f->elem)))
+			return 0;
 	}
 	return 1;
 }
@@ -291,55 +305,49 @@ static void norm_addr(struct addr *d, const struct addr *s)
 	}
 }
 
-/* Arrays whose elements are not 4-octet multiples go in the second pass, after the others,
- * so that every array of 32-bit values stays aligned. */
-static int block_pass(const struct bgp_attr_field *f)
+/* Appends the arrays whose element size is (aligned) or is not a multiple of 4 at p. */
+static uint8_t *block_arrays(struct bgp_attrs *a, const struct bgp_attrs *src, uint8_t *p,
+			     int aligned)
 {
-	return f->kind == BGP_AK_ARRAY && f->elem % 4 != 0;
+	const struct bgp_attr_layout *l = layout();
+
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		size_t len = (size_t)CCOUNT(src, f) * f->elem;
+
+		if ((f->elem % 4 == 0) != aligned || len == 0)
+			continue;
+		ARR(a, f) = p;
+		memcpy(p, CARR(src, f), len);
+		COUNT(a, f) = CCOUNT(src, f);
+		p += len;
+	}
+	return p;
 }
 
 /* The shared copy: one block, fields that are absent zeroed so nobody reads stale values.
- * Arrays of 4-octet multiples go first (the struct keeps p aligned), byte arrays after. */
+ * Arrays of 4-octet multiples go first (the struct keeps p aligned), the others after. */
 static struct bgp_attrs *attrs_block(const struct bgp_attrs *src, uint32_t hash)
 {
-	size_t n, sz = sizeof(struct bgp_attrs);
-	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	const struct bgp_attr_layout *l = layout();
+	size_t sz = sizeof(struct bgp_attrs);
 	struct bgp_attrs *a;
-	uint8_t *p;
 
-	for (size_t i = 0; i < n; i++)
-		if (s[i].f.kind == BGP_AK_ARRAY)
-			sz += (size_t)CCOUNT(src, &s[i].f) * s[i].f.elem;
+	for (size_t i = 0; i < l->narray; i++)
+		sz += (size_t)CCOUNT(src, &l->array[i].f) * l->array[i].f.elem;
 	a = xcalloc(1, sz);
-	p = (uint8_t *)(a + 1);
 	a->has = src->has;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			const struct bgp_attr_field *f = &s[i].f;
-			size_t len;
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
 
-			if (!slot_on(src, &s[i]) || block_pass(f) != pass)
-				continue;
-			switch (f->kind) {
-			case BGP_AK_U8:
-			case BGP_AK_U32:
-				memcpy(FIELD(a, f), CFIELD(src, f), f->elem);
-				break;
-			case BGP_AK_ADDR:
-				norm_addr(FIELD(a, f), CFIELD(src, f));
-				break;
-			case BGP_AK_ARRAY:
-				len = (size_t)CCOUNT(src, f) * f->elem;
-				if (len == 0)
-					break;
-				ARR(a, f) = p;
-				memcpy(p, CARR(src, f), len);
-				COUNT(a, f) = CCOUNT(src, f);
-				p += len;
-				break;
-			}
-		}
+		if (!slot_on(src, &l->scalar[i]))
+			continue;
+		if (f->kind == BGP_AK_ADDR)
+			norm_addr(FIELD(a, f), CFIELD(src, f));
+		else
+			memcpy(FIELD(a, f), CFIELD(src, f), f->elem);
 	}
+	block_arrays(a, src, block_arrays(a, src, (uint8_t *)(a + 1), 1), 0);
 	a->refcnt = 1;
 	a->hash = hash;
 	return a;

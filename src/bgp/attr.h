@@ -39,19 +39,19 @@ struct bgp_attrs {
 	uint32_t otc;                   /* RFC 9234 Only-to-Customer AS */
 	struct addr nexthop;            /* NEXT_HOP, or the MP_REACH global next hop */
 	struct addr nexthop_ll;         /* IPv6 link-local next hop, if any */
+	/* The arrays, pointers first and their lengths after, so that the struct has no holes
+	 * (a full table interns hundreds of thousands of sets). */
 	/* AS path: segments as on the wire with 4-octet ASNs: type, count, count * 4 octets. */
 	uint8_t *aspath;
-	uint16_t aspath_len;
 	uint32_t *comms;                /* COMMUNITIES, in received order */
-	uint16_t ncomms;
 	struct bgp_large_comm *lcomms;
-	uint16_t nlcomms;
 	struct bgp_ext_comm *ecomms;    /* EXTENDED_COMMUNITIES, in received order */
-	uint16_t necomms;
 	/* Unknown optional transitive attributes, encoded (flags, type, length, value) with the
 	 * Partial bit already set, passed on as they are. */
 	uint8_t *unknown;
-	uint16_t unknown_len;
+	uint16_t aspath_len;            /* octets */
+	uint16_t ncomms, nlcomms, necomms;
+	uint16_t unknown_len;           /* octets */
 
 	/* interning; zero in scratch sets */
 	uint32_t refcnt;

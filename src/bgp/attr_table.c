@@ -617,77 +617,84 @@ static void lcomms_fmt(struct buf *out, const struct bgp_attrs *a, int json)
 #define F_ADDR(f) {BGP_AK_ADDR, 0, AT(f), 0}
 #define F_ARRAY(p, n) {BGP_AK_ARRAY, (uint8_t)sizeof(*((struct bgp_attrs *)0)->p), AT(p), AT(n)}
 
-/* Sorted by type code: the encoder sends them in this order. */
-const struct bgp_attr_desc bgp_attr_table[] = {
-	{"ORIGIN", BGP_ATTR_ORIGIN, TRANS, BGP_BAD_TAW, BGP_AH_ORIGIN, {F_U8(origin)},
-	 NULL, origin_dec, origin_enc, NULL},
+/* Indexed by type code. Per row: name, type, expected flags, RFC 7606 action, presence bit,
+ * stored fields; ignore, decode, encode, format. */
+const struct bgp_attr_desc bgp_attr_table[256] = {
+	[BGP_ATTR_ORIGIN] = {"ORIGIN", BGP_ATTR_ORIGIN, TRANS, BGP_BAD_TAW, BGP_AH_ORIGIN,
+		{F_U8(origin)}, NULL, origin_dec, origin_enc, NULL},
 	/* the path always counts, present or not */
-	{"AS_PATH", BGP_ATTR_AS_PATH, TRANS, BGP_BAD_TAW, 0, {F_ARRAY(aspath, aspath_len)},
-	 NULL, aspath_dec, aspath_enc, NULL},
+	[BGP_ATTR_AS_PATH] = {"AS_PATH", BGP_ATTR_AS_PATH, TRANS, BGP_BAD_TAW, 0,
+		{F_ARRAY(aspath, aspath_len)}, NULL, aspath_dec, aspath_enc, NULL},
 	/* the next hop of either family (MP_REACH's too) always counts */
-	{"NEXT_HOP", BGP_ATTR_NEXT_HOP, TRANS, BGP_BAD_TAW, 0,
-	 {F_ADDR(nexthop), F_ADDR(nexthop_ll)}, NULL, nexthop_dec, nexthop_enc, NULL},
-	{"MULTI_EXIT_DISC", BGP_ATTR_MED, OPT, BGP_BAD_TAW, BGP_AH_MED, {F_U32(med)},
-	 NULL, med_dec, med_enc, med_fmt},
-	{"LOCAL_PREF", BGP_ATTR_LOCAL_PREF, TRANS, BGP_BAD_TAW, BGP_AH_LOCAL_PREF,
-	 {F_U32(local_pref)}, local_pref_ignore, local_pref_dec, local_pref_enc, local_pref_fmt},
+	[BGP_ATTR_NEXT_HOP] = {"NEXT_HOP", BGP_ATTR_NEXT_HOP, TRANS, BGP_BAD_TAW, 0,
+		{F_ADDR(nexthop), F_ADDR(nexthop_ll)}, NULL, nexthop_dec, nexthop_enc, NULL},
+	[BGP_ATTR_MED] = {"MULTI_EXIT_DISC", BGP_ATTR_MED, OPT, BGP_BAD_TAW, BGP_AH_MED,
+		{F_U32(med)}, NULL, med_dec, med_enc, med_fmt},
+	[BGP_ATTR_LOCAL_PREF] = {"LOCAL_PREF", BGP_ATTR_LOCAL_PREF, TRANS, BGP_BAD_TAW,
+		BGP_AH_LOCAL_PREF, {F_U32(local_pref)}, local_pref_ignore, local_pref_dec,
+		local_pref_enc, local_pref_fmt},
 	/* presence only: the has bits compare it */
-	{"ATOMIC_AGGREGATE", BGP_ATTR_ATOMIC_AGGREGATE, TRANS, BGP_BAD_DISCARD,
-	 BGP_AH_ATOMIC_AGGREGATE, {{0}}, NULL, atomic_dec, atomic_enc, NULL},
-	{"AGGREGATOR", BGP_ATTR_AGGREGATOR, OPT | TRANS, BGP_BAD_DISCARD, BGP_AH_AGGREGATOR,
-	 {F_U32(aggregator_as), F_ADDR(aggregator_addr)}, NULL, aggregator_dec, aggregator_enc,
-	 NULL},
-	{"COMMUNITIES", BGP_ATTR_COMMUNITIES, OPT | TRANS, BGP_BAD_TAW, 0,
-	 {F_ARRAY(comms, ncomms)}, NULL, comms_dec, comms_enc, comms_fmt},
-	{"MP_REACH_NLRI", BGP_ATTR_MP_REACH, OPT, BGP_BAD_RESET, 0, {{0}},
-	 NULL, mp_reach_dec, NULL, NULL},
-	{"MP_UNREACH_NLRI", BGP_ATTR_MP_UNREACH, OPT, BGP_BAD_RESET, 0, {{0}},
-	 NULL, mp_unreach_dec, NULL, NULL},
-	{"EXTENDED_COMMUNITIES", BGP_ATTR_EXT_COMMUNITIES, OPT | TRANS, BGP_BAD_TAW, 0,
-	 {F_ARRAY(ecomms, necomms)}, NULL, ecomms_dec, ecomms_enc, ecomms_fmt},
+	[BGP_ATTR_ATOMIC_AGGREGATE] = {"ATOMIC_AGGREGATE", BGP_ATTR_ATOMIC_AGGREGATE, TRANS,
+		BGP_BAD_DISCARD, BGP_AH_ATOMIC_AGGREGATE, {{0}}, NULL, atomic_dec, atomic_enc, NULL},
+	[BGP_ATTR_AGGREGATOR] = {"AGGREGATOR", BGP_ATTR_AGGREGATOR, OPT | TRANS, BGP_BAD_DISCARD,
+		BGP_AH_AGGREGATOR, {F_U32(aggregator_as), F_ADDR(aggregator_addr)}, NULL,
+		aggregator_dec, aggregator_enc, NULL},
+	[BGP_ATTR_COMMUNITIES] = {"COMMUNITIES", BGP_ATTR_COMMUNITIES, OPT | TRANS, BGP_BAD_TAW, 0,
+		{F_ARRAY(comms, ncomms)}, NULL, comms_dec, comms_enc, comms_fmt},
+	/* the NLRI and their next hop: update.c frames them */
+	[BGP_ATTR_MP_REACH] = {"MP_REACH_NLRI", BGP_ATTR_MP_REACH, OPT, BGP_BAD_RESET, 0, {{0}},
+		NULL, mp_reach_dec, NULL, NULL},
+	[BGP_ATTR_MP_UNREACH] = {"MP_UNREACH_NLRI", BGP_ATTR_MP_UNREACH, OPT, BGP_BAD_RESET, 0,
+		{{0}}, NULL, mp_unreach_dec, NULL, NULL},
+	[BGP_ATTR_EXT_COMMUNITIES] = {"EXTENDED_COMMUNITIES", BGP_ATTR_EXT_COMMUNITIES,
+		OPT | TRANS, BGP_BAD_TAW, 0, {F_ARRAY(ecomms, necomms)}, NULL, ecomms_dec,
+		ecomms_enc, ecomms_fmt},
 	/* AS4_*: merged into AS_PATH and AGGREGATOR by update.c, sent when the peer needs them */
-	{"AS4_PATH", BGP_ATTR_AS4_PATH, OPT | TRANS, BGP_BAD_DISCARD, 0, {{0}},
-	 as4_ignore, as4_path_dec, as4_path_enc, NULL},
-	{"AS4_AGGREGATOR", BGP_ATTR_AS4_AGGREGATOR, OPT | TRANS, BGP_BAD_DISCARD, 0, {{0}},
-	 as4_ignore, as4_aggregator_dec, as4_aggregator_enc, NULL},
-	{"LARGE_COMMUNITY", BGP_ATTR_LARGE_COMMUNITIES, OPT | TRANS, BGP_BAD_TAW, 0,
-	 {F_ARRAY(lcomms, nlcomms)}, NULL, lcomms_dec, lcomms_enc, lcomms_fmt},
-	{"OTC", BGP_ATTR_OTC, OPT | TRANS, BGP_BAD_TAW, BGP_AH_OTC, {F_U32(otc)},
-	 NULL, otc_dec, otc_enc, otc_fmt},
+	[BGP_ATTR_AS4_PATH] = {"AS4_PATH", BGP_ATTR_AS4_PATH, OPT | TRANS, BGP_BAD_DISCARD, 0,
+		{{0}}, as4_ignore, as4_path_dec, as4_path_enc, NULL},
+	[BGP_ATTR_AS4_AGGREGATOR] = {"AS4_AGGREGATOR", BGP_ATTR_AS4_AGGREGATOR, OPT | TRANS,
+		BGP_BAD_DISCARD, 0, {{0}}, as4_ignore, as4_aggregator_dec, as4_aggregator_enc, NULL},
+	[BGP_ATTR_LARGE_COMMUNITIES] = {"LARGE_COMMUNITY", BGP_ATTR_LARGE_COMMUNITIES,
+		OPT | TRANS, BGP_BAD_TAW, 0, {F_ARRAY(lcomms, nlcomms)}, NULL, lcomms_dec,
+		lcomms_enc, lcomms_fmt},
+	[BGP_ATTR_OTC] = {"OTC", BGP_ATTR_OTC, OPT | TRANS, BGP_BAD_TAW, BGP_AH_OTC,
+		{F_U32(otc)}, NULL, otc_dec, otc_enc, otc_fmt},
 };
-const size_t bgp_attr_ntable = sizeof(bgp_attr_table) / sizeof(bgp_attr_table[0]);
-
-/* Built from the rows on first use: the type code index and the flat list of stored fields. */
-#define NSLOTS (sizeof(bgp_attr_table) / sizeof(bgp_attr_table[0]) * 2 + 1)
+/* Built from the table on first use: the known rows in order, and the layout of a set. */
 static struct {
 	int built;
-	uint8_t index[256];             /* row + 1, 0: unknown */
-	struct bgp_attr_slot slots[NSLOTS];
-	size_t nslots;
+	const struct bgp_attr_desc *rows[256];
+	size_t nrows;
+	struct bgp_attr_layout layout;
 } tab;
+
+static void slot_add(struct bgp_attr_layout *l, uint32_t has, struct bgp_attr_field f)
+{
+	int arr = f.kind == BGP_AK_ARRAY;
+	size_t *n = arr ? &l->narray : &l->nscalar;
+
+	if (*n == BGP_ATTR_MAX_SLOTS)
+		fatal("bgp_attr_table: more than %d stored fields", BGP_ATTR_MAX_SLOTS);
+	(arr ? l->array : l->scalar)[(*n)++] = (struct bgp_attr_slot){has, f};
+}
 
 static void tab_build(void)
 {
-	for (size_t i = 0; i < bgp_attr_ntable; i++) {
-		const struct bgp_attr_desc *r = &bgp_attr_table[i];
+	for (unsigned t = 0; t < 256; t++) {
+		const struct bgp_attr_desc *r = &bgp_attr_table[t];
 
-		if (i > 0 && r->type <= bgp_attr_table[i - 1].type)
-			fatal("bgp_attr_table: %s out of type code order", r->name);
-		tab.index[r->type] = (uint8_t)(i + 1);
+		if (!r->decode)
+			continue;
+		if (r->type != t)
+			fatal("bgp_attr_table: %s in the row of type %u", r->name, t);
+		tab.rows[tab.nrows++] = r;
 		for (size_t k = 0; k < 2; k++)
 			if (r->store[k].kind != BGP_AK_NONE)
-				tab.slots[tab.nslots++] = (struct bgp_attr_slot){r->has, r->store[k]};
+				slot_add(&tab.layout, r->has, r->store[k]);
 	}
 	/* unknown optional transitive attributes, passed on as they came */
-	tab.slots[tab.nslots++] = (struct bgp_attr_slot){0, F_ARRAY(unknown, unknown_len)};
+	slot_add(&tab.layout, 0, (struct bgp_attr_field)F_ARRAY(unknown, unknown_len));
 	tab.built = 1;
-}
-
-const struct bgp_attr_desc *bgp_attr_find(uint8_t type)
-{
-	if (!tab.built)
-		tab_build();
-	return tab.index[type] ? &bgp_attr_table[tab.index[type] - 1] : NULL;
 }
 
 const char *bgp_attr_name(uint8_t type)
@@ -697,12 +704,19 @@ const char *bgp_attr_name(uint8_t type)
 	return r ? r->name : "attribute";
 }
 
-const struct bgp_attr_slot *bgp_attr_slots(size_t *n)
+const struct bgp_attr_desc *const *bgp_attr_rows(size_t *n)
 {
 	if (!tab.built)
 		tab_build();
-	*n = tab.nslots;
-	return tab.slots;
+	*n = tab.nrows;
+	return tab.rows;
+}
+
+const struct bgp_attr_layout *bgp_attr_layout(void)
+{
+	if (!tab.built)
+		tab_build();
+	return &tab.layout;
 }
 
 /* Unknown attributes are stored sorted by type; they are interleaved with ours in order. */
@@ -730,9 +744,11 @@ void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, const struct bgp
 		      int ipv4)
 {
 	struct unk u = {a->unknown, 0, a->unknown ? a->unknown_len : 0};
+	size_t n;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&n);
 
-	for (size_t i = 0; i < bgp_attr_ntable; i++) {
-		const struct bgp_attr_desc *r = &bgp_attr_table[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct bgp_attr_desc *r = rows[i];
 
 		if (!r->encode)
 			continue;
@@ -744,7 +760,10 @@ void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, const struct bgp
 
 void bgp_attrs_format(struct buf *out, const struct bgp_attrs *a, int json)
 {
-	for (size_t i = 0; i < bgp_attr_ntable; i++)
-		if (bgp_attr_table[i].format)
-			bgp_attr_table[i].format(out, a, json);
+	size_t n;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (rows[i]->format)
+			rows[i]->format(out, a, json);
 }

@@ -95,21 +95,35 @@ struct bgp_attr_desc {
 	void (*format)(struct buf *out, const struct bgp_attrs *a, int json);
 };
 
-extern const struct bgp_attr_desc bgp_attr_table[];
-extern const size_t bgp_attr_ntable;
+/* Indexed by type code: the decoder finds a row without a search. Rows of attributes we do not
+ * know are empty (no decode). */
+extern const struct bgp_attr_desc bgp_attr_table[256];
 
-/* The row for a type code, NULL for an attribute we do not know. A direct index. */
-const struct bgp_attr_desc *bgp_attr_find(uint8_t type);
+/* The row for a type code, NULL for an attribute we do not know. */
+static inline const struct bgp_attr_desc *bgp_attr_find(uint8_t type)
+{
+	return bgp_attr_table[type].decode ? &bgp_attr_table[type] : NULL;
+}
+
 /* The name of a type code: the row's, or "attribute". */
 const char *bgp_attr_name(uint8_t type);
 
-/* Every stored field of a set, with its gating BGP_AH_* bit (0: always), the unknown
- * attributes' blob included: what hash, equality, copy and interning walk. */
+/* The known rows in type code order, the order of encoding and of `show routes`. */
+const struct bgp_attr_desc *const *bgp_attr_rows(size_t *n);
+
+/* Where the values of a set are, for hash, equality, copy and interning: every stored field
+ * with its gating BGP_AH_* bit (0: always), the unknown attributes' blob among the arrays.
+ * Scalars (U8, U32, ADDR) and arrays apart, so that each walk only sees its kind. */
 struct bgp_attr_slot {
 	uint32_t has;
 	struct bgp_attr_field f;
 };
-const struct bgp_attr_slot *bgp_attr_slots(size_t *n);
+#define BGP_ATTR_MAX_SLOTS 32
+struct bgp_attr_layout {
+	size_t nscalar, narray;
+	struct bgp_attr_slot scalar[BGP_ATTR_MAX_SLOTS], array[BGP_ATTR_MAX_SLOTS];
+};
+const struct bgp_attr_layout *bgp_attr_layout(void);
 
 /* Appends every attribute but MP_REACH_NLRI/MP_UNREACH_NLRI in type order, the unknown ones
  * passed on interleaved. */

@@ -280,32 +280,43 @@ static void test_show_format(void)
 	buf_free(&b);
 }
 
-/* The table: sorted, found by type code, each stored row's fields inside struct bgp_attrs. */
+/* The table: each row in its type code's place, the walk in type order, each stored field
+ * inside struct bgp_attrs. */
 static void test_table_rows(void)
 {
-	size_t n;
-	const struct bgp_attr_slot *s = bgp_attr_slots(&n);
+	size_t n, known = 0;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&n);
+	const struct bgp_attr_layout *l = bgp_attr_layout();
 
-	for (size_t i = 0; i < bgp_attr_ntable; i++) {
-		const struct bgp_attr_desc *r = &bgp_attr_table[i];
+	for (unsigned t = 0; t < 256; t++) {
+		const struct bgp_attr_desc *r = bgp_attr_find((uint8_t)t);
 
-		CHECK(bgp_attr_find(r->type) == r);
-		CHECK_STR(bgp_attr_name(r->type), r->name);
-		CHECK(r->decode != NULL);
+		if (!r)
+			continue;
+		CHECK_INT(r->type, t);
+		CHECK(known < n && rows[known] == r);
+		known++;
+		CHECK_STR(bgp_attr_name((uint8_t)t), r->name);
 		CHECK((r->flags & ~(BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE)) == 0);
-		if (i)
-			CHECK(r->type > bgp_attr_table[i - 1].type);
 	}
+	CHECK_INT(known, n);
 	CHECK(bgp_attr_find(0) == NULL);
 	CHECK(bgp_attr_find(99) == NULL);
 	CHECK_STR(bgp_attr_name(99), "attribute");
 	CHECK_STR(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->name, "EXTENDED_COMMUNITIES");
 	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->flags, BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE);
 	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->bad, BGP_BAD_TAW);
-	for (size_t i = 0; i < n; i++) {
-		CHECK(s[i].f.kind != BGP_AK_NONE);
-		CHECK(s[i].f.off + (s[i].f.kind == BGP_AK_ADDR ? sizeof(struct addr) : s[i].f.elem) <=
-		      offsetof(struct bgp_attrs, refcnt));
+	for (size_t i = 0; i < l->nscalar; i++) {
+		CHECK(l->scalar[i].f.kind != BGP_AK_NONE && l->scalar[i].f.kind != BGP_AK_ARRAY);
+		CHECK(l->scalar[i].f.off + (l->scalar[i].f.kind == BGP_AK_ADDR ? sizeof(struct addr)
+					    : l->scalar[i].f.elem) <= offsetof(struct bgp_attrs, refcnt));
+	}
+	/* aspath, comms, ecomms, lcomms and the unknown blob */
+	CHECK_INT(l->narray, 5);
+	for (size_t i = 0; i < l->narray; i++) {
+		CHECK_INT(l->array[i].f.kind, BGP_AK_ARRAY);
+		CHECK_INT(l->array[i].has, 0);
+		CHECK(l->array[i].f.count_off + 2u <= offsetof(struct bgp_attrs, refcnt));
 	}
 }
 

@@ -183,14 +183,15 @@ static void test_every_row_on_the_wire(void)
 	struct bgp_err err;
 	struct buf b;
 	uint8_t types[32], flags[32];
-	size_t n, k = 0;
+	size_t n, k = 0, nrows;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&nrows);
 
 	full_attrs(&a, 0);
 	buf_init(&b);
 	CHECK_INT(bgp_update_encode(&b, &a, &p, 1, &c), 1);
 	n = attr_types(&b, types, flags);
-	for (size_t i = 0; i < bgp_attr_ntable; i++) {
-		const struct bgp_attr_desc *r = &bgp_attr_table[i];
+	for (size_t i = 0; i < nrows; i++) {
+		const struct bgp_attr_desc *r = rows[i];
 
 		if (!r->encode)
 			continue;
