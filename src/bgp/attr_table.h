@@ -3,7 +3,8 @@
  * code and flags, what a malformed one costs (RFC 7606), how it is decoded, encoded and shown,
  * and which fields of struct bgp_attrs hold it (for hash, equality, copy and interning). The
  * UPDATE decoder, encoder, the intern table and `show routes` walk the rows, so adding an
- * attribute is one row in attr_table.c plus its codec functions there. */
+ * attribute is one row in attr_table.c plus its codec functions there (and its type code in
+ * proto.h, and the fields that keep it in struct bgp_attrs if it is kept). */
 #ifndef BGP_ATTR_TABLE_H
 #define BGP_ATTR_TABLE_H
 
