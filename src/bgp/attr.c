@@ -8,17 +8,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/attr_table.h"
+#include "bgp/extcomm.h"
 #include "bgp/proto.h"
 #include "lib/log.h"
 
 void bgp_attrs_init(struct bgp_attrs *a) { memset(a, 0, sizeof(*a)); }
 
+/* The stored fields of a set, as the attribute table lists them, and where they live. */
+#define FIELD(a, f) ((void *)((char *)(a) + (f)->off))
+#define CFIELD(a, f) ((const void *)((const char *)(a) + (f)->off))
+#define ARR(a, f) (*(uint8_t **)FIELD(a, f))
+#define CARR(a, f) (*(uint8_t *const *)CFIELD(a, f))
+#define COUNT(a, f) (*(uint16_t *)((char *)(a) + (f)->count_off))
+#define CCOUNT(a, f) (*(const uint16_t *)((const char *)(a) + (f)->count_off))
+
+/* The layout is fixed once built: keep it at hand, these run for every UPDATE. */
+static const struct bgp_attr_layout *layout(void)
+{
+	static const struct bgp_attr_layout *l;
+
+	if (!l)
+		l = bgp_attr_layout();
+	return l;
+}
+
 void bgp_attrs_clear(struct bgp_attrs *a)
 {
-	free(a->aspath);
-	free(a->comms);
-	free(a->lcomms);
-	free(a->unknown);
+	const struct bgp_attr_layout *l = layout();
+
+	for (size_t i = 0; i < l->narray; i++)
+		free(ARR(a, &l->array[i].f));
 	bgp_attrs_init(a);
 }
 
@@ -35,19 +55,16 @@ static void *dup_mem(const void *p, size_t n)
 
 void bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 {
+	const struct bgp_attr_layout *l = layout();
+
 	*dst = *src;
-	dst->aspath = dup_mem(src->aspath, src->aspath_len);
-	dst->comms = dup_mem(src->comms, (size_t)src->ncomms * sizeof(*src->comms));
-	dst->lcomms = dup_mem(src->lcomms, (size_t)src->nlcomms * sizeof(*src->lcomms));
-	dst->unknown = dup_mem(src->unknown, src->unknown_len);
-	if (!dst->aspath)
-		dst->aspath_len = 0;
-	if (!dst->comms)
-		dst->ncomms = 0;
-	if (!dst->lcomms)
-		dst->nlcomms = 0;
-	if (!dst->unknown)
-		dst->unknown_len = 0;
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+
+		ARR(dst, f) = dup_mem(CARR(src, f), (size_t)CCOUNT(src, f) * f->elem);
+		if (!ARR(dst, f))
+			COUNT(dst, f) = 0;
+	}
 	dst->refcnt = 0;
 	dst->hash = 0;
 	dst->hnext = NULL;
@@ -70,6 +87,28 @@ void bgp_attrs_add_lcomm(struct bgp_attrs *a, uint32_t g, uint32_t l1, uint32_t 
 	a->lcomms[a->nlcomms].local1 = l1;
 	a->lcomms[a->nlcomms].local2 = l2;
 	a->nlcomms++;
+}
+
+void bgp_attrs_add_ecomm(struct bgp_attrs *a, const uint8_t v[8])
+{
+	if (a->necomms == UINT16_MAX)
+		return;
+	a->ecomms = xrealloc(a->ecomms, ((size_t)a->necomms + 1) * sizeof(*a->ecomms));
+	memcpy(a->ecomms[a->necomms++].v, v, 8);
+}
+
+void bgp_attrs_strip_nontransitive_ecomms(struct bgp_attrs *a)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->necomms; i++)
+		if (bgp_extcomm_transitive(a->ecomms[i].v))
+			a->ecomms[k++] = a->ecomms[i];
+	a->necomms = (uint16_t)k;
+	if (k == 0) {
+		free(a->ecomms);
+		a->ecomms = NULL;
+	}
 }
 
 int bgp_attrs_has_comm(const struct bgp_attrs *a, uint32_t c)
@@ -144,65 +183,45 @@ static struct {
 	size_t nb, count;
 } itab;
 
-/* FNV-1a, 32 bits */
-static uint32_t fnv(uint32_t h, const void *p, size_t n)
+/* The mixing steps of MurmurHash3 (32 bits), four octets at a time: a full table hashes every
+ * UPDATE's set, AS path included, so byte-at-a-time hashing would cost more than decoding. */
+static uint32_t mix32(uint32_t h, uint32_t k)
 {
-	const uint8_t *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 16777619u;
-	}
-	return h;
+	k *= 0xcc9e2d51u;
+	k = (k << 15) | (k >> 17);
+	h ^= k * 0x1b873593u;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
 }
 
-static uint32_t fnv32(uint32_t h, uint32_t v)
+static uint32_t mix_bytes(uint32_t h, const void *p, size_t n)
 {
-	uint8_t x[4];
+	const uint8_t *s = p;
+	uint32_t k = 0;
+	size_t i = 0;
 
-	put32(x, v);
-	return fnv(h, x, 4);
+	for (; i + 4 <= n; i += 4) {
+		memcpy(&k, s + i, 4);
+		h = mix32(h, k);
+	}
+	for (k = 0; i < n; i++)
+		k = k << 8 | s[i];
+	return mix32(h, k);
+}
+
+/* The final avalanche, so that the low bits that pick a bucket depend on every input bit. */
+static uint32_t mix_final(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static uint32_t addr_hash(uint32_t h, const struct addr *a)
 {
-	h = fnv(h, &a->af, 1);
-	return fnv(h, a->a, a->af ? addr_len(a->af) : 0);
-}
-
-/* Only fields that the has bits say are present take part, in hash and in equality. */
-static uint32_t attrs_hash(const struct bgp_attrs *a)
-{
-	uint32_t h = 2166136261u;
-
-	h = fnv32(h, a->has);
-	if (a->has & BGP_AH_ORIGIN)
-		h = fnv(h, &a->origin, 1);
-	if (a->has & BGP_AH_MED)
-		h = fnv32(h, a->med);
-	if (a->has & BGP_AH_LOCAL_PREF)
-		h = fnv32(h, a->local_pref);
-	if (a->has & BGP_AH_AGGREGATOR) {
-		h = fnv32(h, a->aggregator_as);
-		h = addr_hash(h, &a->aggregator_addr);
-	}
-	if (a->has & BGP_AH_OTC)
-		h = fnv32(h, a->otc);
-	h = addr_hash(h, &a->nexthop);
-	h = addr_hash(h, &a->nexthop_ll);
-	h = fnv32(h, a->aspath_len);
-	h = fnv(h, a->aspath, a->aspath_len);
-	h = fnv32(h, a->ncomms);
-	for (size_t i = 0; i < a->ncomms; i++)
-		h = fnv32(h, a->comms[i]);
-	h = fnv32(h, a->nlcomms);
-	for (size_t i = 0; i < a->nlcomms; i++) {
-		h = fnv32(h, a->lcomms[i].global);
-		h = fnv32(h, a->lcomms[i].local1);
-		h = fnv32(h, a->lcomms[i].local2);
-	}
-	h = fnv32(h, a->unknown_len);
-	return fnv(h, a->unknown, a->unknown_len);
+	return mix_bytes(mix32(h, a->af), a->a, a->af ? addr_len(a->af) : 0);
 }
 
 static int addr_same(const struct addr *a, const struct addr *b)
@@ -212,40 +231,68 @@ static int addr_same(const struct addr *a, const struct addr *b)
 	return a->af == 0 || memcmp(a->a, b->a, addr_len(a->af)) == 0;
 }
 
+/* A slot takes part when its presence bit is set (or it has none). */
+static int slot_on(const struct bgp_attrs *a, const struct bgp_attr_slot *s)
+{
+	return !s->has || (a->has & s->has);
+}
+
+static uint32_t attrs_hash(const struct bgp_attrs *a)
+{
+	const struct bgp_attr_layout *l = layout();
+	uint32_t h = mix32(0, a->has);
+
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
+
+		if (!slot_on(a, &l->scalar[i]))
+			continue;
+		if (f->kind == BGP_AK_ADDR)
+			h = addr_hash(h, CFIELD(a, f));
+		else if (f->kind == BGP_AK_U32)
+			h = mix32(h, *(const uint32_t *)CFIELD(a, f));
+		else
+			h = mix32(h, *(const uint8_t *)CFIELD(a, f));
+	}
+	/* arrays have no presence bit: an empty one is absent */
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		uint16_t n = CCOUNT(a, f);
+
+		h = mix32(h, n);
+		if (n)
+			h = mix_bytes(h, CARR(a, f), (size_t)n * f->elem);
+	}
+	return mix_final(h);
+}
+
 int bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 {
+	const struct bgp_attr_layout *l;
+
 	if (a == b)
 		return 1;
 	if (a->has != b->has)
 		return 0;
-	if ((a->has & BGP_AH_ORIGIN) && a->origin != b->origin)
-		return 0;
-	if ((a->has & BGP_AH_MED) && a->med != b->med)
-		return 0;
-	if ((a->has & BGP_AH_LOCAL_PREF) && a->local_pref != b->local_pref)
-		return 0;
-	if ((a->has & BGP_AH_AGGREGATOR) &&
-	    (a->aggregator_as != b->aggregator_as ||
-	     !addr_same(&a->aggregator_addr, &b->aggregator_addr)))
-		return 0;
-	if ((a->has & BGP_AH_OTC) && a->otc != b->otc)
-		return 0;
-	if (!addr_same(&a->nexthop, &b->nexthop) || !addr_same(&a->nexthop_ll, &b->nexthop_ll))
-		return 0;
-	if (a->aspath_len != b->aspath_len || a->ncomms != b->ncomms ||
-	    a->nlcomms != b->nlcomms || a->unknown_len != b->unknown_len)
-		return 0;
-	if (a->aspath_len && memcmp(a->aspath, b->aspath, a->aspath_len) != 0)
-		return 0;
-	if (a->ncomms && memcmp(a->comms, b->comms, a->ncomms * sizeof(*a->comms)) != 0)
-		return 0;
-	for (size_t i = 0; i < a->nlcomms; i++)
-		if (a->lcomms[i].global != b->lcomms[i].global ||
-		    a->lcomms[i].local1 != b->lcomms[i].local1 ||
-		    a->lcomms[i].local2 != b->lcomms[i].local2)
+	l = layout();
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
+
+		if (!slot_on(a, &l->scalar[i]))
+			continue;
+		if (f->kind == BGP_AK_U32
+			    ? *(const uint32_t *)CFIELD(a, f) != *(const uint32_t *)CFIELD(b, f)
+		    : f->kind == BGP_AK_U8 ? *(const uint8_t *)CFIELD(a, f) != *(const uint8_t *)CFIELD(b, f)
+					   : !addr_same(CFIELD(a, f), CFIELD(b, f)))
 			return 0;
-	if (a->unknown_len && memcmp(a->unknown, b->unknown, a->unknown_len) != 0)
-		return 0;
+	}
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		uint16_t n = CCOUNT(a, f);
+
+		if (n != CCOUNT(b, f) || (n && memcmp(CARR(a, f), CARR(b, f), (size_t)n * f->elem)))
+			return 0;
+	}
 	return 1;
 }
 
@@ -258,54 +305,49 @@ static void norm_addr(struct addr *d, const struct addr *s)
 	}
 }
 
-/* The shared copy: one block, fields that are absent zeroed so nobody reads stale values. */
-static struct bgp_attrs *attrs_block(const struct bgp_attrs *s, uint32_t hash)
+/* Appends the arrays whose element size is (aligned) or is not a multiple of 4 at p. */
+static uint8_t *block_arrays(struct bgp_attrs *a, const struct bgp_attrs *src, uint8_t *p,
+			     int aligned)
 {
-	size_t nc = (size_t)s->ncomms * sizeof(uint32_t);
-	size_t nl = (size_t)s->nlcomms * sizeof(struct bgp_large_comm);
-	size_t sz = sizeof(struct bgp_attrs) + nc + nl + s->aspath_len + s->unknown_len;
-	struct bgp_attrs *a = xcalloc(1, sz);
-	uint8_t *p = (uint8_t *)(a + 1);
+	const struct bgp_attr_layout *l = layout();
 
-	a->has = s->has;
-	if (s->has & BGP_AH_ORIGIN)
-		a->origin = s->origin;
-	if (s->has & BGP_AH_MED)
-		a->med = s->med;
-	if (s->has & BGP_AH_LOCAL_PREF)
-		a->local_pref = s->local_pref;
-	if (s->has & BGP_AH_AGGREGATOR) {
-		a->aggregator_as = s->aggregator_as;
-		norm_addr(&a->aggregator_addr, &s->aggregator_addr);
+	for (size_t i = 0; i < l->narray; i++) {
+		const struct bgp_attr_field *f = &l->array[i].f;
+		size_t len = (size_t)CCOUNT(src, f) * f->elem;
+
+		if ((f->elem % 4 == 0) != aligned || len == 0)
+			continue;
+		ARR(a, f) = p;
+		memcpy(p, CARR(src, f), len);
+		COUNT(a, f) = CCOUNT(src, f);
+		p += len;
 	}
-	if (s->has & BGP_AH_OTC)
-		a->otc = s->otc;
-	norm_addr(&a->nexthop, &s->nexthop);
-	norm_addr(&a->nexthop_ll, &s->nexthop_ll);
-	/* 4-byte aligned arrays first (the struct keeps p aligned), byte arrays after */
-	if (s->ncomms) {
-		a->comms = (uint32_t *)(void *)p;
-		memcpy(p, s->comms, nc);
-		a->ncomms = s->ncomms;
-		p += nc;
+	return p;
+}
+
+/* The shared copy: one block, fields that are absent zeroed so nobody reads stale values.
+ * Arrays of 4-octet multiples go first (the struct keeps p aligned), the others after. */
+static struct bgp_attrs *attrs_block(const struct bgp_attrs *src, uint32_t hash)
+{
+	const struct bgp_attr_layout *l = layout();
+	size_t sz = sizeof(struct bgp_attrs);
+	struct bgp_attrs *a;
+
+	for (size_t i = 0; i < l->narray; i++)
+		sz += (size_t)CCOUNT(src, &l->array[i].f) * l->array[i].f.elem;
+	a = xcalloc(1, sz);
+	a->has = src->has;
+	for (size_t i = 0; i < l->nscalar; i++) {
+		const struct bgp_attr_field *f = &l->scalar[i].f;
+
+		if (!slot_on(src, &l->scalar[i]))
+			continue;
+		if (f->kind == BGP_AK_ADDR)
+			norm_addr(FIELD(a, f), CFIELD(src, f));
+		else
+			memcpy(FIELD(a, f), CFIELD(src, f), f->elem);
 	}
-	if (s->nlcomms) {
-		a->lcomms = (struct bgp_large_comm *)(void *)p;
-		memcpy(p, s->lcomms, nl);
-		a->nlcomms = s->nlcomms;
-		p += nl;
-	}
-	if (s->aspath_len) {
-		a->aspath = p;
-		memcpy(p, s->aspath, s->aspath_len);
-		a->aspath_len = s->aspath_len;
-		p += s->aspath_len;
-	}
-	if (s->unknown_len) {
-		a->unknown = p;
-		memcpy(p, s->unknown, s->unknown_len);
-		a->unknown_len = s->unknown_len;
-	}
+	block_arrays(a, src, block_arrays(a, src, (uint8_t *)(a + 1), 1), 0);
 	a->refcnt = 1;
 	a->hash = hash;
 	return a;

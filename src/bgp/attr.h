@@ -24,6 +24,12 @@ struct bgp_large_comm {
 	uint32_t global, local1, local2;
 };
 
+/* An extended community (RFC 4360) as on the wire: type, sub-type, six octets of value. Kept
+ * as bytes so that types we do not know are passed on untouched. */
+struct bgp_ext_comm {
+	uint8_t v[8];
+};
+
 struct bgp_attrs {
 	uint32_t has;                   /* BGP_AH_* */
 	uint8_t origin;
@@ -33,17 +39,19 @@ struct bgp_attrs {
 	uint32_t otc;                   /* RFC 9234 Only-to-Customer AS */
 	struct addr nexthop;            /* NEXT_HOP, or the MP_REACH global next hop */
 	struct addr nexthop_ll;         /* IPv6 link-local next hop, if any */
+	/* The arrays, pointers first and their lengths after, so that the struct has no holes
+	 * (a full table interns hundreds of thousands of sets). */
 	/* AS path: segments as on the wire with 4-octet ASNs: type, count, count * 4 octets. */
 	uint8_t *aspath;
-	uint16_t aspath_len;
 	uint32_t *comms;                /* COMMUNITIES, in received order */
-	uint16_t ncomms;
 	struct bgp_large_comm *lcomms;
-	uint16_t nlcomms;
+	struct bgp_ext_comm *ecomms;    /* EXTENDED_COMMUNITIES, in received order */
 	/* Unknown optional transitive attributes, encoded (flags, type, length, value) with the
 	 * Partial bit already set, passed on as they are. */
 	uint8_t *unknown;
-	uint16_t unknown_len;
+	uint16_t aspath_len;            /* octets */
+	uint16_t ncomms, nlcomms, necomms;
+	uint16_t unknown_len;           /* octets */
 
 	/* interning; zero in scratch sets */
 	uint32_t refcnt;
@@ -51,12 +59,19 @@ struct bgp_attrs {
 	struct bgp_attrs *hnext;
 };
 
+/* Which fields take part in hash, equality, copy and the interned block is said by the
+ * attribute table (attr_table.h), not here: a new attribute is a row there. */
+
 /* Scratch sets */
 void bgp_attrs_init(struct bgp_attrs *a);
 void bgp_attrs_clear(struct bgp_attrs *a);              /* frees the arrays, re-inits */
 void bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src); /* deep; dst scratch */
 void bgp_attrs_add_comm(struct bgp_attrs *a, uint32_t c);
 void bgp_attrs_add_lcomm(struct bgp_attrs *a, uint32_t g, uint32_t l1, uint32_t l2);
+void bgp_attrs_add_ecomm(struct bgp_attrs *a, const uint8_t v[8]);
+/* Drops the non-transitive extended communities (RFC 4360 sec 2, RFC 7153 sec 2: type bit
+ * 0x40), which must not leave the AS. */
+void bgp_attrs_strip_nontransitive_ecomms(struct bgp_attrs *a);
 int bgp_attrs_has_comm(const struct bgp_attrs *a, uint32_t c);
 /* Prepends asn count times to the leading AS_SEQUENCE (a new one if needed; a full one of 255
  * starts another). */

@@ -71,11 +71,13 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	memset(&a.nexthop_ll, 0, sizeof(a.nexthop_ll));
 	if (ebgp) {
 		/* RFC 4271 5.1.2: prepend our AS (and any configured extra copies); LOCAL_PREF
-		 * stays inside the AS (5.1.5); a MED learnt from another AS is not passed on. */
+		 * stays inside the AS (5.1.5); a MED learnt from another AS is not passed on, nor
+		 * are non-transitive extended communities. */
 		bgp_attrs_prepend(&a, sp->local_as, 1 + p->conf.prepend);
 		a.has &= ~BGP_AH_LOCAL_PREF;
 		if (best->src)
 			a.has &= ~BGP_AH_MED;
+		bgp_attrs_strip_nontransitive_ecomms(&a); /* RFC 4360 sec 2: they stay in the AS */
 		/* Egress 2: towards a customer, peer or rs-client, mark it Only-to-Customer. */
 		if (!(a.has & BGP_AH_OTC) &&
 		    (role == BGP_ROLE_PROVIDER || role == BGP_ROLE_PEER || role == BGP_ROLE_RS)) {

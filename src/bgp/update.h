@@ -6,15 +6,8 @@
 #include <stdint.h>
 
 #include "bgp/attr.h"
+#include "bgp/attr_table.h"     /* struct bgp_codec_ctx */
 #include "bgp/msg.h"
-
-/* What the session negotiated and knows, for decoding and encoding. */
-struct bgp_codec_ctx {
-	uint8_t as4;            /* both sides sent the 4-octet AS capability */
-	uint8_t ebgp;           /* local_as != peer_as */
-	uint8_t mp_ipv4, mp_ipv6;   /* families negotiated (IPv4 without any MP capability: 1) */
-	uint32_t local_as, peer_as;
-};
 
 /* A decoded UPDATE. Prefixes of both families are in one list each; attrs.nexthop is the IPv4
  * NEXT_HOP (for IPv4 NLRI in the plain NLRI field); mp_nexthop is the MP_REACH next hop for the

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/attr_table.h"
 #include "bgp/policy.h"
 #include "daemon/daemon.h"
 #include "lib/json.h"
@@ -60,27 +61,6 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 		buf_printf(out, "]\n");
 }
 
-static void json_comms(struct buf *out, const struct bgp_attrs *a)
-{
-	buf_printf(out, ",\"communities\":[");
-	for (size_t i = 0; i < a->ncomms; i++)
-		buf_printf(out, "%s\"%u:%u\"", i ? "," : "", a->comms[i] >> 16, a->comms[i] & 0xffff);
-	buf_printf(out, "],\"large_communities\":[");
-	for (size_t i = 0; i < a->nlcomms; i++)
-		buf_printf(out, "%s\"%u:%u:%u\"", i ? "," : "", a->lcomms[i].global,
-			   a->lcomms[i].local1, a->lcomms[i].local2);
-	buf_put8(out, ']');
-}
-
-static void text_comms(struct buf *out, const struct bgp_attrs *a)
-{
-	for (size_t i = 0; i < a->ncomms; i++)
-		buf_printf(out, " (%u,%u)", a->comms[i] >> 16, a->comms[i] & 0xffff);
-	for (size_t i = 0; i < a->nlcomms; i++)
-		buf_printf(out, " (%u,%u,%u)", a->lcomms[i].global, a->lcomms[i].local1,
-			   a->lcomms[i].local2);
-}
-
 static const char *reject_reason(uint8_t flags)
 {
 	return flags & RIB_PATH_LOOP ? "as-loop" : flags & RIB_PATH_LEAK ? "route-leak"
@@ -92,7 +72,8 @@ static const char *origin_name(uint8_t o)
 	return o == 0 ? "IGP" : o == 1 ? "EGP" : "incomplete";
 }
 
-/* One path. Ours ("from": "local") show the AS path they are originated with: empty, or the
+/* One path: the columns here, then what the attribute table shows (MED, LOCAL_PREF,
+ * communities of every kind, OTC). Ours ("from": "local") show the AS path they are originated with: empty, or the
  * service's prepends; export adds our AS in front towards eBGP neighbours. */
 static void show_path(struct daemon *d, const struct rib_node *n, const struct rib_path *path,
 		      int json, int *first, struct buf *out)
@@ -117,17 +98,11 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 			buf_printf(out, "%s%u", i ? "," : "", asns[i]);
 		buf_printf(out, "],\"next_hop\":\"%s\",\"best\":%s,\"from\":\"%s\",\"origin\":\"%s\"",
 			   nh, path->best ? "true" : "false", from, origin_name(a->origin));
-		if (a->has & BGP_AH_MED)
-			buf_printf(out, ",\"med\":%u", a->med);
-		if (a->has & BGP_AH_LOCAL_PREF)
-			buf_printf(out, ",\"local_pref\":%u", a->local_pref);
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, ",\"rejected\":\"%s\"", reject_reason(path->flags));
-		if (a->has & BGP_AH_OTC)
-			buf_printf(out, ",\"otc\":%u", a->otc);
 		if (path->src)
 			buf_printf(out, ",\"relation\":\"%s\"", bgp_rel_name(bgp_peer_rel(path->src)));
-		json_comms(out, a);
+		bgp_attrs_format(out, a, 1);
 		buf_put8(out, '}');
 	} else {
 		struct buf asp;
@@ -137,15 +112,9 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		buf_put8(&asp, 0);
 		buf_printf(out, "%s %-24s via %-20s from %-20s [%s] %s", path->best ? "*" : " ", pf,
 			   nh, from, asp.len > 1 ? (char *)asp.data : "", origin_name(a->origin));
-		if (a->has & BGP_AH_MED)
-			buf_printf(out, " med %u", a->med);
-		if (a->has & BGP_AH_LOCAL_PREF)
-			buf_printf(out, " pref %u", a->local_pref);
-		if (a->has & BGP_AH_OTC)
-			buf_printf(out, " otc %u", a->otc);
+		bgp_attrs_format(out, a, 0);
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, " (rejected: %s)", reject_reason(path->flags));
-		text_comms(out, a);
 		buf_put8(out, '\n');
 		buf_free(&asp);
 	}

@@ -151,6 +151,7 @@ bird_established() { bc "$1" show protocols "$2" | awk -v p="$2" '$1 == p' | gre
 
 # bird_rib NAME PROTO: the routes BIRD NAME learned over protocol PROTO, as JSON:
 # [{"prefix","as_path":[int],"next_hop","communities":["a:b"],"large_communities":["a:b:c"],
+#   "ext_communities":["rt:a:b", "generic:0x43000000:0x5", ...BIRD's (kind, x, y) as kind:x:y],
 #   "attrs":{"as_path": "...", "otc": "...", ...every BGP.* line verbatim}}]
 bird_rib() {
 	bc "$1" show route all protocol "$2" | "$PY" -c '
@@ -162,7 +163,7 @@ for ln in sys.stdin:
     if m and ("/" in m.group(1) or pfx):
         if "/" in m.group(1): pfx = m.group(1)
         cur = {"prefix": pfx, "next_hop": None, "as_path": [], "communities": [],
-               "large_communities": [], "attrs": {}}
+               "large_communities": [], "ext_communities": [], "attrs": {}}
         routes.append(cur); continue
     if cur is None: continue
     m = re.match(r"^\s+BGP\.([^:]+):\s*(.*)$", ln)
@@ -173,6 +174,7 @@ for ln in sys.stdin:
     elif k == "next_hop": cur["next_hop"] = v.split()[0]
     elif k == "community": cur["communities"] = ["%s:%s" % t for t in re.findall(r"\((\d+),\s*(\d+)\)", v)]
     elif k == "large_community": cur["large_communities"] = ["%s:%s:%s" % t for t in re.findall(r"\((\d+),\s*(\d+),\s*(\d+)\)", v)]
+    elif k == "ext_community": cur["ext_communities"] = ["%s:%s:%s" % t for t in re.findall(r"\((\w+),\s*([^,()\s]+),\s*([^,()\s]+)\)", v)]
 print(json.dumps(routes))
 '
 }
@@ -208,6 +210,119 @@ frr_established() {
 	local j
 	j=$(vt "$1" -c "show bgp neighbors $2 json") &&
 		jcheck "$j" "list(d.values())[0]['bgpState'] == 'Established'" >/dev/null
+}
+
+# frr_rib NAME: bgpd NAME's IPv4 routes as JSON [{"prefix","from","next_hop","as_path",
+# "communities","large_communities","ext_communities","raw"}] (communities as FRR writes them:
+# "64500:1", "RT:64500:100", "SoO:64500:7"; "raw" is FRR's whole path object)
+frr_rib() {
+	local j
+	j=$(vt "$1" -c "show bgp ipv4 unicast json detail") || return 1
+	"$PY" -c '
+import sys, json
+out = []
+for pfx, paths in json.loads(sys.argv[1]).get("routes", {}).items():
+    if isinstance(paths, dict): paths = paths.get("paths", [])
+    for p in paths:
+        segs = p.get("aspath", {}).get("segments", [])
+        nhs = [n["ip"] for n in p.get("nexthops", [])]
+        out.append({"prefix": pfx, "from": p.get("peer", {}).get("peerId"), "next_hop": nhs[0] if nhs else None,
+                    "as_path": [a for s in segs for a in s.get("list", [])],
+                    "communities": p.get("community", {}).get("string", "").split(),
+                    "large_communities": p.get("largeCommunity", {}).get("string", "").split(),
+                    "ext_communities": p.get("extendedCommunity", {}).get("string", "").split(), "raw": p})
+print(json.dumps(out))
+' "$j"
+}
+
+# frr_check NAME EXPR MESSAGE: jcheck EXPR over d, the list of frr_rib NAME
+frr_check() {
+	local j
+	j=$(frr_rib "$1") || { echo "vtysh failed"; return 1; }
+	jcheck "$j" "$2" "$3"
+}
+
+# ---------------------------------------------------------------- the transit lab
+
+# transit_lab Y_AS FRR_SETS: the topology of the transit tests (router_transit, bgp_extcomm):
+#   B  BIRD     AS 64500  B eth0 198.18.0.1/31 - A b0 198.18.0.0/31 (config: the test's bird_conf)
+#   A  anycastd AS 64510  transit yes, fib no, no local-role anywhere (every route goes to every
+#                         neighbour); written and checked with anycastd -n
+#   F  FRR bgpd AS 64530  F eth0 198.18.0.3/31 - A f0 198.18.0.2/31, announcing 198.51.100.0/24
+#                         through route-map SET, whose lines are FRR_SETS (" set ..." lines)
+#   X  AS 64550           X eth0 198.18.0.5/31 - A x0 198.18.0.4/31 (speaker.py, the test starts it)
+#   Y  AS Y_AS            Y eth0 198.18.0.7/31 - A y0 198.18.0.6/31 (the same)
+# Makes the namespaces, the links, $D and the configs of A and F; starts nothing.
+transit_lab() {
+	node A
+	node B
+	node F
+	node X
+	node Y
+	link A b0 198.18.0.0/31 B eth0 198.18.0.1/31
+	link A f0 198.18.0.2/31 F eth0 198.18.0.3/31
+	link A x0 198.18.0.4/31 X eth0 198.18.0.5/31
+	link A y0 198.18.0.6/31 Y eth0 198.18.0.7/31
+	mk_tmpdir
+	D=$TMPD
+	cat >"$D/A.conf" <<EOF
+# $T_NAME: anycastd, transit without FIB
+router-id 198.18.0.0
+local-as 64510
+listen 198.18.0.4
+listen 198.18.0.6
+control $D/A.sock
+fib no
+transit yes
+neighbor 198.18.0.1 {
+    remote-as 64500
+    local-address 198.18.0.0
+    hold-time 9
+}
+neighbor 198.18.0.3 {
+    remote-as 64530
+    local-address 198.18.0.2
+    hold-time 9
+}
+neighbor 198.18.0.5 {
+    remote-as 64550
+    local-address 198.18.0.4
+    hold-time 9
+    passive
+}
+neighbor 198.18.0.7 {
+    remote-as $1
+    local-address 198.18.0.6
+    hold-time 9
+    passive
+}
+EOF
+	check "anycastd -n accepts A's config" "$ANYCASTD" -n -c "$D/A.conf"
+	cat >"$D/F.frr.conf" <<EOF
+frr defaults traditional
+hostname f
+log stdout informational
+router bgp 64530
+ bgp router-id 198.18.0.3
+ no bgp ebgp-requires-policy
+ no bgp default ipv4-unicast
+ no bgp network import-check
+ bgp log-neighbor-changes
+ neighbor 198.18.0.2 remote-as 64510
+ neighbor 198.18.0.2 update-source 198.18.0.3
+ neighbor 198.18.0.2 timers 3 9
+ neighbor 198.18.0.2 timers connect 1
+ neighbor 198.18.0.2 passive
+ address-family ipv4 unicast
+  network 198.51.100.0/24 route-map SET
+  neighbor 198.18.0.2 activate
+  neighbor 198.18.0.2 send-community all
+ exit-address-family
+exit
+route-map SET permit 10
+$2
+exit
+EOF
 }
 
 # ---------------------------------------------------------------- a python3 BGP speaker

@@ -29,81 +29,11 @@ require_cmd ip bird birdc vtysh python3
 [ -x /usr/lib/frr/bgpd ] || skip "missing /usr/lib/frr/bgpd"
 require_anycastd
 
-node A
-node B
-node F
-node X
-node Y
-link A b0 198.18.0.0/31 B eth0 198.18.0.1/31
-link A f0 198.18.0.2/31 F eth0 198.18.0.3/31
-link A x0 198.18.0.4/31 X eth0 198.18.0.5/31
-link A y0 198.18.0.6/31 Y eth0 198.18.0.7/31
-mk_tmpdir
-D=$TMPD
-
-cat >"$D/A.conf" <<EOF
-# $T_NAME: anycastd, transit without FIB
-router-id 198.18.0.0
-local-as 64510
-listen 198.18.0.4
-listen 198.18.0.6
-control $D/A.sock
-fib no
-transit yes
-neighbor 198.18.0.1 {
-    remote-as 64500
-    local-address 198.18.0.0
-    hold-time 9
-}
-neighbor 198.18.0.3 {
-    remote-as 64530
-    local-address 198.18.0.2
-    hold-time 9
-}
-neighbor 198.18.0.5 {
-    remote-as 64550
-    local-address 198.18.0.4
-    hold-time 9
-    passive
-}
-neighbor 198.18.0.7 {
-    remote-as 64560
-    local-address 198.18.0.6
-    hold-time 9
-    passive
-}
-EOF
-check "anycastd -n accepts A's config" "$ANYCASTD" -n -c "$D/A.conf"
-
+transit_lab 64560 " set community 64530:2
+ set large-community 64530:0:9"
 bird_conf B 198.18.0.1 64500 198.18.0.0 64510 - \
 	"route 203.0.113.0/24 unreachable { bgp_community.add((64500,1)); bgp_large_community.add((64500,0,7)); };" \
 	"where source = RTS_STATIC"
-
-cat >"$D/F.frr.conf" <<EOF
-frr defaults traditional
-hostname f
-log stdout informational
-router bgp 64530
- bgp router-id 198.18.0.3
- no bgp ebgp-requires-policy
- no bgp default ipv4-unicast
- no bgp network import-check
- bgp log-neighbor-changes
- neighbor 198.18.0.2 remote-as 64510
- neighbor 198.18.0.2 update-source 198.18.0.3
- neighbor 198.18.0.2 timers 3 9
- neighbor 198.18.0.2 timers connect 1
- neighbor 198.18.0.2 passive
- address-family ipv4 unicast
-  network 198.51.100.0/24 route-map SET
-  neighbor 198.18.0.2 activate
- exit-address-family
-exit
-route-map SET permit 10
- set community 64530:2
- set large-community 64530:0:9
-exit
-EOF
 
 bird_up B
 frr_up F 198.18.0.3
@@ -123,42 +53,16 @@ check_eventually 20 "A-speaker Y session Established" ad_established A 198.18.0.
 check_eventually 10 "BIRD sees the session Established" bird_established B ar
 check_eventually 10 "FRR sees the session Established" frr_established F 198.18.0.2
 
-# frr_rib: FRR's IPv4 routes as JSON [{"prefix","from","next_hop","as_path","communities",
-# "large_communities","raw"}] ("raw" is FRR's whole path object)
-frr_rib() {
-	local j
-	j=$(vt F -c "show bgp ipv4 unicast json detail") || return 1
-	"$PY" -c '
-import sys, json
-out = []
-for pfx, paths in json.loads(sys.argv[1]).get("routes", {}).items():
-    if isinstance(paths, dict): paths = paths.get("paths", [])
-    for p in paths:
-        segs = p.get("aspath", {}).get("segments", [])
-        nhs = [n["ip"] for n in p.get("nexthops", [])]
-        out.append({"prefix": pfx, "from": p.get("peer", {}).get("peerId"), "next_hop": nhs[0] if nhs else None,
-                    "as_path": [a for s in segs for a in s.get("list", [])],
-                    "communities": p.get("community", {}).get("string", "").split(),
-                    "large_communities": p.get("largeCommunity", {}).get("string", "").split(), "raw": p})
-print(json.dumps(out))
-' "$j"
-}
-frr_check() {
-	local j
-	j=$(frr_rib) || { echo "vtysh failed"; return 1; }
-	jcheck "$j" "$1" "$2"
-}
-
 # ---------------------------------------------------------------- BIRD -> anycastd -> FRR
 
 check_eventually 10 "A received 203.0.113.0/24 from BIRD with its communities" \
 	ad_route_check A "any(r['prefix']=='203.0.113.0/24' and r['from']=='198.18.0.1' and r['as_path']==[64500] and '64500:1' in r['communities'] and '64500:0:7' in r['large_communities'] for r in d)" \
 	"A lacks 203.0.113.0/24 [64500] 64500:1 64500:0:7:"
 check_eventually 10 "BIRD -> A -> FRR: 203.0.113.0/24 at FRR, AS path 64510 64500, next hop 198.18.0.2" \
-	frr_check "any(r['prefix']=='203.0.113.0/24' and r['from']=='198.18.0.2' and r['as_path']==[64510,64500] and r['next_hop']=='198.18.0.2' for r in d)" \
+	frr_check F "any(r['prefix']=='203.0.113.0/24' and r['from']=='198.18.0.2' and r['as_path']==[64510,64500] and r['next_hop']=='198.18.0.2' for r in d)" \
 	"FRR lacks 203.0.113.0/24 [64510 64500] from A:"
 check "... with community 64500:1 and large community 64500:0:7" \
-	frr_check "any(r['prefix']=='203.0.113.0/24' and r['communities']==['64500:1'] and r['large_communities']==['64500:0:7'] for r in d)" \
+	frr_check F "any(r['prefix']=='203.0.113.0/24' and r['communities']==['64500:1'] and r['large_communities']==['64500:0:7'] for r in d)" \
 	"203.0.113.0/24 at FRR without exactly community 64500:1 and large community 64500:0:7:"
 
 # ---------------------------------------------------------------- FRR -> anycastd -> BIRD
@@ -185,7 +89,7 @@ unknown_ok() {
 check "... with the unknown transitive attribute 250 = \"hello\" intact" unknown_ok
 log "BIRD: $(bc B show route all 198.51.100.128/25 | grep -i -E 'BGP\.fa|\[t' | tr -s '\t ' ' ')"
 check_eventually 10 "speaker -> A -> FRR: 198.51.100.128/25 at FRR, AS path 64510 64550, its communities" \
-	frr_check "any(r['prefix']=='198.51.100.128/25' and r['as_path']==[64510,64550] and r['communities']==['64550:3'] and r['large_communities']==['64550:0:3'] for r in d)" \
+	frr_check F "any(r['prefix']=='198.51.100.128/25' and r['as_path']==[64510,64550] and r['communities']==['64550:3'] and r['large_communities']==['64550:0:3'] for r in d)" \
 	"FRR lacks 198.51.100.128/25 [64510 64550] 64550:3 64550:0:3:"
 y_got() {
 	grep -E "^UPDATE .*attr=250/e0/68656c6c6f.*nlri=([0-9./,]*,)?198\.51\.100\.128/25" "$D/Y.log" && return 0
@@ -201,10 +105,10 @@ check "fib no: no route of protocol 196 in A's kernel" \
 	sh -c "[ -z \"\$(ip -n ${NSOF[A]} route show proto 196)\" ]"
 bc B disable st >/dev/null
 check_eventually 10 "BIRD withdraws 203.0.113.0/24: FRR drops it" \
-	frr_check "not any(r['prefix']=='203.0.113.0/24' for r in d)" "FRR still has 203.0.113.0/24:"
+	frr_check F "not any(r['prefix']=='203.0.113.0/24' for r in d)" "FRR still has 203.0.113.0/24:"
 bc B enable st >/dev/null
 check_eventually 10 "BIRD announces it again: FRR has it again" \
-	frr_check "any(r['prefix']=='203.0.113.0/24' and r['as_path']==[64510,64500] for r in d)" "FRR lacks 203.0.113.0/24:"
+	frr_check F "any(r['prefix']=='203.0.113.0/24' and r['as_path']==[64510,64500] for r in d)" "FRR lacks 203.0.113.0/24:"
 check "the speakers' sessions stayed up throughout" alive "${PIDOF[X]}" && alive "${PIDOF[Y]}"
 
 [ "$T_FAILED" = 0 ] || show_logs

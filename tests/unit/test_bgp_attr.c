@@ -1,10 +1,17 @@
-/* Attribute sets: scratch operations, interning, AS path helpers. */
+/* Attribute sets: scratch operations, interning, AS path helpers; the attribute table; extended
+ * communities as text. */
 #include <stdlib.h>
 #include <sys/socket.h>
 
 #include "bgp/attr.h"
+#include "bgp/attr_table.h"
+#include "bgp/extcomm.h"
 #include "bgp/proto.h"
 #include "t.h"
+
+/* rt:65001:100 and a non-transitive opaque one (type 0x43) */
+#define EC_RT ((const uint8_t *)"\x00\x02\xfd\xe9\x00\x00\x00\x64")
+#define EC_NT ((const uint8_t *)"\x43\x00\x00\x00\x00\x00\x00\x05")
 
 static void sample(struct bgp_attrs *a)
 {
@@ -18,6 +25,7 @@ static void sample(struct bgp_attrs *a)
 	bgp_attrs_set_aspath(a, path, 3);
 	bgp_attrs_add_comm(a, 0xfde90064u);
 	bgp_attrs_add_lcomm(a, 65001, 0, 1);
+	bgp_attrs_add_ecomm(a, EC_RT);
 }
 
 static void test_intern_equal_is_same_pointer(void)
@@ -48,6 +56,8 @@ static void test_intern_equal_is_same_pointer(void)
 	CHECK_INT(ia->comms[0], 0xfde90064u);
 	CHECK_INT(ia->nlcomms, 1);
 	CHECK_INT(ia->lcomms[0].local2, 1);
+	CHECK_INT(ia->necomms, 1);
+	CHECK(memcmp(ia->ecomms[0].v, EC_RT, 8) == 0);
 	CHECK_INT(bgp_aspath_length(ia), 3);
 	for (int i = 0; i < 4; i++)
 		bgp_attrs_unref(ia);
@@ -58,7 +68,7 @@ static void test_intern_equal_is_same_pointer(void)
 /* Each field on its own makes a different set. */
 static void test_intern_distinguishes_fields(void)
 {
-	enum { N = 14 };
+	enum { N = 16 };
 	const struct bgp_attrs *p[N];
 	struct bgp_attrs a;
 
@@ -81,6 +91,8 @@ static void test_intern_distinguishes_fields(void)
 		case 12: bgp_attrs_add_lcomm(&a, 1, 2, 3); break;
 		case 13: a.unknown = malloc(4); memcpy(a.unknown, "\xe0\x63\x01\x00", 4);
 			a.unknown_len = 4; break;
+		case 14: bgp_attrs_add_ecomm(&a, EC_NT); break;
+		case 15: a.ecomms[0].v[7] = 0x65; break; /* rt:65001:101 */
 		}
 		p[i] = bgp_attrs_intern(&a);
 		bgp_attrs_clear(&a);
@@ -158,6 +170,7 @@ static void test_copy_clear(void)
 	CHECK(bgp_attrs_equal(&a, &c));
 	CHECK(c.aspath != a.aspath);
 	CHECK(c.comms != a.comms);
+	CHECK(c.ecomms != a.ecomms);
 	CHECK(c.unknown != a.unknown);
 	bgp_attrs_clear(&a);
 	CHECK_INT(a.aspath_len, 0);
@@ -168,6 +181,143 @@ static void test_copy_clear(void)
 	CHECK(!bgp_attrs_has_comm(&c, BGP_COMM_NO_EXPORT));
 	CHECK_INT(c.ncomms, 2);
 	bgp_attrs_clear(&c);
+}
+
+/* The interned block keeps every array aligned for its elements, whatever is present. */
+static void test_intern_block_alignment(void)
+{
+	struct bgp_attrs a;
+	const struct bgp_attrs *ia;
+
+	sample(&a);
+	a.unknown = malloc(3);
+	memcpy(a.unknown, "\xe0\x63\x00", 3);
+	a.unknown_len = 3;
+	ia = bgp_attrs_intern(&a);
+	CHECK(bgp_attrs_equal(ia, &a));
+	CHECK_INT((uintptr_t)ia->comms % 4, 0);
+	CHECK_INT((uintptr_t)ia->lcomms % 4, 0);
+	CHECK(ia->unknown != a.unknown && memcmp(ia->unknown, a.unknown, 3) == 0);
+	CHECK(ia->aspath != a.aspath && memcmp(ia->aspath, a.aspath, a.aspath_len) == 0);
+	bgp_attrs_unref(ia);
+	bgp_attrs_clear(&a);
+}
+
+/* RFC 4360 sec 2: only the non-transitive ones go; none left frees the array. */
+static void test_strip_nontransitive_ecomms(void)
+{
+	struct bgp_attrs a;
+
+	bgp_attrs_init(&a);
+	bgp_attrs_add_ecomm(&a, EC_NT);
+	bgp_attrs_add_ecomm(&a, EC_RT);
+	bgp_attrs_add_ecomm(&a, EC_NT);
+	bgp_attrs_strip_nontransitive_ecomms(&a);
+	CHECK_INT(a.necomms, 1);
+	CHECK(memcmp(a.ecomms[0].v, EC_RT, 8) == 0);
+	a.ecomms[0].v[0] = 0x40;
+	bgp_attrs_strip_nontransitive_ecomms(&a);
+	CHECK_INT(a.necomms, 0);
+	CHECK(a.ecomms == NULL);
+	bgp_attrs_clear(&a);
+}
+
+/* The text forms listed in anycast(1). */
+static void test_extcomm_fmt(void)
+{
+	static const struct {
+		const char *v, *want;
+		int transitive;
+	} t[] = {
+		{"\x00\x02\xfd\xe8\x00\x00\x00\x64", "rt:65000:100", 1},
+		{"\x00\x03\xfd\xe8\xff\xff\xff\xff", "soo:65000:4294967295", 1},
+		{"\x02\x02\xfa\x56\xea\x01\x00\x07", "rt:4200000001:7", 1},
+		{"\x01\x03\xc6\x33\x64\x01\x01\x00", "soo:198.51.100.1:256", 1},
+		{"\x40\x02\xfd\xe8\x00\x00\x00\x64", "generic:0x4002fde8:0x00000064", 0},
+		{"\x43\x00\x00\x00\x00\x00\x00\x05", "generic:0x43000000:0x00000005", 0},
+		{"\x06\x00\x00\x00\x00\x00\x00\x00", "generic:0x06000000:0x00000000", 1},
+		{"\xff\xff\xff\xff\xff\xff\xff\xff", "generic:0xffffffff:0xffffffff", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char s[BGP_EXTCOMM_STRLEN];
+
+		CHECK_STR(bgp_extcomm_fmt((const uint8_t *)t[i].v, s), t[i].want);
+		CHECK_INT(bgp_extcomm_transitive((const uint8_t *)t[i].v), t[i].transitive);
+	}
+}
+
+/* What `show routes` prints of a set, from the table's rows, in type code order. */
+static void test_show_format(void)
+{
+	struct bgp_attrs a;
+	struct buf b;
+
+	sample(&a);
+	bgp_attrs_add_ecomm(&a, EC_NT);
+	a.has |= BGP_AH_OTC;
+	a.otc = 65001;
+	buf_init(&b);
+	bgp_attrs_format(&b, &a, 0);
+	buf_put8(&b, 0);
+	CHECK_STR((char *)b.data, " med 10 (65001,100) (rt:65001:100) (generic:0x43000000:0x00000005)"
+				  " (65001,0,1) otc 65001");
+	buf_reset(&b);
+	bgp_attrs_format(&b, &a, 1);
+	buf_put8(&b, 0);
+	CHECK_STR((char *)b.data, ",\"med\":10,\"communities\":[\"65001:100\"],\"ext_communities\":"
+				  "[\"rt:65001:100\",\"generic:0x43000000:0x00000005\"],"
+				  "\"large_communities\":[\"65001:0:1\"],\"otc\":65001");
+	bgp_attrs_clear(&a);
+	/* empty lists are still there in JSON (DESIGN.md), absent in text */
+	bgp_attrs_init(&a);
+	buf_reset(&b);
+	bgp_attrs_format(&b, &a, 0);
+	CHECK_INT(b.len, 0);
+	bgp_attrs_format(&b, &a, 1);
+	buf_put8(&b, 0);
+	CHECK_STR((char *)b.data, ",\"communities\":[],\"ext_communities\":[],\"large_communities\":[]");
+	buf_free(&b);
+}
+
+/* The table: each row in its type code's place, the walk in type order, each stored field
+ * inside struct bgp_attrs. */
+static void test_table_rows(void)
+{
+	size_t n, known = 0;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&n);
+	const struct bgp_attr_layout *l = bgp_attr_layout();
+
+	for (unsigned t = 0; t < 256; t++) {
+		const struct bgp_attr_desc *r = bgp_attr_find((uint8_t)t);
+
+		if (!r)
+			continue;
+		CHECK_INT(r->type, t);
+		CHECK(known < n && rows[known] == r);
+		known++;
+		CHECK_STR(bgp_attr_name((uint8_t)t), r->name);
+		CHECK((r->flags & ~(BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE)) == 0);
+	}
+	CHECK_INT(known, n);
+	CHECK(bgp_attr_find(0) == NULL);
+	CHECK(bgp_attr_find(99) == NULL);
+	CHECK_STR(bgp_attr_name(99), "attribute");
+	CHECK_STR(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->name, "EXTENDED_COMMUNITIES");
+	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->flags, BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE);
+	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->bad, BGP_BAD_TAW);
+	for (size_t i = 0; i < l->nscalar; i++) {
+		CHECK(l->scalar[i].f.kind != BGP_AK_NONE && l->scalar[i].f.kind != BGP_AK_ARRAY);
+		CHECK(l->scalar[i].f.off + (l->scalar[i].f.kind == BGP_AK_ADDR ? sizeof(struct addr)
+					    : l->scalar[i].f.elem) <= offsetof(struct bgp_attrs, refcnt));
+	}
+	/* aspath, comms, ecomms, lcomms and the unknown blob */
+	CHECK_INT(l->narray, 5);
+	for (size_t i = 0; i < l->narray; i++) {
+		CHECK_INT(l->array[i].f.kind, BGP_AK_ARRAY);
+		CHECK_INT(l->array[i].has, 0);
+		CHECK(l->array[i].f.count_off + 2u <= offsetof(struct bgp_attrs, refcnt));
+	}
 }
 
 static void fmt(const struct bgp_attrs *a, char *out, size_t n)
@@ -284,6 +434,11 @@ int main(void)
 	RUN(test_intern_ignores_absent_fields);
 	RUN(test_intern_many_grows);
 	RUN(test_copy_clear);
+	RUN(test_intern_block_alignment);
+	RUN(test_strip_nontransitive_ecomms);
+	RUN(test_extcomm_fmt);
+	RUN(test_show_format);
+	RUN(test_table_rows);
 	RUN(test_prepend);
 	RUN(test_aspath_helpers);
 	CHECK_INT(bgp_attrs_interned_count(), 0);

@@ -84,6 +84,8 @@ static void full_attrs(struct bgp_attrs *a, int v6)
 	bgp_attrs_add_comm(a, 0xfde90064u);
 	bgp_attrs_add_comm(a, BGP_COMM_GRACEFUL_SHUTDOWN);
 	bgp_attrs_add_lcomm(a, 4200000001u, 0, 1);
+	bgp_attrs_add_ecomm(a, (const uint8_t *)"\x00\x02\xfd\xe9\x00\x00\x00\x64");
+	bgp_attrs_add_ecomm(a, (const uint8_t *)"\x43\x00\x00\x00\x00\x00\x00\x05");
 	if (v6) {
 		addr_parse("2001:db8::1", &a->nexthop);
 	} else {
@@ -170,6 +172,45 @@ static size_t attr_types(const struct buf *b, uint8_t *types, uint8_t *flags)
 	return n;
 }
 
+/* Every row of the attribute table that encodes goes on the wire, with the flags the row
+ * expects, and comes back equal: a 2-octet iBGP peer, IPv4, needs all of them (AS4_* too). */
+static void test_every_row_on_the_wire(void)
+{
+	struct bgp_codec_ctx c = mkctx(0, 0);
+	struct prefix p = P("192.0.2.0/24");
+	struct bgp_attrs a;
+	struct bgp_update u;
+	struct bgp_err err;
+	struct buf b;
+	uint8_t types[32], flags[32];
+	size_t n, k = 0, nrows;
+	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&nrows);
+
+	full_attrs(&a, 0);
+	buf_init(&b);
+	CHECK_INT(bgp_update_encode(&b, &a, &p, 1, &c), 1);
+	n = attr_types(&b, types, flags);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct bgp_attr_desc *r = rows[i];
+
+		if (!r->encode)
+			continue;
+		CHECK(k < n);
+		if (k >= n)
+			break;
+		CHECK_INT(types[k], r->type);
+		CHECK_INT(flags[k] & (BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE), r->flags);
+		k++;
+	}
+	CHECK_INT(n, k);
+	CHECK_INT(dec_msg(&b, 0, &c, &u, &err), 0);
+	CHECK_STR(u.warn, "");
+	CHECK(bgp_attrs_equal(&u.attrs, &a));
+	bgp_update_free(&u);
+	bgp_attrs_clear(&a);
+	buf_free(&b);
+}
+
 /* MP_REACH first (RFC 7606 5.1), then by type code; unknown ones merged in order. */
 static void test_attr_order_and_unknown(void)
 {
@@ -179,7 +220,8 @@ static void test_attr_order_and_unknown(void)
 	struct buf b;
 	uint8_t types[32], flags[32];
 	size_t n;
-	static const uint8_t unk[] = {0xe0, 9, 1, 0xaa, 0xe0, 16, 8, 0, 2, 0xfd, 0xe9, 0, 0, 0, 1,
+	/* types we do not know (16 was one before extended communities came) */
+	static const uint8_t unk[] = {0xe0, 9, 1, 0xaa, 0xe0, 19, 8, 0, 2, 0xfd, 0xe9, 0, 0, 0, 1,
 				      0xe0, 40, 0};
 	struct bgp_update u;
 	struct bgp_err err;
@@ -193,7 +235,7 @@ static void test_attr_order_and_unknown(void)
 	n = attr_types(&b, types, flags);
 	{
 		/* 2-octet eBGP peer: no LOCAL_PREF; AS4_PATH and AS4_AGGREGATOR */
-		static const uint8_t want[] = {14, 1, 2, 4, 6, 7, 8, 9, 16, 17, 18, 32, 35, 40};
+		static const uint8_t want[] = {14, 1, 2, 4, 6, 7, 8, 9, 16, 17, 18, 19, 32, 35, 40};
 
 		CHECK_INT(n, sizeof(want));
 		for (size_t i = 0; i < n && i < sizeof(want); i++)
@@ -389,7 +431,7 @@ static void test_extended_length(void)
 	bgp_attrs_set_aspath(&a, path, 100);
 	buf_init(&b);
 	CHECK_INT(bgp_update_encode(&b, &a, &p, 1, &c), 1);
-	CHECK_INT(attr_types(&b, types, flags), 10);
+	CHECK_INT(attr_types(&b, types, flags), 11); /* full_attrs: ORIGIN..OTC, EXT_COMMUNITIES included */
 	CHECK_INT(types[1], BGP_ATTR_AS_PATH);
 	CHECK(flags[1] & BGP_AF_EXTLEN);
 	CHECK(!(flags[0] & BGP_AF_EXTLEN));
@@ -498,6 +540,15 @@ static const struct case7606 {
 	{"LARGE_COMMUNITY length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 20 00", NLRI, TAW, 0, 0, "LARGE_COMMUNITY: bad length 0"},
 	{"OTC length 3", 1, 1, "", ORIGIN ASPATH4 NH "C0 23 03 00FDE9", NLRI, TAW, 0, 0, "OTC: bad length 3"},
 	{"OTC flags", 1, 1, "", ORIGIN ASPATH4 NH "80 23 04 0000FDE9", NLRI, TAW, 0, 0, "OTC: wrong attribute flags"},
+	/* EXTENDED_COMMUNITIES, sec 7.14: a non-zero multiple of 8 */
+	{"EXTENDED_COMMUNITIES valid", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 10 0002FDE900000064 4300000000000005", NLRI, OK, 0, 0, NULL},
+	{"EXTENDED_COMMUNITIES length 7", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 07 0002FDE9000000", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 7 (treat-as-withdraw)"},
+	{"EXTENDED_COMMUNITIES length 12", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 0C 0002FDE900000064 00000000", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 12"},
+	{"EXTENDED_COMMUNITIES length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 00", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 0"},
+	{"EXTENDED_COMMUNITIES flags non-transitive", 1, 1, "", ORIGIN ASPATH4 NH "80 10 08 0002FDE900000064", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: wrong attribute flags"},
+	{"EXTENDED_COMMUNITIES flags well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 10 08 0002FDE900000064", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: wrong attribute flags"},
+	{"EXTENDED_COMMUNITIES repeated: first kept", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 08 0002FDE900000064 C0 10 08 0002FDE900000065", NLRI, OK, 0, 0, "repeated attribute 16 discarded"},
+	{"EXTENDED_COMMUNITIES bad, withdrawal only: nothing lost", 1, 1, "18 C00002", "C0 10 03 000000", "", TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 3"},
 	/* duplicates, sec 3.g */
 	{"duplicate ORIGIN: first kept", 1, 1, "", ORIGIN ASPATH4 NH "40 01 01 07", NLRI, OK, 0, 0, "repeated attribute 1 discarded"},
 	{"duplicate MP_REACH", 1, 1, "", MPR6 MPR6 ORIGIN ASPATH4, "", RST, 3, 1, NULL},
@@ -600,9 +651,17 @@ static void test_kept_values(void)
 	CHECK_INT(u.attrs.origin, 0);
 	bgp_update_free(&u);
 	/* unknown optional transitive: Partial bit set, kept sorted by type */
-	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "C0 63 01 AA C0 10 01 BB 80 62 01 CC", NLRI, 1, &u, &err), 0);
+	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "C0 63 01 AA C0 30 01 BB 80 62 01 CC", NLRI, 1, &u, &err), 0);
 	CHECK_INT(u.attrs.unknown_len, 8);
-	CHECK(memcmp(u.attrs.unknown, "\xe0\x10\x01\xbb\xe0\x63\x01\xaa", 8) == 0);
+	CHECK(memcmp(u.attrs.unknown, "\xe0\x30\x01\xbb\xe0\x63\x01\xaa", 8) == 0);
+	bgp_update_free(&u);
+	/* extended communities: as on the wire, in order, non-transitive ones too (export's job) */
+	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "D0 10 0010 4300000000000005 0002FDE900000064", NLRI, 1, &u, &err), 0);
+	CHECK_STR(u.warn, "");
+	CHECK_INT(u.attrs.necomms, 2);
+	CHECK(memcmp(u.attrs.ecomms[0].v, "\x43\x00\x00\x00\x00\x00\x00\x05", 8) == 0);
+	CHECK(memcmp(u.attrs.ecomms[1].v, "\x00\x02\xfd\xe9\x00\x00\x00\x64", 8) == 0);
+	CHECK_INT(u.attrs.unknown_len, 0);
 	bgp_update_free(&u);
 	/* discarded LOCAL_PREF is not in the set */
 	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "40 05 04 00000064", NLRI, 1, &u, &err), 0);
@@ -729,6 +788,7 @@ int main(void)
 {
 	RUN(test_roundtrip_all_attrs);
 	RUN(test_ebgp_no_local_pref);
+	RUN(test_every_row_on_the_wire);
 	RUN(test_attr_order_and_unknown);
 	RUN(test_as_trans_encoding);
 	RUN(test_ipv6_link_local_nexthop);
