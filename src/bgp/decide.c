@@ -9,8 +9,9 @@
 #include "bgp/decide.h"
 #include "bgp/speaker.h"
 
-#define MAX_CAND 64     /* paths per prefix considered; more are ignored, which never occurs in
-			 * practice (one path per neighbour) */
+/* Paths per prefix considered; more are ignored, which never occurs in practice (one path
+ * per neighbour). */
+#define MAX_CAND 64
 
 static uint32_t local_pref(const struct rib_path *p)
 {
