@@ -11,7 +11,7 @@
 #include "lib/log.h"
 
 struct pending_item {
-	const struct bgp_attrs *attrs;  /* what Adj-RIB-Out holds now; NULL: withdrawn */
+	const struct bgp_attrs *attrs; /* what Adj-RIB-Out holds now; NULL: withdrawn */
 	struct prefix pfx;
 };
 
@@ -62,12 +62,12 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 			j++;
 		}
 		for (size_t k = 0; k < j - i;) {
-			size_t done = v[i].attrs ? bgp_update_encode(&c->wbuf, v[i].attrs, batch + k,
-								     j - i - k, &p->ctx)
+			size_t done = v[i].attrs ? bgp_update_encode(&c->wbuf, v[i].attrs,
+								     batch + k, j - i - k, &p->ctx)
 						 : bgp_withdraw_encode(&c->wbuf, batch + k,
 								       j - i - k, &p->ctx);
 			if (done == 0)
-				break;  /* cannot encode (too large): skip rather than loop */
+				break; /* cannot encode (too large): skip rather than loop */
 			p->updates_out++;
 			k += done;
 		}

@@ -282,8 +282,9 @@ int bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 			continue;
 		if (f->kind == BGP_AK_U32
 			    ? *(const uint32_t *)CFIELD(a, f) != *(const uint32_t *)CFIELD(b, f)
-		    : f->kind == BGP_AK_U8 ? *(const uint8_t *)CFIELD(a, f) != *(const uint8_t *)CFIELD(b, f)
-					   : !addr_same(CFIELD(a, f), CFIELD(b, f)))
+		    : f->kind == BGP_AK_U8
+			    ? *(const uint8_t *)CFIELD(a, f) != *(const uint8_t *)CFIELD(b, f)
+			    : !addr_same(CFIELD(a, f), CFIELD(b, f)))
 			return 0;
 	}
 	for (size_t i = 0; i < l->narray; i++) {
@@ -432,10 +433,10 @@ size_t bgp_attrs_interned_count(void) { return itab.count; }
 /* ---- AS path queries. Walkers stop at a truncated segment: the decoder never stores one,
  * but sets built by hand may. ---- */
 
-#define SEG_FOREACH(a, off, type, cnt)                                                    \
-	for (size_t off = 0, type, cnt;                                                   \
+#define SEG_FOREACH(a, off, type, cnt)                                                           \
+	for (size_t off = 0, type, cnt;                                                          \
 	     off + 2 <= (a)->aspath_len && (type = (a)->aspath[off], cnt = (a)->aspath[off + 1], \
-					    off + 2 + cnt * 4 <= (a)->aspath_len);        \
+					   off + 2 + cnt * 4 <= (a)->aspath_len);                \
 	     off += 2 + cnt * 4)
 
 unsigned bgp_aspath_length(const struct bgp_attrs *a)
@@ -490,10 +491,14 @@ void bgp_aspath_fmt(const struct bgp_attrs *a, struct buf *out)
 
 	SEG_FOREACH(a, off, type, cnt) {
 		/* {set}, (confed sequence), [confed set], as BIRD and Cisco print them */
-		const char *open = type == BGP_ASSEG_SET ? "{" : type == BGP_ASSEG_CONFED_SEQ ? "("
-				   : type == BGP_ASSEG_CONFED_SET ? "[" : "";
-		const char *close = type == BGP_ASSEG_SET ? "}" : type == BGP_ASSEG_CONFED_SEQ ? ")"
-				    : type == BGP_ASSEG_CONFED_SET ? "]" : "";
+		const char *open = type == BGP_ASSEG_SET          ? "{"
+				   : type == BGP_ASSEG_CONFED_SEQ ? "("
+				   : type == BGP_ASSEG_CONFED_SET ? "["
+								  : "";
+		const char *close = type == BGP_ASSEG_SET          ? "}"
+				    : type == BGP_ASSEG_CONFED_SEQ ? ")"
+				    : type == BGP_ASSEG_CONFED_SET ? "]"
+								   : "";
 
 		buf_printf(out, "%s%s", first ? "" : " ", open);
 		for (size_t i = 0; i < cnt; i++)

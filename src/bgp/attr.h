@@ -31,27 +31,27 @@ struct bgp_ext_comm {
 };
 
 struct bgp_attrs {
-	uint32_t has;                   /* BGP_AH_* */
+	uint32_t has; /* BGP_AH_* */
 	uint8_t origin;
 	uint32_t med, local_pref;
 	uint32_t aggregator_as;
-	struct addr aggregator_addr;    /* IPv4 */
-	uint32_t otc;                   /* RFC 9234 Only-to-Customer AS */
-	struct addr nexthop;            /* NEXT_HOP, or the MP_REACH global next hop */
-	struct addr nexthop_ll;         /* IPv6 link-local next hop, if any */
+	struct addr aggregator_addr; /* IPv4 */
+	uint32_t otc;                /* RFC 9234 Only-to-Customer AS */
+	struct addr nexthop;         /* NEXT_HOP, or the MP_REACH global next hop */
+	struct addr nexthop_ll;      /* IPv6 link-local next hop, if any */
 	/* The arrays, pointers first and their lengths after, so that the struct has no holes
 	 * (a full table interns hundreds of thousands of sets). */
 	/* AS path: segments as on the wire with 4-octet ASNs: type, count, count * 4 octets. */
 	uint8_t *aspath;
-	uint32_t *comms;                /* COMMUNITIES, in received order */
+	uint32_t *comms; /* COMMUNITIES, in received order */
 	struct bgp_large_comm *lcomms;
-	struct bgp_ext_comm *ecomms;    /* EXTENDED_COMMUNITIES, in received order */
+	struct bgp_ext_comm *ecomms; /* EXTENDED_COMMUNITIES, in received order */
 	/* Unknown optional transitive attributes, encoded (flags, type, length, value) with the
 	 * Partial bit already set, passed on as they are. */
 	uint8_t *unknown;
-	uint16_t aspath_len;            /* octets */
+	uint16_t aspath_len; /* octets */
 	uint16_t ncomms, nlcomms, necomms;
-	uint16_t unknown_len;           /* octets */
+	uint16_t unknown_len; /* octets */
 
 	/* interning; zero in scratch sets */
 	uint32_t refcnt;
@@ -64,7 +64,7 @@ struct bgp_attrs {
 
 /* Scratch sets */
 void bgp_attrs_init(struct bgp_attrs *a);
-void bgp_attrs_clear(struct bgp_attrs *a);              /* frees the arrays, re-inits */
+void bgp_attrs_clear(struct bgp_attrs *a); /* frees the arrays, re-inits */
 void bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src); /* deep; dst scratch */
 void bgp_attrs_add_comm(struct bgp_attrs *a, uint32_t c);
 void bgp_attrs_add_lcomm(struct bgp_attrs *a, uint32_t g, uint32_t l1, uint32_t l2);
@@ -87,7 +87,7 @@ size_t bgp_attrs_interned_count(void);
 int bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b); /* by value */
 
 /* AS path queries */
-unsigned bgp_aspath_length(const struct bgp_attrs *a);  /* an AS_SET counts 1 (RFC 4271 9.1.2.2) */
+unsigned bgp_aspath_length(const struct bgp_attrs *a); /* an AS_SET counts 1 (RFC 4271 9.1.2.2) */
 int bgp_aspath_contains(const struct bgp_attrs *a, uint32_t asn);
 uint32_t bgp_aspath_first_as(const struct bgp_attrs *a); /* leftmost AS of a SEQUENCE, 0 if none */
 /* Flat list of ASNs in order (SET members included), for display. Returns count, fills up to max. */

@@ -104,7 +104,8 @@ static long aspath_check(const uint8_t *p, size_t len, size_t w, int confed_ok, 
 		type = p[off];
 		cnt = p[off + 1];
 		if (type != BGP_ASSEG_SET && type != BGP_ASSEG_SEQUENCE &&
-		    !(confed_ok && (type == BGP_ASSEG_CONFED_SEQ || type == BGP_ASSEG_CONFED_SET))) {
+		    !(confed_ok &&
+		      (type == BGP_ASSEG_CONFED_SEQ || type == BGP_ASSEG_CONFED_SET))) {
 			*why = type == BGP_ASSEG_CONFED_SEQ || type == BGP_ASSEG_CONFED_SET
 				       ? "confederation segment from outside our confederation"
 				       : "bad segment type";
@@ -161,8 +162,8 @@ static const char *aspath_dec(struct bgp_attr_dec *d, const uint8_t *v, size_t l
 	return NULL;
 }
 
-#define SEGS(a, off)                                                                      \
-	for (size_t off = 0; off + 2 <= (a)->aspath_len &&                                \
+#define SEGS(a, off)                                                                        \
+	for (size_t off = 0; off + 2 <= (a)->aspath_len &&                                  \
 			     off + 2 + (size_t)(a)->aspath[off + 1] * 4 <= (a)->aspath_len; \
 	     off += 2 + (size_t)(a)->aspath[off + 1] * 4)
 
@@ -312,8 +313,8 @@ static const char *local_pref_dec(struct bgp_attr_dec *d, const uint8_t *v, size
 	return u32_dec(d, v, len, &d->a->local_pref, BGP_AH_LOCAL_PREF);
 }
 
-static void local_pref_enc(struct buf *b, const struct bgp_attrs *a,
-			   const struct bgp_codec_ctx *c, int ipv4)
+static void local_pref_enc(struct buf *b, const struct bgp_attrs *a, const struct bgp_codec_ctx *c,
+			   int ipv4)
 {
 	(void)ipv4;
 	if (!c->ebgp) /* RFC 4271 5.1.5: it stays inside the AS */
@@ -379,8 +380,8 @@ static const char *aggregator_dec(struct bgp_attr_dec *d, const uint8_t *v, size
 	return NULL;
 }
 
-static void aggregator_enc(struct buf *b, const struct bgp_attrs *a,
-			   const struct bgp_codec_ctx *c, int ipv4)
+static void aggregator_enc(struct buf *b, const struct bgp_attrs *a, const struct bgp_codec_ctx *c,
+			   int ipv4)
 {
 	(void)ipv4;
 	if (!(a->has & BGP_AH_AGGREGATOR))
@@ -525,8 +526,8 @@ static void comms_fmt(struct buf *out, const struct bgp_attrs *a, int json)
 	if (json)
 		buf_printf(out, ",\"communities\":[");
 	for (size_t i = 0; i < a->ncomms; i++)
-		buf_printf(out, json ? "%s\"%u:%u\"" : "%s(%u,%u)", sep(json, i),
-			   a->comms[i] >> 16, a->comms[i] & 0xffff);
+		buf_printf(out, json ? "%s\"%u:%u\"" : "%s(%u,%u)", sep(json, i), a->comms[i] >> 16,
+			   a->comms[i] & 0xffff);
 	if (json)
 		buf_put8(out, ']');
 }
@@ -602,9 +603,8 @@ static void lcomms_fmt(struct buf *out, const struct bgp_attrs *a, int json)
 	if (json)
 		buf_printf(out, ",\"large_communities\":[");
 	for (size_t i = 0; i < a->nlcomms; i++)
-		buf_printf(out, json ? "%s\"%u:%u:%u\"" : "%s(%u,%u,%u)",
-			   sep(json, i), a->lcomms[i].global,
-			   a->lcomms[i].local1, a->lcomms[i].local2);
+		buf_printf(out, json ? "%s\"%u:%u:%u\"" : "%s(%u,%u,%u)", sep(json, i),
+			   a->lcomms[i].global, a->lcomms[i].local1, a->lcomms[i].local2);
 	if (json)
 		buf_put8(out, ']');
 }
@@ -612,53 +612,181 @@ static void lcomms_fmt(struct buf *out, const struct bgp_attrs *a, int json)
 /* ---- the table ---- */
 
 #define AT(f) ((uint16_t)offsetof(struct bgp_attrs, f))
-#define F_U8(f) {BGP_AK_U8, 1, AT(f), 0}
-#define F_U32(f) {BGP_AK_U32, 4, AT(f), 0}
-#define F_ADDR(f) {BGP_AK_ADDR, 0, AT(f), 0}
-#define F_ARRAY(p, n) {BGP_AK_ARRAY, (uint8_t)sizeof(*((struct bgp_attrs *)0)->p), AT(p), AT(n)}
+#define F_U8(f)                        \
+	{                              \
+		BGP_AK_U8, 1, AT(f), 0 \
+	}
+#define F_U32(f)                        \
+	{                               \
+		BGP_AK_U32, 4, AT(f), 0 \
+	}
+#define F_ADDR(f)                        \
+	{                                \
+		BGP_AK_ADDR, 0, AT(f), 0 \
+	}
+#define F_ARRAY(p, n)                                                                    \
+	{                                                                                \
+		BGP_AK_ARRAY, (uint8_t)sizeof(*((struct bgp_attrs *)0)->p), AT(p), AT(n) \
+	}
 
 /* Indexed by type code. Per row: name, type, expected flags, RFC 7606 action, presence bit,
  * stored fields; ignore, decode, encode, format. */
 const struct bgp_attr_desc bgp_attr_table[256] = {
-	[BGP_ATTR_ORIGIN] = {"ORIGIN", BGP_ATTR_ORIGIN, TRANS, BGP_BAD_TAW, BGP_AH_ORIGIN,
-		{F_U8(origin)}, NULL, origin_dec, origin_enc, NULL},
+	[BGP_ATTR_ORIGIN] = { "ORIGIN",
+			      BGP_ATTR_ORIGIN,
+			      TRANS,
+			      BGP_BAD_TAW,
+			      BGP_AH_ORIGIN,
+			      { F_U8(origin) },
+			      NULL,
+			      origin_dec,
+			      origin_enc,
+			      NULL },
 	/* the path always counts, present or not */
-	[BGP_ATTR_AS_PATH] = {"AS_PATH", BGP_ATTR_AS_PATH, TRANS, BGP_BAD_TAW, 0,
-		{F_ARRAY(aspath, aspath_len)}, NULL, aspath_dec, aspath_enc, NULL},
+	[BGP_ATTR_AS_PATH] = { "AS_PATH",
+			       BGP_ATTR_AS_PATH,
+			       TRANS,
+			       BGP_BAD_TAW,
+			       0,
+			       { F_ARRAY(aspath, aspath_len) },
+			       NULL,
+			       aspath_dec,
+			       aspath_enc,
+			       NULL },
 	/* the next hop of either family (MP_REACH's too) always counts */
-	[BGP_ATTR_NEXT_HOP] = {"NEXT_HOP", BGP_ATTR_NEXT_HOP, TRANS, BGP_BAD_TAW, 0,
-		{F_ADDR(nexthop), F_ADDR(nexthop_ll)}, NULL, nexthop_dec, nexthop_enc, NULL},
-	[BGP_ATTR_MED] = {"MULTI_EXIT_DISC", BGP_ATTR_MED, OPT, BGP_BAD_TAW, BGP_AH_MED,
-		{F_U32(med)}, NULL, med_dec, med_enc, med_fmt},
-	[BGP_ATTR_LOCAL_PREF] = {"LOCAL_PREF", BGP_ATTR_LOCAL_PREF, TRANS, BGP_BAD_TAW,
-		BGP_AH_LOCAL_PREF, {F_U32(local_pref)}, local_pref_ignore, local_pref_dec,
-		local_pref_enc, local_pref_fmt},
+	[BGP_ATTR_NEXT_HOP] = { "NEXT_HOP",
+				BGP_ATTR_NEXT_HOP,
+				TRANS,
+				BGP_BAD_TAW,
+				0,
+				{ F_ADDR(nexthop), F_ADDR(nexthop_ll) },
+				NULL,
+				nexthop_dec,
+				nexthop_enc,
+				NULL },
+	[BGP_ATTR_MED] = { "MULTI_EXIT_DISC",
+			   BGP_ATTR_MED,
+			   OPT,
+			   BGP_BAD_TAW,
+			   BGP_AH_MED,
+			   { F_U32(med) },
+			   NULL,
+			   med_dec,
+			   med_enc,
+			   med_fmt },
+	[BGP_ATTR_LOCAL_PREF] = { "LOCAL_PREF",
+				  BGP_ATTR_LOCAL_PREF,
+				  TRANS,
+				  BGP_BAD_TAW,
+				  BGP_AH_LOCAL_PREF,
+				  { F_U32(local_pref) },
+				  local_pref_ignore,
+				  local_pref_dec,
+				  local_pref_enc,
+				  local_pref_fmt },
 	/* presence only: the has bits compare it */
-	[BGP_ATTR_ATOMIC_AGGREGATE] = {"ATOMIC_AGGREGATE", BGP_ATTR_ATOMIC_AGGREGATE, TRANS,
-		BGP_BAD_DISCARD, BGP_AH_ATOMIC_AGGREGATE, {{0}}, NULL, atomic_dec, atomic_enc, NULL},
-	[BGP_ATTR_AGGREGATOR] = {"AGGREGATOR", BGP_ATTR_AGGREGATOR, OPT | TRANS, BGP_BAD_DISCARD,
-		BGP_AH_AGGREGATOR, {F_U32(aggregator_as), F_ADDR(aggregator_addr)}, NULL,
-		aggregator_dec, aggregator_enc, NULL},
-	[BGP_ATTR_COMMUNITIES] = {"COMMUNITIES", BGP_ATTR_COMMUNITIES, OPT | TRANS, BGP_BAD_TAW, 0,
-		{F_ARRAY(comms, ncomms)}, NULL, comms_dec, comms_enc, comms_fmt},
+	[BGP_ATTR_ATOMIC_AGGREGATE] = { "ATOMIC_AGGREGATE",
+					BGP_ATTR_ATOMIC_AGGREGATE,
+					TRANS,
+					BGP_BAD_DISCARD,
+					BGP_AH_ATOMIC_AGGREGATE,
+					{ { 0 } },
+					NULL,
+					atomic_dec,
+					atomic_enc,
+					NULL },
+	[BGP_ATTR_AGGREGATOR] = { "AGGREGATOR",
+				  BGP_ATTR_AGGREGATOR,
+				  OPT | TRANS,
+				  BGP_BAD_DISCARD,
+				  BGP_AH_AGGREGATOR,
+				  { F_U32(aggregator_as), F_ADDR(aggregator_addr) },
+				  NULL,
+				  aggregator_dec,
+				  aggregator_enc,
+				  NULL },
+	[BGP_ATTR_COMMUNITIES] = { "COMMUNITIES",
+				   BGP_ATTR_COMMUNITIES,
+				   OPT | TRANS,
+				   BGP_BAD_TAW,
+				   0,
+				   { F_ARRAY(comms, ncomms) },
+				   NULL,
+				   comms_dec,
+				   comms_enc,
+				   comms_fmt },
 	/* the NLRI and their next hop: update.c frames them */
-	[BGP_ATTR_MP_REACH] = {"MP_REACH_NLRI", BGP_ATTR_MP_REACH, OPT, BGP_BAD_RESET, 0, {{0}},
-		NULL, mp_reach_dec, NULL, NULL},
-	[BGP_ATTR_MP_UNREACH] = {"MP_UNREACH_NLRI", BGP_ATTR_MP_UNREACH, OPT, BGP_BAD_RESET, 0,
-		{{0}}, NULL, mp_unreach_dec, NULL, NULL},
-	[BGP_ATTR_EXT_COMMUNITIES] = {"EXTENDED_COMMUNITIES", BGP_ATTR_EXT_COMMUNITIES,
-		OPT | TRANS, BGP_BAD_TAW, 0, {F_ARRAY(ecomms, necomms)}, NULL, ecomms_dec,
-		ecomms_enc, ecomms_fmt},
+	[BGP_ATTR_MP_REACH] = { "MP_REACH_NLRI",
+				BGP_ATTR_MP_REACH,
+				OPT,
+				BGP_BAD_RESET,
+				0,
+				{ { 0 } },
+				NULL,
+				mp_reach_dec,
+				NULL,
+				NULL },
+	[BGP_ATTR_MP_UNREACH] = { "MP_UNREACH_NLRI",
+				  BGP_ATTR_MP_UNREACH,
+				  OPT,
+				  BGP_BAD_RESET,
+				  0,
+				  { { 0 } },
+				  NULL,
+				  mp_unreach_dec,
+				  NULL,
+				  NULL },
+	[BGP_ATTR_EXT_COMMUNITIES] = { "EXTENDED_COMMUNITIES",
+				       BGP_ATTR_EXT_COMMUNITIES,
+				       OPT | TRANS,
+				       BGP_BAD_TAW,
+				       0,
+				       { F_ARRAY(ecomms, necomms) },
+				       NULL,
+				       ecomms_dec,
+				       ecomms_enc,
+				       ecomms_fmt },
 	/* AS4_*: merged into AS_PATH and AGGREGATOR by update.c, sent when the peer needs them */
-	[BGP_ATTR_AS4_PATH] = {"AS4_PATH", BGP_ATTR_AS4_PATH, OPT | TRANS, BGP_BAD_DISCARD, 0,
-		{{0}}, as4_ignore, as4_path_dec, as4_path_enc, NULL},
-	[BGP_ATTR_AS4_AGGREGATOR] = {"AS4_AGGREGATOR", BGP_ATTR_AS4_AGGREGATOR, OPT | TRANS,
-		BGP_BAD_DISCARD, 0, {{0}}, as4_ignore, as4_aggregator_dec, as4_aggregator_enc, NULL},
-	[BGP_ATTR_LARGE_COMMUNITIES] = {"LARGE_COMMUNITY", BGP_ATTR_LARGE_COMMUNITIES,
-		OPT | TRANS, BGP_BAD_TAW, 0, {F_ARRAY(lcomms, nlcomms)}, NULL, lcomms_dec,
-		lcomms_enc, lcomms_fmt},
-	[BGP_ATTR_OTC] = {"OTC", BGP_ATTR_OTC, OPT | TRANS, BGP_BAD_TAW, BGP_AH_OTC,
-		{F_U32(otc)}, NULL, otc_dec, otc_enc, otc_fmt},
+	[BGP_ATTR_AS4_PATH] = { "AS4_PATH",
+				BGP_ATTR_AS4_PATH,
+				OPT | TRANS,
+				BGP_BAD_DISCARD,
+				0,
+				{ { 0 } },
+				as4_ignore,
+				as4_path_dec,
+				as4_path_enc,
+				NULL },
+	[BGP_ATTR_AS4_AGGREGATOR] = { "AS4_AGGREGATOR",
+				      BGP_ATTR_AS4_AGGREGATOR,
+				      OPT | TRANS,
+				      BGP_BAD_DISCARD,
+				      0,
+				      { { 0 } },
+				      as4_ignore,
+				      as4_aggregator_dec,
+				      as4_aggregator_enc,
+				      NULL },
+	[BGP_ATTR_LARGE_COMMUNITIES] = { "LARGE_COMMUNITY",
+					 BGP_ATTR_LARGE_COMMUNITIES,
+					 OPT | TRANS,
+					 BGP_BAD_TAW,
+					 0,
+					 { F_ARRAY(lcomms, nlcomms) },
+					 NULL,
+					 lcomms_dec,
+					 lcomms_enc,
+					 lcomms_fmt },
+	[BGP_ATTR_OTC] = { "OTC",
+			   BGP_ATTR_OTC,
+			   OPT | TRANS,
+			   BGP_BAD_TAW,
+			   BGP_AH_OTC,
+			   { F_U32(otc) },
+			   NULL,
+			   otc_dec,
+			   otc_enc,
+			   otc_fmt },
 };
 /* Built from the table on first use: the known rows in order, and the layout of a set. */
 static struct {
@@ -675,7 +803,7 @@ static void slot_add(struct bgp_attr_layout *l, uint32_t has, struct bgp_attr_fi
 
 	if (*n == BGP_ATTR_MAX_SLOTS)
 		fatal("bgp_attr_table: more than %d stored fields", BGP_ATTR_MAX_SLOTS);
-	(arr ? l->array : l->scalar)[(*n)++] = (struct bgp_attr_slot){has, f};
+	(arr ? l->array : l->scalar)[(*n)++] = (struct bgp_attr_slot){ has, f };
 }
 
 static void tab_build(void)
@@ -743,7 +871,7 @@ static void unk_until(struct buf *b, struct unk *u, unsigned type)
 void bgp_attrs_encode(struct buf *b, const struct bgp_attrs *a, const struct bgp_codec_ctx *ctx,
 		      int ipv4)
 {
-	struct unk u = {a->unknown, 0, a->unknown ? a->unknown_len : 0};
+	struct unk u = { a->unknown, 0, a->unknown ? a->unknown_len : 0 };
 	size_t n;
 	const struct bgp_attr_desc *const *rows = bgp_attr_rows(&n);
 

@@ -18,39 +18,39 @@
 
 /* What the session negotiated and knows, for decoding and encoding. */
 struct bgp_codec_ctx {
-	uint8_t as4;            /* both sides sent the 4-octet AS capability */
-	uint8_t ebgp;           /* local_as != peer_as */
-	uint8_t mp_ipv4, mp_ipv6;   /* families negotiated (IPv4 without any MP capability: 1) */
+	uint8_t as4;              /* both sides sent the 4-octet AS capability */
+	uint8_t ebgp;             /* local_as != peer_as */
+	uint8_t mp_ipv4, mp_ipv6; /* families negotiated (IPv4 without any MP capability: 1) */
 	uint32_t local_as, peer_as;
 };
 
 /* What a malformed attribute costs (RFC 7606 sec 2 and 7). */
 enum bgp_attr_bad {
-	BGP_BAD_TAW,            /* treat-as-withdraw */
-	BGP_BAD_DISCARD,        /* attribute discard */
-	BGP_BAD_RESET,          /* session reset */
+	BGP_BAD_TAW,     /* treat-as-withdraw */
+	BGP_BAD_DISCARD, /* attribute discard */
+	BGP_BAD_RESET,   /* session reset */
 };
 
 /* How a value is kept in struct bgp_attrs. */
 enum bgp_attr_kind {
-	BGP_AK_NONE,            /* not kept: folded into others (AS4_*) or handled by the UPDATE */
+	BGP_AK_NONE, /* not kept: folded into others (AS4_*) or handled by the UPDATE */
 	BGP_AK_U8,
 	BGP_AK_U32,
-	BGP_AK_ADDR,            /* struct addr: only af and the address's own octets count */
-	BGP_AK_ARRAY,           /* pointer + uint16_t count of elem-octet elements */
+	BGP_AK_ADDR,  /* struct addr: only af and the address's own octets count */
+	BGP_AK_ARRAY, /* pointer + uint16_t count of elem-octet elements */
 };
 
 struct bgp_attr_field {
-	uint8_t kind;           /* enum bgp_attr_kind */
-	uint8_t elem;           /* ARRAY: element size; a multiple of 4 is kept 4-aligned */
-	uint16_t off;           /* of the value, or of the array's pointer */
-	uint16_t count_off;     /* ARRAY: of its uint16_t count */
+	uint8_t kind;       /* enum bgp_attr_kind */
+	uint8_t elem;       /* ARRAY: element size; a multiple of 4 is kept 4-aligned */
+	uint16_t off;       /* of the value, or of the array's pointer */
+	uint16_t count_off; /* ARRAY: of its uint16_t count */
 };
 
 /* Decoder state shared by the rows' decode functions and the UPDATE decoder (update.c), which
  * owns it. What is not an attribute of the set (MP NLRI, AS4_*) is left here for update.c. */
 struct bgp_mp_nlri {
-	int present;            /* the attribute was seen and is for a family we take */
+	int present; /* the attribute was seen and is for a family we take */
 	uint16_t afi;
 	const uint8_t *nlri;
 	size_t len;
@@ -58,15 +58,15 @@ struct bgp_mp_nlri {
 
 struct bgp_attr_dec {
 	const struct bgp_codec_ctx *ctx;
-	struct bgp_attrs *a;            /* the scratch set being filled */
-	char *warn;                     /* where bgp_attr_warn() appends, "; "-separated */
+	struct bgp_attrs *a; /* the scratch set being filled */
+	char *warn;          /* where bgp_attr_warn() appends, "; "-separated */
 	size_t warn_size;
-	enum bgp_attr_bad how;          /* preset to the row's action; a decoder may change it */
-	char why[64];                   /* room for a decoder's formatted reason */
+	enum bgp_attr_bad how; /* preset to the row's action; a decoder may change it */
+	char why[64];          /* room for a decoder's formatted reason */
 	struct bgp_mp_nlri reach, unreach;
-	int mp_attr;                    /* an MP attribute was seen, supported family or not */
+	int mp_attr; /* an MP attribute was seen, supported family or not */
 	struct addr mp_nexthop, mp_nexthop_ll;
-	const uint8_t *as4_path;        /* valid AS4_PATH from a 2-octet peer */
+	const uint8_t *as4_path; /* valid AS4_PATH from a 2-octet peer */
 	size_t as4_path_len;
 	int as4_aggr;
 	uint32_t as4_aggr_as;
@@ -74,10 +74,10 @@ struct bgp_attr_dec {
 };
 
 struct bgp_attr_desc {
-	const char *name;               /* as the RFCs write it, for messages */
-	uint8_t type;                   /* type code; the table is sorted by it */
-	uint8_t flags;                  /* expected BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE bits */
-	uint8_t bad;                    /* enum bgp_attr_bad for a malformed one */
+	const char *name; /* as the RFCs write it, for messages */
+	uint8_t type;     /* type code; the table is sorted by it */
+	uint8_t flags;    /* expected BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE bits */
+	uint8_t bad;      /* enum bgp_attr_bad for a malformed one */
 	/* Presence bit (BGP_AH_*) gating the fields in hash and equality; 0: the fields always
 	 * take part (arrays by their count). */
 	uint32_t has;

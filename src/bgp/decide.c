@@ -62,7 +62,7 @@ static int64_t k_router_id(const struct rib_path *p) { return p->src ? p->src->r
  * another. Paths from different ASes are not compared. */
 static size_t keep_med(struct rib_path **c, size_t n)
 {
-	uint8_t drop[MAX_CAND] = {0};
+	uint8_t drop[MAX_CAND] = { 0 };
 	size_t m = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -82,7 +82,8 @@ static struct rib_path *lowest_address(struct rib_path **c, size_t n)
 	struct rib_path *best = c[0];
 
 	for (size_t i = 1; i < n; i++)
-		if (best->src && c[i]->src && addr_cmp(&c[i]->src->conf.addr, &best->src->conf.addr) < 0)
+		if (best->src && c[i]->src &&
+		    addr_cmp(&c[i]->src->conf.addr, &best->src->conf.addr) < 0)
 			best = c[i];
 	return best;
 }

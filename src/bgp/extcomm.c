@@ -6,12 +6,12 @@
 #include "lib/buf.h"
 
 enum {
-	EC_AS2 = 0x00,          /* Transitive Two-Octet AS-Specific (RFC 7153 sec 5.1.1) */
-	EC_IPV4 = 0x01,         /* Transitive IPv4-Address-Specific (sec 5.1.2) */
-	EC_AS4 = 0x02,          /* Transitive Four-Octet AS-Specific (sec 5.1.3, RFC 5668) */
+	EC_AS2 = 0x00,  /* Transitive Two-Octet AS-Specific (RFC 7153 sec 5.1.1) */
+	EC_IPV4 = 0x01, /* Transitive IPv4-Address-Specific (sec 5.1.2) */
+	EC_AS4 = 0x02,  /* Transitive Four-Octet AS-Specific (sec 5.1.3, RFC 5668) */
 	EC_NON_TRANSITIVE = 0x40,
-	EC_SUB_RT = 0x02,       /* Route Target */
-	EC_SUB_SOO = 0x03,      /* Route Origin (Site of Origin) */
+	EC_SUB_RT = 0x02,  /* Route Target */
+	EC_SUB_SOO = 0x03, /* Route Origin (Site of Origin) */
 };
 
 int bgp_extcomm_transitive(const uint8_t v[8]) { return !(v[0] & EC_NON_TRANSITIVE); }

@@ -21,7 +21,7 @@ void bgp_locrib_changed(struct bgp_speaker *sp, const struct prefix *pfx, struct
 		} else {
 			/* The prefix is gone from the RIB altogether: an empty node exports as a
 			 * withdrawal of whatever we had said. */
-			struct rib_node gone = {.pfx = *pfx};
+			struct rib_node gone = { .pfx = *pfx };
 
 			bgp_adjout_export(p, &gone);
 		}

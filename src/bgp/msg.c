@@ -52,18 +52,10 @@ int bgp_hdr_check(const uint8_t *p, size_t avail, uint16_t *len, uint8_t *type, 
 		return -1;
 	}
 	switch (t) {
-	case BGP_OPEN:
-		ok = l >= BGP_HDR_LEN + 10;
-		break;
-	case BGP_UPDATE:
-		ok = l >= BGP_HDR_LEN + 4;
-		break;
-	case BGP_NOTIFICATION:
-		ok = l >= BGP_HDR_LEN + 2;
-		break;
-	case BGP_KEEPALIVE:
-		ok = l == BGP_HDR_LEN;
-		break;
+	case BGP_OPEN: ok = l >= BGP_HDR_LEN + 10; break;
+	case BGP_UPDATE: ok = l >= BGP_HDR_LEN + 4; break;
+	case BGP_NOTIFICATION: ok = l >= BGP_HDR_LEN + 2; break;
+	case BGP_KEEPALIVE: ok = l == BGP_HDR_LEN; break;
 	case BGP_ROUTE_REFRESH:
 		ok = l == BGP_HDR_LEN + 4; /* RFC 2918 sec 3 */
 		break;
@@ -197,12 +189,12 @@ static int open_cap(struct bgp_open *o, uint8_t code, const uint8_t *v, uint8_t 
 		c->as4 = 1;
 		c->as4_asn = get32(v);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	return 0;
 malformed:
-	bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0, "malformed capability %u (length %u)", code, len);
+	bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0, "malformed capability %u (length %u)", code,
+		    len);
 	return -1;
 }
 
@@ -247,7 +239,7 @@ int bgp_open_decode(const uint8_t *body, size_t len, struct bgp_open *o, struct 
 	}
 	if (o->version != BGP_VERSION) {
 		/* RFC 4271 6.2: the data is the largest version we support. */
-		uint8_t v[2] = {0, BGP_VERSION};
+		uint8_t v[2] = { 0, BGP_VERSION };
 
 		bgp_err_set(err, BGP_ERR_OPEN, BGP_ERR_OPEN_VERSION, v, 2,
 			    "unsupported BGP version %u", o->version);
@@ -446,12 +438,14 @@ static const char *const update_names[] = {
 	[10] = N("UPDATE Message Error", "Invalid Network Field"),
 	[11] = N("UPDATE Message Error", "Malformed AS_PATH"),
 };
-static const char *const fsm_names[] = { /* RFC 6608 */
+static const char *const fsm_names[] = {
+	/* RFC 6608 */
 	[1] = N("Finite State Machine Error", "Unexpected Message in OpenSent"),
 	[2] = N("Finite State Machine Error", "Unexpected Message in OpenConfirm"),
 	[3] = N("Finite State Machine Error", "Unexpected Message in Established"),
 };
-static const char *const cease_names[] = { /* RFC 4486, RFC 8538 */
+static const char *const cease_names[] = {
+	/* RFC 4486, RFC 8538 */
 	[1] = N("Cease", "Maximum Number of Prefixes Reached"),
 	[2] = N("Cease", "Administrative Shutdown"),
 	[3] = N("Cease", "Peer De-configured"),
@@ -462,7 +456,8 @@ static const char *const cease_names[] = { /* RFC 4486, RFC 8538 */
 	[8] = N("Cease", "Out of Resources"),
 	[9] = N("Cease", "Hard Reset"),
 };
-static const char *const refresh_names[] = { /* RFC 7313 */
+static const char *const refresh_names[] = {
+	/* RFC 7313 */
 	[1] = N("ROUTE-REFRESH Message Error", "Invalid Message Length"),
 };
 static const char *const unspecific_names[] = {
@@ -479,12 +474,9 @@ static const char *const unspecific_names[] = {
 const char *bgp_err_code_name(uint8_t code)
 {
 	static const char *const names[] = {
-		[1] = "Message Header Error",
-		[2] = "OPEN Message Error",
-		[3] = "UPDATE Message Error",
-		[4] = "Hold Timer Expired",
-		[5] = "Finite State Machine Error",
-		[6] = "Cease",
+		[1] = "Message Header Error",        [2] = "OPEN Message Error",
+		[3] = "UPDATE Message Error",        [4] = "Hold Timer Expired",
+		[5] = "Finite State Machine Error",  [6] = "Cease",
 		[7] = "ROUTE-REFRESH Message Error",
 	};
 
@@ -500,12 +492,12 @@ const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode)
 		const char *const *names;
 		size_t n;
 	} tab[] = {
-		[1] = {hdr_names, sizeof(hdr_names) / sizeof(hdr_names[0])},
-		[2] = {open_names, sizeof(open_names) / sizeof(open_names[0])},
-		[3] = {update_names, sizeof(update_names) / sizeof(update_names[0])},
-		[5] = {fsm_names, sizeof(fsm_names) / sizeof(fsm_names[0])},
-		[6] = {cease_names, sizeof(cease_names) / sizeof(cease_names[0])},
-		[7] = {refresh_names, sizeof(refresh_names) / sizeof(refresh_names[0])},
+		[1] = { hdr_names, sizeof(hdr_names) / sizeof(hdr_names[0]) },
+		[2] = { open_names, sizeof(open_names) / sizeof(open_names[0]) },
+		[3] = { update_names, sizeof(update_names) / sizeof(update_names[0]) },
+		[5] = { fsm_names, sizeof(fsm_names) / sizeof(fsm_names[0]) },
+		[6] = { cease_names, sizeof(cease_names) / sizeof(cease_names[0]) },
+		[7] = { refresh_names, sizeof(refresh_names) / sizeof(refresh_names[0]) },
 	};
 
 	static const char *const unknown[] = {

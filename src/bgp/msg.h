@@ -23,7 +23,8 @@ void bgp_err_set(struct bgp_err *e, uint8_t code, uint8_t subcode, const void *d
 /* Checks the header at p (avail bytes). Returns 0 if fewer than 19 bytes are there, 1 when the
  * header is valid (*len = whole message length, *type), -1 on error (bad marker -> 1/1, length
  * out of 19..4096 or wrong for the type -> 1/2 with the length as data, unknown type -> 1/3). */
-int bgp_hdr_check(const uint8_t *p, size_t avail, uint16_t *len, uint8_t *type, struct bgp_err *err);
+int bgp_hdr_check(const uint8_t *p, size_t avail, uint16_t *len, uint8_t *type,
+		  struct bgp_err *err);
 /* Appends a header with the marker; the length is filled by bgp_msg_end(). Returns the offset of
  * the message start, to pass to bgp_msg_end. */
 size_t bgp_msg_begin(struct buf *b, uint8_t type);
@@ -31,22 +32,22 @@ void bgp_msg_end(struct buf *b, size_t start);
 
 /* Capabilities advertised in, or learnt from, an OPEN. */
 struct bgp_caps {
-	uint8_t mp_ipv4;        /* multiprotocol IPv4 unicast */
-	uint8_t mp_ipv6;        /* multiprotocol IPv6 unicast */
-	uint8_t mp_any;         /* any MP capability was present (else IPv4 unicast is implied) */
+	uint8_t mp_ipv4; /* multiprotocol IPv4 unicast */
+	uint8_t mp_ipv6; /* multiprotocol IPv6 unicast */
+	uint8_t mp_any;  /* any MP capability was present (else IPv4 unicast is implied) */
 	uint8_t route_refresh;
-	uint8_t as4;            /* 4-octet AS capability present */
-	uint8_t role;           /* enum bgp_role; BGP_ROLE_NONE if absent */
-	uint32_t as4_asn;       /* the 4-octet AS, if as4 */
+	uint8_t as4;      /* 4-octet AS capability present */
+	uint8_t role;     /* enum bgp_role; BGP_ROLE_NONE if absent */
+	uint32_t as4_asn; /* the 4-octet AS, if as4 */
 };
 
 struct bgp_open {
 	uint8_t version;
-	uint16_t my_as;         /* the 2-octet field (AS_TRANS for large ASNs) */
+	uint16_t my_as; /* the 2-octet field (AS_TRANS for large ASNs) */
 	uint16_t hold_time;
-	uint32_t bgp_id;        /* network order as on the wire, i.e. get32() value */
+	uint32_t bgp_id; /* network order as on the wire, i.e. get32() value */
 	struct bgp_caps caps;
-	uint32_t asn;           /* decoded: caps.as4_asn if as4, else my_as */
+	uint32_t asn; /* decoded: caps.as4_asn if as4, else my_as */
 };
 
 /* Encodes an OPEN for asn (AS_TRANS in my_as if asn > 65535) with the given caps. */
@@ -67,7 +68,7 @@ void bgp_shutdown_encode(struct buf *b, uint8_t subcode, const char *text);
 
 struct bgp_notification {
 	uint8_t code, subcode;
-	const uint8_t *data;    /* points into the decoded body */
+	const uint8_t *data; /* points into the decoded body */
 	uint16_t datalen;
 	char shutdown_msg[256]; /* RFC 9003 text for Cease 2/4, sanitised to printable; "" if none */
 };

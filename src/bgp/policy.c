@@ -11,10 +11,10 @@ enum bgp_rel bgp_peer_rel(const struct bgp_peer *p)
 	/* conf.role is OUR role on this session; the neighbour is the other side of it. */
 	switch (p->conf.role) {
 	case BGP_ROLE_PROVIDER: return BGP_REL_CUSTOMER;
-	case BGP_ROLE_RS: return BGP_REL_CUSTOMER;       /* an rs-client: served like a customer */
+	case BGP_ROLE_RS: return BGP_REL_CUSTOMER; /* an rs-client: served like a customer */
 	case BGP_ROLE_CUSTOMER: return BGP_REL_PROVIDER;
 	case BGP_ROLE_PEER: return BGP_REL_PEER;
-	case BGP_ROLE_RS_CLIENT: return BGP_REL_PEER;    /* a route server: like a peer */
+	case BGP_ROLE_RS_CLIENT: return BGP_REL_PEER; /* a route server: like a peer */
 	}
 	return BGP_REL_NONE;
 }

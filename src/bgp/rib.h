@@ -14,24 +14,24 @@ struct bgp_peer;
 
 struct rib_path {
 	struct rib_path *next;
-	struct bgp_peer *src;           /* NULL: originated here */
-	const struct bgp_attrs *attrs;  /* interned, one reference held */
+	struct bgp_peer *src;          /* NULL: originated here */
+	const struct bgp_attrs *attrs; /* interned, one reference held */
 	uint8_t best;
-	uint8_t ecmp;                   /* as good as the best up to the router-id tie-break */
-	uint8_t flags;                  /* RIB_PATH_* */
+	uint8_t ecmp;  /* as good as the best up to the router-id tie-break */
+	uint8_t flags; /* RIB_PATH_* */
 };
 
-#define RIB_PATH_REJECTED 0x01          /* kept for display, never selected; one reason below */
-#define RIB_PATH_LOOP 0x02              /* our AS in the AS path */
-#define RIB_PATH_FILTERED 0x04          /* not in the neighbour's import allow-list */
-#define RIB_PATH_LEAK 0x08              /* RFC 9234 OTC says it is a route leak */
+#define RIB_PATH_REJECTED 0x01 /* kept for display, never selected; one reason below */
+#define RIB_PATH_LOOP 0x02     /* our AS in the AS path */
+#define RIB_PATH_FILTERED 0x04 /* not in the neighbour's import allow-list */
+#define RIB_PATH_LEAK 0x08     /* RFC 9234 OTC says it is a route leak */
 
 struct rib_node {
 	struct rib_node *hnext;
 	struct rib_path *paths;
 	uint32_t hash;
 	struct prefix pfx;
-	uint8_t first_used;             /* (fits in the padding after pfx) */
+	uint8_t first_used; /* (fits in the padding after pfx) */
 	/* Most prefixes have one path: it lives here, in the node's own allocation, which saves
 	 * a malloc and its overhead per route (a full table is a million of them). 72 bytes in
 	 * all, an 80-byte malloc chunk. */
@@ -41,11 +41,11 @@ struct rib_node {
 struct rib {
 	struct rib_node **buckets;
 	size_t nbuckets;
-	size_t count;                   /* nodes */
+	size_t count; /* nodes */
 };
 
 void rib_init(struct rib *r);
-void rib_free(struct rib *r);           /* drops every path and its attribute reference */
+void rib_free(struct rib *r); /* drops every path and its attribute reference */
 struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p);
 /* Adds or replaces the path from src (takes a new reference to attrs). Returns 1 if anything
  * changed, 0 if the same attributes and flags were already there. */

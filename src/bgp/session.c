@@ -20,17 +20,17 @@
 
 #include "lib/log.h"
 
-#define CONNECT_RETRY_MS 5000           /* RFC 4271 suggests 120 s; anycast wants fast recovery */
-#define OPEN_HOLD_MS (240 * 1000)       /* hold timer while waiting for OPEN (section 8.2.2) */
+#define CONNECT_RETRY_MS 5000     /* RFC 4271 suggests 120 s; anycast wants fast recovery */
+#define OPEN_HOLD_MS (240 * 1000) /* hold timer while waiting for OPEN (section 8.2.2) */
 #define IDLE_HOLD_MIN_MS 1000
 #define IDLE_HOLD_MAX_MS 60000
-#define STABLE_MS 60000                 /* a session up this long resets the restart backoff */
+#define STABLE_MS 60000 /* a session up this long resets the restart backoff */
 #define RBUF_MAX (BGP_MAX_LEN * 64)
 
 const char *bgp_state_name(enum bgp_state s)
 {
-	static const char *const names[] = {"Idle", "Connect", "Active", "OpenSent", "OpenConfirm",
-					    "Established"};
+	static const char *const names[] = { "Idle",     "Connect",     "Active",
+					     "OpenSent", "OpenConfirm", "Established" };
 	return s <= BGP_ESTABLISHED ? names[s] : "?";
 }
 
@@ -111,7 +111,7 @@ void bgp_session_send(struct bgp_peer *p) { conn_flush(p->conn); }
 static void send_open(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
-	struct bgp_caps caps = {0};
+	struct bgp_caps caps = { 0 };
 
 	/* One family per session: the one of the session's addresses (see DESIGN.md). */
 	caps.mp_ipv4 = p->conf.addr.af == AF_INET;
@@ -125,8 +125,8 @@ static void send_open(struct bgp_conn *c)
 	conn_flush(c);
 }
 
-static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
-			      const void *data, size_t len, const char *why)
+static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode, const void *data,
+			      size_t len, const char *why)
 {
 	struct bgp_peer *p = c->peer;
 
@@ -173,8 +173,10 @@ static int fsm_error(struct bgp_conn *c, uint8_t type)
 {
 	struct bgp_err e;
 	/* RFC 6608 subcodes: 1 in OpenSent, 2 in OpenConfirm, 3 in Established */
-	uint8_t sub = c->state == BGP_OPENSENT ? 1 : c->state == BGP_OPENCONFIRM ? 2
-			: c->state == BGP_ESTABLISHED ? 3 : 0;
+	uint8_t sub = c->state == BGP_OPENSENT      ? 1
+		      : c->state == BGP_OPENCONFIRM ? 2
+		      : c->state == BGP_ESTABLISHED ? 3
+						    : 0;
 
 	bgp_err_set(&e, BGP_ERR_FSM, sub, NULL, 0, "unexpected message type %u in %s", type,
 		    bgp_state_name(c->state));
@@ -251,7 +253,7 @@ static void resolve_collision(struct bgp_peer *p, uint32_t remote_id)
 	if (!a || !b)
 		return;
 	if (a->outgoing == b->outgoing)
-		loser = a;      /* the neighbour reconnected: the older one is stale */
+		loser = a; /* the neighbour reconnected: the older one is stale */
 	else {
 		int keep_outgoing = p->env.router_id > remote_id;
 
@@ -293,8 +295,8 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 		uint8_t d[2];
 
 		put16(d, o.my_as);
-		bgp_err_set(&e, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS, d, 2,
-			    "peer AS %u, expected %u", o.asn, p->conf.remote_as);
+		bgp_err_set(&e, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS, d, 2, "peer AS %u, expected %u",
+			    o.asn, p->conf.remote_as);
 		return conn_error(c, &e);
 	}
 	uint32_t rid = o.bgp_id;
@@ -338,7 +340,7 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 		p->ctx.mp_ipv4 = o.caps.mp_ipv4 && p->conf.addr.af == AF_INET;
 		p->ctx.mp_ipv6 = o.caps.mp_ipv6 && p->conf.addr.af == AF_INET6;
 	} else {
-		p->ctx.mp_ipv4 = 1;     /* RFC 4760: no capability means IPv4 unicast only */
+		p->ctx.mp_ipv4 = 1; /* RFC 4760: no capability means IPv4 unicast only */
 	}
 	bgp_keepalive_encode(&c->wbuf);
 	conn_flush(c);
@@ -394,9 +396,9 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 
 	p->notifications_in++;
 	bgp_notification_decode(body, len, &n);
-	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code,
-		 n.subcode, bgp_err_subcode_name(n.code, n.subcode),
-		 n.shutdown_msg[0] ? ": \"" : "", n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
+	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code, n.subcode,
+		 bgp_err_subcode_name(n.code, n.subcode), n.shutdown_msg[0] ? ": \"" : "",
+		 n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
 	log_warn("neighbor %s: %s", bgp_session_name(p), why);
 	size_t wl = strlen(why);
 
@@ -431,24 +433,20 @@ static int recv_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body, size_
 	if (c->state == BGP_ESTABLISHED || c->state == BGP_OPENCONFIRM)
 		hold_restart(c);
 	switch (type) {
-	case BGP_OPEN:
-		return recv_open(c, body, len);
-	case BGP_UPDATE:
-		return recv_update(c, body, len);
-	case BGP_NOTIFICATION:
-		return recv_notification(c, body, len);
+	case BGP_OPEN: return recv_open(c, body, len);
+	case BGP_UPDATE: return recv_update(c, body, len);
+	case BGP_NOTIFICATION: return recv_notification(c, body, len);
 	case BGP_KEEPALIVE:
 		if (c->state == BGP_OPENCONFIRM) {
 			if (c != c->peer->conn)
-				return 0;       /* wait for the collision to resolve */
+				return 0; /* wait for the collision to resolve */
 			established(c);
 			return 0;
 		}
 		if (c->state != BGP_ESTABLISHED)
 			return fsm_error(c, type);
 		return 0;
-	case BGP_ROUTE_REFRESH:
-		return recv_refresh(c, body, len);
+	case BGP_ROUTE_REFRESH: return recv_refresh(c, body, len);
 	}
 	return 0;
 }
@@ -664,10 +662,11 @@ struct bgp_peer *bgp_session_new(const struct bgp_session_env *env, const struct
 
 int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbor *nc)
 {
-	return p->conf.remote_as != nc->remote_as || !addr_eq(&p->conf.local_addr, &nc->local_addr) ||
-	       p->conf.role != nc->role || p->conf.hold_time != nc->hold_time ||
-	       p->conf.passive != nc->passive || p->conf.max_prefix != nc->max_prefix ||
-	       p->conf.prepend != nc->prepend || p->conf.local_pref != nc->local_pref ||
+	return p->conf.remote_as != nc->remote_as ||
+	       !addr_eq(&p->conf.local_addr, &nc->local_addr) || p->conf.role != nc->role ||
+	       p->conf.hold_time != nc->hold_time || p->conf.passive != nc->passive ||
+	       p->conf.max_prefix != nc->max_prefix || p->conf.prepend != nc->prepend ||
+	       p->conf.local_pref != nc->local_pref ||
 	       !filters_eq(p->conf.import_allow, p->conf.nimport_allow, nc->import_allow,
 			   nc->nimport_allow) ||
 	       !filters_eq(p->conf.export_allow, p->conf.nexport_allow, nc->export_allow,
@@ -736,8 +735,8 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 		(void)!write(fd, b.data, b.len);
 		buf_free(&b);
 		close(fd);
-		log_info("neighbor %s: refused a second connection (%s)", addr_fmt(&p->conf.addr, a),
-			 bgp_state_name(p->state));
+		log_info("neighbor %s: refused a second connection (%s)",
+			 addr_fmt(&p->conf.addr, a), bgp_state_name(p->state));
 		return;
 	}
 	struct bgp_conn *c = conn_new(p, fd, 0);
@@ -762,7 +761,7 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 
 static void flush_sync_conn(struct bgp_conn *c, int timeout_ms)
 {
-	struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
 
 	for (int waited = 0; buf_pending(&c->wbuf) > 0 && waited < timeout_ms; waited += 50) {
 		if (poll(&pfd, 1, 50) < 0 && errno != EINTR)

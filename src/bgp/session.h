@@ -34,15 +34,15 @@ enum bgp_state {
 /* One TCP connection and its progress through OpenSent/OpenConfirm/Established. */
 struct bgp_conn {
 	struct bgp_peer *peer;
-	int fd;                 /* -1: none */
-	uint8_t outgoing;       /* we initiated it */
-	uint8_t connecting;     /* non-blocking connect() in progress */
+	int fd;             /* -1: none */
+	uint8_t outgoing;   /* we initiated it */
+	uint8_t connecting; /* non-blocking connect() in progress */
 	enum bgp_state state;
 	struct buf rbuf, wbuf;
 	struct ev_timer hold, keepalive;
-	struct bgp_open open;   /* the peer's OPEN, once received */
+	struct bgp_open open; /* the peer's OPEN, once received */
 	uint8_t open_received;
-	struct addr local;      /* our end of the connection */
+	struct addr local; /* our end of the connection */
 };
 
 /* What a session tells its owner. Each op gets the neighbour; p->env.owner is the owner's. */
@@ -64,10 +64,10 @@ struct bgp_session_ops {
 struct bgp_session_env {
 	struct ev_loop *loop;
 	uint32_t local_as;
-	uint32_t router_id;     /* host order */
-	uint16_t port;          /* the neighbours' BGP port: 179 (tests use another) */
+	uint32_t router_id; /* host order */
+	uint16_t port;      /* the neighbours' BGP port: 179 (tests use another) */
 	const struct bgp_session_ops *ops;
-	void *owner;            /* for the ops: the speaker, or a test */
+	void *owner; /* for the ops: the speaker, or a test */
 };
 
 const char *bgp_state_name(enum bgp_state s);

@@ -140,7 +140,7 @@ static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err
 	if (ev_io_add(sp->loop, fd, EPOLLIN, on_accept, sp) < 0)
 		goto fail;
 	sp->listeners = xrealloc(sp->listeners, (sp->nlisteners + 1) * sizeof(*sp->listeners));
-	sp->listeners[sp->nlisteners++] = (struct bgp_listener){.fd = fd, .addr = *a};
+	sp->listeners[sp->nlisteners++] = (struct bgp_listener){ .fd = fd, .addr = *a };
 	log_info("listening on %s port %u", addr_fmt(a, as), sp->port);
 	return 0;
 fail:
@@ -214,9 +214,12 @@ static const struct bgp_session_ops session_ops = {
 
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc)
 {
-	struct bgp_session_env env = {.loop = sp->loop, .local_as = sp->local_as,
-				      .router_id = sp->router_id, .port = sp->port,
-				      .ops = &session_ops, .owner = sp};
+	struct bgp_session_env env = { .loop = sp->loop,
+				       .local_as = sp->local_as,
+				       .router_id = sp->router_id,
+				       .port = sp->port,
+				       .ops = &session_ops,
+				       .owner = sp };
 	struct bgp_peer *p = bgp_session_new(&env, nc);
 
 	p->sp = sp;
@@ -231,7 +234,8 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 	for (size_t i = 0; i < sp->npeers; i++) {
 		if (sp->peers[i] != p)
 			continue;
-		memmove(&sp->peers[i], &sp->peers[i + 1], (sp->npeers - i - 1) * sizeof(*sp->peers));
+		memmove(&sp->peers[i], &sp->peers[i + 1],
+			(sp->npeers - i - 1) * sizeof(*sp->peers));
 		sp->npeers--;
 		break;
 	}

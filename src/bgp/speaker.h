@@ -27,10 +27,10 @@ struct bgp_listener {
 struct bgp_speaker {
 	struct ev_loop *loop;
 	uint32_t local_as;
-	uint32_t router_id;             /* host order */
-	uint16_t port;                  /* 179; tests may change it */
-	uint8_t transit;                /* router mode: re-advertise what neighbours send */
-	uint32_t lp_customer, lp_peer, lp_provider;     /* LOCAL_PREF by relation */
+	uint32_t router_id; /* host order */
+	uint16_t port;      /* 179; tests may change it */
+	uint8_t transit;    /* router mode: re-advertise what neighbours send */
+	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation */
 	/* Called when the best path (or its ECMP set) of a prefix may have changed; n is NULL
 	 * when the prefix left the RIB. For the kernel FIB. */
 	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,
@@ -44,7 +44,7 @@ struct bgp_speaker {
 	struct bgp_listener *listeners;
 	size_t nlisteners;
 	struct rib rib;
-	struct ev_timer flush;          /* batches exports made in one loop iteration */
+	struct ev_timer flush; /* batches exports made in one loop iteration */
 };
 
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);

@@ -17,18 +17,18 @@
 #include "lib/log.h"
 
 struct dec {
-	struct bgp_attr_dec ad;         /* what the attribute table's decoders fill */
+	struct bgp_attr_dec ad; /* what the attribute table's decoders fill */
 	struct bgp_update *u;
 	struct bgp_err *err;
-	uint8_t seen[32];               /* attribute types seen, for duplicates (sec 3.g) */
+	uint8_t seen[32]; /* attribute types seen, for duplicates (sec 3.g) */
 	unsigned nattrs;
 	size_t nlri_len, wd_len;
 	struct buf unknown;
 };
 
 /* Applies the handling for a malformed attribute; returns -1 for a session reset. */
-static int bad(struct dec *d, enum bgp_attr_bad how, const struct bgp_attr_desc *r,
-	       uint8_t subcode, const uint8_t *whole, size_t wlen, const char *why)
+static int bad(struct dec *d, enum bgp_attr_bad how, const struct bgp_attr_desc *r, uint8_t subcode,
+	       const uint8_t *whole, size_t wlen, const char *why)
 {
 	switch (how) {
 	case BGP_BAD_TAW:
@@ -126,12 +126,15 @@ static int attrs_parse(struct dec *d, const uint8_t *p, size_t len)
 			if (!d->nlri_len && !d->wd_len && !d->ad.mp_attr) {
 				bgp_err_set(d->err, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTRLIST, NULL, 0,
 					    "malformed attribute list: attribute at offset %zu "
-					    "overruns the path attributes", start);
+					    "overruns the path attributes",
+					    start);
 				return -1;
 			}
 			d->u->treat_as_withdraw = 1;
-			bgp_attr_warn(&d->ad, "malformed attribute list: attribute at offset %zu "
-				      "overruns the path attributes (treat-as-withdraw)", start);
+			bgp_attr_warn(&d->ad,
+				      "malformed attribute list: attribute at offset %zu "
+				      "overruns the path attributes (treat-as-withdraw)",
+				      start);
 			return 0;
 		}
 		d->nattrs++;
@@ -193,8 +196,9 @@ static int nlri_all(struct dec *d, const uint8_t *wd, const uint8_t *nlri)
 	     prefixes(d->ad.unreach.nlri, d->ad.unreach.len, d->ad.unreach.afi, NULL, &nmw) < 0) ||
 	    (d->ad.reach.present &&
 	     prefixes(d->ad.reach.nlri, d->ad.reach.len, d->ad.reach.afi, NULL, &nma) < 0)) {
-		bgp_err_set(d->err, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, NULL, 0,
-			    "invalid network field: bad prefix length or prefix overruns its field");
+		bgp_err_set(
+			d->err, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK, NULL, 0,
+			"invalid network field: bad prefix length or prefix overruns its field");
 		return -1;
 	}
 	if (nw + nmw) {
@@ -209,8 +213,8 @@ static int nlri_all(struct dec *d, const uint8_t *wd, const uint8_t *nlri)
 		u->announced = xmalloc((na + nma) * sizeof(*u->announced));
 		prefixes(nlri, d->nlri_len, BGP_AFI_IPV4, u->announced, &na);
 		if (d->ad.reach.present)
-			prefixes(d->ad.reach.nlri, d->ad.reach.len, d->ad.reach.afi, u->announced + na,
-				 &nma);
+			prefixes(d->ad.reach.nlri, d->ad.reach.len, d->ad.reach.afi,
+				 u->announced + na, &nma);
 		u->n_announced = na + nma;
 	}
 	u->mp_reach_from = na;
@@ -252,7 +256,9 @@ static void as4_merge(struct dec *d)
 
 	if ((a->has & BGP_AH_AGGREGATOR) && a->aggregator_as != BGP_AS_TRANS) {
 		if (d->ad.as4_path || d->ad.as4_aggr)
-			bgp_attr_warn(&d->ad, "AGGREGATOR is not AS_TRANS: AS4_PATH and AS4_AGGREGATOR ignored");
+			bgp_attr_warn(
+				&d->ad,
+				"AGGREGATOR is not AS_TRANS: AS4_PATH and AS4_AGGREGATOR ignored");
 		return;
 	}
 	if (d->ad.as4_aggr && (a->has & BGP_AH_AGGREGATOR)) {
@@ -269,7 +275,8 @@ static void as4_merge(struct dec *d)
 	}
 	need = n2 - n4;
 	buf_init(&b);
-	for (size_t off = 0; need > 0 && off < a->aspath_len; off += 2 + (size_t)a->aspath[off + 1] * 4) {
+	for (size_t off = 0; need > 0 && off < a->aspath_len;
+	     off += 2 + (size_t)a->aspath[off + 1] * 4) {
 		uint8_t type = a->aspath[off];
 		size_t cnt = a->aspath[off + 1];
 
@@ -278,7 +285,8 @@ static void as4_merge(struct dec *d)
 		seg_put(&b, &last, type, a->aspath + off + 2, cnt);
 		need -= type == BGP_ASSEG_SET ? 1 : cnt;
 	}
-	for (size_t off = 0; off < d->ad.as4_path_len; off += 2 + (size_t)d->ad.as4_path[off + 1] * 4) {
+	for (size_t off = 0; off < d->ad.as4_path_len;
+	     off += 2 + (size_t)d->ad.as4_path[off + 1] * 4) {
 		uint8_t type = d->ad.as4_path[off];
 
 		if (type == BGP_ASSEG_SET || type == BGP_ASSEG_SEQUENCE)
@@ -311,8 +319,9 @@ int bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_codec_ct
 	/* RFC 4271 6.3: lengths that run past the message are a Malformed Attribute List;
 	 * RFC 7606 keeps this a reset since the NLRI cannot be located. */
 	if (rd_get16(&r, &wlen) < 0 || rd_ref(&r, &wd, wlen) < 0) {
-		bgp_err_set(err, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTRLIST, NULL, 0,
-			    "malformed attribute list: withdrawn routes length overruns the message");
+		bgp_err_set(
+			err, BGP_ERR_UPDATE, BGP_ERR_UPD_ATTRLIST, NULL, 0,
+			"malformed attribute list: withdrawn routes length overruns the message");
 		return -1;
 	}
 	if (rd_get16(&r, &alen) < 0 || rd_ref(&r, &attrs, alen) < 0) {
@@ -344,7 +353,8 @@ int bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_codec_ct
 	 * with NLRI in the NLRI field; missing ones are treat-as-withdraw. An attribute seen
 	 * but malformed has been reported already. */
 	if (u->n_announced || d.ad.reach.present) {
-		static const uint8_t need[] = {BGP_ATTR_ORIGIN, BGP_ATTR_AS_PATH, BGP_ATTR_NEXT_HOP};
+		static const uint8_t need[] = { BGP_ATTR_ORIGIN, BGP_ATTR_AS_PATH,
+						BGP_ATTR_NEXT_HOP };
 
 		for (size_t i = 0; i < sizeof(need); i++) {
 			uint8_t t = need[i];
@@ -353,8 +363,10 @@ int bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_codec_ct
 				continue;
 			if (!(d.seen[t / 8] & (1u << (t % 8)))) {
 				u->treat_as_withdraw = 1;
-				bgp_attr_warn(&d.ad, "missing well-known attribute %s "
-					      "(treat-as-withdraw)", bgp_attr_name(t));
+				bgp_attr_warn(&d.ad,
+					      "missing well-known attribute %s "
+					      "(treat-as-withdraw)",
+					      bgp_attr_name(t));
 			}
 		}
 	}

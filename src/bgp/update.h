@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "bgp/attr.h"
-#include "bgp/attr_table.h"     /* struct bgp_codec_ctx */
+#include "bgp/attr_table.h" /* struct bgp_codec_ctx */
 #include "bgp/msg.h"
 
 /* A decoded UPDATE. Prefixes of both families are in one list each; attrs.nexthop is the IPv4
@@ -17,13 +17,13 @@ struct bgp_update {
 	size_t n_withdrawn;
 	struct prefix *announced;
 	size_t n_announced;
-	size_t mp_reach_from;           /* announced[mp_reach_from..] came in MP_REACH_NLRI */
-	struct bgp_attrs attrs;         /* scratch set: owned, not interned */
+	size_t mp_reach_from;   /* announced[mp_reach_from..] came in MP_REACH_NLRI */
+	struct bgp_attrs attrs; /* scratch set: owned, not interned */
 	struct addr mp_nexthop, mp_nexthop_ll;
-	uint8_t treat_as_withdraw;      /* RFC 7606: every announced prefix is to be withdrawn */
-	uint8_t eor;                    /* End-of-RIB marker; eor_afi says which family */
+	uint8_t treat_as_withdraw; /* RFC 7606: every announced prefix is to be withdrawn */
+	uint8_t eor;               /* End-of-RIB marker; eor_afi says which family */
 	uint16_t eor_afi;
-	char warn[200];                 /* why attributes were discarded or treat-as-withdraw */
+	char warn[200]; /* why attributes were discarded or treat-as-withdraw */
 };
 
 /* Decodes an UPDATE body. Returns 0 when the message is usable (possibly with

@@ -12,12 +12,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: anycast-dns --listen ADDR[:PORT] ... --zone FILE ... [--identity NAME]\n"
-		"                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
-		"                   [--coalesce MICROSECONDS] [-d]\n"
-		"       anycast-dns --check --zone FILE ...\n"
-		"       anycast-dns --version\n");
+	fprintf(f, "usage: anycast-dns --listen ADDR[:PORT] ... --zone FILE ... [--identity NAME]\n"
+		   "                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
+		   "                   [--coalesce MICROSECONDS] [-d]\n"
+		   "       anycast-dns --check --zone FILE ...\n"
+		   "       anycast-dns --version\n");
 }
 
 static int parse_num(const char *s, long min, long max, long *out)
@@ -34,17 +33,17 @@ static int parse_num(const char *s, long min, long max, long *out)
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"zone", required_argument, NULL, 'z'},
-		{"identity", required_argument, NULL, 'i'},
-		{"threads", required_argument, NULL, 't'},
-		{"tcp-timeout", required_argument, NULL, 'T'},
-		{"udp-size", required_argument, NULL, 'u'},
-		{"coalesce", required_argument, NULL, 'C'},
-		{"check", no_argument, NULL, 'n'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "listen", required_argument, NULL, 'l' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "tcp-timeout", required_argument, NULL, 'T' },
+		{ "udp-size", required_argument, NULL, 'u' },
+		{ "coalesce", required_argument, NULL, 'C' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct dns_server_opts o = {
 		.tcp_idle_ms = DNS_TCP_IDLE_DEFAULT_MS,
@@ -67,12 +66,8 @@ int main(int argc, char **argv)
 			}
 			o.nlisten++;
 			break;
-		case 'z':
-			o.zones[o.nzones++] = optarg;
-			break;
-		case 'i':
-			o.identity = optarg;
-			break;
+		case 'z': o.zones[o.nzones++] = optarg; break;
+		case 'i': o.identity = optarg; break;
 		case 't':
 			if (parse_num(optarg, 1, 1024, &v) < 0) {
 				fprintf(stderr, "anycast-dns: --threads wants 1-1024\n");
@@ -82,7 +77,8 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			if (parse_num(optarg, 1, 3600, &v) < 0) {
-				fprintf(stderr, "anycast-dns: --tcp-timeout wants 1-3600 seconds\n");
+				fprintf(stderr,
+					"anycast-dns: --tcp-timeout wants 1-3600 seconds\n");
 				return 2;
 			}
 			o.tcp_idle_ms = (unsigned)v * 1000;
@@ -96,26 +92,17 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			if (parse_num(optarg, 0, 1000, &v) < 0) {
-				fprintf(stderr, "anycast-dns: --coalesce wants 0-1000 microseconds\n");
+				fprintf(stderr,
+					"anycast-dns: --coalesce wants 0-1000 microseconds\n");
 				return 2;
 			}
 			o.coalesce_us = (unsigned)v;
 			break;
-		case 'd':
-			o.daemonize = 0;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'V':
-			printf("anycast-dns %s\n", DNS_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'd': o.daemonize = 0; break;
+		case 'n': check = 1; break;
+		case 'V': printf("anycast-dns %s\n", DNS_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind < argc || o.nzones == 0 || (!check && o.nlisten == 0)) {

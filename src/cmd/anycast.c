@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	}
 	if (nw == 0)
 		usage();
-	static const char *const known[] = {"show", "reload", "drain", "resume", "check", NULL};
+	static const char *const known[] = { "show", "reload", "drain", "resume", "check", NULL };
 	int ok = 0;
 
 	for (int i = 0; known[i]; i++)

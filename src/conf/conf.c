@@ -53,7 +53,8 @@ static int parse_asn(struct conf_parser *p, const struct lex_tok *t, uint32_t *a
 		return conf_terr(p, t, "AS 23456 (AS_TRANS) cannot be configured");
 	return 0;
 bad:
-	return conf_terr(p, t, "invalid AS number '%s' (expected 1..4294967295, or asdot like 1.10)",
+	return conf_terr(p, t,
+			 "invalid AS number '%s' (expected 1..4294967295, or asdot like 1.10)",
 			 conf_show(t->text, b, sizeof(b)));
 }
 
@@ -71,7 +72,8 @@ static int nb_local_address(struct conf_parser *p, void *obj)
 	struct conf_neighbor *n = obj;
 	char b1[ADDR_STRLEN], b2[ADDR_STRLEN];
 
-	if (conf_nargs(p, 1, 1, "address") < 0 || conf_parse_addr_tok(p, &p->tok[1], &n->local_addr) < 0)
+	if (conf_nargs(p, 1, 1, "address") < 0 ||
+	    conf_parse_addr_tok(p, &p->tok[1], &n->local_addr) < 0)
 		return -1;
 	if (n->local_addr.af != n->addr.af)
 		return conf_terr(p, &p->tok[1], "local-address %s is %s but neighbor %s is %s",
@@ -87,8 +89,8 @@ static int nb_local_role(struct conf_parser *p, void *obj)
 		const char *name;
 		enum bgp_role role;
 	} roles[] = {
-		{ "provider", BGP_ROLE_PROVIDER }, { "customer", BGP_ROLE_CUSTOMER },
-		{ "peer", BGP_ROLE_PEER },         { "rs", BGP_ROLE_RS },
+		{ "provider", BGP_ROLE_PROVIDER },   { "customer", BGP_ROLE_CUSTOMER },
+		{ "peer", BGP_ROLE_PEER },           { "rs", BGP_ROLE_RS },
 		{ "rs-client", BGP_ROLE_RS_CLIENT },
 	};
 	struct conf_neighbor *n = obj;
@@ -117,7 +119,8 @@ static int nb_hold_time(struct conf_parser *p, void *obj)
 		return -1;
 	/* RFC 4271 4.2: zero (no keepalives) or at least three seconds. */
 	if (conf_parse_u32(p->tok[1].text, 65535, &v) < 0 || v == 1 || v == 2)
-		return conf_terr(p, &p->tok[1], "invalid hold-time '%s' (expected 0 or 3..65535 seconds)",
+		return conf_terr(p, &p->tok[1],
+				 "invalid hold-time '%s' (expected 0 or 3..65535 seconds)",
 				 conf_show(p->tok[1].text, b, sizeof(b)));
 	n->hold_time = (uint16_t)v;
 	return 0;
@@ -165,7 +168,8 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	char b[ADDR_STRLEN];
 	int line = p->tok[0].line, col = p->tok[0].col;
 
-	if (conf_nargs(p, 1, 1, "neighbor address") < 0 || conf_parse_addr_tok(p, &p->tok[1], &a) < 0)
+	if (conf_nargs(p, 1, 1, "neighbor address") < 0 ||
+	    conf_parse_addr_tok(p, &p->tok[1], &a) < 0)
 		return -1;
 	for (size_t i = 0; i < c->nneighbors; i++)
 		if (addr_eq(&c->neighbors[i].addr, &a))
@@ -183,7 +187,7 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	n->line = line;
 	n->col = col;
 	if (conf_parse_block(p, neighbor_kw, sizeof(neighbor_kw) / sizeof(neighbor_kw[0]), n,
-			"neighbor", line) < 0)
+			     "neighbor", line) < 0)
 		return -1;
 	if (!n->remote_as)
 		return conf_perr(p, line, col, "neighbor %s has no remote-as", addr_fmt(&a, b));
@@ -196,7 +200,8 @@ static int top_router_id(struct conf_parser *p, void *obj)
 {
 	struct conf *c = obj;
 
-	if (conf_nargs(p, 1, 1, "router id") < 0 || conf_parse_addr_tok(p, &p->tok[1], &c->router_id) < 0)
+	if (conf_nargs(p, 1, 1, "router id") < 0 ||
+	    conf_parse_addr_tok(p, &p->tok[1], &c->router_id) < 0)
 		return -1;
 	/* The BGP Identifier is four octets and must not be zero (RFC 6286). */
 	if (c->router_id.af != AF_INET || !memcmp(c->router_id.a, "\0\0\0\0", 4))
@@ -223,7 +228,8 @@ static int top_listen(struct conf_parser *p, void *obj)
 		return -1;
 	for (size_t i = 0; i < c->nlisten; i++)
 		if (addr_eq(&c->listen[i], &a))
-			return conf_terr(p, &p->tok[1], "duplicate listen address %s", addr_fmt(&a, b));
+			return conf_terr(p, &p->tok[1], "duplicate listen address %s",
+					 addr_fmt(&a, b));
 	c->listen = conf_grow(c->listen, c->nlisten, sizeof(*c->listen));
 	c->listen[c->nlisten++] = a;
 	return 0;
@@ -251,8 +257,10 @@ static int top_metrics(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "ADDR:PORT") < 0)
 		return -1;
 	if (conf_parse_hostport(p->tok[1].text, 9179, &c->metrics_addr, &c->metrics_port) < 0)
-		return conf_terr(p, &p->tok[1], "invalid metrics address '%s' (expected IPV4:PORT or "
-				 "[IPV6]:PORT)", conf_show(p->tok[1].text, b, sizeof(b)));
+		return conf_terr(p, &p->tok[1],
+				 "invalid metrics address '%s' (expected IPV4:PORT or "
+				 "[IPV6]:PORT)",
+				 conf_show(p->tok[1].text, b, sizeof(b)));
 	return 0;
 }
 
@@ -286,8 +294,8 @@ static int parse_top(struct conf_parser *p)
 		if (conf_read_stmt(p) < 0)
 			return -1;
 		if (p->ntok) {
-			int r = conf_dispatch(p, top_kw, sizeof(top_kw) / sizeof(top_kw[0]), &seen, c,
-					 "at top level", NULL, 0);
+			int r = conf_dispatch(p, top_kw, sizeof(top_kw) / sizeof(top_kw[0]), &seen,
+					      c, "at top level", NULL, 0);
 
 			if (r < 0)
 				return -1;
@@ -296,14 +304,10 @@ static int parse_top(struct conf_parser *p)
 				continue;
 		}
 		switch (p->term.kind) {
-		case LEX_EOF:
-			goto done;
-		case LEX_RBRACE:
-			return conf_terr(p, &p->term, "unexpected '}' (no block is open)");
-		case LEX_LBRACE:
-			return conf_terr(p, &p->term, "unexpected '{'");
-		default:
-			break;
+		case LEX_EOF: goto done;
+		case LEX_RBRACE: return conf_terr(p, &p->term, "unexpected '}' (no block is open)");
+		case LEX_LBRACE: return conf_terr(p, &p->term, "unexpected '{'");
+		default: break;
 		}
 	}
 done:
@@ -319,9 +323,10 @@ done:
 		if (c->neighbors[i].passive) {
 			char b[ADDR_STRLEN];
 
-			return conf_perr(p, c->neighbors[i].line, c->neighbors[i].col,
-					 "neighbor %s is passive but no listen address is configured",
-					 addr_fmt(&c->neighbors[i].addr, b));
+			return conf_perr(
+				p, c->neighbors[i].line, c->neighbors[i].col,
+				"neighbor %s is passive but no listen address is configured",
+				addr_fmt(&c->neighbors[i].addr, b));
 		}
 	}
 	return 0;
@@ -371,8 +376,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 				close(fd);
 				free(text);
 				if (err && errlen)
-					snprintf(err, errlen, "%s: file too large (over %u bytes)", path,
-						 CONF_MAX_FILE);
+					snprintf(err, errlen, "%s: file too large (over %u bytes)",
+						 path, CONF_MAX_FILE);
 				return -1;
 			}
 			cap = cap ? cap * 2 : 4096;

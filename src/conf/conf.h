@@ -14,18 +14,18 @@ enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
 
 struct conf_check {
 	enum conf_check_kind kind;
-	char *target;           /* tcp/dns: "ADDR:PORT" as written; http: the URL; exec: the command */
-	struct addr addr;       /* tcp, dns, http: the resolved address */
-	uint16_t port;          /* tcp, dns, http */
-	char *dns_name;         /* dns: name (default "."), with a trailing dot */
-	uint16_t dns_type;      /* dns: numeric type (default A = 1) */
-	int http_expect;        /* http: status expected (default 200) */
-	char *http_body;        /* http: optional substring expected in the body */
+	char *target;      /* tcp/dns: "ADDR:PORT" as written; http: the URL; exec: the command */
+	struct addr addr;  /* tcp, dns, http: the resolved address */
+	uint16_t port;     /* tcp, dns, http */
+	char *dns_name;    /* dns: name (default "."), with a trailing dot */
+	uint16_t dns_type; /* dns: numeric type (default A = 1) */
+	int http_expect;   /* http: status expected (default 200) */
+	char *http_body;   /* http: optional substring expected in the body */
 	char *http_host, *http_path;
-	uint32_t interval_ms;   /* default 1000 */
+	uint32_t interval_ms;      /* default 1000 */
 	uint32_t fast_interval_ms; /* while rising or falling; default interval/2, at least 100 */
-	uint32_t timeout_ms;    /* default: min(interval, 1000) */
-	uint32_t rise, fall;    /* default 2, 2 */
+	uint32_t timeout_ms;       /* default: min(interval, 1000) */
+	uint32_t rise, fall;       /* default 2, 2 */
 	int line, col;
 };
 
@@ -33,7 +33,7 @@ struct conf_service {
 	char *name;
 	struct prefix *prefixes;
 	size_t nprefixes;
-	struct addr address;    /* af 0 if none */
+	struct addr address; /* af 0 if none */
 	struct conf_check *checks;
 	size_t nchecks;
 	uint32_t *comms;
@@ -45,8 +45,8 @@ struct conf_service {
 	uint32_t prepend;       /* extra copies of local-as */
 	uint32_t drain_time_ms; /* default 30000 */
 	char *drain_file;       /* NULL if none */
-	uint32_t flap_limit;    /* health changes tolerated per flap_window_ms; 0: no limit;
-				 * default 10 */
+	/* health changes tolerated per flap_window_ms; 0: no limit; default 10 */
+	uint32_t flap_limit;
 	uint32_t flap_window_ms; /* default 60000 */
 	int line, col;
 };
@@ -65,9 +65,9 @@ struct conf_neighbor {
 	uint16_t hold_time;     /* default 90 */
 	uint8_t passive;
 	char *description;
-	uint32_t max_prefix;    /* Cease/Maximum Number of Prefixes Reached above it; 0: none */
-	uint32_t prepend;       /* extra copies of local-as on routes sent to it (0..16) */
-	uint32_t local_pref;    /* for its routes; 0: from the role (local-pref-customer...) */
+	uint32_t max_prefix; /* Cease/Maximum Number of Prefixes Reached above it; 0: none */
+	uint32_t prepend;    /* extra copies of local-as on routes sent to it (0..16) */
+	uint32_t local_pref; /* for its routes; 0: from the role (local-pref-customer...) */
 	/* Allow-lists: when non-empty, only matching prefixes are accepted / sent. */
 	struct conf_prefix_filter *import_allow;
 	size_t nimport_allow;
@@ -78,16 +78,16 @@ struct conf_neighbor {
 
 struct conf {
 	char *file;
-	struct addr router_id;  /* IPv4 */
+	struct addr router_id; /* IPv4 */
 	uint32_t local_as;
 	struct addr *listen;
 	size_t nlisten;
-	char *control;          /* default CONF_DEFAULT_CONTROL */
+	char *control;            /* default CONF_DEFAULT_CONTROL */
 	struct addr metrics_addr; /* af 0: off */
 	uint16_t metrics_port;
 	uint8_t fib;
-	uint8_t transit;        /* re-advertise routes between neighbours; default: as fib */
-	uint8_t multipath;      /* equal best paths become one ECMP route in the kernel */
+	uint8_t transit;   /* re-advertise routes between neighbours; default: as fib */
+	uint8_t multipath; /* equal best paths become one ECMP route in the kernel */
 	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation: 200, 100, 50 */
 	struct conf_neighbor *neighbors;
 	size_t nneighbors;

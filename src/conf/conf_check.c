@@ -20,20 +20,27 @@
 /* Defaults for sub-second failover: a dead service is seen within interval + fast-interval
  * (600 ms), and a check on the same host costs next to nothing. */
 #define CHECK_DEFAULT_INTERVAL 500
-#define CHECK_MAX_TIMEOUT 1000  /* the default timeout is half the interval, but at most this */
-#define CHECK_MIN_FAST 100      /* the default fast interval is interval/5, but at least this */
+#define CHECK_MAX_TIMEOUT 1000 /* the default timeout is half the interval, but at most this */
+#define CHECK_MIN_FAST 100     /* the default fast interval is interval/5, but at least this */
 #define CHECK_MAX_RISE_FALL 1000
 
 enum opt {
-	OPT_INTERVAL, OPT_TIMEOUT, OPT_RISE, OPT_FALL, OPT_FAST,
-	OPT_NAME, OPT_TYPE, OPT_EXPECT, OPT_BODY,
+	OPT_INTERVAL,
+	OPT_TIMEOUT,
+	OPT_RISE,
+	OPT_FALL,
+	OPT_FAST,
+	OPT_NAME,
+	OPT_TYPE,
+	OPT_EXPECT,
+	OPT_BODY,
 	OPT_COUNT
 };
 
 static const struct {
 	const char *name;
 	enum opt opt;
-	int kind;       /* -1: every kind */
+	int kind; /* -1: every kind */
 } opts[] = {
 	{ "name", OPT_NAME, CHECK_DNS },
 	{ "type", OPT_TYPE, CHECK_DNS },
@@ -47,15 +54,18 @@ static const struct {
 };
 
 static const char *const kind_names[] = {
-	[CHECK_TCP] = "tcp", [CHECK_HTTP] = "http", [CHECK_DNS] = "dns", [CHECK_EXEC] = "exec",
+	[CHECK_TCP] = "tcp",
+	[CHECK_HTTP] = "http",
+	[CHECK_DNS] = "dns",
+	[CHECK_EXEC] = "exec",
 };
 
 static const struct {
 	const char *name;
 	uint16_t type;
 } dns_types[] = {
-	{ "A", 1 },     { "NS", 2 },     { "CNAME", 5 },   { "SOA", 6 },   { "PTR", 12 },
-	{ "MX", 15 },   { "TXT", 16 },   { "AAAA", 28 },   { "SRV", 33 },  { "DS", 43 },
+	{ "A", 1 },       { "NS", 2 },    { "CNAME", 5 },  { "SOA", 6 },   { "PTR", 12 },
+	{ "MX", 15 },     { "TXT", 16 },  { "AAAA", 28 },  { "SRV", 33 },  { "DS", 43 },
 	{ "DNSKEY", 48 }, { "SVCB", 64 }, { "HTTPS", 65 }, { "CAA", 257 },
 };
 
@@ -85,7 +95,7 @@ static int parse_dns_name(const char *s, char **out)
 
 		if (ch == '.') {
 			if (label == 0)
-				return -1;      /* empty label: ".a", "a..b" */
+				return -1; /* empty label: ".a", "a..b" */
 			wire += label + 1;
 			label = 0;
 			continue;
@@ -185,19 +195,23 @@ static int parse_target(struct conf_parser *p, struct conf_check *k, const struc
 	switch (k->kind) {
 	case CHECK_TCP:
 		if (conf_parse_hostport(t->text, 0, &k->addr, &k->port) < 0)
-			return conf_terr(p, t, "invalid tcp target '%s' (expected IPV4:PORT or "
-					 "[IPV6]:PORT)", conf_show(t->text, b, sizeof(b)));
+			return conf_terr(p, t,
+					 "invalid tcp target '%s' (expected IPV4:PORT or "
+					 "[IPV6]:PORT)",
+					 conf_show(t->text, b, sizeof(b)));
 		break;
 	case CHECK_DNS:
 		if (conf_parse_hostport(t->text, 53, &k->addr, &k->port) < 0)
-			return conf_terr(p, t, "invalid dns server '%s' (expected IPV4, IPV4:PORT, "
-					 "[IPV6] or [IPV6]:PORT)", conf_show(t->text, b, sizeof(b)));
+			return conf_terr(p, t,
+					 "invalid dns server '%s' (expected IPV4, IPV4:PORT, "
+					 "[IPV6] or [IPV6]:PORT)",
+					 conf_show(t->text, b, sizeof(b)));
 		break;
 	case CHECK_HTTP:
 		why = parse_http_url(t->text, k);
 		if (why)
-			return conf_terr(p, t, "invalid URL '%s': %s", conf_show(t->text, b, sizeof(b)),
-					 why);
+			return conf_terr(p, t, "invalid URL '%s': %s",
+					 conf_show(t->text, b, sizeof(b)), why);
 		break;
 	case CHECK_EXEC:
 		if (!t->len)
@@ -214,7 +228,8 @@ static int parse_opt_dur(struct conf_parser *p, const struct lex_tok *t, const c
 	char b[CONF_SHOW_LEN];
 
 	if (conf_parse_duration(t->text, ms) < 0)
-		return conf_terr(p, t, "invalid %s '%s' (expected a duration such as 100ms, 2s, 1m)",
+		return conf_terr(p, t,
+				 "invalid %s '%s' (expected a duration such as 100ms, 2s, 1m)",
 				 what, conf_show(t->text, b, sizeof(b)));
 	if (*ms == 0)
 		return conf_terr(p, t, "%s must be longer than 0", what);
@@ -228,12 +243,9 @@ static int parse_opt(struct conf_parser *p, struct conf_check *k, enum opt o,
 	uint32_t v;
 
 	switch (o) {
-	case OPT_INTERVAL:
-		return parse_opt_dur(p, t, "interval", &k->interval_ms);
-	case OPT_TIMEOUT:
-		return parse_opt_dur(p, t, "timeout", &k->timeout_ms);
-	case OPT_FAST:
-		return parse_opt_dur(p, t, "fast-interval", &k->fast_interval_ms);
+	case OPT_INTERVAL: return parse_opt_dur(p, t, "interval", &k->interval_ms);
+	case OPT_TIMEOUT: return parse_opt_dur(p, t, "timeout", &k->timeout_ms);
+	case OPT_FAST: return parse_opt_dur(p, t, "fast-interval", &k->fast_interval_ms);
 	case OPT_RISE:
 	case OPT_FALL:
 		if (conf_parse_u32(t->text, CHECK_MAX_RISE_FALL, &v) < 0 || v == 0)
@@ -249,11 +261,13 @@ static int parse_opt(struct conf_parser *p, struct conf_check *k, enum opt o,
 		free(k->dns_name);
 		k->dns_name = NULL;
 		if (parse_dns_name(t->text, &k->dns_name) < 0)
-			return conf_terr(p, t, "invalid DNS name '%s'", conf_show(t->text, b, sizeof(b)));
+			return conf_terr(p, t, "invalid DNS name '%s'",
+					 conf_show(t->text, b, sizeof(b)));
 		return 0;
 	case OPT_TYPE:
 		if (parse_dns_type(t->text, &k->dns_type) < 0)
-			return conf_terr(p, t, "invalid DNS type '%s' (expected A, AAAA, SOA, NS, TXT, "
+			return conf_terr(p, t,
+					 "invalid DNS type '%s' (expected A, AAAA, SOA, NS, TXT, "
 					 "another type name, or a number 1..65535)",
 					 conf_show(t->text, b, sizeof(b)));
 		return 0;
@@ -268,8 +282,7 @@ static int parse_opt(struct conf_parser *p, struct conf_check *k, enum opt o,
 			return conf_terr(p, t, "empty body substring");
 		k->http_body = xstrdup(t->text);
 		return 0;
-	case OPT_COUNT:
-		break;
+	case OPT_COUNT: break;
 	}
 	return -1;
 }
@@ -295,14 +308,18 @@ static int finish_timing(struct conf_parser *p, struct conf_check *k,
 	if (!given[OPT_INTERVAL])
 		k->interval_ms = CHECK_DEFAULT_INTERVAL;
 	if (given[OPT_TIMEOUT] && k->timeout_ms > k->interval_ms)
-		return conf_terr(p, given[OPT_TIMEOUT], "timeout (%ums) is longer than the interval "
-				 "(%ums)", k->timeout_ms, k->interval_ms);
+		return conf_terr(p, given[OPT_TIMEOUT],
+				 "timeout (%ums) is longer than the interval "
+				 "(%ums)",
+				 k->timeout_ms, k->interval_ms);
 	if (given[OPT_FAST] && k->fast_interval_ms > k->interval_ms)
-		return conf_terr(p, given[OPT_FAST], "fast-interval (%ums) is longer than the "
-				 "interval (%ums)", k->fast_interval_ms, k->interval_ms);
+		return conf_terr(p, given[OPT_FAST],
+				 "fast-interval (%ums) is longer than the "
+				 "interval (%ums)",
+				 k->fast_interval_ms, k->interval_ms);
 	if (!given[OPT_TIMEOUT])
 		k->timeout_ms = k->interval_ms / 2 < CHECK_MAX_TIMEOUT ? k->interval_ms / 2
-									: CHECK_MAX_TIMEOUT;
+								       : CHECK_MAX_TIMEOUT;
 	if (k->timeout_ms == 0)
 		k->timeout_ms = 1;
 	if (!given[OPT_FAST]) {
@@ -325,7 +342,8 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 	int kind = -1;
 
 	if (p->ntok < 2)
-		return conf_terr(p, &p->tok[0], "missing check kind after 'check' (expected tcp, dns, "
+		return conf_terr(p, &p->tok[0],
+				 "missing check kind after 'check' (expected tcp, dns, "
 				 "http or exec)");
 	kt = &p->tok[1];
 	for (int i = 0; i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++)
@@ -336,8 +354,11 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 				 conf_show(kt->text, b, sizeof(b)));
 	if (p->ntok < 3)
 		return conf_terr(p, kt, "missing %s after 'check %s'",
-				 kind == CHECK_EXEC ? "command" : kind == CHECK_HTTP ? "URL" :
-				 kind == CHECK_DNS ? "server address" : "ADDR:PORT", kind_names[kind]);
+				 kind == CHECK_EXEC   ? "command"
+				 : kind == CHECK_HTTP ? "URL"
+				 : kind == CHECK_DNS  ? "server address"
+						      : "ADDR:PORT",
+				 kind_names[kind]);
 
 	/* Appended first, so that conf_free() releases whatever a failure leaves behind. */
 	s->checks = conf_grow(s->checks, s->nchecks, sizeof(*s->checks));
@@ -362,7 +383,8 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 		if (t->kind != LEX_WORD)
 			return conf_terr(p, t, "expected a check option, not a quoted string");
 		for (j = 0; j < sizeof(opts) / sizeof(opts[0]); j++)
-			if ((opts[j].kind < 0 || opts[j].kind == kind) && strcmp(t->text, opts[j].name) == 0)
+			if ((opts[j].kind < 0 || opts[j].kind == kind) &&
+			    strcmp(t->text, opts[j].name) == 0)
 				break;
 		if (j == sizeof(opts) / sizeof(opts[0]))
 			return unknown_opt(p, t, kind);

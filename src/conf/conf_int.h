@@ -11,7 +11,7 @@
 #include "conf/lexer.h"
 
 struct conf_parser {
-	const char *file;       /* name used in messages */
+	const char *file; /* name used in messages */
 	struct lex lx;
 	struct conf *c;
 	char *err;
@@ -22,7 +22,7 @@ struct conf_parser {
 	struct lex_tok *tok;
 	size_t ntok, captok;
 	struct lex_tok term;
-	uint8_t transit_set;    /* 'transit' was given; else it follows 'fib' */
+	uint8_t transit_set; /* 'transit' was given; else it follows 'fib' */
 };
 
 /* Router mode: LOCAL_PREF of routes by the neighbour's relation, unless configured. */
@@ -53,7 +53,7 @@ struct conf_kw {
 	const char *name;
 	int (*fn)(struct conf_parser *p, void *obj);
 	int repeatable;
-	int block;      /* opens a block, so its statement ends with '{' */
+	int block; /* opens a block, so its statement ends with '{' */
 };
 
 /* Where each unique keyword of a table was first given (0 = not yet), for "given twice". */
@@ -85,7 +85,6 @@ int conf_parse_yesno(struct conf_parser *p, uint8_t *v);
 int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct prefix *pf);
 
 /* ---------- the blocks, above conf_parse.c ---------- */
-
 
 /* "service NAME {...}" at top level; obj is the struct conf. */
 int conf_parse_service(struct conf_parser *p, void *obj);

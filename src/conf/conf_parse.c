@@ -239,7 +239,6 @@ int conf_nargs(struct conf_parser *p, size_t min, size_t max, const char *what)
 	return 0;
 }
 
-
 static void expected_list(const struct conf_kw *tab, size_t n, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -252,7 +251,8 @@ static void expected_list(const struct conf_kw *tab, size_t n, char *buf, size_t
 /* Runs the statement's handler: -1 on error, 1 if it was a block (consumed up to its '}'),
  * else 0. */
 int conf_dispatch(struct conf_parser *p, const struct conf_kw *tab, size_t n,
-		  struct conf_seen *seen, void *obj, const char *where, const char *inblock, int open_line)
+		  struct conf_seen *seen, void *obj, const char *where, const char *inblock,
+		  int open_line)
 {
 	const struct lex_tok *k = &p->tok[0];
 	char b[CONF_SHOW_LEN], list[256];
@@ -267,9 +267,12 @@ int conf_dispatch(struct conf_parser *p, const struct conf_kw *tab, size_t n,
 			break;
 	if (i == n) {
 		/* The usual cause of a block keyword inside a block is a '}' forgotten above. */
-		if (inblock && (strcmp(k->text, "neighbor") == 0 || strcmp(k->text, "service") == 0))
-			return conf_terr(p, k, "'%s' inside a %s block: missing '}' to close the "
-					 "block opened at line %d?", k->text, inblock, open_line);
+		if (inblock &&
+		    (strcmp(k->text, "neighbor") == 0 || strcmp(k->text, "service") == 0))
+			return conf_terr(p, k,
+					 "'%s' inside a %s block: missing '}' to close the "
+					 "block opened at line %d?",
+					 k->text, inblock, open_line);
 		expected_list(tab, n, list, sizeof(list));
 		return conf_terr(p, k, "unknown keyword '%s' %s (expected %s)",
 				 conf_show(k->text, b, sizeof(b)), where, list);
@@ -296,8 +299,9 @@ int conf_expect_lbrace(struct conf_parser *p, const char *what)
 		if (p->ntok) {
 			char b[CONF_SHOW_LEN];
 
-			return conf_terr(p, &p->tok[0], "expected '{' to open the %s block, found '%s'",
-					 what, conf_show(p->tok[0].text, b, sizeof(b)));
+			return conf_terr(p, &p->tok[0],
+					 "expected '{' to open the %s block, found '%s'", what,
+					 conf_show(p->tok[0].text, b, sizeof(b)));
 		}
 	}
 	if (p->term.kind != LEX_LBRACE)
@@ -308,7 +312,7 @@ int conf_expect_lbrace(struct conf_parser *p, const char *what)
 
 /* Runs the statements of a block until its '}'. Blocks do not nest. */
 int conf_parse_block(struct conf_parser *p, const struct conf_kw *tab, size_t n, void *obj,
-		       const char *name, int open_line)
+		     const char *name, int open_line)
 {
 	struct conf_seen seen = { { 0 } };
 	char where[32];
@@ -322,15 +326,14 @@ int conf_parse_block(struct conf_parser *p, const struct conf_kw *tab, size_t n,
 				return -1;
 		}
 		switch (p->term.kind) {
-		case LEX_RBRACE:
-			return 0;
-		case LEX_LBRACE:
-			return conf_terr(p, &p->term, "unexpected '{' in %s block", name);
+		case LEX_RBRACE: return 0;
+		case LEX_LBRACE: return conf_terr(p, &p->term, "unexpected '{' in %s block", name);
 		case LEX_EOF:
-			return conf_terr(p, &p->term, "missing '}' to close the %s block opened at "
-					 "line %d", name, open_line);
-		default:
-			break;
+			return conf_terr(p, &p->term,
+					 "missing '}' to close the %s block opened at "
+					 "line %d",
+					 name, open_line);
+		default: break;
 		}
 	}
 }

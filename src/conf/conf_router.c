@@ -99,9 +99,10 @@ static int parse_filter(struct conf_parser *p, struct conf_prefix_filter **list,
 		return -1;
 	if (p->ntok == 3) {
 		if (strcmp(p->tok[2].text, "or-longer") != 0)
-			return conf_terr(p, &p->tok[2], "unexpected '%s' after '%s' prefix "
-					 "(expected or-longer)", conf_show(p->tok[2].text, b, sizeof(b)),
-					 p->tok[0].text);
+			return conf_terr(p, &p->tok[2],
+					 "unexpected '%s' after '%s' prefix "
+					 "(expected or-longer)",
+					 conf_show(p->tok[2].text, b, sizeof(b)), p->tok[0].text);
 		f.or_longer = 1;
 	}
 	for (size_t i = 0; i < *n; i++)

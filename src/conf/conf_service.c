@@ -15,7 +15,7 @@
 struct svc_ctx {
 	struct conf *c;
 	struct conf_service *s;
-	struct lex_tok address_at;      /* position of the address value, for the final check */
+	struct lex_tok address_at; /* position of the address value, for the final check */
 };
 
 static int sv_prefix(struct conf_parser *p, void *obj)
@@ -36,7 +36,8 @@ static int sv_prefix(struct conf_parser *p, void *obj)
 				continue;
 			if (o == s)
 				return conf_terr(p, t, "duplicate prefix %s", prefix_fmt(&pf, pb));
-			return conf_terr(p, t, "prefix %s already belongs to service '%s' (line %d)",
+			return conf_terr(p, t,
+					 "prefix %s already belongs to service '%s' (line %d)",
 					 prefix_fmt(&pf, pb), o->name, o->line);
 		}
 	}
@@ -49,7 +50,8 @@ static int sv_address(struct conf_parser *p, void *obj)
 {
 	struct svc_ctx *x = obj;
 
-	if (conf_nargs(p, 1, 1, "address") < 0 || conf_parse_addr_tok(p, &p->tok[1], &x->s->address) < 0)
+	if (conf_nargs(p, 1, 1, "address") < 0 ||
+	    conf_parse_addr_tok(p, &p->tok[1], &x->s->address) < 0)
 		return -1;
 	x->address_at.line = p->tok[1].line;
 	x->address_at.col = p->tok[1].col;
@@ -113,13 +115,15 @@ static int sv_community(struct conf_parser *p, void *obj)
 	} else if (parse_colon_list(t->text, 2, 65535, v) == 0) {
 		comm = v[0] << 16 | v[1];
 	} else {
-		return conf_terr(p, t, "invalid community '%s' (expected A:B with each 0..65535, "
+		return conf_terr(p, t,
+				 "invalid community '%s' (expected A:B with each 0..65535, "
 				 "graceful-shutdown, no-export or no-advertise)",
 				 conf_show(t->text, b, sizeof(b)));
 	}
 	for (i = 0; i < s->ncomms; i++)
 		if (s->comms[i] == comm)
-			return conf_terr(p, t, "duplicate community %u:%u", comm >> 16, comm & 0xffff);
+			return conf_terr(p, t, "duplicate community %u:%u", comm >> 16,
+					 comm & 0xffff);
 	s->comms = conf_grow(s->comms, s->ncomms, sizeof(*s->comms));
 	s->comms[s->ncomms++] = comm;
 	return 0;
@@ -135,11 +139,14 @@ static int sv_large_community(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "large community") < 0)
 		return -1;
 	if (parse_colon_list(t->text, 3, UINT32_MAX, v) < 0)
-		return conf_terr(p, t, "invalid large community '%s' (expected A:B:C with each "
-				 "0..4294967295)", conf_show(t->text, b, sizeof(b)));
+		return conf_terr(p, t,
+				 "invalid large community '%s' (expected A:B:C with each "
+				 "0..4294967295)",
+				 conf_show(t->text, b, sizeof(b)));
 	for (size_t i = 0; i < s->nlcomms; i++)
 		if (memcmp(s->lcomms[i], v, sizeof(v)) == 0)
-			return conf_terr(p, t, "duplicate large community %u:%u:%u", v[0], v[1], v[2]);
+			return conf_terr(p, t, "duplicate large community %u:%u:%u", v[0], v[1],
+					 v[2]);
 	s->lcomms = conf_grow(s->lcomms, s->nlcomms, sizeof(*s->lcomms));
 	memcpy(s->lcomms[s->nlcomms++], v, sizeof(v));
 	return 0;
@@ -180,8 +187,10 @@ static int sv_drain_time(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "duration") < 0)
 		return -1;
 	if (conf_parse_duration(p->tok[1].text, &s->drain_time_ms) < 0)
-		return conf_terr(p, &p->tok[1], "invalid duration '%s' (expected e.g. 100ms, 2s, "
-				 "1m, 1h or seconds)", conf_show(p->tok[1].text, b, sizeof(b)));
+		return conf_terr(p, &p->tok[1],
+				 "invalid duration '%s' (expected e.g. 100ms, 2s, "
+				 "1m, 1h or seconds)",
+				 conf_show(p->tok[1].text, b, sizeof(b)));
 	return 0;
 }
 
@@ -205,8 +214,10 @@ static int sv_flap_limit(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "count") < 0)
 		return -1;
 	if (conf_parse_u32(p->tok[1].text, 1000, &s->flap_limit) < 0)
-		return conf_terr(p, &p->tok[1], "invalid flap-limit '%s' (expected 0..1000, 0 for "
-				 "no limit)", conf_show(p->tok[1].text, b, sizeof(b)));
+		return conf_terr(p, &p->tok[1],
+				 "invalid flap-limit '%s' (expected 0..1000, 0 for "
+				 "no limit)",
+				 conf_show(p->tok[1].text, b, sizeof(b)));
 	return 0;
 }
 
@@ -218,8 +229,10 @@ static int sv_flap_window(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "duration") < 0)
 		return -1;
 	if (conf_parse_duration(p->tok[1].text, &s->flap_window_ms) < 0 || !s->flap_window_ms)
-		return conf_terr(p, &p->tok[1], "invalid flap-window '%s' (expected a duration "
-				 "longer than 0, e.g. 1m)", conf_show(p->tok[1].text, b, sizeof(b)));
+		return conf_terr(p, &p->tok[1],
+				 "invalid flap-window '%s' (expected a duration "
+				 "longer than 0, e.g. 1m)",
+				 conf_show(p->tok[1].text, b, sizeof(b)));
 	return 0;
 }
 
@@ -263,8 +276,10 @@ int conf_parse_service(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "service name") < 0)
 		return -1;
 	if (!valid_service_name(t->text))
-		return conf_terr(p, t, "invalid service name '%s' (1 to 63 letters, digits, '-', "
-				 "'_' or '.')", conf_show(t->text, b, sizeof(b)));
+		return conf_terr(p, t,
+				 "invalid service name '%s' (1 to 63 letters, digits, '-', "
+				 "'_' or '.')",
+				 conf_show(t->text, b, sizeof(b)));
 	for (size_t i = 0; i < c->nservices; i++)
 		if (strcmp(c->services[i].name, t->text) == 0)
 			return conf_terr(p, t, "duplicate service '%s' (first at line %d)", t->text,
@@ -281,13 +296,14 @@ int conf_parse_service(struct conf_parser *p, void *obj)
 	x.s = s;
 	if (conf_expect_lbrace(p, "service") < 0)
 		return -1;
-	if (conf_parse_block(p, service_kw, sizeof(service_kw) / sizeof(service_kw[0]), &x, "service",
-			line) < 0)
+	if (conf_parse_block(p, service_kw, sizeof(service_kw) / sizeof(service_kw[0]), &x,
+			     "service", line) < 0)
 		return -1;
 	if (!s->nprefixes)
 		return conf_perr(p, line, col, "service '%s' has no prefix", s->name);
 	if (s->address.af) {
-		struct prefix host = { .addr = s->address, .len = s->address.af == AF_INET ? 32 : 128 };
+		struct prefix host = { .addr = s->address,
+				       .len = s->address.af == AF_INET ? 32 : 128 };
 		size_t i;
 		char ab[ADDR_STRLEN];
 
@@ -301,4 +317,3 @@ int conf_parse_service(struct conf_parser *p, void *obj)
 	}
 	return 0;
 }
-

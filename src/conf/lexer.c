@@ -147,11 +147,13 @@ static int lex_string(struct lex *lx, struct lex_tok *t)
 			default:
 				free(b.s);
 				if (*lx->p == '\n' || *lx->p == '\r')
-					return lex_error(lx, t->line, t->col, "unterminated string");
+					return lex_error(lx, t->line, t->col,
+							 "unterminated string");
 				if (*lx->p >= 0x20 && *lx->p < 0x7f)
-					return lex_error(lx, eline, ecol,
-							 "unknown escape '\\%c' in string (expected \\\" \\\\ \\n \\t \\r)",
-							 *lx->p);
+					return lex_error(
+						lx, eline, ecol,
+						"unknown escape '\\%c' in string (expected \\\" \\\\ \\n \\t \\r)",
+						*lx->p);
 				return lex_error(lx, eline, ecol, "unknown escape in string");
 			}
 		}
@@ -207,8 +209,7 @@ int lex_next(struct lex *lx, struct lex_tok *t)
 		t->kind = LEX_RBRACE;
 		advance(lx);
 		return 0;
-	case '"':
-		return lex_string(lx, t);
+	case '"': return lex_string(lx, t);
 	}
 	if (is_bad_ctl(*lx->p))
 		return bad_byte(lx);

@@ -22,16 +22,16 @@ enum lex_kind {
 
 struct lex_tok {
 	enum lex_kind kind;
-	char *text;     /* LEX_WORD, LEX_STRING: NUL-terminated, owned by the token; else NULL */
-	size_t len;     /* bytes in text (a string may not contain NUL, so strlen(text) == len) */
-	int line, col;  /* 1-based position of the token's first byte (the quote, for a string) */
+	char *text;    /* LEX_WORD, LEX_STRING: NUL-terminated, owned by the token; else NULL */
+	size_t len;    /* bytes in text (a string may not contain NUL, so strlen(text) == len) */
+	int line, col; /* 1-based position of the token's first byte (the quote, for a string) */
 };
 
 struct lex {
 	const unsigned char *p, *end;
-	int line, col;          /* position of *p */
-	char err[128];          /* after lex_next() returned -1: the message, without position */
-	int err_line, err_col;  /* ... and where the offending byte is */
+	int line, col;         /* position of *p */
+	char err[128];         /* after lex_next() returned -1: the message, without position */
+	int err_line, err_col; /* ... and where the offending byte is */
 };
 
 void lex_init(struct lex *lx, const char *text, size_t len);

@@ -96,4 +96,3 @@ void daemon_fail_check_reqs(struct daemon *d, struct svc *v, size_t n)
 		buf_free(&body);
 	}
 }
-

@@ -55,7 +55,8 @@ int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_
 			buf_printf(out, "service %s: still drained: %s exists\n", s->name,
 				   s->conf.drain_file);
 		else
-			buf_printf(out, "service %s: resumed (%s)\n", s->name, svc_state_name(s->state));
+			buf_printf(out, "service %s: resumed (%s)\n", s->name,
+				   svc_state_name(s->state));
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[0], "check") == 0) {

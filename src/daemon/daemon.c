@@ -64,7 +64,8 @@ void daemon_sync_routes(struct daemon *d)
 	for (size_t i = 0; i < naddrs; i++) {
 		if (has_addr(d->addresses, d->naddresses, &addrs[i]))
 			continue;
-		if (d->kr && kr_addr_add(d->kr, "lo", &addrs[i], addrs[i].af == AF_INET ? 32 : 128) < 0)
+		if (d->kr &&
+		    kr_addr_add(d->kr, "lo", &addrs[i], addrs[i].af == AF_INET ? 32 : 128) < 0)
 			log_err("cannot add %s to lo", addr_fmt(&addrs[i], as));
 		else if (d->kr)
 			log_info("address %s added to lo", addr_fmt(&addrs[i], as));
@@ -93,7 +94,8 @@ void daemon_sync_routes(struct daemon *d)
 	for (size_t i = 0; i < d->naddresses; i++) {
 		if (has_addr(addrs, naddrs, &d->addresses[i]) || !d->kr)
 			continue;
-		kr_addr_del(d->kr, "lo", &d->addresses[i], d->addresses[i].af == AF_INET ? 32 : 128);
+		kr_addr_del(d->kr, "lo", &d->addresses[i],
+			    d->addresses[i].af == AF_INET ? 32 : 128);
 		log_info("address %s removed from lo", addr_fmt(&d->addresses[i], as));
 	}
 	free(d->originated);
@@ -325,7 +327,8 @@ void daemon_stop(struct daemon *d)
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
 	for (size_t i = 0; d->kr && i < d->naddresses; i++)
-		kr_addr_del(d->kr, "lo", &d->addresses[i], d->addresses[i].af == AF_INET ? 32 : 128);
+		kr_addr_del(d->kr, "lo", &d->addresses[i],
+			    d->addresses[i].af == AF_INET ? 32 : 128);
 	/* Routes we put in the kernel would forward to neighbours we no longer talk to. */
 	if (d->kr && d->conf.fib)
 		kr_flush_stale(d->kr);

@@ -16,7 +16,7 @@ struct metrics_server;
 struct check_req {
 	struct reqsrv_conn *conn;
 	char *service;
-	uint64_t *runs;         /* each check's run count when asked */
+	uint64_t *runs; /* each check's run count when asked */
 	size_t nruns;
 	int json;
 };
@@ -28,17 +28,17 @@ struct daemon {
 	struct bgp_speaker *sp;
 	struct ctl_server *ctl;
 	struct metrics_server *metrics;
-	struct kr *kr;                  /* netlink; NULL if unavailable (then no addresses) */
-	struct svc *svcs;               /* one per configured service; never reallocated */
+	struct kr *kr;    /* netlink; NULL if unavailable (then no addresses) */
+	struct svc *svcs; /* one per configured service; never reallocated */
 	size_t nsvcs;
-	struct prefix *originated;      /* what the services announce now */
+	struct prefix *originated; /* what the services announce now */
 	size_t noriginated;
-	struct addr *addresses;         /* service addresses we put on lo */
+	struct addr *addresses; /* service addresses we put on lo */
 	size_t naddresses;
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
-	ctl_handler *commands;          /* the control socket's handler */
+	ctl_handler *commands; /* the control socket's handler */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket

@@ -16,7 +16,8 @@ static void best_changed(struct bgp_speaker *sp, const struct prefix *pfx, const
 	struct kr_nexthop nh[KR_MAX_NEXTHOPS];
 	size_t nnh = 0;
 
-	for (const struct rib_path *p = n ? n->paths : NULL; p && nnh < KR_MAX_NEXTHOPS; p = p->next) {
+	for (const struct rib_path *p = n ? n->paths : NULL; p && nnh < KR_MAX_NEXTHOPS;
+	     p = p->next) {
 		if (!p->src || !(p->best || (d->conf.multipath && p->ecmp)))
 			continue;
 		if (!p->best && !d->conf.multipath)

@@ -75,17 +75,18 @@ void metrics_render(struct daemon *d, struct buf *b)
 		}
 	struct bgp_speaker *sp = d->sp;
 	static const char *const peer_metrics[][2] = {
-		{"anycast_bgp_session_up", "1 while the session is Established"},
-		{"anycast_bgp_prefixes_received", "prefixes in the neighbor's Adj-RIB-In"},
-		{"anycast_bgp_prefixes_advertised", "prefixes in the neighbor's Adj-RIB-Out"},
+		{ "anycast_bgp_session_up", "1 while the session is Established" },
+		{ "anycast_bgp_prefixes_received", "prefixes in the neighbor's Adj-RIB-In" },
+		{ "anycast_bgp_prefixes_advertised", "prefixes in the neighbor's Adj-RIB-Out" },
 	};
 	for (int k = 0; k < 3; k++) {
 		help(b, peer_metrics[k][0], "gauge", peer_metrics[k][1]);
 		for (size_t i = 0; sp && i < sp->npeers; i++) {
 			const struct bgp_peer *p = sp->peers[i];
 			char a[ADDR_STRLEN];
-			size_t value = k == 0 ? p->state == BGP_ESTABLISHED
-				     : k == 1 ? p->n_paths : p->adj_out.count;
+			size_t value = k == 0   ? p->state == BGP_ESTABLISHED
+				       : k == 1 ? p->n_paths
+						: p->adj_out.count;
 
 			buf_printf(b, "%s{neighbor=\"%s\"} %zu\n", peer_metrics[k][0],
 				   addr_fmt(&p->conf.addr, a), value);

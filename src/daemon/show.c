@@ -38,7 +38,8 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 
 		addr_fmt(&p->conf.addr, a);
 		if (json) {
-			buf_printf(out, "%s{\"address\":\"%s\",\"remote_as\":%u,\"state\":\"%s\","
+			buf_printf(out,
+				   "%s{\"address\":\"%s\",\"remote_as\":%u,\"state\":\"%s\","
 				   "\"uptime_s\":%llu,\"received\":%zu,\"accepted\":%zu,"
 				   "\"advertised\":%zu,\"hold_time\":%u,\"flaps\":%llu,"
 				   "\"last_error\":",
@@ -53,8 +54,8 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 			fmt_duration(dur, sizeof(dur), up);
 			buf_printf(out, "%-28s %-10u %-12s %-10s %8zu %8zu %10zu  %s\n", a,
 				   p->conf.remote_as, bgp_state_name(p->state),
-				   p->state == BGP_ESTABLISHED ? dur : "-", rcv, acc, p->adj_out.count,
-				   p->last_error);
+				   p->state == BGP_ESTABLISHED ? dur : "-", rcv, acc,
+				   p->adj_out.count, p->last_error);
 		}
 	}
 	if (json)
@@ -63,14 +64,13 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 
 static const char *reject_reason(uint8_t flags)
 {
-	return flags & RIB_PATH_LOOP ? "as-loop" : flags & RIB_PATH_LEAK ? "route-leak"
-	     : flags & RIB_PATH_FILTERED ? "filtered" : "rejected";
+	return flags & RIB_PATH_LOOP       ? "as-loop"
+	       : flags & RIB_PATH_LEAK     ? "route-leak"
+	       : flags & RIB_PATH_FILTERED ? "filtered"
+					   : "rejected";
 }
 
-static const char *origin_name(uint8_t o)
-{
-	return o == 0 ? "IGP" : o == 1 ? "EGP" : "incomplete";
-}
+static const char *origin_name(uint8_t o) { return o == 0 ? "IGP" : o == 1 ? "EGP" : "incomplete"; }
 
 /* One path: the columns here, then what the attribute table shows (MED, LOCAL_PREF,
  * communities of every kind, OTC). Ours ("from": "local") show the AS path they are originated with: empty, or the
@@ -96,12 +96,14 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		buf_printf(out, "%s{\"prefix\":\"%s\",\"as_path\":[", *first ? "" : ",", pf);
 		for (size_t i = 0; i < nas && i < 256; i++)
 			buf_printf(out, "%s%u", i ? "," : "", asns[i]);
-		buf_printf(out, "],\"next_hop\":\"%s\",\"best\":%s,\"from\":\"%s\",\"origin\":\"%s\"",
+		buf_printf(out,
+			   "],\"next_hop\":\"%s\",\"best\":%s,\"from\":\"%s\",\"origin\":\"%s\"",
 			   nh, path->best ? "true" : "false", from, origin_name(a->origin));
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, ",\"rejected\":\"%s\"", reject_reason(path->flags));
 		if (path->src)
-			buf_printf(out, ",\"relation\":\"%s\"", bgp_rel_name(bgp_peer_rel(path->src)));
+			buf_printf(out, ",\"relation\":\"%s\"",
+				   bgp_rel_name(bgp_peer_rel(path->src)));
 		bgp_attrs_format(out, a, 1);
 		buf_put8(out, '}');
 	} else {
@@ -160,7 +162,8 @@ void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *o
 			buf_printf(out, "%s{\"kind\":\"%s\",\"target\":", j ? "," : "",
 				   check_kind_name(c->conf.kind));
 			json_str(out, c->conf.target ? c->conf.target : "");
-			buf_printf(out, ",\"ok\":%s,\"last_ok\":%s,\"last_ms\":%u,\"runs\":%llu,"
+			buf_printf(out,
+				   ",\"ok\":%s,\"last_ok\":%s,\"last_ms\":%u,\"runs\":%llu,"
 				   "\"failures\":%llu,\"error\":",
 				   c->ok ? "true" : "false", c->last_ok ? "true" : "false",
 				   c->last_ms, (unsigned long long)c->runs,
@@ -169,8 +172,11 @@ void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *o
 			buf_put8(out, '}');
 		} else {
 			buf_printf(out, "    %-4s %-40s %-4s last %s in %ums%s%s\n",
-				   check_kind_name(c->conf.kind), c->conf.target ? c->conf.target : "",
-				   c->ok ? "up" : "down", !c->has_run ? "-" : c->last_ok ? "ok" : "failed",
+				   check_kind_name(c->conf.kind),
+				   c->conf.target ? c->conf.target : "", c->ok ? "up" : "down",
+				   !c->has_run  ? "-"
+				   : c->last_ok ? "ok"
+						: "failed",
 				   c->last_ms, c->last_error[0] ? ": " : "", c->last_error);
 		}
 	}
@@ -183,7 +189,8 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 	if (json)
 		buf_put8(out, '[');
 	else
-		buf_printf(out, "%-16s %-9s %-10s %s\n", "Service", "State", "Announced", "Prefixes");
+		buf_printf(out, "%-16s %-9s %-10s %s\n", "Service", "State", "Announced",
+			   "Prefixes");
 	for (size_t i = 0; i < d->nsvcs; i++) {
 		struct svc *s = &d->svcs[i];
 		char pf[PREFIX_STRLEN];
@@ -192,11 +199,12 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 		if (json) {
 			buf_printf(out, "%s{\"name\":", i ? "," : "");
 			json_str(out, s->name);
-			buf_printf(out, ",\"state\":\"%s\",\"announced\":%s,\"healthy\":%s,"
+			buf_printf(out,
+				   ",\"state\":\"%s\",\"announced\":%s,\"healthy\":%s,"
 				   "\"transitions\":%llu,\"held_down_s\":%llu,\"prefixes\":[",
 				   svc_state_name(s->state), s->announced ? "true" : "false",
-				   s->healthy ? "true" : "false", (unsigned long long)s->transitions,
-				   (unsigned long long)held);
+				   s->healthy ? "true" : "false",
+				   (unsigned long long)s->transitions, (unsigned long long)held);
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, "%s\"%s\"", j ? "," : "",
 					   prefix_fmt(&s->conf.prefixes[j], pf));
@@ -205,8 +213,9 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 			buf_printf(out, "]}");
 		} else {
 			buf_printf(out, "%-16s %-9s %-10s", s->name, svc_state_name(s->state),
-				   s->announced == s->drain_attrs && s->announced ? "drain" :
-				   s->announced ? "yes" : "no");
+				   s->announced == s->drain_attrs && s->announced ? "drain"
+				   : s->announced                                 ? "yes"
+										  : "no");
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, " %s", prefix_fmt(&s->conf.prefixes[j], pf));
 			if (held)

@@ -12,23 +12,23 @@
 
 enum { SEC_AN, SEC_NS, SEC_AR };
 
-#define PREP_TYPES 64           /* RRset types per node we precompute replies for */
+#define PREP_TYPES 64 /* RRset types per node we precompute replies for */
 
-#define CHAIN_MAX 8             /* CNAME hops we follow inside a zone */
-#define ADDED_MAX 16            /* targets we look up for additional data */
+#define CHAIN_MAX 8  /* CNAME hops we follow inside a zone */
+#define ADDED_MAX 16 /* targets we look up for additional data */
 
 struct resp {
 	const struct dns_query *q;
 	const struct dns_zone *z;
-	uint16_t hflags;        /* AA and rcode */
+	uint16_t hflags; /* AA and rcode */
 	uint16_t cnt[3];
-	size_t core_end;        /* end of answer + authority */
-	int tc;                 /* answer or authority did not fit */
-	int add_required;       /* additional holds glue a referral needs */
-	int add_full;           /* stop adding optional additional data */
+	size_t core_end;  /* end of answer + authority */
+	int tc;           /* answer or authority did not fit */
+	int add_required; /* additional holds glue a referral needs */
+	int add_full;     /* stop adding optional additional data */
 	int nadded;
 	const struct dns_node *added[ADDED_MAX];
-	struct dns_wr w;        /* last: compose() clears everything before it */
+	struct dns_wr w; /* last: compose() clears everything before it */
 };
 
 static int add_rrset(struct resp *r, int sec, const uint8_t *owner, size_t olen,
@@ -90,7 +90,7 @@ static void add_addresses(struct resp *r, const uint8_t *target, const uint8_t *
 	if (r->nadded < ADDED_MAX)
 		r->added[r->nadded++] = n;
 	int required = below && dns_name_under(lname, len, below, below_len);
-	static const uint16_t kinds[2] = {DNS_T_A, DNS_T_AAAA};
+	static const uint16_t kinds[2] = { DNS_T_A, DNS_T_AAAA };
 
 	for (int k = 0; k < 2; k++) {
 		const struct dns_rrset *s = dns_node_rrset(n, kinds[k]);
@@ -100,7 +100,7 @@ static void add_addresses(struct resp *r, const uint8_t *target, const uint8_t *
 		if (add_rrset(r, SEC_AR, target, len, s) < 0) {
 			r->add_full = 1;
 			if (required)
-				r->tc = 1;      /* RFC 9471 3: glue that does not fit means TC */
+				r->tc = 1; /* RFC 9471 3: glue that does not fit means TC */
 		} else if (required) {
 			r->add_required = 1;
 		}
@@ -151,8 +151,8 @@ static void answer_in(struct resp *r)
 	const struct dns_query *q = r->q;
 	const struct dns_zone *z = r->z;
 	uint8_t bufs[2][DNS_NAME_MAX];
-	const uint8_t *name = q->qname;       /* lowercase, for lookups */
-	const uint8_t *owner = q->qname;      /* as it goes into the reply */
+	const uint8_t *name = q->qname;  /* lowercase, for lookups */
+	const uint8_t *owner = q->qname; /* as it goes into the reply */
 	size_t len = q->qname_len;
 	const struct dns_node *seen[CHAIN_MAX];
 	int hops = 0;
@@ -174,7 +174,8 @@ static void answer_in(struct resp *r)
 				wc[0] = 1;
 				wc[1] = '*';
 				memcpy(wc + 2, ce->name, ce->len);
-				n = dns_zone_get(z, wc, ce->len + 2u, dns_name_hash(wc, ce->len + 2u));
+				n = dns_zone_get(z, wc, ce->len + 2u,
+						 dns_name_hash(wc, ce->len + 2u));
 			}
 			if (!n) {
 				/* RFC 6604 3: after a CNAME the rcode is that of the last name */
@@ -190,7 +191,7 @@ static void answer_in(struct resp *r)
 		r->hflags |= DNS_AA;
 		for (int i = 0; i < hops; i++)
 			if (seen[i] == n)
-				return;         /* a CNAME loop: stop with what we have */
+				return; /* a CNAME loop: stop with what we have */
 		const struct dns_rrset *cname = dns_node_rrset(n, DNS_T_CNAME);
 
 		if (cname && q->qtype != DNS_T_CNAME && q->qtype != DNS_T_ANY) {
@@ -231,7 +232,10 @@ static void answer_in(struct resp *r)
 }
 
 static const uint8_t chaos_names[4][16] = {
-	"\2id\6server", "\10hostname\4bind", "\7version\6server", "\7version\4bind",
+	"\2id\6server",
+	"\10hostname\4bind",
+	"\7version\6server",
+	"\7version\4bind",
 };
 
 static void answer_chaos(struct resp *r, const struct dns_ctx *ctx)
@@ -262,8 +266,7 @@ static void answer_chaos(struct resp *r, const struct dns_ctx *ctx)
 		r->cnt[SEC_AN] = 1;
 }
 
-static size_t reply_limit(const struct dns_ctx *ctx, const struct dns_query *q, size_t cap,
-			  int tcp)
+static size_t reply_limit(const struct dns_ctx *ctx, const struct dns_query *q, size_t cap, int tcp)
 {
 	size_t lim;
 
@@ -272,8 +275,9 @@ static size_t reply_limit(const struct dns_ctx *ctx, const struct dns_query *q, 
 	else if (!q->edns)
 		lim = DNS_UDP_MIN;
 	else /* RFC 6891 6.2.5: below 512 counts as 512; above ours, ours */
-		lim = q->udp_size < DNS_UDP_MIN ? DNS_UDP_MIN
-			: q->udp_size > ctx->udp_max ? ctx->udp_max : q->udp_size;
+		lim = q->udp_size < DNS_UDP_MIN    ? DNS_UDP_MIN
+		      : q->udp_size > ctx->udp_max ? ctx->udp_max
+						   : q->udp_size;
 	return lim < cap ? lim : cap;
 }
 
@@ -293,8 +297,8 @@ static void put_header(uint8_t *out, const struct dns_query *q, uint16_t hflags,
 	put16(out + 10, (uint16_t)(cnt[2] + (opt ? 1 : 0)));
 }
 
-static size_t finish(const struct dns_ctx *ctx, const struct dns_query *q, uint8_t *out,
-		     size_t len, uint16_t hflags, int rcode, int tc, const uint16_t cnt[3])
+static size_t finish(const struct dns_ctx *ctx, const struct dns_query *q, uint8_t *out, size_t len,
+		     uint16_t hflags, int rcode, int tc, const uint16_t cnt[3])
 {
 	put_header(out, q, (uint16_t)(hflags | (rcode & 0xf)), tc, cnt, q->edns);
 	if (q->edns)
@@ -318,7 +322,7 @@ static size_t emit_blob(const struct dns_ctx *ctx, const struct dns_query *q,
 			const struct dns_blob *b, uint8_t *out, size_t limit)
 {
 	size_t qs = DNS_HDR_LEN + dns_query_qsec_len(q);
-	uint16_t cnt[3] = {b->an, b->ns, b->ar};
+	uint16_t cnt[3] = { b->an, b->ns, b->ar };
 	size_t n = b->len;
 
 	if (qs + n > limit) {
@@ -381,8 +385,8 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 		if (!z)
 			return bare(ctx, &q, out, 0, DNS_RC_REFUSED, 0);
 		/* The fast path: one hash probe and a copy. */
-		const struct dns_fast *f =
-			dns_zone_fast(z, q.qname, q.qname_len, dns_name_hash(q.qname, q.qname_len));
+		const struct dns_fast *f = dns_zone_fast(z, q.qname, q.qname_len,
+							 dns_name_hash(q.qname, q.qname_len));
 
 		if (f) {
 			const struct dns_blob *b = f->other, *bl = dns_fast_blobs(f);
@@ -411,8 +415,8 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 /* ---- precomputation ---- */
 
 struct prep {
-	uint8_t *out;           /* compose buffer */
-	uint8_t *data;          /* the node's blob bytes so far */
+	uint8_t *out;  /* compose buffer */
+	uint8_t *data; /* the node's blob bytes so far */
 	size_t dlen, dcap;
 	struct dns_blob b[PREP_TYPES + 3];
 	size_t off[PREP_TYPES + 3];
@@ -486,12 +490,12 @@ static void prepare_store(struct dns_zoneset *zs, struct dns_zone *z, struct dns
 
 	while (z->ftab[j].p)
 		j = (j + 1) & z->mask;
-	z->ftab[j] = (struct dns_slot){n->hash, f};
+	z->ftab[j] = (struct dns_slot){ n->hash, f };
 }
 
 void dns_answer_prepare(struct dns_zoneset *zs)
 {
-	struct prep p = {.out = xmalloc(DNS_TCP_MAX)};
+	struct prep p = { .out = xmalloc(DNS_TCP_MAX) };
 
 	for (int zi = 0; zi < zs->nzones; zi++) {
 		struct dns_zone *z = zs->zones[zi];
@@ -505,7 +509,7 @@ void dns_answer_prepare(struct dns_zoneset *zs)
 			if (!n)
 				continue;
 			if (n->cut && n->cut != n) {
-				has_other = 1;  /* below a cut: a referral whatever the type */
+				has_other = 1; /* below a cut: a referral whatever the type */
 			} else if (n->cut) {
 				types[nt++] = DNS_T_DS;
 				has_other = 1;

@@ -10,11 +10,11 @@
 #include "dns/zone.h"
 
 struct dns_ctx {
-	const char *identity;   /* CHAOS id.server./hostname.bind. and NSID (RFC 5001) */
-	size_t identity_len;    /* <= 255 */
-	const char *version;    /* CHAOS version.server./version.bind. */
-	size_t version_len;     /* <= 255 */
-	uint16_t udp_max;       /* the largest UDP reply we send and advertise (>= 512) */
+	const char *identity; /* CHAOS id.server./hostname.bind. and NSID (RFC 5001) */
+	size_t identity_len;  /* <= 255 */
+	const char *version;  /* CHAOS version.server./version.bind. */
+	size_t version_len;   /* <= 255 */
+	uint16_t udp_max;     /* the largest UDP reply we send and advertise (>= 512) */
 };
 
 /* Answers the query pkt[0..len) into out (cap bytes; UDP needs ctx->udp_max, TCP 65535).

@@ -9,8 +9,8 @@ struct dns_arena_chunk;
 
 struct dns_arena {
 	struct dns_arena_chunk *head;
-	size_t used, size;      /* within head */
-	size_t total;           /* bytes handed out, for the log */
+	size_t used, size; /* within head */
+	size_t total;      /* bytes handed out, for the log */
 };
 
 void dns_arena_init(struct dns_arena *a);

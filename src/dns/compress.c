@@ -15,11 +15,11 @@ void dns_wr_init(struct dns_wr *w, uint8_t *buf, size_t cap)
 	w->nct = 0;
 }
 
-static void remember_upto(struct dns_wr *w, const uint8_t *name, const uint8_t *stop,
-			  size_t len, size_t off)
+static void remember_upto(struct dns_wr *w, const uint8_t *name, const uint8_t *stop, size_t len,
+			  size_t off)
 {
 	while (name < stop && off < 0x4000 && w->nct < DNS_CT_MAX) {
-		w->ct[w->nct++] = (struct dns_ct_ent){name, (uint16_t)off, (uint8_t)len};
+		w->ct[w->nct++] = (struct dns_ct_ent){ name, (uint16_t)off, (uint8_t)len };
 		off += 1 + (size_t)name[0];
 		len -= 1 + (size_t)name[0];
 		name += 1 + name[0];
@@ -85,8 +85,8 @@ int dns_wr_name(struct dns_wr *w, const uint8_t *name, size_t len, int compress)
 	return 0;
 }
 
-int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type,
-	      uint16_t cls, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
+int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type, uint16_t cls,
+	      uint32_t ttl, const uint8_t *rdata, size_t rdlen)
 {
 	struct dns_wr_mark m = dns_wr_mark(w);
 
@@ -104,9 +104,7 @@ int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type
 	switch (type) {
 	case DNS_T_NS:
 	case DNS_T_CNAME:
-	case DNS_T_PTR:
-		r = dns_wr_name(w, rdata, rdlen, 1);
-		break;
+	case DNS_T_PTR: r = dns_wr_name(w, rdata, rdlen, 1); break;
 	case DNS_T_MX:
 		r = dns_wr_bytes(w, rdata, 2);
 		if (r == 0)
@@ -122,8 +120,7 @@ int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type
 			r = dns_wr_bytes(w, rdata + l1 + l2, 20);
 		break;
 	}
-	default:
-		r = dns_wr_bytes(w, rdata, rdlen);
+	default: r = dns_wr_bytes(w, rdata, rdlen);
 	}
 	if (r < 0)
 		goto full;

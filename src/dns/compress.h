@@ -7,11 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNS_CT_MAX 128          /* names remembered for compression; later ones go uncompressed */
+#define DNS_CT_MAX 128 /* names remembered for compression; later ones go uncompressed */
 
 struct dns_ct_ent {
-	const uint8_t *name;    /* an uncompressed suffix, valid while the message is built */
-	uint16_t off;           /* where that suffix starts in the message */
+	const uint8_t *name; /* an uncompressed suffix, valid while the message is built */
+	uint16_t off;        /* where that suffix starts in the message */
 	uint8_t len;
 };
 
@@ -30,7 +30,7 @@ struct dns_wr_mark {
 void dns_wr_init(struct dns_wr *w, uint8_t *buf, size_t cap);
 static inline struct dns_wr_mark dns_wr_mark(const struct dns_wr *w)
 {
-	return (struct dns_wr_mark){w->len, w->nct};
+	return (struct dns_wr_mark){ w->len, w->nct };
 }
 static inline void dns_wr_rollback(struct dns_wr *w, struct dns_wr_mark m)
 {
@@ -45,7 +45,7 @@ int dns_wr_bytes(struct dns_wr *w, const void *p, size_t n);
 /* One resource record; rdata is the uncompressed wire form, and names inside it are
  * compressed for the types RFC 3597 4 allows (NS, CNAME, SOA, PTR, MX). -1 when it does not
  * fit (nothing is left written). */
-int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type,
-	      uint16_t cls, uint32_t ttl, const uint8_t *rdata, size_t rdlen);
+int dns_wr_rr(struct dns_wr *w, const uint8_t *owner, size_t olen, uint16_t type, uint16_t cls,
+	      uint32_t ttl, const uint8_t *rdata, size_t rdlen);
 
 #endif

@@ -9,12 +9,12 @@
 #endif
 
 #define DNS_HDR_LEN 12
-#define DNS_NAME_MAX 255        /* RFC 1035 3.1: wire form, including the root label */
+#define DNS_NAME_MAX 255 /* RFC 1035 3.1: wire form, including the root label */
 #define DNS_LABEL_MAX 63
-#define DNS_LABELS_MAX 128      /* 255 bytes hold at most 127 labels plus the root */
-#define DNS_UDP_MIN 512         /* RFC 1035 4.2.1; also the floor for the EDNS size (RFC 6891 6.2.5) */
+#define DNS_LABELS_MAX 128 /* 255 bytes hold at most 127 labels plus the root */
+#define DNS_UDP_MIN 512    /* RFC 1035 4.2.1; also the floor for the EDNS size (RFC 6891 6.2.5) */
 #define DNS_UDP_MAX_DEFAULT 1232 /* what we accept to send over UDP (the 2020 DNS flag day value) */
-#define DNS_TCP_MAX 65535       /* RFC 7766 8: the 2-octet length prefix */
+#define DNS_TCP_MAX 65535        /* RFC 7766 8: the 2-octet length prefix */
 
 /* Header flag bits, in the 16-bit second word (RFC 1035 4.1.1). */
 #define DNS_QR 0x8000
@@ -35,7 +35,7 @@ enum dns_rcode {
 	DNS_RC_NXDOMAIN = 3,
 	DNS_RC_NOTIMP = 4,
 	DNS_RC_REFUSED = 5,
-	DNS_RC_BADVERS = 16,    /* RFC 6891 6.1.3: extended, needs OPT */
+	DNS_RC_BADVERS = 16, /* RFC 6891 6.1.3: extended, needs OPT */
 };
 
 enum dns_class { DNS_C_IN = 1, DNS_C_CH = 3, DNS_C_ANY = 255 };
@@ -60,6 +60,6 @@ enum dns_type {
 	DNS_T_CAA = 257,
 };
 
-#define DNS_OPT_NSID 3          /* RFC 5001 */
+#define DNS_OPT_NSID 3 /* RFC 5001 */
 
 #endif

@@ -40,7 +40,7 @@ static int parse_opt(struct dns_query *q, const uint8_t *rr, size_t owner_len, u
 		     uint32_t ttl, const uint8_t *rd, size_t rdlen)
 {
 	if (q->edns || owner_len != 1)
-		return -1;      /* 6.1.1: more than one OPT, or a non-root owner, is FORMERR */
+		return -1; /* 6.1.1: more than one OPT, or a non-root owner, is FORMERR */
 	(void)rr;
 	q->edns = 1;
 	q->udp_size = cls;
@@ -56,7 +56,7 @@ static int parse_opt(struct dns_query *q, const uint8_t *rr, size_t owner_len, u
 		if (olen > rdlen - p - 4)
 			return -1;
 		if (code == DNS_OPT_NSID)
-			q->nsid = 1;    /* RFC 5001 2.3: the query's payload is empty; ignore any */
+			q->nsid = 1; /* RFC 5001 2.3: the query's payload is empty; ignore any */
 		p += 4 + (size_t)olen;
 	}
 	return 0;
@@ -79,7 +79,8 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	if (q->flags & DNS_QR)
 		return -1;
 	q->opcode = (uint8_t)DNS_OPCODE(q->flags);
-	uint16_t qd = get16(pkt + 4), an = get16(pkt + 6), ns = get16(pkt + 8), ar = get16(pkt + 10);
+	uint16_t qd = get16(pkt + 4), an = get16(pkt + 6), ns = get16(pkt + 8),
+		 ar = get16(pkt + 10);
 	size_t off = DNS_HDR_LEN;
 
 	/* Parse the question first even for an unknown opcode, to echo it with NOTIMP. */
@@ -120,7 +121,7 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 		off += rdlen;
 	}
 	if (q->qtype == DNS_T_OPT)
-		return DNS_RC_FORMERR;  /* a meta type that is never asked for (RFC 6891 6.1.1) */
+		return DNS_RC_FORMERR; /* a meta type that is never asked for (RFC 6891 6.1.1) */
 	return DNS_RC_NOERROR;
 }
 
@@ -136,7 +137,7 @@ size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, i
 {
 	size_t rdlen = q->nsid && nsid_len ? 4 + nsid_len : 0;
 
-	p[0] = 0;               /* root owner */
+	p[0] = 0; /* root owner */
 	put16(p + 1, DNS_T_OPT);
 	put16(p + 3, udp_size);
 	/* Upper 8 bits of the 12-bit rcode; version 0; DO echoed (RFC 3225 3). */

@@ -12,18 +12,18 @@ struct dns_query {
 	size_t len;
 	uint16_t id, flags;
 	uint8_t opcode;
-	uint8_t has_question;   /* the question parsed and may be echoed */
-	uint8_t qname_len;      /* wire length, including the root */
+	uint8_t has_question; /* the question parsed and may be echoed */
+	uint8_t qname_len;    /* wire length, including the root */
 	uint8_t qlabels;
 	uint16_t qtype, qclass;
-	uint8_t qname[DNS_NAME_MAX];    /* lowercase copy; the packet keeps the original case */
-	uint8_t loff[DNS_LABELS_MAX];   /* offset of each label in qname, root excluded */
+	uint8_t qname[DNS_NAME_MAX];  /* lowercase copy; the packet keeps the original case */
+	uint8_t loff[DNS_LABELS_MAX]; /* offset of each label in qname, root excluded */
 	/* EDNS (RFC 6891) */
-	uint8_t edns;           /* an OPT was present and well-formed */
+	uint8_t edns; /* an OPT was present and well-formed */
 	uint8_t edns_version;
-	uint8_t edns_do;        /* DO bit (RFC 3225), echoed */
-	uint8_t nsid;           /* NSID requested (RFC 5001) */
-	uint16_t udp_size;      /* as sent by the client */
+	uint8_t edns_do;   /* DO bit (RFC 3225), echoed */
+	uint8_t nsid;      /* NSID requested (RFC 5001) */
+	uint16_t udp_size; /* as sent by the client */
 };
 
 /* Parses pkt. Returns -1 when no reply at all must be sent (shorter than a header, or QR set:

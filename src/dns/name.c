@@ -40,7 +40,7 @@ static int name_walk(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
 			continue;
 		}
 		if (c & 0xc0)
-			return -1;      /* 01 and 10: extended label types (RFC 6891 5) are not used */
+			return -1; /* 01 and 10: extended label types (RFC 6891 5) are not used */
 		if (pos + 1 + c > len || wlen + 1 + c + 1 > DNS_NAME_MAX)
 			return -1;
 		if (out)
@@ -180,8 +180,8 @@ int dns_name_from_text(const char *s, size_t n, const uint8_t *origin, uint8_t *
 			}
 			c = (uint8_t)s[++i];
 			if (c >= '0' && c <= '9') {
-				if (i + 2 >= n || s[i + 1] < '0' || s[i + 1] > '9' || s[i + 2] < '0' ||
-				    s[i + 2] > '9') {
+				if (i + 2 >= n || s[i + 1] < '0' || s[i + 1] > '9' ||
+				    s[i + 2] < '0' || s[i + 2] > '9') {
 					*err = "bad \\DDD escape in name";
 					return -1;
 				}
@@ -231,10 +231,10 @@ size_t dns_name_to_text(const uint8_t *name, char *buf, size_t size)
 
 	if (size == 0)
 		return 0;
-#define EMIT(ch)                                                                              \
-	do {                                                                                  \
-		if (w + 1 < size)                                                             \
-			buf[w++] = (char)(ch);                                                \
+#define EMIT(ch)                               \
+	do {                                   \
+		if (w + 1 < size)              \
+			buf[w++] = (char)(ch); \
 	} while (0)
 	if (*name == 0)
 		EMIT('.');

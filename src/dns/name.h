@@ -8,7 +8,10 @@
 
 #include "dns/dns.h"
 
-static inline uint8_t dns_lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c; }
+static inline uint8_t dns_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+}
 
 /* Reads the name at *off in msg (following compression pointers, RFC 1035 4.1.4) into out
  * (DNS_NAME_MAX bytes) as written, and moves *off past it. Returns the wire length, or -1 for

@@ -10,7 +10,7 @@
 int dns_question_set(struct dns_question *q, const char *name, uint16_t type, uint16_t qclass,
 		     const char **err)
 {
-	static const uint8_t root[1] = {0};
+	static const uint8_t root[1] = { 0 };
 	int len = dns_name_from_text(name, strlen(name), root, q->name, err);
 
 	if (len < 0)
@@ -30,13 +30,13 @@ int dns_query_build(uint8_t *out, size_t cap, uint16_t id, const struct dns_ques
 		return -1;
 	memset(out, 0, DNS_HDR_LEN);
 	put16(out, id);
-	put16(out + 4, 1);                              /* QDCOUNT */
+	put16(out + 4, 1); /* QDCOUNT */
 	memcpy(out + DNS_HDR_LEN, q->name, q->len);
 	put16(out + DNS_HDR_LEN + q->len, q->type);
 	put16(out + DNS_HDR_LEN + q->len + 2, q->qclass);
 	if (!edns)
 		return (int)n;
-	put16(out + 10, 1);                             /* ARCOUNT */
+	put16(out + 10, 1); /* ARCOUNT */
 	/* OPT (RFC 6891 6.1.2): root owner, class = UDP size, TTL = extended RCODE, version,
 	 * flags, all 0 */
 	out[n] = 0;
@@ -46,13 +46,12 @@ int dns_query_build(uint8_t *out, size_t cap, uint16_t id, const struct dns_ques
 	put16(out + n + 9, edns->nsid ? 4 : 0);
 	if (edns->nsid) {
 		put16(out + n + 11, DNS_OPT_NSID);
-		put16(out + n + 13, 0);                 /* empty in a query (RFC 5001 2.3) */
+		put16(out + n + 13, 0); /* empty in a query (RFC 5001 2.3) */
 	}
 	return (int)(n + opt);
 }
 
-int dns_reply_parse(const uint8_t *p, size_t n, const struct dns_question *q,
-		    struct dns_reply *r)
+int dns_reply_parse(const uint8_t *p, size_t n, const struct dns_question *q, struct dns_reply *r)
 {
 	uint8_t name[DNS_NAME_MAX];
 	size_t off = DNS_HDR_LEN;
@@ -81,8 +80,8 @@ int dns_reply_parse(const uint8_t *p, size_t n, const struct dns_question *q,
 	return 0;
 }
 
-enum dns_txt_result dns_reply_txt(const uint8_t *p, size_t n, const struct dns_reply *r,
-				  char *out, size_t cap)
+enum dns_txt_result dns_reply_txt(const uint8_t *p, size_t n, const struct dns_reply *r, char *out,
+				  size_t cap)
 {
 	size_t off = r->answers;
 
@@ -114,8 +113,7 @@ enum dns_txt_result dns_reply_txt(const uint8_t *p, size_t n, const struct dns_r
 	return DNS_TXT_NONE;
 }
 
-int dns_reply_identity(const uint8_t *p, size_t n, const struct dns_reply *r, char *out,
-		       size_t cap)
+int dns_reply_identity(const uint8_t *p, size_t n, const struct dns_reply *r, char *out, size_t cap)
 {
 	if (r->rcode != DNS_RC_NOERROR) {
 		const char *name = dns_rcode_name(r->rcode);
@@ -132,11 +130,8 @@ int dns_reply_identity(const uint8_t *p, size_t n, const struct dns_reply *r, ch
 			return 1;
 		snprintf(out, cap, "(empty)");
 		return 0;
-	case DNS_TXT_NONE:
-		snprintf(out, cap, "(no TXT)");
-		return 0;
-	case DNS_TXT_MALFORMED:
-		break;
+	case DNS_TXT_NONE: snprintf(out, cap, "(no TXT)"); return 0;
+	case DNS_TXT_MALFORMED: break;
 	}
 	snprintf(out, cap, "(malformed)");
 	return 0;
@@ -144,9 +139,8 @@ int dns_reply_identity(const uint8_t *p, size_t n, const struct dns_reply *r, ch
 
 const char *dns_rcode_name(int rcode)
 {
-	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					    "NOTIMP", "REFUSED"};
+	static const char *const names[] = { "NOERROR",  "FORMERR", "SERVFAIL",
+					     "NXDOMAIN", "NOTIMP",  "REFUSED" };
 
-	return rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]) ? names[rcode]
-									       : NULL;
+	return rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : NULL;
 }

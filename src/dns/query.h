@@ -11,7 +11,7 @@
 #include "dns/dns.h"
 
 struct dns_question {
-	uint8_t name[DNS_NAME_MAX];     /* wire form */
+	uint8_t name[DNS_NAME_MAX]; /* wire form */
 	size_t len;
 	uint16_t type, qclass;
 };
@@ -38,25 +38,24 @@ int dns_query_build(uint8_t *out, size_t cap, uint16_t id, const struct dns_ques
 
 struct dns_reply {
 	uint16_t id;
-	int rcode;              /* the header's RCODE */
+	int rcode; /* the header's RCODE */
 	unsigned ancount;
-	size_t answers;         /* offset of the answer section */
+	size_t answers; /* offset of the answer section */
 };
 
 /* Checks that p is a response to a query for q: QR set, opcode QUERY, and the question echoed
  * (the name compared without case, RFC 4343), or no question at all in an error response (a
  * server may not echo what it could not read). Fills r (the caller matches the ID); -1 when p
  * is no such response. */
-int dns_reply_parse(const uint8_t *p, size_t n, const struct dns_question *q,
-		    struct dns_reply *r);
+int dns_reply_parse(const uint8_t *p, size_t n, const struct dns_question *q, struct dns_reply *r);
 
 enum dns_txt_result { DNS_TXT_FOUND, DNS_TXT_NONE, DNS_TXT_MALFORMED };
 /* The first string of the first TXT record of the answer section, made printable (a byte
  * outside ASCII 0x20-0x7e becomes '?': identities end up on terminals) and cut to fit out
  * (cap >= 1). DNS_TXT_NONE when the answer section has no TXT record, DNS_TXT_MALFORMED when
  * it breaks before one (a name, a record or a string running off its end). */
-enum dns_txt_result dns_reply_txt(const uint8_t *p, size_t n, const struct dns_reply *r,
-				  char *out, size_t cap);
+enum dns_txt_result dns_reply_txt(const uint8_t *p, size_t n, const struct dns_reply *r, char *out,
+				  size_t cap);
 
 /* Who answered, as one label: the TXT string when the response names someone, else why not:
  * the RCODE of an error response ("(SERVFAIL)", "(RCODE11)"), "(no TXT)", "(empty)" or

@@ -14,18 +14,26 @@ static const struct {
 	const char *name;
 	uint16_t type;
 } types[] = {
-	{"A", DNS_T_A},       {"NS", DNS_T_NS},   {"CNAME", DNS_T_CNAME}, {"SOA", DNS_T_SOA},
-	{"PTR", DNS_T_PTR},   {"MX", DNS_T_MX},   {"TXT", DNS_T_TXT},     {"AAAA", DNS_T_AAAA},
-	{"SRV", DNS_T_SRV},   {"CAA", DNS_T_CAA}, {"DS", DNS_T_DS},       {"ANY", DNS_T_ANY},
-	{"AXFR", DNS_T_AXFR}, {"IXFR", DNS_T_IXFR}, {"OPT", DNS_T_OPT},
+	{ "A", DNS_T_A },       { "NS", DNS_T_NS },     { "CNAME", DNS_T_CNAME },
+	{ "SOA", DNS_T_SOA },   { "PTR", DNS_T_PTR },   { "MX", DNS_T_MX },
+	{ "TXT", DNS_T_TXT },   { "AAAA", DNS_T_AAAA }, { "SRV", DNS_T_SRV },
+	{ "CAA", DNS_T_CAA },   { "DS", DNS_T_DS },     { "ANY", DNS_T_ANY },
+	{ "AXFR", DNS_T_AXFR }, { "IXFR", DNS_T_IXFR }, { "OPT", DNS_T_OPT },
 };
 
 int dns_type_known(uint16_t type)
 {
 	switch (type) {
-	case DNS_T_A: case DNS_T_NS: case DNS_T_CNAME: case DNS_T_SOA: case DNS_T_PTR:
-	case DNS_T_MX: case DNS_T_TXT: case DNS_T_AAAA: case DNS_T_SRV: case DNS_T_CAA:
-		return 1;
+	case DNS_T_A:
+	case DNS_T_NS:
+	case DNS_T_CNAME:
+	case DNS_T_SOA:
+	case DNS_T_PTR:
+	case DNS_T_MX:
+	case DNS_T_TXT:
+	case DNS_T_AAAA:
+	case DNS_T_SRV:
+	case DNS_T_CAA: return 1;
 	}
 	return 0;
 }
@@ -106,7 +114,7 @@ int dns_ttl_from_text(const char *s, size_t n, uint32_t *out)
 			return -1;
 	}
 	if (digits && units)
-		return -1;      /* "1h30": a trailing number without its unit */
+		return -1; /* "1h30": a trailing number without its unit */
 	total += cur;
 	/* RFC 2181 8: a TTL is at most 2^31 - 1 */
 	if (total > 0x7fffffffull)
@@ -222,18 +230,13 @@ int dns_rdata_check(uint16_t type, const uint8_t *rd, size_t len)
 	size_t off = 0;
 
 	switch (type) {
-	case DNS_T_A:
-		return len == 4 ? 0 : -1;
-	case DNS_T_AAAA:
-		return len == 16 ? 0 : -1;
-	case DNS_T_NS: case DNS_T_CNAME: case DNS_T_PTR:
-		break;
-	case DNS_T_MX:
-		off = 2;
-		break;
-	case DNS_T_SRV:
-		off = 6;
-		break;
+	case DNS_T_A: return len == 4 ? 0 : -1;
+	case DNS_T_AAAA: return len == 16 ? 0 : -1;
+	case DNS_T_NS:
+	case DNS_T_CNAME:
+	case DNS_T_PTR: break;
+	case DNS_T_MX: off = 2; break;
+	case DNS_T_SRV: off = 6; break;
 	case DNS_T_SOA:
 		if (check_name(rd, len, &off) < 0)
 			return -1;
@@ -250,8 +253,7 @@ int dns_rdata_check(uint16_t type, const uint8_t *rd, size_t len)
 		if (len < 2 || rd[1] == 0 || (size_t)rd[1] + 2 > len)
 			return -1;
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 	if (off > len || check_name(rd, len, &off) < 0)
 		return -1;
@@ -259,11 +261,11 @@ int dns_rdata_check(uint16_t type, const uint8_t *rd, size_t len)
 }
 
 /* Shorthands for the per-type parsers below. */
-#define FAIL(tok, msg)                                                                        \
-	do {                                                                                  \
-		*errline = (tok).line;                                                        \
-		*err = (msg);                                                                 \
-		return -1;                                                                    \
+#define FAIL(tok, msg)                 \
+	do {                           \
+		*errline = (tok).line; \
+		*err = (msg);          \
+		return -1;             \
 	} while (0)
 
 static int need(const struct dns_ztok *t, int nt, int want, const char **err, unsigned *errline)
@@ -281,8 +283,8 @@ static int need(const struct dns_ztok *t, int nt, int want, const char **err, un
 	return 0;
 }
 
-static int put_name(const struct dns_ztok *t, const uint8_t *origin, uint8_t *out,
-		    const char **err, unsigned *errline)
+static int put_name(const struct dns_ztok *t, const uint8_t *origin, uint8_t *out, const char **err,
+		    unsigned *errline)
 {
 	if (t->quoted)
 		FAIL(*t, "a name cannot be a quoted string");

@@ -27,7 +27,7 @@
 #include "lib/log.h"
 
 #define BATCH 32
-#define RX_MAX 4096             /* larger queries arrive truncated and get FORMERR */
+#define RX_MAX 4096 /* larger queries arrive truncated and get FORMERR */
 
 struct worker {
 	/* Alone on its cache line: written per batch by the worker, read by a reload. */
@@ -37,7 +37,7 @@ struct worker {
 	int idx;
 	int *fds;
 	int nfds;
-	uint8_t *pktinfo;       /* per fd: bound to a wildcard address, reply from the query's */
+	uint8_t *pktinfo; /* per fd: bound to a wildcard address, reply from the query's */
 	struct mmsghdr rx[BATCH], tx[BATCH];
 	struct iovec rxv[BATCH], txv[BATCH];
 	struct sockaddr_storage from[BATCH];
@@ -175,7 +175,7 @@ static void rx_prepare(struct worker *w, int pktinfo)
 	for (int i = 0; i < BATCH; i++) {
 		struct msghdr *h = &w->rx[i].msg_hdr;
 
-		w->rxv[i] = (struct iovec){w->rxbuf + (size_t)i * RX_MAX, RX_MAX};
+		w->rxv[i] = (struct iovec){ w->rxbuf + (size_t)i * RX_MAX, RX_MAX };
 		h->msg_name = &w->from[i];
 		h->msg_namelen = sizeof(w->from[i]);
 		h->msg_iov = &w->rxv[i];
@@ -206,7 +206,7 @@ static void handle_batch(struct worker *w, int fd, int pktinfo, int n)
 			continue;
 		struct msghdr *h = &w->tx[m].msg_hdr;
 
-		w->txv[m] = (struct iovec){out, len};
+		w->txv[m] = (struct iovec){ out, len };
 		h->msg_name = in->msg_name;
 		h->msg_namelen = in->msg_namelen;
 		h->msg_iov = &w->txv[m];
@@ -289,7 +289,7 @@ static void *worker_main(void *arg)
 	if (ep < 0)
 		fatal("epoll_create1: %s", strerror(errno));
 	for (int k = 0; k < w->nfds; k++) {
-		struct epoll_event ee = {.events = EPOLLIN, .data.u32 = (uint32_t)k};
+		struct epoll_event ee = { .events = EPOLLIN, .data.u32 = (uint32_t)k };
 
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, w->fds[k], &ee) < 0)
 			fatal("epoll_ctl: %s", strerror(errno));
@@ -395,8 +395,8 @@ int dns_server_run(const struct dns_server_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.srv.o = o;
-	r.srv.ctx = (struct dns_ctx){o->identity, strlen(o->identity), version,
-				     sizeof(version) - 1, o->udp_max};
+	r.srv.ctx = (struct dns_ctx){ o->identity, strlen(o->identity), version,
+				      sizeof(version) - 1, o->udp_max };
 	struct dns_zoneset *zs = dns_zoneset_load(o->zones, o->nzones, err, sizeof(err));
 
 	if (!zs) {

@@ -25,11 +25,11 @@ struct dns_server_opts {
 	char **zones;
 	int nzones;
 	const char *identity;
-	int threads;            /* > 0 */
+	int threads; /* > 0 */
 	unsigned tcp_idle_ms;
 	uint16_t udp_max;
-	unsigned coalesce_us;   /* 0: off; see coalesce() in server.c */
-	int daemonize;          /* detach and log to syslog once the sockets are bound */
+	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
+	int daemonize;        /* detach and log to syslog once the sockets are bound */
 };
 
 /* "192.0.2.1", "192.0.2.1:5353", "::1", "[::1]:5353". 0 ok, -1 bad. */

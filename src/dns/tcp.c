@@ -17,7 +17,7 @@
 #include "lib/log.h"
 
 #define TCP_MAX_CONNS 512
-#define TCP_OUT_HIGH (256 * 1024)  /* stop reading while this much is unsent */
+#define TCP_OUT_HIGH (256 * 1024) /* stop reading while this much is unsent */
 #define TCP_RBUF (2 + DNS_TCP_MAX)
 
 struct conn {
@@ -62,10 +62,7 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-static void on_idle(struct ev_timer *tm, void *arg)
-{
-	conn_close(arg);
-}
+static void on_idle(struct ev_timer *tm, void *arg) { conn_close(arg); }
 
 /* Answers every complete message in the read buffer, in order. */
 static void conn_answer(struct conn *c)

@@ -14,12 +14,11 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 
-
 /* ---- hash tables: open addressing, linear probing, at most half full ---- */
 
 /* The table stores nodes or zones; name_off and len_off say where their key is. */
-static void *tab_get(const struct dns_slot *tab, uint32_t mask, uint32_t hash,
-		     const uint8_t *name, size_t len, size_t name_off, size_t len_off)
+static void *tab_get(const struct dns_slot *tab, uint32_t mask, uint32_t hash, const uint8_t *name,
+		     size_t len, size_t name_off, size_t len_off)
 {
 	if (!tab)
 		return NULL;
@@ -38,8 +37,7 @@ static void *tab_get(const struct dns_slot *tab, uint32_t mask, uint32_t hash,
 	}
 }
 
-static void tab_put(struct dns_slot **tab, uint32_t *mask, uint32_t *count, uint32_t hash,
-		    void *p)
+static void tab_put(struct dns_slot **tab, uint32_t *mask, uint32_t *count, uint32_t hash, void *p)
 {
 	if ((*count + 1) * 2 > *mask + 1) {
 		uint32_t nmask = *mask ? *mask * 2 + 1 : 63;
@@ -62,7 +60,7 @@ static void tab_put(struct dns_slot **tab, uint32_t *mask, uint32_t *count, uint
 
 	while ((*tab)[j].p)
 		j = (j + 1) & *mask;
-	(*tab)[j] = (struct dns_slot){hash, p};
+	(*tab)[j] = (struct dns_slot){ hash, p };
 	(*count)++;
 }
 
@@ -106,9 +104,9 @@ const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *zs, const uint
 			l -= 1 + (size_t)s[0];
 			s += 1 + s[0];
 		}
-		const struct dns_zone *z =
-			tab_get(zs->ztab, zs->zmask, dns_name_hash(s, l), s, l,
-				offsetof(struct dns_zone, apex), offsetof(struct dns_zone, apex_len));
+		const struct dns_zone *z = tab_get(zs->ztab, zs->zmask, dns_name_hash(s, l), s, l,
+						   offsetof(struct dns_zone, apex),
+						   offsetof(struct dns_zone, apex_len));
 
 		if (z)
 			return z;
@@ -144,8 +142,8 @@ struct zb {
 	unsigned soa_line;
 };
 
-static const char *zb_add(void *arg, const uint8_t *owner, size_t olen, uint16_t type,
-			  uint32_t ttl, const uint8_t *rdata, size_t rdlen, unsigned line)
+static const char *zb_add(void *arg, const uint8_t *owner, size_t olen, uint16_t type, uint32_t ttl,
+			  const uint8_t *rdata, size_t rdlen, unsigned line)
 {
 	struct zb *b = arg;
 
@@ -219,8 +217,8 @@ static int zerr(char *err, size_t errlen, const char *file, unsigned line, const
 }
 
 /* Turns the sorted records of one owner (recs[0..n)) into the node's RRsets. */
-static int fill_node(struct dns_zoneset *zs, struct dns_node *node, const struct rec *r,
-		     size_t n, const char *file, char *err, size_t errlen)
+static int fill_node(struct dns_zoneset *zs, struct dns_node *node, const struct rec *r, size_t n,
+		     const char *file, char *err, size_t errlen)
 {
 	size_t ntypes = 0;
 
@@ -281,7 +279,7 @@ static int lbl_cmp(const void *a, const void *b)
 int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
 		   char *err, size_t errlen)
 {
-	struct zb b = {0};
+	struct zb b = { 0 };
 	int rc = -1;
 	struct dns_node **all = NULL;
 

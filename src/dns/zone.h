@@ -27,35 +27,35 @@ struct dns_rrset {
  * are right for any query of that name whatever its case. */
 struct dns_blob {
 	uint16_t qtype;
-	uint16_t hflags;        /* AA and rcode bits of the header */
+	uint16_t hflags; /* AA and rcode bits of the header */
 	uint16_t an, ns, ar;
-	uint16_t len_core;      /* answer + authority */
-	uint16_t len;           /* + additional */
-	uint8_t add_required;   /* additional holds glue a referral needs (RFC 9471) */
+	uint16_t len_core;    /* answer + authority */
+	uint16_t len;         /* + additional */
+	uint8_t add_required; /* additional holds glue a referral needs (RFC 9471) */
 	const uint8_t *data;
 };
 
-#define DNS_NODE_CUT 1          /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
-#define DNS_NODE_WILD 2         /* first label is "*" (RFC 4592) */
+#define DNS_NODE_CUT 1  /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
+#define DNS_NODE_WILD 2 /* first label is "*" (RFC 4592) */
 
 struct dns_node {
-	const uint8_t *name;    /* lowercase wire */
+	const uint8_t *name; /* lowercase wire */
 	uint32_t hash;
 	uint8_t len, labels, flags;
 	uint16_t nrrsets, nblobs;
 	const struct dns_rrset *rrsets;
-	const struct dns_node *cut;     /* the delegation at or above, or NULL */
-	const struct dns_blob *blobs;   /* by qtype */
-	const struct dns_blob *other;   /* for any other qtype; NULL: compose per query */
+	const struct dns_node *cut;   /* the delegation at or above, or NULL */
+	const struct dns_blob *blobs; /* by qtype */
+	const struct dns_blob *other; /* for any other qtype; NULL: compose per query */
 };
 
 /* The fast path's view of a node: its name, its blobs and their bytes in one block, so that
  * an exact-name query touches one hash slot and a few adjacent cache lines. */
 struct dns_fast {
-	const struct dns_blob *other;   /* into this block, or NULL */
+	const struct dns_blob *other; /* into this block, or NULL */
 	uint16_t nblobs;
 	uint8_t len;
-	uint8_t name[];                 /* len bytes; then the blobs (dns_fast_blobs), then data */
+	uint8_t name[]; /* len bytes; then the blobs (dns_fast_blobs), then data */
 };
 
 /* Where the (8-aligned) blobs start in a block whose name has len octets. */
@@ -66,8 +66,7 @@ static inline size_t dns_fast_head(size_t len)
 
 static inline const struct dns_blob *dns_fast_blobs(const struct dns_fast *f)
 {
-	return (const struct dns_blob *)(const void *)((const uint8_t *)f +
-						       dns_fast_head(f->len));
+	return (const struct dns_blob *)(const void *)((const uint8_t *)f + dns_fast_head(f->len));
 }
 
 struct dns_slot {
@@ -81,9 +80,9 @@ struct dns_zone {
 	uint8_t apex_len, apex_labels;
 	const struct dns_node *apex_node;
 	const struct dns_rrset *soa;
-	uint32_t neg_ttl;       /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
-	struct dns_slot *tab;    /* name -> struct dns_node */
-	struct dns_slot *ftab;   /* name -> struct dns_fast, same size */
+	uint32_t neg_ttl;      /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
+	struct dns_slot *tab;  /* name -> struct dns_node */
+	struct dns_slot *ftab; /* name -> struct dns_fast, same size */
 	uint32_t mask, nnodes;
 };
 
@@ -91,7 +90,7 @@ struct dns_zoneset {
 	struct dns_arena arena;
 	struct dns_zone **zones;
 	int nzones;
-	struct dns_slot *ztab;  /* apex -> zone */
+	struct dns_slot *ztab; /* apex -> zone */
 	uint32_t zmask;
 	uint8_t lc[DNS_LABELS_MAX]; /* distinct apex label counts, deepest first */
 	int nlc;

@@ -96,4 +96,3 @@ struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_
 	dns_answer_prepare(zs);
 	return zs;
 }
-

@@ -17,7 +17,7 @@ struct lex {
 	const char *p, *end;
 	unsigned line;
 	int paren;
-	unsigned paren_line;    /* where the open "(" is */
+	unsigned paren_line; /* where the open "(" is */
 	const char *err;
 	unsigned errline;
 };
@@ -199,8 +199,7 @@ static int record(struct zp *z, int blank_owner, unsigned line, dns_zrr_cb *cb, 
 
 		if (o->quoted)
 			return fail(z, o->line, "an owner name cannot be a quoted string");
-		int l = dns_name_from_text(o->s, o->n, z->has_origin ? z->origin : NULL, tmp,
-					   &why);
+		int l = dns_name_from_text(o->s, o->n, z->has_origin ? z->origin : NULL, tmp, &why);
 
 		if (l < 0)
 			return fail(z, o->line, why);

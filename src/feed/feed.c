@@ -32,11 +32,11 @@
 #include "lib/ev.h"
 #include "lib/log.h"
 
-#define FILL_BYTES (64 * 1024)          /* encoded UPDATEs queued ahead of the kernel */
-#define PUMP_ROUNDS 64                  /* sends per wakeup before other events get a turn */
-#define SETUP_MS 30000                  /* connect to Established */
+#define FILL_BYTES (64 * 1024) /* encoded UPDATEs queued ahead of the kernel */
+#define PUMP_ROUNDS 64         /* sends per wakeup before other events get a turn */
+#define SETUP_MS 30000         /* connect to Established */
 #define DRAIN_POLL_MS 2
-#define CLOSE_WAIT_MS 2000              /* to flush the Cease and see the peer close */
+#define CLOSE_WAIT_MS 2000 /* to flush the Cease and see the peer close */
 
 enum fstate { F_CONNECT, F_OPENSENT, F_OPENCONFIRM, F_ESTABLISHED };
 
@@ -76,7 +76,7 @@ static const char *peer_str(const struct feed *f)
 static void flush_until(struct feed *f, double deadline)
 {
 	while (buf_pending(&f->out) > 0) {
-		struct pollfd pfd = {.fd = f->fd, .events = POLLOUT};
+		struct pollfd pfd = { .fd = f->fd, .events = POLLOUT };
 		double left = deadline - now_s();
 
 		if (left <= 0 || poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
@@ -117,7 +117,7 @@ static void feed_stop(struct feed *f, int rc)
 	flush_until(f, deadline);
 	shutdown(f->fd, SHUT_WR);
 	for (;;) {
-		struct pollfd pfd = {.fd = f->fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
 		double left = deadline - now_s();
 
 		if (left <= 0 || poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
@@ -165,8 +165,8 @@ static void fill(struct feed *f)
 			f->gn = feed_gen_next(&f->gen, &f->attrs, f->grp);
 			f->gi = 0;
 			if (f->gn == 0) {
-				bgp_eor_encode(&f->out, f->gen.af == AF_INET ? BGP_AFI_IPV4
-									     : BGP_AFI_IPV6);
+				bgp_eor_encode(&f->out,
+					       f->gen.af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
 				f->eor_queued = 1;
 				return;
 			}
@@ -249,10 +249,7 @@ static void progress_tick(struct ev_timer *t, void *arg)
 	ev_timer_start(f->loop, t, 1000);
 }
 
-static void exit_tick(struct ev_timer *t, void *arg)
-{
-	feed_cease(arg, 0, "anycast feed: done");
-}
+static void exit_tick(struct ev_timer *t, void *arg) { feed_cease(arg, 0, "anycast feed: done"); }
 
 static void finished(struct feed *f)
 {
@@ -418,13 +415,12 @@ static int got_msg(struct feed *f, uint8_t type, const uint8_t *body, size_t len
 			feed_fail(f, "malformed NOTIFICATION");
 			return -1;
 		}
-		feed_fail(f, "peer sent NOTIFICATION %s%s%s%s", bgp_err_subcode_name(n.code, n.subcode),
-			  n.shutdown_msg[0] ? " \"" : "", n.shutdown_msg,
-			  n.shutdown_msg[0] ? "\"" : "");
+		feed_fail(f, "peer sent NOTIFICATION %s%s%s%s",
+			  bgp_err_subcode_name(n.code, n.subcode), n.shutdown_msg[0] ? " \"" : "",
+			  n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
 		return -1;
 	}
-	default:
-		break; /* ROUTE-REFRESH: not advertised, so not expected; harmless */
+	default: break; /* ROUTE-REFRESH: not advertised, so not expected; harmless */
 	}
 	return f->stopped ? -1 : 0;
 }
@@ -440,7 +436,8 @@ static void do_read(struct feed *f)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			feed_fail(f, "%s", n == 0 ? "connection closed by the peer" : strerror(errno));
+			feed_fail(f, "%s",
+				  n == 0 ? "connection closed by the peer" : strerror(errno));
 			return;
 		}
 		f->in.len += (size_t)n;
@@ -473,7 +470,7 @@ static void connected(struct feed *f)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct bgp_caps caps = {0};
+	struct bgp_caps caps = { 0 };
 
 	if (getsockname(f->fd, (struct sockaddr *)&ss, &sl) < 0 ||
 	    addr_from_sa((struct sockaddr *)&ss, &f->local, NULL) < 0) {
@@ -484,7 +481,7 @@ static void connected(struct feed *f)
 		f->bgp_id = get32(f->local.a);
 	} else {
 		/* no IPv4 address to borrow: one from the benchmarking range, tied to ours */
-		struct prefix p = {.addr = f->local, .len = 128};
+		struct prefix p = { .addr = f->local, .len = 128 };
 
 		f->bgp_id = 0xc6120000u | (prefix_hash(&p) & 0x1ffffu);
 		if ((f->bgp_id & 0x1ffffu) == 0)
@@ -559,8 +556,7 @@ int feed_run(const struct feed_opts *o, struct feed_result *res)
 	f->o = o;
 	f->fd = -1;
 	f->rc = 1;
-	if (feed_gen_init(&f->gen, o->peer.af, o->routes, o->seed, o->local_as, o->remote_as) <
-	    0) {
+	if (feed_gen_init(&f->gen, o->peer.af, o->routes, o->seed, o->local_as, o->remote_as) < 0) {
 		fprintf(stderr, "anycast feed: routes must be 1 to %llu\n", FEED_MAX_ROUTES);
 		free(f);
 		return 1;
@@ -649,7 +645,7 @@ static uint64_t opt_u64(const char *name, const char *val, uint64_t min, uint64_
 
 int feed_main(int argc, char **argv)
 {
-	struct feed_opts o = {.port = BGP_PORT, .seed = 1, .hold_time = 90, .exit_after = -1};
+	struct feed_opts o = { .port = BGP_PORT, .seed = 1, .hold_time = 90, .exit_after = -1 };
 	int have_peer = 0, have_las = 0, have_ras = 0;
 
 	for (int i = 1; i < argc; i++) {

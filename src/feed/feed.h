@@ -34,7 +34,7 @@
 #include "bgp/attr.h"
 #include "lib/addr.h"
 
-#define FEED_GROUP_MAX 576              /* largest group: prefixes sharing one attribute set */
+#define FEED_GROUP_MAX 576 /* largest group: prefixes sharing one attribute set */
 #define FEED_MAX_ROUTES 100000000ull
 #define FEED_NLEN_MAX 32
 #define FEED_NSKIP_MAX 16
@@ -61,9 +61,9 @@ struct feed_perm {
 
 struct feed_len {
 	uint8_t len;
-	uint64_t space;                 /* prefixes of this length available */
-	uint64_t count, start;          /* routes of this length; their slots in the route order */
-	struct feed_perm perm;          /* which of the available prefixes */
+	uint64_t space;        /* prefixes of this length available */
+	uint64_t count, start; /* routes of this length; their slots in the route order */
+	struct feed_perm perm; /* which of the available prefixes */
 	struct feed_skip skip[FEED_NSKIP_MAX]; /* excluded values, sorted and merged */
 	unsigned nskip;
 };
@@ -73,10 +73,10 @@ struct feed_gen {
 	uint64_t n, seed;
 	uint32_t local_as, remote_as;
 	int ebgp;
-	struct feed_perm order;         /* route index -> slot */
+	struct feed_perm order; /* route index -> slot */
 	struct feed_len lens[FEED_NLEN_MAX];
 	unsigned nlens;
-	struct feed_perm asperm;        /* set -> origin AS */
+	struct feed_perm asperm; /* set -> origin AS */
 	struct feed_skip asskip[8];
 	unsigned nasskip;
 	uint64_t as_space;
@@ -101,19 +101,19 @@ size_t feed_gen_next(struct feed_gen *g, struct bgp_attrs *a, struct prefix *p);
 /* The speaker */
 struct feed_opts {
 	struct addr peer;
-	struct addr local;              /* af 0: the kernel picks */
+	struct addr local; /* af 0: the kernel picks */
 	uint16_t port;
 	uint32_t local_as, remote_as;
 	uint64_t routes, seed;
-	uint16_t hold_time;             /* 0 or >= 3 */
-	int exit_after;                 /* seconds after End-of-RIB; < 0: until SIGINT/SIGTERM */
-	int json;                       /* the final document on stdout */
-	int quiet;                      /* no progress lines on stderr */
+	uint16_t hold_time; /* 0 or >= 3 */
+	int exit_after;     /* seconds after End-of-RIB; < 0: until SIGINT/SIGTERM */
+	int json;           /* the final document on stdout */
+	int quiet;          /* no progress lines on stderr */
 };
 
 struct feed_result {
 	uint64_t routes, updates, attr_sets, bytes;
-	double seconds;                 /* from Established until the peer acked the End-of-RIB */
+	double seconds; /* from Established until the peer acked the End-of-RIB */
 };
 
 /* Runs one session: connect, OPEN, send the table and End-of-RIB, stay up, Cease. Returns 0

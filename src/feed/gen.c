@@ -14,53 +14,56 @@
 #include "bgp/proto.h"
 
 static const struct feed_mix mix4[] = {
-	{8, 2},      {9, 3},      {10, 8},     {11, 25},   {12, 60},   {13, 120},  {14, 250},
-	{15, 400},   {16, 1400},  {17, 900},   {18, 1500}, {19, 2700}, {20, 4400}, {21, 4600},
-	{22, 11600}, {23, 10800}, {24, 60997}, {25, 100},  {26, 60},   {27, 40},   {28, 35},
+	{ 8, 2 },     { 9, 3 },     { 10, 8 },     { 11, 25 },    { 12, 60 },    { 13, 120 },
+	{ 14, 250 },  { 15, 400 },  { 16, 1400 },  { 17, 900 },   { 18, 1500 },  { 19, 2700 },
+	{ 20, 4400 }, { 21, 4600 }, { 22, 11600 }, { 23, 10800 }, { 24, 60997 }, { 25, 100 },
+	{ 26, 60 },   { 27, 40 },   { 28, 35 },
 };
 
 /* Squeezed into 2001:db8::/32: the global table's /48 bulk and its /32-/44 allocations become
  * /48s and /36-/47s here, with room to spill into /52-/64. */
 static const struct feed_mix mix6[] = {
-	{33, 200},   {34, 200},  {35, 200},  {36, 1500}, {37, 300},  {38, 400},  {39, 500},
-	{40, 5000},  {41, 600},  {42, 1000}, {43, 800},  {44, 10000}, {45, 1500}, {46, 3000},
-	{47, 2500},  {48, 40000}, {52, 5000}, {56, 10000}, {60, 4000}, {64, 13300},
+	{ 33, 200 },   { 34, 200 },   { 35, 200 },   { 36, 1500 }, { 37, 300 },
+	{ 38, 400 },   { 39, 500 },   { 40, 5000 },  { 41, 600 },  { 42, 1000 },
+	{ 43, 800 },   { 44, 10000 }, { 45, 1500 },  { 46, 3000 }, { 47, 2500 },
+	{ 48, 40000 }, { 52, 5000 },  { 56, 10000 }, { 60, 4000 }, { 64, 13300 },
 };
 
 /* Where a length's excess goes when its space runs out: the long end of the table. */
-static const uint8_t spill4[] = {24, 23, 22, 21, 20, 25, 26, 27, 28};
-static const uint8_t spill6[] = {64, 60, 56, 52, 48};
+static const uint8_t spill4[] = { 24, 23, 22, 21, 20, 25, 26, 27, 28 };
+static const uint8_t spill6[] = { 64, 60, 56, 52, 48 };
 
 /* Special-purpose and lab ranges no synthetic IPv4 prefix may cover or fall into. */
 static const struct {
 	uint32_t addr;
 	uint8_t len;
 } reserved4[] = {
-	{0x00000000, 8},  /* this network */
-	{0x0a000000, 8},  /* private */
-	{0x64400000, 10}, /* shared address space */
-	{0x7f000000, 8},  /* loopback */
-	{0xa9fe0000, 16}, /* link local */
-	{0xac100000, 12}, /* private */
-	{0xc0000000, 24}, /* IETF protocol assignments */
-	{0xc0000200, 24}, /* TEST-NET-1: the lab's anycast service */
-	{0xc0586300, 24}, /* 6to4 relay anycast */
-	{0xc0a80000, 16}, /* private */
-	{0xc6120000, 15}, /* benchmarking: the lab's links and router ids */
-	{0xc6336400, 24}, /* TEST-NET-2: lab hosts */
-	{0xcb007100, 24}, /* TEST-NET-3: lab hosts */
-	{0xe0000000, 3},  /* multicast, reserved, broadcast */
+	{ 0x00000000, 8 },  /* this network */
+	{ 0x0a000000, 8 },  /* private */
+	{ 0x64400000, 10 }, /* shared address space */
+	{ 0x7f000000, 8 },  /* loopback */
+	{ 0xa9fe0000, 16 }, /* link local */
+	{ 0xac100000, 12 }, /* private */
+	{ 0xc0000000, 24 }, /* IETF protocol assignments */
+	{ 0xc0000200, 24 }, /* TEST-NET-1: the lab's anycast service */
+	{ 0xc0586300, 24 }, /* 6to4 relay anycast */
+	{ 0xc0a80000, 16 }, /* private */
+	{ 0xc6120000, 15 }, /* benchmarking: the lab's links and router ids */
+	{ 0xc6336400, 24 }, /* TEST-NET-2: lab hosts */
+	{ 0xcb007100, 24 }, /* TEST-NET-3: lab hosts */
+	{ 0xe0000000, 3 },  /* multicast, reserved, broadcast */
 };
 
 /* Path lengths (ASNs, prepends included) per 100 sets: a transit's view, mean about 4. */
-static const uint8_t pathlen_share[8] = {1, 12, 30, 28, 16, 8, 3, 2};
+static const uint8_t pathlen_share[8] = { 1, 12, 30, 28, 16, 8, 3, 2 };
 
 /* Group sizes per 1000 groups: {share, min, max}. Mean about 12.1 routes per set. */
 static const struct {
 	uint16_t share, min, max;
 } group_share[] = {
-	{350, 1, 1},   {150, 2, 2},    {150, 3, 4},     {120, 5, 8},   {100, 9, 16},
-	{60, 17, 32},  {40, 33, 64},   {20, 65, 128},   {10, 129, FEED_GROUP_MAX},
+	{ 350, 1, 1 },  { 150, 2, 2 },   { 150, 3, 4 },
+	{ 120, 5, 8 },  { 100, 9, 16 },  { 60, 17, 32 },
+	{ 40, 33, 64 }, { 20, 65, 128 }, { 10, 129, FEED_GROUP_MAX },
 };
 
 /* hash streams */
@@ -139,7 +142,7 @@ static void skip_add(struct feed_skip *s, unsigned *n, unsigned max, uint64_t lo
 		s[i] = s[i - 1];
 		i--;
 	}
-	s[i] = (struct feed_skip){lo, hi};
+	s[i] = (struct feed_skip){ lo, hi };
 	(*n)++;
 	for (unsigned j = 0; j + 1 < *n;) {
 		if (s[j + 1].lo <= s[j].hi + 1) {
@@ -358,7 +361,7 @@ static uint32_t transit_as(const struct feed_gen *g, struct rng *r, unsigned hop
 
 void feed_gen_attrs(const struct feed_gen *g, uint64_t k, struct bgp_attrs *a)
 {
-	struct rng r = {hash3(g->seed, S_ATTR, k)};
+	struct rng r = { hash3(g->seed, S_ATTR, k) };
 	uint32_t path[8], origin;
 	unsigned len = 1, n = 0, prepend = 0, pick = (unsigned)rng_below(&r, 100), acc = 0;
 	uint64_t wrap = k / g->as_space;
@@ -415,7 +418,8 @@ void feed_gen_attrs(const struct feed_gen *g, uint64_t k, struct bgp_attrs *a)
 	if (rng_below(&r, 100) < 35) {
 		/* informational tags a transit puts on what it learns: location, relation,
 		 * ingress point, a misc class; ascending kinds, so no duplicates */
-		static const uint32_t kind[4] = {1000, 2000, 3000, 4000}, spread[4] = {20, 4, 50, 10};
+		static const uint32_t kind[4] = { 1000, 2000, 3000, 4000 },
+				      spread[4] = { 20, 4, 50, 10 };
 		unsigned c = 1 + (unsigned)rng_below(&r, 4);
 
 		for (unsigned i = 0; i < c; i++) {
@@ -431,14 +435,15 @@ void feed_gen_attrs(const struct feed_gen *g, uint64_t k, struct bgp_attrs *a)
 
 unsigned feed_gen_group_size(const struct feed_gen *g, uint64_t k)
 {
-	struct rng r = {hash3(g->seed, S_GROUP, k)};
+	struct rng r = { hash3(g->seed, S_GROUP, k) };
 	unsigned pick = (unsigned)rng_below(&r, 1000), acc = 0;
 
 	for (size_t i = 0; i < sizeof(group_share) / sizeof(group_share[0]); i++) {
 		acc += group_share[i].share;
 		if (pick < acc)
 			return group_share[i].min +
-			       (unsigned)rng_below(&r, group_share[i].max - group_share[i].min + 1u);
+			       (unsigned)rng_below(&r,
+						   group_share[i].max - group_share[i].min + 1u);
 	}
 	return 1;
 }

@@ -71,10 +71,10 @@ int kr_flush_stale(struct kr *k);
 
 /* Counters since kr_open(), for logs, metrics and tests. */
 struct kr_stats {
-	uint64_t sent;          /* route messages the kernel took in (applied or refused) */
-	uint64_t errors;        /* of those, refused (each logged, see kr_flush) */
-	uint64_t batches;       /* sendmsg() calls */
-	uint64_t lost_reports;  /* times the socket overflowed and refusals were lost (ENOBUFS) */
+	uint64_t sent;         /* route messages the kernel took in (applied or refused) */
+	uint64_t errors;       /* of those, refused (each logged, see kr_flush) */
+	uint64_t batches;      /* sendmsg() calls */
+	uint64_t lost_reports; /* times the socket overflowed and refusals were lost (ENOBUFS) */
 };
 void kr_get_stats(const struct kr *k, struct kr_stats *st);
 

@@ -61,7 +61,7 @@ static struct nlmsghdr *addr_msg(uint8_t *buf, uint16_t type, uint16_t flags, in
 
 int kr_addr_add(struct kr *k, const char *ifname, const struct addr *a, uint8_t plen)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	char label[IFNAMSIZ], why[256], reason[320], s[ADDR_STRLEN];
 	int ifindex;
 
@@ -69,7 +69,8 @@ int kr_addr_add(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 		return -1;
 	/* EXCL: an address already there (ours from before, or the operator's) stays as it is,
 	 * and in particular does not become ours for kr_addr_flush_stale(). */
-	struct nlmsghdr *nlh = addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a, plen);
+	struct nlmsghdr *nlh = addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a,
+					plen);
 	uint32_t flags = 0;
 
 	if (a->af == AF_INET) {
@@ -107,7 +108,7 @@ int kr_addr_add(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 static int del_index(struct kr *k, const char *ifname, int ifindex, const struct addr *a,
 		     uint8_t plen)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	char why[256], reason[320], s[ADDR_STRLEN];
 	struct nlmsghdr *nlh = addr_msg(buf, RTM_DELADDR, 0, ifindex, a, plen);
 	int err = kr_nl_talk(k, nlh, NULL, NULL, why, sizeof(why));
@@ -140,7 +141,7 @@ struct stale_addrs {
 	struct {
 		struct addr a;
 		uint8_t plen;
-	} *v;
+	} * v;
 	size_t n, cap;
 };
 
@@ -149,21 +150,18 @@ static int stale_addr(const struct nlmsghdr *nlh, void *arg)
 	struct stale_addrs *s = arg;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
-	struct addr local = {0}, address = {0};
+	struct addr local = { 0 }, address = { 0 };
 	int ours = 0;
 
 	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
 	    (int)ifa->ifa_index != s->ifindex ||
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
 		switch (mnl_attr_get_type(attr)) {
-		case IFA_LOCAL:
-			kr_attr_addr(attr, ifa->ifa_family, &local);
-			break;
-		case IFA_ADDRESS:
-			kr_attr_addr(attr, ifa->ifa_family, &address);
-			break;
+		case IFA_LOCAL: kr_attr_addr(attr, ifa->ifa_family, &local); break;
+		case IFA_ADDRESS: kr_attr_addr(attr, ifa->ifa_family, &address); break;
 		case IFA_LABEL:
 			if (s->label[0] && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
 			    strcmp(mnl_attr_get_str(attr), s->label) == 0)
@@ -193,8 +191,8 @@ static int stale_addr(const struct nlmsghdr *nlh, void *arg)
 
 int kr_addr_flush_stale(struct kr *k, const char *ifname)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
-	struct stale_addrs s = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
+	struct stale_addrs s = { 0 };
 	char why[256], reason[320];
 
 	s.ifindex = (int)if_nametoindex(ifname);
@@ -210,7 +208,7 @@ int kr_addr_flush_stale(struct kr *k, const char *ifname)
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 	ifa->ifa_family = AF_UNSPEC;
-	ifa->ifa_index = (uint32_t)s.ifindex;   /* a filter, with strict checking */
+	ifa->ifa_index = (uint32_t)s.ifindex; /* a filter, with strict checking */
 	int err = kr_nl_talk(k, nlh, stale_addr, &s, why, sizeof(why));
 
 	if (err < 0 && err != -EINTR) {

@@ -16,13 +16,13 @@ enum kr_op { KR_OP_REPLACE, KR_OP_DELETE, KR_OP_FLUSH };
  * messages carry consecutive sequence numbers from batch_seq0. */
 struct kr_pending {
 	struct prefix pfx;
-	uint8_t op;             /* enum kr_op */
+	uint8_t op; /* enum kr_op */
 };
 
 struct kr_link_state {
 	int ifindex;
 	uint8_t up;
-	uint8_t seen;           /* marked during a re-read of every link */
+	uint8_t seen; /* marked during a re-read of every link */
 };
 
 struct kr {
@@ -31,24 +31,24 @@ struct kr {
 	struct mnl_socket *req; /* synchronous requests, dumps and lookups */
 	struct mnl_socket *mon; /* link notifications, once kr_watch_links() was called */
 	uint32_t tx_port, req_port;
-	uint32_t seq;           /* of batch messages: consecutive within a batch */
-	uint32_t req_seq;       /* of synchronous requests, apart so as not to break that */
+	uint32_t seq;     /* of batch messages: consecutive within a batch */
+	uint32_t req_seq; /* of synchronous requests, apart so as not to break that */
 
-	uint8_t *batch;         /* queued messages */
-	size_t blen, bcap;      /* bcap: what one sendmsg() may carry (bounded by SO_SNDBUF) */
+	uint8_t *batch;    /* queued messages */
+	size_t blen, bcap; /* bcap: what one sendmsg() may carry (bounded by SO_SNDBUF) */
 	struct kr_pending *pend;
-	size_t npend, maxpend;  /* maxpend: refusals the receive buffer surely holds */
+	size_t npend, maxpend; /* maxpend: refusals the receive buffer surely holds */
 	uint32_t batch_seq0;
 	struct ev_timer flush_timer;
 	struct kr_stats st;
-	int quiet_esrch;        /* kr_flush_stale: a route already gone is not worth a log line */
+	int quiet_esrch; /* kr_flush_stale: a route already gone is not worth a log line */
 
 	kr_link_cb *link_cb;
 	void *link_arg;
 	struct kr_link_state *links;
 	size_t nlinks, caplinks;
 
-	uint8_t *rx;            /* receive buffer for every socket */
+	uint8_t *rx; /* receive buffer for every socket */
 	size_t rxlen;
 };
 

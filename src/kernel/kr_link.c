@@ -50,7 +50,7 @@ static void link_state(struct kr *k, int ifindex, int up, int do_report)
 			k->links = xrealloc(k->links, k->caplinks * sizeof(*k->links));
 		}
 		l = &k->links[k->nlinks++];
-		*l = (struct kr_link_state){.ifindex = ifindex, .up = 0};
+		*l = (struct kr_link_state){ .ifindex = ifindex, .up = 0 };
 	}
 	l->seen = 1;
 	if (l->up == up)
@@ -106,9 +106,9 @@ static int dump_link(const struct nlmsghdr *nlh, void *arg)
  * vanished. */
 static int read_links(struct kr *k, int do_report)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct dump_ctx c = {k, do_report};
+	struct dump_ctx c = { k, do_report };
 	char why[256], reason[320];
 	int err;
 
@@ -123,17 +123,18 @@ static int read_links(struct kr *k, int do_report)
 		err = kr_nl_talk(k, nlh, dump_link, &c, why, sizeof(why));
 		if (err != -EINTR || pass == 2)
 			break;
-		nlh->nlmsg_flags = NLM_F_DUMP;  /* kr_nl_talk added its own */
+		nlh->nlmsg_flags = NLM_F_DUMP; /* kr_nl_talk added its own */
 	}
 	if (err < 0 && err != -EINTR) {
-		log_err("kr: reading the links: %s", kr_nl_reason(-err, why, reason, sizeof(reason)));
+		log_err("kr: reading the links: %s",
+			kr_nl_reason(-err, why, reason, sizeof(reason)));
 		return -1;
 	}
 	for (size_t i = 0; i < k->nlinks;) {
 		if (k->links[i].seen)
 			i++;
 		else
-			link_gone(k, k->links[i].ifindex);  /* moves the last entry to i */
+			link_gone(k, k->links[i].ifindex); /* moves the last entry to i */
 	}
 	return 0;
 }

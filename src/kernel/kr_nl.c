@@ -80,10 +80,12 @@ static void ext_ack_msg(const struct nlmsghdr *nlh, size_t hdr, char *why, size_
 
 	if (plen < hdr)
 		return;
-	const struct nlattr *attr = (const struct nlattr *)((const char *)mnl_nlmsg_get_payload(nlh) + hdr);
+	const struct nlattr *attr =
+		(const struct nlattr *)((const char *)mnl_nlmsg_get_payload(nlh) + hdr);
 	int left = (int)(plen - hdr);
 
-	for (; mnl_attr_ok(attr, left); left -= (int)MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
+	for (; mnl_attr_ok(attr, left);
+	     left -= (int)MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
 			snprintf(why, whylen, "%s", mnl_attr_get_str(attr));
@@ -98,7 +100,7 @@ static void ext_ack_msg(const struct nlmsghdr *nlh, size_t hdr, char *why, size_
 static void refused(struct kr *k, const struct nlmsghdr *nlh, int err, int sent, int *logged)
 {
 	char why[256], reason[320], p[PREFIX_STRLEN];
-	uint32_t idx = nlh->nlmsg_seq - k->batch_seq0;   /* wraps harmlessly */
+	uint32_t idx = nlh->nlmsg_seq - k->batch_seq0; /* wraps harmlessly */
 
 	k->st.errors++;
 	ext_ack_msg(nlh, sizeof(struct nlmsgerr), why, sizeof(why));
@@ -136,7 +138,8 @@ static void tx_drain(struct kr *k, int sent)
 				/* The kernel could not queue some refusals: those routes are in an
 				 * unknown state. Sizing (maxpend) should make this impossible. */
 				k->st.lost_reports++;
-				log_warn("kr: the kernel dropped route error reports (socket buffer full)");
+				log_warn(
+					"kr: the kernel dropped route error reports (socket buffer full)");
 				continue;
 			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -161,10 +164,7 @@ static void tx_drain(struct kr *k, int sent)
 }
 
 /* Nothing should be left for the loop to find (kr_flush reads all); this is a safety net. */
-static void tx_readable(int fd, uint32_t events, void *arg)
-{
-	tx_drain(arg, 0);
-}
+static void tx_readable(int fd, uint32_t events, void *arg) { tx_drain(arg, 0); }
 
 void kr_flush(struct kr *k)
 {
@@ -200,10 +200,7 @@ void kr_flush(struct kr *k)
 	k->npend = 0;
 }
 
-static void flush_due(struct ev_timer *t, void *arg)
-{
-	kr_flush(arg);
-}
+static void flush_due(struct ev_timer *t, void *arg) { kr_flush(arg); }
 
 struct nlmsghdr *kr_batch_begin(struct kr *k, uint16_t type, uint16_t flags,
 				const struct prefix *pfx, enum kr_op op)
@@ -217,7 +214,7 @@ struct nlmsghdr *kr_batch_begin(struct kr *k, uint16_t type, uint16_t flags,
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = ++k->seq;
-	k->pend[k->npend] = (struct kr_pending){.pfx = *pfx, .op = (uint8_t)op};
+	k->pend[k->npend] = (struct kr_pending){ .pfx = *pfx, .op = (uint8_t)op };
 	return nlh;
 }
 
@@ -235,8 +232,7 @@ void kr_get_stats(const struct kr *k, struct kr_stats *st) { *st = k->st; }
 
 /* ---- synchronous requests ---- */
 
-int kr_nl_talk(struct kr *k, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg, char *why,
-	       size_t whylen)
+int kr_nl_talk(struct kr *k, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg, char *why, size_t whylen)
 {
 	uint32_t seq = ++k->req_seq;
 	int intr = 0;
@@ -343,7 +339,7 @@ struct kr *kr_open(struct ev_loop *loop, char *err, size_t errlen)
 	}
 	/* Dumps filtered in the kernel (by table and protocol) rather than copied to us. */
 	set_flag(k->req, NETLINK_GET_STRICT_CHK);
-	struct timeval tv = {.tv_sec = KR_REQ_TIMEOUT_S};
+	struct timeval tv = { .tv_sec = KR_REQ_TIMEOUT_S };
 
 	setsockopt(mnl_socket_get_fd(k->req), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 

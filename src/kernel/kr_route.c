@@ -59,11 +59,12 @@ static void put_multipath(struct nlmsghdr *nlh, int af, const struct kr_nexthop 
 
 		memset(rtnh, 0, sizeof(*rtnh));
 		rtnh->rtnh_ifindex = nh[i].ifindex;
-		rtnh->rtnh_hops = 0;            /* weight 1: equal cost */
+		rtnh->rtnh_hops = 0; /* weight 1: equal cost */
 		nlh->nlmsg_len += MNL_ALIGN(sizeof(*rtnh));
 		if (addr_is_set(&nh[i].gw))
 			put_gw(nlh, af, &nh[i].gw);
-		rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)rtnh);
+		rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) -
+						  (char *)rtnh);
 	}
 	mnl_attr_nest_end(nlh, mp);
 }
@@ -150,12 +151,14 @@ static int stale_route(const struct nlmsghdr *nlh, void *arg)
 	if (rtm->rtm_protocol != KR_RTPROT || (rtm->rtm_flags & RTM_F_CLONED) ||
 	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
 		return MNL_CB_OK;
-	struct stale st = {.pfx.addr.af = rtm->rtm_family, .pfx.len = rtm->rtm_dst_len,
-			   .tos = rtm->rtm_tos};
+	struct stale st = { .pfx.addr.af = rtm->rtm_family,
+			    .pfx.len = rtm->rtm_dst_len,
+			    .tos = rtm->rtm_tos };
 	uint32_t table = rtm->rtm_table;
 	const struct nlattr *attr;
 
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
 		switch (mnl_attr_get_type(attr)) {
 		case RTA_TABLE:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
@@ -187,7 +190,7 @@ static int stale_route(const struct nlmsghdr *nlh, void *arg)
 
 static int dump_ours(struct kr *k, int af, struct stale_set *s)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	char why[256], reason[320];
 
@@ -214,7 +217,7 @@ int kr_flush_stale(struct kr *k)
 	/* A dump the kernel reports as interrupted (the table changed under it) may have
 	 * skipped routes: go again, a few times at most. */
 	for (int pass = 0; pass < 3; pass++) {
-		struct stale_set s = {0};
+		struct stale_set s = { 0 };
 		int e4 = dump_ours(k, AF_INET, &s), e6 = dump_ours(k, AF_INET6, &s);
 
 		if ((e4 < 0 && e4 != -EINTR) || (e6 < 0 && e6 != -EINTR)) {
@@ -255,7 +258,8 @@ static int lookup_reply(const struct nlmsghdr *nlh, void *arg)
 	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return MNL_CB_OK;
 	l->type = rtm->rtm_type;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
 		switch (mnl_attr_get_type(attr)) {
 		case RTA_OIF:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
@@ -263,9 +267,7 @@ static int lookup_reply(const struct nlmsghdr *nlh, void *arg)
 			break;
 		case RTA_GATEWAY:
 		case RTA_VIA:
-		case RTA_MULTIPATH:
-			l->via_gateway = 1;
-			break;
+		case RTA_MULTIPATH: l->via_gateway = 1; break;
 		}
 	}
 	return MNL_CB_OK;
@@ -273,9 +275,9 @@ static int lookup_reply(const struct nlmsghdr *nlh, void *arg)
 
 int kr_ifindex_for(struct kr *k, const struct addr *a)
 {
-	uint8_t buf[KR_REQ_SIZE] = {0};
+	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct lookup l = {0};
+	struct lookup l = { 0 };
 	char why[256];
 
 	if (a->af != AF_INET && a->af != AF_INET6)

@@ -18,7 +18,7 @@
 
 int lab_sessions(const char *sock, int *established, int *total)
 {
-	char *argv[] = {"show", "neighbors", "json", NULL};
+	char *argv[] = { "show", "neighbors", "json", NULL };
 	char err[256];
 	struct buf out;
 	int r;
@@ -81,7 +81,7 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 	for (size_t i = 0; i < n; i++) {
 		struct lab_answer *a = &ans[i];
 		char ns[128];
-		struct asker k = {&t->anycast_addr, -1};
+		struct asker k = { &t->anycast_addr, -1 };
 		uint8_t pkt[DNS_QUERY_MAX];
 
 		memset(a, 0, sizeof(*a));
@@ -136,11 +136,13 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 			if (m < 0)
 				snprintf(ans[i].why, sizeof(ans[i].why), "%s", strerror(errno));
 			else if (dns_reply_parse(p, (size_t)m, &q, &rep) < 0 || rep.id != ids[i])
-				continue;       /* not ours (a late answer to an earlier query) */
-			else if (dns_reply_identity(p, (size_t)m, &rep, ans[i].site, sizeof(ans[i].site)))
+				continue; /* not ours (a late answer to an earlier query) */
+			else if (dns_reply_identity(p, (size_t)m, &rep, ans[i].site,
+						    sizeof(ans[i].site)))
 				ans[i].ok = 1;
 			else {
-				snprintf(ans[i].why, sizeof(ans[i].why), "answered %s", ans[i].site);
+				snprintf(ans[i].why, sizeof(ans[i].why), "answered %s",
+					 ans[i].site);
 				ans[i].site[0] = 0;
 			}
 			ans[i].rtt_ms = at - sent[i];

@@ -10,10 +10,10 @@
 int lab_sessions(const char *sock, int *established, int *total);
 
 struct lab_answer {
-	int ok;                 /* answered, with an identity */
-	char site[64];          /* the identity in the CH TXT id.server answer */
+	int ok;        /* answered, with an identity */
+	char site[64]; /* the identity in the CH TXT id.server answer */
 	double rtt_ms;
-	char why[64];           /* when not ok */
+	char why[64]; /* when not ok */
 };
 /* Asks the anycast address for id.server from every client's namespace at once; ans has
  * topo.nnodes entries, filled for clients. */

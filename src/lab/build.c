@@ -27,47 +27,46 @@
 #include "lib/log.h"
 #include "lib/sig.h"
 
-
 /* ---- sysctls ---- */
 
 struct sysctl {
-	const char *path;       /* under /proc/sys */
+	const char *path; /* under /proc/sys */
 	const char *value;
 };
 
 static const struct sysctl sc_node[] = {
 	/* Paths may be asymmetric (Gao-Rexford does that): never drop a packet for it. */
-	{"net/ipv4/conf/all/rp_filter", "0"},
-	{"net/ipv4/conf/default/rp_filter", "0"},
+	{ "net/ipv4/conf/all/rp_filter", "0" },
+	{ "net/ipv4/conf/default/rp_filter", "0" },
 	/* `lab fail --site` sets links down; their IPv6 addresses must be there after heal. */
-	{"net/ipv6/conf/all/keep_addr_on_down", "1"},
-	{"net/ipv6/conf/default/keep_addr_on_down", "1"},
-	{"net/ipv6/conf/default/accept_dad", "0"},
-	{NULL, NULL},
+	{ "net/ipv6/conf/all/keep_addr_on_down", "1" },
+	{ "net/ipv6/conf/default/keep_addr_on_down", "1" },
+	{ "net/ipv6/conf/default/accept_dad", "0" },
+	{ NULL, NULL },
 };
 static const struct sysctl sc_router[] = {
-	{"net/ipv4/ip_forward", "1"},
-	{"net/ipv6/conf/all/forwarding", "1"},
-	{NULL, NULL},
+	{ "net/ipv4/ip_forward", "1" },
+	{ "net/ipv6/conf/all/forwarding", "1" },
+	{ NULL, NULL },
 };
 static const struct sysctl sc_host[] = {
-	{"net/ipv4/ip_forward", "0"},
-	{"net/ipv6/conf/all/forwarding", "0"},
-	{NULL, NULL},
+	{ "net/ipv4/ip_forward", "0" },
+	{ "net/ipv6/conf/all/forwarding", "0" },
+	{ NULL, NULL },
 };
 /* anycast-dns binds the anycast and unicast addresses before anycastd puts them on lo (the
  * service comes up only once anycast-dns answers its check). */
 static const struct sysctl sc_site[] = {
-	{"net/ipv4/ip_nonlocal_bind", "1"},
-	{"net/ipv6/ip_nonlocal_bind", "1"},
-	{NULL, NULL},
+	{ "net/ipv4/ip_nonlocal_bind", "1" },
+	{ "net/ipv6/ip_nonlocal_bind", "1" },
+	{ NULL, NULL },
 };
 /* The wire only copies frames: it must not speak (no router solicitations, no DAD). */
 static const struct sysctl sc_wire[] = {
-	{"net/ipv6/conf/all/disable_ipv6", "1"},
-	{"net/ipv6/conf/default/disable_ipv6", "1"},
-	{"net/ipv4/ip_forward", "0"},
-	{NULL, NULL},
+	{ "net/ipv6/conf/all/disable_ipv6", "1" },
+	{ "net/ipv6/conf/default/disable_ipv6", "1" },
+	{ "net/ipv4/ip_forward", "0" },
+	{ NULL, NULL },
 };
 
 static int write_sysctls(void *arg, char *err, size_t errlen)
@@ -148,7 +147,7 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 
 	lab_path(l, NULL, "namespaces", list, sizeof(list));
 	for (size_t i = 0; i <= t->nnodes; i++) {
-		const struct sysctl *lists[4] = {NULL, NULL, NULL, NULL};
+		const struct sysctl *lists[4] = { NULL, NULL, NULL, NULL };
 
 		if (sig_interrupted) {
 			snprintf(err, errlen, "interrupted");
@@ -172,7 +171,7 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", list, strerror(errno));
 			return -1;
 		}
-		char *argv[] = {"ip", "netns", "add", ns, NULL};
+		char *argv[] = { "ip", "netns", "add", ns, NULL };
 
 		if (lab_cmd_run(argv, err, errlen) < 0)
 			return -1;
@@ -302,7 +301,8 @@ int lab_links_set(const struct lab *l, size_t node, int up, char *err, size_t er
 
 		if (lk->a != node && lk->b != node)
 			continue;
-		buf_printf(&b, "link set %s %s\n", lk->a == node ? lk->ifname_a : lk->ifname_b, how);
+		buf_printf(&b, "link set %s %s\n", lk->a == node ? lk->ifname_a : lk->ifname_b,
+			   how);
 		/* Both wire ends: the far node's veth loses its carrier only when its own peer
 		 * (the wire's end facing it) goes down, as when a cable is cut. */
 		wire_if(k, 'a', wa, sizeof(wa));

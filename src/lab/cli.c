@@ -45,7 +45,8 @@ static int cmd_exec(int argc, char **argv)
 	}
 	if (!node || i >= argc)
 		usage();
-	if (lab_open(name, &l, err, sizeof(err)) < 0 || lab_find_node(&l, node, err, sizeof(err)) < 0) {
+	if (lab_open(name, &l, err, sizeof(err)) < 0 ||
+	    lab_find_node(&l, node, err, sizeof(err)) < 0) {
 		fprintf(stderr, "anycast lab exec: %s\n", err);
 		return 1;
 	}
@@ -62,7 +63,7 @@ static int cmd_exec(int argc, char **argv)
 	while (i < argc)
 		args[n++] = argv[i++];
 	execvp("ip", args);
-	execv("/usr/sbin/ip", args);    /* sbin may not be in a user's PATH */
+	execv("/usr/sbin/ip", args); /* sbin may not be in a user's PATH */
 	execv("/sbin/ip", args);
 	fprintf(stderr, "anycast lab exec: cannot run ip: %s\n", strerror(errno));
 	return 127;
@@ -82,7 +83,7 @@ int lab_main(int argc, char **argv)
 	if (strcmp(cmd, "demo") == 0)
 		return lab_demo_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "up") == 0) {
-		struct lab_up_opts o = {0};
+		struct lab_up_opts o = { 0 };
 		const char *file = NULL;
 
 		for (int i = 2; i < argc; i++) {

@@ -27,17 +27,14 @@
  * longest RTT in the seed (Sydney to New York, about 300 ms), so a slow answer is not a loss. */
 #define DEMO_RATE 200u
 #define DEMO_TIMEOUT_MS 500u
-#define DEMO_PRE_MS 1000        /* probing before the failure */
-#define DEMO_POST_MS 4000       /* and after it */
-#define DEMO_RTT_RATE 40u       /* the RTT table: a short burst per target */
+#define DEMO_PRE_MS 1000  /* probing before the failure */
+#define DEMO_POST_MS 4000 /* and after it */
+#define DEMO_RTT_RATE 40u /* the RTT table: a short burst per target */
 #define DEMO_RTT_ANYCAST 10u
 #define DEMO_RTT_UNICAST 5u
 #define DEMO_HEAL_WAIT_MS 10000 /* for every client to have its own site back */
 
-static int stopped(void)
-{
-	return sig_interrupted != 0;
-}
+static int stopped(void) { return sig_interrupted != 0; }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -215,9 +212,9 @@ static int failover(struct demo *m, int site, int crash)
 		c->lost = g->lost;
 		for (size_t k = 0; k < g->nseq; k++) {
 			const struct lab_fleet_seq *r = &g->seq[k];
-			int st = r->site < 0 ? LAB_DEMO_LOST
-				: (size_t)r->site < g->nsites ? site_of(d, g->site[r->site])
-				: LAB_DEMO_OTHER;
+			int st = r->site < 0                   ? LAB_DEMO_LOST
+				 : (size_t)r->site < g->nsites ? site_of(d, g->site[r->site])
+							       : LAB_DEMO_OTHER;
 
 			end = (double)r->last_ns / 1e6 + interval - at;
 			lab_demo_seg_add(c, (double)r->first_ns / 1e6 - at, end, st, r->n);
@@ -229,7 +226,7 @@ static int failover(struct demo *m, int site, int crash)
 	}
 	d->nfo++;
 	if (m->inject_err[0])
-		return 0;       /* nothing was failed, nothing to heal */
+		return 0; /* nothing was failed, nothing to heal */
 	int64_t heal = clk_now_ns();
 
 	if (lab_heal(m->l.topo.name, d->site[site].name, err, sizeof(err)) < 0) {
@@ -253,7 +250,7 @@ static int failover(struct demo *m, int site, int crash)
 static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
-		"                         [--fail SITE] [--crash SITE]\n");
+			"                         [--fail SITE] [--crash SITE]\n");
 	exit(2);
 }
 
@@ -262,8 +259,8 @@ static _Noreturn void usage(void)
  * directory. */
 static void default_topology(char *out, size_t len)
 {
-	static const char *const rel[] = {"/../examples/lab/seed.yaml",
-					  "/../share/anycast/lab/seed.yaml"};
+	static const char *const rel[] = { "/../examples/lab/seed.yaml",
+					   "/../share/anycast/lab/seed.yaml" };
 	char self[PATH_MAX], try[PATH_MAX + 64], real[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash = NULL;
@@ -330,8 +327,8 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 			m->client_node[d->nclients] = i;
 			place_of(&d->client[d->nclients++].at, n);
 		} else if (n->kind != LAB_ROUTER) {
-			fprintf(stderr, "anycast lab demo: %s: more than %d sites or %d clients\n", file,
-				LAB_DEMO_SITES_MAX, LAB_DEMO_CLIENTS_MAX);
+			fprintf(stderr, "anycast lab demo: %s: more than %d sites or %d clients\n",
+				file, LAB_DEMO_SITES_MAX, LAB_DEMO_CLIENTS_MAX);
 			return -1;
 		}
 	}
@@ -344,8 +341,10 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 	m->fleet.act = inject;
 	m->fleet.arg = m;
 	if (d->nsites < 2 || d->nclients < 1) {
-		fprintf(stderr, "anycast lab demo: %s: a failover needs at least two sites and a "
-			"client\n", file);
+		fprintf(stderr,
+			"anycast lab demo: %s: a failover needs at least two sites and a "
+			"client\n",
+			file);
 		return -1;
 	}
 	/* London by default, the story; else the first site */
@@ -358,8 +357,10 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 	/* refuse before building anything: a lab of this name is someone's, not ours to take
 	 * down */
 	if (lab_taken(t->name)) {
-		fprintf(stderr, "anycast lab demo: lab %s is already up (or was not taken down): "
-			"run `anycast lab down %s` first\n", t->name, t->name);
+		fprintf(stderr,
+			"anycast lab demo: lab %s is already up (or was not taken down): "
+			"run `anycast lab down %s` first\n",
+			t->name, t->name);
 		return -1;
 	}
 	return 0;
@@ -423,7 +424,7 @@ int lab_demo_main(int argc, char **argv)
 	sig_catch(&saved);
 
 	struct lab_demo *d = m->d;
-	struct lab_up_opts uo = {.quiet = 1};
+	struct lab_up_opts uo = { .quiet = 1 };
 	int64_t t0 = clk_now_ns();
 
 	say("building lab %s from %s: %zu nodes, %zu links, sites and clients in namespaces",

@@ -13,27 +13,27 @@ int lab_demo_main(int argc, char **argv);
 
 #define LAB_DEMO_SITES_MAX 16
 #define LAB_DEMO_CLIENTS_MAX 64
-#define LAB_DEMO_SEGS_MAX 256   /* timeline segments per client and failover; more are merged */
+#define LAB_DEMO_SEGS_MAX 256 /* timeline segments per client and failover; more are merged */
 #define LAB_DEMO_FAILOVERS 2
 
 /* Site indexes in results; >= 0 is an index into lab_demo.site. */
-#define LAB_DEMO_NONE (-1)      /* no answer at all */
-#define LAB_DEMO_OTHER (-2)     /* answered with an identity that is no site of the lab */
-#define LAB_DEMO_LOST (-3)      /* a timeline segment of lost queries */
+#define LAB_DEMO_NONE (-1)  /* no answer at all */
+#define LAB_DEMO_OTHER (-2) /* answered with an identity that is no site of the lab */
+#define LAB_DEMO_LOST (-3)  /* a timeline segment of lost queries */
 
 struct lab_demo_place {
-	char name[32];          /* node name */
-	char city[48];          /* city label, UTF-8 ("São Paulo"); "" if none */
+	char name[32]; /* node name */
+	char city[48]; /* city label, UTF-8 ("São Paulo"); "" if none */
 	double lat, lon;
-	int located;            /* lat/lon are known */
+	int located; /* lat/lon are known */
 };
 
 struct lab_demo_client {
 	struct lab_demo_place at;
-	int site;               /* site answering the anycast address (most answers) */
-	double rtt_ms;          /* median RTT to the anycast address; < 0: none */
+	int site;      /* site answering the anycast address (most answers) */
+	double rtt_ms; /* median RTT to the anycast address; < 0: none */
 	double unicast_ms[LAB_DEMO_SITES_MAX]; /* median RTT to each site's own address; < 0: none */
-	char why[96];           /* why there is no answer, if known */
+	char why[96];                          /* why there is no answer, if known */
 };
 
 /* Consecutive queries with the same outcome. Times in ms relative to the failure instant
@@ -41,12 +41,12 @@ struct lab_demo_client {
  * interval, so that segments tile the time axis. */
 struct lab_demo_seg {
 	double t0_ms, t1_ms;
-	int site;               /* site index, LAB_DEMO_OTHER or LAB_DEMO_LOST */
+	int site; /* site index, LAB_DEMO_OTHER or LAB_DEMO_LOST */
 	unsigned long n;
 };
 
 struct lab_demo_fo_client {
-	int ran;                /* the probe ran (else why says why) */
+	int ran; /* the probe ran (else why says why) */
 	char why[96];
 	int before;             /* site answering when the failure was injected */
 	int after;              /* site answering at the end of the probe */
@@ -60,26 +60,26 @@ struct lab_demo_fo_client {
 };
 
 struct lab_demo_failover {
-	int site;               /* the failed site */
-	int crash;              /* 0: service failure (anycast-dns stopped), 1: links cut */
-	double from_ms, to_ms;  /* probe window relative to the failure */
-	double interval_ms;     /* between two queries of one client */
-	double inject_ms;       /* how long lab_fail took */
-	double heal_ms;         /* from lab_heal until every client had its site back; < 0: not */
+	int site;              /* the failed site */
+	int crash;             /* 0: service failure (anycast-dns stopped), 1: links cut */
+	double from_ms, to_ms; /* probe window relative to the failure */
+	double interval_ms;    /* between two queries of one client */
+	double inject_ms;      /* how long lab_fail took */
+	double heal_ms;        /* from lab_heal until every client had its site back; < 0: not */
 	struct lab_demo_fo_client c[LAB_DEMO_CLIENTS_MAX]; /* as lab_demo.client */
 };
 
 struct lab_demo {
 	char lab[32];
-	char anycast[48];       /* the anycast address */
+	char anycast[48]; /* the anycast address */
 	struct lab_demo_place site[LAB_DEMO_SITES_MAX];
 	size_t nsites;
 	struct lab_demo_client client[LAB_DEMO_CLIENTS_MAX];
 	size_t nclients;
 	struct lab_demo_failover fo[LAB_DEMO_FAILOVERS];
 	size_t nfo;
-	double up_s;            /* lab_up */
-	double total_s;         /* the whole demo */
+	double up_s;    /* lab_up */
+	double total_s; /* the whole demo */
 };
 
 /* demo_model.c: reading and building the model. */

@@ -24,20 +24,21 @@ void lab_demo_seg_add(struct lab_demo_fo_client *c, double t0_ms, double t1_ms, 
 		last->n += n;
 		return;
 	}
-	c->seg[c->nseg++] = (struct lab_demo_seg){t0_ms, t1_ms, site, n};
+	c->seg[c->nseg++] = (struct lab_demo_seg){ t0_ms, t1_ms, site, n };
 }
 
 /* The site that answered most of the queries sent before the failure. Not simply the last
  * one: a query sent just before a crash can be rerouted on its way and answered elsewhere. */
 static int site_before(const struct lab_demo_fo_client *c)
 {
-	double q[LAB_DEMO_SITES_MAX + 1] = {0}, best = 0;
+	double q[LAB_DEMO_SITES_MAX + 1] = { 0 }, best = 0;
 	int site = LAB_DEMO_NONE;
 
 	for (size_t i = 0; i < c->nseg; i++) {
 		const struct lab_demo_seg *s = &c->seg[i];
 		int k = s->site >= 0 && s->site < LAB_DEMO_SITES_MAX ? s->site
-			: s->site == LAB_DEMO_OTHER ? LAB_DEMO_SITES_MAX : -1;
+			: s->site == LAB_DEMO_OTHER                  ? LAB_DEMO_SITES_MAX
+								     : -1;
 
 		if (k < 0 || s->t0_ms >= 0 || s->t1_ms <= s->t0_ms)
 			continue;

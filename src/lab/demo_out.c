@@ -81,7 +81,7 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 		buf_printf(b, "\n");
 	}
 	buf_printf(b, "(RTT: median to the anycast address, and to each site's own address; "
-		   "* nearest site)\n");
+		      "* nearest site)\n");
 
 	for (size_t k = 0; k < d->nfo; k++) {
 		const struct lab_demo_failover *f = &d->fo[k];
@@ -175,16 +175,18 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 			buf_printf(b, "%s{\"failed\":", first ? "" : ",");
 			first = 0;
 			json_str(b, lab_demo_site_name(d, f->site));
-			buf_printf(b, ",\"kind\":\"%s\",\"client\":", f->crash ? "site" : "service");
+			buf_printf(b,
+				   ",\"kind\":\"%s\",\"client\":", f->crash ? "site" : "service");
 			json_str(b, d->client[i].at.name);
 			buf_printf(b, ",\"site_before\":");
 			json_site(b, d, c->before);
 			buf_printf(b, ",\"new_site\":");
 			json_site(b, d, c->after);
-			buf_printf(b, ",\"outage_ms\":%.1f,\"longest_loss_ms\":%.1f,\"recovered\":%s,"
+			buf_printf(b,
+				   ",\"outage_ms\":%.1f,\"longest_loss_ms\":%.1f,\"recovered\":%s,"
 				   "\"lost\":%lu,\"sent\":%lu}",
-				   c->outage_ms, c->longest_loss_ms, c->recovered ? "true" : "false",
-				   c->lost, c->sent);
+				   c->outage_ms, c->longest_loss_ms,
+				   c->recovered ? "true" : "false", c->lost, c->sent);
 		}
 	}
 	buf_printf(b, "],\"failures\":[");
@@ -193,7 +195,8 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 
 		buf_printf(b, "%s{\"failed\":", k ? "," : "");
 		json_str(b, lab_demo_site_name(d, f->site));
-		buf_printf(b, ",\"kind\":\"%s\",\"window_ms\":[%.1f,%.1f],\"interval_ms\":%.3f,"
+		buf_printf(b,
+			   ",\"kind\":\"%s\",\"window_ms\":[%.1f,%.1f],\"interval_ms\":%.3f,"
 			   "\"inject_ms\":%.1f,\"heal_ms\":",
 			   f->crash ? "site" : "service", f->from_ms, f->to_ms, f->interval_ms,
 			   f->inject_ms);

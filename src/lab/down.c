@@ -65,7 +65,7 @@ int lab_down(const char *name, char *err, size_t errlen)
 	char lname[128], dir[PATH_MAX];
 
 	if (!name && lab_count() == 0)
-		return 0;       /* nothing to take down: down is idempotent */
+		return 0; /* nothing to take down: down is idempotent */
 	if (lab_pick(name, lname, sizeof(lname), err, errlen) < 0)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/%s", LAB_RUN_DIR, lname);
@@ -80,4 +80,3 @@ int lab_down(const char *name, char *err, size_t errlen)
 	}
 	return 0;
 }
-

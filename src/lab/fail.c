@@ -14,8 +14,8 @@
 
 /* Opens lab name at node: its index, and the node's "failed" file with what it says (was
  * empty when the node has not failed). -1 with err set, the lab closed. */
-static int open_node(const char *name, const char *node, struct lab *l, char *path,
-		     size_t pathlen, char *was, size_t waslen, char *err, size_t errlen)
+static int open_node(const char *name, const char *node, struct lab *l, char *path, size_t pathlen,
+		     char *was, size_t waslen, char *err, size_t errlen)
 {
 	int i;
 
@@ -31,12 +31,12 @@ static int open_node(const char *name, const char *node, struct lab *l, char *pa
 	return i;
 }
 
-int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err,
-	     size_t errlen)
+int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen)
 {
 	struct lab l;
 	char path[PATH_MAX], was[32];
-	int r = -1, i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
+	int r = -1,
+	    i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
 
 	if (i < 0)
 		return -1;
@@ -47,11 +47,13 @@ int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *e
 	}
 	if (how == LAB_FAIL_SERVICE) {
 		char pidf[PATH_MAX];
-		char *files[] = {pidf};
+		char *files[] = { pidf };
 
 		if (l.topo.nodes[i].kind != LAB_SITE) {
-			snprintf(err, errlen, "%s is not a site: only a site has a service to fail "
-				 "(--site cuts any node's links)", node);
+			snprintf(err, errlen,
+				 "%s is not a site: only a site has a service to fail "
+				 "(--site cuts any node's links)",
+				 node);
 			goto out;
 		}
 		/* the service dies, anycastd stays: its dns check fails and it withdraws */
@@ -75,7 +77,7 @@ int lab_heal(const char *name, const char *node, char *err, size_t errlen)
 
 	if (i < 0)
 		return -1;
-	if (was[0]) {           /* else nothing to heal */
+	if (was[0]) { /* else nothing to heal */
 		if (strcmp(was, "service") == 0)
 			r = lab_start_dns(&l, (size_t)i, err, errlen) < 0 ? -1 : 0;
 		else

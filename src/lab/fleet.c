@@ -45,8 +45,8 @@ static void put_seqs(struct buf *b, size_t k, const struct probe_result *r)
 		int site = q->state == PROBE_ANSWERED ? q->site : -1;
 		unsigned long j = i + 1;
 
-		while (j < r->sent && (r->recs[j].state == PROBE_ANSWERED ? r->recs[j].site : -1) ==
-					      site)
+		while (j < r->sent &&
+		       (r->recs[j].state == PROBE_ANSWERED ? r->recs[j].site : -1) == site)
 			j++;
 		buf_printf(b, "Q %zu %d %lu %lld %lld\n", k, site, j - i, (long long)q->sent_ns,
 			   (long long)r->recs[j - 1].sent_ns);
@@ -63,8 +63,10 @@ static int child_probe(void *arg, char *err, size_t errlen)
 	buf_init(&b);
 	for (size_t k = 0; k < j->n; k++) {
 		const struct lab_fleet_spec *s = &j->specs[k];
-		struct probe_opts o = {.server = s->server, .rate = s->rate, .count = s->count,
-				       .timeout_ms = s->timeout_ms};
+		struct probe_opts o = { .server = s->server,
+					.rate = s->rate,
+					.count = s->count,
+					.timeout_ms = s->timeout_ms };
 		struct probe_result r;
 		/* the probe's own clock starts microseconds later: far below its resolution */
 		int64_t start = clk_now_ns();
@@ -87,8 +89,8 @@ static int child_probe(void *arg, char *err, size_t errlen)
 	return 0;
 }
 
-static pid_t child_start(const char *ns, const struct lab_fleet_spec *specs, size_t nspecs,
-			 int *fd, char *why, size_t whylen)
+static pid_t child_start(const char *ns, const struct lab_fleet_spec *specs, size_t nspecs, int *fd,
+			 char *why, size_t whylen)
 {
 	int p[2];
 	pid_t parent = getpid(), pid;
@@ -99,7 +101,7 @@ static pid_t child_start(const char *ns, const struct lab_fleet_spec *specs, siz
 	}
 	pid = fork();
 	if (pid == 0) {
-		struct child_job cj = {specs, nspecs, p[1]};
+		struct child_job cj = { specs, nspecs, p[1] };
 		char err[256];
 
 		/* ^C on a terminal reaches the children too: they just die, the parent cleans up */

@@ -13,27 +13,27 @@
 #include "lib/buf.h"
 
 #define LAB_FLEET_SPECS_MAX (1 + LAB_DEMO_SITES_MAX)
-#define LAB_FLEET_SITES 8       /* identities kept per probe; more are not expected */
+#define LAB_FLEET_SITES 8 /* identities kept per probe; more are not expected */
 
 struct lab_fleet_spec {
-	char server[64];        /* ADDR:PORT */
+	char server[64]; /* ADDR:PORT */
 	unsigned rate, count, timeout_ms;
-	int timeline;           /* report the runs of queries too */
+	int timeline; /* report the runs of queries too */
 };
 
 /* Consecutive queries with one outcome. */
 struct lab_fleet_seq {
-	int site;               /* index into lab_fleet_got.site, -1: lost */
+	int site; /* index into lab_fleet_got.site, -1: lost */
 	unsigned long n;
 	int64_t first_ns, last_ns; /* send times since the probe started */
 };
 
 /* One probe's result from one namespace. */
 struct lab_fleet_got {
-	int ok;                 /* the probe ran */
-	char why[96];           /* why not */
-	int64_t start_ns;       /* CLOCK_MONOTONIC when the probe started */
-	int64_t median_us;      /* -1 without answers */
+	int ok;            /* the probe ran */
+	char why[96];      /* why not */
+	int64_t start_ns;  /* CLOCK_MONOTONIC when the probe started */
+	int64_t median_us; /* -1 without answers */
 	unsigned long sent, answered, lost;
 	char site[LAB_FLEET_SITES][64];
 	unsigned long answers[LAB_FLEET_SITES];
@@ -51,10 +51,10 @@ struct lab_fleet_job {
 
 struct lab_fleet {
 	/* set by the caller */
-	const char *ns[LAB_DEMO_CLIENTS_MAX];   /* the namespaces */
+	const char *ns[LAB_DEMO_CLIENTS_MAX]; /* the namespaces */
 	size_t n;
-	int (*stopped)(void);                   /* polled: nonzero to give up */
-	void (*act)(void *arg);                 /* called once, act_at_ms after the start */
+	int (*stopped)(void);   /* polled: nonzero to give up */
+	void (*act)(void *arg); /* called once, act_at_ms after the start */
 	void *arg;
 	/* the results, job[i].got[spec] */
 	struct lab_fleet_job job[LAB_DEMO_CLIENTS_MAX];

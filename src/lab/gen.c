@@ -37,7 +37,7 @@ static const char *role(const struct lab_link *lk, size_t node)
 
 static void link_prefix(const struct lab_link *lk, char *out)
 {
-	struct prefix p = {.addr = lk->addr_a, .len = 31};
+	struct prefix p = { .addr = lk->addr_a, .len = 31 };
 
 	prefix_normalize(&p);
 	prefix_fmt(&p, out);
@@ -94,14 +94,15 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 			continue;
 		addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, local);
 		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
-		buf_printf(&b, "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
+		buf_printf(&b,
+			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
 			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
 			   t->nodes[other].name);
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
-			   "service clients {\n");
+			       "service clients {\n");
 		for (size_t k = 0; k < t->nlinks; k++) {
 			const struct lab_link *lk = &t->links[k];
 			size_t other = lk->a == node ? lk->b : lk->a;
@@ -116,14 +117,16 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 	}
 	if (n->kind == LAB_SITE) {
 		prefix_fmt(&t->anycast_prefix, p);
-		buf_printf(&b, "\n# announced while this site's anycast-dns answers\n"
-			   "service anycast {\n\tprefix %s\n\taddress %s\n", p,
-			   addr_fmt(&t->anycast_addr, s));
+		buf_printf(&b,
+			   "\n# announced while this site's anycast-dns answers\n"
+			   "service anycast {\n\tprefix %s\n\taddress %s\n",
+			   p, addr_fmt(&t->anycast_addr, s));
 		buf_printf(&b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
 		addr_fmt(&n->unicast, s);
-		buf_printf(&b, "\n# always: the site's own address\nservice unicast {\n"
-			   "\tprefix %s/%d\n\taddress %s\n}\n", s,
-			   n->unicast.af == AF_INET6 ? 128 : 32, s);
+		buf_printf(&b,
+			   "\n# always: the site's own address\nservice unicast {\n"
+			   "\tprefix %s/%d\n\taddress %s\n}\n",
+			   s, n->unicast.af == AF_INET6 ? 128 : 32, s);
 	}
 	lab_path(l, n->name, "anycastd.conf", path, sizeof(path));
 	return write_buf(path, &b, err, errlen);
@@ -139,15 +142,16 @@ int lab_gen_zone(const struct lab *l, size_t node, char *err, size_t errlen)
 	addr_fmt(&t->anycast_addr, s);
 	addr_fmt(&n->unicast, u);
 	buf_init(&b);
-	buf_printf(&b, "; zone of site %s in lab %s; its SOA is what the health check asks\n"
+	buf_printf(&b,
+		   "; zone of site %s in lab %s; its SOA is what the health check asks\n"
 		   "$ORIGIN " LAB_ZONE "\n$TTL 60\n"
 		   "@\tSOA\tns hostmaster 1 3600 600 86400 60\n"
 		   "\tNS\tns\n"
 		   "ns\t%s\t%s\n"
 		   "%s\t%s\t%s\n"
 		   "%s\tTXT\t\"site %s\"\n",
-		   n->name, t->name, t->anycast_addr.af == AF_INET6 ? "AAAA" : "A", s,
-		   n->name, n->unicast.af == AF_INET6 ? "AAAA" : "A", u, n->name, n->name);
+		   n->name, t->name, t->anycast_addr.af == AF_INET6 ? "AAAA" : "A", s, n->name,
+		   n->unicast.af == AF_INET6 ? "AAAA" : "A", u, n->name, n->name);
 	lab_path(l, n->name, "lab.zone", path, sizeof(path));
 	return write_buf(path, &b, err, errlen);
 }
@@ -180,9 +184,9 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 	lab_path(l, n->name, "anycast-dns.pid", pidf, sizeof(pidf));
 	lab_hostport(&l->topo.anycast_addr, 53, any, sizeof(any));
 	lab_hostport(&n->unicast, 53, uni, sizeof(uni));
-	char *argv[] = {(char *)l->dns, "-d", "--listen", "127.0.0.1:53", "--listen", any,
-			"--listen", uni, "--zone", zone, "--identity", n->name, "--threads", "1",
-			NULL};
+	char *argv[] = { (char *)l->dns, "-d", "--listen", "127.0.0.1:53", "--listen",   any,
+			 "--listen",     uni,  "--zone",   zone,           "--identity", n->name,
+			 "--threads",    "1",  NULL };
 
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);
 }

@@ -18,9 +18,9 @@ int lab_main(int argc, char **argv);
  * message after a bounded wait, having removed what it built). */
 int lab_up(const char *file, char *err, size_t errlen);
 struct lab_up_opts {
-	int no_delay;           /* veth pairs node to node: no wire process, no link delay */
-	unsigned timeout_s;     /* how long to wait for sessions and answers; 0: 30 s */
-	int quiet;              /* no summary on stdout */
+	int no_delay;       /* veth pairs node to node: no wire process, no link delay */
+	unsigned timeout_s; /* how long to wait for sessions and answers; 0: 30 s */
+	int quiet;          /* no summary on stdout */
 };
 int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t errlen);
 /* Stops every process of the lab by its recorded PID and deletes its namespaces and state;

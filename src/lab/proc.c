@@ -60,8 +60,8 @@ static int alive(pid_t pid, unsigned long long start)
 	return start == 0 || s == start;
 }
 
-pid_t lab_proc_start(const char *ns, char *const argv[], const char *logpath,
-		     const char *pidfile, char *err, size_t errlen)
+pid_t lab_proc_start(const char *ns, char *const argv[], const char *logpath, const char *pidfile,
+		     char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int nsfd = -1, logfd, pfd[2];
@@ -107,7 +107,7 @@ pid_t lab_proc_start(const char *ns, char *const argv[], const char *logpath,
 		/* nothing of ours leaks in (a pipe of the caller's shell would never see EOF) */
 		close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 		execv(argv[0], argv);
-fail:
+	fail:
 		e = errno;
 		(void)!write(pfd[1], &e, sizeof(e));
 		_exit(127);
@@ -334,7 +334,7 @@ int lab_cmd_run(char *const argv[], char *err, size_t errlen)
 			break;
 		len += (size_t)r;
 		if (len == sizeof(out) - 1)
-			len = 0;        /* keep reading; only the end matters */
+			len = 0; /* keep reading; only the end matters */
 	}
 	close(pfd[0]);
 	out[len] = 0;

@@ -10,8 +10,8 @@
 /* Starts argv (argv[0] a path) in namespace ns (NULL: ours), in a session of its own, stdin
  * /dev/null, stdout and stderr appended to logpath; records "PID STARTTIME" in pidfile.
  * Returns the PID (our child), -1 with the reason in err. */
-pid_t lab_proc_start(const char *ns, char *const argv[], const char *logpath,
-		     const char *pidfile, char *err, size_t errlen);
+pid_t lab_proc_start(const char *ns, char *const argv[], const char *logpath, const char *pidfile,
+		     char *err, size_t errlen);
 /* The PID in pidfile if that very process (same start time) still runs, else 0. */
 pid_t lab_proc_pid(const char *pidfile);
 /* For our own children: 1 and the wait status if pid has exited (and is reaped). */

@@ -18,8 +18,8 @@
 
 /* Categorical colours that stay apart for the colour-blind (Okabe-Ito-like), none of them
  * red: red is kept for lost queries and the failure instant. */
-static const char *const palette[] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7",
-				      "#56b4e9", "#8c6d31", "#6a51a3", "#7f7f7f"};
+static const char *const palette[] = { "#0072b2", "#e69f00", "#009e73", "#cc79a7",
+				       "#56b4e9", "#8c6d31", "#6a51a3", "#7f7f7f" };
 #define LOST_COLOUR "#d62728"
 #define OTHER_COLOUR "#b0b0b0"
 
@@ -47,25 +47,13 @@ static void esc(struct buf *b, const char *s)
 }
 
 /* No libm: the few helpers the layout needs. */
-static double dmax(double a, double b)
-{
-	return a > b ? a : b;
-}
+static double dmax(double a, double b) { return a > b ? a : b; }
 
-static double dmin(double a, double b)
-{
-	return a < b ? a : b;
-}
+static double dmin(double a, double b) { return a < b ? a : b; }
 
-static double px(double lon)
-{
-	return (lon + 180.0) * MAP_SCALE;
-}
+static double px(double lon) { return (lon + 180.0) * MAP_SCALE; }
 
-static double py(double lat)
-{
-	return (MAP_NORTH - lat) * MAP_SCALE;
-}
+static double py(double lat) { return (MAP_NORTH - lat) * MAP_SCALE; }
 
 /* ---- map ---- */
 
@@ -105,7 +93,8 @@ static int box_free(const struct placer *pl, const struct box *c)
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct box *o = &pl->b[i];
 
-		if (c->x0 < o->x1 + 2 && o->x0 < c->x1 + 2 && c->y0 < o->y1 + 1 && o->y0 < c->y1 + 1)
+		if (c->x0 < o->x1 + 2 && o->x0 < c->x1 + 2 && c->y0 < o->y1 + 1 &&
+		    o->y0 < c->y1 + 1)
 			return 0;
 	}
 	return 1;
@@ -121,8 +110,9 @@ static void box_add(struct placer *pl, struct box bx)
 static struct box place(struct placer *pl, double x, double y, double r, double w, double h,
 			int *far)
 {
-	static const double dir[8][2] = {{1, 0}, {-1, 0}, {0.7, -0.7}, {0.7, 0.7},
-					 {-0.7, -0.7}, {-0.7, 0.7}, {0, -1}, {0, 1}};
+	static const double dir[8][2] = { { 1, 0 },     { -1, 0 },      { 0.7, -0.7 },
+					  { 0.7, 0.7 }, { -0.7, -0.7 }, { -0.7, 0.7 },
+					  { 0, -1 },    { 0, 1 } };
 
 	for (int ring = 0; ring < 6; ring++) {
 		double d = r + 4 + ring * 14;
@@ -144,7 +134,7 @@ static struct box place(struct placer *pl, double x, double y, double r, double 
 		}
 	}
 	*far = 0;
-	struct box c = {x + r + 4, y - h / 2, x + r + 4 + w, y + h / 2};
+	struct box c = { x + r + 4, y - h / 2, x + r + 4 + w, y + h / 2 };
 
 	box_add(pl, c);
 	return c;
@@ -163,7 +153,8 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 {
 	struct placer *pl = calloc(1, sizeof(*pl));
 
-	buf_printf(b, "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	buf_printf(b,
+		   "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 		   "aria-label=\"World map: which anycast site answers each client\">\n",
 		   MAP_W, MAP_H);
 	buf_printf(b, "<rect class=\"sea\" width=\"%.0f\" height=\"%.0f\"/>\n", MAP_W, MAP_H);
@@ -172,8 +163,8 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 		buf_printf(b, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%.1f\"/>", px(lon),
 			   px(lon), MAP_H);
 	for (int lat = -30; lat <= 60; lat += 30)
-		buf_printf(b, "<line x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\"/>", py(lat), MAP_W,
-			   py(lat));
+		buf_printf(b, "<line x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\"/>", py(lat),
+			   MAP_W, py(lat));
 	buf_printf(b, "</g>\n");
 	polygons(b, lab_map_land(), "land");
 	polygons(b, lab_map_water(), "water");
@@ -193,37 +184,43 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 			nx = -nx;
 			ny = -ny;
 		}
-		buf_printf(b, "<path class=\"serve\" stroke=\"%s\" d=\"M%.1f %.1fQ%.1f %.1f %.1f %.1f\"/>\n",
-			   site_colour(c->site), x1, y1, mx + nx, my + ny, x2, y2);
+		buf_printf(
+			b,
+			"<path class=\"serve\" stroke=\"%s\" d=\"M%.1f %.1fQ%.1f %.1f %.1f %.1f\"/>\n",
+			site_colour(c->site), x1, y1, mx + nx, my + ny, x2, y2);
 	}
 	/* markers are obstacles for every label */
 	for (size_t s = 0; s < d->nsites; s++) {
 		if (d->site[s].located) {
 			double x = px(d->site[s].lon), y = py(d->site[s].lat);
 
-			box_add(pl, (struct box){x - 10, y - 10, x + 10, y + 10});
+			box_add(pl, (struct box){ x - 10, y - 10, x + 10, y + 10 });
 		}
 	}
 	for (size_t i = 0; i < d->nclients; i++) {
 		if (d->client[i].at.located) {
 			double x = px(d->client[i].at.lon), y = py(d->client[i].at.lat);
 
-			box_add(pl, (struct box){x - 5, y - 5, x + 5, y + 5});
+			box_add(pl, (struct box){ x - 5, y - 5, x + 5, y + 5 });
 		}
 	}
 	for (size_t s = 0; s < d->nsites; s++) {
 		if (!d->site[s].located)
 			continue;
-		buf_printf(b, "<circle class=\"site\" cx=\"%.1f\" cy=\"%.1f\" r=\"10\" fill=\"%s\"/>\n",
-			   px(d->site[s].lon), py(d->site[s].lat), site_colour((int)s));
+		buf_printf(
+			b,
+			"<circle class=\"site\" cx=\"%.1f\" cy=\"%.1f\" r=\"10\" fill=\"%s\"/>\n",
+			px(d->site[s].lon), py(d->site[s].lat), site_colour((int)s));
 	}
 	for (size_t i = 0; i < d->nclients; i++) {
 		const struct lab_demo_client *c = &d->client[i];
 
 		if (!c->at.located)
 			continue;
-		buf_printf(b, "<circle class=\"client\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" stroke=\"%s\"/>\n",
-			   px(c->at.lon), py(c->at.lat), site_colour(c->site));
+		buf_printf(
+			b,
+			"<circle class=\"client\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" stroke=\"%s\"/>\n",
+			px(c->at.lon), py(c->at.lat), site_colour(c->site));
 	}
 	/* labels: sites (name, city), then clients (name, anycast RTT) */
 	for (size_t s = 0; s < d->nsites; s++) {
@@ -233,13 +230,15 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 		if (!p->located)
 			continue;
 		double x = px(p->lon), y = py(p->lat);
-		double w = dmax((double)lab_demo_chars(p->name) * 9.5, (double)lab_demo_chars(p->city) * 6.6) + 4;
+		double w = dmax((double)lab_demo_chars(p->name) * 9.5,
+				(double)lab_demo_chars(p->city) * 6.6) +
+			   4;
 		struct box c = place(pl, x, y, 10, w, 31, &far);
 
 		if (far)
 			leader(b, x, y, &c);
-		buf_printf(b, "<text class=\"lb sitelb\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\">", c.x0 + 2,
-			   c.y0 + 14, site_colour((int)s));
+		buf_printf(b, "<text class=\"lb sitelb\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\">",
+			   c.x0 + 2, c.y0 + 14, site_colour((int)s));
 		esc(b, p->name);
 		buf_printf(b, "</text><text class=\"lb sub\" x=\"%.1f\" y=\"%.1f\">", c.x0 + 2,
 			   c.y0 + 27);
@@ -258,7 +257,9 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 		else
 			snprintf(rtt, sizeof(rtt), "no answer");
 		double x = px(c->at.lon), y = py(c->at.lat);
-		double w = dmax((double)lab_demo_chars(c->at.name) * 7.4, (double)strlen(rtt) * 6.2) + 4;
+		double w = dmax((double)lab_demo_chars(c->at.name) * 7.4,
+				(double)strlen(rtt) * 6.2) +
+			   4;
 		struct box bx = place(pl, x, y, 5, w, 27, &far);
 
 		if (far)
@@ -294,7 +295,7 @@ static void td_ms(struct buf *b, double ms, const char *cls)
 static void client_table(struct buf *b, const struct lab_demo *d)
 {
 	buf_printf(b, "<table><thead><tr><th>Client</th><th>City</th><th>Answered by</th>"
-		   "<th class=\"num\">Anycast RTT</th>");
+		      "<th class=\"num\">Anycast RTT</th>");
 	for (size_t s = 0; s < d->nsites; s++) {
 		buf_printf(b, "<th class=\"num\">RTT to ");
 		esc(b, d->site[s].name);
@@ -343,7 +344,7 @@ static void client_table(struct buf *b, const struct lab_demo *d)
 /* ---- failover timelines ---- */
 
 #define TL_W 1200.0
-#define TL_X0 118.0     /* the strip */
+#define TL_X0 118.0 /* the strip */
 #define TL_X1 830.0
 #define TL_TOP 46.0
 #define TL_ROW 26.0
@@ -354,9 +355,11 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 
 	if (span <= 0)
 		span = 1;
-#define TX(ms) (TL_X0 + ((ms) - f->from_ms) / span * (TL_X1 - TL_X0))
-	buf_printf(b, "<svg class=\"tl\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-		   "aria-label=\"Timeline of the failover per client\">\n", TL_W, h);
+#define TX(ms) (TL_X0 + ((ms)-f->from_ms) / span * (TL_X1 - TL_X0))
+	buf_printf(b,
+		   "<svg class=\"tl\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+		   "aria-label=\"Timeline of the failover per client\">\n",
+		   TL_W, h);
 	/* time axis: a tick every 500 ms, a label every second */
 	for (long k = (long)(f->from_ms / 500) - 1; k * 500.0 <= f->to_ms; k++) {
 		double t = (double)k * 500;
@@ -365,14 +368,19 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 		if (t < f->from_ms)
 			continue;
 
-		buf_printf(b, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+		buf_printf(b,
+			   "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
 			   whole ? "tick" : "tick minor", TX(t), TL_TOP - 6, TX(t), h - 8);
 		if (whole)
 			buf_printf(b, "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\">%s%.0f s</text>",
-				   TX(t), TL_TOP - 10, t > 0 ? "+" : t < 0 ? "−" : "",
+				   TX(t), TL_TOP - 10,
+				   t > 0   ? "+"
+				   : t < 0 ? "−"
+					   : "",
 				   (t < 0 ? -t : t) / 1000);
 	}
-	buf_printf(b, "\n<text class=\"colh\" x=\"%.1f\" y=\"%.1f\">site</text>"
+	buf_printf(b,
+		   "\n<text class=\"colh\" x=\"%.1f\" y=\"%.1f\">site</text>"
 		   "<text class=\"colh end\" x=\"1085\" y=\"%.1f\">outage</text>"
 		   "<text class=\"colh end\" x=\"1192\" y=\"%.1f\">lost / sent</text>\n",
 		   TL_X1 + 30, TL_TOP - 10, TL_TOP - 10, TL_TOP - 10);
@@ -382,44 +390,58 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 
 		buf_printf(b, "<text class=\"rowlb\" x=\"%.1f\" y=\"%.1f\">", TL_X0 - 10, y + 15);
 		esc(b, d->client[i].at.name);
-		buf_printf(b, "</text><rect class=\"track\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			   "height=\"16\"/>", TL_X0, y + 3, TL_X1 - TL_X0);
+		buf_printf(b,
+			   "</text><rect class=\"track\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			   "height=\"16\"/>",
+			   TL_X0, y + 3, TL_X1 - TL_X0);
 		for (size_t k = 0; k < c->nseg; k++) {
 			const struct lab_demo_seg *s = &c->seg[k];
-			double x0 = TX(dmax(s->t0_ms, f->from_ms)), x1 = TX(dmin(s->t1_ms, f->to_ms));
+			double x0 = TX(dmax(s->t0_ms, f->from_ms)),
+			       x1 = TX(dmin(s->t1_ms, f->to_ms));
 
 			/* one lost query is under a pixel wide: it must still show */
 			if (s->site == LAB_DEMO_LOST && x1 - x0 < 1.5)
 				x1 = x0 + 1.5;
 			if (x1 <= x0)
 				continue;
-			buf_printf(b, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"16\" "
-				   "fill=\"%s\"/>", x0, y + 3, x1 - x0, site_colour(s->site));
+			buf_printf(b,
+				   "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"16\" "
+				   "fill=\"%s\"/>",
+				   x0, y + 3, x1 - x0, site_colour(s->site));
 		}
 		if (c->ran && c->outage_ms > 0) {
 			double x0 = TX(dmax(c->outage_from_ms, f->from_ms));
 			double x1 = TX(dmin(c->outage_from_ms + c->outage_ms, f->to_ms));
 
-			buf_printf(b, "<line class=\"outage\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-				   "y2=\"%.1f\"/>", x0, y + 22, x1 > x0 + 1 ? x1 : x0 + 1, y + 22);
+			buf_printf(b,
+				   "<line class=\"outage\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+				   "y2=\"%.1f\"/>",
+				   x0, y + 22, x1 > x0 + 1 ? x1 : x0 + 1, y + 22);
 		}
 		if (!c->ran) {
-			buf_printf(b, "<text class=\"cell\" x=\"%.1f\" y=\"%.1f\">probe failed</text>\n",
-				   TL_X1 + 30, y + 15);
+			buf_printf(
+				b,
+				"<text class=\"cell\" x=\"%.1f\" y=\"%.1f\">probe failed</text>\n",
+				TL_X1 + 30, y + 15);
 			continue;
 		}
-		buf_printf(b, "<text class=\"cell\" x=\"%.1f\" y=\"%.1f\"><tspan fill=\"%s\">%s</tspan>",
-			   TL_X1 + 30, y + 15, site_colour(c->before),
-			   lab_demo_site_name(d, c->before));
+		buf_printf(
+			b,
+			"<text class=\"cell\" x=\"%.1f\" y=\"%.1f\"><tspan fill=\"%s\">%s</tspan>",
+			TL_X1 + 30, y + 15, site_colour(c->before),
+			lab_demo_site_name(d, c->before));
 		if (c->after != c->before)
 			buf_printf(b, " → <tspan fill=\"%s\">%s</tspan>", site_colour(c->after),
 				   lab_demo_site_name(d, c->after));
 		buf_printf(b, "</text>");
 		if (c->outage_ms > 0)
-			buf_printf(b, "<text class=\"cell end strong\" x=\"1085\" y=\"%.1f\">%s%.1f ms"
-				   "</text>", y + 15, c->recovered ? "" : "&gt; ", c->outage_ms);
+			buf_printf(b,
+				   "<text class=\"cell end strong\" x=\"1085\" y=\"%.1f\">%s%.1f ms"
+				   "</text>",
+				   y + 15, c->recovered ? "" : "&gt; ", c->outage_ms);
 		else
-			buf_printf(b, "<text class=\"cell end dim\" x=\"1085\" y=\"%.1f\">none</text>",
+			buf_printf(b,
+				   "<text class=\"cell end dim\" x=\"1085\" y=\"%.1f\">none</text>",
 				   y + 15);
 		buf_printf(b, "<text class=\"cell end%s\" x=\"1192\" y=\"%.1f\">%lu / %lu</text>\n",
 			   c->lost ? "" : " dim", y + 15, c->lost, c->sent);
@@ -427,7 +449,8 @@ static void timeline_svg(struct buf *b, const struct lab_demo *d, const struct l
 	buf_printf(b, "<line class=\"fail\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
 		   TX(0.0), TL_TOP - 4, TX(0.0), h - 4);
 	buf_printf(b, "<text class=\"failb\" x=\"%.1f\" y=\"12\">%s %s</text>\n", TX(0.0) + 4,
-		   lab_demo_site_name(d, f->site), f->crash ? "crashes (links cut)" : "service stops");
+		   lab_demo_site_name(d, f->site),
+		   f->crash ? "crashes (links cut)" : "service stops");
 	buf_printf(b, "</svg>\n");
 #undef TX
 }
@@ -446,8 +469,10 @@ static void legend(struct buf *b, const struct lab_demo *d, int lost)
 		buf_printf(b, "</span>");
 	}
 	if (lost)
-		buf_printf(b, "<span><i style=\"background:%s\"></i>lost query</span>"
-			   "<span><i class=\"bar\"></i>measured outage</span>", LOST_COLOUR);
+		buf_printf(b,
+			   "<span><i style=\"background:%s\"></i>lost query</span>"
+			   "<span><i class=\"bar\"></i>measured outage</span>",
+			   LOST_COLOUR);
 	buf_printf(b, "</div>\n");
 }
 
@@ -516,17 +541,19 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 	char v[64], w[128];
 
 	buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		   "<title>anycast lab demo: ");
+		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+		      "<title>anycast lab demo: ");
 	esc(b, d->lab);
 	buf_printf(b, "</title><style>%s</style></head><body><main>\n", css);
 	buf_printf(b, "<h1>One address, %zu sites: anycast in lab <code>", d->nsites);
 	esc(b, d->lab);
 	buf_printf(b, "</code></h1>\n<p class=\"lead\">Every site announces <code>");
 	esc(b, d->anycast);
-	buf_printf(b, "</code> over BGP, and each client's network carries its queries to the site "
-		   "its routers prefer. Measured for real: network namespaces, BGP sessions, kernel "
-		   "forwarding and link delays derived from the distance between the cities.</p>\n");
+	buf_printf(
+		b,
+		"</code> over BGP, and each client's network carries its queries to the site "
+		"its routers prefer. Measured for real: network namespaces, BGP sessions, kernel "
+		"forwarding and link delays derived from the distance between the cities.</p>\n");
 	buf_printf(b, "<div class=\"stats\">");
 	snprintf(v, sizeof(v), "%zu / %zu", d->nsites, d->nclients);
 	stat(b, v, "sites / clients");
@@ -546,7 +573,8 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 	buf_printf(b, "<h2>Who answers whom</h2>\n<div class=\"card\">");
 	map_svg(b, d);
 	legend(b, d, 0);
-	buf_printf(b, "</div>\n<h2>Round-trip times</h2>\n<p>The median RTT of DNS queries "
+	buf_printf(b,
+		   "</div>\n<h2>Round-trip times</h2>\n<p>The median RTT of DNS queries "
 		   "(CHAOS TXT <code>id.server</code>) to the anycast address, beside the RTT to "
 		   "each site's own unicast address. BGP picks routes by business relations and "
 		   "path length, not by distance: the nearest site (in bold) is not always the one "
@@ -559,25 +587,37 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		buf_printf(b, "<h2>Failover %zu: %s, %s</h2>\n<p>", k + 1, name,
 			   f->crash ? "site crash" : "service failure");
 		if (f->crash)
-			buf_printf(b, "All of %s's links were cut at once, as if the site lost power: "
-				   "its routers see the carrier drop and withdraw its routes.", name);
+			buf_printf(b,
+				   "All of %s's links were cut at once, as if the site lost power: "
+				   "its routers see the carrier drop and withdraw its routes.",
+				   name);
 		else
-			buf_printf(b, "%s's DNS server was stopped; its health check notices and the "
+			buf_printf(b,
+				   "%s's DNS server was stopped; its health check notices and the "
 				   "site withdraws the anycast prefix, so BGP moves its clients "
-				   "elsewhere.", name);
-		buf_printf(b, " Every client sent a query every %.0f ms; the red ones got no answer in "
-			   "time. ", f->interval_ms);
+				   "elsewhere.",
+				   name);
+		buf_printf(
+			b,
+			" Every client sent a query every %.0f ms; the red ones got no answer in "
+			"time. ",
+			f->interval_ms);
 		if (f->heal_ms >= 0)
-			buf_printf(b, "After the heal, every client was back at its site within %.1f s.",
-				   f->heal_ms / 1000);
+			buf_printf(
+				b,
+				"After the heal, every client was back at its site within %.1f s.",
+				f->heal_ms / 1000);
 		else
-			buf_printf(b, "After the heal, not every client was back at its site in time.");
+			buf_printf(
+				b,
+				"After the heal, not every client was back at its site in time.");
 		buf_printf(b, "</p>\n<div class=\"card\">");
 		timeline_svg(b, d, f);
 		legend(b, d, 1);
 		buf_printf(b, "</div>\n");
 	}
-	buf_printf(b, "<footer>Generated by <code>anycast lab demo</code>. All addresses are "
+	buf_printf(b,
+		   "<footer>Generated by <code>anycast lab demo</code>. All addresses are "
 		   "documentation and benchmarking ranges inside the lab's own network namespaces; "
 		   "nothing left the machine.</footer>\n</main></body></html>\n");
 }

@@ -59,7 +59,8 @@ static int valid_name(const char *s)
 	if (!*s || strlen(s) > 64)
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_'))
 			return 0;
 	return 1;
 }
@@ -144,7 +145,8 @@ static void find_binary(const char *env, const char *dir, const char *name, char
 	char *copy = xstrdup(p && *p ? p : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin");
 
 	snprintf(out, len, "%s", name);
-	for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+	for (char *save = NULL, *d = strtok_r(copy, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
 		snprintf(path, sizeof(path), "%s/%s", d, name);
 		if (access(path, X_OK) == 0) {
 			snprintf(out, len, "%s", path);

@@ -20,16 +20,16 @@
 #include "lab/netns.h"
 #include "lab/topo.h"
 
-#define LAB_RUN_DIR "/run/anycast/lab"  /* state: LAB_RUN_DIR/NAME/ */
+#define LAB_RUN_DIR "/run/anycast/lab" /* state: LAB_RUN_DIR/NAME/ */
 
 struct lab {
 	struct lab_topo topo;
-	int loaded;                     /* topo is valid (and must be freed) */
-	char dir[256];                  /* LAB_RUN_DIR/NAME (names are short) */
-	int direct;                     /* veth pairs node to node, no wire namespace */
-	char anycastd[PATH_MAX];        /* the binaries the lab runs */
+	int loaded;              /* topo is valid (and must be freed) */
+	char dir[256];           /* LAB_RUN_DIR/NAME (names are short) */
+	int direct;              /* veth pairs node to node, no wire namespace */
+	char anycastd[PATH_MAX]; /* the binaries the lab runs */
 	char dns[PATH_MAX];
-	char self[PATH_MAX];            /* this program, for `anycast lab wire` */
+	char self[PATH_MAX]; /* this program, for `anycast lab wire` */
 };
 
 /* "DIR/NODE/FILE", "DIR/FILE" when node is NULL. */

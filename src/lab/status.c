@@ -12,15 +12,14 @@
 #include "lib/json.h"
 #include "lib/log.h"
 
-
 static const char *kind_name(enum lab_kind k)
 {
 	return k == LAB_ROUTER ? "router" : k == LAB_SITE ? "site" : "client";
 }
 
 struct node_state {
-	const char *state;      /* up, degraded, down, failed */
-	char failure[16];       /* what `lab fail` did, if anything */
+	const char *state; /* up, degraded, down, failed */
+	char failure[16];  /* what `lab fail` did, if anything */
 	int established, sessions;
 };
 
@@ -100,8 +99,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 			json_str(out, n->city ? n->city->name : "");
 			buf_printf(out, ",\"state\":\"%s\"", s.state);
 			if (n->kind != LAB_CLIENT)
-				buf_printf(out, ",\"established\":%d,\"sessions\":%d", s.established,
-					   s.sessions);
+				buf_printf(out, ",\"established\":%d,\"sessions\":%d",
+					   s.established, s.sessions);
 			if (s.failure[0]) {
 				buf_printf(out, ",\"failure\":");
 				json_str(out, s.failure);

@@ -143,8 +143,10 @@ static int parse_city(struct lab_yctx *c, const struct lab_ynode *n, const struc
 		return lab_yfail_at(c, n, "unknown city '%s' (did you mean '%s'?)", lab_yshow(n, b),
 				    near->name);
 	lab_cities(&nc);
-	return lab_yfail_at(c, n, "unknown city '%s' (known: new-york, london, paris, tokyo, "
-			    "sao-paulo, sydney and %zu more)", lab_yshow(n, b), nc - 6);
+	return lab_yfail_at(c, n,
+			    "unknown city '%s' (known: new-york, london, paris, tokyo, "
+			    "sao-paulo, sydney and %zu more)",
+			    lab_yshow(n, b), nc - 6);
 }
 
 /* ---- Hash tables for names and node pairs (files may hold thousands of each) ---- */
@@ -325,8 +327,10 @@ static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct la
 		if (load_node(c, k, v, nd) < 0)
 			return -1;
 		if (nd->kind == LAB_SITE && ++sites > MAX_SITES)
-			return lab_yfail_at(c, k, "more than %d sites (their addresses come "
-					    "from 198.51.100.0/24)", MAX_SITES);
+			return lab_yfail_at(c, k,
+					    "more than %d sites (their addresses come "
+					    "from 198.51.100.0/24)",
+					    MAX_SITES);
 	}
 	if (!sites)
 		return lab_yfail_at(c, map, "nodes: no site; an anycast lab needs at least one");
@@ -341,12 +345,15 @@ static int check_pair(struct lab_yctx *c, const struct lab_ynode *ep, const stru
 	enum lab_kind y = a->kind < b->kind ? b->kind : a->kind;
 
 	if (x == LAB_SITE && y == LAB_SITE)
-		return lab_yfail_at(c, ep, "a link between two sites, '%s' and '%s' (a site "
-				    "connects to routers)", a->name, b->name);
+		return lab_yfail_at(c, ep,
+				    "a link between two sites, '%s' and '%s' (a site "
+				    "connects to routers)",
+				    a->name, b->name);
 	if (x == LAB_CLIENT || (x == LAB_SITE && y == LAB_CLIENT))
-		return lab_yfail_at(c, ep, "a link between %s '%s' and %s '%s' (a client "
-				    "connects to one router)", kind_words[a->kind], a->name,
-				    kind_words[b->kind], b->name);
+		return lab_yfail_at(c, ep,
+				    "a link between %s '%s' and %s '%s' (a client "
+				    "connects to one router)",
+				    kind_words[a->kind], a->name, kind_words[b->kind], b->name);
 	if (y != LAB_CLIENT && a->asn == b->asn)
 		return lab_yfail_at(c, ep,
 				    "'%s' and '%s' are both in AS %u; lab links are eBGP sessions",
@@ -403,8 +410,10 @@ static int load_link(struct lab_yctx *c, const struct lab_ynode *n, struct lab_t
 		l->rel = LAB_REL_NONE;
 	} else {
 		if (!f[1].v)
-			return lab_yfail_at(c, n, "rel required (p2p or p2c) on the link "
-					    "between '%s' and '%s'", a->name, b->name);
+			return lab_yfail_at(c, n,
+					    "rel required (p2p or p2c) on the link "
+					    "between '%s' and '%s'",
+					    a->name, b->name);
 		if (lab_ywant_str(c, f[1].v, "rel") < 0)
 			return -1;
 		if (strcmp(f[1].v->s, "p2p") == 0)

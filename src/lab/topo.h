@@ -14,38 +14,38 @@ enum lab_kind { LAB_ROUTER, LAB_SITE, LAB_CLIENT };
 enum lab_rel { LAB_REL_NONE, LAB_REL_P2P, LAB_REL_P2C };
 
 struct lab_city {
-	const char *name;       /* "new-york", "london", "sao-paulo", ... */
-	const char *label;      /* "New York", "London", "São Paulo" */
-	double lat, lon;        /* degrees */
+	const char *name;  /* "new-york", "london", "sao-paulo", ... */
+	const char *label; /* "New York", "London", "São Paulo" */
+	double lat, lon;   /* degrees */
 };
 
 struct lab_node {
-	char *name;             /* [a-z0-9-], at most 12 characters (it names interfaces) */
+	char *name; /* [a-z0-9-], at most 12 characters (it names interfaces) */
 	enum lab_kind kind;
-	uint32_t asn;           /* routers and sites; 0 for clients */
+	uint32_t asn; /* routers and sites; 0 for clients */
 	const struct lab_city *city;
 	int line, col;
 	/* derived */
 	size_t index;
-	struct addr router_id;  /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
-	struct addr unicast;    /* sites: their own address (198.51.100.index+1) */
+	struct addr router_id; /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
+	struct addr unicast;   /* sites: their own address (198.51.100.index+1) */
 };
 
 struct lab_link {
-	size_t a, b;            /* node indices, as written in endpoints */
+	size_t a, b; /* node indices, as written in endpoints */
 	enum lab_rel rel;
-	uint32_t delay_us;      /* one way */
-	uint8_t delay_given;    /* from the file, not from the cities' distance */
+	uint32_t delay_us;   /* one way */
+	uint8_t delay_given; /* from the file, not from the cities' distance */
 	int line, col;
 	/* derived: a /31 in 198.18.0.0/15 and a /64 in 2001:db8:ffff::/48 per link */
-	struct addr addr_a, addr_b;     /* IPv4, a gets the even address */
-	struct addr addr6_a, addr6_b;   /* IPv6 ::1 and ::2 */
+	struct addr addr_a, addr_b;      /* IPv4, a gets the even address */
+	struct addr addr6_a, addr6_b;    /* IPv6 ::1 and ::2 */
 	char ifname_a[16], ifname_b[16]; /* "to-" + the other end's name: unique per namespace */
 };
 
 struct lab_topo {
 	char *file;
-	char *name;             /* [a-z0-9-], at most 12 characters */
+	char *name; /* [a-z0-9-], at most 12 characters */
 	struct prefix anycast_prefix;
 	struct addr anycast_addr;
 	struct lab_node *nodes;
@@ -58,8 +58,8 @@ struct lab_topo {
  * (unknown or duplicate node, missing ASN, unknown city, a rel on a client's link, a bad
  * delay, a link to an unknown node, a client with no link or more than one, ...). */
 int lab_topo_load(const char *path, struct lab_topo *t, char *err, size_t errlen);
-int lab_topo_parse(const char *name, const char *text, size_t len, struct lab_topo *t,
-		   char *err, size_t errlen);
+int lab_topo_parse(const char *name, const char *text, size_t len, struct lab_topo *t, char *err,
+		   size_t errlen);
 void lab_topo_free(struct lab_topo *t);
 const struct lab_node *lab_topo_node(const struct lab_topo *t, const char *name);
 /* Routers and sites speak BGP; clients do not. */

@@ -29,8 +29,8 @@
 
 struct started {
 	pid_t pid;
-	size_t node;            /* SIZE_MAX: the wire */
-	const char *what;       /* "anycastd", "anycast-dns", "wire" */
+	size_t node;      /* SIZE_MAX: the wire */
+	const char *what; /* "anycastd", "anycast-dns", "wire" */
 	char log[PATH_MAX];
 };
 
@@ -69,8 +69,10 @@ static int check_free(const struct lab *l, char *err, size_t errlen)
 	int taken = lab_taken(l->topo.name);
 
 	if (taken)
-		snprintf(err, errlen, "lab %s is already up (or was not taken down): "
-			 "anycast lab down %s", l->topo.name, l->topo.name);
+		snprintf(err, errlen,
+			 "lab %s is already up (or was not taken down): "
+			 "anycast lab down %s",
+			 l->topo.name, l->topo.name);
 	return taken ? -1 : 0;
 }
 
@@ -116,7 +118,7 @@ static int start_all(struct up *u, char *err, size_t errlen)
 			return -1;
 		lab_path(l, NULL, "wire.links", links, sizeof(links));
 		lab_ns_name(t->name, "wire", ns, sizeof(ns));
-		char *argv[] = {l->self, "lab", "wire", "--links", links, NULL};
+		char *argv[] = { l->self, "lab", "wire", "--links", links, NULL };
 
 		if (start(u, SIZE_MAX, "wire", ns, argv, err, errlen) < 0)
 			return -1;
@@ -145,7 +147,7 @@ static int start_all(struct up *u, char *err, size_t errlen)
 			return -1;
 		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
 		lab_path(l, t->nodes[i].name, "anycastd.conf", path, sizeof(path));
-		char *argv[] = {l->anycastd, "-d", "-c", path, NULL};
+		char *argv[] = { l->anycastd, "-d", "-c", path, NULL };
 
 		if (lab_gen_anycastd(l, i, err, errlen) < 0 ||
 		    start(u, i, "anycastd", ns, argv, err, errlen) < 0)
@@ -248,7 +250,8 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 		if (clk_now_ms() >= end) {
 			buf_put8(&why, 0);
 			snprintf(err, errlen, "not ready after %u s: %s %s", timeout_s,
-				 missing ? "BGP sessions not established:" : "clients without an answer:",
+				 missing ? "BGP sessions not established:"
+					 : "clients without an answer:",
 				 (const char *)why.data);
 			break;
 		}
@@ -263,7 +266,7 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 static void summary(const struct up *u, const struct lab_answer *ans, double took)
 {
 	const struct lab_topo *t = &u->l.topo;
-	size_t nk[3] = {0, 0, 0}, sessions = 0;
+	size_t nk[3] = { 0, 0, 0 }, sessions = 0;
 	char a[ADDR_STRLEN];
 
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -271,8 +274,8 @@ static void summary(const struct up *u, const struct lab_answer *ans, double too
 		sessions += lab_sessions_of(t, i);
 	}
 	printf("lab %s is up in %.1f s: %zu nodes (%zu routers, %zu sites, %zu clients), "
-	       "%zu links%s, %zu BGP sessions established\n", t->name, took, t->nnodes,
-	       nk[LAB_ROUTER], nk[LAB_SITE], nk[LAB_CLIENT], t->nlinks,
+	       "%zu links%s, %zu BGP sessions established\n",
+	       t->name, took, t->nnodes, nk[LAB_ROUTER], nk[LAB_SITE], nk[LAB_CLIENT], t->nlinks,
 	       u->l.direct ? " (no delay)" : "", sessions / 2);
 	printf("anycast %s: which site answers each client\n", addr_fmt(&t->anycast_addr, a));
 	for (size_t i = 0; i < t->nnodes; i++)
@@ -285,7 +288,7 @@ static void summary(const struct up *u, const struct lab_answer *ans, double too
 
 int lab_up(const char *file, char *err, size_t errlen)
 {
-	struct lab_up_opts o = {0};
+	struct lab_up_opts o = { 0 };
 
 	return lab_up_with(file, &o, err, errlen);
 }
@@ -324,8 +327,10 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	/* mkdir is the lock: two `up` of the same lab cannot both get past it */
 	if (mkdir(u.l.dir, 0755) < 0) {
 		if (errno == EEXIST)
-			snprintf(err, errlen, "lab %s is already up (or was not taken down): "
-				 "anycast lab down %s", u.l.topo.name, u.l.topo.name);
+			snprintf(err, errlen,
+				 "lab %s is already up (or was not taken down): "
+				 "anycast lab down %s",
+				 u.l.topo.name, u.l.topo.name);
 		else
 			snprintf(err, errlen, "%s: %s", u.l.dir, strerror(errno));
 		goto out;

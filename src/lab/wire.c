@@ -54,7 +54,7 @@ struct dir {
 struct port {
 	char name[IF_NAMESIZE];
 	int fd;
-	struct dir *out;        /* frames read here go into this direction */
+	struct dir *out; /* frames read here go into this direction */
 };
 
 struct wire {
@@ -62,7 +62,7 @@ struct wire {
 	struct dir *dirs;
 	size_t nlinks;
 	int epfd, tfd, sfd;
-	uint64_t armed_us;      /* when the timerfd fires; 0 when disarmed */
+	uint64_t armed_us; /* when the timerfd fires; 0 when disarmed */
 };
 
 static int open_port(struct port *p, char *err, size_t errlen)
@@ -88,15 +88,16 @@ static int open_port(struct port *p, char *err, size_t errlen)
 	}
 	setsockopt(p->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz));
 	setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz));
-	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				  .sll_ifindex = (int)idx};
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = (int)idx };
 
 	if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		snprintf(err, errlen, "%s: bind: %s", p->name, strerror(errno));
 		return -1;
 	}
 	/* Frames for the far node's MAC must be taken too. */
-	struct packet_mreq mr = {.mr_ifindex = (int)idx, .mr_type = PACKET_MR_PROMISC};
+	struct packet_mreq mr = { .mr_ifindex = (int)idx, .mr_type = PACKET_MR_PROMISC };
 
 	setsockopt(p->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr));
 	return 0;
@@ -112,7 +113,7 @@ static void arm(struct wire *w)
 	if (next == w->armed_us)
 		return;
 	w->armed_us = next;
-	struct itimerspec its = {0};
+	struct itimerspec its = { 0 };
 
 	if (next) {
 		its.it_value.tv_sec = (time_t)(next / 1000000);
@@ -223,7 +224,7 @@ static int read_links(struct wire *w, const char *path, char *err, size_t errlen
 
 int lab_wire_run(const char *links_file, char *err, size_t errlen)
 {
-	struct wire w = {0};
+	struct wire w = { 0 };
 	sigset_t ss;
 	int rc = -1;
 
@@ -237,7 +238,7 @@ int lab_wire_run(const char *links_file, char *err, size_t errlen)
 	sigaddset(&ss, SIGINT);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	w.sfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC);
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct epoll_event ev = { .events = EPOLLIN };
 
 	ev.data.u64 = UINT64_MAX;
 	epoll_ctl(w.epfd, EPOLL_CTL_ADD, w.tfd, &ev);

@@ -192,21 +192,12 @@ int lab_ytree_load(struct lab_yctx *c, const char *text, size_t len, struct lab_
 				memcpy(n->s, ev.data.scalar.value, n->len);
 			n->s[n->len] = '\0';
 			break;
-		case YAML_SEQUENCE_START_EVENT:
-			n = ynode_new(LAB_YSEQ, line, col);
-			break;
-		case YAML_MAPPING_START_EVENT:
-			n = ynode_new(LAB_YMAP, line, col);
-			break;
+		case YAML_SEQUENCE_START_EVENT: n = ynode_new(LAB_YSEQ, line, col); break;
+		case YAML_MAPPING_START_EVENT: n = ynode_new(LAB_YMAP, line, col); break;
 		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		default:
-			break;
+		case YAML_MAPPING_END_EVENT: depth--; break;
+		case YAML_STREAM_END_EVENT: done = 1; break;
+		default: break;
 		}
 		if (n) {
 			if (depth)

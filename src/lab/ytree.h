@@ -5,16 +5,16 @@
 
 #include <stddef.h>
 
-#define LAB_YMAX_DEPTH 16       /* the topology format needs 4 levels */
+#define LAB_YMAX_DEPTH 16 /* the topology format needs 4 levels */
 
 enum lab_ykind { LAB_YSCALAR, LAB_YSEQ, LAB_YMAP };
 
 struct lab_ynode {
 	enum lab_ykind kind;
-	int line, col;                  /* 1-based */
-	char *s;                        /* scalars: the value, NUL-terminated */
-	size_t len;                     /* its length; differs from strlen(s) on an embedded NUL */
-	struct lab_ynode **v;           /* sequences: items; mappings: key, value, key, value... */
+	int line, col;        /* 1-based */
+	char *s;              /* scalars: the value, NUL-terminated */
+	size_t len;           /* its length; differs from strlen(s) on an embedded NUL */
+	struct lab_ynode **v; /* sequences: items; mappings: key, value, key, value... */
 	size_t n, cap;
 };
 
@@ -47,7 +47,7 @@ int lab_ywant_str(struct lab_yctx *c, const struct lab_ynode *n, const char *wha
 
 struct lab_yfield {
 	const char *key;
-	const struct lab_ynode *k, *v;  /* set when present */
+	const struct lab_ynode *k, *v; /* set when present */
 };
 /* Matches a mapping's keys against the fields a context allows; refuses unknown and duplicate
  * keys (YAML forbids duplicates, libyaml does not check). */

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define ADDR_STRLEN 46          /* INET6_ADDRSTRLEN */
+#define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 #define PREFIX_STRLEN 50
 
 /* af is AF_INET or AF_INET6 (0 = unset). IPv4 uses a[0..3], the rest zero. */
@@ -16,16 +16,16 @@ struct addr {
 };
 
 struct prefix {
-	struct addr addr;       /* host bits always zero */
+	struct addr addr; /* host bits always zero */
 	uint8_t len;
 };
 
-int addr_parse(const char *s, struct addr *out);         /* 0 ok, -1 bad */
-const char *addr_fmt(const struct addr *a, char *buf);   /* buf >= ADDR_STRLEN */
+int addr_parse(const char *s, struct addr *out);       /* 0 ok, -1 bad */
+const char *addr_fmt(const struct addr *a, char *buf); /* buf >= ADDR_STRLEN */
 int addr_cmp(const struct addr *a, const struct addr *b);
 int addr_eq(const struct addr *a, const struct addr *b);
 int addr_is_set(const struct addr *a);
-size_t addr_len(int af);                                 /* 4 or 16 */
+size_t addr_len(int af); /* 4 or 16 */
 /* To/from sockaddr; port in host order. Returns the sockaddr length. */
 socklen_t addr_to_sa(const struct addr *a, uint16_t port, struct sockaddr_storage *ss);
 int addr_from_sa(const struct sockaddr *sa, struct addr *a, uint16_t *port);

@@ -17,8 +17,8 @@ void buf_reset(struct buf *b);
 void buf_reserve(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_put8(struct buf *b, uint8_t v);
-void buf_put16(struct buf *b, uint16_t v);   /* network byte order */
-void buf_put32(struct buf *b, uint32_t v);   /* network byte order */
+void buf_put16(struct buf *b, uint16_t v); /* network byte order */
+void buf_put32(struct buf *b, uint32_t v); /* network byte order */
 void buf_set16(struct buf *b, size_t at, uint16_t v);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Drop n bytes from the front of the pending region; compacts when empty. */
@@ -52,10 +52,17 @@ static inline uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static inline void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
+static inline void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
 static inline void put32(uint8_t *p, uint32_t v)
 {
-	p[0] = v >> 24; p[1] = (v >> 16) & 0xff; p[2] = (v >> 8) & 0xff; p[3] = v & 0xff;
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
 }
 
 #endif

@@ -27,7 +27,7 @@ struct ev_sig {
 
 struct ev_loop {
 	int epfd;
-	struct ev_io *ios;      /* indexed by fd */
+	struct ev_io *ios; /* indexed by fd */
 	int nios;
 	struct ev_timer **heap;
 	int nheap, capheap;
@@ -89,11 +89,11 @@ int ev_io_add(struct ev_loop *l, int fd, uint32_t events, ev_io_cb *cb, void *ar
 		memset(l->ios + l->nios, 0, (size_t)(n - l->nios) * sizeof(*l->ios));
 		l->nios = n;
 	}
-	struct epoll_event ee = {.events = events, .data.fd = fd};
+	struct epoll_event ee = { .events = events, .data.fd = fd };
 
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ee) < 0)
 		return -1;
-	l->ios[fd] = (struct ev_io){.cb = cb, .arg = arg, .events = events, .used = 1};
+	l->ios[fd] = (struct ev_io){ .cb = cb, .arg = arg, .events = events, .used = 1 };
 	return 0;
 }
 
@@ -103,7 +103,7 @@ int ev_io_mod(struct ev_loop *l, int fd, uint32_t events)
 		return -1;
 	if (l->ios[fd].events == events)
 		return 0;
-	struct epoll_event ee = {.events = events, .data.fd = fd};
+	struct epoll_event ee = { .events = events, .data.fd = fd };
 
 	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ee) < 0)
 		return -1;
@@ -242,7 +242,7 @@ int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb *cb, void *arg)
 			return -1;
 	}
 	l->sigs = xrealloc(l->sigs, (size_t)(l->nsigs + 1) * sizeof(*l->sigs));
-	l->sigs[l->nsigs++] = (struct ev_sig){.signo = signo, .cb = cb, .arg = arg};
+	l->sigs[l->nsigs++] = (struct ev_sig){ .signo = signo, .cb = cb, .arg = arg };
 	return 0;
 }
 

@@ -10,15 +10,15 @@
 struct ev_loop;
 struct ev_timer;
 
-typedef void ev_io_cb(int fd, uint32_t events, void *arg);   /* events: EPOLLIN|EPOLLOUT|... */
+typedef void ev_io_cb(int fd, uint32_t events, void *arg); /* events: EPOLLIN|EPOLLOUT|... */
 typedef void ev_timer_cb(struct ev_timer *t, void *arg);
 typedef void ev_signal_cb(int signo, void *arg);
 
 struct ev_timer {
-	uint64_t when;          /* absolute ms */
+	uint64_t when; /* absolute ms */
 	ev_timer_cb *cb;
 	void *arg;
-	int idx;                /* position in the heap, -1 when stopped */
+	int idx; /* position in the heap, -1 when stopped */
 };
 
 struct ev_loop *ev_loop_new(void);
@@ -37,7 +37,7 @@ uint64_t ev_timer_remaining(struct ev_loop *l, const struct ev_timer *t);
 /* Blocks signo and delivers it through signalfd. */
 int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb *cb, void *arg);
 
-uint64_t ev_now(struct ev_loop *l);     /* ms */
+uint64_t ev_now(struct ev_loop *l); /* ms */
 /* Runs until ev_break(). Returns 0. */
 int ev_run(struct ev_loop *l);
 /* One iteration: waits at most timeout_ms (-1: until the next timer). */

@@ -25,8 +25,8 @@ void log_set_level(enum log_level max) { log_max = max; }
 
 void log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 {
-	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-	static const char *const tag[] = {"error: ", "warning: ", "", "debug: "};
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
 
 	if (lvl > log_max)
 		return;

@@ -14,8 +14,8 @@ struct reqsrv_conn {
 	int fd;
 	struct buf in, out;
 	int answered;
-	int waiting;            /* REQSRV_LATER: the handler's owner holds it until reqsrv_reply */
-	int detached;           /* out of the event loop (the client hung up while waiting) */
+	int waiting;  /* REQSRV_LATER: the handler's owner holds it until reqsrv_reply */
+	int detached; /* out of the event loop (the client hung up while waiting) */
 };
 
 struct reqsrv {

@@ -8,7 +8,7 @@
 volatile sig_atomic_t sig_interrupted;
 volatile sig_atomic_t sig_last;
 
-static const int caught[SIG_NCAUGHT] = {SIGINT, SIGTERM, SIGHUP};
+static const int caught[SIG_NCAUGHT] = { SIGINT, SIGTERM, SIGHUP };
 
 static void on_signal(int sig)
 {
@@ -22,7 +22,7 @@ void sig_catch(struct sig_saved *save)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;      /* no SA_RESTART: waits return early */
+	sa.sa_handler = on_signal; /* no SA_RESTART: waits return early */
 	sigemptyset(&sa.sa_mask);
 	for (int i = 0; i < SIG_NCAUGHT; i++)
 		sigaction(caught[i], &sa, &save->old[i]);

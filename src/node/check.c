@@ -249,8 +249,8 @@ static void dns_send(struct check *c)
 
 	c->dns_id = (uint16_t)(random() & 0xffff);
 	/* the configuration parser checked the name already */
-	if (dns_question_set(&c->dns_q, c->conf.dns_name ? c->conf.dns_name : ".",
-			     c->conf.dns_type, DNS_C_IN, &why) < 0 ||
+	if (dns_question_set(&c->dns_q, c->conf.dns_name ? c->conf.dns_name : ".", c->conf.dns_type,
+			     DNS_C_IN, &why) < 0 ||
 	    (n = dns_query_build(q, sizeof(q), c->dns_id, &c->dns_q, NULL)) < 0) {
 		finish(c, 0, "bad query name: %s", why);
 		return;
@@ -302,7 +302,7 @@ static void exec_start(struct check *c)
 {
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
-	char *argv[] = {"/bin/sh", "-c", c->conf.target, NULL};
+	char *argv[] = { "/bin/sh", "-c", c->conf.target, NULL };
 	sigset_t none;
 
 	posix_spawnattr_init(&attr);
@@ -363,16 +363,12 @@ static void run(struct check *c)
 	ev_timer_start(c->loop, &c->deadline, c->conf.timeout_ms);
 	switch (c->conf.kind) {
 	case CHECK_TCP:
-	case CHECK_HTTP:
-		open_socket(c, SOCK_STREAM);
-		break;
+	case CHECK_HTTP: open_socket(c, SOCK_STREAM); break;
 	case CHECK_DNS:
 		if (open_socket(c, SOCK_DGRAM) == 0)
 			dns_send(c);
 		break;
-	case CHECK_EXEC:
-		exec_start(c);
-		break;
+	case CHECK_EXEC: exec_start(c); break;
 	}
 }
 

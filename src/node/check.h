@@ -18,28 +18,28 @@ struct check;
 typedef void check_cb(struct check *c, int changed, void *arg);
 
 struct check {
-	struct conf_check conf;         /* deep copy: outlives configuration reloads */
-	char *label;                    /* "tcp 127.0.0.1:53", for logs and metrics */
+	struct conf_check conf; /* deep copy: outlives configuration reloads */
+	char *label;            /* "tcp 127.0.0.1:53", for logs and metrics */
 	struct ev_loop *loop;
 	check_cb *cb;
 	void *arg;
-	struct ev_timer next;           /* the next run */
-	struct ev_timer deadline;       /* the running one's timeout */
-	struct ev_timer reap;           /* exec without pidfd_open (old kernels, valgrind): poll */
-	int fd;                         /* tcp, http, dns: the socket; -1 when idle */
-	pid_t pid;                      /* exec: the child, 0 when none */
+	struct ev_timer next;     /* the next run */
+	struct ev_timer deadline; /* the running one's timeout */
+	struct ev_timer reap;     /* exec without pidfd_open (old kernels, valgrind): poll */
+	int fd;                   /* tcp, http, dns: the socket; -1 when idle */
+	pid_t pid;                /* exec: the child, 0 when none */
 	int pidfd;
 	uint8_t running, killed, http_sent;
 	uint16_t dns_id;
-	struct dns_question dns_q;      /* dns: what the running query asked */
-	struct buf io;                  /* http request, then response; dns response */
-	uint64_t started_at;            /* ms */
+	struct dns_question dns_q; /* dns: what the running query asked */
+	struct buf io;             /* http request, then response; dns response */
+	uint64_t started_at;       /* ms */
 
-	uint8_t ok;                     /* after rise/fall: the state the service sees */
-	uint8_t last_ok;                /* the last run's own result */
+	uint8_t ok;      /* after rise/fall: the state the service sees */
+	uint8_t last_ok; /* the last run's own result */
 	uint8_t has_run;
 	uint32_t ok_streak, fail_streak;
-	uint32_t last_ms;               /* duration of the last run */
+	uint32_t last_ms; /* duration of the last run */
 	uint64_t runs, failures;
 	char last_error[128];
 };

@@ -85,8 +85,8 @@ static void note_transition(struct svc *s)
 		s->hold_ms = FLAP_HOLD_MAX_MS;
 	s->held_until = now + s->hold_ms;
 	ev_timer_start(s->loop, &s->hold_timer, s->hold_ms);
-	log_warn("service %s: %u state changes in %ums, held down for %us", s->name, recent,
-		 window, s->hold_ms / 1000);
+	log_warn("service %s: %u state changes in %ums, held down for %us", s->name, recent, window,
+		 s->hold_ms / 1000);
 }
 
 void svc_update(struct svc *s)
@@ -171,8 +171,8 @@ static void check_changed(struct check *c, int changed, void *arg)
 		s->checked(s, s->arg);
 }
 
-void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs,
-	      uint32_t local_as, svc_apply_cb *apply, void *arg, struct svc *old)
+void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs, uint32_t local_as,
+	      svc_apply_cb *apply, void *arg, struct svc *old)
 {
 	memset(s, 0, sizeof(*s));
 	s->conf = *cs;
@@ -190,7 +190,8 @@ void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs
 	for (size_t i = 0; i < cs->nchecks; i++) {
 		/* An unchanged check keeps its state, so a reload does not bounce the service. */
 		for (size_t j = 0; old && j < old->nchecks && !s->checks[i]; j++) {
-			if (old->checks[j] && check_conf_equal(&old->checks[j]->conf, &cs->checks[i])) {
+			if (old->checks[j] &&
+			    check_conf_equal(&old->checks[j]->conf, &cs->checks[i])) {
 				s->checks[i] = old->checks[j];
 				old->checks[j] = NULL;
 				s->checks[i]->arg = s;

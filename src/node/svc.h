@@ -30,28 +30,28 @@ typedef void svc_apply_cb(struct svc *s, void *arg);
 
 struct svc {
 	char *name;
-	struct conf_service conf;       /* shallow copy, valid until the next reload */
+	struct conf_service conf; /* shallow copy, valid until the next reload */
 	struct ev_loop *loop;
 	svc_apply_cb *apply;
-	svc_apply_cb *checked;          /* optional: after every completed check run */
+	svc_apply_cb *checked; /* optional: after every completed check run */
 	void *arg;
 	struct check **checks;
 	size_t nchecks;
 	enum svc_state state;
 	uint8_t healthy;
-	uint8_t drain_cmd;              /* `anycast drain` (kept across reloads) */
-	uint8_t drain_file;             /* the drain-file exists */
-	uint64_t drain_since;           /* ms; 0 when not drained */
-	struct ev_timer drain_timer;    /* end of drain-time: withdraw */
-	struct ev_timer drain_poll;     /* looks for the drain-file */
-	const struct bgp_attrs *attrs, *drain_attrs;    /* interned */
-	const struct bgp_attrs *announced;              /* attrs, drain_attrs or NULL */
-	uint64_t transitions;           /* of the health state */
+	uint8_t drain_cmd;                           /* `anycast drain` (kept across reloads) */
+	uint8_t drain_file;                          /* the drain-file exists */
+	uint64_t drain_since;                        /* ms; 0 when not drained */
+	struct ev_timer drain_timer;                 /* end of drain-time: withdraw */
+	struct ev_timer drain_poll;                  /* looks for the drain-file */
+	const struct bgp_attrs *attrs, *drain_attrs; /* interned */
+	const struct bgp_attrs *announced;           /* attrs, drain_attrs or NULL */
+	uint64_t transitions;                        /* of the health state */
 	/* flap protection */
-	uint64_t flaps[SVC_FLAP_MAX];   /* times of recent health transitions (ring) */
+	uint64_t flaps[SVC_FLAP_MAX]; /* times of recent health transitions (ring) */
 	unsigned nflaps;
-	uint64_t held_until;            /* ms; 0 when not held down */
-	uint32_t hold_ms;               /* the next hold-down, doubling */
+	uint64_t held_until; /* ms; 0 when not held down */
+	uint32_t hold_ms;    /* the next hold-down, doubling */
 	struct ev_timer hold_timer;
 };
 
@@ -61,8 +61,8 @@ const char *svc_state_name(enum svc_state s);
  * what it announces. If `old` (a service of the same name before a reload) is given, its drain
  * state, flap history and the checks whose configuration did not change carry over (they leave
  * `old`, which svc_free still frees). */
-void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs,
-	      uint32_t local_as, svc_apply_cb *apply, void *arg, struct svc *old);
+void svc_init(struct svc *s, struct ev_loop *loop, const struct conf_service *cs, uint32_t local_as,
+	      svc_apply_cb *apply, void *arg, struct svc *old);
 /* Stops everything; announces nothing more (the owner withdraws what it holds). */
 void svc_free(struct svc *s);
 /* Recomputes health and the announcement; calls apply on a change. */

@@ -86,8 +86,8 @@ struct run {
 	struct dns_question q;
 	uint16_t key;
 	int64_t t0, timeout_ns;
-	unsigned long next, head;       /* next to send; oldest that may be outstanding */
-	size_t last_site;               /* answers come in long runs from one site */
+	unsigned long next, head; /* next to send; oldest that may be outstanding */
+	size_t last_site;         /* answers come in long runs from one site */
 };
 
 static uint16_t site_index(struct run *u, const char *name)
@@ -204,7 +204,8 @@ static int run_open(struct run *u)
 	const char *why;
 
 	if (!o->server || probe_server_parse(o->server, &u->ss, &u->sslen) < 0) {
-		snprintf(r->err, sizeof(r->err), "bad server \"%s\": want ADDR[:PORT] or [IPv6]:PORT",
+		snprintf(r->err, sizeof(r->err),
+			 "bad server \"%s\": want ADDR[:PORT] or [IPv6]:PORT",
 			 o->server ? o->server : "");
 		return -1;
 	}
@@ -219,8 +220,7 @@ static int run_open(struct run *u)
 		snprintf(r->err, sizeof(r->err), "bad name \"%.64s\": %s", name, why);
 		return -1;
 	}
-	snprintf(r->name, sizeof(r->name), "%s%s", name,
-		 name[strlen(name) - 1] == '.' ? "" : ".");
+	snprintf(r->name, sizeof(r->name), "%s%s", name, name[strlen(name) - 1] == '.' ? "" : ".");
 	/* calloc, not xcalloc: the size comes from the command line. Untouched pages of a
 	 * large calloc are never faulted in, so a short run costs little. */
 	r->recs = calloc(o->count, sizeof(*r->recs));
@@ -244,7 +244,7 @@ static int run_open(struct run *u)
 
 int probe_dns_run(const struct probe_opts *o, struct probe_result *r)
 {
-	struct run u = {.o = o, .r = r, .fd = -1};
+	struct run u = { .o = o, .r = r, .fd = -1 };
 
 	memset(r, 0, sizeof(*r));
 	r->rate = o->rate;
@@ -253,7 +253,7 @@ int probe_dns_run(const struct probe_opts *o, struct probe_result *r)
 	r->rtt_min_us = r->rtt_median_us = r->rtt_p90_us = r->rtt_max_us = -1;
 	r->outage_start_ns = r->outage_end_ns = -1;
 	if (run_open(&u) < 0)
-		return -1;             /* nothing open: the socket is the last step */
+		return -1; /* nothing open: the socket is the last step */
 	u.timeout_ns = (int64_t)r->timeout_ms * 1000000;
 
 	/* Wake-ups within a microsecond of the schedule, not the default 50 us slack. */
@@ -287,8 +287,8 @@ int probe_dns_run(const struct probe_opts *o, struct probe_result *r)
 		if (busy || wake < 0)
 			wake = 0;
 
-		struct pollfd pfd = {.fd = u.fd, .events = POLLIN};
-		struct timespec ts = {.tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000};
+		struct pollfd pfd = { .fd = u.fd, .events = POLLIN };
+		struct timespec ts = { .tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000 };
 
 		ppoll(&pfd, 1, &ts, NULL);
 	}
@@ -346,10 +346,11 @@ void probe_result_summarize(struct probe_result *r)
 		/* A switch is seen at the first query the new site answered, losses between the
 		 * two sites are the outage, counted above. */
 		if (prev >= 0 && prev != q->site) {
-			r->switches = xrealloc(r->switches, (r->nswitches + 1) * sizeof(*r->switches));
-			r->switches[r->nswitches++] =
-				(struct probe_switch){.at_ns = q->sent_ns, .from = (uint16_t)prev,
-						      .to = q->site};
+			r->switches = xrealloc(r->switches,
+					       (r->nswitches + 1) * sizeof(*r->switches));
+			r->switches[r->nswitches++] = (struct probe_switch){ .at_ns = q->sent_ns,
+									     .from = (uint16_t)prev,
+									     .to = q->site };
 		}
 		prev = q->site;
 	}
@@ -370,7 +371,8 @@ void probe_result_summarize(struct probe_result *r)
 		r->outage_start_ns = r->recs[best_start].sent_ns;
 		/* until the next query that got through, or one interval past the last loss */
 		r->outage_end_ns = end < r->sent ? r->recs[end].sent_ns
-			: r->recs[end - 1].sent_ns + sched_ns(1, r->rate ? r->rate : 1);
+						 : r->recs[end - 1].sent_ns +
+							   sched_ns(1, r->rate ? r->rate : 1);
 	} else {
 		r->outage_start_ns = r->outage_end_ns = -1;
 	}
@@ -394,8 +396,8 @@ static double ms(int64_t ns) { return (double)ns / 1e6; }
 /* RTT min/median/p90/max in ms: JSON members (null without answers) or table cells */
 static void rtt_out(const struct probe_result *r, struct buf *b, int json)
 {
-	static const char *const label[] = {"min", "median", "p90", "max"};
-	const int64_t us[] = {r->rtt_min_us, r->rtt_median_us, r->rtt_p90_us, r->rtt_max_us};
+	static const char *const label[] = { "min", "median", "p90", "max" };
+	const int64_t us[] = { r->rtt_min_us, r->rtt_median_us, r->rtt_p90_us, r->rtt_max_us };
 
 	for (int i = 0; i < 4; i++) {
 		buf_printf(b, json ? "%s\"%s\":" : "%s  %s ", json && i ? "," : "", label[i]);
@@ -417,7 +419,8 @@ void probe_result_json(const struct probe_result *r, struct buf *b)
 	json_str(b, r->server);
 	buf_printf(b, ",\"name\":");
 	json_str(b, r->name);
-	buf_printf(b, ",\"rate\":%u,\"count\":%lu,\"timeout_ms\":%u,\"sent\":%lu,\"answered\":%lu,"
+	buf_printf(b,
+		   ",\"rate\":%u,\"count\":%lu,\"timeout_ms\":%u,\"sent\":%lu,\"answered\":%lu,"
 		   "\"lost\":%lu,\"loss_pct\":%.2f,\"late\":%lu,\"send_errors\":%lu,"
 		   "\"elapsed_ms\":%.3f,\"rtt_ms\":{",
 		   r->rate, r->count, r->timeout_ms, r->sent, r->answered, r->lost, loss_pct(r),
@@ -439,7 +442,8 @@ void probe_result_json(const struct probe_result *r, struct buf *b)
 		buf_printf(b, "}");
 	}
 	if (r->longest_loss_run)
-		buf_printf(b, "],\"outage_ms\":%.3f,\"outage_start_ms\":%.3f,\"outage_end_ms\":%.3f",
+		buf_printf(b,
+			   "],\"outage_ms\":%.3f,\"outage_start_ms\":%.3f,\"outage_end_ms\":%.3f",
 			   ms(r->outage_end_ns - r->outage_start_ns), ms(r->outage_start_ns),
 			   ms(r->outage_end_ns));
 	else
@@ -494,7 +498,8 @@ void probe_result_text(const struct probe_result *r, struct buf *b)
 		buf_printf(b, "%-24s %10lu %7.2f%%\n", "(lost)", r->lost, loss_pct(r));
 	buf_printf(b, "\n");
 	if (r->longest_loss_run)
-		buf_printf(b, "outage   %.1f ms: %lu queries lost in a row, from %.1f ms to %.1f ms\n",
+		buf_printf(b,
+			   "outage   %.1f ms: %lu queries lost in a row, from %.1f ms to %.1f ms\n",
 			   ms(r->outage_end_ns - r->outage_start_ns), r->longest_loss_run,
 			   ms(r->outage_start_ns), ms(r->outage_end_ns));
 	else
@@ -510,7 +515,8 @@ void probe_result_text(const struct probe_result *r, struct buf *b)
 
 /* ---- command ---- */
 
-#define PROBE_USAGE "usage: anycast probe dns --server ADDR[:PORT] --rate N --count N" \
+#define PROBE_USAGE                                                        \
+	"usage: anycast probe dns --server ADDR[:PORT] --rate N --count N" \
 	" [--timeout MS] [--name NAME] [--json]\n"
 
 static int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -541,7 +547,7 @@ static int num_arg(const char *s, unsigned long min, unsigned long max, unsigned
 
 int probe_main(int argc, char **argv)
 {
-	struct probe_opts o = {0};
+	struct probe_opts o = { 0 };
 	unsigned long v;
 	int json = 0;
 
@@ -575,12 +581,14 @@ int probe_main(int argc, char **argv)
 			socklen_t len;
 
 			if (probe_server_parse(val, &ss, &len) < 0)
-				return usage_err("bad --server \"%s\": want ADDR[:PORT] or [IPv6]:PORT",
-						 val);
+				return usage_err(
+					"bad --server \"%s\": want ADDR[:PORT] or [IPv6]:PORT",
+					val);
 			o.server = val;
 		} else if (strcmp(opt, "--rate") == 0) {
 			if (num_arg(val, 1, PROBE_RATE_MAX, &v) < 0)
-				return usage_err("--rate \"%s\": want 1-100000 queries per second", val);
+				return usage_err("--rate \"%s\": want 1-100000 queries per second",
+						 val);
 			o.rate = (unsigned)v;
 		} else if (strcmp(opt, "--count") == 0) {
 			if (num_arg(val, 1, PROBE_COUNT_MAX, &v) < 0)
@@ -600,13 +608,15 @@ int probe_main(int argc, char **argv)
 		}
 	}
 	if (!o.server || !o.rate || !o.count)
-		return usage_err("%s is required",
-				 !o.server ? "--server" : !o.rate ? "--rate" : "--count");
+		return usage_err("%s is required", !o.server ? "--server"
+						   : !o.rate ? "--rate"
+							     : "--count");
 
 	unsigned tmo = o.timeout_ms ? o.timeout_ms : PROBE_TIMEOUT_DEFAULT_MS;
 
 	if ((uint64_t)o.rate * tmo > (uint64_t)ID_SPACE * 1000)
-		fprintf(stderr, "anycast probe: note: at %u/s only %d queries can be outstanding "
+		fprintf(stderr,
+			"anycast probe: note: at %u/s only %d queries can be outstanding "
 			"(16-bit DNS ID): a query is counted lost after %.0f ms\n",
 			o.rate, ID_SPACE, ID_SPACE * 1000.0 / o.rate);
 

@@ -23,16 +23,16 @@
 #define PROBE_COUNT_MAX 10000000ul
 #define PROBE_TIMEOUT_DEFAULT_MS 1000u
 #define PROBE_TIMEOUT_MAX_MS 60000u
-#define PROBE_TIMELINE_MAX 100000ul  /* JSON timeline entries; longer runs are sampled */
-#define PROBE_SITES_MAX 1024         /* distinct identities kept; the rest count as "(other)" */
+#define PROBE_TIMELINE_MAX 100000ul /* JSON timeline entries; longer runs are sampled */
+#define PROBE_SITES_MAX 1024        /* distinct identities kept; the rest count as "(other)" */
 #define PROBE_NAME_DEFAULT "id.server."
 
 struct probe_opts {
-	const char *server;             /* ADDR[:PORT] or [IPv6]:PORT; port 53 by default */
-	const char *name;               /* NULL: id.server. (always class CH, type TXT) */
-	unsigned rate;                  /* queries per second, 1..PROBE_RATE_MAX */
-	unsigned long count;            /* 1..PROBE_COUNT_MAX */
-	unsigned timeout_ms;            /* 0: PROBE_TIMEOUT_DEFAULT_MS */
+	const char *server;  /* ADDR[:PORT] or [IPv6]:PORT; port 53 by default */
+	const char *name;    /* NULL: id.server. (always class CH, type TXT) */
+	unsigned rate;       /* queries per second, 1..PROBE_RATE_MAX */
+	unsigned long count; /* 1..PROBE_COUNT_MAX */
+	unsigned timeout_ms; /* 0: PROBE_TIMEOUT_DEFAULT_MS */
 	/* Optional. 1: send no more, wait for the outstanding queries; 2: stop now. */
 	volatile sig_atomic_t *stop;
 };
@@ -41,25 +41,25 @@ enum probe_state { PROBE_UNSENT, PROBE_PENDING, PROBE_ANSWERED, PROBE_LOST };
 
 /* One query. 16 bytes, so the largest run (10M queries) stays at 160 MB. */
 struct probe_rec {
-	int64_t sent_ns;                /* since the start of the run */
-	int32_t rtt_us;                 /* answered only */
-	uint16_t site;                  /* answered only: index into probe_result.sites */
-	uint8_t state;                  /* enum probe_state */
+	int64_t sent_ns; /* since the start of the run */
+	int32_t rtt_us;  /* answered only */
+	uint16_t site;   /* answered only: index into probe_result.sites */
+	uint8_t state;   /* enum probe_state */
 	uint8_t pad;
 };
 
 struct probe_site {
-	char *name;                     /* printable ASCII; "(SERVFAIL)" etc. for non-identities */
+	char *name; /* printable ASCII; "(SERVFAIL)" etc. for non-identities */
 	unsigned long answers;
 };
 
 struct probe_switch {
-	int64_t at_ns;                  /* send time of the first query the new site answered */
-	uint16_t from, to;              /* site indexes */
+	int64_t at_ns;     /* send time of the first query the new site answered */
+	uint16_t from, to; /* site indexes */
 };
 
 struct probe_result {
-	char server[64];                /* as given */
+	char server[64];                 /* as given */
 	char name[DNS_NAME_MAX * 4 + 2]; /* query name, text, with the final dot */
 	unsigned rate, timeout_ms;
 	unsigned long count;
@@ -71,14 +71,14 @@ struct probe_result {
 	unsigned long longest_loss_run;
 	int64_t outage_start_ns, outage_end_ns; /* -1 without losses */
 	/* Filled by the run: */
-	unsigned long late;             /* answers after the timeout, and duplicates */
-	unsigned long send_errors;      /* counted as sent and lost (e.g. no route: an outage) */
+	unsigned long late;        /* answers after the timeout, and duplicates */
+	unsigned long send_errors; /* counted as sent and lost (e.g. no route: an outage) */
 	int last_send_errno;
 	int64_t elapsed_ns;
-	struct probe_rec *recs;         /* count entries; [0, sent) were sent */
+	struct probe_rec *recs; /* count entries; [0, sent) were sent */
 	struct probe_site *sites;
 	size_t nsites;
-	char err[256];                  /* why probe_dns_run() returned -1 */
+	char err[256]; /* why probe_dns_run() returned -1 */
 };
 
 /* Runs the probe; blocks for about count/rate + timeout seconds at most. Returns 0 when the

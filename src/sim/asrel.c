@@ -18,13 +18,13 @@ static void push(struct sim_links *l, uint32_t a, uint32_t b, int rel)
 		if (!l->v)
 			abort();
 	}
-	l->v[l->n++] = (struct sim_link){.a = a, .b = b, .rel = (int8_t)rel};
+	l->v[l->n++] = (struct sim_link){ .a = a, .b = b, .rel = (int8_t)rel };
 }
 
 void sim_links_free(struct sim_links *l)
 {
 	free(l->v);
-	*l = (struct sim_links){0};
+	*l = (struct sim_links){ 0 };
 }
 
 /* A decimal ASN 1..4294967295 ending at '|'; returns the position after it or NULL. */

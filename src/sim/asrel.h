@@ -10,8 +10,8 @@
 enum sim_rel { SIM_REL_P2C = -1, SIM_REL_P2P = 0 };
 
 struct sim_link {
-	uint32_t a, b;          /* p2c: a is the provider of b */
-	int8_t rel;             /* enum sim_rel */
+	uint32_t a, b; /* p2c: a is the provider of b */
+	int8_t rel;    /* enum sim_rel */
 };
 
 struct sim_links {

@@ -71,8 +71,8 @@ struct tmp {
 	uint32_t *doff, *dedge, *uoff, *uedge;
 };
 
-static void csr_edges(uint32_t n, const struct sim_links *l, const uint32_t *ea,
-		      const uint32_t *eb, uint32_t **off, uint32_t **edge, int by_b)
+static void csr_edges(uint32_t n, const struct sim_links *l, const uint32_t *ea, const uint32_t *eb,
+		      uint32_t **off, uint32_t **edge, int by_b)
 {
 	uint32_t *o = xcalloc(n + 1, sizeof(*o)), *fill = xcalloc(n + 1, sizeof(*fill));
 	uint32_t *e;
@@ -179,7 +179,8 @@ int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 	m.val = xcalloc(cap, sizeof(uint32_t));
 	m.mask = cap - 1;
 	uint32_t *ids = xcalloc(l->n * 2 + 1, sizeof(uint32_t));
-	uint32_t *ea = xcalloc(l->n + 1, sizeof(uint32_t)), *eb = xcalloc(l->n + 1, sizeof(uint32_t));
+	uint32_t *ea = xcalloc(l->n + 1, sizeof(uint32_t)),
+		 *eb = xcalloc(l->n + 1, sizeof(uint32_t));
 
 	for (size_t i = 0; i < l->n; i++) {
 		ea[i] = amap_get(&m, l->v[i].a, &n, ids);
@@ -190,7 +191,8 @@ int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 
 	/* ranks */
 	struct tmp t;
-	uint32_t *ncust = xcalloc(n + 1, sizeof(uint32_t)), *rank = xcalloc(n + 1, sizeof(uint32_t));
+	uint32_t *ncust = xcalloc(n + 1, sizeof(uint32_t)),
+		 *rank = xcalloc(n + 1, sizeof(uint32_t));
 	uint32_t *queue = xcalloc(n + 1, sizeof(uint32_t)), qh = 0, qt = 0, ndone = 0;
 	uint8_t *done = xcalloc(n + 1, 1), *dropped = xcalloc(l->n + 1, 1);
 
@@ -312,7 +314,7 @@ int sim_graph_build(struct sim_graph *g, const struct sim_links *l,
 			raw_peer.adj[raw_peer.fill[b]++] = a;
 		}
 	}
-	csr_transpose(&raw_prov, &cust, n);     /* sorted customers of each provider */
+	csr_transpose(&raw_prov, &cust, n); /* sorted customers of each provider */
 	csr_free(&raw_prov);
 	struct csr prov, peer;
 

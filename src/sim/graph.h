@@ -14,13 +14,13 @@ enum sim_nrel { SIM_PROV, SIM_PEER, SIM_CUST, SIM_NREL };
 
 struct sim_graph {
 	uint32_t n;
-	uint32_t *asn;          /* by index */
-	uint32_t *rank;         /* by index, non-decreasing */
-	uint32_t *off[SIM_NREL];        /* neighbours of i in relation r: adj[r][off[r][i]..off[r][i+1]) */
+	uint32_t *asn;           /* by index */
+	uint32_t *rank;          /* by index, non-decreasing */
+	uint32_t *off[SIM_NREL]; /* neighbours of i in relation r: adj[r][off[r][i]..off[r][i+1]) */
 	uint32_t *adj[SIM_NREL];
-	uint32_t *sorted;       /* indices sorted by ASN, for sim_graph_find */
-	size_t nlinks;          /* links kept */
-	size_t ncycles;         /* p2c links dropped to break cycles */
+	uint32_t *sorted; /* indices sorted by ASN, for sim_graph_find */
+	size_t nlinks;    /* links kept */
+	size_t ncycles;   /* p2c links dropped to break cycles */
 };
 
 /* Builds the graph from links; a link given twice is kept twice (the neighbour then offers

@@ -11,9 +11,11 @@ static int same_asn(const struct lab_topo *t, char *err, size_t errlen)
 		for (size_t j = i + 1; j < t->nnodes; j++)
 			if (t->nodes[i].kind == LAB_ROUTER && t->nodes[j].kind == LAB_ROUTER &&
 			    t->nodes[i].asn == t->nodes[j].asn) {
-				snprintf(err, errlen, "%s: routers %s and %s share AS%u; the "
-					 "simulation needs one AS per router", t->file,
-					 t->nodes[i].name, t->nodes[j].name, t->nodes[i].asn);
+				snprintf(err, errlen,
+					 "%s: routers %s and %s share AS%u; the "
+					 "simulation needs one AS per router",
+					 t->file, t->nodes[i].name, t->nodes[j].name,
+					 t->nodes[i].asn);
 				return -1;
 			}
 	return 0;
@@ -21,7 +23,7 @@ static int same_asn(const struct lab_topo *t, char *err, size_t errlen)
 
 int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, size_t errlen)
 {
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	size_t *site_of = calloc(t->nnodes + 1, sizeof(size_t));
 
 	memset(st, 0, sizeof(*st));
@@ -55,15 +57,16 @@ int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, siz
 				l.cap = l.cap ? l.cap * 2 : 16;
 				l.v = realloc(l.v, l.cap * sizeof(*l.v));
 			}
-			l.v[l.n++] = (struct sim_link){a->asn, b->asn,
-						       lk->rel == LAB_REL_P2C ? SIM_REL_P2C
-									       : SIM_REL_P2P};
+			l.v[l.n++] = (struct sim_link){ a->asn, b->asn,
+							lk->rel == LAB_REL_P2C ? SIM_REL_P2C
+									       : SIM_REL_P2P };
 			continue;
 		}
-		const struct lab_node *r = a->kind == LAB_SITE ? b : a, *s = a->kind == LAB_SITE ? a : b;
+		const struct lab_node *r = a->kind == LAB_SITE ? b : a,
+				      *s = a->kind == LAB_SITE ? a : b;
 
 		if (s->kind != LAB_SITE || r->kind != LAB_ROUTER)
-			continue;       /* a client's access link */
+			continue; /* a client's access link */
 		struct sim_site *ss = &st->scen.sites[site_of[s->index]];
 
 		ss->up = realloc(ss->up, (ss->nup + 1) * sizeof(*ss->up));
@@ -76,7 +79,8 @@ int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, siz
 	free(site_of);
 	st->tie = calloc(st->g.n + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < t->nnodes; i++) {
-		int64_t g = t->nodes[i].kind == LAB_ROUTER ? sim_graph_find(&st->g, t->nodes[i].asn) : -1;
+		int64_t g = t->nodes[i].kind == LAB_ROUTER ? sim_graph_find(&st->g, t->nodes[i].asn)
+							   : -1;
 
 		if (g >= 0)
 			st->tie[g] = (uint32_t)i;

@@ -20,7 +20,7 @@ struct sim_topo {
 	struct sim_scen scen;
 	uint32_t *tie, *site_tie;
 	size_t nclients;
-	const char **client_name;       /* borrowed from the topology */
+	const char **client_name; /* borrowed from the topology */
 	int64_t *client_node;
 };
 

@@ -87,7 +87,8 @@ static int load_weights(const char *path, const struct sim_graph *g, double **ou
 
 		if (!comma || sim_asn_parse(line, &asn) < 0 || end == comma + 1 || *end || errno ||
 		    !(v >= 0) || v > 1e15) {
-			snprintf(err, errlen, "%s:%zu: expected asn,weight (weight >= 0)", path, ln);
+			snprintf(err, errlen, "%s:%zu: expected asn,weight (weight >= 0)", path,
+				 ln);
 			fclose(f);
 			free(w);
 			return -1;
@@ -138,8 +139,10 @@ static void print_json(const struct sim_scen *s, const struct sim_count *c, doub
 	struct buf b;
 
 	buf_init(&b);
-	buf_printf(&b, "{\"ases\":%.15g,\"unreached\":%.15g,\"ties\":%.15g,\"seconds\":%.6f,"
-		   "\"sites\":[", c->total, c->unreached, c->ties, secs);
+	buf_printf(&b,
+		   "{\"ases\":%.15g,\"unreached\":%.15g,\"ties\":%.15g,\"seconds\":%.6f,"
+		   "\"sites\":[",
+		   c->total, c->unreached, c->ties, secs);
 	for (size_t i = 0; i < nrows; i++) {
 		buf_printf(&b, "%s{\"name\":", i ? "," : "");
 		json_str(&b, site_name(s, (uint16_t)i));
@@ -205,8 +208,8 @@ static unsigned real_steps(void)
 
 /* One propagation of the prepared scenario, then its outputs. */
 static int run_and_print(const struct sim_graph *g, const struct sim_scen *s,
-			 const struct sim_prep *p, const char *weights, const char *per_as, int json,
-			 const struct sim_topo *topo, char *err, size_t errlen)
+			 const struct sim_prep *p, const char *weights, const char *per_as,
+			 int json, const struct sim_topo *topo, char *err, size_t errlen)
 {
 	double *w = NULL;
 
@@ -238,8 +241,8 @@ static int run_and_print(const struct sim_graph *g, const struct sim_scen *s,
 static int load_graph(const char *graph, int real, const char *paths, const struct sim_scen *s,
 		      struct sim_graph *g, struct sim_real_ctx *rctx, char *err, size_t errlen)
 {
-	struct sim_links l = {0};
-	struct progress pr = {.path = graph, .tty = isatty(2), .t0 = now_s()};
+	struct sim_links l = { 0 };
+	struct progress pr = { .path = graph, .tty = isatty(2), .t0 = now_s() };
 
 	if (sim_asrel_load(graph, &l, progress, &pr, err, errlen) < 0) {
 		if (pr.tty)
@@ -259,31 +262,46 @@ static int load_graph(const char *graph, int real, const char *paths, const stru
 	return 0;
 }
 
-enum { O_GRAPH = 256, O_TOPO, O_SCEN, O_ORIGIN, O_SITE, O_FAIL, O_HIJACK, O_ROV, O_TIE,
-       O_MODEL, O_JSON, O_PERAS, O_WEIGHTS, O_PATHS, O_HELP };
+enum {
+	O_GRAPH = 256,
+	O_TOPO,
+	O_SCEN,
+	O_ORIGIN,
+	O_SITE,
+	O_FAIL,
+	O_HIJACK,
+	O_ROV,
+	O_TIE,
+	O_MODEL,
+	O_JSON,
+	O_PERAS,
+	O_WEIGHTS,
+	O_PATHS,
+	O_HELP
+};
 
 int sim_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"graph", required_argument, 0, O_GRAPH},
-		{"topology", required_argument, 0, O_TOPO},
-		{"scenario", required_argument, 0, O_SCEN},
-		{"origin", required_argument, 0, O_ORIGIN},
-		{"site", required_argument, 0, O_SITE},
-		{"fail", required_argument, 0, O_FAIL},
-		{"hijack", required_argument, 0, O_HIJACK},
-		{"rov", required_argument, 0, O_ROV},
-		{"tie", required_argument, 0, O_TIE},
-		{"model", required_argument, 0, O_MODEL},
-		{"json", no_argument, 0, O_JSON},
-		{"per-as", required_argument, 0, O_PERAS},
-		{"weights", required_argument, 0, O_WEIGHTS},
-		{"paths", required_argument, 0, O_PATHS},
-		{"help", no_argument, 0, O_HELP},
-		{0, 0, 0, 0},
+		{ "graph", required_argument, 0, O_GRAPH },
+		{ "topology", required_argument, 0, O_TOPO },
+		{ "scenario", required_argument, 0, O_SCEN },
+		{ "origin", required_argument, 0, O_ORIGIN },
+		{ "site", required_argument, 0, O_SITE },
+		{ "fail", required_argument, 0, O_FAIL },
+		{ "hijack", required_argument, 0, O_HIJACK },
+		{ "rov", required_argument, 0, O_ROV },
+		{ "tie", required_argument, 0, O_TIE },
+		{ "model", required_argument, 0, O_MODEL },
+		{ "json", no_argument, 0, O_JSON },
+		{ "per-as", required_argument, 0, O_PERAS },
+		{ "weights", required_argument, 0, O_WEIGHTS },
+		{ "paths", required_argument, 0, O_PATHS },
+		{ "help", no_argument, 0, O_HELP },
+		{ 0, 0, 0, 0 },
 	};
-	struct sim_scen cl = {.origin = 0}, s = {.origin = 0};
-	struct sim_opts o = {0};
+	struct sim_scen cl = { .origin = 0 }, s = { .origin = 0 };
+	struct sim_opts o = { 0 };
 	const char *scenario = NULL, *graph = NULL, *topology = NULL, *rov = NULL, *tie = NULL;
 	const char *model = NULL, *per_as = NULL, *weights = NULL, *paths = NULL;
 	char **fail = calloc((size_t)argc + 1, sizeof(char *));
@@ -302,7 +320,8 @@ int sim_main(int argc, char **argv)
 		case O_SCEN: scenario = optarg; break;
 		case O_ORIGIN:
 			if (sim_asn_parse(optarg, &origin) < 0) {
-				fprintf(stderr, "anycast sim: --origin %s: expected an ASN\n", optarg);
+				fprintf(stderr, "anycast sim: --origin %s: expected an ASN\n",
+					optarg);
 				goto usage;
 			}
 			origin_given = 1;
@@ -313,7 +332,8 @@ int sim_main(int argc, char **argv)
 			break;
 		case O_FAIL: fail[nfail++] = optarg; break;
 		case O_HIJACK:
-			if (sim_hijack_parse(optarg, &cl.hijack, &cl.hijack_len, err, sizeof(err)) < 0)
+			if (sim_hijack_parse(optarg, &cl.hijack, &cl.hijack_len, err, sizeof(err)) <
+			    0)
 				goto fail;
 			break;
 		case O_ROV: rov = optarg; break;
@@ -323,7 +343,10 @@ int sim_main(int argc, char **argv)
 		case O_PERAS: per_as = optarg; break;
 		case O_WEIGHTS: weights = optarg; break;
 		case O_PATHS: paths = optarg; break;
-		case O_HELP: usage(); free(fail); return 0;
+		case O_HELP:
+			usage();
+			free(fail);
+			return 0;
 		default:
 			fprintf(stderr, "anycast sim: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
@@ -389,13 +412,14 @@ int sim_main(int argc, char **argv)
 			goto fail;
 	}
 	if (s.rov != SIM_ROV_NONE && !s.hijack) {
-		snprintf(err, sizeof(err), "--rov needs --hijack (only the hijacker's route is invalid)");
+		snprintf(err, sizeof(err),
+			 "--rov needs --hijack (only the hijacker's route is invalid)");
 		goto fail;
 	}
 
-	struct sim_real_ctx rctx = {0};
+	struct sim_real_ctx rctx = { 0 };
 	struct sim_topo topo;
-	struct sim_graph g = {0};
+	struct sim_graph g = { 0 };
 	struct sim_graph *gp = &g;
 	const uint32_t *tiev = NULL, *site_tie = NULL;
 	struct lab_topo lt;
@@ -412,8 +436,10 @@ int sim_main(int argc, char **argv)
 		}
 		have_topo = 1;
 		if (s.nsites) {
-			snprintf(err, sizeof(err), "%s: the topology's sites are the sites; --site "
-				 "adds none", topology);
+			snprintf(err, sizeof(err),
+				 "%s: the topology's sites are the sites; --site "
+				 "adds none",
+				 topology);
 			goto fail_topo;
 		}
 		s.nsites = topo.scen.nsites;
@@ -438,7 +464,8 @@ int sim_main(int argc, char **argv)
 		if (sim_site_fail(&s, fail[i], err, sizeof(err)) < 0)
 			goto fail_graph;
 	if (!s.nsites) {
-		snprintf(err, sizeof(err), "no sites: give --site NAME=UP or a scenario with sites");
+		snprintf(err, sizeof(err),
+			 "no sites: give --site NAME=UP or a scenario with sites");
 		goto fail_graph;
 	}
 
@@ -448,7 +475,8 @@ int sim_main(int argc, char **argv)
 		goto fail_graph;
 	sim_real_prep(&rctx, &p);
 	if (p.nmissing)
-		fprintf(stderr, "anycast sim: warning: %zu upstream%s not in the graph, ignored (%s)\n",
+		fprintf(stderr,
+			"anycast sim: warning: %zu upstream%s not in the graph, ignored (%s)\n",
 			p.nmissing, p.nmissing > 1 ? "s" : "", p.missing);
 
 	if (run_and_print(gp, &s, &p, weights, per_as, json, have_topo ? &topo : NULL, err,

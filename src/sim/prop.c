@@ -15,11 +15,11 @@ static uint32_t tie_of(const struct sim_graph *g, const struct sim_prep *p, uint
 	return p->tie ? p->tie[i] : g->asn[i];
 }
 
-static inline void offer(struct sim_best *b, uint8_t cls, uint16_t len, uint16_t site,
-			 uint32_t via, int site_first)
+static inline void offer(struct sim_best *b, uint8_t cls, uint16_t len, uint16_t site, uint32_t via,
+			 int site_first)
 {
 	if (cls < b->cls || (cls == b->cls && len < b->len)) {
-		*b = (struct sim_best){.via = via, .len = len, .site = site, .cls = cls};
+		*b = (struct sim_best){ .via = via, .len = len, .site = site, .cls = cls };
 		return;
 	}
 	if (cls != b->cls || len != b->len)
@@ -74,9 +74,10 @@ static void run(const struct sim_graph *g, const struct sim_prep *p, struct sim_
 	const uint32_t n = g->n;
 
 	for (uint32_t i = 0; i < n; i++)
-		best[i] = (struct sim_best){.len = 0xffff, .site = SIM_NONE, .cls = SIM_NOROUTE};
+		best[i] = (struct sim_best){ .len = 0xffff, .site = SIM_NONE, .cls = SIM_NOROUTE };
 	if (hijack)
-		best[p->hijack_node] = (struct sim_best){.site = (uint16_t)p->nsites, .cls = SIM_OWN};
+		best[p->hijack_node] = (struct sim_best){ .site = (uint16_t)p->nsites,
+							  .cls = SIM_OWN };
 	if (legit)
 		seed(p, best, SIM_CUSTR);
 	/* 1: up. Customers rank lower, so each AS is final when the loop reaches it. */
@@ -152,8 +153,10 @@ int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint3
 			if (u < 0) {
 				/* a graph older or newer than the site's sessions: say so, go on */
 				if (!p->nmissing++)
-					snprintf(p->missing, sizeof(p->missing), "site %s: upstream "
-						 "AS%u", st->name, st->up[k]);
+					snprintf(p->missing, sizeof(p->missing),
+						 "site %s: upstream "
+						 "AS%u",
+						 st->name, st->up[k]);
 				continue;
 			}
 			found++;
@@ -186,7 +189,7 @@ int sim_prepare(const struct sim_graph *g, const struct sim_scen *s, const uint3
 			for (size_t k = 0; s->rov == SIM_ROV_SET && k < s->nrov; k++) {
 				int64_t r = sim_graph_find(g, s->rov_asns[k]);
 
-				if (r >= 0)     /* an ROV list may name ASes the graph lacks */
+				if (r >= 0) /* an ROV list may name ASes the graph lacks */
 					p->rov[r] = 1;
 			}
 			p->rov[p->hijack_node] = 0;

@@ -21,7 +21,7 @@ static int linked(const struct sim_graph *g, uint32_t a, uint32_t b)
 
 /* Adds each adjacent pair of each path that the graph lacks, once, as peers. */
 struct pairs {
-	uint64_t *v;            /* (upstream << 32 | the AS it exported to) */
+	uint64_t *v; /* (upstream << 32 | the AS it exported to) */
 	size_t n, cap;
 };
 
@@ -89,7 +89,7 @@ static int add_paths(const struct sim_graph *g, struct sim_links *l, const char 
 						l->cap = l->cap ? l->cap * 2 : 1024;
 						l->v = realloc(l->v, l->cap * sizeof(*l->v));
 					}
-					l->v[l->n++] = (struct sim_link){prev, asn, SIM_REL_P2P};
+					l->v[l->n++] = (struct sim_link){ prev, asn, SIM_REL_P2P };
 					(*added)++;
 				}
 			}
@@ -112,7 +112,7 @@ static int add_paths(const struct sim_graph *g, struct sim_links *l, const char 
  * providers and peers are dropped (customers, which collectors rarely see, are kept). */
 static size_t restrict_exports(struct sim_links *l, const struct sim_scen *s, struct pairs *last)
 {
-	struct pairs up = {0};
+	struct pairs up = { 0 };
 	size_t w = 0, dropped = 0;
 
 	qsort(last->v, last->n, sizeof(*last->v), cmp_u64);
@@ -167,7 +167,7 @@ int sim_real_graph(struct sim_graph *g, struct sim_links *l, const struct sim_sc
 		   const char *paths_file, unsigned steps, struct sim_real_ctx *c, char *err,
 		   size_t errlen)
 {
-	struct pairs last = {0};
+	struct pairs last = { 0 };
 	size_t n0 = l->n;
 
 	memset(c, 0, sizeof(*c));

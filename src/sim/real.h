@@ -17,21 +17,21 @@
 enum {
 	SIM_REAL_PATHS = 1,
 	SIM_REAL_RS = 2,
-	SIM_REAL_TIE_DEGREE = 4,        /* ties to the neighbour with the most neighbours */
-	SIM_REAL_RS_DROP = 8,           /* route-server members ignore the site */
-	SIM_REAL_RS_LONGER = 16,        /* a route-server hop counts as one more AS */
-	SIM_REAL_TIE_FEWEST = 32,       /* ties to the neighbour with the fewest neighbours */
-	SIM_REAL_TIE_HIGHEST = 64,      /* ties to the highest neighbour ASN */
-	SIM_REAL_EXPORT = 128,          /* an upstream exports only where paths show it did */
-	SIM_REAL_OLDEST = 256,          /* ties go to the site announced first (the oldest route) */
+	SIM_REAL_TIE_DEGREE = 4,   /* ties to the neighbour with the most neighbours */
+	SIM_REAL_RS_DROP = 8,      /* route-server members ignore the site */
+	SIM_REAL_RS_LONGER = 16,   /* a route-server hop counts as one more AS */
+	SIM_REAL_TIE_FEWEST = 32,  /* ties to the neighbour with the fewest neighbours */
+	SIM_REAL_TIE_HIGHEST = 64, /* ties to the highest neighbour ASN */
+	SIM_REAL_EXPORT = 128,     /* an upstream exports only where paths show it did */
+	SIM_REAL_OLDEST = 256,     /* ties go to the site announced first (the oldest route) */
 	SIM_REAL_DEFAULT = SIM_REAL_PATHS | SIM_REAL_RS,
 };
 
 struct sim_real_ctx {
 	unsigned steps;
-	uint32_t *tie;          /* per-node tie keys, or NULL */
-	size_t added;           /* links added from the paths */
-	size_t dropped;         /* upstream links no path showed in use */
+	uint32_t *tie;  /* per-node tie keys, or NULL */
+	size_t added;   /* links added from the paths */
+	size_t dropped; /* upstream links no path showed in use */
 };
 
 /* Before sim_prepare: adds the links of paths_file (may be NULL) to l and rebuilds g from

@@ -69,8 +69,10 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 	char tok[16];
 
 	if (!eq || !valid_name(arg, (size_t)(eq - arg))) {
-		snprintf(err, errlen, "--site %s: expected NAME=UP[+UP...][/PREPEND] with a name of "
-			 "letters, digits, '-', '_' or '.'", arg);
+		snprintf(err, errlen,
+			 "--site %s: expected NAME=UP[+UP...][/PREPEND] with a name of "
+			 "letters, digits, '-', '_' or '.'",
+			 arg);
 		return -1;
 	}
 	char *name = strndup(arg, (size_t)(eq - arg));
@@ -85,7 +87,9 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 
 	for (p = eq + 1;;) {
 		size_t n = strcspn(p, "+/");
-		int peer = n > 0 && p[0] == 'p' ? SIM_UP_PEER : n > 0 && p[0] == 'r' ? SIM_UP_RS : 0;
+		int peer = n > 0 && p[0] == 'p'   ? SIM_UP_PEER
+			   : n > 0 && p[0] == 'r' ? SIM_UP_RS
+						  : 0;
 		uint32_t asn;
 
 		size_t skip = peer ? 1 : 0;
@@ -116,8 +120,10 @@ int sim_site_add(struct sim_scen *s, const char *arg, char *err, size_t errlen)
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "--site %s: expected NAME=UP[+UP...][/PREPEND] where UP is an ASN, "
-		 "pASN (a peer) or rASN (a route-server member), and PREPEND is 0..200", arg);
+	snprintf(err, errlen,
+		 "--site %s: expected NAME=UP[+UP...][/PREPEND] where UP is an ASN, "
+		 "pASN (a peer) or rASN (a route-server member), and PREPEND is 0..200",
+		 arg);
 	s->nsites--;
 	free(st->name);
 	free(st->up);
@@ -275,14 +281,18 @@ static int y_sites(struct lab_yctx *c, const struct lab_ynode *n, struct sim_sce
 		return -1;
 	for (size_t i = 0; i + 1 < n->n; i += 2) {
 		const struct lab_ynode *k = n->v[i], *v = n->v[i + 1];
-		struct lab_yfield f[] = {{.key = "providers"}, {.key = "peers"}, {.key = "prepend"},
-					 {.key = "rs_members"}};
+		struct lab_yfield f[] = { { .key = "providers" },
+					  { .key = "peers" },
+					  { .key = "prepend" },
+					  { .key = "rs_members" } };
 
 		if (lab_ywant_str(c, k, "site name") < 0)
 			return -1;
 		if (!valid_name(k->s, strlen(k->s)))
-			return lab_yfail_at(c, k, "site name '%s': letters, digits, '-', '_' or "
-					    "'.', at most 31, not 'hijacker'", lab_yshow(k, b));
+			return lab_yfail_at(c, k,
+					    "site name '%s': letters, digits, '-', '_' or "
+					    "'.', at most 31, not 'hijacker'",
+					    lab_yshow(k, b));
 		if (find_site(s, k->s))
 			return lab_yfail_at(c, k, "site '%s' defined twice", k->s);
 		if (lab_yfields(c, v, "site", f, 4) < 0)
@@ -338,11 +348,12 @@ static int y_rov(struct lab_yctx *c, const struct lab_ynode *n, struct sim_scen 
 int sim_scen_parse(const char *name, const char *text, size_t len, struct sim_scen *s,
 		   struct sim_opts *o, char *err, size_t errlen)
 {
-	struct lab_yctx c = {.file = name, .err = err, .errlen = errlen};
+	struct lab_yctx c = { .file = name, .err = err, .errlen = errlen };
 	struct lab_ynode *root = NULL;
-	struct lab_yfield f[] = {{.key = "origin"}, {.key = "sites"}, {.key = "fail"},
-				 {.key = "hijack"}, {.key = "rov"}, {.key = "tie"}, {.key = "model"},
-				 {.key = "graph"}, {.key = "topology"}, {.key = "paths"}};
+	struct lab_yfield f[] = { { .key = "origin" }, { .key = "sites" }, { .key = "fail" },
+				  { .key = "hijack" }, { .key = "rov" },   { .key = "tie" },
+				  { .key = "model" },  { .key = "graph" }, { .key = "topology" },
+				  { .key = "paths" } };
 	int r = -1;
 
 	err[0] = 0;

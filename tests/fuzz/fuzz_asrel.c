@@ -33,7 +33,7 @@ static void check_graph(const struct sim_graph *g)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	char err[256];
 	long lines = 1;
 
@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	if (l.n) {
 		struct sim_graph g;
-		struct sim_scen s = {.origin = SIM_DEFAULT_ORIGIN};
-		struct sim_site site = {.name = "a", .nup = 1};
+		struct sim_scen s = { .origin = SIM_DEFAULT_ORIGIN };
+		struct sim_site site = { .name = "a", .nup = 1 };
 		uint32_t up = l.v[0].a;
 		uint8_t peer = 0;
 		struct sim_prep p;

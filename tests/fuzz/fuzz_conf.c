@@ -53,14 +53,14 @@ static void check_conf(const struct conf *c)
 		for (size_t j = 0; j < s->nchecks; j++) {
 			const struct conf_check *k = &s->checks[j];
 
-			if (!k->target || !k->interval_ms || !k->timeout_ms || !k->fast_interval_ms ||
-			    k->timeout_ms > k->interval_ms || k->fast_interval_ms > k->interval_ms ||
-			    !k->rise || !k->fall)
+			if (!k->target || !k->interval_ms || !k->timeout_ms ||
+			    !k->fast_interval_ms || k->timeout_ms > k->interval_ms ||
+			    k->fast_interval_ms > k->interval_ms || !k->rise || !k->fall)
 				abort();
 			if (k->kind == CHECK_DNS && (!k->dns_name || !k->dns_type || !k->port))
 				abort();
-			if (k->kind == CHECK_HTTP && (!k->http_host || !k->http_path ||
-						      k->http_path[0] != '/' || !k->port))
+			if (k->kind == CHECK_HTTP &&
+			    (!k->http_host || !k->http_path || k->http_path[0] != '/' || !k->port))
 				abort();
 		}
 	}

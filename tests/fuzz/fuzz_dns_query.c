@@ -54,7 +54,7 @@ static void read_reply(const uint8_t *data, size_t size, const struct dns_questi
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const names[] = {"id.server.", "hostname.bind.", "health.lab."};
+	static const char *const names[] = { "id.server.", "hostname.bind.", "health.lab." };
 	struct dns_question q;
 	const char *why;
 
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_reply(data, size, &q);
 	/* and a query for it reads back the same through the responder's parser */
 	uint8_t pkt[DNS_QUERY_MAX];
-	struct dns_edns_opts e = {(uint16_t)(512 + size), (int)(size & 1)};
+	struct dns_edns_opts e = { (uint16_t)(512 + size), (int)(size & 1) };
 	int n = dns_query_build(pkt, sizeof(pkt), get16(data), &q, (size & 2) ? &e : NULL);
 	struct dns_query pq;
 

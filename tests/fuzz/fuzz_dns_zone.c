@@ -13,11 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct dns_ctx ctx = {"z", 1, "v", 1, 1232};
+static const struct dns_ctx ctx = { "z", 1, "v", 1, 1232 };
 
 static void ask(const struct dns_zoneset *zs, const struct dns_node *n, uint16_t type)
 {
-	uint8_t q[12 + DNS_NAME_MAX + 4] = {0x12, 0x34, 0, 0, 0, 1};
+	uint8_t q[12 + DNS_NAME_MAX + 4] = { 0x12, 0x34, 0, 0, 0, 1 };
 	static uint8_t out[65535];
 
 	memcpy(q + 12, n->name, n->len);

@@ -55,8 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bgp_refresh_decode(body, bl, &afi, &safi, &err);
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	return 0;
 }

@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sim_scen s = {0};
-	struct sim_opts o = {0};
+	struct sim_scen s = { 0 };
+	struct sim_opts o = { 0 };
 	char err[512];
 
 	if (sim_scen_parse("fuzz.yaml", (const char *)data, size, &s, &o, err, sizeof(err)) < 0) {

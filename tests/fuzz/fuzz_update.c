@@ -37,7 +37,8 @@ static void roundtrip(const struct bgp_update *u, const struct bgp_codec_ctx *ct
 
 		if (bgp_hdr_check(b.data, b.len, &len, &type, &err) != 1 || len != b.len)
 			abort();
-		if (bgp_update_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, ctx, &u2, &err) < 0)
+		if (bgp_update_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, ctx, &u2, &err) <
+		    0)
 			abort();
 		if (u2.n_announced != k)
 			abort();
@@ -55,7 +56,8 @@ static void roundtrip(const struct bgp_update *u, const struct bgp_codec_ctx *ct
 	buf_reset(&b);
 	k = bgp_withdraw_encode(&b, u->announced, u->n_announced, ctx);
 	if (k > 0) {
-		if (bgp_update_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, ctx, &u2, &err) < 0 ||
+		if (bgp_update_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, ctx, &u2, &err) <
+			    0 ||
 		    u2.n_withdrawn != k)
 			abort();
 		bgp_update_free(&u2);

@@ -13,30 +13,30 @@
 
 static int t_case_failed, t_case_skipped, t_passed, t_failed, t_skipped;
 
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
 			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-			t_case_failed = 1;                                            \
-		}                                                                     \
+			t_case_failed = 1;                                                       \
+		}                                                                                \
 	} while (0)
-#define CHECK_INT(a, b)                                                               \
-	do {                                                                          \
-		long long t_a_ = (long long)(a), t_b_ = (long long)(b);               \
-		if (t_a_ != t_b_) {                                                   \
+#define CHECK_INT(a, b)                                                                       \
+	do {                                                                                  \
+		long long t_a_ = (long long)(a), t_b_ = (long long)(b);                       \
+		if (t_a_ != t_b_) {                                                           \
 			fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, \
-				__LINE__, #a, t_a_, #b, t_b_);                        \
-			t_case_failed = 1;                                            \
-		}                                                                     \
+				__LINE__, #a, t_a_, #b, t_b_);                                \
+			t_case_failed = 1;                                                    \
+		}                                                                             \
 	} while (0)
-#define CHECK_STR(a, b)                                                               \
-	do {                                                                          \
-		const char *t_a_ = (a), *t_b_ = (b);                                  \
-		if (!t_a_ || !t_b_ || strcmp(t_a_, t_b_) != 0) {                      \
-			fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, \
+#define CHECK_STR(a, b)                                                                        \
+	do {                                                                                   \
+		const char *t_a_ = (a), *t_b_ = (b);                                           \
+		if (!t_a_ || !t_b_ || strcmp(t_a_, t_b_) != 0) {                               \
+			fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__,    \
 				__LINE__, #a, t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)"); \
-			t_case_failed = 1;                                            \
-		}                                                                     \
+			t_case_failed = 1;                                                     \
+		}                                                                              \
 	} while (0)
 
 /* Milliseconds on the monotonic clock, for the deadlines of waits. */
@@ -54,30 +54,30 @@ static inline int64_t t_now_ms(void)
  * the headroom costs nothing. Assert cond afterwards. Not a count of iterations: a loop's
  * iteration can return at once on an event, so N of them bound no particular time. */
 #define T_WAIT_MS 10000
-#define T_WAIT(cond, step)                                                            \
+#define T_WAIT(cond, step)                                                             \
 	for (int64_t t_end_ = t_now_ms() + T_WAIT_MS; !(cond) && t_now_ms() < t_end_;) \
 	step
 
 /* Marks the current case skipped, with the reason on a "SKIP" line. The case returns itself. */
-#define T_SKIP(why)                                                                   \
-	do {                                                                          \
-		printf("SKIP %s\n", (why));                                           \
-		t_case_skipped = 1;                                                   \
+#define T_SKIP(why)                         \
+	do {                                \
+		printf("SKIP %s\n", (why)); \
+		t_case_skipped = 1;         \
 	} while (0)
 
-#define RUN(fn)                                                                       \
-	do {                                                                          \
-		t_case_failed = 0;                                                    \
-		t_case_skipped = 0;                                                   \
-		fn();                                                                 \
-		if (t_case_failed) {                                                  \
-			t_failed++;                                                   \
-			fprintf(stderr, "FAIL %s\n", #fn);                            \
-		} else if (t_case_skipped) {                                          \
-			t_skipped++;                                                  \
-		} else {                                                              \
-			t_passed++;                                                   \
-		}                                                                     \
+#define RUN(fn)                                            \
+	do {                                               \
+		t_case_failed = 0;                         \
+		t_case_skipped = 0;                        \
+		fn();                                      \
+		if (t_case_failed) {                       \
+			t_failed++;                        \
+			fprintf(stderr, "FAIL %s\n", #fn); \
+		} else if (t_case_skipped) {               \
+			t_skipped++;                       \
+		} else {                                   \
+			t_passed++;                        \
+		}                                          \
 	} while (0)
 
 /* The whole test cannot run here: prints why and returns 77 (skipped) for main(). */

@@ -15,21 +15,21 @@
 
 #define LOCAL_AS 65001
 #define REMOTE_AS 64500
-#define LOCAL_ID 0xC6120001u    /* 198.18.0.1 */
-#define REMOTE_ID 0xC6120002u   /* 198.18.0.2 */
+#define LOCAL_ID 0xC6120001u  /* 198.18.0.1 */
+#define REMOTE_ID 0xC6120002u /* 198.18.0.2 */
 
 /* The test neighbour and the session (peer) it talks to. */
 struct tnb {
 	struct ev_loop *loop;
 	struct bgp_peer *peer;
-	int lfd;                /* the test neighbour's listening socket */
-	int fd;                 /* the test neighbour's end of the session */
-	uint16_t port;          /* lfd's port */
+	int lfd;       /* the test neighbour's listening socket */
+	int fd;        /* the test neighbour's end of the session */
+	uint16_t port; /* lfd's port */
 };
 
 static inline int t_listen_any(uint16_t *port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 
@@ -45,7 +45,7 @@ static inline int t_listen_any(uint16_t *port)
 /* A connection from the test to 127.0.0.1:port (from 127.0.0.<from_host>, 0: any). */
 static inline int t_connect(uint16_t port, int from_host)
 {
-	struct sockaddr_in from = {.sin_family = AF_INET}, to = {.sin_family = AF_INET};
+	struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (from_host) {
@@ -79,7 +79,7 @@ static inline int t_read_msg(struct tnb *t, uint8_t *msg, uint16_t *len)
 	uint16_t need = BGP_HDR_LEN;
 
 	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end;) {
-		struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
 
 		ev_run_once(t->loop, 0);
 		if (poll(&pfd, 1, 10) <= 0)
@@ -108,8 +108,12 @@ static inline void t_send_buf(struct tnb *t, struct buf *b)
 static inline void t_send_open(struct tnb *t, uint32_t asn, uint16_t hold)
 {
 	struct buf b;
-	struct bgp_caps caps = {.mp_ipv4 = 1, .mp_any = 1, .as4 = 1, .as4_asn = asn,
-				.route_refresh = 1, .role = BGP_ROLE_NONE};
+	struct bgp_caps caps = { .mp_ipv4 = 1,
+				 .mp_any = 1,
+				 .as4 = 1,
+				 .as4_asn = asn,
+				 .route_refresh = 1,
+				 .role = BGP_ROLE_NONE };
 
 	buf_init(&b);
 	bgp_open_encode(&b, asn, hold, REMOTE_ID, &caps);
@@ -136,7 +140,7 @@ static inline void t_accept_open(struct tnb *t)
 	struct bgp_err e;
 
 	SPIN(t, t->peer->state == BGP_OPENSENT || t->peer->state == BGP_CONNECT);
-	struct pollfd pfd = {.fd = t->lfd, .events = POLLIN};
+	struct pollfd pfd = { .fd = t->lfd, .events = POLLIN };
 
 	T_WAIT(poll(&pfd, 1, 0) > 0, ev_run_once(t->loop, 10));
 	t->fd = accept(t->lfd, NULL, NULL);
@@ -203,7 +207,7 @@ static inline void t_expect_notification(struct tnb *t, int code, int subcode)
 /* A neighbour configuration as the tests use it. */
 static inline struct conf_neighbor t_neighbor(int passive)
 {
-	struct conf_neighbor nc = {0};
+	struct conf_neighbor nc = { 0 };
 
 	addr_parse("127.0.0.1", &nc.addr);
 	nc.remote_as = REMOTE_AS;

@@ -13,7 +13,7 @@
 
 #include "lib/addr.h"
 
-static struct mnl_socket *tnl;      /* opened and bound by the test's main() */
+static struct mnl_socket *tnl; /* opened and bound by the test's main() */
 static uint32_t tseq;
 
 static int t_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
@@ -49,7 +49,7 @@ static struct nlmsghdr *t_msg(uint8_t *buf, uint16_t type, uint16_t flags)
 
 static int t_veth(const char *a, const char *b)
 {
-	uint8_t buf[1024] = {0};
+	uint8_t buf[1024] = { 0 };
 	struct nlmsghdr *nlh = t_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
@@ -60,7 +60,7 @@ static int t_veth(const char *a, const char *b)
 	struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	struct nlattr *peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));   /* the peer's, zeroed */
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg)); /* the peer's, zeroed */
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, b);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
@@ -70,7 +70,7 @@ static int t_veth(const char *a, const char *b)
 
 static int t_link(const char *name, int up, int del)
 {
-	uint8_t buf[256] = {0};
+	uint8_t buf[256] = { 0 };
 	struct nlmsghdr *nlh = t_msg(buf, del ? RTM_DELLINK : RTM_NEWLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
@@ -80,8 +80,7 @@ static int t_link(const char *name, int up, int del)
 	return t_talk(nlh, NULL, NULL);
 }
 
-static struct addr A(const char *s)
-{
+static struct addr A(const char *s) {
 	struct addr a;
 
 	if (addr_parse(s, &a) < 0)
@@ -89,8 +88,8 @@ static struct addr A(const char *s)
 	return a;
 }
 
-static struct prefix P(const char *s)
-{
+static struct prefix
+P(const char *s) {
 	struct prefix p;
 
 	if (prefix_parse(s, &p) < 0)
@@ -99,9 +98,10 @@ static struct prefix P(const char *s)
 }
 
 /* An address as an operator would add it: no label, no protocol. */
-static int t_addr(const char *ifname, const char *addr, uint8_t plen)
+static int
+t_addr(const char *ifname, const char *addr, uint8_t plen)
 {
-	uint8_t buf[256] = {0};
+	uint8_t buf[256] = { 0 };
 	struct addr a = A(addr);
 	struct nlmsghdr *nlh = t_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -118,7 +118,7 @@ static int t_addr(const char *ifname, const char *addr, uint8_t plen)
 /* A route someone else owns: protocol proto, in table, with metric. */
 static int t_route(const char *pfx, const char *gw, uint8_t proto, uint32_t table, uint32_t metric)
 {
-	uint8_t buf[256] = {0};
+	uint8_t buf[256] = { 0 };
 	struct prefix p = P(pfx);
 	struct addr g = A(gw);
 	struct nlmsghdr *nlh = t_msg(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
@@ -165,11 +165,13 @@ static void parse_multipath(struct t_route *r, const struct nlattr *mp)
 	int len = (int)mnl_attr_get_payload_len(mp);
 
 	while (len >= (int)sizeof(*rtnh) && rtnh->rtnh_len <= len) {
-		const struct nlattr *attr = (const struct nlattr *)((const char *)rtnh + RTNH_ALIGN(sizeof(*rtnh)));
+		const struct nlattr *attr = (const struct nlattr *)((const char *)rtnh +
+								    RTNH_ALIGN(sizeof(*rtnh)));
 		int alen = rtnh->rtnh_len - (int)RTNH_ALIGN(sizeof(*rtnh));
-		struct addr gw = {0};
+		struct addr gw = { 0 };
 
-		for (; mnl_attr_ok(attr, alen); alen -= (int)MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
+		for (; mnl_attr_ok(attr, alen);
+		     alen -= (int)MNL_ALIGN(attr->nla_len), attr = mnl_attr_next(attr)) {
 			if (mnl_attr_get_type(attr) == RTA_GATEWAY) {
 				gw.af = r->pfx.addr.af;
 				memcpy(gw.a, mnl_attr_get_payload(attr), addr_len(gw.af));
@@ -186,19 +188,27 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 	struct t_routes *rs = arg;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
-	struct t_route r = {.pfx.addr.af = rtm->rtm_family, .pfx.len = rtm->rtm_dst_len,
-			    .proto = rtm->rtm_protocol, .table = rtm->rtm_table};
-	struct addr gw = {0};
+	struct t_route r = { .pfx.addr.af = rtm->rtm_family,
+			     .pfx.len = rtm->rtm_dst_len,
+			     .proto = rtm->rtm_protocol,
+			     .table = rtm->rtm_table };
+	struct addr gw = { 0 };
 	int oif = 0, single = 0;
 
 	if (rtm->rtm_flags & RTM_F_CLONED || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
 		switch (mnl_attr_get_type(attr)) {
 		case RTA_TABLE: r.table = mnl_attr_get_u32(attr); break;
-		case RTA_DST: memcpy(r.pfx.addr.a, mnl_attr_get_payload(attr), addr_len(r.pfx.addr.af)); break;
+		case RTA_DST:
+			memcpy(r.pfx.addr.a, mnl_attr_get_payload(attr), addr_len(r.pfx.addr.af));
+			break;
 		case RTA_PRIORITY: r.metric = mnl_attr_get_u32(attr); break;
-		case RTA_OIF: oif = (int)mnl_attr_get_u32(attr); single = 1; break;
+		case RTA_OIF:
+			oif = (int)mnl_attr_get_u32(attr);
+			single = 1;
+			break;
 		case RTA_GATEWAY:
 			gw.af = r.pfx.addr.af;
 			memcpy(gw.a, mnl_attr_get_payload(attr), addr_len(gw.af));
@@ -212,7 +222,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 	/* Older kernels dump each IPv6 ECMP sibling on its own: fold them into one. */
 	struct t_route *last = rs->n ? &rs->v[rs->n - 1] : NULL;
 
-	if (last && prefix_eq(&last->pfx, &r.pfx) && last->table == r.table && last->metric == r.metric) {
+	if (last && prefix_eq(&last->pfx, &r.pfx) && last->table == r.table &&
+	    last->metric == r.metric) {
 		for (int i = 0; i < r.nnh && i < 4; i++)
 			nh_add(last, &r.gw[i], r.oif[i]);
 		return MNL_CB_OK;
@@ -227,7 +238,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 
 static void t_routes(int af, struct t_routes *rs)
 {
-	uint8_t buf[256] = {0};
+	uint8_t buf[256] = { 0 };
 	struct nlmsghdr *nlh = t_msg(buf, RTM_GETROUTE, NLM_F_DUMP);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
@@ -245,7 +256,6 @@ static const struct t_route *t_find(const struct t_routes *rs, const char *pfx, 
 			return &rs->v[i];
 	return NULL;
 }
-
 
 static int has_gw(const struct t_route *r, const char *gw, int oif)
 {
@@ -275,14 +285,21 @@ static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 	struct t_addrs *as = arg;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
-	struct t_addr x = {.a.af = ifa->ifa_family, .plen = ifa->ifa_prefixlen, .flags = ifa->ifa_flags};
+	struct t_addr x = { .a.af = ifa->ifa_family,
+			    .plen = ifa->ifa_prefixlen,
+			    .flags = ifa->ifa_flags };
 
 	if ((int)ifa->ifa_index != as->ifindex || as->n == 32)
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
 		switch (mnl_attr_get_type(attr)) {
-		case IFA_ADDRESS: memcpy(x.a.a, mnl_attr_get_payload(attr), addr_len(x.a.af)); break;
-		case IFA_LABEL: snprintf(x.label, sizeof(x.label), "%s", mnl_attr_get_str(attr)); break;
+		case IFA_ADDRESS:
+			memcpy(x.a.a, mnl_attr_get_payload(attr), addr_len(x.a.af));
+			break;
+		case IFA_LABEL:
+			snprintf(x.label, sizeof(x.label), "%s", mnl_attr_get_str(attr));
+			break;
 		case IFA_PROTO: x.proto = mnl_attr_get_u8(attr); break;
 		case IFA_FLAGS: x.flags = mnl_attr_get_u32(attr); break;
 		}
@@ -293,7 +310,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 
 static const struct t_addr *t_find_addr(const char *ifname, const char *addr, struct t_addrs *as)
 {
-	uint8_t buf[256] = {0};
+	uint8_t buf[256] = { 0 };
 	struct nlmsghdr *nlh = t_msg(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	struct addr a = A(addr);

@@ -15,7 +15,7 @@
 
 static void sample(struct bgp_attrs *a)
 {
-	static const uint32_t path[] = {65001, 64500, 4200000001u};
+	static const uint32_t path[] = { 65001, 64500, 4200000001u };
 
 	bgp_attrs_init(a);
 	a->has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_NEXT_HOP | BGP_AH_MED;
@@ -79,18 +79,30 @@ static void test_intern_distinguishes_fields(void)
 		case 1: a.origin = BGP_ORIGIN_INCOMPLETE; break;
 		case 2: a.med = 11; break;
 		case 3: a.has &= ~BGP_AH_MED; break;
-		case 4: a.has |= BGP_AH_LOCAL_PREF; a.local_pref = 100; break;
+		case 4:
+			a.has |= BGP_AH_LOCAL_PREF;
+			a.local_pref = 100;
+			break;
 		case 5: a.has |= BGP_AH_ATOMIC_AGGREGATE; break;
-		case 6: a.has |= BGP_AH_AGGREGATOR; a.aggregator_as = 1;
-			addr_parse("198.51.100.9", &a.aggregator_addr); break;
-		case 7: a.has |= BGP_AH_OTC; a.otc = 64500; break;
+		case 6:
+			a.has |= BGP_AH_AGGREGATOR;
+			a.aggregator_as = 1;
+			addr_parse("198.51.100.9", &a.aggregator_addr);
+			break;
+		case 7:
+			a.has |= BGP_AH_OTC;
+			a.otc = 64500;
+			break;
 		case 8: addr_parse("198.51.100.2", &a.nexthop); break;
 		case 9: addr_parse("fe80::1", &a.nexthop_ll); break;
 		case 10: bgp_attrs_prepend(&a, 65001, 1); break;
 		case 11: bgp_attrs_add_comm(&a, 1); break;
 		case 12: bgp_attrs_add_lcomm(&a, 1, 2, 3); break;
-		case 13: a.unknown = malloc(4); memcpy(a.unknown, "\xe0\x63\x01\x00", 4);
-			a.unknown_len = 4; break;
+		case 13:
+			a.unknown = malloc(4);
+			memcpy(a.unknown, "\xe0\x63\x01\x00", 4);
+			a.unknown_len = 4;
+			break;
 		case 14: bgp_attrs_add_ecomm(&a, EC_NT); break;
 		case 15: a.ecomms[0].v[7] = 0x65; break; /* rt:65001:101 */
 		}
@@ -229,14 +241,14 @@ static void test_extcomm_fmt(void)
 		const char *v, *want;
 		int transitive;
 	} t[] = {
-		{"\x00\x02\xfd\xe8\x00\x00\x00\x64", "rt:65000:100", 1},
-		{"\x00\x03\xfd\xe8\xff\xff\xff\xff", "soo:65000:4294967295", 1},
-		{"\x02\x02\xfa\x56\xea\x01\x00\x07", "rt:4200000001:7", 1},
-		{"\x01\x03\xc6\x33\x64\x01\x01\x00", "soo:198.51.100.1:256", 1},
-		{"\x40\x02\xfd\xe8\x00\x00\x00\x64", "generic:0x4002fde8:0x00000064", 0},
-		{"\x43\x00\x00\x00\x00\x00\x00\x05", "generic:0x43000000:0x00000005", 0},
-		{"\x06\x00\x00\x00\x00\x00\x00\x00", "generic:0x06000000:0x00000000", 1},
-		{"\xff\xff\xff\xff\xff\xff\xff\xff", "generic:0xffffffff:0xffffffff", 0},
+		{ "\x00\x02\xfd\xe8\x00\x00\x00\x64", "rt:65000:100", 1 },
+		{ "\x00\x03\xfd\xe8\xff\xff\xff\xff", "soo:65000:4294967295", 1 },
+		{ "\x02\x02\xfa\x56\xea\x01\x00\x07", "rt:4200000001:7", 1 },
+		{ "\x01\x03\xc6\x33\x64\x01\x01\x00", "soo:198.51.100.1:256", 1 },
+		{ "\x40\x02\xfd\xe8\x00\x00\x00\x64", "generic:0x4002fde8:0x00000064", 0 },
+		{ "\x43\x00\x00\x00\x00\x00\x00\x05", "generic:0x43000000:0x00000005", 0 },
+		{ "\x06\x00\x00\x00\x00\x00\x00\x00", "generic:0x06000000:0x00000000", 1 },
+		{ "\xff\xff\xff\xff\xff\xff\xff\xff", "generic:0xffffffff:0xffffffff", 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -260,8 +272,9 @@ static void test_show_format(void)
 	buf_init(&b);
 	bgp_attrs_format(&b, &a, 0);
 	buf_put8(&b, 0);
-	CHECK_STR((char *)b.data, " med 10 (65001,100) (rt:65001:100) (generic:0x43000000:0x00000005)"
-				  " (65001,0,1) otc 65001");
+	CHECK_STR((char *)b.data,
+		  " med 10 (65001,100) (rt:65001:100) (generic:0x43000000:0x00000005)"
+		  " (65001,0,1) otc 65001");
 	buf_reset(&b);
 	bgp_attrs_format(&b, &a, 1);
 	buf_put8(&b, 0);
@@ -276,7 +289,8 @@ static void test_show_format(void)
 	CHECK_INT(b.len, 0);
 	bgp_attrs_format(&b, &a, 1);
 	buf_put8(&b, 0);
-	CHECK_STR((char *)b.data, ",\"communities\":[],\"ext_communities\":[],\"large_communities\":[]");
+	CHECK_STR((char *)b.data,
+		  ",\"communities\":[],\"ext_communities\":[],\"large_communities\":[]");
 	buf_free(&b);
 }
 
@@ -304,12 +318,15 @@ static void test_table_rows(void)
 	CHECK(bgp_attr_find(99) == NULL);
 	CHECK_STR(bgp_attr_name(99), "attribute");
 	CHECK_STR(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->name, "EXTENDED_COMMUNITIES");
-	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->flags, BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE);
+	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->flags,
+		  BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE);
 	CHECK_INT(bgp_attr_find(BGP_ATTR_EXT_COMMUNITIES)->bad, BGP_BAD_TAW);
 	for (size_t i = 0; i < l->nscalar; i++) {
 		CHECK(l->scalar[i].f.kind != BGP_AK_NONE && l->scalar[i].f.kind != BGP_AK_ARRAY);
-		CHECK(l->scalar[i].f.off + (l->scalar[i].f.kind == BGP_AK_ADDR ? sizeof(struct addr)
-					    : l->scalar[i].f.elem) <= offsetof(struct bgp_attrs, refcnt));
+		CHECK(l->scalar[i].f.off + (l->scalar[i].f.kind == BGP_AK_ADDR
+						    ? sizeof(struct addr)
+						    : l->scalar[i].f.elem) <=
+		      offsetof(struct bgp_attrs, refcnt));
 	}
 	/* aspath, comms, ecomms, lcomms and the unknown blob */
 	CHECK_INT(l->narray, 5);
@@ -353,7 +370,7 @@ static void test_prepend(void)
 
 	/* a leading AS_SET: a new sequence in front */
 	{
-		uint8_t p[] = {BGP_ASSEG_SET, 2, 0, 0, 0, 1, 0, 0, 0, 2};
+		uint8_t p[] = { BGP_ASSEG_SET, 2, 0, 0, 0, 1, 0, 0, 0, 2 };
 
 		a.aspath = malloc(sizeof(p));
 		memcpy(a.aspath, p, sizeof(p));
@@ -389,11 +406,44 @@ static void test_prepend(void)
 static void test_aspath_helpers(void)
 {
 	/* 65001 {64500 64501} (1 2) [3] 4200000000 */
-	uint8_t p[] = {BGP_ASSEG_SEQUENCE, 1, 0, 0, 0xfd, 0xe9,
-		       BGP_ASSEG_SET, 2, 0, 0, 0xfb, 0xf4, 0, 0, 0xfb, 0xf5,
-		       BGP_ASSEG_CONFED_SEQ, 2, 0, 0, 0, 1, 0, 0, 0, 2,
-		       BGP_ASSEG_CONFED_SET, 1, 0, 0, 0, 3,
-		       BGP_ASSEG_SEQUENCE, 1, 0xfa, 0x56, 0xea, 0x00};
+	uint8_t p[] = { BGP_ASSEG_SEQUENCE,
+			1,
+			0,
+			0,
+			0xfd,
+			0xe9,
+			BGP_ASSEG_SET,
+			2,
+			0,
+			0,
+			0xfb,
+			0xf4,
+			0,
+			0,
+			0xfb,
+			0xf5,
+			BGP_ASSEG_CONFED_SEQ,
+			2,
+			0,
+			0,
+			0,
+			1,
+			0,
+			0,
+			0,
+			2,
+			BGP_ASSEG_CONFED_SET,
+			1,
+			0,
+			0,
+			0,
+			3,
+			BGP_ASSEG_SEQUENCE,
+			1,
+			0xfa,
+			0x56,
+			0xea,
+			0x00 };
 	struct bgp_attrs a;
 	char s[256];
 	uint32_t l[16];
@@ -415,7 +465,7 @@ static void test_aspath_helpers(void)
 	a.aspath_len = 0;
 
 	{
-		uint32_t asns[3] = {1, 2, 3};
+		uint32_t asns[3] = { 1, 2, 3 };
 
 		bgp_attrs_set_aspath(&a, asns, 3);
 		fmt(&a, s, sizeof(s));

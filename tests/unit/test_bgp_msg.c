@@ -32,21 +32,21 @@ static void test_hdr_check(void)
 		uint8_t type;
 		int rc, sub;
 	} cases[] = {
-		{19, BGP_KEEPALIVE, 1, 0},
-		{20, BGP_KEEPALIVE, -1, BGP_ERR_HDR_LEN},
-		{18, BGP_KEEPALIVE, -1, BGP_ERR_HDR_LEN},
-		{4097, BGP_UPDATE, -1, BGP_ERR_HDR_LEN},
-		{4096, BGP_UPDATE, 1, 0},
-		{22, BGP_UPDATE, -1, BGP_ERR_HDR_LEN},
-		{23, BGP_UPDATE, 1, 0},
-		{28, BGP_OPEN, -1, BGP_ERR_HDR_LEN},
-		{29, BGP_OPEN, 1, 0},
-		{20, BGP_NOTIFICATION, -1, BGP_ERR_HDR_LEN},
-		{21, BGP_NOTIFICATION, 1, 0},
-		{23, BGP_ROUTE_REFRESH, 1, 0},
-		{24, BGP_ROUTE_REFRESH, -1, BGP_ERR_HDR_LEN},
-		{19, 6, -1, BGP_ERR_HDR_TYPE},
-		{19, 0, -1, BGP_ERR_HDR_TYPE},
+		{ 19, BGP_KEEPALIVE, 1, 0 },
+		{ 20, BGP_KEEPALIVE, -1, BGP_ERR_HDR_LEN },
+		{ 18, BGP_KEEPALIVE, -1, BGP_ERR_HDR_LEN },
+		{ 4097, BGP_UPDATE, -1, BGP_ERR_HDR_LEN },
+		{ 4096, BGP_UPDATE, 1, 0 },
+		{ 22, BGP_UPDATE, -1, BGP_ERR_HDR_LEN },
+		{ 23, BGP_UPDATE, 1, 0 },
+		{ 28, BGP_OPEN, -1, BGP_ERR_HDR_LEN },
+		{ 29, BGP_OPEN, 1, 0 },
+		{ 20, BGP_NOTIFICATION, -1, BGP_ERR_HDR_LEN },
+		{ 21, BGP_NOTIFICATION, 1, 0 },
+		{ 23, BGP_ROUTE_REFRESH, 1, 0 },
+		{ 24, BGP_ROUTE_REFRESH, -1, BGP_ERR_HDR_LEN },
+		{ 19, 6, -1, BGP_ERR_HDR_TYPE },
+		{ 19, 0, -1, BGP_ERR_HDR_TYPE },
 	};
 	uint8_t m[19];
 	struct bgp_err err;
@@ -119,16 +119,16 @@ static void test_open_roundtrip(void)
 		uint32_t asn;
 		uint8_t v4, v6, rr, as4, role;
 	} cases[] = {
-		{65001, 1, 1, 1, 1, BGP_ROLE_CUSTOMER},
-		{4200000001u, 1, 0, 0, 1, BGP_ROLE_NONE},
-		{64500, 0, 1, 1, 0, BGP_ROLE_PEER},
-		{64500, 0, 0, 0, 0, BGP_ROLE_NONE},
-		{1, 1, 1, 1, 1, BGP_ROLE_RS_CLIENT},
+		{ 65001, 1, 1, 1, 1, BGP_ROLE_CUSTOMER },
+		{ 4200000001u, 1, 0, 0, 1, BGP_ROLE_NONE },
+		{ 64500, 0, 1, 1, 0, BGP_ROLE_PEER },
+		{ 64500, 0, 0, 0, 0, BGP_ROLE_NONE },
+		{ 1, 1, 1, 1, 1, BGP_ROLE_RS_CLIENT },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct bgp_caps c = {cases[i].v4, cases[i].v6, 0, cases[i].rr, cases[i].as4,
-				     cases[i].role, 0};
+		struct bgp_caps c = { cases[i].v4,  cases[i].v6,   0, cases[i].rr,
+				      cases[i].as4, cases[i].role, 0 };
 		struct bgp_open o;
 		struct bgp_err err;
 		struct buf b;
@@ -180,51 +180,51 @@ static void test_open_errors(void)
 		uint32_t asn;
 	} cases[] = {
 		/* fine, no parameters */
-		{"04 FDE9 005A C6120001 00", 0, 0, 0, 65001},
+		{ "04 FDE9 005A C6120001 00", 0, 0, 0, 65001 },
 		/* version 3: 2/1, data says 4 */
-		{"03 FDE9 005A C6120001 00", -1, 2, 1, 0},
+		{ "03 FDE9 005A C6120001 00", -1, 2, 1, 0 },
 		/* hold time 1 and 2: 2/6; 0 and 3 fine */
-		{"04 FDE9 0001 C6120001 00", -1, 2, 6, 0},
-		{"04 FDE9 0002 C6120001 00", -1, 2, 6, 0},
-		{"04 FDE9 0000 C6120001 00", 0, 0, 0, 65001},
-		{"04 FDE9 0003 C6120001 00", 0, 0, 0, 65001},
+		{ "04 FDE9 0001 C6120001 00", -1, 2, 6, 0 },
+		{ "04 FDE9 0002 C6120001 00", -1, 2, 6, 0 },
+		{ "04 FDE9 0000 C6120001 00", 0, 0, 0, 65001 },
+		{ "04 FDE9 0003 C6120001 00", 0, 0, 0, 65001 },
 		/* BGP identifier 0 */
-		{"04 FDE9 005A 00000000 00", -1, 2, 3, 0},
+		{ "04 FDE9 005A 00000000 00", -1, 2, 3, 0 },
 		/* AS 0 (RFC 7607) */
-		{"04 0000 005A C6120001 00", -1, 2, 2, 0},
+		{ "04 0000 005A C6120001 00", -1, 2, 2, 0 },
 		/* optional parameter type 1 (authentication, deprecated): unsupported */
-		{"04 FDE9 005A C6120001 03 01 01 00", -1, 2, 4, 0},
+		{ "04 FDE9 005A C6120001 03 01 01 00", -1, 2, 4, 0 },
 		/* optional parameters length disagrees with the message */
-		{"04 FDE9 005A C6120001 05 02 02 02 00", -1, 2, 0, 0},
-		{"04 FDE9 005A C6120001 02 02 02 02 00", -1, 2, 0, 0},
+		{ "04 FDE9 005A C6120001 05 02 02 02 00", -1, 2, 0, 0 },
+		{ "04 FDE9 005A C6120001 02 02 02 02 00", -1, 2, 0, 0 },
 		/* parameter overruns */
-		{"04 FDE9 005A C6120001 03 02 05 02", -1, 2, 0, 0},
+		{ "04 FDE9 005A C6120001 03 02 05 02", -1, 2, 0, 0 },
 		/* capability overruns its parameter */
-		{"04 FDE9 005A C6120001 04 02 02 41 04", -1, 2, 0, 0},
+		{ "04 FDE9 005A C6120001 04 02 02 41 04", -1, 2, 0, 0 },
 		/* 4-octet AS capability of length 2 */
-		{"04 5BA0 005A C6120001 06 02 04 41 02 FDE9", -1, 2, 0, 0},
+		{ "04 5BA0 005A C6120001 06 02 04 41 02 FDE9", -1, 2, 0, 0 },
 		/* 4-octet AS capability with AS 0 */
-		{"04 5BA0 005A C6120001 08 02 06 41 04 00000000", -1, 2, 2, 0},
+		{ "04 5BA0 005A C6120001 08 02 06 41 04 00000000", -1, 2, 2, 0 },
 		/* 4-octet AS: 4200000001 */
-		{"04 5BA0 005A C6120001 08 02 06 41 04 FA56EA01", 0, 0, 0, 4200000001u},
+		{ "04 5BA0 005A C6120001 08 02 06 41 04 FA56EA01", 0, 0, 0, 4200000001u },
 		/* unknown capabilities (64 GR, 70 enhanced RR, 128 old RR) ignored */
-		{"04 FDE9 005A C6120001 0C 02 0A 40 02 0078 46 00 80 00 02 00", 0, 0, 0, 65001},
+		{ "04 FDE9 005A C6120001 0C 02 0A 40 02 0078 46 00 80 00 02 00", 0, 0, 0, 65001 },
 		/* MP capability of length 3 */
-		{"04 FDE9 005A C6120001 05 02 03 01 01 00", -1, 2, 0, 0},
+		{ "04 FDE9 005A C6120001 05 02 03 01 01 00", -1, 2, 0, 0 },
 		/* two Role capabilities that disagree: Role Mismatch */
-		{"04 FDE9 005A C6120001 08 02 06 09 01 03 09 01 00", -1, 2, 11, 0},
+		{ "04 FDE9 005A C6120001 08 02 06 09 01 03 09 01 00", -1, 2, 11, 0 },
 		/* two that agree */
-		{"04 FDE9 005A C6120001 08 02 06 09 01 03 09 01 03", 0, 0, 0, 65001},
+		{ "04 FDE9 005A C6120001 08 02 06 09 01 03 09 01 03", 0, 0, 0, 65001 },
 		/* Role of length 2 */
-		{"04 FDE9 005A C6120001 05 02 03 09 02 03", -1, 2, 0, 0},
+		{ "04 FDE9 005A C6120001 05 02 03 09 02 03", -1, 2, 0, 0 },
 		/* capabilities spread over two parameters */
-		{"04 FDE9 005A C6120001 0A 02 02 02 00 02 04 09 02 03", -1, 2, 0, 0},
-		{"04 FDE9 005A C6120001 09 02 02 02 00 02 03 09 01 04", 0, 0, 0, 65001},
+		{ "04 FDE9 005A C6120001 0A 02 02 02 00 02 04 09 02 03", -1, 2, 0, 0 },
+		{ "04 FDE9 005A C6120001 09 02 02 02 00 02 03 09 01 04", 0, 0, 0, 65001 },
 		/* RFC 9072 extended optional parameters */
-		{"04 FDE9 005A C6120001 FF FF 0007 02 0004 41 02 FDE9", -1, 2, 0, 0},
-		{"04 FDE9 005A C6120001 FF FF 0009 02 0006 41 04 0000FDEA", 0, 0, 0, 65002},
+		{ "04 FDE9 005A C6120001 FF FF 0007 02 0004 41 02 FDE9", -1, 2, 0, 0 },
+		{ "04 FDE9 005A C6120001 FF FF 0009 02 0006 41 04 0000FDEA", 0, 0, 0, 65002 },
 		/* truncated OPEN */
-		{"04 FDE9 005A C61200", -1, 1, 2, 0},
+		{ "04 FDE9 005A C61200", -1, 1, 2, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -271,7 +271,7 @@ static void test_open_caps_detail(void)
 
 static void test_notification_roundtrip(void)
 {
-	static const uint8_t data[] = {1, 2, 3, 4, 5};
+	static const uint8_t data[] = { 1, 2, 3, 4, 5 };
 	struct bgp_notification n;
 	struct buf b;
 	const uint8_t *body;
@@ -347,20 +347,20 @@ static void test_shutdown_communication(void)
 
 	/* control characters and broken UTF-8 are replaced */
 	{
-		uint8_t m[] = {6, 2, 9, 'h', 'i', '\n', 0x1b, 0xff, 0xc3, 'x', 0xc3, 0xa9};
+		uint8_t m[] = { 6, 2, 9, 'h', 'i', '\n', 0x1b, 0xff, 0xc3, 'x', 0xc3, 0xa9 };
 		CHECK_INT(bgp_notification_decode(m, sizeof(m), &n), 0);
 		CHECK_STR(n.shutdown_msg, "hi????xé");
 	}
 	/* a length past the data: malformed, no text */
 	{
-		uint8_t m[] = {6, 2, 10, 'h', 'i'};
+		uint8_t m[] = { 6, 2, 10, 'h', 'i' };
 		CHECK_INT(bgp_notification_decode(m, sizeof(m), &n), 0);
 		CHECK_STR(n.shutdown_msg, "");
 		CHECK_INT(n.datalen, 3);
 	}
 	/* other Cease subcodes carry no communication */
 	{
-		uint8_t m[] = {6, 3, 2, 'h', 'i'};
+		uint8_t m[] = { 6, 3, 2, 'h', 'i' };
 		CHECK_INT(bgp_notification_decode(m, sizeof(m), &n), 0);
 		CHECK_STR(n.shutdown_msg, "");
 	}

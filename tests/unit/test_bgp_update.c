@@ -20,7 +20,7 @@ static size_t unhex(const char *s, uint8_t *out)
 
 static struct bgp_codec_ctx mkctx(int as4, int ebgp)
 {
-	struct bgp_codec_ctx c = {0};
+	struct bgp_codec_ctx c = { 0 };
 
 	c.as4 = (uint8_t)as4;
 	c.ebgp = (uint8_t)ebgp;
@@ -58,8 +58,7 @@ static int dec_msg(const struct buf *b, size_t at, const struct bgp_codec_ctx *c
 	return bgp_update_decode(b->data + at + BGP_HDR_LEN, len - BGP_HDR_LEN, c, u, err);
 }
 
-static struct prefix P(const char *s)
-{
+static struct prefix P(const char *s) {
 	struct prefix p;
 
 	if (prefix_parse(s, &p) != 0)
@@ -67,9 +66,10 @@ static struct prefix P(const char *s)
 	return p;
 }
 
-static void full_attrs(struct bgp_attrs *a, int v6)
+static void
+full_attrs(struct bgp_attrs *a, int v6)
 {
-	static const uint32_t path[] = {65001, 4200000001u, 64500, 70000};
+	static const uint32_t path[] = { 65001, 4200000001u, 64500, 70000 };
 
 	bgp_attrs_init(a);
 	a->has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_MED | BGP_AH_LOCAL_PREF |
@@ -221,8 +221,8 @@ static void test_attr_order_and_unknown(void)
 	uint8_t types[32], flags[32];
 	size_t n;
 	/* types we do not know (16 was one before extended communities came) */
-	static const uint8_t unk[] = {0xe0, 9, 1, 0xaa, 0xe0, 19, 8, 0, 2, 0xfd, 0xe9, 0, 0, 0, 1,
-				      0xe0, 40, 0};
+	static const uint8_t unk[] = { 0xe0, 9,    1, 0xaa, 0xe0, 19, 8,    0,  2,
+				       0xfd, 0xe9, 0, 0,    0,    1,  0xe0, 40, 0 };
 	struct bgp_update u;
 	struct bgp_err err;
 
@@ -235,7 +235,9 @@ static void test_attr_order_and_unknown(void)
 	n = attr_types(&b, types, flags);
 	{
 		/* 2-octet eBGP peer: no LOCAL_PREF; AS4_PATH and AS4_AGGREGATOR */
-		static const uint8_t want[] = {14, 1, 2, 4, 6, 7, 8, 9, 16, 17, 18, 19, 32, 35, 40};
+		static const uint8_t want[] = {
+			14, 1, 2, 4, 6, 7, 8, 9, 16, 17, 18, 19, 32, 35, 40
+		};
 
 		CHECK_INT(n, sizeof(want));
 		for (size_t i = 0; i < n && i < sizeof(want); i++)
@@ -262,8 +264,8 @@ static void test_as_trans_encoding(void)
 	struct bgp_attrs a;
 	struct buf b;
 	uint8_t types[32], flags[32];
-	static const uint32_t big[] = {65001, 4200000001u};
-	static const uint32_t small[] = {65001, 64500};
+	static const uint32_t big[] = { 65001, 4200000001u };
+	static const uint32_t small[] = { 65001, 64500 };
 	const uint8_t *m;
 
 	bgp_attrs_init(&a);
@@ -373,7 +375,8 @@ static void test_limit_4096(void)
 				char s[64];
 
 				if (v6)
-					snprintf(s, sizeof(s), "2001:db8:%x:%x::/64", i / 256, i % 256);
+					snprintf(s, sizeof(s), "2001:db8:%x:%x::/64", i / 256,
+						 i % 256);
 				else
 					snprintf(s, sizeof(s), "10.%d.%d.0/24", i / 256, i % 256);
 				p[i] = P(s);
@@ -431,7 +434,8 @@ static void test_extended_length(void)
 	bgp_attrs_set_aspath(&a, path, 100);
 	buf_init(&b);
 	CHECK_INT(bgp_update_encode(&b, &a, &p, 1, &c), 1);
-	CHECK_INT(attr_types(&b, types, flags), 11); /* full_attrs: ORIGIN..OTC, EXT_COMMUNITIES included */
+	CHECK_INT(attr_types(&b, types, flags),
+		  11); /* full_attrs: ORIGIN..OTC, EXT_COMMUNITIES included */
 	CHECK_INT(types[1], BGP_ATTR_AS_PATH);
 	CHECK(flags[1] & BGP_AF_EXTLEN);
 	CHECK(!(flags[0] & BGP_AF_EXTLEN));
@@ -454,7 +458,7 @@ static void test_extended_length(void)
 static void test_one_family_per_update(void)
 {
 	struct bgp_codec_ctx c = mkctx(1, 1);
-	struct prefix p[3] = {P("192.0.2.0/24"), P("2001:db8::/32"), P("198.51.100.0/24")};
+	struct prefix p[3] = { P("192.0.2.0/24"), P("2001:db8::/32"), P("198.51.100.0/24") };
 	struct bgp_attrs a;
 	struct buf b;
 
@@ -471,127 +475,211 @@ static void test_one_family_per_update(void)
 
 /* Valid pieces (4-octet AS peer unless noted) */
 #define ORIGIN "40 01 01 00"
-#define ASPATH4 "40 02 06 02 01 0000FDE9"             /* 65001 */
+#define ASPATH4 "40 02 06 02 01 0000FDE9" /* 65001 */
 #define ASPATH2 "40 02 04 02 01 FDE9"
-#define NH "40 03 04 C6336401"                         /* 198.51.100.1 */
-#define NLRI "18 C00002"                               /* 192.0.2.0/24 */
+#define NH "40 03 04 C6336401" /* 198.51.100.1 */
+#define NLRI "18 C00002"       /* 192.0.2.0/24 */
 #define MPR6 "80 0E 1A 0002 01 10 20010DB8000000000000000000000001 00 20 20010DB8"
-#define MPU6 "80 0F 09 0002 01 20 20010DB8 00"         /* 2001:db8::/32 and ::/0 */
+#define MPU6 "80 0F 09 0002 01 20 20010DB8 00" /* 2001:db8::/32 and ::/0 */
 
 enum { OK = 0, TAW = 1, RST = 2 };
 static const struct case7606 {
 	const char *name;
 	int as4, ebgp;
 	const char *wd, *attrs, *nlri;
-	int outcome;                  /* OK, TAW, RST */
-	int code, sub;                /* for RST */
-	const char *warn;             /* substring of warn (OK/TAW); NULL: warn must be empty */
+	int outcome;      /* OK, TAW, RST */
+	int code, sub;    /* for RST */
+	const char *warn; /* substring of warn (OK/TAW); NULL: warn must be empty */
 } cases[] = {
-	{"valid", 1, 1, "", ORIGIN ASPATH4 NH, NLRI, OK, 0, 0, NULL},
-	{"valid 2-octet", 0, 1, "", ORIGIN ASPATH2 NH, NLRI, OK, 0, 0, NULL},
-	{"extended length on a short attribute", 1, 1, "", "50 01 0001 00" ASPATH4 NH, NLRI, OK, 0, 0, NULL},
+	{ "valid", 1, 1, "", ORIGIN ASPATH4 NH, NLRI, OK, 0, 0, NULL },
+	{ "valid 2-octet", 0, 1, "", ORIGIN ASPATH2 NH, NLRI, OK, 0, 0, NULL },
+	{ "extended length on a short attribute", 1, 1, "", "50 01 0001 00" ASPATH4 NH, NLRI, OK, 0,
+	  0, NULL },
 	/* ORIGIN, sec 7.1 */
-	{"ORIGIN value 3", 1, 1, "", "40 01 01 03" ASPATH4 NH, NLRI, TAW, 0, 0, "ORIGIN: undefined value"},
-	{"ORIGIN length 2", 1, 1, "", "40 01 02 0000" ASPATH4 NH, NLRI, TAW, 0, 0, "ORIGIN: bad length 2"},
-	{"ORIGIN flags optional", 1, 1, "", "C0 01 01 00" ASPATH4 NH, NLRI, TAW, 0, 0, "ORIGIN: wrong attribute flags"},
+	{ "ORIGIN value 3", 1, 1, "", "40 01 01 03" ASPATH4 NH, NLRI, TAW, 0, 0,
+	  "ORIGIN: undefined value" },
+	{ "ORIGIN length 2", 1, 1, "", "40 01 02 0000" ASPATH4 NH, NLRI, TAW, 0, 0,
+	  "ORIGIN: bad length 2" },
+	{ "ORIGIN flags optional", 1, 1, "", "C0 01 01 00" ASPATH4 NH, NLRI, TAW, 0, 0,
+	  "ORIGIN: wrong attribute flags" },
 	/* AS_PATH, sec 7.2 */
-	{"AS_PATH segment overrun", 1, 1, "", ORIGIN "40 02 06 02 02 0000FDE9" NH, NLRI, TAW, 0, 0, "malformed AS_PATH: segment overruns attribute"},
-	{"AS_PATH 2-octet overrun", 0, 1, "", ORIGIN "40 02 04 02 02 FDE9" NH, NLRI, TAW, 0, 0, "segment overruns attribute"},
-	{"AS_PATH zero count", 1, 1, "", ORIGIN "40 02 02 02 00" NH, NLRI, TAW, 0, 0, "segment of zero length"},
-	{"AS_PATH bad type", 1, 1, "", ORIGIN "40 02 06 05 01 0000FDE9" NH, NLRI, TAW, 0, 0, "bad segment type"},
-	{"AS_PATH lone octet", 1, 1, "", ORIGIN "40 02 07 02 01 0000FDE9 02" NH, NLRI, TAW, 0, 0, "truncated segment header"},
-	{"AS_PATH confed segment", 1, 1, "", ORIGIN "40 02 06 03 01 0000FDE9" NH, NLRI, TAW, 0, 0, "confederation"},
-	{"AS_PATH AS 0", 1, 1, "", ORIGIN "40 02 06 02 01 00000000" NH, NLRI, TAW, 0, 0, "AS 0"},
-	{"AS_PATH 4-octet read as 2-octet", 0, 1, "", ORIGIN ASPATH4 NH, NLRI, TAW, 0, 0, "AS_PATH"},
-	{"AS_PATH flags optional", 1, 1, "", ORIGIN "C0 02 06 02 01 0000FDE9" NH, NLRI, TAW, 0, 0, "wrong attribute flags"},
-	{"AS_PATH empty (iBGP style)", 1, 0, "", ORIGIN "40 02 00" NH, NLRI, OK, 0, 0, NULL},
+	{ "AS_PATH segment overrun", 1, 1, "", ORIGIN "40 02 06 02 02 0000FDE9" NH, NLRI, TAW, 0, 0,
+	  "malformed AS_PATH: segment overruns attribute" },
+	{ "AS_PATH 2-octet overrun", 0, 1, "", ORIGIN "40 02 04 02 02 FDE9" NH, NLRI, TAW, 0, 0,
+	  "segment overruns attribute" },
+	{ "AS_PATH zero count", 1, 1, "", ORIGIN "40 02 02 02 00" NH, NLRI, TAW, 0, 0,
+	  "segment of zero length" },
+	{ "AS_PATH bad type", 1, 1, "", ORIGIN "40 02 06 05 01 0000FDE9" NH, NLRI, TAW, 0, 0,
+	  "bad segment type" },
+	{ "AS_PATH lone octet", 1, 1, "", ORIGIN "40 02 07 02 01 0000FDE9 02" NH, NLRI, TAW, 0, 0,
+	  "truncated segment header" },
+	{ "AS_PATH confed segment", 1, 1, "", ORIGIN "40 02 06 03 01 0000FDE9" NH, NLRI, TAW, 0, 0,
+	  "confederation" },
+	{ "AS_PATH AS 0", 1, 1, "", ORIGIN "40 02 06 02 01 00000000" NH, NLRI, TAW, 0, 0, "AS 0" },
+	{ "AS_PATH 4-octet read as 2-octet", 0, 1, "", ORIGIN ASPATH4 NH, NLRI, TAW, 0, 0,
+	  "AS_PATH" },
+	{ "AS_PATH flags optional", 1, 1, "", ORIGIN "C0 02 06 02 01 0000FDE9" NH, NLRI, TAW, 0, 0,
+	  "wrong attribute flags" },
+	{ "AS_PATH empty (iBGP style)", 1, 0, "", ORIGIN "40 02 00" NH, NLRI, OK, 0, 0, NULL },
 	/* missing well-known, sec 3.d */
-	{"missing ORIGIN", 1, 1, "", ASPATH4 NH, NLRI, TAW, 0, 0, "missing well-known attribute ORIGIN"},
-	{"missing AS_PATH", 1, 1, "", ORIGIN NH, NLRI, TAW, 0, 0, "missing well-known attribute AS_PATH"},
-	{"missing NEXT_HOP", 1, 1, "", ORIGIN ASPATH4, NLRI, TAW, 0, 0, "missing well-known attribute NEXT_HOP"},
-	{"missing NEXT_HOP, MP only", 1, 1, "", MPR6 ORIGIN ASPATH4, "", OK, 0, 0, NULL},
-	{"missing AS_PATH, MP only", 1, 1, "", MPR6 ORIGIN, "", TAW, 0, 0, "missing well-known attribute AS_PATH"},
-	{"no NLRI, no attributes needed", 1, 1, "18 C00002", "", "", OK, 0, 0, NULL},
+	{ "missing ORIGIN", 1, 1, "", ASPATH4 NH, NLRI, TAW, 0, 0,
+	  "missing well-known attribute ORIGIN" },
+	{ "missing AS_PATH", 1, 1, "", ORIGIN NH, NLRI, TAW, 0, 0,
+	  "missing well-known attribute AS_PATH" },
+	{ "missing NEXT_HOP", 1, 1, "", ORIGIN ASPATH4, NLRI, TAW, 0, 0,
+	  "missing well-known attribute NEXT_HOP" },
+	{ "missing NEXT_HOP, MP only", 1, 1, "", MPR6 ORIGIN ASPATH4, "", OK, 0, 0, NULL },
+	{ "missing AS_PATH, MP only", 1, 1, "", MPR6 ORIGIN, "", TAW, 0, 0,
+	  "missing well-known attribute AS_PATH" },
+	{ "no NLRI, no attributes needed", 1, 1, "18 C00002", "", "", OK, 0, 0, NULL },
 	/* NEXT_HOP, sec 7.3 */
-	{"NEXT_HOP 0.0.0.0", 1, 1, "", ORIGIN ASPATH4 "40 03 04 00000000", NLRI, TAW, 0, 0, "invalid NEXT_HOP 0.0.0.0"},
-	{"NEXT_HOP multicast", 1, 1, "", ORIGIN ASPATH4 "40 03 04 E0000001", NLRI, TAW, 0, 0, "invalid NEXT_HOP"},
-	{"NEXT_HOP length 5", 1, 1, "", ORIGIN ASPATH4 "40 03 05 C633640100", NLRI, TAW, 0, 0, "NEXT_HOP: bad length 5"},
-	{"NEXT_HOP loopback is fine", 1, 1, "", ORIGIN ASPATH4 "40 03 04 7F000001", NLRI, OK, 0, 0, NULL},
-	{"NEXT_HOP bad but no IPv4 NLRI: ignored", 1, 1, "", MPR6 ORIGIN ASPATH4 "40 03 04 00000000", "", OK, 0, 0, NULL},
+	{ "NEXT_HOP 0.0.0.0", 1, 1, "", ORIGIN ASPATH4 "40 03 04 00000000", NLRI, TAW, 0, 0,
+	  "invalid NEXT_HOP 0.0.0.0" },
+	{ "NEXT_HOP multicast", 1, 1, "", ORIGIN ASPATH4 "40 03 04 E0000001", NLRI, TAW, 0, 0,
+	  "invalid NEXT_HOP" },
+	{ "NEXT_HOP length 5", 1, 1, "", ORIGIN ASPATH4 "40 03 05 C633640100", NLRI, TAW, 0, 0,
+	  "NEXT_HOP: bad length 5" },
+	{ "NEXT_HOP loopback is fine", 1, 1, "", ORIGIN ASPATH4 "40 03 04 7F000001", NLRI, OK, 0, 0,
+	  NULL },
+	{ "NEXT_HOP bad but no IPv4 NLRI: ignored", 1, 1, "",
+	  MPR6 ORIGIN ASPATH4 "40 03 04 00000000", "", OK, 0, 0, NULL },
 	/* MED, sec 7.4 */
-	{"MED length 3", 1, 1, "", ORIGIN ASPATH4 NH "80 04 03 000001", NLRI, TAW, 0, 0, "MULTI_EXIT_DISC: bad length 3"},
-	{"MED flags well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 04 04 00000001", NLRI, TAW, 0, 0, "MULTI_EXIT_DISC: wrong attribute flags"},
+	{ "MED length 3", 1, 1, "", ORIGIN ASPATH4 NH "80 04 03 000001", NLRI, TAW, 0, 0,
+	  "MULTI_EXIT_DISC: bad length 3" },
+	{ "MED flags well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 04 04 00000001", NLRI, TAW, 0, 0,
+	  "MULTI_EXIT_DISC: wrong attribute flags" },
 	/* LOCAL_PREF, sec 7.5 */
-	{"LOCAL_PREF iBGP length 3", 1, 0, "", ORIGIN ASPATH4 NH "40 05 03 000064", NLRI, TAW, 0, 0, "LOCAL_PREF: bad length 3"},
-	{"LOCAL_PREF from eBGP discarded", 1, 1, "", ORIGIN ASPATH4 NH "40 05 04 00000064", NLRI, OK, 0, 0, "LOCAL_PREF from an external peer discarded"},
-	{"LOCAL_PREF eBGP bad length: discarded too", 1, 1, "", ORIGIN ASPATH4 NH "40 05 03 000064", NLRI, OK, 0, 0, "LOCAL_PREF from an external peer"},
+	{ "LOCAL_PREF iBGP length 3", 1, 0, "", ORIGIN ASPATH4 NH "40 05 03 000064", NLRI, TAW, 0,
+	  0, "LOCAL_PREF: bad length 3" },
+	{ "LOCAL_PREF from eBGP discarded", 1, 1, "", ORIGIN ASPATH4 NH "40 05 04 00000064", NLRI,
+	  OK, 0, 0, "LOCAL_PREF from an external peer discarded" },
+	{ "LOCAL_PREF eBGP bad length: discarded too", 1, 1, "",
+	  ORIGIN ASPATH4 NH "40 05 03 000064", NLRI, OK, 0, 0, "LOCAL_PREF from an external peer" },
 	/* ATOMIC_AGGREGATE, sec 7.6 */
-	{"ATOMIC_AGGREGATE length 1", 1, 1, "", ORIGIN ASPATH4 NH "40 06 01 00", NLRI, OK, 0, 0, "ATOMIC_AGGREGATE: bad length 1 (attribute discarded)"},
-	{"ATOMIC_AGGREGATE flags", 1, 1, "", ORIGIN ASPATH4 NH "C0 06 00", NLRI, OK, 0, 0, "ATOMIC_AGGREGATE: wrong attribute flags (attribute discarded)"},
+	{ "ATOMIC_AGGREGATE length 1", 1, 1, "", ORIGIN ASPATH4 NH "40 06 01 00", NLRI, OK, 0, 0,
+	  "ATOMIC_AGGREGATE: bad length 1 (attribute discarded)" },
+	{ "ATOMIC_AGGREGATE flags", 1, 1, "", ORIGIN ASPATH4 NH "C0 06 00", NLRI, OK, 0, 0,
+	  "ATOMIC_AGGREGATE: wrong attribute flags (attribute discarded)" },
 	/* AGGREGATOR, sec 7.7 */
-	{"AGGREGATOR 6 from 4-octet peer", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 06 FDE9 C6336401", NLRI, OK, 0, 0, "AGGREGATOR: bad length 6 (attribute discarded)"},
-	{"AGGREGATOR 8 from 2-octet peer", 0, 1, "", ORIGIN ASPATH2 NH "C0 07 08 0000FDE9 C6336401", NLRI, OK, 0, 0, "AGGREGATOR: bad length 8"},
-	{"AGGREGATOR AS 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 08 00000000 C6336401", NLRI, OK, 0, 0, "AGGREGATOR: AS 0"},
-	{"AGGREGATOR valid", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 08 0000FDE9 C6336401", NLRI, OK, 0, 0, NULL},
+	{ "AGGREGATOR 6 from 4-octet peer", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 06 FDE9 C6336401",
+	  NLRI, OK, 0, 0, "AGGREGATOR: bad length 6 (attribute discarded)" },
+	{ "AGGREGATOR 8 from 2-octet peer", 0, 1, "",
+	  ORIGIN ASPATH2 NH "C0 07 08 0000FDE9 C6336401", NLRI, OK, 0, 0,
+	  "AGGREGATOR: bad length 8" },
+	{ "AGGREGATOR AS 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 08 00000000 C6336401", NLRI, OK, 0,
+	  0, "AGGREGATOR: AS 0" },
+	{ "AGGREGATOR valid", 1, 1, "", ORIGIN ASPATH4 NH "C0 07 08 0000FDE9 C6336401", NLRI, OK, 0,
+	  0, NULL },
 	/* COMMUNITIES, sec 7.8; LARGE_COMMUNITY, RFC 8092 sec 6; OTC, RFC 9234 sec 5 */
-	{"COMMUNITIES length 5", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 05 FDE9006400", NLRI, TAW, 0, 0, "COMMUNITIES: bad length 5"},
-	{"COMMUNITIES length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 00", NLRI, TAW, 0, 0, "COMMUNITIES: bad length 0"},
-	{"LARGE_COMMUNITY length 13", 1, 1, "", ORIGIN ASPATH4 NH "C0 20 0D 0000FDE9 00000000 00000001 00", NLRI, TAW, 0, 0, "LARGE_COMMUNITY: bad length 13"},
-	{"LARGE_COMMUNITY length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 20 00", NLRI, TAW, 0, 0, "LARGE_COMMUNITY: bad length 0"},
-	{"OTC length 3", 1, 1, "", ORIGIN ASPATH4 NH "C0 23 03 00FDE9", NLRI, TAW, 0, 0, "OTC: bad length 3"},
-	{"OTC flags", 1, 1, "", ORIGIN ASPATH4 NH "80 23 04 0000FDE9", NLRI, TAW, 0, 0, "OTC: wrong attribute flags"},
+	{ "COMMUNITIES length 5", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 05 FDE9006400", NLRI, TAW, 0,
+	  0, "COMMUNITIES: bad length 5" },
+	{ "COMMUNITIES length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 00", NLRI, TAW, 0, 0,
+	  "COMMUNITIES: bad length 0" },
+	{ "LARGE_COMMUNITY length 13", 1, 1, "",
+	  ORIGIN ASPATH4 NH "C0 20 0D 0000FDE9 00000000 00000001 00", NLRI, TAW, 0, 0,
+	  "LARGE_COMMUNITY: bad length 13" },
+	{ "LARGE_COMMUNITY length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 20 00", NLRI, TAW, 0, 0,
+	  "LARGE_COMMUNITY: bad length 0" },
+	{ "OTC length 3", 1, 1, "", ORIGIN ASPATH4 NH "C0 23 03 00FDE9", NLRI, TAW, 0, 0,
+	  "OTC: bad length 3" },
+	{ "OTC flags", 1, 1, "", ORIGIN ASPATH4 NH "80 23 04 0000FDE9", NLRI, TAW, 0, 0,
+	  "OTC: wrong attribute flags" },
 	/* EXTENDED_COMMUNITIES, sec 7.14: a non-zero multiple of 8 */
-	{"EXTENDED_COMMUNITIES valid", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 10 0002FDE900000064 4300000000000005", NLRI, OK, 0, 0, NULL},
-	{"EXTENDED_COMMUNITIES length 7", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 07 0002FDE9000000", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 7 (treat-as-withdraw)"},
-	{"EXTENDED_COMMUNITIES length 12", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 0C 0002FDE900000064 00000000", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 12"},
-	{"EXTENDED_COMMUNITIES length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 00", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 0"},
-	{"EXTENDED_COMMUNITIES flags non-transitive", 1, 1, "", ORIGIN ASPATH4 NH "80 10 08 0002FDE900000064", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: wrong attribute flags"},
-	{"EXTENDED_COMMUNITIES flags well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 10 08 0002FDE900000064", NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: wrong attribute flags"},
-	{"EXTENDED_COMMUNITIES repeated: first kept", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 08 0002FDE900000064 C0 10 08 0002FDE900000065", NLRI, OK, 0, 0, "repeated attribute 16 discarded"},
-	{"EXTENDED_COMMUNITIES bad, withdrawal only: nothing lost", 1, 1, "18 C00002", "C0 10 03 000000", "", TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 3"},
+	{ "EXTENDED_COMMUNITIES valid", 1, 1, "",
+	  ORIGIN ASPATH4 NH "C0 10 10 0002FDE900000064 4300000000000005", NLRI, OK, 0, 0, NULL },
+	{ "EXTENDED_COMMUNITIES length 7", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 07 0002FDE9000000",
+	  NLRI, TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 7 (treat-as-withdraw)" },
+	{ "EXTENDED_COMMUNITIES length 12", 1, 1, "",
+	  ORIGIN ASPATH4 NH "C0 10 0C 0002FDE900000064 00000000", NLRI, TAW, 0, 0,
+	  "EXTENDED_COMMUNITIES: bad length 12" },
+	{ "EXTENDED_COMMUNITIES length 0", 1, 1, "", ORIGIN ASPATH4 NH "C0 10 00", NLRI, TAW, 0, 0,
+	  "EXTENDED_COMMUNITIES: bad length 0" },
+	{ "EXTENDED_COMMUNITIES flags non-transitive", 1, 1, "",
+	  ORIGIN ASPATH4 NH "80 10 08 0002FDE900000064", NLRI, TAW, 0, 0,
+	  "EXTENDED_COMMUNITIES: wrong attribute flags" },
+	{ "EXTENDED_COMMUNITIES flags well-known", 1, 1, "",
+	  ORIGIN ASPATH4 NH "40 10 08 0002FDE900000064", NLRI, TAW, 0, 0,
+	  "EXTENDED_COMMUNITIES: wrong attribute flags" },
+	{ "EXTENDED_COMMUNITIES repeated: first kept", 1, 1, "",
+	  ORIGIN ASPATH4 NH "C0 10 08 0002FDE900000064 C0 10 08 0002FDE900000065", NLRI, OK, 0, 0,
+	  "repeated attribute 16 discarded" },
+	{ "EXTENDED_COMMUNITIES bad, withdrawal only: nothing lost", 1, 1, "18 C00002",
+	  "C0 10 03 000000", "", TAW, 0, 0, "EXTENDED_COMMUNITIES: bad length 3" },
 	/* duplicates, sec 3.g */
-	{"duplicate ORIGIN: first kept", 1, 1, "", ORIGIN ASPATH4 NH "40 01 01 07", NLRI, OK, 0, 0, "repeated attribute 1 discarded"},
-	{"duplicate MP_REACH", 1, 1, "", MPR6 MPR6 ORIGIN ASPATH4, "", RST, 3, 1, NULL},
-	{"duplicate MP_UNREACH", 1, 1, "", MPU6 MPU6, "", RST, 3, 1, NULL},
+	{ "duplicate ORIGIN: first kept", 1, 1, "", ORIGIN ASPATH4 NH "40 01 01 07", NLRI, OK, 0, 0,
+	  "repeated attribute 1 discarded" },
+	{ "duplicate MP_REACH", 1, 1, "", MPR6 MPR6 ORIGIN ASPATH4, "", RST, 3, 1, NULL },
+	{ "duplicate MP_UNREACH", 1, 1, "", MPU6 MPU6, "", RST, 3, 1, NULL },
 	/* unrecognized attributes (RFC 4271 sec 5, 6.3) */
-	{"unknown well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 63 01 00", NLRI, RST, 3, 2, NULL},
-	{"unknown optional transitive kept", 1, 1, "", ORIGIN ASPATH4 NH "C0 63 01 AA", NLRI, OK, 0, 0, NULL},
-	{"unknown optional non-transitive dropped", 1, 1, "", ORIGIN ASPATH4 NH "80 63 01 AA", NLRI, OK, 0, 0, NULL},
+	{ "unknown well-known", 1, 1, "", ORIGIN ASPATH4 NH "40 63 01 00", NLRI, RST, 3, 2, NULL },
+	{ "unknown optional transitive kept", 1, 1, "", ORIGIN ASPATH4 NH "C0 63 01 AA", NLRI, OK,
+	  0, 0, NULL },
+	{ "unknown optional non-transitive dropped", 1, 1, "", ORIGIN ASPATH4 NH "80 63 01 AA",
+	  NLRI, OK, 0, 0, NULL },
 	/* attribute framing, sec 4 */
-	{"attribute overruns the section", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 08 FDE90064", NLRI, TAW, 0, 0, "malformed attribute list"},
-	{"fewer than 3 octets left", 1, 1, "", ORIGIN ASPATH4 NH "C0 08", NLRI, TAW, 0, 0, "malformed attribute list"},
-	{"extended length header cut", 1, 1, "", ORIGIN ASPATH4 NH "D0 08 00", NLRI, TAW, 0, 0, "malformed attribute list"},
-	{"overrun after MP_REACH", 1, 1, "", MPR6 ORIGIN "40 02 09 02 01 0000FDE9", "", TAW, 0, 0, "malformed attribute list"},
-	{"overrun with no NLRI to be found", 1, 1, "", ORIGIN "40 02 09 02 01 0000FDE9", "", RST, 3, 1, NULL},
+	{ "attribute overruns the section", 1, 1, "", ORIGIN ASPATH4 NH "C0 08 08 FDE90064", NLRI,
+	  TAW, 0, 0, "malformed attribute list" },
+	{ "fewer than 3 octets left", 1, 1, "", ORIGIN ASPATH4 NH "C0 08", NLRI, TAW, 0, 0,
+	  "malformed attribute list" },
+	{ "extended length header cut", 1, 1, "", ORIGIN ASPATH4 NH "D0 08 00", NLRI, TAW, 0, 0,
+	  "malformed attribute list" },
+	{ "overrun after MP_REACH", 1, 1, "", MPR6 ORIGIN "40 02 09 02 01 0000FDE9", "", TAW, 0, 0,
+	  "malformed attribute list" },
+	{ "overrun with no NLRI to be found", 1, 1, "", ORIGIN "40 02 09 02 01 0000FDE9", "", RST,
+	  3, 1, NULL },
 	/* NLRI, sec 5.3 */
-	{"NLRI prefix length 33", 1, 1, "", ORIGIN ASPATH4 NH, "21 C0000200 00", RST, 3, 10, NULL},
-	{"NLRI overrun", 1, 1, "", ORIGIN ASPATH4 NH, "18 C000", RST, 3, 10, NULL},
-	{"withdrawn prefix length 33", 1, 1, "21 C0000200 00", "", "", RST, 3, 10, NULL},
-	{"withdrawn overrun", 1, 1, "20 C00002", "", "", RST, 3, 10, NULL},
-	{"MP_REACH prefix length 129", 1, 1, "", "80 0E 16 0002 01 10 20010DB8000000000000000000000001 00 81" ORIGIN ASPATH4, "", RST, 3, 10, NULL},
-	{"MP_UNREACH overrun", 1, 1, "", "80 0F 05 0002 01 30 2001", "", RST, 3, 10, NULL},
+	{ "NLRI prefix length 33", 1, 1, "", ORIGIN ASPATH4 NH, "21 C0000200 00", RST, 3, 10,
+	  NULL },
+	{ "NLRI overrun", 1, 1, "", ORIGIN ASPATH4 NH, "18 C000", RST, 3, 10, NULL },
+	{ "withdrawn prefix length 33", 1, 1, "21 C0000200 00", "", "", RST, 3, 10, NULL },
+	{ "withdrawn overrun", 1, 1, "20 C00002", "", "", RST, 3, 10, NULL },
+	{ "MP_REACH prefix length 129", 1, 1, "",
+	  "80 0E 16 0002 01 10 20010DB8000000000000000000000001 00 81" ORIGIN ASPATH4, "", RST, 3,
+	  10, NULL },
+	{ "MP_UNREACH overrun", 1, 1, "", "80 0F 05 0002 01 30 2001", "", RST, 3, 10, NULL },
 	/* MP_REACH / MP_UNREACH, sec 7.11 */
-	{"MP_REACH next hop length 8", 1, 1, "", "80 0E 12 0002 01 08 20010DB800000000 00 20 20010DB8" ORIGIN ASPATH4, "", RST, 3, 9, NULL},
-	{"MP_REACH next hop overruns", 1, 1, "", "80 0E 08 0002 01 10 20010DB8" ORIGIN ASPATH4, "", RST, 3, 9, NULL},
-	{"MP_REACH too short", 1, 1, "", "80 0E 03 000201" ORIGIN ASPATH4, "", RST, 3, 9, NULL},
-	{"MP_REACH flags", 1, 1, "", "C0 0E 1A 0002 01 10 20010DB8000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "", RST, 3, 4, NULL},
-	{"MP_UNREACH too short", 1, 1, "", "80 0F 02 0002", "", RST, 3, 9, NULL},
-	{"MP_REACH IPv4 next hop 16", 1, 1, "", "80 0E 1A 0001 01 10 20010DB8000000000000000000000001 00 18 C00002" ORIGIN ASPATH4, "", RST, 3, 9, NULL},
-	{"MP_REACH IPv6 next hop ::", 1, 1, "", "80 0E 1A 0002 01 10 00000000000000000000000000000000 00 20 20010DB8" ORIGIN ASPATH4, "", TAW, 0, 0, "MP_REACH_NLRI: invalid next hop"},
-	{"MP_REACH IPv6 next hop multicast", 1, 1, "", "80 0E 1A 0002 01 10 FF020000000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "", TAW, 0, 0, "invalid next hop"},
-	{"MP_REACH unknown family ignored", 1, 1, "", "80 0E 1A 0002 80 10 20010DB8000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "", OK, 0, 0, "not negotiated, ignored"},
-	{"MP_REACH IPv4", 1, 1, "", "80 0E 0D 0001 01 04 C6336401 00 18 C00002" ORIGIN ASPATH4, "", OK, 0, 0, NULL},
+	{ "MP_REACH next hop length 8", 1, 1, "",
+	  "80 0E 12 0002 01 08 20010DB800000000 00 20 20010DB8" ORIGIN ASPATH4, "", RST, 3, 9,
+	  NULL },
+	{ "MP_REACH next hop overruns", 1, 1, "", "80 0E 08 0002 01 10 20010DB8" ORIGIN ASPATH4, "",
+	  RST, 3, 9, NULL },
+	{ "MP_REACH too short", 1, 1, "", "80 0E 03 000201" ORIGIN ASPATH4, "", RST, 3, 9, NULL },
+	{ "MP_REACH flags", 1, 1, "",
+	  "C0 0E 1A 0002 01 10 20010DB8000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "",
+	  RST, 3, 4, NULL },
+	{ "MP_UNREACH too short", 1, 1, "", "80 0F 02 0002", "", RST, 3, 9, NULL },
+	{ "MP_REACH IPv4 next hop 16", 1, 1, "",
+	  "80 0E 1A 0001 01 10 20010DB8000000000000000000000001 00 18 C00002" ORIGIN ASPATH4, "",
+	  RST, 3, 9, NULL },
+	{ "MP_REACH IPv6 next hop ::", 1, 1, "",
+	  "80 0E 1A 0002 01 10 00000000000000000000000000000000 00 20 20010DB8" ORIGIN ASPATH4, "",
+	  TAW, 0, 0, "MP_REACH_NLRI: invalid next hop" },
+	{ "MP_REACH IPv6 next hop multicast", 1, 1, "",
+	  "80 0E 1A 0002 01 10 FF020000000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "",
+	  TAW, 0, 0, "invalid next hop" },
+	{ "MP_REACH unknown family ignored", 1, 1, "",
+	  "80 0E 1A 0002 80 10 20010DB8000000000000000000000001 00 20 20010DB8" ORIGIN ASPATH4, "",
+	  OK, 0, 0, "not negotiated, ignored" },
+	{ "MP_REACH IPv4", 1, 1, "", "80 0E 0D 0001 01 04 C6336401 00 18 C00002" ORIGIN ASPATH4, "",
+	  OK, 0, 0, NULL },
 	/* AS4, RFC 6793 */
-	{"AS4_PATH from a 4-octet peer discarded", 1, 1, "", ORIGIN ASPATH4 NH "C0 11 06 02 01 0000FDE9", NLRI, OK, 0, 0, "AS4_PATH from a 4-octet AS peer discarded"},
-	{"AS4_PATH malformed: discarded", 0, 1, "", ORIGIN ASPATH2 NH "C0 11 06 02 02 0000FDE9", NLRI, OK, 0, 0, "AS4_PATH: segment overruns attribute (attribute discarded)"},
-	{"AS4_AGGREGATOR length 6: discarded", 0, 1, "", ORIGIN ASPATH2 NH "C0 12 06 FDE9 C6336401", NLRI, OK, 0, 0, "AS4_AGGREGATOR: bad length 6"},
-	{"AS4_PATH flags: discarded", 0, 1, "", ORIGIN ASPATH2 NH "40 11 06 02 01 0000FDE9", NLRI, OK, 0, 0, "AS4_PATH: wrong attribute flags (attribute discarded)"},
+	{ "AS4_PATH from a 4-octet peer discarded", 1, 1, "",
+	  ORIGIN ASPATH4 NH "C0 11 06 02 01 0000FDE9", NLRI, OK, 0, 0,
+	  "AS4_PATH from a 4-octet AS peer discarded" },
+	{ "AS4_PATH malformed: discarded", 0, 1, "", ORIGIN ASPATH2 NH "C0 11 06 02 02 0000FDE9",
+	  NLRI, OK, 0, 0, "AS4_PATH: segment overruns attribute (attribute discarded)" },
+	{ "AS4_AGGREGATOR length 6: discarded", 0, 1, "",
+	  ORIGIN ASPATH2 NH "C0 12 06 FDE9 C6336401", NLRI, OK, 0, 0,
+	  "AS4_AGGREGATOR: bad length 6" },
+	{ "AS4_PATH flags: discarded", 0, 1, "", ORIGIN ASPATH2 NH "40 11 06 02 01 0000FDE9", NLRI,
+	  OK, 0, 0, "AS4_PATH: wrong attribute flags (attribute discarded)" },
 	/* strongest action wins, sec 3.b */
-	{"treat-as-withdraw and reset: reset", 1, 1, "", "40 01 01 09" ASPATH4 NH, "21 C0000200 00", RST, 3, 10, NULL},
+	{ "treat-as-withdraw and reset: reset", 1, 1, "", "40 01 01 09" ASPATH4 NH,
+	  "21 C0000200 00", RST, 3, 10, NULL },
 	/* truncated bodies, RFC 4271 6.3 */
-	{"withdrawn length overruns", 1, 1, NULL, "00 10 0000", NULL, RST, 3, 1, NULL},
-	{"attribute length overruns", 1, 1, NULL, "00 00 0010 40010100", NULL, RST, 3, 1, NULL},
-	{"body of 3 octets", 1, 1, NULL, "00 00 00", NULL, RST, 3, 1, NULL},
+	{ "withdrawn length overruns", 1, 1, NULL, "00 10 0000", NULL, RST, 3, 1, NULL },
+	{ "attribute length overruns", 1, 1, NULL, "00 00 0010 40010100", NULL, RST, 3, 1, NULL },
+	{ "body of 3 octets", 1, 1, NULL, "00 00 00", NULL, RST, 3, 1, NULL },
 };
 
 static void test_rfc7606_table(void)
@@ -651,12 +739,16 @@ static void test_kept_values(void)
 	CHECK_INT(u.attrs.origin, 0);
 	bgp_update_free(&u);
 	/* unknown optional transitive: Partial bit set, kept sorted by type */
-	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "C0 63 01 AA C0 30 01 BB 80 62 01 CC", NLRI, 1, &u, &err), 0);
+	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "C0 63 01 AA C0 30 01 BB 80 62 01 CC", NLRI, 1, &u,
+			  &err),
+		  0);
 	CHECK_INT(u.attrs.unknown_len, 8);
 	CHECK(memcmp(u.attrs.unknown, "\xe0\x30\x01\xbb\xe0\x63\x01\xaa", 8) == 0);
 	bgp_update_free(&u);
 	/* extended communities: as on the wire, in order, non-transitive ones too (export's job) */
-	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "D0 10 0010 4300000000000005 0002FDE900000064", NLRI, 1, &u, &err), 0);
+	CHECK_INT(dec_hex("", ORIGIN ASPATH4 NH "D0 10 0010 4300000000000005 0002FDE900000064",
+			  NLRI, 1, &u, &err),
+		  0);
 	CHECK_STR(u.warn, "");
 	CHECK_INT(u.attrs.necomms, 2);
 	CHECK(memcmp(u.attrs.ecomms[0].v, "\x43\x00\x00\x00\x00\x00\x00\x05", 8) == 0);
@@ -718,28 +810,30 @@ static void test_as4_merge(void)
 		uint32_t aggr;
 	} m[] = {
 		/* 65001 AS_TRANS AS_TRANS + AS4_PATH 4200000001 4200000002 */
-		{ORIGIN "40 02 08 02 03 FDE9 5BA0 5BA0" NH "C0 11 0A 02 02 FA56EA01 FA56EA02",
-		 "65001 4200000001 4200000002", NULL, 0},
+		{ ORIGIN "40 02 08 02 03 FDE9 5BA0 5BA0" NH "C0 11 0A 02 02 FA56EA01 FA56EA02",
+		  "65001 4200000001 4200000002", NULL, 0 },
 		/* AS4_PATH longer than AS_PATH: ignored */
-		{ORIGIN "40 02 04 02 01 5BA0" NH "C0 11 0A 02 02 FA56EA01 FA56EA02",
-		 "23456", "AS4_PATH longer than AS_PATH ignored", 0},
+		{ ORIGIN "40 02 04 02 01 5BA0" NH "C0 11 0A 02 02 FA56EA01 FA56EA02", "23456",
+		  "AS4_PATH longer than AS_PATH ignored", 0 },
 		/* AGGREGATOR not AS_TRANS: both AS4 attributes ignored */
-		{ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 07 06 FDE9 C6336401"
-		 "C0 11 06 02 01 FA56EA01 C0 12 08 FA56EA02 C6336402",
-		 "65001 23456", "AGGREGATOR is not AS_TRANS", 65001},
+		{ ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 07 06 FDE9 C6336401"
+			 "C0 11 06 02 01 FA56EA01 C0 12 08 FA56EA02 C6336402",
+		  "65001 23456", "AGGREGATOR is not AS_TRANS", 65001 },
 		/* AGGREGATOR AS_TRANS: AS4_AGGREGATOR taken */
-		{ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 07 06 5BA0 C6336401"
-		 "C0 11 06 02 01 FA56EA01 C0 12 08 FA56EA02 C6336402",
-		 "65001 4200000001", NULL, 4200000002u},
+		{ ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 07 06 5BA0 C6336401"
+			 "C0 11 06 02 01 FA56EA01 C0 12 08 FA56EA02 C6336402",
+		  "65001 4200000001", NULL, 4200000002u },
 		/* sets: 1 2 {3 4} and AS4_PATH {5 6}: take two ASNs, then the AS4 set */
-		{ORIGIN "40 02 0C 02 02 0001 0002 01 02 0003 0004" NH "C0 11 0A 01 02 00000005 00000006",
-		 "1 2 {5 6}", NULL, 0},
+		{ ORIGIN "40 02 0C 02 02 0001 0002 01 02 0003 0004" NH
+			 "C0 11 0A 01 02 00000005 00000006",
+		  "1 2 {5 6}", NULL, 0 },
 		/* a set inside the taken part counts one */
-		{ORIGIN "40 02 0E 01 02 0003 0004 02 03 0001 5BA0 5BA0" NH "C0 11 0A 02 02 FA56EA01 FA56EA02",
-		 "{3 4} 1 4200000001 4200000002", NULL, 0},
+		{ ORIGIN "40 02 0E 01 02 0003 0004 02 03 0001 5BA0 5BA0" NH
+			 "C0 11 0A 02 02 FA56EA01 FA56EA02",
+		  "{3 4} 1 4200000001 4200000002", NULL, 0 },
 		/* confed segments in AS4_PATH are dropped, the rest is used */
-		{ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 11 0C 03 01 00000009 02 01 FA56EA01",
-		 "65001 4200000001", NULL, 0},
+		{ ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 11 0C 03 01 00000009 02 01 FA56EA01",
+		  "65001 4200000001", NULL, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
@@ -772,7 +866,8 @@ static void test_as4_merge_interns_alike(void)
 	const struct bgp_attrs *a2, *a4;
 
 	CHECK_INT(dec_hex("", ORIGIN "40 02 06 02 02 FDE9 5BA0" NH "C0 11 06 02 01 FA56EA01", NLRI,
-			  0, &u2, &err), 0);
+			  0, &u2, &err),
+		  0);
 	CHECK_INT(dec_hex("", ORIGIN "40 02 0A 02 02 0000FDE9 FA56EA01" NH, NLRI, 1, &u4, &err), 0);
 	a2 = bgp_attrs_intern(&u2.attrs);
 	a4 = bgp_attrs_intern(&u4.attrs);

@@ -27,7 +27,7 @@ static void on_result(struct check *c, int changed, void *arg)
 
 static int tcp_listener(uint16_t *port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
@@ -41,9 +41,16 @@ static int tcp_listener(uint16_t *port)
 
 static struct conf_check make(enum conf_check_kind kind, const char *target, uint16_t port)
 {
-	struct conf_check cc = {.kind = kind, .target = (char *)target, .port = port,
-				.interval_ms = 50, .fast_interval_ms = 20, .timeout_ms = 200,
-				.rise = 2, .fall = 2, .http_expect = 200, .dns_type = 1};
+	struct conf_check cc = { .kind = kind,
+				 .target = (char *)target,
+				 .port = port,
+				 .interval_ms = 50,
+				 .fast_interval_ms = 20,
+				 .timeout_ms = 200,
+				 .rise = 2,
+				 .fall = 2,
+				 .http_expect = 200,
+				 .dns_type = 1 };
 
 	addr_parse("127.0.0.1", &cc.addr);
 	return cc;
@@ -60,7 +67,7 @@ static void wait_results(int n)
 /* Runs the loop until fd is readable (or T_WAIT_MS passed); 1 if it is. */
 static int wait_readable(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	T_WAIT(poll(&p, 1, 0) > 0, ev_run_once(loop, 10));
 	return poll(&p, 1, 0) > 0;
@@ -75,10 +82,10 @@ static void test_tcp(void)
 
 	results = changes = 0;
 	check_init(&c, loop, &cc, on_result, NULL);
-	CHECK(!c.ok);           /* a check starts down */
+	CHECK(!c.ok); /* a check starts down */
 	wait_results(1);
 	CHECK(c.last_ok);
-	CHECK(!c.ok);           /* rise 2: one success is not enough */
+	CHECK(!c.ok); /* rise 2: one success is not enough */
 	wait_results(1);
 	CHECK(c.ok);
 	CHECK_INT(changes, 1);
@@ -149,10 +156,10 @@ static void test_http(void)
 		int ok;
 		const char *err;
 	} cases[] = {
-		{"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nalive", 1, ""},
-		{"HTTP/1.1 503 Unavailable\r\n\r\nalive", 0, "status 503"},
-		{"HTTP/1.0 200 OK\r\n\r\ndead", 0, "body"},
-		{"garbage", 0, "not an HTTP"},
+		{ "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nalive", 1, "" },
+		{ "HTTP/1.1 503 Unavailable\r\n\r\nalive", 0, "status 503" },
+		{ "HTTP/1.0 200 OK\r\n\r\ndead", 0, "body" },
+		{ "garbage", 0, "not an HTTP" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		check_run_now(&c);
@@ -167,7 +174,7 @@ static void test_http(void)
 
 static void test_dns(void)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET}, from;
+	struct sockaddr_in sin = { .sin_family = AF_INET }, from;
 	socklen_t sl = sizeof(sin);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
@@ -192,9 +199,9 @@ static void test_dns(void)
 		CHECK(n > 12);
 		/* The question carries the name in labels: 6 health 3 lab 0. */
 		CHECK(n > 24 && memcmp(q + 12, "\x06health\x03lab\x00", 12) == 0);
-		q[2] |= 0x84;   /* QR, AA */
+		q[2] |= 0x84; /* QR, AA */
 		q[3] = (uint8_t)rcode;
-		q[7] = rcode ? 0 : 1;   /* ANCOUNT */
+		q[7] = rcode ? 0 : 1; /* ANCOUNT */
 		sendto(fd, q, (size_t)n, 0, (struct sockaddr *)&from, sl);
 		wait_results(1);
 		CHECK_INT(c.last_ok, rcode == 0);
@@ -270,9 +277,10 @@ static void test_service_states(void)
 {
 	uint16_t port;
 	int lfd = tcp_listener(&port);
-	struct conf_check checks[2] = {make(CHECK_TCP, "a", port), make(CHECK_EXEC, "exit 0", 0)};
-	struct conf_service cs = {.name = "dns", .checks = checks, .nchecks = 2,
-				  .drain_time_ms = 100, .flap_limit = 0};
+	struct conf_check checks[2] = { make(CHECK_TCP, "a", port), make(CHECK_EXEC, "exit 0", 0) };
+	struct conf_service cs = {
+		.name = "dns", .checks = checks, .nchecks = 2, .drain_time_ms = 100, .flap_limit = 0
+	};
 	struct svc s;
 
 	svc_init(&s, loop, &cs, 65001, on_apply, NULL, NULL);
@@ -311,14 +319,15 @@ static void test_service_states(void)
 
 static void test_flap_protection(void)
 {
-	struct conf_service cs = {.name = "web", .flap_limit = 3, .flap_window_ms = 60000,
-				  .drain_time_ms = 100};
+	struct conf_service cs = {
+		.name = "web", .flap_limit = 3, .flap_window_ms = 60000, .drain_time_ms = 100
+	};
 	struct conf_check cc = make(CHECK_TCP, "t", 1);
 	struct svc s;
 
 	cs.checks = &cc;
 	cs.nchecks = 1;
-	cc.interval_ms = 100000;        /* the test drives health by hand */
+	cc.interval_ms = 100000; /* the test drives health by hand */
 	svc_init(&s, loop, &cs, 65001, on_apply, NULL, NULL);
 	for (int i = 0; i < 5; i++) {
 		s.checks[0]->ok = (uint8_t)!s.checks[0]->ok;

@@ -88,7 +88,8 @@ static void test_lexer_errors(void)
 	} cases[] = {
 		{ "a \"open\n", 0, 1, 3, "unterminated string" },
 		{ "a \"open", 0, 1, 3, "unterminated string" },
-		{ "\n  \"bad \\q\"", 0, 2, 8, "unknown escape '\\q' in string (expected \\\" \\\\ \\n \\t \\r)" },
+		{ "\n  \"bad \\q\"", 0, 2, 8,
+		  "unknown escape '\\q' in string (expected \\\" \\\\ \\n \\t \\r)" },
 		{ "ok\x01", 0, 1, 3, "invalid control character 0x01" },
 		{ "ok\0x", 4, 1, 3, "NUL byte in file" },
 		{ "# c\x7f\n", 0, 1, 4, "invalid control character 0x7f" },
@@ -309,7 +310,6 @@ static const char full_config[] =
 	"}\n"
 	"service static { prefix 198.51.100.0/24 }\n";
 
-
 static void test_full_config(void)
 {
 	struct conf c;
@@ -474,7 +474,8 @@ static void test_minimal(void)
 		conf_free(&c);
 	}
 	CHECK_INT(parse("metrics 127.0.0.1\nservice s {\nprefix 192.0.2.0/24\n}", &c, err,
-			sizeof(err)), 0);
+			sizeof(err)),
+		  0);
 	CHECK_INT(c.metrics_port, 9179);
 	CHECK_INT(c.nservices, 1);
 	conf_free(&c);
@@ -597,7 +598,8 @@ static const struct {
 	{ "router-id 0.0.0.0\n", "t.conf:1:11: router-id must be a non-zero IPv4 address" },
 	{ "router-id 1.2.3\n", "t.conf:1:11: invalid address '1.2.3'" },
 	{ "router-id\n", "t.conf:1:1: missing router id after 'router-id'" },
-	{ "router-id 1.2.3.4 5.6.7.8\n", "t.conf:1:19: unexpected '5.6.7.8' after 'router-id' value" },
+	{ "router-id 1.2.3.4 5.6.7.8\n",
+	  "t.conf:1:19: unexpected '5.6.7.8' after 'router-id' value" },
 	{ "router-id 1.2.3.4\nrouter-id 1.2.3.5\n",
 	  "t.conf:2:1: 'router-id' given twice at top level (first at line 1)" },
 	{ "local-as 0\n", "t.conf:1:10: AS number 0 is reserved" },
@@ -615,7 +617,7 @@ static const struct {
 	{ "metrics 127.0.0.1:65536\n", "t.conf:1:9: invalid metrics address" },
 	{ "metrics [127.0.0.1]:80\n", "t.conf:1:9: invalid metrics address" },
 	{ "metrics ::1\n", "t.conf:1:9: invalid metrics address '::1' (expected IPV4:PORT or "
-	  "[IPV6]:PORT)" },
+			   "[IPV6]:PORT)" },
 	{ "fib maybe\n", "t.conf:1:5: invalid fib 'maybe' (expected yes or no)" },
 	{ "}\n", "t.conf:1:1: unexpected '}' (no block is open)" },
 	{ "{\n", "t.conf:1:1: unexpected '{'" },
@@ -651,13 +653,15 @@ static const struct {
 	  "t.conf:2:2: expected '{' to open the neighbor block, found 'remote-as'" },
 	{ "neighbor 198.18.0.0 }\n",
 	  "t.conf:1:21: expected '{' to open the neighbor block, found '}'" },
-	{ "neighbor 198.18.0.0", "t.conf:1:20: expected '{' to open the neighbor block, found end of file" },
+	{ "neighbor 198.18.0.0",
+	  "t.conf:1:20: expected '{' to open the neighbor block, found end of file" },
 	{ "neighbor 198.18.0.0 {\n remote-as 1\n",
 	  "t.conf:3:1: missing '}' to close the neighbor block opened at line 1" },
 	{ "neighbor 198.18.0.0 {\n remote-as 1\nneighbor 198.18.0.1 {\n",
 	  "t.conf:3:1: 'neighbor' inside a neighbor block: missing '}' to close the block opened "
 	  "at line 1?" },
-	{ "neighbor 198.18.0.0 {\n remote-as 1 {\n", "t.conf:2:14: unexpected '{' after 'remote-as'" },
+	{ "neighbor 198.18.0.0 {\n remote-as 1 {\n",
+	  "t.conf:2:14: unexpected '{' after 'remote-as'" },
 	{ "neighbor 198.18.0.0 {\n {\n", "t.conf:2:2: unexpected '{' in neighbor block" },
 	/* router mode */
 	{ "transit maybe\n", "t.conf:1:9: invalid transit 'maybe' (expected yes or no)" },
@@ -669,7 +673,8 @@ static const struct {
 	{ "multipath yes\nmultipath yes\n", "t.conf:2:1: 'multipath' given twice at top level" },
 	{ "local-pref-customer 4294967296\n",
 	  "t.conf:1:21: invalid local-pref-customer '4294967296' (expected 0..4294967295)" },
-	{ "local-pref-peer -1\n", "t.conf:1:17: invalid local-pref-peer '-1' (expected 0..4294967295)" },
+	{ "local-pref-peer -1\n",
+	  "t.conf:1:17: invalid local-pref-peer '-1' (expected 0..4294967295)" },
 	{ "local-pref-provider x\n",
 	  "t.conf:1:21: invalid local-pref-provider 'x' (expected 0..4294967295)" },
 	{ "local-pref-peer\n", "t.conf:1:1: missing number after 'local-pref-peer'" },
@@ -680,16 +685,20 @@ static const struct {
 	  "t.conf:2:13: invalid max-prefix '0' (expected 1..4294967295)" },
 	{ "neighbor 198.18.0.0 {\n max-prefix 4294967296\n}\n",
 	  "t.conf:2:13: invalid max-prefix '4294967296' (expected 1..4294967295)" },
-	{ "neighbor 198.18.0.0 {\n max-prefix\n}\n", "t.conf:2:2: missing number after 'max-prefix'" },
+	{ "neighbor 198.18.0.0 {\n max-prefix\n}\n",
+	  "t.conf:2:2: missing number after 'max-prefix'" },
 	{ "neighbor 198.18.0.0 {\n max-prefix 1\n max-prefix 2\n}\n",
 	  "t.conf:3:2: 'max-prefix' given twice in neighbor block (first at line 2)" },
-	{ "neighbor 198.18.0.0 {\n prepend 17\n}\n", "t.conf:2:10: invalid prepend '17' (expected 0..16)" },
-	{ "neighbor 198.18.0.0 {\n prepend 1 2\n}\n", "t.conf:2:12: unexpected '2' after 'prepend' value" },
+	{ "neighbor 198.18.0.0 {\n prepend 17\n}\n",
+	  "t.conf:2:10: invalid prepend '17' (expected 0..16)" },
+	{ "neighbor 198.18.0.0 {\n prepend 1 2\n}\n",
+	  "t.conf:2:12: unexpected '2' after 'prepend' value" },
 	{ "neighbor 198.18.0.0 {\n local-pref 0\n}\n",
 	  "t.conf:2:13: invalid local-pref '0' (expected 1..4294967295)" },
 	{ "neighbor 198.18.0.0 {\n local-pref 100\n local-pref 200\n}\n",
 	  "t.conf:3:2: 'local-pref' given twice in neighbor block (first at line 2)" },
-	{ "neighbor 198.18.0.0 {\n import-prefix\n}\n", "t.conf:2:2: missing prefix after 'import-prefix'" },
+	{ "neighbor 198.18.0.0 {\n import-prefix\n}\n",
+	  "t.conf:2:2: missing prefix after 'import-prefix'" },
 	{ "neighbor 198.18.0.0 {\n import-prefix 192.0.2.1/24\n}\n",
 	  "t.conf:2:16: prefix 192.0.2.1/24 has host bits set (did you mean 192.0.2.0/24?)" },
 	{ "neighbor 198.18.0.0 {\n export-prefix 2001:db8::1/32 or-longer\n}\n",
@@ -731,9 +740,11 @@ static const struct {
 	{ "service s {\n community 65536:1\n}\n", "t.conf:2:12: invalid community '65536:1'" },
 	{ "service s {\n community 1:2:3\n}\n", "t.conf:2:12: invalid community '1:2:3'" },
 	{ "service s {\n community no_export\n}\n", "t.conf:2:12: invalid community 'no_export'" },
-	{ "service s {\n community 1:2\n community 1:2\n}\n", "t.conf:3:12: duplicate community 1:2" },
+	{ "service s {\n community 1:2\n community 1:2\n}\n",
+	  "t.conf:3:12: duplicate community 1:2" },
 	{ "service s {\n large-community 1:2\n}\n", "t.conf:2:18: invalid large community '1:2'" },
-	{ "service s {\n large-community 1:2:4294967296\n}\n", "t.conf:2:18: invalid large community" },
+	{ "service s {\n large-community 1:2:4294967296\n}\n",
+	  "t.conf:2:18: invalid large community" },
 	{ "service s {\n large-community 1::3\n}\n", "t.conf:2:18: invalid large community" },
 	{ "service s {\n med x\n}\n", "t.conf:2:6: invalid med 'x'" },
 	{ "service s {\n med 1\n med 2\n}\n", "t.conf:3:2: 'med' given twice" },
@@ -743,8 +754,10 @@ static const struct {
 	{ "service s {\n flap-limit 1001\n}\n",
 	  "t.conf:2:13: invalid flap-limit '1001' (expected 0..1000, 0 for no limit)" },
 	{ "service s {\n flap-window 0\n}\n", "t.conf:2:14: invalid flap-window '0'" },
-	{ "service s {\n flap-limit 1\n flap-limit 2\n}\n", "t.conf:3:2: 'flap-limit' given twice" },
-	{ "service s {\n prefix 192.0.2.0/24 }\n}\n", "t.conf:3:1: unexpected '}' (no block is open)" },
+	{ "service s {\n flap-limit 1\n flap-limit 2\n}\n",
+	  "t.conf:3:2: 'flap-limit' given twice" },
+	{ "service s {\n prefix 192.0.2.0/24 }\n}\n",
+	  "t.conf:3:1: unexpected '}' (no block is open)" },
 	/* checks */
 	{ "service s {\n check\n}\n", "t.conf:2:2: missing check kind after 'check'" },
 	{ "service s {\n check icmp 1.2.3.4\n}\n",
@@ -755,9 +768,10 @@ static const struct {
 	{ "service s {\n check tcp ::1:53\n}\n", "t.conf:2:12: invalid tcp target '::1:53'" },
 	{ "service s {\n check tcp localhost:53\n}\n", "t.conf:2:12: invalid tcp target" },
 	{ "service s {\n check dns ::1\n}\n", "t.conf:2:12: invalid dns server '::1' (expected "
-	  "IPV4, IPV4:PORT, [IPV6] or [IPV6]:PORT)" },
+					      "IPV4, IPV4:PORT, [IPV6] or [IPV6]:PORT)" },
 	{ "service s {\n check dns [::1]:53:53\n}\n", "t.conf:2:12: invalid dns server" },
-	{ "service s {\n check dns 127.0.0.1:x\n}\n", "t.conf:2:12: invalid dns server '127.0.0.1:x'" },
+	{ "service s {\n check dns 127.0.0.1:x\n}\n",
+	  "t.conf:2:12: invalid dns server '127.0.0.1:x'" },
 	{ "service s {\n check http https://127.0.0.1/\n}\n",
 	  "t.conf:2:13: invalid URL 'https://127.0.0.1/': https is not supported" },
 	{ "service s {\n check http http://localhost/\n}\n",
@@ -792,7 +806,8 @@ static const struct {
 	  "timeout, rise, fall, fast-interval)" },
 	{ "service s {\n check http http://[::1]/ name x\n}\n",
 	  "t.conf:2:27: unknown option 'name' for check http (expected expect, body, interval" },
-	{ "service s {\n check dns [::1] type BOGUS\n}\n", "t.conf:2:23: invalid DNS type 'BOGUS'" },
+	{ "service s {\n check dns [::1] type BOGUS\n}\n",
+	  "t.conf:2:23: invalid DNS type 'BOGUS'" },
 	{ "service s {\n check dns [::1] type 0\n}\n", "t.conf:2:23: invalid DNS type '0'" },
 	{ "service s {\n check dns [::1] name a..b\n}\n", "t.conf:2:23: invalid DNS name 'a..b'" },
 	{ "service s {\n check dns [::1] name "
@@ -800,7 +815,8 @@ static const struct {
 	  "t.conf:2:23: invalid DNS name" },
 	{ "service s {\n check http http://[::1]/ expect 600\n}\n",
 	  "t.conf:2:34: invalid HTTP status '600' (expected 100..599)" },
-	{ "service s {\n check http http://[::1]/ body \"\"\n}\n", "t.conf:2:32: empty body substring" },
+	{ "service s {\n check http http://[::1]/ body \"\"\n}\n",
+	  "t.conf:2:32: empty body substring" },
 	{ "service s {\n check exec /bin/true \"interval\" 1s\n}\n",
 	  "t.conf:2:23: expected a check option, not a quoted string" },
 	{ "service s {\n large-community 1:2:3\n large-community 1:2:3\n}\n",
@@ -810,7 +826,8 @@ static const struct {
 	{ "service s {\n check http http:///x\n}\n",
 	  "t.conf:2:13: invalid URL 'http:///x': missing host" },
 	{ "service s {\n check http http://[::1/\n}\n", "t.conf:2:13: invalid URL" },
-	{ "service s {\n check dns [::1] name \"a b\"\n}\n", "t.conf:2:23: invalid DNS name 'a b'" },
+	{ "service s {\n check dns [::1] name \"a b\"\n}\n",
+	  "t.conf:2:23: invalid DNS name 'a b'" },
 	{ "service s {\n check dns [::1] name \"\"\n}\n", "t.conf:2:23: invalid DNS name ''" },
 	{ "service aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa {\n",
 	  "t.conf:1:9: invalid service name" },
@@ -821,7 +838,8 @@ static const struct {
 	{ "control\n", "t.conf:1:1: missing socket path after 'control'" },
 	{ "metrics\n", "t.conf:1:1: missing ADDR:PORT after 'metrics'" },
 	{ "fib\n", "t.conf:1:1: missing yes or no after 'fib'" },
-	{ "neighbor 198.18.0.0 {\n remote-as\n}\n", "t.conf:2:2: missing AS number after 'remote-as'" },
+	{ "neighbor 198.18.0.0 {\n remote-as\n}\n",
+	  "t.conf:2:2: missing AS number after 'remote-as'" },
 	{ "neighbor 198.18.0.0 {\n local-address\n}\n", "t.conf:2:2: missing address" },
 	{ "neighbor 198.18.0.0 {\n local-role\n}\n", "t.conf:2:2: missing role" },
 	{ "neighbor 198.18.0.0 {\n hold-time\n}\n", "t.conf:2:2: missing hold time" },
@@ -877,17 +895,36 @@ static const struct {
 	int ok;
 	uint32_t ms;
 } durations[] = {
-	{ "100ms", 1, 100 },     { "2s", 1, 2000 },     { "1m", 1, 60000 },
-	{ "1h", 1, 3600000 },    { "5", 1, 5000 },      { "0", 1, 0 },
-	{ "0ms", 1, 0 },         { "1m30s", 1, 90000 }, { "1h1m1s1ms", 1, 3661001 },
-	{ "1s500ms", 1, 1500 },  { "007s", 1, 7000 },   { "4294967295ms", 1, 4294967295u },
+	{ "100ms", 1, 100 },
+	{ "2s", 1, 2000 },
+	{ "1m", 1, 60000 },
+	{ "1h", 1, 3600000 },
+	{ "5", 1, 5000 },
+	{ "0", 1, 0 },
+	{ "0ms", 1, 0 },
+	{ "1m30s", 1, 90000 },
+	{ "1h1m1s1ms", 1, 3661001 },
+	{ "1s500ms", 1, 1500 },
+	{ "007s", 1, 7000 },
+	{ "4294967295ms", 1, 4294967295u },
 	{ "4294967s", 1, 4294967000u },
-	{ "", 0, 0 },            { "ms", 0, 0 },        { "1x", 0, 0 },
-	{ "1.5s", 0, 0 },        { "-1s", 0, 0 },       { "1s1m", 0, 0 },
-	{ "1s1s", 0, 0 },        { "1m30", 0, 0 },      { "1 s", 0, 0 },
-	{ "4294967296ms", 0, 0 }, { "4294968s", 0, 0 }, { "1000000h", 0, 0 },
-	{ "1msx", 0, 0 },        { "1S", 0, 0 },        { "99999999999999999999", 0, 0 },
-	{ "1d", 0, 0 },          { "1sec", 0, 0 },
+	{ "", 0, 0 },
+	{ "ms", 0, 0 },
+	{ "1x", 0, 0 },
+	{ "1.5s", 0, 0 },
+	{ "-1s", 0, 0 },
+	{ "1s1m", 0, 0 },
+	{ "1s1s", 0, 0 },
+	{ "1m30", 0, 0 },
+	{ "1 s", 0, 0 },
+	{ "4294967296ms", 0, 0 },
+	{ "4294968s", 0, 0 },
+	{ "1000000h", 0, 0 },
+	{ "1msx", 0, 0 },
+	{ "1S", 0, 0 },
+	{ "99999999999999999999", 0, 0 },
+	{ "1d", 0, 0 },
+	{ "1sec", 0, 0 },
 };
 
 static void test_duration(void)
@@ -903,10 +940,7 @@ static void test_duration(void)
 		CHECK_INT(ms, 12345); /* untouched on error */
 }
 
-static void test_duration_null(void)
-{
-	CHECK_INT(conf_parse_duration(NULL, &(uint32_t){ 0 }), -1);
-}
+static void test_duration_null(void) { CHECK_INT(conf_parse_duration(NULL, &(uint32_t){ 0 }), -1); }
 
 /* ---------- files ---------- */
 

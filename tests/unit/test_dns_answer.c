@@ -11,53 +11,52 @@
 #include "lib/buf.h"
 #include "t.h"
 
-static const char zone_text[] =
-	"$ORIGIN example.com.\n"
-	"$TTL 3600\n"
-	"@ IN SOA ns1 hostmaster ( 2024010101 ; serial\n"
-	"        7200 3600 1209600 300 )\n"
-	"  IN NS ns1\n"
-	"  IN NS ns2.example.net.\n"
-	"  IN MX 10 mail\n"
-	"ns1 IN A 192.0.2.53\n"
-	"    IN AAAA 2001:db8::53\n"
-	"mail 600 A 192.0.2.25\n"
-	"www A 192.0.2.80\n"
-	"    AAAA 2001:db8::80\n"
-	"alias CNAME www\n"
-	"chain1 CNAME chain2\n"
-	"chain2 CNAME www\n"
-	"dangling CNAME nothere\n"
-	"outside CNAME www.example.net.\n"
-	"loop1 CNAME loop2\n"
-	"loop2 CNAME loop1\n"
-	"*.wild A 192.0.2.99\n"
-	"*.wild TXT \"wildcard\"\n"
-	"*.wc CNAME www\n"
-	"a.b.c TXT \"deep\"\n"
-	"*.c A 192.0.2.100\n"
-	"sub NS ns.sub\n"
-	"sub NS ns.elsewhere.example.net.\n"
-	"ns.sub A 192.0.2.153\n"
-	"srv._tcp SRV 10 60 5060 www\n"
-	"caa CAA 0 issue \"ca.example.net\"\n"
-	"txt TXT \"hello world\" second\n";
+static const char zone_text[] = "$ORIGIN example.com.\n"
+				"$TTL 3600\n"
+				"@ IN SOA ns1 hostmaster ( 2024010101 ; serial\n"
+				"        7200 3600 1209600 300 )\n"
+				"  IN NS ns1\n"
+				"  IN NS ns2.example.net.\n"
+				"  IN MX 10 mail\n"
+				"ns1 IN A 192.0.2.53\n"
+				"    IN AAAA 2001:db8::53\n"
+				"mail 600 A 192.0.2.25\n"
+				"www A 192.0.2.80\n"
+				"    AAAA 2001:db8::80\n"
+				"alias CNAME www\n"
+				"chain1 CNAME chain2\n"
+				"chain2 CNAME www\n"
+				"dangling CNAME nothere\n"
+				"outside CNAME www.example.net.\n"
+				"loop1 CNAME loop2\n"
+				"loop2 CNAME loop1\n"
+				"*.wild A 192.0.2.99\n"
+				"*.wild TXT \"wildcard\"\n"
+				"*.wc CNAME www\n"
+				"a.b.c TXT \"deep\"\n"
+				"*.c A 192.0.2.100\n"
+				"sub NS ns.sub\n"
+				"sub NS ns.elsewhere.example.net.\n"
+				"ns.sub A 192.0.2.153\n"
+				"srv._tcp SRV 10 60 5060 www\n"
+				"caa CAA 0 issue \"ca.example.net\"\n"
+				"txt TXT \"hello world\" second\n";
 
 static struct dns_zoneset *zs;
-static const struct dns_ctx ctx = {"test-id", 7, "anycast-dns " DNS_VERSION,
-				   sizeof("anycast-dns " DNS_VERSION) - 1, 1232};
+static const struct dns_ctx ctx = { "test-id", 7, "anycast-dns " DNS_VERSION,
+				    sizeof("anycast-dns " DNS_VERSION) - 1, 1232 };
 
 struct rr {
 	char owner[300];
 	uint16_t type, cls, rdlen;
 	uint32_t ttl;
-	char rname[300];        /* the name in NS/CNAME/PTR/MX/SRV rdata, decompressed */
+	char rname[300]; /* the name in NS/CNAME/PTR/MX/SRV rdata, decompressed */
 	uint8_t rd[512];
 };
 
 struct reply {
 	uint16_t id, flags, qd, cnt[3];
-	int rcode;              /* with the extended bits */
+	int rcode; /* with the extended bits */
 	int opt, opt_do;
 	uint16_t opt_size;
 	char nsid[300];
@@ -350,7 +349,8 @@ static void test_any_and_types(void)
 	CHECK_INT(R.cnt[0], 2);
 	ask("caa.example.com.", DNS_T_CAA);
 	CHECK_INT(R.cnt[0], 1);
-	CHECK(R.rr[0].rdlen == 2 + 5 + 14 && memcmp(R.rr[0].rd, "\0\5issueca.example.net", 21) == 0);
+	CHECK(R.rr[0].rdlen == 2 + 5 + 14 &&
+	      memcmp(R.rr[0].rd, "\0\5issueca.example.net", 21) == 0);
 	ask("txt.example.com.", DNS_T_TXT);
 	CHECK(R.rr[0].rdlen == 19 && memcmp(R.rr[0].rd, "\13hello world\6second", 19) == 0);
 }
@@ -444,7 +444,8 @@ static void test_chaos(void)
 	CHECK_STR(R.rr[0].owner, "HOSTNAME.BIND.");
 	CHECK(R.rr[0].rdlen == 8 && memcmp(R.rr[0].rd, "\7test-id", 8) == 0);
 	CHECK(ask_full("version.bind.", DNS_T_TXT, DNS_C_CH, 0, 0, 0, 0, 0, &R) == 0);
-	CHECK(R.rr[0].rd[0] == ctx.version_len && !memcmp(R.rr[0].rd + 1, ctx.version, ctx.version_len));
+	CHECK(R.rr[0].rd[0] == ctx.version_len &&
+	      !memcmp(R.rr[0].rd + 1, ctx.version, ctx.version_len));
 	CHECK(ask_full("version.server.", DNS_T_TXT, DNS_C_CH, 0, 0, 0, 0, 0, &R) == 0);
 	CHECK_INT(R.cnt[0], 1);
 	CHECK(ask_full("id.server.", DNS_T_A, DNS_C_CH, 0, 0, 0, 0, 0, &R) == 0);
@@ -507,12 +508,13 @@ static void test_truncation(void)
 static void test_precomputed_equal(void)
 {
 	static const char *names[] = {
-		"example.com.", "www.example.com.", "alias.example.com.", "sub.example.com.",
-		"ns.sub.example.com.", "b.c.example.com.", "*.wild.example.com.", "mail.example.com.",
-		"x.y.sub.example.com.", "MAIL.example.COM.", "srv._tcp.example.com.",
+		"example.com.",        "www.example.com.",      "alias.example.com.",
+		"sub.example.com.",    "ns.sub.example.com.",   "b.c.example.com.",
+		"*.wild.example.com.", "mail.example.com.",     "x.y.sub.example.com.",
+		"MAIL.example.COM.",   "srv._tcp.example.com.",
 	};
-	static const uint16_t types[] = {DNS_T_A, DNS_T_AAAA, DNS_T_NS, DNS_T_MX, DNS_T_SOA,
-					 DNS_T_CNAME, DNS_T_TXT, DNS_T_ANY, DNS_T_DS, DNS_T_SRV};
+	static const uint16_t types[] = { DNS_T_A,     DNS_T_AAAA, DNS_T_NS,  DNS_T_MX, DNS_T_SOA,
+					  DNS_T_CNAME, DNS_T_TXT,  DNS_T_ANY, DNS_T_DS, DNS_T_SRV };
 	char err[256];
 	struct dns_zoneset *plain = dns_zoneset_parse("t", zone_text, sizeof(zone_text) - 1, err,
 						      sizeof(err));
@@ -536,7 +538,8 @@ static void test_precomputed_equal(void)
 
 				CHECK(na == nb && memcmp(a, b, na) == 0);
 				if (na != nb || memcmp(a, b, na))
-					fprintf(stderr, "  differs: %s type %u\n", names[i], types[t]);
+					fprintf(stderr, "  differs: %s type %u\n", names[i],
+						types[t]);
 				compared++;
 			}
 	CHECK(compared > 100);

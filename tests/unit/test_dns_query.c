@@ -17,12 +17,20 @@ static void test_question(void)
 {
 	static const struct {
 		const char *text;
-		int len;                /* wire length, -1: invalid */
+		int len; /* wire length, -1: invalid */
 	} cases[] = {
-		{"id.server", 11}, {"id.server.", 11}, {"hostname.bind", 15}, {".", 1},
-		{"a..b", -1}, {"", -1}, {".a", -1}, {"a\\.b", 5},
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x", 67}, /* 63 */
-		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x", -1}, /* 64 */
+		{ "id.server", 11 },
+		{ "id.server.", 11 },
+		{ "hostname.bind", 15 },
+		{ ".", 1 },
+		{ "a..b", -1 },
+		{ "", -1 },
+		{ ".a", -1 },
+		{ "a\\.b", 5 },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+		  67 }, /* 63 */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x",
+		  -1 }, /* 64 */
 	};
 	struct dns_question q;
 	const char *why;
@@ -56,28 +64,29 @@ static void test_build_roundtrip(void)
 		int edns, nsid;
 		uint16_t udp;
 	} cases[] = {
-		{"id.server.", DNS_T_TXT, DNS_C_CH, 0, 0, 0},
-		{"Health.LAB", DNS_T_SOA, DNS_C_IN, 0, 0, 0},
-		{"www.example.com", DNS_T_AAAA, DNS_C_IN, 1, 0, 1232},
-		{"hostname.bind", DNS_T_TXT, DNS_C_CH, 1, 1, 4096},
-		{".", DNS_T_NS, DNS_C_IN, 1, 1, 512},
+		{ "id.server.", DNS_T_TXT, DNS_C_CH, 0, 0, 0 },
+		{ "Health.LAB", DNS_T_SOA, DNS_C_IN, 0, 0, 0 },
+		{ "www.example.com", DNS_T_AAAA, DNS_C_IN, 1, 0, 1232 },
+		{ "hostname.bind", DNS_T_TXT, DNS_C_CH, 1, 1, 4096 },
+		{ ".", DNS_T_NS, DNS_C_IN, 1, 1, 512 },
 	};
 	uint8_t pkt[DNS_QUERY_MAX];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct dns_question q;
-		struct dns_edns_opts e = {cases[i].udp, cases[i].nsid};
+		struct dns_edns_opts e = { cases[i].udp, cases[i].nsid };
 		struct dns_query pq;
 		const char *why;
 
-		CHECK_INT(dns_question_set(&q, cases[i].name, cases[i].type, cases[i].qclass, &why), 0);
+		CHECK_INT(dns_question_set(&q, cases[i].name, cases[i].type, cases[i].qclass, &why),
+			  0);
 		int n = dns_query_build(pkt, sizeof(pkt), (uint16_t)(0x1234 + i), &q,
 					cases[i].edns ? &e : NULL);
 
 		CHECK(n > 0);
 		CHECK_INT(dns_query_parse(&pq, pkt, (size_t)n), DNS_RC_NOERROR);
 		CHECK_INT(pq.id, 0x1234 + i);
-		CHECK_INT(pq.flags, 0);         /* a plain query: RD clear */
+		CHECK_INT(pq.flags, 0); /* a plain query: RD clear */
 		CHECK_INT(pq.qtype, cases[i].type);
 		CHECK_INT(pq.qclass, cases[i].qclass);
 		CHECK_INT(pq.qname_len, q.len);
@@ -89,7 +98,8 @@ static void test_build_roundtrip(void)
 			CHECK_INT(pq.nsid, cases[i].nsid);
 		}
 		/* too small a buffer by one byte */
-		CHECK_INT(dns_query_build(pkt, (size_t)n - 1, 1, &q, cases[i].edns ? &e : NULL), -1);
+		CHECK_INT(dns_query_build(pkt, (size_t)n - 1, 1, &q, cases[i].edns ? &e : NULL),
+			  -1);
 	}
 }
 
@@ -98,10 +108,10 @@ static void test_responder_roundtrip(void)
 {
 	static const char zone[] = "$ORIGIN lab.\n$TTL 60\n@ SOA ns hostmaster 1 3600 600 86400 60\n"
 				   "@ NS ns\nns A 192.0.2.53\n";
-	static const struct dns_ctx ctx = {"lon", 3, "anycast-dns test", 16, 1232};
+	static const struct dns_ctx ctx = { "lon", 3, "anycast-dns test", 16, 1232 };
 	char err[256], who[64];
 	struct dns_zoneset *zs = dns_zoneset_parse("t", zone, sizeof(zone) - 1, err, sizeof(err));
-	static const char *const names[] = {"id.server", "HOSTNAME.BIND."};
+	static const char *const names[] = { "id.server", "HOSTNAME.BIND." };
 	uint8_t pkt[DNS_QUERY_MAX], out[1232];
 	struct dns_question q;
 	struct dns_reply r;
@@ -159,14 +169,14 @@ static size_t mk_resp(uint8_t *p, const uint8_t *q, size_t qlen, uint16_t flags,
 	put16(p + 6, (uint16_t)(other + (rdata != NULL)));
 	if (other) {
 		/* an uncompressed owner name, type A */
-		const uint8_t a[] = {2, 'i', 'd', 6, 's', 'e', 'r', 'v', 'e', 'r', 0, 0, 1, 0, 3,
-				     0, 0, 0, 0, 0, 4, 192, 0, 2, 1};
+		const uint8_t a[] = { 2, 'i', 'd', 6, 's', 'e', 'r', 'v', 'e', 'r', 0, 0, 1,
+				      0, 3,   0,   0, 0,   0,   0,   4,   192, 0,   2, 1 };
 
 		memcpy(p + n, a, sizeof(a));
 		n += sizeof(a);
 	}
 	if (rdata) {
-		const uint8_t h[] = {0xc0, 12, 0, 16, 0, 3, 0, 0, 0, 0, 0, (uint8_t)rdlen};
+		const uint8_t h[] = { 0xc0, 12, 0, 16, 0, 3, 0, 0, 0, 0, 0, (uint8_t)rdlen };
 
 		memcpy(p + n, h, sizeof(h));
 		n += sizeof(h);
@@ -220,12 +230,12 @@ static void test_reply(void)
 	p[n - 3] = 1;
 	CHECK_INT(ident(p, m, &qq, who), -1);
 	p[n - 3] = 16;
-	p[2] |= 0x10;   /* opcode 2 */
+	p[2] |= 0x10; /* opcode 2 */
 	CHECK_INT(ident(p, m, &qq, who), -1);
 	p[2] &= (uint8_t)~0x10;
 	CHECK_INT(ident(p, (size_t)n - 1, &qq, who), -1);
 	CHECK_INT(ident(p, 11, &qq, who), -1);
-	put16(p + 4, 2);        /* two questions */
+	put16(p + 4, 2); /* two questions */
 	CHECK_INT(ident(p, m, &qq, who), -1);
 	put16(p + 4, 1);
 	CHECK_INT(ident(p, m, &qq, who), 1);
@@ -246,7 +256,7 @@ static void test_reply(void)
 	put16(p + 4, 0);
 	CHECK_INT(ident(p, m, &qq, who), 0);
 	CHECK_STR(who, "(FORMERR)");
-	put16(p + 2, 0x8400);   /* a NOERROR without the question is not ours */
+	put16(p + 2, 0x8400); /* a NOERROR without the question is not ours */
 	CHECK_INT(ident(p, m, &qq, who), -1);
 	m = mk_resp(p, q, (size_t)n, 0x8400, 1, NULL, 0);
 	CHECK_INT(ident(p, m, &qq, who), 0);
@@ -276,12 +286,12 @@ static void test_reply(void)
 	CHECK_INT(ident(p, m, &qq, who), 0);
 	CHECK_STR(who, "(malformed)");
 	m = mk_resp(p, q, (size_t)n, 0x8400, 0, (const uint8_t *)"\3lon", 4);
-	p[n + 1] = 0xff;        /* the answer's owner: a pointer past the end */
+	p[n + 1] = 0xff; /* the answer's owner: a pointer past the end */
 	CHECK_INT(ident(p, m, &qq, who), 0);
 	CHECK_STR(who, "(malformed)");
 	m = mk_resp(p, q, (size_t)n, 0x8400, 0, (const uint8_t *)"", 0);
 	CHECK_INT(ident(p, m, &qq, who), 0);
-	CHECK_STR(who, "(malformed)");  /* a TXT with no string at all */
+	CHECK_STR(who, "(malformed)"); /* a TXT with no string at all */
 }
 
 static void test_rcode_names(void)

@@ -13,8 +13,8 @@
 static void test_unpack(void)
 {
 	/* 12 bytes of header, then "a.b." at 12, then "c" + pointer to 14 ("b.") */
-	static const uint8_t m[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-				    1, 'a', 1, 'b', 0, 1, 'c', 0xc0, 14};
+	static const uint8_t m[] = { 0, 0, 0,   0, 0,   0, 0, 0,   0,    0, 0,
+				     0, 1, 'a', 1, 'b', 0, 1, 'c', 0xc0, 14 };
 	uint8_t out[DNS_NAME_MAX];
 	size_t off = 12;
 
@@ -26,13 +26,13 @@ static void test_unpack(void)
 	CHECK(memcmp(out, "\1c\1b", 5) == 0);
 	off = 17;
 	CHECK_INT(dns_name_unpack(m, sizeof(m) - 1, &off, out), -1); /* pointer cut short */
-	static const uint8_t loop[] = {0xc0, 0};
+	static const uint8_t loop[] = { 0xc0, 0 };
 	off = 0;
 	CHECK_INT(dns_name_unpack(loop, sizeof(loop), &off, out), -1); /* points at itself */
-	static const uint8_t fwd[] = {0xc0, 2, 0};
+	static const uint8_t fwd[] = { 0xc0, 2, 0 };
 	off = 0;
 	CHECK_INT(dns_name_unpack(fwd, sizeof(fwd), &off, out), -1); /* forward pointer */
-	static const uint8_t ext[] = {0x41, 0};
+	static const uint8_t ext[] = { 0x41, 0 };
 	off = 0;
 	CHECK_INT(dns_name_unpack(ext, sizeof(ext), &off, out), -1); /* extended label type */
 	/* a name that grows past 255 through pointers */
@@ -47,7 +47,7 @@ static void test_unpack(void)
 	big[o++] = 0;
 	off = 0;
 	CHECK_INT(dns_name_skip(big, o, &off), -1);
-	CHECK_INT(dns_name_skip(big + 64, o - 64, &(size_t){0}), 193);
+	CHECK_INT(dns_name_skip(big + 64, o - 64, &(size_t){ 0 }), 193);
 }
 
 static void test_text(void)
@@ -80,7 +80,7 @@ static void test_text(void)
 	}
 	CHECK_INT(dns_name_from_text(s, n, NULL, w, &err), -1);
 	CHECK_STR(err, "name longer than 255 octets");
-	CHECK_INT(dns_name_from_text(s, n - 2, NULL, w, &err), -1); /* relative, no origin */
+	CHECK_INT(dns_name_from_text(s, n - 2, NULL, w, &err), -1);      /* relative, no origin */
 	CHECK_INT(dns_name_from_text(s + 2, n - 2, NULL, w, &err), 255); /* 61+63+63+63 */
 	CHECK_INT(dns_name_labels(w), 4);
 	CHECK(dns_name_under((const uint8_t *)"\1a\1b\1c", 7, (const uint8_t *)"\1b\1c", 5));
@@ -120,8 +120,8 @@ static void test_writer(void)
 
 static void test_query(void)
 {
-	uint8_t p[64] = {0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-			 1, 'X', 1, 't', 0, 0, 1, 0, 1};
+	uint8_t p[64] = { 0xab, 0xcd, 0x01, 0x00, 0,   1, 0, 0, 0, 0, 0,
+			  0,    1,    'X',  1,    't', 0, 0, 1, 0, 1 };
 	struct dns_query q;
 
 	CHECK_INT(dns_query_parse(&q, p, 21), DNS_RC_NOERROR);
@@ -133,7 +133,7 @@ static void test_query(void)
 	CHECK_INT(q.qtype, 1);
 	CHECK(!q.edns);
 	/* with OPT: size 4096, version 0, DO, NSID */
-	static const uint8_t opt[] = {0, 0, 41, 0x10, 0, 0, 0, 0x80, 0, 0, 4, 0, 3, 0, 0};
+	static const uint8_t opt[] = { 0, 0, 41, 0x10, 0, 0, 0, 0x80, 0, 0, 4, 0, 3, 0, 0 };
 
 	memcpy(p + 21, opt, sizeof(opt));
 	p[11] = 1;

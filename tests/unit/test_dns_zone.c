@@ -50,7 +50,8 @@ static int parse(const char *text)
 	return dns_zparse("z", text, strlen(text), NULL, collect, &G, E, sizeof(E));
 }
 
-#define RD(i, bytes) (G.r[i].rdlen == sizeof(bytes) - 1 && memcmp(G.r[i].rd, bytes, sizeof(bytes) - 1) == 0)
+#define RD(i, bytes) \
+	(G.r[i].rdlen == sizeof(bytes) - 1 && memcmp(G.r[i].rd, bytes, sizeof(bytes) - 1) == 0)
 
 static void test_syntax(void)
 {
@@ -124,47 +125,54 @@ static void test_errors(void)
 	static const struct {
 		const char *text, *err;
 	} cases[] = {
-		{"a A 192.0.2.1\n", "z:1: relative name with no $ORIGIN"},
-		{"$ORIGIN t.\n$TTL 1\na A 192.0.2.300\n", "z:3: bad IPv4 address"},
-		{"$ORIGIN t.\n$TTL 1\na AAAA 2001:db8::g\n", "z:3: bad IPv6 address"},
-		{"$ORIGIN t.\n$TTL 1\na ( A\n 192.0.2.1\n", "z:3: unbalanced parentheses: \"(\" never closed"},
-		{"$ORIGIN t.\n$TTL 1\na A 192.0.2.1 )\n", "z:3: \")\" without \"(\""},
-		{"$ORIGIN t.\n$TTL 1\na TXT \"open\n", "z:3: unterminated quoted string"},
-		{"$ORIGIN t.\n$TTL 1\na BOGUS x\n", "z:3: unknown type"},
-		{"$ORIGIN t.\n$TTL 1\na CH TXT x\n", "z:3: only class IN is supported"},
-		{"$ORIGIN t.\na A 192.0.2.1\n", "z:2: no TTL given and no $TTL before"},
-		{"$ORIGIN t.\n$TTL x\n", "z:2: bad $TTL value"},
-		{"$ORIGIN t.\n$TTL 1\n$INCLUDE other\n", "z:3: $INCLUDE is not supported"},
-		{"$ORIGIN t.\n$TTL 1\n$FOO\n", "z:3: unknown directive"},
-		{"$ORIGIN t.\n$TTL 1\na MX 10\n", "z:3: missing rdata field"},
-		{"$ORIGIN t.\n$TTL 1\na A 192.0.2.1 extra\n", "z:3: extra rdata field"},
-		{"$ORIGIN t.\n$TTL 1\na MX 70000 m\n", "z:3: expected a number 0-65535"},
-		{"$ORIGIN t.\n$TTL 1\na..b A 192.0.2.1\n", "z:3: empty label in name"},
-		{"$ORIGIN t.\n$TTL 1\n"
-		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa A 192.0.2.1\n",
-		 "z:3: label longer than 63 octets"},
-		{"$ORIGIN t.\n$TTL 1\na\\300 A 192.0.2.1\n", "z:3: \\DDD escape above 255 in name"},
-		{"$ORIGIN t.\n$TTL 1\na TXT \"\\9\"\n", "z:3: bad \\DDD escape"},
-		{"$ORIGIN t.\n$TTL 1\na TXT "
-		 "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
-		 "z:3: TXT string longer than 255 octets"},
-		{"$ORIGIN t.\n$TTL 1\na TYPE65280 \\# 2 ab\n", "z:3: \\# rdata shorter than its length"},
-		{"$ORIGIN t.\n$TTL 1\na A \\# 3 C00002\n", "z:3: \\# rdata is not valid for its type"},
-		{"$ORIGIN t.\n$TTL 1\na DS 1 2 3 ab\n", "z:3: this type needs the generic \\# form (RFC 3597)"},
-		{"$ORIGIN t.\n$TTL 1\na ANY \\# 0\n", "z:3: this type cannot appear in a zone"},
-		{"$ORIGIN t.\n$TTL 1\na CAA 0 is-sue x\n", "z:3: bad CAA tag"},
-		{"$ORIGIN t.\n$TTL 1\na 1h30 A 192.0.2.1\n", "z:3: bad TTL"},
-		{"$ORIGIN t.\n$TTL 1\n A 192.0.2.1\n", "z:3: no owner name and no previous one to repeat"},
-		{"$ORIGIN t.\n$TTL 1\na SOA a b 1 2 3 4\n", "z:3: missing rdata field"},
-		{"$ORIGIN t.\n$TTL 1\na A 192.0.2.1\\\n", "z:3: backslash at the end of a line"},
+		{ "a A 192.0.2.1\n", "z:1: relative name with no $ORIGIN" },
+		{ "$ORIGIN t.\n$TTL 1\na A 192.0.2.300\n", "z:3: bad IPv4 address" },
+		{ "$ORIGIN t.\n$TTL 1\na AAAA 2001:db8::g\n", "z:3: bad IPv6 address" },
+		{ "$ORIGIN t.\n$TTL 1\na ( A\n 192.0.2.1\n",
+		  "z:3: unbalanced parentheses: \"(\" never closed" },
+		{ "$ORIGIN t.\n$TTL 1\na A 192.0.2.1 )\n", "z:3: \")\" without \"(\"" },
+		{ "$ORIGIN t.\n$TTL 1\na TXT \"open\n", "z:3: unterminated quoted string" },
+		{ "$ORIGIN t.\n$TTL 1\na BOGUS x\n", "z:3: unknown type" },
+		{ "$ORIGIN t.\n$TTL 1\na CH TXT x\n", "z:3: only class IN is supported" },
+		{ "$ORIGIN t.\na A 192.0.2.1\n", "z:2: no TTL given and no $TTL before" },
+		{ "$ORIGIN t.\n$TTL x\n", "z:2: bad $TTL value" },
+		{ "$ORIGIN t.\n$TTL 1\n$INCLUDE other\n", "z:3: $INCLUDE is not supported" },
+		{ "$ORIGIN t.\n$TTL 1\n$FOO\n", "z:3: unknown directive" },
+		{ "$ORIGIN t.\n$TTL 1\na MX 10\n", "z:3: missing rdata field" },
+		{ "$ORIGIN t.\n$TTL 1\na A 192.0.2.1 extra\n", "z:3: extra rdata field" },
+		{ "$ORIGIN t.\n$TTL 1\na MX 70000 m\n", "z:3: expected a number 0-65535" },
+		{ "$ORIGIN t.\n$TTL 1\na..b A 192.0.2.1\n", "z:3: empty label in name" },
+		{ "$ORIGIN t.\n$TTL 1\n"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa A 192.0.2.1\n",
+		  "z:3: label longer than 63 octets" },
+		{ "$ORIGIN t.\n$TTL 1\na\\300 A 192.0.2.1\n",
+		  "z:3: \\DDD escape above 255 in name" },
+		{ "$ORIGIN t.\n$TTL 1\na TXT \"\\9\"\n", "z:3: bad \\DDD escape" },
+		{ "$ORIGIN t.\n$TTL 1\na TXT "
+		  "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
+		  "z:3: TXT string longer than 255 octets" },
+		{ "$ORIGIN t.\n$TTL 1\na TYPE65280 \\# 2 ab\n",
+		  "z:3: \\# rdata shorter than its length" },
+		{ "$ORIGIN t.\n$TTL 1\na A \\# 3 C00002\n",
+		  "z:3: \\# rdata is not valid for its type" },
+		{ "$ORIGIN t.\n$TTL 1\na DS 1 2 3 ab\n",
+		  "z:3: this type needs the generic \\# form (RFC 3597)" },
+		{ "$ORIGIN t.\n$TTL 1\na ANY \\# 0\n", "z:3: this type cannot appear in a zone" },
+		{ "$ORIGIN t.\n$TTL 1\na CAA 0 is-sue x\n", "z:3: bad CAA tag" },
+		{ "$ORIGIN t.\n$TTL 1\na 1h30 A 192.0.2.1\n", "z:3: bad TTL" },
+		{ "$ORIGIN t.\n$TTL 1\n A 192.0.2.1\n",
+		  "z:3: no owner name and no previous one to repeat" },
+		{ "$ORIGIN t.\n$TTL 1\na SOA a b 1 2 3 4\n", "z:3: missing rdata field" },
+		{ "$ORIGIN t.\n$TTL 1\na A 192.0.2.1\\\n", "z:3: backslash at the end of a line" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_INT(parse(cases[i].text), -1);
 		if (strncmp(E, cases[i].err, strlen(cases[i].err)) != 0) {
-			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", i, E, cases[i].err);
+			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", i, E,
+				cases[i].err);
 			t_case_failed = 1;
 		}
 	}
@@ -175,28 +183,30 @@ static void test_zone_errors(void)
 	static const struct {
 		const char *text, *err;
 	} cases[] = {
-		{"$ORIGIN t.\n$TTL 1\na A 192.0.2.1\n", "z:1: no SOA record"},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nb.u. A 192.0.2.1\n",
-		 "z:5: name is outside the zone t."},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nc CNAME a\nc A 192.0.2.1\n",
-		 "z:5: CNAME and other data at the same name"},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nc CNAME a\nc CNAME b\n",
-		 "z:6: more than one CNAME record at a name"},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n", "z:3: no NS records at the zone apex"},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ SOA a b 2 2 3 4 5\n",
-		 "z:4: more than one SOA record"},
-		{"$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ CNAME x\n",
-		 "z:4: CNAME and other data at the same name"},
+		{ "$ORIGIN t.\n$TTL 1\na A 192.0.2.1\n", "z:1: no SOA record" },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nb.u. A 192.0.2.1\n",
+		  "z:5: name is outside the zone t." },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nc CNAME a\nc A 192.0.2.1\n",
+		  "z:5: CNAME and other data at the same name" },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ NS a\nc CNAME a\nc CNAME b\n",
+		  "z:6: more than one CNAME record at a name" },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n",
+		  "z:3: no NS records at the zone apex" },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ SOA a b 2 2 3 4 5\n",
+		  "z:4: more than one SOA record" },
+		{ "$ORIGIN t.\n$TTL 1\n@ SOA a b 1 2 3 4 5\n@ CNAME x\n",
+		  "z:4: CNAME and other data at the same name" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct dns_zoneset *zs =
-			dns_zoneset_parse("z", cases[i].text, strlen(cases[i].text), E, sizeof(E));
+		struct dns_zoneset *zs = dns_zoneset_parse("z", cases[i].text,
+							   strlen(cases[i].text), E, sizeof(E));
 
 		CHECK(zs == NULL);
 		dns_zoneset_free(zs);
 		if (strncmp(E, cases[i].err, strlen(cases[i].err)) != 0) {
-			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", i, E, cases[i].err);
+			fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", i, E,
+				cases[i].err);
 			t_case_failed = 1;
 		}
 	}
@@ -267,7 +277,7 @@ static void test_files(void)
 	f = fopen(f3, "w");
 	fputs("$TTL 1\nt. SOA a.t. b.t. 1 2 3 4 5\nt. NS a.t.\n", f);
 	fclose(f);
-	char *two[] = {f1, f2}, *dup[] = {f1, f3}, *missing[] = {d};
+	char *two[] = { f1, f2 }, *dup[] = { f1, f3 }, *missing[] = { d };
 	struct dns_zoneset *zs = dns_zoneset_load(two, 2, E, sizeof(E));
 
 	CHECK(zs != NULL);

@@ -17,10 +17,7 @@
 #define LAS 65001u
 #define RAS 65002u
 
-static int pfx_sort(const void *a, const void *b)
-{
-	return prefix_cmp(a, b);
-}
+static int pfx_sort(const void *a, const void *b) { return prefix_cmp(a, b); }
 
 /* Every prefix of a generator, in order. */
 static struct prefix *all_prefixes(const struct feed_gen *g)
@@ -71,8 +68,9 @@ static uint64_t table_digest(uint64_t n, uint64_t seed)
 	struct feed_gen g;
 	struct bgp_attrs a;
 	struct prefix p[FEED_GROUP_MAX];
-	struct bgp_codec_ctx ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = LAS,
-				    .peer_as = RAS};
+	struct bgp_codec_ctx ctx = {
+		.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = LAS, .peer_as = RAS
+	};
 	struct buf b;
 	uint64_t h = 1469598103934665603ull;
 	size_t k;
@@ -101,8 +99,8 @@ static void test_deterministic(void)
 }
 
 static const char *const banned4[] = {
-	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-	"172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
+	"0.0.0.0/8",       "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",    "169.254.0.0/16",
+	"172.16.0.0/12",   "192.0.0.0/24",   "192.0.2.0/24",  "192.168.0.0/16", "198.18.0.0/15",
 	"198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3",
 };
 
@@ -123,7 +121,8 @@ static void test_unique_v4(void)
 		prefix_normalize(&c);
 		bad_host += !prefix_eq(&c, &p[r]) || p[r].addr.af != AF_INET;
 		for (size_t i = 0; i < nban; i++)
-			bad_range += prefix_contains(&ban[i], &p[r]) || prefix_contains(&p[r], &ban[i]);
+			bad_range += prefix_contains(&ban[i], &p[r]) ||
+				     prefix_contains(&p[r], &ban[i]);
 	}
 	CHECK_INT(bad_host, 0);
 	CHECK_INT(bad_range, 0);
@@ -134,7 +133,7 @@ static void test_unique_v4(void)
 static void test_length_mix(void)
 {
 	const uint64_t n = 100000;
-	uint64_t cnt[33] = {0};
+	uint64_t cnt[33] = { 0 };
 	struct feed_gen g;
 	size_t nm;
 	const struct feed_mix *m = feed_gen_mix(AF_INET, &nm);
@@ -186,7 +185,7 @@ static void check_sets(uint32_t las, uint32_t ras, uint64_t n)
 	struct feed_gen g;
 	struct bgp_attrs a;
 	struct prefix p[FEED_GROUP_MAX];
-	uint64_t sets = 0, routes = 0, with_comm = 0, lens[9] = {0};
+	uint64_t sets = 0, routes = 0, with_comm = 0, lens[9] = { 0 };
 	size_t k, bad_len = 0, bad_first = 0, bad_remote = 0, big = 0;
 	const struct bgp_attrs **held = calloc(n, sizeof(*held));
 	size_t before = bgp_attrs_interned_count();
@@ -233,7 +232,7 @@ static void test_attr_sets(void)
 {
 	check_sets(LAS, RAS, 100000);
 	check_sets(4200000001u, RAS, 20000); /* large communities */
-	check_sets(LAS, LAS, 20000);          /* iBGP: neither end's AS in the paths */
+	check_sets(LAS, LAS, 20000);         /* iBGP: neither end's AS in the paths */
 }
 
 static void test_unique_v6(void)
@@ -304,7 +303,7 @@ static int tpeer_listen(struct tpeer *t, int af)
 /* A small receive buffer makes the feed meet a slow peer: EAGAIN, partial sends. */
 static int tpeer_accept(struct tpeer *t, int rcvbuf)
 {
-	struct timeval tv = {.tv_sec = 15};
+	struct timeval tv = { .tv_sec = 15 };
 
 	setsockopt(t->lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (rcvbuf)
@@ -326,9 +325,8 @@ static int tpeer_read(struct tpeer *t)
 		return 0;
 	if (n != BGP_HDR_LEN || bgp_hdr_check(t->msg, BGP_HDR_LEN, &t->len, &t->type, &e) != 1)
 		return -1;
-	if (t->len > BGP_HDR_LEN &&
-	    recv(t->fd, t->msg + BGP_HDR_LEN, t->len - BGP_HDR_LEN, MSG_WAITALL) !=
-		    (ssize_t)(t->len - BGP_HDR_LEN))
+	if (t->len > BGP_HDR_LEN && recv(t->fd, t->msg + BGP_HDR_LEN, t->len - BGP_HDR_LEN,
+					 MSG_WAITALL) != (ssize_t)(t->len - BGP_HDR_LEN))
 		return -1;
 	return 1;
 }
@@ -350,8 +348,11 @@ static void tpeer_close(struct tpeer *t)
 static void tpeer_open(struct tpeer *t, uint32_t asn, uint16_t hold, int as4, int af,
 		       struct bgp_open *theirs)
 {
-	struct bgp_caps caps = {.as4 = (uint8_t)as4, .as4_asn = asn, .mp_any = 1,
-				.mp_ipv4 = af == AF_INET, .mp_ipv6 = af == AF_INET6};
+	struct bgp_caps caps = { .as4 = (uint8_t)as4,
+				 .as4_asn = asn,
+				 .mp_any = 1,
+				 .mp_ipv4 = af == AF_INET,
+				 .mp_ipv6 = af == AF_INET6 };
 	struct bgp_err e;
 	struct buf b;
 
@@ -367,12 +368,16 @@ static void tpeer_open(struct tpeer *t, uint32_t asn, uint16_t hold, int as4, in
 /* When >= 0, the next feed writes its progress lines here (its stderr), for the test to read. */
 static int feed_log_fd = -1;
 
-static pid_t run_feed(const struct tpeer *t, int af, uint32_t las, uint64_t routes,
-		      int exit_after)
+static pid_t run_feed(const struct tpeer *t, int af, uint32_t las, uint64_t routes, int exit_after)
 {
-	struct feed_opts o = {.port = t->port, .local_as = las, .remote_as = RAS,
-			      .routes = routes, .seed = 9, .hold_time = 90,
-			      .exit_after = exit_after, .quiet = !getenv("FEED_VERBOSE")};
+	struct feed_opts o = { .port = t->port,
+			       .local_as = las,
+			       .remote_as = RAS,
+			       .routes = routes,
+			       .seed = 9,
+			       .hold_time = 90,
+			       .exit_after = exit_after,
+			       .quiet = !getenv("FEED_VERBOSE") };
 	pid_t pid;
 
 	addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &o.peer);
@@ -408,8 +413,12 @@ static void e2e(int af, uint32_t las, int as4, uint64_t n, int by_signal)
 {
 	struct tpeer t;
 	struct bgp_open op;
-	struct bgp_codec_ctx ctx = {.as4 = (uint8_t)as4, .ebgp = 1, .mp_ipv4 = 1, .mp_ipv6 = 1,
-				    .local_as = RAS, .peer_as = las};
+	struct bgp_codec_ctx ctx = { .as4 = (uint8_t)as4,
+				     .ebgp = 1,
+				     .mp_ipv4 = 1,
+				     .mp_ipv6 = 1,
+				     .local_as = RAS,
+				     .peer_as = las };
 	struct prefix *got = calloc(n + 1, sizeof(*got));
 	struct feed_gen g;
 	struct buf b;

@@ -24,7 +24,7 @@ static struct kr *kr;
 /* Routes of ours in table main, and how many of them have two next hops or more. */
 static size_t count_ours(size_t *multi)
 {
-	struct t_routes rs = {0};
+	struct t_routes rs = { 0 };
 	size_t n = 0;
 
 	*multi = 0;
@@ -57,10 +57,12 @@ static int setup(void)
 {
 	if (t_link("lo", 1, 0) || t_veth("kr0", "kr1") || t_veth("kr2", "kr3"))
 		return -1;
-	if (t_link("kr0", 1, 0) || t_link("kr1", 1, 0) || t_link("kr2", 1, 0) || t_link("kr3", 1, 0))
+	if (t_link("kr0", 1, 0) || t_link("kr1", 1, 0) || t_link("kr2", 1, 0) ||
+	    t_link("kr3", 1, 0))
 		return -1;
 	if (t_addr("kr0", "198.19.255.1", 31) || t_addr("kr2", "198.19.255.3", 31) ||
-	    t_addr("kr0", "2001:db8:ffff:fff1::1", 64) || t_addr("kr2", "2001:db8:ffff:fff2::1", 64))
+	    t_addr("kr0", "2001:db8:ffff:fff1::1", 64) ||
+	    t_addr("kr2", "2001:db8:ffff:fff2::1", 64))
 		return -1;
 	return 0;
 }
@@ -69,11 +71,11 @@ static int setup(void)
 
 static void test_route_v4(void)
 {
-	struct t_routes rs = {0};
+	struct t_routes rs = { 0 };
 	struct prefix p = P("198.51.100.0/24");
 	int kr0 = (int)if_nametoindex("kr0"), kr2 = (int)if_nametoindex("kr2");
-	struct kr_nexthop one = {A("198.19.255.0"), 0};
-	struct kr_nexthop two[2] = {{A("198.19.255.0"), kr0}, {A("198.19.255.2"), 0}};
+	struct kr_nexthop one = { A("198.19.255.0"), 0 };
+	struct kr_nexthop two[2] = { { A("198.19.255.0"), kr0 }, { A("198.19.255.2"), 0 } };
 	const struct t_route *r;
 
 	CHECK_INT(kr_route_replace(kr, &p, &one, 1), 0);
@@ -105,7 +107,7 @@ static void test_route_v4(void)
 	r = t_find(&rs, "198.51.100.0/24", RT_TABLE_MAIN);
 	CHECK(r && r->nnh == 1 && has_gw(r, "198.19.255.2", kr2));
 	/* a device route, and the default route */
-	struct kr_nexthop dev = {{0}, kr0};
+	struct kr_nexthop dev = { { 0 }, kr0 };
 	struct prefix def = P("0.0.0.0/0");
 
 	CHECK_INT(kr_route_replace(kr, &def, &dev, 1), 0);
@@ -124,11 +126,12 @@ static void test_route_v4(void)
 
 static void test_route_v6(void)
 {
-	struct t_routes rs = {0};
+	struct t_routes rs = { 0 };
 	struct prefix p = P("2001:db8:100::/48");
 	int kr0 = (int)if_nametoindex("kr0"), kr2 = (int)if_nametoindex("kr2");
-	struct kr_nexthop one = {A("2001:db8:ffff:fff1::2"), 0};
-	struct kr_nexthop two[2] = {{A("2001:db8:ffff:fff1::2"), kr0}, {A("2001:db8:ffff:fff2::2"), kr2}};
+	struct kr_nexthop one = { A("2001:db8:ffff:fff1::2"), 0 };
+	struct kr_nexthop two[2] = { { A("2001:db8:ffff:fff1::2"), kr0 },
+				     { A("2001:db8:ffff:fff2::2"), kr2 } };
 	const struct t_route *r;
 
 	CHECK_INT(kr_route_replace(kr, &p, &one, 1), 0);
@@ -162,7 +165,7 @@ static void test_route_v6(void)
 static void test_route_via_v6(void)
 {
 	struct prefix p = P("198.51.100.64/26");
-	struct kr_nexthop nh = {A("2001:db8:ffff:fff1::2"), (int)if_nametoindex("kr0")};
+	struct kr_nexthop nh = { A("2001:db8:ffff:fff1::2"), (int)if_nametoindex("kr0") };
 	struct kr_stats before, after;
 	size_t multi;
 
@@ -181,16 +184,16 @@ static void test_route_via_v6(void)
 static void test_route_errors(void)
 {
 	struct prefix p = P("198.51.100.0/25"), q = P("198.51.100.128/25");
-	struct kr_nexthop far = {A("203.0.113.9"), 0};     /* no route to this gateway */
-	struct kr_nexthop ok = {A("198.19.255.0"), 0};
-	struct kr_nexthop none = {{0}, 0};
+	struct kr_nexthop far = { A("203.0.113.9"), 0 }; /* no route to this gateway */
+	struct kr_nexthop ok = { A("198.19.255.0"), 0 };
+	struct kr_nexthop none = { { 0 }, 0 };
 	struct kr_stats before, after;
 	size_t multi;
 
 	kr_get_stats(kr, &before);
 	CHECK_INT(kr_route_replace(kr, &p, &far, 1), 0);
-	CHECK_INT(kr_route_replace(kr, &q, &ok, 1), 0);  /* one refusal spoils nothing else */
-	CHECK_INT(kr_route_delete(kr, &p), 0);           /* not there: refused, quietly */
+	CHECK_INT(kr_route_replace(kr, &q, &ok, 1), 0); /* one refusal spoils nothing else */
+	CHECK_INT(kr_route_delete(kr, &p), 0);          /* not there: refused, quietly */
 	kr_flush(kr);
 	kr_get_stats(kr, &after);
 	CHECK_INT(after.errors - before.errors, 2);
@@ -199,7 +202,7 @@ static void test_route_errors(void)
 	CHECK_INT(count_ours(&multi), 1);
 	CHECK_INT(kr_route_replace(kr, &p, &none, 1), -1);
 	CHECK_INT(kr_route_replace(kr, &p, &ok, 0), -1);
-	struct prefix bad = {.addr.af = AF_INET, .len = 33};
+	struct prefix bad = { .addr.af = AF_INET, .len = 33 };
 
 	CHECK_INT(kr_route_delete(kr, &bad), -1);
 	CHECK_INT(kr_route_delete(kr, &q), 0);
@@ -211,7 +214,7 @@ static void test_route_errors(void)
 static void test_route_autoflush(void)
 {
 	struct prefix p = P("198.51.100.0/24");
-	struct kr_nexthop nh = {A("198.19.255.0"), 0};
+	struct kr_nexthop nh = { A("198.19.255.0"), 0 };
 	size_t multi;
 
 	CHECK_INT(kr_route_replace(kr, &p, &nh, 1), 0);
@@ -225,10 +228,12 @@ static void test_route_autoflush(void)
 
 static void test_flush_stale(void)
 {
-	struct t_routes rs = {0};
-	struct kr_nexthop nh4[2] = {{A("198.19.255.0"), 0}, {A("198.19.255.2"), 0}};
-	struct kr_nexthop nh6[2] = {{A("2001:db8:ffff:fff1::2"), 0}, {A("2001:db8:ffff:fff2::2"), 0}};
-	struct prefix p1 = P("198.51.100.0/24"), p2 = P("2001:db8:100::/48"), p3 = P("2001:db8:200::/48");
+	struct t_routes rs = { 0 };
+	struct kr_nexthop nh4[2] = { { A("198.19.255.0"), 0 }, { A("198.19.255.2"), 0 } };
+	struct kr_nexthop nh6[2] = { { A("2001:db8:ffff:fff1::2"), 0 },
+				     { A("2001:db8:ffff:fff2::2"), 0 } };
+	struct prefix p1 = P("198.51.100.0/24"), p2 = P("2001:db8:100::/48"),
+		      p3 = P("2001:db8:200::/48");
 	size_t multi;
 
 	/* Someone else's routes: protocol boot in main; ours but in another table. */
@@ -238,7 +243,7 @@ static void test_flush_stale(void)
 	CHECK_INT(t_route("198.51.100.0/25", "198.19.255.0", KR_RTPROT, RT_TABLE_MAIN, 50), 0);
 	CHECK_INT(kr_route_replace(kr, &p1, nh4, 2), 0);
 	CHECK_INT(kr_route_replace(kr, &p2, nh6, 1), 0);
-	CHECK_INT(kr_route_replace(kr, &p3, nh6, 2), 0);   /* not flushed yet: flush_stale must */
+	CHECK_INT(kr_route_replace(kr, &p3, nh6, 2), 0); /* not flushed yet: flush_stale must */
 	CHECK_INT(kr_flush_stale(kr), 4);
 	CHECK_INT(count_ours(&multi), 0);
 	t_routes(AF_INET, &rs);
@@ -255,7 +260,7 @@ static void test_addr(void)
 	struct addr a4 = A("192.0.2.1"), a6 = A("2001:db8:1::1");
 
 	CHECK_INT(kr_addr_add(kr, "lo", &a4, 32), 0);
-	CHECK_INT(kr_addr_add(kr, "lo", &a4, 32), 0);        /* already there: fine */
+	CHECK_INT(kr_addr_add(kr, "lo", &a4, 32), 0); /* already there: fine */
 	CHECK_INT(kr_addr_add(kr, "lo", &a6, 128), 0);
 	CHECK_INT(kr_addr_add(kr, "lo", &a6, 128), 0);
 	x = t_find_addr("lo", "192.0.2.1", &as);
@@ -274,7 +279,7 @@ static void test_addr(void)
 		CHECK(x->flags & IFA_F_NODAD);
 	}
 	CHECK_INT(kr_addr_del(kr, "lo", &a4, 32), 0);
-	CHECK_INT(kr_addr_del(kr, "lo", &a4, 32), 0);        /* already gone: fine */
+	CHECK_INT(kr_addr_del(kr, "lo", &a4, 32), 0); /* already gone: fine */
 	CHECK_INT(kr_addr_del(kr, "lo", &a6, 128), 0);
 	CHECK_INT(kr_addr_del(kr, "lo", &a6, 128), 0);
 	CHECK(t_find_addr("lo", "192.0.2.1", &as) == NULL);
@@ -291,7 +296,7 @@ static void test_addr_flush_stale(void)
 	CHECK_INT(kr_addr_add(kr, "lo", &a4, 32), 0);
 	CHECK_INT(kr_addr_add(kr, "lo", &b4, 32), 0);
 	CHECK_INT(kr_addr_add(kr, "lo", &a6, 128), 0);
-	CHECK_INT(t_addr("lo", "192.0.2.99", 32), 0);           /* the operator's */
+	CHECK_INT(t_addr("lo", "192.0.2.99", 32), 0); /* the operator's */
 	CHECK_INT(t_addr("lo", "2001:db8:1::99", 128), 0);
 	/* An operator's address that was there before us stays the operator's. */
 	struct addr op = A("192.0.2.99");
@@ -312,7 +317,7 @@ static void test_ifindex_for(void)
 {
 	int kr0 = (int)if_nametoindex("kr0"), kr2 = (int)if_nametoindex("kr2");
 	struct prefix p = P("198.51.100.0/24");
-	struct kr_nexthop nh = {A("198.19.255.0"), 0};
+	struct kr_nexthop nh = { A("198.19.255.0"), 0 };
 	struct addr a;
 
 	a = A("198.19.255.0");
@@ -321,13 +326,13 @@ static void test_ifindex_for(void)
 	CHECK_INT(kr_ifindex_for(kr, &a), kr2);
 	a = A("2001:db8:ffff:fff2::2");
 	CHECK_INT(kr_ifindex_for(kr, &a), kr2);
-	a = A("203.0.113.7");                                   /* no route */
+	a = A("203.0.113.7"); /* no route */
 	CHECK_INT(kr_ifindex_for(kr, &a), 0);
-	a = A("198.19.255.1");                                  /* our own */
+	a = A("198.19.255.1"); /* our own */
 	CHECK_INT(kr_ifindex_for(kr, &a), 0);
 	CHECK_INT(kr_route_replace(kr, &p, &nh, 1), 0);
 	kr_flush(kr);
-	a = A("198.51.100.7");                                  /* via a gateway */
+	a = A("198.51.100.7"); /* via a gateway */
 	CHECK_INT(kr_ifindex_for(kr, &a), 0);
 	CHECK_INT(kr_route_delete(kr, &p), 0);
 	kr_flush(kr);
@@ -367,7 +372,7 @@ static int wait_link(struct link_ev *e, int ifindex, int up)
 /* Is the link up and running (carrier), as the kernel says now? */
 static int running(const char *ifname)
 {
-	struct ifreq ifr = {0};
+	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), up;
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
@@ -380,7 +385,7 @@ static int running(const char *ifname)
 
 static void test_links(void)
 {
-	struct link_ev e = {0};
+	struct link_ev e = { 0 };
 	int kr0 = (int)if_nametoindex("kr0");
 
 	/* A veth gets its carrier asynchronously (linkwatch, up to 1 s after both ends are up):
@@ -389,8 +394,8 @@ static void test_links(void)
 	CHECK(running("kr0"));
 	CHECK_INT(kr_watch_links(kr, on_link, &e), 0);
 	ev_run_once(loop, 0);
-	CHECK_INT(e.n, 0);                      /* the initial state is not news */
-	CHECK_INT(t_link("kr1", 0, 0), 0);      /* the far end goes down: kr0 loses carrier */
+	CHECK_INT(e.n, 0);                 /* the initial state is not news */
+	CHECK_INT(t_link("kr1", 0, 0), 0); /* the far end goes down: kr0 loses carrier */
 	CHECK(wait_link(&e, kr0, 0));
 	e.n = 0;
 	CHECK_INT(t_link("kr1", 1, 0), 0);
@@ -418,12 +423,13 @@ static void test_links(void)
 /* The timed part: many routes in, multipath for some, all out, leftovers by flush_stale. */
 static struct prefix bulk_prefix(size_t i, size_t n4)
 {
-	struct prefix p = {0};
+	struct prefix p = { 0 };
 
 	if (i < n4) {
 		/* 255 /24s in 198.19.0.0/16, then /32s from 198.18.0.0 */
 		p.addr.af = AF_INET;
-		uint32_t v = i < 255 ? 0xc6130000u | (uint32_t)i << 8 : 0xc6120000u + (uint32_t)(i - 255);
+		uint32_t v = i < 255 ? 0xc6130000u | (uint32_t)i << 8
+				     : 0xc6120000u + (uint32_t)(i - 255);
 
 		put32(p.addr.a, v);
 		p.len = i < 255 ? 24 : 32;
@@ -446,15 +452,16 @@ static struct prefix bulk_prefix(size_t i, size_t n4)
 
 static void bulk_install(size_t from, size_t to, size_t n4, int paths)
 {
-	struct kr_nexthop v4[2] = {{A("198.19.255.0"), 0}, {A("198.19.255.2"), 0}};
-	struct kr_nexthop v6[2] = {{A("2001:db8:ffff:fff1::2"), 0}, {A("2001:db8:ffff:fff2::2"), 0}};
+	struct kr_nexthop v4[2] = { { A("198.19.255.0"), 0 }, { A("198.19.255.2"), 0 } };
+	struct kr_nexthop v6[2] = { { A("2001:db8:ffff:fff1::2"), 0 },
+				    { A("2001:db8:ffff:fff2::2"), 0 } };
 
 	for (size_t i = from; i < to; i++) {
 		struct prefix p = bulk_prefix(i, n4);
 		const struct kr_nexthop *nh = p.addr.af == AF_INET ? v4 : v6;
 
 		if (paths == 1)
-			nh += i % 2;        /* half via each link */
+			nh += i % 2; /* half via each link */
 		kr_route_replace(kr, &p, nh, (size_t)paths);
 	}
 }

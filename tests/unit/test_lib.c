@@ -17,20 +17,20 @@ static void test_prefix_parse(void)
 		int ret;
 		const char *out;
 	} cases[] = {
-		{"192.0.2.0/24", 0, "192.0.2.0/24"},
-		{"192.0.2.1/32", 0, "192.0.2.1/32"},
-		{"192.0.2.1", 0, "192.0.2.1/32"},
-		{"0.0.0.0/0", 0, "0.0.0.0/0"},
-		{"2001:db8::/32", 0, "2001:db8::/32"},
-		{"2001:db8:1::/48", 0, "2001:db8:1::/48"},
-		{"192.0.2.1/24", -2, NULL},     /* host bits set */
-		{"2001:db8::1/64", -2, NULL},
-		{"192.0.2.0/33", -1, NULL},
-		{"192.0.2.0/", -1, NULL},
-		{"192.0.2.0/2x", -1, NULL},
-		{"192.0.2/24", -1, NULL},
-		{"example/8", -1, NULL},
-		{"", -1, NULL},
+		{ "192.0.2.0/24", 0, "192.0.2.0/24" },
+		{ "192.0.2.1/32", 0, "192.0.2.1/32" },
+		{ "192.0.2.1", 0, "192.0.2.1/32" },
+		{ "0.0.0.0/0", 0, "0.0.0.0/0" },
+		{ "2001:db8::/32", 0, "2001:db8::/32" },
+		{ "2001:db8:1::/48", 0, "2001:db8:1::/48" },
+		{ "192.0.2.1/24", -2, NULL }, /* host bits set */
+		{ "2001:db8::1/64", -2, NULL },
+		{ "192.0.2.0/33", -1, NULL },
+		{ "192.0.2.0/", -1, NULL },
+		{ "192.0.2.0/2x", -1, NULL },
+		{ "192.0.2/24", -1, NULL },
+		{ "example/8", -1, NULL },
+		{ "", -1, NULL },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct prefix p;
@@ -100,9 +100,9 @@ static void test_buf_reader(void)
 	CHECK_INT(rd_get32(&r, &u32), 0);
 	CHECK(u32 == 0xdeadbeef);
 	CHECK_INT(rd_left(&r), 3);
-	CHECK_INT(rd_get32(&r, &u32), -1);     /* past the end */
+	CHECK_INT(rd_get32(&r, &u32), -1); /* past the end */
 	CHECK(r.err);
-	CHECK_INT(rd_get8(&r, &u8), -1);       /* errors are sticky */
+	CHECK_INT(rd_get8(&r, &u8), -1); /* errors are sticky */
 	buf_consume(&b, 4);
 	CHECK_INT(buf_pending(&b), 6);
 	buf_consume(&b, 6);
@@ -150,9 +150,9 @@ static void test_timers(void)
 	CHECK_INT(ev_timer_remaining(tl, &t[0]), 300);
 	ev_advance(tl, 150);
 	CHECK_INT(fired[1], 1);
-	CHECK_INT(fired_at[1], 1100);  /* callbacks see the time they were due */
+	CHECK_INT(fired_at[1], 1100); /* callbacks see the time they were due */
 	CHECK_INT(fired[0] + fired[2] + fired[3], 0);
-	ev_timer_start(tl, &t[0], 10);  /* restart moves it */
+	ev_timer_start(tl, &t[0], 10); /* restart moves it */
 	ev_advance(tl, 200);
 	CHECK_INT(fired[0], 1);
 	CHECK_INT(fired_at[0], 1160);

@@ -95,7 +95,7 @@ static void test_decision_steps(void)
 {
 	struct bgp_peer *a = mkpeer("198.18.0.2", 65001, BGP_ROLE_NONE, 2);
 	struct bgp_peer *b = mkpeer("198.18.0.4", 65002, BGP_ROLE_NONE, 1);
-	uint32_t p1[] = {65001}, p2[] = {65002, 65009}, p3[] = {65002};
+	uint32_t p1[] = { 65001 }, p2[] = { 65002, 65009 }, p3[] = { 65002 };
 	const struct bgp_attrs *s1 = mkattrs(p1, 1, 0, -1), *s2 = mkattrs(p2, 2, 0, -1);
 	const struct bgp_attrs *s3 = mkattrs(p3, 1, 2, -1), *s4 = mkattrs(p3, 1, 0, -1);
 
@@ -104,8 +104,8 @@ static void test_decision_steps(void)
 	import(b, "203.0.113.0/24", s2);
 	CHECK(best_of("203.0.113.0/24")->src == a);
 	/* Same length: lower ORIGIN wins (IGP over INCOMPLETE). */
-	import(a, "198.51.100.0/24", s3);       /* origin incomplete via a */
-	import(b, "198.51.100.0/24", s4);       /* origin IGP via b */
+	import(a, "198.51.100.0/24", s3); /* origin incomplete via a */
+	import(b, "198.51.100.0/24", s4); /* origin IGP via b */
 	CHECK(best_of("198.51.100.0/24")->src == b);
 	/* All equal: the lower BGP identifier (b: 1) wins, both are ECMP. */
 	import(a, "192.0.2.0/24", s1);
@@ -137,7 +137,7 @@ static void test_med_same_as_only(void)
 	struct bgp_peer *a = mkpeer("198.18.0.2", 65001, BGP_ROLE_NONE, 1);
 	struct bgp_peer *b = mkpeer("198.18.0.4", 65001, BGP_ROLE_NONE, 3);
 	struct bgp_peer *c = mkpeer("198.18.0.6", 65002, BGP_ROLE_NONE, 2);
-	uint32_t pa[] = {65001}, pc[] = {65002};
+	uint32_t pa[] = { 65001 }, pc[] = { 65002 };
 	const struct bgp_attrs *ma = mkattrs(pa, 1, 0, 50), *mb = mkattrs(pa, 1, 0, 10);
 	const struct bgp_attrs *mc = mkattrs(pc, 1, 0, 0);
 
@@ -161,7 +161,8 @@ static void test_gao_rexford_preference(void)
 	struct bgp_peer *cust = mkpeer("198.18.0.2", 65001, BGP_ROLE_PROVIDER, 9);
 	struct bgp_peer *prov = mkpeer("198.18.0.4", 65002, BGP_ROLE_CUSTOMER, 1);
 	struct bgp_peer *peer = mkpeer("198.18.0.6", 65003, BGP_ROLE_PEER, 1);
-	uint32_t longp[] = {65001, 65100, 65200, 65300}, shortp[] = {65002}, pp[] = {65003, 65300};
+	uint32_t longp[] = { 65001, 65100, 65200, 65300 }, shortp[] = { 65002 },
+		 pp[] = { 65003, 65300 };
 	const struct bgp_attrs *l = mkattrs(longp, 4, 0, -1), *s = mkattrs(shortp, 1, 0, -1);
 	const struct bgp_attrs *m = mkattrs(pp, 2, 0, -1);
 
@@ -170,9 +171,9 @@ static void test_gao_rexford_preference(void)
 	CHECK_INT(bgp_peer_rel(peer), BGP_REL_PEER);
 	import(prov, "203.0.113.0/24", s);
 	import(peer, "203.0.113.0/24", m);
-	CHECK(best_of("203.0.113.0/24")->src == peer);  /* peer over provider */
+	CHECK(best_of("203.0.113.0/24")->src == peer); /* peer over provider */
 	import(cust, "203.0.113.0/24", l);
-	CHECK(best_of("203.0.113.0/24")->src == cust);  /* customer over both */
+	CHECK(best_of("203.0.113.0/24")->src == cust); /* customer over both */
 	CHECK_INT(best_of("203.0.113.0/24")->attrs->local_pref, 200);
 	bgp_attrs_unref(l);
 	bgp_attrs_unref(s);
@@ -188,7 +189,7 @@ static void test_loop_and_otc_ingress(void)
 	struct bgp_peer *cust = mkpeer("198.18.0.2", 65001, BGP_ROLE_PROVIDER, 1);
 	struct bgp_peer *peer = mkpeer("198.18.0.6", 65003, BGP_ROLE_PEER, 1);
 	struct bgp_peer *prov = mkpeer("198.18.0.4", 65002, BGP_ROLE_CUSTOMER, 1);
-	uint32_t loop[] = {65001, LOCAL_AS}, pc[] = {65001}, pp[] = {65003}, pv[] = {65002};
+	uint32_t loop[] = { 65001, LOCAL_AS }, pc[] = { 65001 }, pp[] = { 65003 }, pv[] = { 65002 };
 	struct bgp_attrs a;
 
 	const struct bgp_attrs *l = mkattrs(loop, 2, 0, -1);
@@ -237,7 +238,7 @@ static void test_export_rules(void)
 	struct bgp_peer *cust2 = mkpeer("198.18.0.8", 65004, BGP_ROLE_PROVIDER, 1);
 	struct bgp_peer *prov = mkpeer("198.18.0.4", 65002, BGP_ROLE_CUSTOMER, 1);
 	struct bgp_peer *peer = mkpeer("198.18.0.6", 65003, BGP_ROLE_PEER, 1);
-	uint32_t pc[] = {65001}, pp[] = {65003};
+	uint32_t pc[] = { 65001 }, pp[] = { 65003 };
 	const struct bgp_attrs *ca = mkattrs(pc, 1, 0, 5), *pa = mkattrs(pp, 1, 0, -1);
 	const struct bgp_attrs *x;
 
@@ -265,7 +266,7 @@ static void test_export_rules(void)
 	x = exported(prov, "192.0.2.0/24");
 	CHECK(x && bgp_aspath_length(x) == 4);
 	bgp_attrs_unref(x);
-	struct conf_prefix_filter f = {.or_longer = 1};
+	struct conf_prefix_filter f = { .or_longer = 1 };
 
 	prefix_parse("198.51.100.0/24", &f.pfx);
 	prov->conf.export_allow = &f;

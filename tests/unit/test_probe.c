@@ -23,7 +23,7 @@
 struct fake {
 	int fd;
 	uint16_t port;
-	unsigned first, drop;           /* answer `first` as a, drop `drop`, answer the rest as b */
+	unsigned first, drop; /* answer `first` as a, drop `drop`, answer the rest as b */
 	const char *a, *b;
 	atomic_int stop;
 	atomic_uint seen;
@@ -51,12 +51,13 @@ static void *fake_loop(void *arg)
 		const char *site = k < f->first ? f->a : f->b;
 		size_t sl = strlen(site), at = (size_t)n;
 
-		p[2] = 0x84;            /* QR, AA */
+		p[2] = 0x84; /* QR, AA */
 		p[3] = 0;
 		p[6] = 0;
-		p[7] = 1;               /* ANCOUNT */
-		const uint8_t rr[] = {0xc0, 12, 0, 16, 0, 3, 0, 0, 0, 0, 0, (uint8_t)(1 + sl),
-				      (uint8_t)sl};
+		p[7] = 1; /* ANCOUNT */
+		const uint8_t rr[] = { 0xc0,       12, 0, 16, 0, 3,
+				       0,          0,  0, 0,  0, (uint8_t)(1 + sl),
+				       (uint8_t)sl };
 
 		memcpy(p + at, rr, sizeof(rr));
 		memcpy(p + at + sizeof(rr), site, sl);
@@ -65,12 +66,12 @@ static void *fake_loop(void *arg)
 	return NULL;
 }
 
-static void fake_start(struct fake *f, unsigned first, unsigned drop, const char *a,
-		       const char *b)
+static void fake_start(struct fake *f, unsigned first, unsigned drop, const char *a, const char *b)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t sl = sizeof(sin);
-	struct timeval tv = {.tv_usec = 20000};  /* to see the stop flag */
+	struct timeval tv = { .tv_usec = 20000 }; /* to see the stop flag */
 	int sz = 4 << 20;
 
 	f->first = first;
@@ -109,12 +110,21 @@ static void test_server_parse(void)
 		const char *s;
 		int ok, af, port;
 	} cases[] = {
-		{"127.0.0.1", 1, AF_INET, 53}, {"192.0.2.1:5353", 1, AF_INET, 5353},
-		{"::1", 1, AF_INET6, 53}, {"2001:db8::1", 1, AF_INET6, 53},
-		{"[2001:db8::1]:54", 1, AF_INET6, 54}, {"[::1]", 1, AF_INET6, 53},
-		{"127.0.0.1:0", 0, 0, 0}, {"127.0.0.1:65536", 0, 0, 0}, {"127.0.0.1:", 0, 0, 0},
-		{"localhost", 0, 0, 0}, {"[::1]x", 0, 0, 0}, {"[::1", 0, 0, 0}, {"", 0, 0, 0},
-		{":53", 0, 0, 0}, {"1.2.3.4:5x", 0, 0, 0},
+		{ "127.0.0.1", 1, AF_INET, 53 },
+		{ "192.0.2.1:5353", 1, AF_INET, 5353 },
+		{ "::1", 1, AF_INET6, 53 },
+		{ "2001:db8::1", 1, AF_INET6, 53 },
+		{ "[2001:db8::1]:54", 1, AF_INET6, 54 },
+		{ "[::1]", 1, AF_INET6, 53 },
+		{ "127.0.0.1:0", 0, 0, 0 },
+		{ "127.0.0.1:65536", 0, 0, 0 },
+		{ "127.0.0.1:", 0, 0, 0 },
+		{ "localhost", 0, 0, 0 },
+		{ "[::1]x", 0, 0, 0 },
+		{ "[::1", 0, 0, 0 },
+		{ "", 0, 0, 0 },
+		{ ":53", 0, 0, 0 },
+		{ "1.2.3.4:5x", 0, 0, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -135,9 +145,9 @@ static void test_server_parse(void)
 static void test_summarize(void)
 {
 	/* 10/s: a b b - - - b a a -, RTTs 1..6 ms */
-	static const int site[] = {0, 1, 1, -1, -1, -1, 1, 0, 0, -1};
-	static const int rtt[] = {5, 1, 2, 0, 0, 0, 6, 3, 4, 0};
-	struct probe_result r = {.rate = 10, .sent = 10, .count = 10};
+	static const int site[] = { 0, 1, 1, -1, -1, -1, 1, 0, 0, -1 };
+	static const int rtt[] = { 5, 1, 2, 0, 0, 0, 6, 3, 4, 0 };
+	struct probe_result r = { .rate = 10, .sent = 10, .count = 10 };
 
 	r.recs = calloc(10, sizeof(*r.recs));
 	r.sites = calloc(2, sizeof(*r.sites));
@@ -159,7 +169,7 @@ static void test_summarize(void)
 	CHECK_INT(r.outage_start_ns, 300000000);
 	CHECK_INT(r.outage_end_ns, 600000000);
 	CHECK_INT(r.rtt_min_us, 1000);
-	CHECK_INT(r.rtt_median_us, 3000);       /* nearest rank of 1 2 3 4 5 6 */
+	CHECK_INT(r.rtt_median_us, 3000); /* nearest rank of 1 2 3 4 5 6 */
 	CHECK_INT(r.rtt_p90_us, 6000);
 	CHECK_INT(r.rtt_max_us, 6000);
 	CHECK_INT(r.nswitches, 2);
@@ -209,7 +219,7 @@ static void test_outage(void)
 	snprintf(server, sizeof(server), "127.0.0.1:%u", f.port);
 
 	/* A generous timeout: on a loaded machine a slow answer must not count as lost. */
-	struct probe_opts o = {.server = server, .rate = 200, .count = 300, .timeout_ms = 1000};
+	struct probe_opts o = { .server = server, .rate = 200, .count = 300, .timeout_ms = 1000 };
 	int64_t t0 = clk_now_ms();
 	int rc = probe_dns_run(&o, &outage_r);
 	int64_t took = clk_now_ms() - t0;
@@ -258,7 +268,7 @@ static void test_outage(void)
 		if (outage_r.recs[i].sent_ns - (int64_t)i * 5000000 >= 5000000)
 			late++;
 	}
-	CHECK(late <= 30);       /* 10%: CI shares two cores with everything else */
+	CHECK(late <= 30); /* 10%: CI shares two cores with everything else */
 	outage_ok = rc == 0;
 }
 
@@ -291,14 +301,15 @@ static void test_json(void)
 	close(fd);
 	if (system("command -v python3 >/dev/null 2>&1") == 0) {
 		/* parsed back by a real JSON parser, and the numbers agree */
-		snprintf(cmd, sizeof(cmd),
-			 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));"
-			 " assert d[\"sent\"]==300 and d[\"lost\"]==50 and len(d[\"timeline\"])==300;"
-			 " assert sum(1 for t in d[\"timeline\"] if t[1] is None)==50;"
-			 " assert d[\"switches\"][0][\"to\"]==\"nyc\" and d[\"rtt_ms\"][\"p90\"]>0;"
-			 " assert 245<=d[\"outage_ms\"]<=255 and d[\"server\"].startswith(\"127.0.0.1:\")'"
-			 " %s",
-			 path);
+		snprintf(
+			cmd, sizeof(cmd),
+			"python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));"
+			" assert d[\"sent\"]==300 and d[\"lost\"]==50 and len(d[\"timeline\"])==300;"
+			" assert sum(1 for t in d[\"timeline\"] if t[1] is None)==50;"
+			" assert d[\"switches\"][0][\"to\"]==\"nyc\" and d[\"rtt_ms\"][\"p90\"]>0;"
+			" assert 245<=d[\"outage_ms\"]<=255 and d[\"server\"].startswith(\"127.0.0.1:\")'"
+			" %s",
+			path);
 		CHECK_INT(system(cmd), 0);
 	}
 	unlink(path);
@@ -328,10 +339,10 @@ static void test_no_server(void)
 	char server[32];
 	struct probe_result r;
 
-	fake_start(&f, 0, 1000000, "x", "x");   /* holds a port and drops everything */
+	fake_start(&f, 0, 1000000, "x", "x"); /* holds a port and drops everything */
 	snprintf(server, sizeof(server), "127.0.0.1:%u", f.port);
 
-	struct probe_opts o = {.server = server, .rate = 100, .count = 10, .timeout_ms = 50};
+	struct probe_opts o = { .server = server, .rate = 100, .count = 10, .timeout_ms = 50 };
 	int64_t t0 = clk_now_ms();
 
 	CHECK_INT(probe_dns_run(&o, &r), 0);
@@ -382,9 +393,9 @@ static void test_stop(void)
 	fake_start(&f, 1000000, 0, "lon", "nyc");
 	snprintf(server, sizeof(server), "127.0.0.1:%u", f.port);
 
-	struct probe_opts o = {.server = server, .rate = 100, .count = 1000, .stop = &stop};
+	struct probe_opts o = { .server = server, .rate = 100, .count = 1000, .stop = &stop };
 
-	struct stopper sp = {&f, &stop, 20};
+	struct stopper sp = { &f, &stop, 20 };
 
 	pthread_create(&th, NULL, stop_after, &sp);
 	int64_t t0 = clk_now_ms();
@@ -417,7 +428,7 @@ static void test_rate(void)
 	fake_start(&f, 1000000, 0, "tyo", "tyo");
 	snprintf(server, sizeof(server), "127.0.0.1:%u", f.port);
 
-	struct probe_opts o = {.server = server, .rate = 5000, .count = 5000, .timeout_ms = 500};
+	struct probe_opts o = { .server = server, .rate = 5000, .count = 5000, .timeout_ms = 500 };
 
 	CHECK_INT(probe_dns_run(&o, &r), 0);
 	fake_stop(&f);
@@ -434,7 +445,7 @@ static void test_rate(void)
 static void test_bad_opts(void)
 {
 	struct probe_result r;
-	struct probe_opts o = {.server = "127.0.0.1", .rate = 10, .count = 10};
+	struct probe_opts o = { .server = "127.0.0.1", .rate = 10, .count = 10 };
 
 	o.server = "nowhere";
 	CHECK_INT(probe_dns_run(&o, &r), -1);
@@ -455,17 +466,19 @@ static void test_bad_opts(void)
 	probe_result_free(&r);
 
 	/* the command: usage errors are 2, before anything is sent */
-	char *a1[] = {"probe", "dns", "--rate", "10", "--count", "5", NULL};
-	char *a2[] = {"probe", "dns", "--server", "127.0.0.1", "--rate", "0", "--count", "5", NULL};
-	char *a3[] = {"probe", "dns", "--server=127.0.0.1", "--rate=100001", "--count=5", NULL};
-	char *a4[] = {"probe", "http", NULL};
-	char *a5[] = {"probe", "dns", "--server", "127.0.0.1", "--rate", "1", "--count",
-		      "10000001", NULL};
-	char *a6[] = {"probe", "dns", "--server", "127.0.0.1", "--rate", "1", "--count", "1",
-		      "--bogus", NULL};
-	char *a7[] = {"probe", "dns", "--server", "127.0.0.1", "--rate", "1", "--count", "1",
-		      "--timeout", "-5", NULL};
-	char *a8[] = {"probe", "dns", "--server", NULL};
+	char *a1[] = { "probe", "dns", "--rate", "10", "--count", "5", NULL };
+	char *a2[] = {
+		"probe", "dns", "--server", "127.0.0.1", "--rate", "0", "--count", "5", NULL
+	};
+	char *a3[] = { "probe", "dns", "--server=127.0.0.1", "--rate=100001", "--count=5", NULL };
+	char *a4[] = { "probe", "http", NULL };
+	char *a5[] = { "probe", "dns",     "--server", "127.0.0.1", "--rate",
+		       "1",     "--count", "10000001", NULL };
+	char *a6[] = { "probe", "dns",     "--server", "127.0.0.1", "--rate",
+		       "1",     "--count", "1",        "--bogus",   NULL };
+	char *a7[] = { "probe",   "dns", "--server",  "127.0.0.1", "--rate", "1",
+		       "--count", "1",   "--timeout", "-5",        NULL };
+	char *a8[] = { "probe", "dns", "--server", NULL };
 
 	CHECK_INT(probe_main(6, a1), 2);
 	CHECK_INT(probe_main(8, a2), 2);
@@ -490,20 +503,24 @@ static void test_cli(void)
 	fake_start(&f, 5, 5, "lon", "nyc");
 	snprintf(cmd, sizeof(cmd),
 		 "build/anycast probe dns --server 127.0.0.1:%u --rate 100 --count 20 --timeout 100"
-		 " --json >/tmp/test_probe_cli.json", f.port);
+		 " --json >/tmp/test_probe_cli.json",
+		 f.port);
 	CHECK_INT(system(cmd), 0);
 	fake_stop(&f);
 	if (system("command -v python3 >/dev/null 2>&1") == 0)
-		CHECK_INT(system("python3 -c 'import json; d=json.load(open(\"/tmp/test_probe_cli.json\"));"
-				 " assert (d[\"sent\"],d[\"lost\"],d[\"longest_loss_run\"])==(20,5,5);"
-				 " assert d[\"sites\"]=={\"lon\":5,\"nyc\":10}'"), 0);
+		CHECK_INT(
+			system("python3 -c 'import json; d=json.load(open(\"/tmp/test_probe_cli.json\"));"
+			       " assert (d[\"sent\"],d[\"lost\"],d[\"longest_loss_run\"])==(20,5,5);"
+			       " assert d[\"sites\"]=={\"lon\":5,\"nyc\":10}'"),
+			0);
 	unlink("/tmp/test_probe_cli.json");
 
 	/* nothing answers: 1; a usage error: 2 */
 	fake_start(&f, 0, 1000, "x", "x");
 	snprintf(cmd, sizeof(cmd),
 		 "build/anycast probe dns --server 127.0.0.1:%u --rate 100 --count 3 --timeout 50"
-		 " >/dev/null 2>&1", f.port);
+		 " >/dev/null 2>&1",
+		 f.port);
 	int st = system(cmd);
 
 	fake_stop(&f);
@@ -516,7 +533,8 @@ static void test_cli(void)
 static void test_anycast_dns(void)
 {
 	const char *zone = "/tmp/test_probe_zone";
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t sl = sizeof(sin);
 	char listen_arg[32], server[32];
 
@@ -530,7 +548,8 @@ static void test_anycast_dns(void)
 	if (!zf)
 		return;
 	fputs("$ORIGIN probe.test.\n$TTL 300\n@ IN SOA ns hostmaster 1 7200 3600 1209600 300\n"
-	      "  IN NS ns\nns IN A 192.0.2.53\n", zf);
+	      "  IN NS ns\nns IN A 192.0.2.53\n",
+	      zf);
 	fclose(zf);
 	/* a port free now (the responder takes it a moment later) */
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -555,7 +574,7 @@ static void test_anycast_dns(void)
 		goto out;
 
 	struct probe_result r;
-	struct probe_opts ready = {.server = server, .rate = 1, .count = 1, .timeout_ms = 50};
+	struct probe_opts ready = { .server = server, .rate = 1, .count = 1, .timeout_ms = 50 };
 	int up = 0;
 
 	for (int i = 0; i < 60 && !up; i++) {
@@ -565,7 +584,9 @@ static void test_anycast_dns(void)
 	}
 	CHECK(up);
 	if (up) {
-		struct probe_opts o = {.server = server, .rate = 500, .count = 500, .timeout_ms = 200};
+		struct probe_opts o = {
+			.server = server, .rate = 500, .count = 500, .timeout_ms = 200
+		};
 
 		CHECK_INT(probe_dns_run(&o, &r), 0);
 		CHECK_INT(r.sent, 500);

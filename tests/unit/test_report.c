@@ -29,7 +29,7 @@ static void timeline(struct lab_demo_fo_client *c, double from_ms, const int (*r
 static void test_outage_affected(void)
 {
 	/* site 1 until the failure at 0, 60 queries (300 ms) lost, then site 0 */
-	static const int runs[][2] = {{200, 1}, {60, LAB_DEMO_LOST}, {740, 0}, {0, 0}};
+	static const int runs[][2] = { { 200, 1 }, { 60, LAB_DEMO_LOST }, { 740, 0 }, { 0, 0 } };
 	struct lab_demo_fo_client c;
 
 	timeline(&c, -1000, runs);
@@ -47,7 +47,7 @@ static void test_outage_from_failure_instant(void)
 {
 	/* still answered by the failed site for 20 ms (in flight), then 40 lost: the outage
 	 * counts from the failure, not from the first loss */
-	static const int runs[][2] = {{204, 1}, {40, LAB_DEMO_LOST}, {756, 2}, {0, 0}};
+	static const int runs[][2] = { { 204, 1 }, { 40, LAB_DEMO_LOST }, { 756, 2 }, { 0, 0 } };
 	struct lab_demo_fo_client c;
 
 	timeline(&c, -1000, runs);
@@ -61,9 +61,9 @@ static void test_outage_rerouted_in_flight(void)
 {
 	/* a crash rerouted queries already on their way: the last 10 sent before it were
 	 * answered by site 0, one of them lost; the client was still site 1's */
-	static const int runs[][2] = {{189, 1}, {1, LAB_DEMO_LOST}, {810, 0}, {0, 0}};
+	static const int runs[][2] = { { 189, 1 }, { 1, LAB_DEMO_LOST }, { 810, 0 }, { 0, 0 } };
 	/* a loss long before the failure (more than in_flight_ms) is not its outage */
-	static const int old[][2] = {{100, 1}, {1, LAB_DEMO_LOST}, {899, 1}, {0, 0}};
+	static const int old[][2] = { { 100, 1 }, { 1, LAB_DEMO_LOST }, { 899, 1 }, { 0, 0 } };
 	struct lab_demo_fo_client c;
 
 	timeline(&c, -1000, runs);
@@ -79,11 +79,11 @@ static void test_outage_rerouted_in_flight(void)
 
 static void test_outage_unaffected(void)
 {
-	static const int none[][2] = {{1000, 0}, {0, 0}};
+	static const int none[][2] = { { 1000, 0 }, { 0, 0 } };
 	/* a client of another site that lost 2 queries at +1 s: 10 ms, not 1 s */
-	static const int blip[][2] = {{400, 0}, {2, LAB_DEMO_LOST}, {598, 0}, {0, 0}};
+	static const int blip[][2] = { { 400, 0 }, { 2, LAB_DEMO_LOST }, { 598, 0 }, { 0, 0 } };
 	/* a loss before the failure is counted as lost, but is no outage of this failure */
-	static const int early[][2] = {{50, 0}, {3, LAB_DEMO_LOST}, {947, 0}, {0, 0}};
+	static const int early[][2] = { { 50, 0 }, { 3, LAB_DEMO_LOST }, { 947, 0 }, { 0, 0 } };
 	struct lab_demo_fo_client c;
 
 	timeline(&c, -1000, none);
@@ -103,7 +103,7 @@ static void test_outage_unaffected(void)
 
 static void test_outage_not_recovered(void)
 {
-	static const int runs[][2] = {{200, 1}, {800, LAB_DEMO_LOST}, {0, 0}};
+	static const int runs[][2] = { { 200, 1 }, { 800, LAB_DEMO_LOST }, { 0, 0 } };
 	struct lab_demo_fo_client c;
 
 	timeline(&c, -1000, runs);
@@ -148,15 +148,23 @@ static struct lab_demo *seed_result(void)
 		int site;
 		double rtt, uni[3];
 		int after;
-		int lost;       /* failover 1: queries lost after the failure */
+		int lost; /* failover 1: queries lost after the failure */
 	} cl[] = {
-		{"paris", "Paris", 48.8566, 2.3522, 1, 4.2, {88.1, 4.0, 141.2}, 0, 61},
-		{"boston", "Boston", 42.3601, -71.0589, 0, 3.1, {3.0, 80.2, 163.3}, 0, 0},
-		{"berlin", "Berlin", 52.52, 13.405, 1, 10.6, {98.7, 10.5, 135.1}, 0, 58},
-		{"sao-paulo", "São Paulo", -23.5505, -46.6333, 0, 115.4, {115.2, 191.0, 275.5}, 0, 0},
-		{"mumbai", "Mumbai", 19.076, 72.8777, 1, 108.9, {190.3, 108.8, 190.1}, 0, 64},
-		{"seoul", "Seoul", 37.5665, 126.978, 2, 17.6, {178.4, 160.2, 17.5}, 2, 0},
-		{"sydney", "Sydney", -33.8688, 151.2093, 2, 117.3, {278.0, 259.9, 117.1}, 2, 0},
+		{ "paris", "Paris", 48.8566, 2.3522, 1, 4.2, { 88.1, 4.0, 141.2 }, 0, 61 },
+		{ "boston", "Boston", 42.3601, -71.0589, 0, 3.1, { 3.0, 80.2, 163.3 }, 0, 0 },
+		{ "berlin", "Berlin", 52.52, 13.405, 1, 10.6, { 98.7, 10.5, 135.1 }, 0, 58 },
+		{ "sao-paulo",
+		  "São Paulo",
+		  -23.5505,
+		  -46.6333,
+		  0,
+		  115.4,
+		  { 115.2, 191.0, 275.5 },
+		  0,
+		  0 },
+		{ "mumbai", "Mumbai", 19.076, 72.8777, 1, 108.9, { 190.3, 108.8, 190.1 }, 0, 64 },
+		{ "seoul", "Seoul", 37.5665, 126.978, 2, 17.6, { 178.4, 160.2, 17.5 }, 2, 0 },
+		{ "sydney", "Sydney", -33.8688, 151.2093, 2, 117.3, { 278.0, 259.9, 117.1 }, 2, 0 },
 	};
 	struct lab_demo *d = calloc(1, sizeof(*d));
 
@@ -190,7 +198,7 @@ static struct lab_demo *seed_result(void)
 			c->unicast_ms[s] = cl[i].uni[s];
 		for (size_t k = 0; k < 2; k++) {
 			int lost = cl[i].lost / (k ? 2 : 1);
-			int runs[5][2] = {{200 + (lost ? 1 : 0), cl[i].site}};
+			int runs[5][2] = { { 200 + (lost ? 1 : 0), cl[i].site } };
 			int n = 1;
 
 			if (lost)
@@ -202,7 +210,8 @@ static struct lab_demo *seed_result(void)
 		}
 	}
 	/* a client of another site that lost one query */
-	timeline(&d->fo[0].c[5], -1000, (const int[][2]){{500, 2}, {1, LAB_DEMO_LOST}, {499, 2}, {0, 0}});
+	timeline(&d->fo[0].c[5], -1000,
+		 (const int[][2]){ { 500, 2 }, { 1, LAB_DEMO_LOST }, { 499, 2 }, { 0, 0 } });
 	lab_demo_analyze(&d->fo[0].c[5], 1, IV, 10, 4000);
 	return d;
 }
@@ -239,10 +248,10 @@ static void test_html(void)
 	/* self-contained: nothing fetched from anywhere */
 	CHECK(!strstr(html, "http:") && !strstr(html, "https:") && !strstr(html, "<script"));
 	CHECK(!strstr(html, "src="));
-	CHECK_INT(count(html, "<svg"), 3);              /* the map and two timelines */
+	CHECK_INT(count(html, "<svg"), 3); /* the map and two timelines */
 	CHECK_INT(count(html, "class=\"site\""), 3);
 	CHECK_INT(count(html, "class=\"client\""), 7);
-	CHECK_INT(count(html, "class=\"serve\""), 7);   /* a line from every client */
+	CHECK_INT(count(html, "class=\"serve\""), 7); /* a line from every client */
 	CHECK(count(html, "class=\"land\"") == 1);
 	CHECK(count(html, "class=\"fail\"") == 2);
 	CHECK(strstr(html, "São Paulo") != NULL);
@@ -287,11 +296,14 @@ static void test_json_and_text(void)
 	buf_put8(&b, 0);
 	const char *j = (const char *)b.data;
 
-	CHECK(strncmp(j, "{\"lab\":\"seed\",\"anycast_address\":\"192.0.2.1\",\"sites\":"
-		      "[\"nyc\",\"lon\",\"tyo\"],\"clients\":[{\"name\":\"paris\"", 96) == 0);
+	CHECK(strncmp(j,
+		      "{\"lab\":\"seed\",\"anycast_address\":\"192.0.2.1\",\"sites\":"
+		      "[\"nyc\",\"lon\",\"tyo\"],\"clients\":[{\"name\":\"paris\"",
+		      96) == 0);
 	CHECK(strstr(j, "\"site\":\"lon\",\"rtt_ms\":4.2,") != NULL);
-	CHECK(strstr(j, "{\"failed\":\"lon\",\"kind\":\"service\",\"client\":\"paris\","
-		       "\"site_before\":\"lon\",\"new_site\":\"nyc\",\"outage_ms\":310.0,") != NULL);
+	CHECK(strstr(j,
+		     "{\"failed\":\"lon\",\"kind\":\"service\",\"client\":\"paris\","
+		     "\"site_before\":\"lon\",\"new_site\":\"nyc\",\"outage_ms\":310.0,") != NULL);
 	CHECK(strstr(j, "\"kind\":\"site\",\"client\":\"sydney\"") != NULL);
 	CHECK_INT(count(j, "\"failed\":"), 2 * 7 + 2);
 	CHECK(j[b.len - 2] == '\n' && j[b.len - 3] == '}');

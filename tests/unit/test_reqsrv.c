@@ -32,7 +32,7 @@ static int handler(struct reqsrv_conn *c, char *req, size_t len, struct buf *out
 
 static int client(uint16_t port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -46,7 +46,7 @@ static int read_all(int fd, char *buf, size_t cap)
 	size_t n = 0;
 
 	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		ev_run_once(loop, 5);
 		if (poll(&p, 1, 5) <= 0)
@@ -64,7 +64,7 @@ static int read_all(int fd, char *buf, size_t cap)
 
 static struct reqsrv *start(uint16_t *port)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 

@@ -34,14 +34,15 @@ static void test_paths_come_and_go(void)
 	struct rib r;
 	struct prefix px;
 	const struct bgp_attrs *a1 = mk(1), *a2 = mk(2);
-	struct bgp_peer *s1 = (struct bgp_peer *)(uintptr_t)0x10, *s2 = (struct bgp_peer *)(uintptr_t)0x20,
+	struct bgp_peer *s1 = (struct bgp_peer *)(uintptr_t)0x10,
+			*s2 = (struct bgp_peer *)(uintptr_t)0x20,
 			*s3 = (struct bgp_peer *)(uintptr_t)0x30;
 
 	rib_init(&r);
 	prefix_parse("192.0.2.0/24", &px);
 	CHECK_INT(rib_update(&r, &px, s1, a1, 0), 1);
-	CHECK_INT(rib_update(&r, &px, s1, a1, 0), 0);  /* the same: no change */
-	CHECK_INT(rib_update(&r, &px, s1, a2, 0), 1);  /* replaced */
+	CHECK_INT(rib_update(&r, &px, s1, a1, 0), 0); /* the same: no change */
+	CHECK_INT(rib_update(&r, &px, s1, a2, 0), 1); /* replaced */
 	CHECK_INT(rib_update(&r, &px, s2, a1, 0), 1);
 	CHECK_INT(rib_update(&r, &px, s3, a1, RIB_PATH_REJECTED), 1);
 	struct rib_node *n = rib_lookup(&r, &px);
@@ -85,7 +86,7 @@ static void test_node_calls(void)
 	struct rib_node *n = rib_get(&r, &px);
 
 	CHECK(n && n == rib_lookup(&r, &px) && n->paths == NULL);
-	CHECK(rib_get(&r, &px) == n);   /* found, not made again */
+	CHECK(rib_get(&r, &px) == n); /* found, not made again */
 	CHECK_INT(r.count, 1);
 	CHECK_INT(rib_node_update(n, s1, a1, 0), 1);
 	CHECK_INT(rib_node_update(n, s1, a1, 0), 0);
@@ -94,7 +95,7 @@ static void test_node_calls(void)
 	/* Withdrawing one of two paths keeps the node; the last one takes it away. */
 	CHECK(rib_node_withdraw(&r, n, s1) == n);
 	CHECK(rib_path_of(n, s1) == NULL && rib_path_of(n, s2) == &n->first);
-	CHECK(rib_node_withdraw(&r, n, s1) == n);      /* nothing from s1: unchanged */
+	CHECK(rib_node_withdraw(&r, n, s1) == n); /* nothing from s1: unchanged */
 	CHECK_INT(npaths(n), 1);
 	CHECK(rib_node_withdraw(&r, n, s2) == NULL);
 	CHECK(rib_lookup(&r, &px) == NULL);
@@ -116,7 +117,7 @@ static void test_many_and_iterate(void)
 
 	rib_init(&r);
 	for (uint32_t i = 0; i < 5000; i++) {
-		struct prefix px = {.addr = {.af = AF_INET}, .len = 32};
+		struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
 
 		px.addr.a[0] = 198;
 		px.addr.a[1] = 18 + (i >> 16);

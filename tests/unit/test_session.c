@@ -13,10 +13,10 @@
 struct fix {
 	struct tnb t;
 	int established, down, updates, refreshes;
-	size_t announced, withdrawn;    /* in the last UPDATE */
-	struct prefix first;            /* its first announced prefix */
+	size_t announced, withdrawn; /* in the last UPDATE */
+	struct prefix first;         /* its first announced prefix */
 	uint16_t refresh_afi;
-	int reject;                     /* the update op ends the session (as max-prefix would) */
+	int reject; /* the update op ends the session (as max-prefix would) */
 };
 
 static void on_established(struct bgp_peer *p)
@@ -72,9 +72,12 @@ static void fix_init(struct fix *f, int passive)
 	ev_set_fake_clock(f->t.loop, 1000000);
 	f->t.lfd = t_listen_any(&f->t.port);
 	f->t.fd = -1;
-	struct bgp_session_env env = {.loop = f->t.loop, .local_as = LOCAL_AS,
-				      .router_id = LOCAL_ID, .port = f->t.port, .ops = &test_ops,
-				      .owner = f};
+	struct bgp_session_env env = { .loop = f->t.loop,
+				       .local_as = LOCAL_AS,
+				       .router_id = LOCAL_ID,
+				       .port = f->t.port,
+				       .ops = &test_ops,
+				       .owner = f };
 	struct conf_neighbor nc = t_neighbor(passive);
 
 	f->t.peer = bgp_session_new(&env, &nc);
@@ -110,8 +113,9 @@ static void send_update(struct fix *f, const char *pfx, int withdraw)
 	struct buf b;
 	struct bgp_attrs a;
 	struct prefix px;
-	struct bgp_codec_ctx ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS,
-				    .peer_as = LOCAL_AS};
+	struct bgp_codec_ctx ctx = {
+		.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS, .peer_as = LOCAL_AS
+	};
 
 	buf_init(&b);
 	bgp_attrs_init(&a);
@@ -297,7 +301,7 @@ static void test_malformed_update(void)
 	buf_init(&b);
 	size_t start = bgp_msg_begin(&b, BGP_UPDATE);
 
-	buf_put16(&b, 0xffff);  /* withdrawn routes length beyond the message */
+	buf_put16(&b, 0xffff); /* withdrawn routes length beyond the message */
 	buf_put16(&b, 0);
 	bgp_msg_end(&b, start);
 	t_send_buf(&f.t, &b);
@@ -404,7 +408,7 @@ static void test_collision(void)
 	int theirs = hand_over(&f);
 
 	f.t.fd = theirs;
-	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_OPEN);  /* our OPEN on the second connection */
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_OPEN); /* our OPEN on the second connection */
 	CHECK(f.t.peer->conn2 != NULL);
 	/* The neighbour's OPEN on its own connection reveals its (higher) identifier. */
 	t_send_open(&f.t, REMOTE_AS, 30);

@@ -23,7 +23,7 @@ struct world {
 	struct sim_scen s;
 	struct sim_prep p;
 	struct sim_best *best;
-	const uint32_t *tie;    /* per-node tie keys for sim_prepare, or NULL */
+	const uint32_t *tie; /* per-node tie keys for sim_prepare, or NULL */
 	int ncycle_warnings;
 };
 
@@ -37,7 +37,7 @@ static void count_warn(void *arg, const char *msg)
 
 static int w_graph(struct world *w, const char *asrel)
 {
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	char err[256];
 
 	memset(w, 0, sizeof(*w));
@@ -107,7 +107,7 @@ static const char *at(struct world *w, uint32_t asn)
 
 static void test_asrel_parse(void)
 {
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	char err[256];
 	const char *ok = "# comment\n1|2|-1|bgp\r\n\n2|3|0\n# input clique: 1 2\n4|5|-1|bgp,mlp";
 
@@ -121,18 +121,19 @@ static void test_asrel_parse(void)
 	static const struct {
 		const char *text, *err;
 	} bad[] = {
-		{"1|2|-1\nx|2|0\n", "f:2: expected ASN|ASN|REL (first ASN)"},
-		{"1|2\n", "f:1: expected ASN|ASN|REL (second ASN)"},
-		{"#\n#\n1|2|1\n", "f:3: relation must be -1 (p2c) or 0 (p2p)"},
-		{"1|2|-10\n", "f:1: relation must be -1 (p2c) or 0 (p2p)"},
-		{"1|1|0\n", "f:1: a link from an AS to itself"},
-		{"0|1|0\n", "f:1: expected ASN|ASN|REL (first ASN)"},
-		{"1|4294967296|0\n", "f:1: expected ASN|ASN|REL (second ASN)"},
-		{"1|4294967295|0\n", NULL},
-		{" 1|2|0\n", "f:1: expected ASN|ASN|REL (first ASN)"},
+		{ "1|2|-1\nx|2|0\n", "f:2: expected ASN|ASN|REL (first ASN)" },
+		{ "1|2\n", "f:1: expected ASN|ASN|REL (second ASN)" },
+		{ "#\n#\n1|2|1\n", "f:3: relation must be -1 (p2c) or 0 (p2p)" },
+		{ "1|2|-10\n", "f:1: relation must be -1 (p2c) or 0 (p2p)" },
+		{ "1|1|0\n", "f:1: a link from an AS to itself" },
+		{ "0|1|0\n", "f:1: expected ASN|ASN|REL (first ASN)" },
+		{ "1|4294967296|0\n", "f:1: expected ASN|ASN|REL (second ASN)" },
+		{ "1|4294967295|0\n", NULL },
+		{ " 1|2|0\n", "f:1: expected ASN|ASN|REL (first ASN)" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int r = sim_asrel_parse("f", bad[i].text, strlen(bad[i].text), &l, err, sizeof(err));
+		int r = sim_asrel_parse("f", bad[i].text, strlen(bad[i].text), &l, err,
+					sizeof(err));
 
 		CHECK_INT(r, bad[i].err ? -1 : 0);
 		if (bad[i].err)
@@ -147,12 +148,13 @@ static void test_asrel_bz2(void)
 	char path[] = "/tmp/anycast-sim-XXXXXX", err[256];
 	char out[512];
 	unsigned olen = sizeof(out);
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	int fd = mkstemp(path);
 
 	CHECK(fd >= 0);
-	CHECK_INT(BZ2_bzBuffToBuffCompress(out, &olen, (char *)text, (unsigned)strlen(text), 9, 0,
-					   0), BZ_OK);
+	CHECK_INT(
+		BZ2_bzBuffToBuffCompress(out, &olen, (char *)text, (unsigned)strlen(text), 9, 0, 0),
+		BZ_OK);
 	CHECK_INT(write(fd, out, olen), olen);
 	close(fd);
 	CHECK_INT(sim_asrel_load(path, &l, NULL, NULL, err, sizeof(err)), 0);
@@ -194,7 +196,8 @@ static void test_graph(void)
 		CHECK(w.g.rank[i - 1] <= w.g.rank[i]);
 	/* 1's customers: 2 and 4, sorted by index */
 	CHECK_INT(w.g.off[SIM_CUST][i1 + 1] - w.g.off[SIM_CUST][i1], 2);
-	CHECK(w.g.adj[SIM_CUST][w.g.off[SIM_CUST][i1]] < w.g.adj[SIM_CUST][w.g.off[SIM_CUST][i1] + 1]);
+	CHECK(w.g.adj[SIM_CUST][w.g.off[SIM_CUST][i1]] <
+	      w.g.adj[SIM_CUST][w.g.off[SIM_CUST][i1] + 1]);
 	CHECK_INT(w.g.off[SIM_PEER][i4 + 1] - w.g.off[SIM_PEER][i4], 1);
 	CHECK_INT(w.g.adj[SIM_PEER][w.g.off[SIM_PEER][i4]], i2);
 	CHECK_INT(w.g.off[SIM_PROV][i3 + 1] - w.g.off[SIM_PROV][i3], 1);
@@ -356,9 +359,9 @@ static void test_hijack(void)
 	w.s.hijack = 666;
 	CHECK_INT(w_run(&w), 0);
 	CHECK_STR(at(&w, 666), "hijacker/0/0");
-	CHECK_STR(at(&w, 3), "hijacker/1/0");   /* customer route from 666 */
+	CHECK_STR(at(&w, 3), "hijacker/1/0"); /* customer route from 666 */
 	CHECK_STR(at(&w, 5), "hijacker/2/0");
-	CHECK_STR(at(&w, 1), "a/2/1");          /* a via 2 and hijacker via 3, both len 2 */
+	CHECK_STR(at(&w, 1), "a/2/1"); /* a via 2 and hijacker via 3, both len 2 */
 	CHECK_STR(at(&w, 4), "a/2/0");
 	/* ROV everywhere: the hijacker keeps only itself */
 	w.s.rov = SIM_ROV_ALL;
@@ -405,8 +408,8 @@ static void test_hijack(void)
 
 static void test_scenario_input(void)
 {
-	struct sim_scen s = {0};
-	struct sim_opts o = {0};
+	struct sim_scen s = { 0 };
+	struct sim_opts o = { 0 };
 	char err[256];
 	uint32_t asn;
 	unsigned len;
@@ -416,9 +419,10 @@ static void test_scenario_input(void)
 	CHECK_STR(s.sites[0].name, "ams");
 	CHECK(s.sites[0].nup == 2 && s.sites[0].up[0] == 1299 && !s.sites[0].peer[0]);
 	CHECK(s.sites[0].up[1] == 6939 && s.sites[0].peer[1] && s.sites[0].prepend == 3);
-	static const char *const bad[] = {"zz", "=1", "zz=", "zz=x", "zz=1+", "zz=1/",
-					  "zz=1/201", "zz=p", "a b=1", "hijacker=1", "ams=1",
-					  "zz=1+2+3/-1", "zz=99999999999"};
+	static const char *const bad[] = {
+		"zz",   "=1",    "zz=",        "zz=x",  "zz=1+",       "zz=1/",         "zz=1/201",
+		"zz=p", "a b=1", "hijacker=1", "ams=1", "zz=1+2+3/-1", "zz=99999999999"
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK_INT(sim_site_add(&s, bad[i], err, sizeof(err)), -1);
 	CHECK_INT(s.nsites, 1);
@@ -437,7 +441,8 @@ static void test_scenario_input(void)
 	CHECK_INT(sim_scen_parse("s.yaml", y, strlen(y), &s, &o, err, sizeof(err)), 0);
 	CHECK_INT(s.origin, 65001);
 	CHECK_INT(s.nsites, 2);
-	CHECK(s.nsites == 2 && s.sites[0].nup == 2 && s.sites[0].prepend == 1 && s.sites[0].peer[1]);
+	CHECK(s.nsites == 2 && s.sites[0].nup == 2 && s.sites[0].prepend == 1 &&
+	      s.sites[0].peer[1]);
 	CHECK(s.hijack == 666 && s.hijack_len == 24 && s.rov == SIM_ROV_SET && s.nrov == 2);
 	CHECK(o.nfail == 1 && strcmp(o.fail[0], "nyc") == 0);
 	CHECK_STR(o.model, "real");
@@ -447,18 +452,20 @@ static void test_scenario_input(void)
 	static const struct {
 		const char *text, *err;
 	} ybad[] = {
-		{"sites: {ams: {providers: [x]}}\n", "s.yaml:1:27: providers: 'x' is not an ASN"},
-		{"sites: {ams: {}}\n", "s.yaml:1:9: site 'ams' has no providers and no peers"},
-		{"origin: 1\nbogus: 2\n", "s.yaml:2:1:"},
-		{"rov: some\n", "s.yaml:1:6: rov: expected all, none or a list of ASNs"},
-		{"sites: {ams: {providers: [1], prepend: 300}}\n", "s.yaml:1:40: prepend: expected"},
-		{"hijack: 1/200\n", "s.yaml:1:9: hijack:"},
-		{"", "s.yaml:1:1: empty"},
+		{ "sites: {ams: {providers: [x]}}\n", "s.yaml:1:27: providers: 'x' is not an ASN" },
+		{ "sites: {ams: {}}\n", "s.yaml:1:9: site 'ams' has no providers and no peers" },
+		{ "origin: 1\nbogus: 2\n", "s.yaml:2:1:" },
+		{ "rov: some\n", "s.yaml:1:6: rov: expected all, none or a list of ASNs" },
+		{ "sites: {ams: {providers: [1], prepend: 300}}\n",
+		  "s.yaml:1:40: prepend: expected" },
+		{ "hijack: 1/200\n", "s.yaml:1:9: hijack:" },
+		{ "", "s.yaml:1:1: empty" },
 	};
 	for (size_t i = 0; i < sizeof(ybad) / sizeof(ybad[0]); i++) {
 		memset(&s, 0, sizeof(s));
 		CHECK_INT(sim_scen_parse("s.yaml", ybad[i].text, strlen(ybad[i].text), &s, &o, err,
-					 sizeof(err)), -1);
+					 sizeof(err)),
+			  -1);
 		if (strncmp(err, ybad[i].err, strlen(ybad[i].err)) != 0)
 			fprintf(stderr, "yaml %zu: got '%s', want '%s'\n", i, err, ybad[i].err);
 		CHECK(strncmp(err, ybad[i].err, strlen(ybad[i].err)) == 0);
@@ -487,7 +494,7 @@ static void test_topology(void)
 	sim_lab_pred_free(&p);
 	/* mia fails: paris still reaches fra over its peer; madrid is left with nothing, as
 	 * r-par does not give a peer's route to its peer r-mad */
-	const char *failed[] = {"mia"};
+	const char *failed[] = { "mia" };
 
 	CHECK_INT(sim_predict_topology(&t, failed, 1, &p, err, sizeof(err)), 0);
 	for (size_t i = 0; i < p.n; i++) {
@@ -506,7 +513,7 @@ static void test_real_model(void)
 {
 	const char *text = "1|2|-1\n1|5|-1\n";
 	char path[] = "/tmp/anycast-sim-paths-XXXXXX", err[256];
-	struct sim_links l = {0};
+	struct sim_links l = { 0 };
 	struct world w;
 	struct sim_real_ctx c;
 	int fd = mkstemp(path);
@@ -522,13 +529,13 @@ static void test_real_model(void)
 	w_site(&w, "a=r5");
 	w_site(&w, "b=p5");
 	CHECK_INT(sim_real_graph(&w.g, &l, &w.s, path, SIM_REAL_DEFAULT, &c, err, sizeof(err)), 0);
-	CHECK_INT(c.added, 2);  /* 3-1 and 4-3; 1-2 is known */
+	CHECK_INT(c.added, 2); /* 3-1 and 4-3; 1-2 is known */
 	CHECK_INT(w.g.n, 5);
 	CHECK_INT(w_run(&w), 0);
 	sim_real_prep(&c, &w.p);
 	sim_propagate(&w.g, &w.p, w.best);
-	CHECK_STR(at(&w, 5), "b/1/1");  /* the bilateral peer wins the tie */
-	CHECK_STR(at(&w, 1), "-");      /* 5 has the route from a peer: customers only */
+	CHECK_STR(at(&w, 5), "b/1/1"); /* the bilateral peer wins the tie */
+	CHECK_STR(at(&w, 1), "-");     /* 5 has the route from a peer: customers only */
 	/* the same site as a provider upstream: 1 hears it, and so does its new peer 3 */
 	w.s.sites[1].peer[0] = SIM_UP_PROVIDER;
 	CHECK_INT(w_run(&w), 0);
@@ -536,7 +543,7 @@ static void test_real_model(void)
 	sim_propagate(&w.g, &w.p, w.best);
 	CHECK_STR(at(&w, 1), "b/2/0");
 	CHECK_STR(at(&w, 3), "b/3/0");
-	CHECK_STR(at(&w, 4), "-");      /* a peer's peer */
+	CHECK_STR(at(&w, 4), "-"); /* a peer's peer */
 	sim_real_free(&c);
 	/* pure: a route-server member is a peer like any other, and site order breaks the tie */
 	w.s.sites[1].peer[0] = SIM_UP_PEER;
@@ -560,24 +567,24 @@ static void test_real_model(void)
 #define BF_MAXPATH 64
 
 struct bf_route {
-	int cls;                /* SIM_OWN..SIM_NOROUTE */
-	int site;               /* -1 none */
+	int cls;  /* SIM_OWN..SIM_NOROUTE */
+	int site; /* -1 none */
 	uint32_t via;
 	int len;
-	uint32_t path[BF_MAXPATH];      /* path[0] is the neighbour it came from */
+	uint32_t path[BF_MAXPATH]; /* path[0] is the neighbour it came from */
 	int tied;
 };
 
 struct bf_world {
 	int n;
 	uint32_t asn[BF_MAXN];
-	int rel[BF_MAXN][BF_MAXN];      /* what j is to i: 0 none, SIM_CUSTR, SIM_PEERR, SIM_PROVR */
+	int rel[BF_MAXN][BF_MAXN]; /* what j is to i: 0 none, SIM_CUSTR, SIM_PEERR, SIM_PROVR */
 	int nsites;
-	int site_up[3][BF_MAXN];        /* 0 none, SIM_CUSTR (site is i's customer), SIM_PEERR */
+	int site_up[3][BF_MAXN]; /* 0 none, SIM_CUSTR (site is i's customer), SIM_PEERR */
 	int prepend[3], failed[3];
 	uint32_t origin;
-	int hijacker;                   /* node, -1 none */
-	int use_tie;                    /* tie keys other than the ASN (the lab's router ids) */
+	int hijacker; /* node, -1 none */
+	int use_tie;  /* tie keys other than the ASN (the lab's router ids) */
 	uint32_t tie[BF_MAXN];
 	int more_specific;
 	int rov[BF_MAXN];
@@ -616,19 +623,20 @@ static int bf_better(const struct bf_route *c, const struct bf_route *r)
 /* One prefix: legit (sites) and/or hijack. Returns the number of rounds, -1 if no fixpoint. */
 static int bf_solve(const struct bf_world *w, int legit, int hijack, struct bf_route *out)
 {
-	struct bf_route cur[BF_MAXN], nxt[BF_MAXN] = {0};
+	struct bf_route cur[BF_MAXN], nxt[BF_MAXN] = { 0 };
 
 	for (int i = 0; i < w->n; i++)
-		cur[i] = (struct bf_route){.cls = SIM_NOROUTE, .site = -1};
+		cur[i] = (struct bf_route){ .cls = SIM_NOROUTE, .site = -1 };
 	for (int round = 1; round < 200; round++) {
 		int changed = 0;
 
 		for (int i = 0; i < w->n; i++) {
-			struct bf_route best = {.cls = SIM_NOROUTE, .site = -1}, cand[BF_MAXN + 3];
+			struct bf_route best = { .cls = SIM_NOROUTE, .site = -1 },
+					cand[BF_MAXN + 3];
 			int nc = 0;
 
 			if (hijack && i == w->hijacker) {
-				nxt[i] = (struct bf_route){.cls = SIM_OWN, .site = w->nsites};
+				nxt[i] = (struct bf_route){ .cls = SIM_OWN, .site = w->nsites };
 				changed |= cur[i].cls != SIM_OWN;
 				continue;
 			}
@@ -637,8 +645,10 @@ static int bf_solve(const struct bf_world *w, int legit, int hijack, struct bf_r
 					continue;
 				struct bf_route *c = &cand[nc++];
 
-				*c = (struct bf_route){.cls = w->site_up[s][i], .site = s,
-						       .via = w->origin, .len = 1 + w->prepend[s]};
+				*c = (struct bf_route){ .cls = w->site_up[s][i],
+							.site = s,
+							.via = w->origin,
+							.len = 1 + w->prepend[s] };
 				for (int k = 0; k < c->len; k++)
 					c->path[k] = w->origin;
 			}
@@ -658,9 +668,10 @@ static int bf_solve(const struct bf_world *w, int legit, int hijack, struct bf_r
 					continue;
 				struct bf_route *c = &cand[nc++];
 
-				*c = (struct bf_route){.cls = rel, .site = r->site,
-						       .via = w->use_tie ? w->tie[j] : w->asn[j],
-						       .len = r->len + 1};
+				*c = (struct bf_route){ .cls = rel,
+							.site = r->site,
+							.via = w->use_tie ? w->tie[j] : w->asn[j],
+							.len = r->len + 1 };
 				c->path[0] = w->asn[j];
 				memcpy(c->path + 1, r->path, (size_t)r->len * sizeof(uint32_t));
 			}
@@ -711,7 +722,7 @@ static void bf_random(struct bf_world *w)
 			uint32_t r = rnd(10);
 
 			if (r < (uint32_t)density) {
-				w->rel[i][j] = SIM_PROVR;       /* j is i's provider */
+				w->rel[i][j] = SIM_PROVR; /* j is i's provider */
 				w->rel[j][i] = SIM_CUSTR;
 			} else if (r < (uint32_t)density + 2) {
 				w->rel[i][j] = w->rel[j][i] = SIM_PEERR;
@@ -770,7 +781,8 @@ static int bf_check(const struct bf_world *bw)
 		}
 	/* isolated ASes appear in no link: give each a link to a far AS 1000+i */
 	for (int i = 0; i < bw->n; i++)
-		o += (size_t)snprintf(text + o, sizeof(text) - o, "%u|%u|0\n", bw->asn[i], 1000u + (unsigned)i);
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%u|%u|0\n", bw->asn[i],
+				      1000u + (unsigned)i);
 	if (w_graph(&w, text) < 0)
 		return 0;
 	w.s.origin = bw->origin;
@@ -780,8 +792,9 @@ static int bf_check(const struct bf_world *bw)
 
 		for (int i = 0; i < bw->n; i++)
 			if (bw->site_up[s][i]) {
-				a += (size_t)snprintf(arg + a, sizeof(arg) - a, "%s%s%u", first ? "" : "+",
-						      bw->site_up[s][i] == SIM_PEERR ? "p" : "", bw->asn[i]);
+				a += (size_t)snprintf(
+					arg + a, sizeof(arg) - a, "%s%s%u", first ? "" : "+",
+					bw->site_up[s][i] == SIM_PEERR ? "p" : "", bw->asn[i]);
 				first = 0;
 			}
 		snprintf(arg + a, sizeof(arg) - a, "/%d", bw->prepend[s]);
@@ -802,7 +815,7 @@ static int bf_check(const struct bf_world *bw)
 	if (bw->use_tie) {
 		tie = calloc(w.g.n, sizeof(uint32_t));
 		for (uint32_t g = 0; g < w.g.n; g++) {
-			tie[g] = 100000 + w.g.asn[g];   /* the fillers, never in a tie that counts */
+			tie[g] = 100000 + w.g.asn[g]; /* the fillers, never in a tie that counts */
 			for (int i = 0; i < bw->n; i++)
 				if (bw->asn[i] == w.g.asn[g])
 					tie[g] = bw->tie[i];
@@ -827,11 +840,13 @@ static int bf_check(const struct bf_world *bw)
 		const struct sim_best *b = &w.best[sim_graph_find(&w.g, bw->asn[i])];
 		int site = b->site == SIM_NONE ? -1 : b->site;
 
-		if (site != x->site || (site >= 0 && (b->len != x->len || b->tied != x->tied ||
-						      b->cls != x->cls))) {
-			fprintf(stderr, "AS%u: sim site %d len %u cls %u tied %u; fixpoint site %d "
-				"len %d cls %d tied %d\n", bw->asn[i], site, b->len, b->cls, b->tied,
-				x->site, x->len, x->cls, x->tied);
+		if (site != x->site ||
+		    (site >= 0 && (b->len != x->len || b->tied != x->tied || b->cls != x->cls))) {
+			fprintf(stderr,
+				"AS%u: sim site %d len %u cls %u tied %u; fixpoint site %d "
+				"len %d cls %d tied %d\n",
+				bw->asn[i], site, b->len, b->cls, b->tied, x->site, x->len, x->cls,
+				x->tied);
 			ok = 0;
 		}
 	}

@@ -15,8 +15,9 @@ struct fix {
 	struct bgp_speaker *sp;
 };
 
-static const struct bgp_codec_ctx test_ctx = {.as4 = 1, .ebgp = 1, .mp_ipv4 = 1,
-					       .local_as = REMOTE_AS, .peer_as = LOCAL_AS};
+static const struct bgp_codec_ctx test_ctx = {
+	.as4 = 1, .ebgp = 1, .mp_ipv4 = 1, .local_as = REMOTE_AS, .peer_as = LOCAL_AS
+};
 
 static void fix_init_with(struct fix *f, struct conf_neighbor nc)
 {
@@ -223,10 +224,10 @@ static void test_shutdown_two_peers(void)
 {
 	struct fix f;
 	struct conf_neighbor nc = t_neighbor(1);
-	struct tnb t2 = {.fd = -1, .lfd = -1};
+	struct tnb t2 = { .fd = -1, .lfd = -1 };
 
 	fix_init(&f, 1);
-	f.sp->transit = 1;      /* a router: what one neighbour sends goes to the other */
+	f.sp->transit = 1; /* a router: what one neighbour sends goes to the other */
 	speaker_listen(&f);
 	f.t.fd = t_connect(f.sp->port, 0);
 	t_answer_open(&f.t);

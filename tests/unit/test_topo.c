@@ -31,14 +31,14 @@ static void test_city_table(void)
 	size_t n;
 	const struct lab_city *c = lab_cities(&n);
 	static const char *const needed[] = {
-		"new-york", "boston", "london", "paris", "berlin", "frankfurt", "amsterdam",
-		"madrid", "stockholm", "tokyo", "seoul", "singapore", "mumbai", "sydney",
-		"sao-paulo", "miami",
+		"new-york",  "boston", "london",    "paris", "berlin", "frankfurt",
+		"amsterdam", "madrid", "stockholm", "tokyo", "seoul",  "singapore",
+		"mumbai",    "sydney", "sao-paulo", "miami",
 	};
 
 	CHECK(n >= 60);
 	for (size_t i = 0; i < n; i++) {
-		CHECK(lab_city_find(c[i].name) == &c[i]);      /* names are unique */
+		CHECK(lab_city_find(c[i].name) == &c[i]); /* names are unique */
 		CHECK(c[i].lat >= -90 && c[i].lat <= 90 && c[i].lon >= -180 && c[i].lon <= 180);
 		CHECK(c[i].label && c[i].label[0]);
 		for (const char *s = c[i].name; *s; s++)
@@ -58,14 +58,11 @@ static void test_city_table(void)
 
 static const struct {
 	const char *a, *b;
-	double km;      /* published great-circle distances between city centres */
+	double km; /* published great-circle distances between city centres */
 } distances[] = {
-	{ "new-york", "london", 5570 },
-	{ "london", "paris", 344 },
-	{ "los-angeles", "new-york", 3940 },
-	{ "tokyo", "sydney", 7823 },
-	{ "paris", "berlin", 878 },
-	{ "tokyo", "seoul", 1155 },
+	{ "new-york", "london", 5570 },      { "london", "paris", 344 },
+	{ "los-angeles", "new-york", 3940 }, { "tokyo", "sydney", 7823 },
+	{ "paris", "berlin", 878 },          { "tokyo", "seoul", 1155 },
 	{ "sao-paulo", "new-york", 7682 },
 };
 
@@ -91,21 +88,22 @@ static void test_delay_model(void)
 
 	/* 344 km * 1.5 * 5 us/km = 2580 us */
 	CHECK(d >= 2550 && d <= 2610);
-	CHECK_INT(lab_city_delay_us(lon, lon), 100);            /* the floor */
+	CHECK_INT(lab_city_delay_us(lon, lon), 100); /* the floor */
 	CHECK_INT(lab_distance_km(lon, lon), 0);
 	d = lab_city_delay_us(nyc, lon);
-	CHECK(d >= 41350 && d <= 42200);                        /* 5570 km: about 42 ms */
-	CHECK(lab_distance_km(nyc, syd) < 20016);               /* half the circumference */
+	CHECK(d >= 41350 && d <= 42200);          /* 5570 km: about 42 ms */
+	CHECK(lab_distance_km(nyc, syd) < 20016); /* half the circumference */
 }
 
 /* ---- Errors ---- */
 
 #define HDR "name: t\nanycast: {prefix: 192.0.2.0/24, address: 192.0.2.1}\n"
 /* lines 3..7 */
-#define NODES "nodes:\n"                                                \
-	"  r1: {kind: router, asn: 64500, city: london}\n"              \
-	"  r2: {kind: router, asn: 64501, city: paris}\n"               \
-	"  s1: {kind: site, asn: 65001, city: london}\n"                \
+#define NODES                                              \
+	"nodes:\n"                                         \
+	"  r1: {kind: router, asn: 64500, city: london}\n" \
+	"  r2: {kind: router, asn: 64501, city: paris}\n"  \
+	"  s1: {kind: site, asn: 65001, city: london}\n"   \
 	"  c1: {kind: client, city: paris}\n"
 #define LINKS_HDR "links:\n"
 #define L9 "  - {endpoints: [r1, r2], rel: p2p}\n"
@@ -123,18 +121,18 @@ static const struct {
 } errors[] = {
 	/* top level */
 	{ "name: t\nfoo: 1\n", "t.yaml:2:1: unknown key 'foo' in the topology (expected name, "
-	  "anycast, nodes, links)" },
+			       "anycast, nodes, links)" },
 	{ HDR "name: u\n" NODES LINKS, "t.yaml:3:1: duplicate key 'name' in the topology (first "
-	  "at 1:1)" },
+				       "at 1:1)" },
 	{ "anycast: {prefix: 192.0.2.0/24, address: 192.0.2.1}\n" NODES LINKS,
 	  "t.yaml:1:1: name missing" },
 	{ "name: Seed\n", "t.yaml:1:7: name 'Seed' must be 1 to 12 of a-z, 0-9 and '-'" },
 	{ "name: abcdefghijklm\n", "t.yaml:1:7: name 'abcdefghijklm' must be 1 to 12 of a-z, 0-9 "
-	  "and '-'" },
+				   "and '-'" },
 	{ "name: ''\n", "t.yaml:1:7: name '' must be 1 to 12 of a-z, 0-9 and '-'" },
 	{ "name: [a]\n", "t.yaml:1:7: name '[...]' must be 1 to 12 of a-z, 0-9 and '-'" },
 	{ "name: t\n" NODES LINKS, "t.yaml:1:1: anycast missing (e.g. {prefix: 192.0.2.0/24, "
-	  "address: 192.0.2.1})" },
+				   "address: 192.0.2.1})" },
 	{ HDR LINKS, "t.yaml:1:1: nodes missing" },
 	{ "- a\n", "t.yaml:1:1: topology: expected a mapping, not a sequence" },
 	{ "", "t.yaml:1:1: empty topology file" },
@@ -142,34 +140,42 @@ static const struct {
 	{ "---\n", "t.yaml:2:1: empty topology file" },
 	{ "\n---", "t.yaml:2:4: empty topology file" },
 	{ "name: t\nanycast: {prefix: [", "t.yaml:2:20: YAML: did not find expected node content "
-	  "(while parsing a flow node at 2:20)" },
+					  "(while parsing a flow node at 2:20)" },
 	/* anycast */
 	{ ANY("prefix: 192.0.2.0/33, address: 192.0.2.1"),
 	  "t.yaml:2:19: anycast prefix '192.0.2.0/33' is not a prefix" },
 	{ ANY("prefix: 192.0.2.1/24, address: 192.0.2.1"),
 	  "t.yaml:2:19: anycast prefix '192.0.2.1/24' has host bits set" },
-	{ ANY("prefix: 1.1.1.0/24, address: 1.1.1.1"), "t.yaml:2:19: anycast prefix '1.1.1.0/24' "
+	{ ANY("prefix: 1.1.1.0/24, address: 1.1.1.1"),
+	  "t.yaml:2:19: anycast prefix '1.1.1.0/24' "
 	  "is outside the documentation ranges 192.0.2.0/24 and 2001:db8::/32" },
-	{ ANY("prefix: 192.0.0.0/16, address: 192.0.2.1"), "t.yaml:2:19: anycast prefix "
+	{ ANY("prefix: 192.0.0.0/16, address: 192.0.2.1"),
+	  "t.yaml:2:19: anycast prefix "
 	  "'192.0.0.0/16' is outside the documentation ranges 192.0.2.0/24 and 2001:db8::/32" },
-	{ ANY("prefix: 2001:db9::/32, address: 2001:db9::1"), "t.yaml:2:19: anycast prefix "
+	{ ANY("prefix: 2001:db9::/32, address: 2001:db9::1"),
+	  "t.yaml:2:19: anycast prefix "
 	  "'2001:db9::/32' is outside the documentation ranges 192.0.2.0/24 and 2001:db8::/32" },
-	{ ANY("prefix: 2001:db8::/32, address: 2001:db8::1"), "t.yaml:2:19: anycast prefix "
+	{ ANY("prefix: 2001:db8::/32, address: 2001:db8::1"),
+	  "t.yaml:2:19: anycast prefix "
 	  "'2001:db8::/32' overlaps the lab's links, 2001:db8:ffff::/48" },
 	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.300"),
 	  "t.yaml:2:42: anycast address '192.0.2.300' is not an address" },
-	{ ANY("prefix: 192.0.2.0/25, address: 192.0.2.200"), "t.yaml:2:42: anycast address "
+	{ ANY("prefix: 192.0.2.0/25, address: 192.0.2.200"),
+	  "t.yaml:2:42: anycast address "
 	  "'192.0.2.200' is not inside prefix '192.0.2.0/25'" },
-	{ ANY("prefix: 192.0.2.0/24, address: '2001:db8::1'"), "t.yaml:2:42: anycast address "
+	{ ANY("prefix: 192.0.2.0/24, address: '2001:db8::1'"),
+	  "t.yaml:2:42: anycast address "
 	  "'2001:db8::1' is not inside prefix '192.0.2.0/24'" },
-	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, mask: 1"), "t.yaml:2:53: unknown key "
+	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, mask: 1"),
+	  "t.yaml:2:53: unknown key "
 	  "'mask' in anycast (expected prefix, address)" },
-	{ ANY("prefix: 192.0.2.0/24, prefix: 192.0.2.0/24"), "t.yaml:2:33: duplicate key "
+	{ ANY("prefix: 192.0.2.0/24, prefix: 192.0.2.0/24"),
+	  "t.yaml:2:33: duplicate key "
 	  "'prefix' in anycast (first at 2:11)" },
 	{ ANY("address: 192.0.2.1"), "t.yaml:2:10: anycast: prefix missing" },
 	{ ANY("prefix: 192.0.2.0/24"), "t.yaml:2:10: anycast: address missing" },
 	{ "name: t\nanycast: 192.0.2.1\n", "t.yaml:2:10: anycast: expected a mapping, not a "
-	  "scalar" },
+					   "scalar" },
 	/* nodes */
 	{ HDR "nodes: [a]\n", "t.yaml:3:8: nodes: expected a mapping, not a sequence" },
 	{ NODE8("  r1: {kind: router, asn: 64509, city: london}"),
@@ -214,7 +220,7 @@ static const struct {
 	{ NODE8("  r3: {kind: router, asn: 64509, city: paris, color: red}"),
 	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city)" },
 	{ NODE8("  r3: router"), "t.yaml:8:7: node 'r3': expected a mapping like {kind: router, "
-	  "asn: 64500, city: paris}" },
+				 "asn: 64500, city: paris}" },
 	{ NODE8("  c2: {kind: client, city: paris}"), "t.yaml:8:3: client 'c2' has no link" },
 	{ NODE8("  s2: {kind: site, asn: 65001, city: paris}"),
 	  "t.yaml:8:3: site 's2' has no link" },
@@ -224,23 +230,24 @@ static const struct {
 	/* links */
 	{ HDR NODES "links: {a: b}\n", "t.yaml:8:8: links: expected a sequence, not a mapping" },
 	{ GOOD "  - [r1, r2]\n", "t.yaml:12:5: link: expected a mapping like {endpoints: [a, b], "
-	  "rel: p2p}" },
+				 "rel: p2p}" },
 	{ GOOD "  - {rel: p2p}\n", "t.yaml:12:5: link: endpoints missing" },
 	{ GOOD "  - {endpoints: [r1, r2, s1], rel: p2p}\n", "t.yaml:12:17: endpoints: expected "
-	  "two node names, like [r-lon, r-par]" },
+							    "two node names, like [r-lon, r-par]" },
 	{ GOOD "  - {endpoints: r1, rel: p2p}\n", "t.yaml:12:17: endpoints: expected two node "
-	  "names, like [r-lon, r-par]" },
+						  "names, like [r-lon, r-par]" },
 	{ GOOD "  - {endpoints: [r2, [s1]], rel: p2p}\n", "t.yaml:12:22: endpoint: expected a "
-	  "scalar, not a sequence" },
-	{ GOOD "  - {endpoints: [r2, s1], rel: p2c, cost: 3}\n", "t.yaml:12:37: unknown key "
+							  "scalar, not a sequence" },
+	{ GOOD "  - {endpoints: [r2, s1], rel: p2c, cost: 3}\n",
+	  "t.yaml:12:37: unknown key "
 	  "'cost' in link (expected endpoints, rel, delay)" },
 	{ GOOD "  - {endpoints: [r2, x9], rel: p2p}\n", "t.yaml:12:22: unknown node 'x9'" },
 	{ GOOD "  - {endpoints: [r2, r2], rel: p2p}\n",
 	  "t.yaml:12:22: a link from 'r2' to itself" },
 	{ GOOD "  - {endpoints: [r2, r1], rel: p2c}\n", "t.yaml:12:5: duplicate link between 'r2' "
-	  "and 'r1' (first at 9:5)" },
+							"and 'r1' (first at 9:5)" },
 	{ GOOD "  - {endpoints: [r1, c1]}\n", "t.yaml:12:5: client 'c1' has more than one link "
-	  "(first at 11:5)" },
+					      "(first at 11:5)" },
 	{ HDR NODES LINKS_HDR L9 L10 "  - {endpoints: [r2, c1], rel: p2c}\n",
 	  "t.yaml:11:27: rel on a client's link (an access link, not a BGP session)" },
 	{ HDR NODES LINKS_HDR L9 L10 "  - {endpoints: [c1, r2], rel: p2p}\n",
@@ -256,17 +263,18 @@ static const struct {
 	  "t.yaml:10:32: p2c makes site 's1' the provider of router 'r1'; a site is a customer or "
 	  "a peer" },
 	{ NODE8("  s2: {kind: site, asn: 65002, city: paris}") "  - {endpoints: [s1, s2], rel: "
-	  "p2p}\n", "t.yaml:13:17: a link between two sites, 's1' and 's2' (a site connects to "
+							       "p2p}\n",
+	  "t.yaml:13:17: a link between two sites, 's1' and 's2' (a site connects to "
 	  "routers)" },
 	{ NODE8("  c2: {kind: client, city: paris}") "  - {endpoints: [c1, c2]}\n",
 	  "t.yaml:13:17: a link between client 'c1' and client 'c2' (a client connects to one "
 	  "router)" },
 	{ GOOD "  - {endpoints: [s1, c1]}\n", "t.yaml:12:17: a link between site 's1' and client "
-	  "'c1' (a client connects to one router)" },
+					      "'c1' (a client connects to one router)" },
 	{ HDR "nodes:\n  r1: {kind: router, asn: 64500, city: london}\n"
-	  "  r2: {kind: router, asn: 64500, city: paris}\n"
-	  "  s1: {kind: site, asn: 65001, city: london}\n"
-	  "links:\n  - {endpoints: [r1, r2], rel: p2p}\n",
+	      "  r2: {kind: router, asn: 64500, city: paris}\n"
+	      "  s1: {kind: site, asn: 65001, city: london}\n"
+	      "links:\n  - {endpoints: [r1, r2], rel: p2p}\n",
 	  "t.yaml:8:17: 'r1' and 'r2' are both in AS 64500; lab links are eBGP sessions" },
 	{ HDR NODES LINKS_HDR "  - {endpoints: [r1, r2], rel: p2p, delay: 4}\n" L10 L11,
 	  "t.yaml:9:44: delay '4': expected a number and a unit (us, ms, s), e.g. 4ms" },
@@ -282,12 +290,12 @@ static const struct {
 	  "t.yaml:9:44: delay '-4ms': expected a number and a unit (us, ms, s), e.g. 4ms" },
 	/* YAML itself */
 	{ "name: &n t\nanycast: *n\n", "t.yaml:2:10: YAML aliases are not supported in topology "
-	  "files" },
+				       "files" },
 	{ "---\nname: t\n---\nname: u\n", "t.yaml:3:1: a topology file holds one YAML document" },
 	{ "name: [t\n", "t.yaml:2:1: YAML: did not find expected ',' or ']' (while parsing a "
-	  "flow sequence at 1:7)" },
+			"flow sequence at 1:7)" },
 	{ "name: t\n\tanycast: x\n", "t.yaml:2:1: YAML: found a tab character that violates "
-	  "indentation (while scanning a plain scalar at 1:7)" },
+				     "indentation (while scanning a plain scalar at 1:7)" },
 	{ "name: t\xff\n", "t.yaml:1:8: YAML: invalid leading UTF-8 octet" },
 	{ "a: [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]\n", "t.yaml:1:19: nested too deeply" },
 };
@@ -311,10 +319,13 @@ static void test_unknown_city_list(void)
 	size_t n;
 
 	lab_cities(&n);
-	snprintf(want, sizeof(want), "t.yaml:8:40: unknown city 'xanadu' (known: new-york, "
-		 "london, paris, tokyo, sao-paulo, sydney and %zu more)", n - 6);
+	snprintf(want, sizeof(want),
+		 "t.yaml:8:40: unknown city 'xanadu' (known: new-york, "
+		 "london, paris, tokyo, sao-paulo, sydney and %zu more)",
+		 n - 6);
 	CHECK_INT(parse(NODE8("  r3: {kind: router, asn: 64509, city: xanadu}"), &t, err,
-			sizeof(err)), -1);
+			sizeof(err)),
+		  -1);
 	CHECK_STR(err, want);
 }
 
@@ -338,9 +349,9 @@ static const struct {
 	const char *text;
 	uint32_t us;
 } delays[] = {
-	{ "4ms", 4000 }, { "500us", 500 }, { "1.5ms", 1500 }, { "1us", 1 }, { "10s", 10000000 },
-	{ "0.25s", 250000 }, { "2.000ms", 2000 }, { ".5ms", 500 }, { "0.001ms", 1 },
-	{ "9.999999s", 9999999 }, { "10.0000000s", 10000000 },
+	{ "4ms", 4000 },     { "500us", 500 },         { "1.5ms", 1500 },           { "1us", 1 },
+	{ "10s", 10000000 }, { "0.25s", 250000 },      { "2.000ms", 2000 },         { ".5ms", 500 },
+	{ "0.001ms", 1 },    { "9.999999s", 9999999 }, { "10.0000000s", 10000000 },
 };
 
 static void test_delay(void)
@@ -348,8 +359,9 @@ static void test_delay(void)
 	struct lab_topo t;
 	char text[512], err[512];
 
-	snprintf(text, sizeof(text), HDR NODES LINKS_HDR
-		 "  - {endpoints: [r1, r2], rel: p2p, delay: '%s'}\n" L10 L11, delays[cur].text);
+	snprintf(text, sizeof(text),
+		 HDR NODES LINKS_HDR "  - {endpoints: [r1, r2], rel: p2p, delay: '%s'}\n" L10 L11,
+		 delays[cur].text);
 	CHECK_INT(parse(text, &t, err, sizeof(err)), 0);
 	if (t.nlinks == 3) {
 		CHECK_INT(t.links[0].delay_us, delays[cur].us);
@@ -384,30 +396,29 @@ static void test_minimal(void)
 	CHECK(t.links[0].line == 9 && t.links[0].col == 5);
 	lab_topo_free(&t);
 	CHECK(!t.nodes && !t.name);
-	lab_topo_free(&t);      /* twice is harmless */
+	lab_topo_free(&t); /* twice is harmless */
 }
 
 /* Block style, comments, quoting: the same document. */
 static void test_block_style(void)
 {
-	static const char text[] =
-		"# a comment\n"
-		"name: \"t\"\n"
-		"anycast:\n"
-		"  prefix: 2001:db8:1::/48\n"
-		"  address: 2001:db8:1::1\n"
-		"nodes:\n"
-		"  r1:\n"
-		"    kind: router\n"
-		"    asn: 4200000000\n"
-		"    city: tokyo\n"
-		"  s1: {kind: site, asn: 65001, city: 'seoul'}\n"
-		"links:\n"
-		"  - endpoints:\n"
-		"      - r1\n"
-		"      - s1\n"
-		"    rel: p2c\n"
-		"    delay: 7ms\n";
+	static const char text[] = "# a comment\n"
+				   "name: \"t\"\n"
+				   "anycast:\n"
+				   "  prefix: 2001:db8:1::/48\n"
+				   "  address: 2001:db8:1::1\n"
+				   "nodes:\n"
+				   "  r1:\n"
+				   "    kind: router\n"
+				   "    asn: 4200000000\n"
+				   "    city: tokyo\n"
+				   "  s1: {kind: site, asn: 65001, city: 'seoul'}\n"
+				   "links:\n"
+				   "  - endpoints:\n"
+				   "      - r1\n"
+				   "      - s1\n"
+				   "    rel: p2c\n"
+				   "    delay: 7ms\n";
 	struct lab_topo t;
 	char err[512], buf[PREFIX_STRLEN];
 
@@ -428,8 +439,8 @@ static void test_seed(void)
 	char err[512];
 	const struct lab_node *paris, *lon, *nyc, *tyo, *rpar, *rlon;
 	const struct lab_link *l = NULL;
-	static const char *const clients[] = { "paris", "boston", "berlin", "sao-paulo",
-					       "mumbai", "seoul", "sydney" };
+	static const char *const clients[] = { "paris",  "boston", "berlin", "sao-paulo",
+					       "mumbai", "seoul",  "sydney" };
 
 	if (access("examples/lab/seed.yaml", R_OK) != 0)
 		CHECK(!"run from the repository root");
@@ -535,7 +546,9 @@ static void check_ifnames(const struct lab_topo *t)
 }
 
 static const char *const examples[] = {
-	"examples/lab/seed.yaml", "examples/lab/relations.yaml", "examples/lab/load.yaml",
+	"examples/lab/seed.yaml",
+	"examples/lab/relations.yaml",
+	"examples/lab/load.yaml",
 };
 
 static void test_example(void)
@@ -564,8 +577,10 @@ static char *gen(size_t routers, size_t sites, size_t extra_pairs)
 
 	o += (size_t)snprintf(s + o, cap - o, HDR "nodes:\n");
 	for (size_t i = 0; i < routers; i++)
-		o += (size_t)snprintf(s + o, cap - o, "  r%zu: {kind: router, asn: %zu, "
-				      "city: paris}\n", i, 64500 + i);
+		o += (size_t)snprintf(s + o, cap - o,
+				      "  r%zu: {kind: router, asn: %zu, "
+				      "city: paris}\n",
+				      i, 64500 + i);
 	for (size_t i = 0; i < sites; i++)
 		o += (size_t)snprintf(s + o, cap - o,
 				      "  s%zu: {kind: site, asn: 65001, city: paris}\n", i);
@@ -606,7 +621,7 @@ static void test_plan(void)
 	CHECK_STR(fmt(&t.links[127].addr_b), "198.18.0.255");
 	CHECK_STR(fmt(&t.links[128].addr_a), "198.18.1.0");
 	CHECK_STR(fmt(&t.links[299].addr6_b), "2001:db8:ffff:12b::2");
-	CHECK_STR(t.links[5].ifname_a, "to-r5");        /* r4-r5 */
+	CHECK_STR(t.links[5].ifname_a, "to-r5"); /* r4-r5 */
 	CHECK_STR(t.links[5].ifname_b, "to-r4");
 	CHECK_STR(t.links[0].ifname_a, "to-s0");
 	lab_topo_free(&t);
@@ -629,7 +644,7 @@ static void test_limits(void)
 	text = gen(1, 251, 0);
 	CHECK_INT(parse(text, &t, err, sizeof(err)), -1);
 	CHECK_STR(err, "t.yaml:255:3: more than 250 sites (their addresses come from "
-		  "198.51.100.0/24)");
+		       "198.51.100.0/24)");
 	free(text);
 	/* 32768 links: 1 site link, 299 chain links, 32468 more pairs */
 	text = gen(300, 1, 32468);
@@ -646,7 +661,7 @@ static void test_limits(void)
 	text = gen(300, 1, 32469);
 	CHECK_INT(parse(text, &t, err, sizeof(err)), -1);
 	CHECK_STR(err, "t.yaml:33074:3: more than 32768 links (their addresses come from "
-		  "198.18.0.0/16)");
+		       "198.18.0.0/16)");
 	free(text);
 }
 
