@@ -22,6 +22,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/sig.h"
+#include "sim/labsim.h"
 
 /* The scenario's numbers. 200 queries/s resolves an outage to 5 ms; 500 ms is well above the
  * longest RTT in the seed (Sydney to New York, about 300 ms), so a slow answer is not a loss. */
@@ -95,6 +96,29 @@ static void why_not(char *why, size_t len, const struct lab_fleet_got *g)
 
 /* ---- the scenario ---- */
 
+/* What the simulator predicts for each client of the healthy lab, to be shown beside what the
+ * lab measures: a difference is either a model that is wrong or a lab that is. */
+static void predict(struct demo *m)
+{
+	struct lab_demo *d = m->d;
+	struct sim_lab_pred pr;
+	char err[256];
+	int ok = sim_predict_topology(&m->l.topo, NULL, 0, &pr, err, sizeof(err)) == 0;
+
+	if (!ok)
+		say("no prediction: %s", err);
+	for (size_t i = 0; i < d->nclients; i++) {
+		struct lab_demo_client *c = &d->client[i];
+
+		c->predicted = ok ? LAB_DEMO_NONE : LAB_DEMO_OTHER;
+		for (size_t k = 0; ok && k < pr.n; k++)
+			if (strcmp(pr.client[k], c->at.name) == 0 && pr.site[k])
+				c->predicted = site_of(d, pr.site[k]);
+	}
+	if (ok)
+		sim_lab_pred_free(&pr);
+}
+
 static int measure(struct demo *m)
 {
 	struct lab_demo *d = m->d;
@@ -138,6 +162,7 @@ static int measure(struct demo *m)
 			c->unicast_ms[s] = u->ok && u->answered ? (double)u->median_us / 1000 : -1;
 		}
 	}
+	predict(m);
 	return 0;
 }
 

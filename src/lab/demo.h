@@ -34,6 +34,9 @@ struct lab_demo_client {
 	double rtt_ms; /* median RTT to the anycast address; < 0: none */
 	double unicast_ms[LAB_DEMO_SITES_MAX]; /* median RTT to each site's own address; < 0: none */
 	char why[96];                          /* why there is no answer, if known */
+	/* the site `anycast sim --topology` predicts for it, LAB_DEMO_NONE when the model has no
+	 * route for it, LAB_DEMO_OTHER when the topology could not be simulated */
+	int predicted;
 };
 
 /* Consecutive queries with the same outcome. Times in ms relative to the failure instant
@@ -89,6 +92,9 @@ const char *lab_demo_site_name(const struct lab_demo *d, int site);
  * the same outcome (or when c is full: a flapping client does not overflow the timeline). */
 void lab_demo_seg_add(struct lab_demo_fo_client *c, double t0_ms, double t1_ms, int site,
 		      unsigned long n);
+/* How many clients have a prediction (returned) and, in *agree, how many of those were
+ * answered by the predicted site. */
+size_t lab_demo_predicted(const struct lab_demo *d, size_t *agree);
 /* Characters of a UTF-8 label (city labels are), for table columns and label boxes. */
 size_t lab_demo_chars(const char *s);
 /* before, after, outage_ms, longest_loss_ms and recovered of c from its segments; the failure

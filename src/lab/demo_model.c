@@ -112,3 +112,17 @@ size_t lab_demo_chars(const char *s)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
 }
+
+size_t lab_demo_predicted(const struct lab_demo *d, size_t *agree)
+{
+	size_t known = 0;
+
+	*agree = 0;
+	for (size_t i = 0; i < d->nclients; i++) {
+		if (d->client[i].predicted == LAB_DEMO_OTHER)
+			continue;
+		known++;
+		*agree += d->client[i].predicted == d->client[i].site;
+	}
+	return known;
+}

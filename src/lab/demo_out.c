@@ -78,10 +78,17 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 			col_ms(b, c->unicast_ms[s], (int)s == near);
 		if (c->site == LAB_DEMO_NONE && c->why[0])
 			buf_printf(b, " (%s)", c->why);
+		if (c->predicted != LAB_DEMO_OTHER && c->predicted != c->site)
+			buf_printf(b, "  (predicted: %s)", lab_demo_site_name(d, c->predicted));
 		buf_printf(b, "\n");
 	}
 	buf_printf(b, "(RTT: median to the anycast address, and to each site's own address; "
 		      "* nearest site)\n");
+	size_t agree, known = lab_demo_predicted(d, &agree);
+
+	if (known)
+		buf_printf(b, "anycast sim --topology predicted the site of %zu of %zu clients\n",
+			   agree, known);
 
 	for (size_t k = 0; k < d->nfo; k++) {
 		const struct lab_demo_failover *f = &d->fo[k];
@@ -152,6 +159,8 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 		json_site(b, d, c->site);
 		buf_printf(b, ",\"rtt_ms\":");
 		json_ms(b, c->rtt_ms);
+		buf_printf(b, ",\"predicted_site\":");
+		json_site(b, d, c->predicted == LAB_DEMO_OTHER ? LAB_DEMO_NONE : c->predicted);
 		buf_printf(b, ",\"unicast_rtt_ms\":{");
 		for (size_t s = 0; s < d->nsites; s++) {
 			buf_printf(b, "%s", s ? "," : "");

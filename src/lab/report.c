@@ -326,6 +326,11 @@ static void client_table(struct buf *b, const struct lab_demo *d)
 		} else {
 			chip(b, d, c->site);
 		}
+		if (c->predicted != LAB_DEMO_OTHER && c->predicted != c->site) {
+			buf_printf(b, " <span class=\"miss\">predicted ");
+			esc(b, lab_demo_site_name(d, c->predicted));
+			buf_printf(b, "</span>");
+		}
 		buf_printf(b, "</td>");
 		td_ms(b, c->rtt_ms, "strong");
 		for (size_t s = 0; s < d->nsites; s++)
@@ -505,6 +510,7 @@ static const char css[] =
 	"th{font-size:12px;color:#5b6775;font-weight:600;background:#f8f9fb}"
 	".num{text-align:right;font-variant-numeric:tabular-nums}.name{font-weight:600}"
 	".best{font-weight:700;background:#eef6ee}.strong{font-weight:700}.dim{color:#8a96a3}"
+	".miss{color:#b3261e;font-weight:700}"
 	".chip{display:inline-block;padding:1px 9px;border-radius:10px;color:#fff;font-weight:700;"
 	"font-size:12px}"
 	".legend{display:flex;gap:18px;flex-wrap:wrap;margin:8px 2px 0;font-size:13px}"
@@ -580,6 +586,13 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		   "path length, not by distance: the nearest site (in bold) is not always the one "
 		   "that answers.</p>\n");
 	client_table(b, d);
+	size_t agree, known = lab_demo_predicted(d, &agree);
+
+	if (known)
+		buf_printf(b,
+			   "<p>The simulator (<code>anycast sim --topology</code>) predicted the "
+			   "site of %zu of %zu clients%s.</p>\n",
+			   agree, known, agree == known ? "" : "; the others are marked");
 	for (size_t k = 0; k < d->nfo; k++) {
 		const struct lab_demo_failover *f = &d->fo[k];
 		const char *name = lab_demo_site_name(d, f->site);

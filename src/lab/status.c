@@ -1,6 +1,7 @@
 /* `anycast lab status`: what a lab is doing now, the state of each node (its processes, its BGP
  * sessions) and, for each client, the site that answers it. The site is asked (ask.h), not
- * inferred from routes, with its round-trip time. */
+ * inferred from routes, with its round-trip time, and shown beside the site the simulator
+ * predicts for the same topology with the same sites failed (sim/labsim.h). */
 #include "lab/lab.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "lab/proc.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "sim/labsim.h"
 
 static const char *kind_name(enum lab_kind k)
 {
@@ -57,6 +59,39 @@ static void node_state(const struct lab *l, size_t i, struct node_state *s)
 		s->state = s->established < s->sessions ? "degraded" : "up";
 }
 
+/* The simulator's site for client node i, or NULL (no route, or no prediction). */
+static const char *predicted(const struct lab_topo *t, const struct sim_lab_pred *pr, size_t i)
+{
+	for (size_t k = 0; pr && k < pr->n; k++)
+		if (strcmp(pr->client[k], t->nodes[i].name) == 0)
+			return pr->site[k];
+	return NULL;
+}
+
+/* What the simulator predicts with every site that `lab fail` took down failed; NULL if the
+ * topology cannot be simulated. */
+static struct sim_lab_pred *predict(const struct lab *l)
+{
+	const struct lab_topo *t = &l->topo;
+	const char **failed = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*failed));
+	struct sim_lab_pred *pr = xcalloc(1, sizeof(*pr));
+	size_t nfailed = 0;
+	char path[PATH_MAX], what[16], err[256];
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		lab_path(l, t->nodes[i].name, "failed", path, sizeof(path));
+		if (t->nodes[i].kind == LAB_SITE && lab_read_file(path, what, sizeof(what)) >= 0)
+			failed[nfailed++] = t->nodes[i].name;
+	}
+	if (sim_predict_topology(t, failed, nfailed, pr, err, sizeof(err)) < 0) {
+		log_debug("lab status: no prediction: %s", err);
+		free(pr);
+		pr = NULL;
+	}
+	free(failed);
+	return pr;
+}
+
 int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen)
 {
 	struct lab l;
@@ -68,6 +103,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 	struct lab_answer *ans = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*ans));
 
 	lab_ask_clients(&l, 1000, ans);
+	struct sim_lab_pred *pr = predict(&l);
+
 	addr_fmt(&t->anycast_addr, a);
 	if (json) {
 		buf_printf(out, "{\"name\":");
@@ -122,10 +159,11 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 	if (json)
 		buf_printf(out, "],\"clients\":[");
 	else
-		buf_printf(out, "\n%-14s %-14s %10s\n", "CLIENT", "SITE", "RTT");
+		buf_printf(out, "\n%-14s %-14s %10s  %s\n", "CLIENT", "SITE", "RTT", "PREDICTED");
 	first = 1;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct lab_answer *an = &ans[i];
+		const char *want = predicted(t, pr, i);
 
 		if (t->nodes[i].kind != LAB_CLIENT)
 			continue;
@@ -135,23 +173,42 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 			buf_printf(out, ",\"site\":");
 			if (an->ok) {
 				json_str(out, an->site);
-				buf_printf(out, ",\"rtt_ms\":%.3f}", an->rtt_ms);
+				buf_printf(out, ",\"rtt_ms\":%.3f", an->rtt_ms);
 			} else {
 				buf_printf(out, "null,\"rtt_ms\":null,\"error\":");
 				json_str(out, an->why);
-				buf_put8(out, '}');
 			}
+			buf_printf(out, ",\"predicted_site\":");
+			if (want)
+				json_str(out, want);
+			else
+				buf_printf(out, "null");
+			buf_put8(out, '}');
 			first = 0;
-		} else if (an->ok) {
-			buf_printf(out, "%-14s %-14s %7.2f ms\n", t->nodes[i].name, an->site,
-				   an->rtt_ms);
 		} else {
-			buf_printf(out, "%-14s %-14s %10s  (%s)\n", t->nodes[i].name, "-", "-",
-				   an->why);
+			/* "!" marks a client the lab and the simulator disagree on */
+			int differs = pr && (!an->ok || !want || strcmp(an->site, want) != 0);
+
+			if (an->ok)
+				buf_printf(out, "%-14s %-14s %7.2f ms", t->nodes[i].name, an->site,
+					   an->rtt_ms);
+			else
+				buf_printf(out, "%-14s %-14s %10s", t->nodes[i].name, "-", "-");
+			buf_printf(out, "  %s%s", pr ? (want ? want : "-") : "?",
+				   differs ? " !" : "");
+			if (!an->ok)
+				buf_printf(out, "  (%s)", an->why);
+			buf_put8(out, '\n');
 		}
 	}
 	if (json)
 		buf_printf(out, "]}\n");
+	if (!json && pr)
+		buf_printf(out, "(PREDICTED: anycast sim --topology with the failed sites failed; "
+				"! where the lab answers otherwise)\n");
+	if (pr)
+		sim_lab_pred_free(pr);
+	free(pr);
 	free(ans);
 	lab_close(&l);
 	return 0;

@@ -2,7 +2,8 @@
 # anycast sim --topology against the lab: for examples/lab/seed.yaml and relations.yaml, the
 # site the simulation predicts for every client is the site that answers it in the real lab
 # (lab status: CH TXT id.server asked from the client's namespace). Then one site of the seed
-# fails, in the lab and in the simulation (--fail), and they must agree again.
+# fails, in the lab and in the simulation (--fail), and they must agree again. `lab status`
+# itself shows the prediction beside the measurement (predicted_site, the PREDICTED column).
 # Each lab runs under its own name (simx1, simx2) so as not to collide with the lab tests.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -30,6 +31,16 @@ bad = ["%s: predicted %s, measured %s" % (n, pred.get(n), meas.get(n))
 print("ok" if not bad and pred else "; ".join(bad) or "no clients")' "$1" "$2"
 }
 
+# status_agrees STATUS: "ok" when lab status's own predicted_site equals the measured site of
+# every client, else the differences
+status_agrees() {
+	$PY -c 'import json,sys
+cl = json.load(open(sys.argv[1]))["clients"]
+bad = ["%s: predicted %s, measured %s" % (c["name"], c.get("predicted_site"), c.get("site"))
+       for c in cl if "predicted_site" not in c or c["predicted_site"] != c.get("site")]
+print("ok" if not bad and cl else "; ".join(bad) or "no clients")' "$1"
+}
+
 # until_agree LAB PRED SECONDS: polls lab status until it matches the prediction
 until_agree() {
 	local lab=$1 pred=$2 end=$(($(date +%s) + $3)) r
@@ -55,6 +66,11 @@ for topo in seed relations; do
 	check "$topo: lab up as $LAB" "$ANYCAST" lab up "$T/$LAB.yaml"
 	r=$(until_agree "$LAB" "$T/$LAB.pred.json" 20)
 	check "$topo: every client's measured site is the predicted one ($r)" [ "$r" = ok ]
+	r=$(status_agrees "$T/$LAB.status.json")
+	check "$topo: lab status shows the same prediction beside the measurement ($r)" [ "$r" = ok ]
+	"$ANYCAST" lab status "$LAB" >"$T/$LAB.status.txt" 2>&1
+	check "$topo: lab status's table has a PREDICTED column and no difference mark" \
+		sh -c "grep -q 'PREDICTED' '$T/$LAB.status.txt' && ! grep -q ' !\$' '$T/$LAB.status.txt'"
 done
 
 # a failed site: London in the seed (paris, berlin and mumbai move)
@@ -63,6 +79,8 @@ check "seed: prediction moves paris off lon" sh -c "grep -q '\"paris\",\"site\":
 check "seed: lab fail lon --site" "$ANYCAST" lab fail --lab simx1 lon --site
 r=$(until_agree simx1 "$T/fail.pred.json" 30)
 check "seed with lon failed: measured equals predicted ($r)" [ "$r" = ok ]
+r=$(status_agrees "$T/simx1.status.json")
+check "seed with lon failed: lab status predicts with lon failed too ($r)" [ "$r" = ok ]
 
 for l in $LABS; do
 	check "lab down $l" "$ANYCAST" lab down "$l"

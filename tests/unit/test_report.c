@@ -193,6 +193,8 @@ static struct lab_demo *seed_result(void)
 
 		place(&c->at, cl[i].name, cl[i].city, cl[i].lat, cl[i].lon);
 		c->site = cl[i].site;
+		/* the simulator got every client right but Mumbai */
+		c->predicted = strcmp(cl[i].name, "mumbai") == 0 ? 0 : cl[i].site;
 		c->rtt_ms = cl[i].rtt;
 		for (int s = 0; s < 3; s++)
 			c->unicast_ms[s] = cl[i].uni[s];
@@ -258,6 +260,10 @@ static void test_html(void)
 	CHECK(strstr(html, ">paris</text>") != NULL);
 	CHECK(strstr(html, "lon crashes (links cut)") != NULL);
 	CHECK(strstr(html, "fill=\"#d62728\"") != NULL); /* lost queries */
+	/* the one client the simulator got wrong is marked, and only it */
+	CHECK_INT(count(html, "<span class=\"miss\">predicted nyc</span>"), 1);
+	CHECK_INT(count(html, "class=\"miss\""), 1);
+	CHECK(strstr(html, "predicted the site of 6 of 7 clients; the others are marked") != NULL);
 
 	const char *out = getenv("LAB_REPORT_OUT");
 
@@ -300,7 +306,9 @@ static void test_json_and_text(void)
 		      "{\"lab\":\"seed\",\"anycast_address\":\"192.0.2.1\",\"sites\":"
 		      "[\"nyc\",\"lon\",\"tyo\"],\"clients\":[{\"name\":\"paris\"",
 		      96) == 0);
-	CHECK(strstr(j, "\"site\":\"lon\",\"rtt_ms\":4.2,") != NULL);
+	CHECK(strstr(j, "\"site\":\"lon\",\"rtt_ms\":4.2,\"predicted_site\":\"lon\",") != NULL);
+	CHECK(strstr(j, "\"name\":\"mumbai\",\"city\":\"Mumbai\",\"site\":\"lon\",\"rtt_ms\":108.9,"
+			"\"predicted_site\":\"nyc\"") != NULL);
 	CHECK(strstr(j,
 		     "{\"failed\":\"lon\",\"kind\":\"service\",\"client\":\"paris\","
 		     "\"site_before\":\"lon\",\"new_site\":\"nyc\",\"outage_ms\":310.0,") != NULL);
@@ -320,6 +328,9 @@ static void test_json_and_text(void)
 	CHECK(column(t, "sao-paulo ", "nyc") == 20);
 	CHECK(strstr(t, "failover 1: lon service failure") != NULL);
 	CHECK(strstr(t, "310.0 ms  61/1000") != NULL);
+	CHECK_INT(count(t, "(predicted: "), 1);
+	CHECK(strstr(t, "(predicted: nyc)") != NULL);
+	CHECK(strstr(t, "anycast sim --topology predicted the site of 6 of 7 clients") != NULL);
 	buf_free(&b);
 	free(d);
 }
