@@ -6,6 +6,7 @@
 
 #include "conf/conf.h"
 #include "ctl/ctl.h"
+#include "detect/detect.h"
 #include "feed/feed.h"
 #include "lab/lab.h"
 #include "lab/probe.h"
@@ -27,7 +28,8 @@ static void usage(void)
 		"       anycast lab up [--no-delay] [--timeout S] TOPOLOGY.yaml | down [NAME]"
 		" | status [--json] [NAME]\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
-		"       anycast lab demo [--json] [--report FILE.html]\n");
+		"       anycast lab demo [--json] [--report FILE.html]\n"
+		"       anycast detect [--json] [--map FILE.svg] [--probes PROBES.json] FILE\n");
 	exit(2);
 }
 
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
 		return feed_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return lab_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "detect") == 0)
+		return det_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return probe_main(argc - 1, argv + 1);
 	for (int i = 1; i < argc; i++) {
