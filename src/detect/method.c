@@ -18,6 +18,8 @@ void det_params_default(struct det_params *p)
 	p->max_radius_km = 3000;
 	p->inflation = 2.0;
 	p->w_pop = 1.0;
+	p->w_near = 2.0;
+	p->w_ratio = 0.0;
 	p->w_dist = 0.0;
 	p->w_support = 0.0;
 	p->point_tol = 0.0;
@@ -96,6 +98,47 @@ static void find_outliers(struct run *u)
 	free(idx);
 }
 
+/* Geolocation databases place a host they know only the country of at the country's
+ * centroid, in whole degrees (38, -97 for the United States; 51, 9 for Germany), and Atlas
+ * probes without a location show it. A real probe within 0.01 degree of a whole-degree point
+ * is a 1 in 2500 chance. */
+static int centroid_like(const struct det_vp *v)
+{
+	return fabs(v->lat - round(v->lat)) < 0.01 && fabs(v->lon - round(v->lon)) < 0.01;
+}
+
+static void count_city(const struct det_city *c, double d_km, void *arg)
+{
+	(*(size_t *)arg)++;
+}
+
+/* Anycast sites stand in cities. A disc with no city of the table at all (GeoNames lists every
+ * place of 15,000 people) comes from a vantage point that is not where it says. */
+static int holds_city(const struct run *u, size_t vi)
+{
+	const struct det_vp *v = &u->in->vp[vi];
+	double r = u->r->radius_km[vi];
+	size_t n = 0;
+
+	if (!u->p->places) {
+		det_city_within(v->lat, v->lon, r, count_city, &n);
+		return n > 0;
+	}
+	for (size_t i = 0; i < u->p->nplaces; i++)
+		if (det_distance_km(v->lat, v->lon, u->p->places[i].lat, u->p->places[i].lon) <= r)
+			return 1;
+	return 0;
+}
+
+static void implausible(struct run *u)
+{
+	for (size_t i = 0; i < u->in->n; i++)
+		if (!u->r->outlier[i] && (centroid_like(&u->in->vp[i]) || !holds_city(u, i))) {
+			u->r->outlier[i] = 1;
+			u->r->outliers++;
+		}
+}
+
 static int by_radius(const void *a, const void *b)
 {
 	double x = sort_in->vp[*(const size_t *)a].rtt_ms, y = sort_in->vp[*(const size_t *)b].rtt_ms;
@@ -167,16 +210,21 @@ static int by_score(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* The score of a city at distance d in a disc of radius r: population, and how well d fits a
- * path of typical inflation (a server at the edge of the disc would need a perfectly straight
- * path at full fibre speed; one at the centre a very slow one). The distance term grows with
- * the disc: in a small one, last-mile delay dominates and says nothing about distance. */
+/* The score of a city at distance d in a disc of radius r, in decades of population. Two
+ * terms weigh the distance. w_near: the smallest discs come from vantage points next to a site,
+ * usually in the same city, so a nearer city beats a larger one farther away (Amsterdam over
+ * Brussels for a probe in Amsterdam with 2 ms). w_dist: where the path inflation is known (the
+ * lab's links are 1.5 times the great circle), the server is near radius / inflation from the
+ * vantage point, not at its centre; it grows with the disc, since in a small one last-mile
+ * delay dominates and says nothing about distance. */
 static double prior(const struct det_params *p, const struct cand *c, double r)
 {
 	double x = r > 0 ? c->d / r - 1.0 / p->inflation : 0;
 	double size = r / 1000.0 < 1 ? r / 1000.0 : 1;
 
-	return p->w_pop * log10(c->pl.pop + 10.0) - p->w_dist * size * x * x * 10.0;
+	return p->w_pop * log10(c->pl.pop + 10.0) - p->w_near * c->d / 1000.0 -
+	       (r > 0 ? p->w_ratio * c->d / r : 0) -
+	       p->w_dist * size * x * x * 10.0;
 }
 
 /* How many discs of usable vantage points hold (lat, lon). */
@@ -274,7 +322,7 @@ static size_t greedy_round(struct run *u, int round, size_t *cap)
 		if (round > 0 && u->r->radius_km[vi] > u->p->max_radius_km)
 			break;  /* ordered by radius: every later disc is larger still */
 		for (size_t s = 0; ok && s < first; s++)
-			ok = !holds_site(u, vi, &u->r->site[s]);
+			ok = u->r->site[s].vp != vi && !holds_site(u, vi, &u->r->site[s]);
 		for (size_t j = 0; ok && j < np; j++)
 			ok = disjoint(u, vi, pick[j]);
 		if (ok)
@@ -335,8 +383,10 @@ int det_run(const struct det_input *in, const struct det_params *p, struct det_r
 		abort();
 	for (size_t i = 0; i < in->n; i++)
 		r->radius_km[i] = in->vp[i].rtt_ms / 2 * p->km_per_ms + p->allowance_km;
-	if (p->outliers)
+	if (p->outliers) {
 		find_outliers(&u);
+		implausible(&u);
+	}
 	for (size_t i = 0; i < in->n; i++)
 		if (!r->outlier[i])
 			u.order[u.norder++] = i;

@@ -33,6 +33,8 @@ struct det_params {
 	double max_radius_km;   /* larger discs add no site after the first round */
 	double inflation;       /* typical path length over great-circle distance */
 	double w_pop;           /* city score: per decade of population */
+	double w_near;          /* city score: penalty per 1000 km from the vantage point */
+	double w_ratio;         /* city score: penalty for the distance as a share of the radius */
 	double w_dist;          /* city score: penalty for a distance far from radius/inflation */
 	double w_support;       /* city score: per doubling of the discs that hold the city */
 	double point_tol;       /* a found site blocks discs within this share of its radius */
