@@ -18,6 +18,15 @@ static int by_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Whether the blanks just before pos hold a line break. */
+static int newline_before(const char *text, size_t pos)
+{
+	for (; pos > 0 && strchr(" \t\r\n", text[pos - 1]); pos--)
+		if (text[pos - 1] == '\n')
+			return 1;
+	return 0;
+}
+
 /* Reads every JSON value of a file: one document, or one per line (Atlas's "JSON lines"). */
 static int read_all(const char *file, const char *text, size_t len, struct jv **out,
 		    size_t *n, struct buf *msgs)
@@ -30,8 +39,14 @@ static int read_all(const char *file, const char *text, size_t len, struct jv **
 	*n = 0;
 	while (pos < len) {
 		struct jv v;
+		int r = jv_parse(text, len, &pos, &line, &v, err, sizeof(err));
 
-		if (jv_parse(text, len, &pos, &line, &v, err, sizeof(err)) < 0) {
+		if (r == 0 && pos < len && !newline_before(text, pos)) {
+			snprintf(err, sizeof(err), "%d: expected one JSON value per line", line);
+			jv_free(&v);
+			r = -1;
+		}
+		if (r < 0) {
 			buf_printf(msgs, "%s:%s\n", file, err);
 			for (size_t i = 0; i < *n; i++)
 				jv_free(&(*out)[i]);
