@@ -120,7 +120,8 @@ static int escape(struct jp *p, char *o, size_t *k)
 			return 0;
 		}
 	if (c != 'u')
-		return fail(p, "bad escape '\\%c'", c);
+		return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f ?
+			fail(p, "bad escape '\\%c'", c) : fail(p, "bad escape");
 	if (hex4(p, &cp))
 		return -1;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
