@@ -29,6 +29,7 @@ static void usage(void)
 		" | status [--json] [NAME]\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
 		"       anycast lab demo [--json] [--report FILE.html]\n"
+		"       anycast lab detect [--json] [--map FILE.svg] [--lab NAME] [--count N] ADDRESS\n"
 		"       anycast detect [--json] [--map FILE.svg] [--probes PROBES.json] FILE\n");
 	exit(2);
 }
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
 	/* feed is a BGP speaker of its own, not a control-socket command */
 	if (argc > 1 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc - 1, argv + 1);
+	/* here and not in lab_main: detect uses the lab, the lab does not use detect */
+	if (argc > 2 && strcmp(argv[1], "lab") == 0 && strcmp(argv[2], "detect") == 0)
+		return det_lab_main(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return lab_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "detect") == 0)
