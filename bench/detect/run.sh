@@ -28,8 +28,11 @@ for r in R:
     print("| %s | %d | %s | %s | %d | %d%s | %s | %.0f%% | %.0f%% | %.0f |" % (r["dataset"], r["vps"],
           "yes" if r["anycast"] else "NO", u, r["found"], r["reached"], pub, t, 100 * r["recall"],
           100 * r["city_acc"], r["mean_err_km"]))
-n = len(R)
-print("| mean | | %d/%d | | | | | %.0f%% | %.0f%% | %.0f |" % (sum(r["anycast"] for r in R), n,
-      100 * sum(r["recall"] for r in R) / n, 100 * sum(r["city_acc"] for r in R) / n,
-      sum(r["mean_err_km"] for r in R) / n))
+def mean(rows, label):
+    n = len(rows)
+    print("| %s | | %d/%d | | | | | %.0f%% | %.0f%% | %.0f |" % (label, sum(r["anycast"] for r in rows),
+          n, 100 * sum(r["recall"] for r in rows) / n, 100 * sum(r["city_acc"] for r in rows) / n,
+          sum(r["mean_err_km"] for r in rows) / n))
+mean([r for r in R if r["true_sites"] is not None], "mean (ground truth)")
+mean(R, "mean (all)")
 '
