@@ -22,7 +22,7 @@ void det_params_default(struct det_params *p)
 	p->w_ratio = 0.0;
 	p->w_dist = 0.0;
 	p->w_support = 0.0;
-	p->point_tol = 0.0;
+	p->point_tol = -0.2;
 	p->rounds = 10;
 	p->outliers = 1;
 }

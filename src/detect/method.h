@@ -37,7 +37,9 @@ struct det_params {
 	double w_ratio;         /* city score: penalty for the distance as a share of the radius */
 	double w_dist;          /* city score: penalty for a distance far from radius/inflation */
 	double w_support;       /* city score: per doubling of the discs that hold the city */
-	double point_tol;       /* a found site blocks discs within this share of its radius */
+	double point_tol;       /* in the iterations, a found site blocks a disc that holds it
+				 * within this share of the site's own disc radius (negative: a disc
+				 * that holds a site only near its edge may still find another) */
 	int rounds;             /* iterations after the first independent set (0: iGreedy's MIS
 				 * alone) */
 	int outliers;           /* set aside vantage points that contradict their neighbours */
