@@ -8,6 +8,16 @@
 #include "lab/report.h"
 #include "lib/json.h"
 
+/* Columns count characters, not bytes: "São Paulo" is 9 wide. */
+static void utf8_pad(struct buf *out, const char *s, size_t width)
+{
+	size_t n = 0;
+
+	for (const char *c = s; *c; c++)
+		n += ((unsigned char)*c & 0xc0) != 0x80;
+	buf_printf(out, "%s%*s", s, n < width ? (int)(width - n) : 0, "");
+}
+
 void det_text(const struct det_input *in, const struct det_result *r, struct buf *out)
 {
 	buf_printf(out, "%s: %zu site%s from %zu vantage points (%zu discarded, %zu outliers)\n",
@@ -18,9 +28,10 @@ void det_text(const struct det_input *in, const struct det_result *r, struct buf
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct det_site *s = &r->site[i];
 
-		buf_printf(out, "%-4zu %-28s %-7s %5zu %10.0f %5.2f  %s\n", i + 1, s->city.name,
-			   s->city.cc[0] ? s->city.cc : "-", s->vps, s->radius_km, s->confidence,
-			   in->vp[s->vp].name);
+		buf_printf(out, "%-4zu ", i + 1);
+		utf8_pad(out, s->city.name, 29);
+		buf_printf(out, "%-7s %5zu %10.0f %5.2f  %s\n", s->city.cc[0] ? s->city.cc : "-",
+			   s->vps, s->radius_km, s->confidence, in->vp[s->vp].name);
 	}
 }
 
