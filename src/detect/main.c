@@ -87,6 +87,10 @@ static int set_knob(struct det_params *p, const char *arg)
 		p->outliers = v != 0;
 		return 0;
 	}
+	if (strncmp(arg, "dedup=", 6) == 0) {
+		p->dedup = v != 0;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
 		if (strlen(knobs[i].name) == (size_t)(eq - arg) &&
 		    strncmp(arg, knobs[i].name, (size_t)(eq - arg)) == 0) {

@@ -25,6 +25,7 @@ void det_params_default(struct det_params *p)
 	p->point_tol = -0.2;
 	p->rounds = 10;
 	p->outliers = 1;
+	p->dedup = 1;
 }
 
 /* Vantage points closer than this are neighbours for the outlier test. */
@@ -39,6 +40,7 @@ struct run {
 	struct det_result *r;
 	size_t *order;          /* usable vantage points by increasing radius */
 	size_t norder;
+	unsigned char *used;    /* per vantage point: its disc has been placed already */
 	size_t cap;
 };
 
@@ -308,7 +310,8 @@ static void add_site(struct det_result *r, const struct det_site *s, size_t *cap
 }
 
 /* One greedy independent set among the discs that hold no site found so far (all of them in
- * the first round); returns how many sites it added. */
+ * the first round), each placed on its city; 0 when no disc was left to place (the
+ * iterations stop). */
 static size_t greedy_round(struct run *u, int round, size_t *cap)
 {
 	size_t first = u->r->nsites, *pick = malloc((u->norder + 1) * sizeof(*pick)), np = 0;
@@ -321,22 +324,36 @@ static size_t greedy_round(struct run *u, int round, size_t *cap)
 
 		if (round > 0 && u->r->radius_km[vi] > u->p->max_radius_km)
 			break;  /* ordered by radius: every later disc is larger still */
+		if (u->used[vi])
+			continue;
 		for (size_t s = 0; ok && s < first; s++)
-			ok = u->r->site[s].vp != vi && !holds_site(u, vi, &u->r->site[s]);
+			ok = !holds_site(u, vi, &u->r->site[s]);
 		for (size_t j = 0; ok && j < np; j++)
 			ok = disjoint(u, vi, pick[j]);
 		if (ok)
 			pick[np++] = vi;
 	}
+	size_t added = 0;
+
 	for (size_t j = 0; j < np; j++) {
 		struct det_site s;
+		int dup = 0;
 
+		u->used[pick[j]] = 1;
 		locate(u, pick[j], &s);
 		s.round = round;
-		add_site(u->r, &s, cap);
+		/* After the first round a disc is only known not to hold a found city; if its own
+		 * likeliest city is one found already, it is that site seen again, not a new one. */
+		for (size_t k = 0; round > 0 && u->p->dedup && !dup && k < u->r->nsites; k++)
+			dup = det_distance_km(s.city.lat, s.city.lon, u->r->site[k].city.lat,
+					      u->r->site[k].city.lon) < 1.0;
+		if (!dup) {
+			add_site(u->r, &s, cap);
+			added++;
+		}
 	}
 	free(pick);
-	return np;
+	return np ? (added ? added : 1) : 0;
 }
 
 /* Every usable vantage point counts for the nearest site its disc holds. */
@@ -379,7 +396,8 @@ int det_run(const struct det_input *in, const struct det_params *p, struct det_r
 	r->radius_km = malloc(in->n * sizeof(*r->radius_km));
 	r->outlier = calloc(in->n, 1);
 	u.order = malloc(in->n * sizeof(*u.order));
-	if (!r->radius_km || !r->outlier || !u.order)
+	u.used = calloc(in->n, 1);
+	if (!r->radius_km || !r->outlier || !u.order || !u.used)
 		abort();
 	for (size_t i = 0; i < in->n; i++)
 		r->radius_km[i] = in->vp[i].rtt_ms / 2 * p->km_per_ms + p->allowance_km;
@@ -406,6 +424,7 @@ int det_run(const struct det_input *in, const struct det_params *p, struct det_r
 			break;
 	assign(&u);
 	free(u.order);
+	free(u.used);
 	return 0;
 }
 

@@ -43,6 +43,8 @@ struct det_params {
 	int rounds;             /* iterations after the first independent set (0: iGreedy's MIS
 				 * alone) */
 	int outliers;           /* set aside vantage points that contradict their neighbours */
+	int dedup;              /* a disc of an iteration placed on a city found already adds no
+				 * site (iGreedy counts it again) */
 	const struct det_place *places; /* candidate cities; NULL: the GeoNames table */
 	size_t nplaces;
 };
