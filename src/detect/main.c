@@ -62,7 +62,6 @@ static const struct {
 	{"inflation", offsetof(struct det_params, inflation)},
 	{"w_pop", offsetof(struct det_params, w_pop)},
 	{"w_near", offsetof(struct det_params, w_near)},
-	{"w_ratio", offsetof(struct det_params, w_ratio)},
 	{"w_dist", offsetof(struct det_params, w_dist)},
 	{"w_support", offsetof(struct det_params, w_support)},
 	{"point_tol", offsetof(struct det_params, point_tol)},

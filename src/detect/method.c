@@ -19,9 +19,6 @@ void det_params_default(struct det_params *p)
 	p->inflation = 2.0;
 	p->w_pop = 1.0;
 	p->w_near = 2.0;
-	p->w_ratio = 0.0;
-	p->w_dist = 0.0;
-	p->w_support = 0.0;
 	p->point_tol = -0.2;
 	p->rounds = 10;
 	p->outliers = 1;
@@ -225,7 +222,6 @@ static double prior(const struct det_params *p, const struct cand *c, double r)
 	double size = r / 1000.0 < 1 ? r / 1000.0 : 1;
 
 	return p->w_pop * log10(c->pl.pop + 10.0) - p->w_near * c->d / 1000.0 -
-	       (r > 0 ? p->w_ratio * c->d / r : 0) -
 	       p->w_dist * size * x * x * 10.0;
 }
 

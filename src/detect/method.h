@@ -34,7 +34,6 @@ struct det_params {
 	double inflation;       /* typical path length over great-circle distance */
 	double w_pop;           /* city score: per decade of population */
 	double w_near;          /* city score: penalty per 1000 km from the vantage point */
-	double w_ratio;         /* city score: penalty for the distance as a share of the radius */
 	double w_dist;          /* city score: penalty for a distance far from radius/inflation */
 	double w_support;       /* city score: per doubling of the discs that hold the city */
 	double point_tol;       /* in the iterations, a found site blocks a disc that holds it
