@@ -17,7 +17,9 @@ LDLIBS := -lmnl -lyaml -lbz2 -lpthread -lm
 
 # Everything but main() lives in one archive; each binary and test links it.
 LIB_SRC := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+# Generated sources: the GeoNames city table of `anycast detect` (scripts/geonames.py).
+GEN_SRC := $(B)/gen/det_cities.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(GEN_SRC:%.c=$(B)/obj/%.o)
 BINS := $(B)/anycastd $(B)/anycast $(B)/anycast-dns
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -28,6 +30,10 @@ all: $(BINS)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/gen/det_cities.c: scripts/geonames.py
+	@mkdir -p $(dir $@)
+	python3 scripts/geonames.py >$@.tmp && mv $@.tmp $@
 
 $(B)/libanycast.a: $(LIB_OBJ)
 	@rm -f $@
@@ -48,7 +54,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+FUZZ_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o) $(GEN_SRC:%.c=$(B)/fuzzobj/%.o)
 $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<

@@ -3,7 +3,7 @@
 # Called by `make check` and `make demo`; safe to run again (it does nothing when all is there).
 set -e
 PKGS="build-essential clang clang-format llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev libbz2-dev
-      iproute2 iputils-ping procps psmisc valgrind python3 curl
+      iproute2 iputils-ping procps psmisc valgrind python3 curl libgeonames-dev
       bird2 gobgpd frr exabgp
       dnsutils knot-dnsutils nsd knot dnsperf chromium"
 missing=""

@@ -6,6 +6,7 @@
 
 #include "conf/conf.h"
 #include "ctl/ctl.h"
+#include "detect/detect.h"
 #include "feed/feed.h"
 #include "lab/lab.h"
 #include "probe/probe.h"
@@ -30,7 +31,9 @@ static void usage(void)
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
 		"       anycast lab demo [--json] [--report FILE.html]\n"
 		"       anycast sim --graph AS-REL-FILE | --topology LAB.yaml [--site NAME=UP...]..."
-		" [--json] (see anycast sim --help)\n");
+		" [--json] (see anycast sim --help)\n"
+		"       anycast lab detect [--json] [--map FILE.svg] [--lab NAME] [--count N] ADDRESS\n"
+		"       anycast detect [--json] [--map FILE.svg] [--probes PROBES.json] FILE\n");
 	exit(2);
 }
 
@@ -43,8 +46,13 @@ int main(int argc, char **argv)
 	/* feed is a BGP speaker of its own, not a control-socket command */
 	if (argc > 1 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc - 1, argv + 1);
+	/* here and not in lab_main: detect uses the lab, the lab does not use detect */
+	if (argc > 2 && strcmp(argv[1], "lab") == 0 && strcmp(argv[2], "detect") == 0)
+		return det_lab_main(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "lab") == 0)
 		return lab_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "detect") == 0)
+		return det_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return probe_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "sim") == 0)
