@@ -260,15 +260,19 @@ static void test_outage(void)
 	CHECK(took >= outage_r.elapsed_ns / 1000000);
 	CHECK(outage_r.rtt_min_us >= 0 && outage_r.rtt_min_us <= outage_r.rtt_median_us &&
 	      outage_r.rtt_median_us <= outage_r.rtt_p90_us &&
-	      outage_r.rtt_p90_us <= outage_r.rtt_max_us && outage_r.rtt_max_us < 200000);
-	/* each query on its slot: the send times step by 5 ms (95%: a loaded machine stalls) */
+	      outage_r.rtt_p90_us <= outage_r.rtt_max_us &&
+	      outage_r.rtt_max_us < o.timeout_ms * 1000);
+	/* each query on its slot: the send times follow an absolute schedule. A pacer that sleeps
+	 * 5 ms after each send drifts by its own work on every query and has most of them 5 ms
+	 * late by the end; stalls of a loaded machine (two cores shared with builds and other
+	 * tests) make some late whatever the pacer, so the bound is half. */
 	unsigned long late = 0;
 
 	for (unsigned long i = 0; i < outage_r.sent; i++) {
 		if (outage_r.recs[i].sent_ns - (int64_t)i * 5000000 >= 5000000)
 			late++;
 	}
-	CHECK(late <= 30); /* 10%: CI shares two cores with everything else */
+	CHECK(late <= 150);
 	outage_ok = rc == 0;
 }
 
