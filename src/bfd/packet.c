@@ -30,6 +30,7 @@ static const char *const err_names[BFD_ERR_COUNT] = {
 	[BFD_ERR_MY_DISC] = "zero my discriminator",
 	[BFD_ERR_YOUR_DISC] = "zero your discriminator",
 	[BFD_ERR_AUTH] = "authentication not supported",
+	[BFD_ERR_DISC] = "unknown discriminator",
 };
 
 const char *bfd_state_name(enum bfd_state s)

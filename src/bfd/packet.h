@@ -64,6 +64,7 @@ enum bfd_err {
 	BFD_ERR_MY_DISC,    /* my discriminator 0 */
 	BFD_ERR_YOUR_DISC,  /* your discriminator 0 outside Down and AdminDown */
 	BFD_ERR_AUTH,       /* A bit set: no authentication is configured */
+	BFD_ERR_DISC,       /* your discriminator names no session of ours (the session's check) */
 	BFD_ERR_COUNT,
 };
 
