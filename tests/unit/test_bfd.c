@@ -2,11 +2,16 @@
  * and the session FSM, two sessions wired back to back through their send callbacks on a fake
  * clock: the handshake, the negotiated timers, the exact detection time, Poll/Final, the
  * jitter of 6.8.7 and AdminDown. */
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "bfd/packet.h"
 #include "bfd/session.h"
+#include "bfd/sock.h"
 #include "lib/ev.h"
 #include "t.h"
 
@@ -456,6 +461,97 @@ static void test_rejections(void)
 	CHECK_STR(bfd_diag_name((enum bfd_diag)31), "unknown");
 }
 
+/* Socket layer (RFC 5881) on loopback */
+
+struct rx {
+	int n;
+	uint16_t port;
+	struct bfd_pkt p;
+};
+
+static void on_rx(void *owner, const struct addr *from, uint16_t port, const struct bfd_pkt *p)
+{
+	struct rx *rx = owner;
+
+	rx->n++;
+	rx->port = port;
+	rx->p = *p;
+}
+
+static const struct bfd_sock_ops sock_ops = { .input = on_rx };
+
+/* Sends pkt to a's port from a plain socket with TTL ttl (0: the system's default). */
+static void send_raw(const struct bfd_sock *a, int ttl, const uint8_t *pkt)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sa(&a->local, a->port, &ss);
+	int fd = socket(a->local.af, SOCK_DGRAM, 0);
+
+	CHECK(fd >= 0);
+	if (ttl && a->local.af == AF_INET)
+		CHECK(setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == 0);
+	else if (ttl)
+		CHECK(setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) == 0);
+	CHECK(sendto(fd, pkt, BFD_PKT_LEN, 0, (struct sockaddr *)&ss, sl) == BFD_PKT_LEN);
+	close(fd);
+}
+
+static void check_sock(const char *local_s)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct addr local;
+	struct rx rx = { 0 };
+	struct bfd_sock *a, *b;
+	uint8_t pkt[BFD_PKT_LEN];
+
+	CHECK(addr_parse(local_s, &local) == 0);
+	a = bfd_sock_open(loop, &local, 0, &sock_ops, &rx);
+	b = bfd_sock_open(loop, &local, 0, &sock_ops, NULL);
+	if ((!a || !b) && local.af == AF_INET6 &&
+	    (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT)) {
+		T_SKIP("no IPv6 loopback");
+		goto out;
+	}
+	CHECK(a && b);
+	if (!a || !b)
+		goto out;
+	CHECK(b->src_port >= 49152);
+	bfd_pkt_encode(&sample, pkt);
+	/* Ours: TTL 255, from the source port range, taken. */
+	CHECK(bfd_sock_send(b, &local, a->port, pkt, sizeof(pkt)) == 0);
+	T_WAIT(rx.n == 1, ev_run_once(loop, 10));
+	CHECK_INT(rx.n, 1);
+	CHECK_INT(rx.port, b->src_port);
+	CHECK_INT(rx.p.my_disc, sample.my_disc);
+	/* The default TTL (64) and 254: from beyond the link as far as we can tell, dropped. */
+	send_raw(a, 0, pkt);
+	T_WAIT(a->ttl_drops == 1, ev_run_once(loop, 10));
+	CHECK_INT(a->ttl_drops, 1);
+	send_raw(a, 254, pkt);
+	T_WAIT(a->ttl_drops == 2, ev_run_once(loop, 10));
+	CHECK_INT(a->ttl_drops, 2);
+	/* TTL 255 but a bad version, then a bad length: dropped, each under its reason. */
+	pkt[0] = 0x41;
+	send_raw(a, 255, pkt);
+	T_WAIT(a->drops[BFD_ERR_VERSION] == 1, ev_run_once(loop, 10));
+	CHECK_INT(a->drops[BFD_ERR_VERSION], 1);
+	pkt[0] = 0x21;
+	pkt[3] = 20;
+	send_raw(a, 255, pkt);
+	T_WAIT(a->drops[BFD_ERR_LENGTH] == 1, ev_run_once(loop, 10));
+	CHECK_INT(a->drops[BFD_ERR_LENGTH], 1);
+	CHECK_INT(rx.n, 1); /* none of them acted on */
+	CHECK_INT(a->received, 1);
+out:
+	bfd_sock_close(a);
+	bfd_sock_close(b);
+	ev_loop_free(loop);
+}
+
+static void test_sock_v4(void) { check_sock("127.0.0.1"); }
+
+static void test_sock_v6(void) { check_sock("::1"); }
+
 int main(void)
 {
 	RUN(test_round_trip);
@@ -467,5 +563,7 @@ int main(void)
 	RUN(test_jitter);
 	RUN(test_admin_down);
 	RUN(test_wrong_disc);
+	RUN(test_sock_v4);
+	RUN(test_sock_v6);
 	return t_done();
 }
