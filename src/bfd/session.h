@@ -28,7 +28,9 @@ struct bfd_session_ops {
 	void (*send)(struct bfd_session *s, const uint8_t *pkt, size_t len);
 	/* The session reached Up: the path works both ways. */
 	void (*up)(struct bfd_session *s);
-	/* The session left Up (s->diag says why: detection time expired, neighbour down, ...). */
+	/* The session left Up (s->diag says why: detection time expired, neighbour down, ...).
+	 * With s->remote_state AdminDown the peer turned BFD off: RFC 5882 section 3.2 says not
+	 * to take the client (BGP) down for that. Neither op may free the session. */
 	void (*down)(struct bfd_session *s);
 };
 
