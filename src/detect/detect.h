@@ -13,7 +13,7 @@
  * Exit status 0, 1 when the input cannot be read, 2 on usage. */
 int det_main(int argc, char **argv);
 /* `anycast lab detect [--json] [--map FILE.svg] [--lab NAME] [--count N] ADDRESS` (argv[0]
- * "detect"); labdetect.c. */
+ * "detect"); labmain.c, around det_lab_detect (labdetect.h). */
 int det_lab_main(int argc, char **argv);
 
 /* main.c: shows a result as asked: the table or JSON on stdout, and the map if map is not

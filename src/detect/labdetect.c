@@ -1,4 +1,4 @@
-/* `anycast lab detect`: the detection measured live from every client of a running lab.
+/* The detection measured live from every client of a running lab (labdetect.h).
  *
  * Each client pings the address from inside its namespace (`ip netns exec NS ping`, real ICMP
  * echo through the lab's delayed links), all at once, COUNT echoes 200 ms apart, each ping
@@ -6,12 +6,9 @@
  * measurement. A client's location is its city in the topology. The candidate cities are the
  * cities the lab's nodes stand in (the lab's Internet has nothing elsewhere), with the
  * population GeoNames gives the place; the lab's links are LAB_PATH_INFLATION times the great
- * circle, so the method looks for a server where a path of that inflation ends.
- *
- * The lab is read the way `anycast lab status` finds it, through the public headers only: the
- * state directory LAB_RUN_DIR/NAME/ and its topology.yaml (lab_topo_load), and the namespace
- * names (lab_ns_name). */
-#include <dirent.h>
+ * circle, so the method looks for a server where a path of that inflation ends. */
+#include "detect/labdetect.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,50 +21,10 @@
 #include <unistd.h>
 
 #include "detect/cities.h"
-#include "detect/detect.h"
 #include "lab/lab.h"
-#include "lab/topo.h"
 #include "lib/addr.h"
 
-#define COUNT_DEFAULT 5
-#define COUNT_MAX 20
 #define INTERVAL_S "0.2"
-
-static void usage(void)
-{
-	fprintf(stderr, "usage: anycast lab detect [--json] [--map FILE.svg] [--lab NAME]"
-			" [--count N] ADDRESS\n");
-	exit(2);
-}
-
-/* The lab's name: given, or the only directory in LAB_RUN_DIR. */
-static int find_lab(const char *given, char *out, size_t len)
-{
-	DIR *d;
-	struct dirent *e;
-	int n = 0;
-
-	if (given) {
-		snprintf(out, len, "%s", given);
-		return 0;
-	}
-	d = opendir(LAB_RUN_DIR);
-	if (!d) {
-		fprintf(stderr, "anycast lab detect: no lab is up (%s: %s)\n", LAB_RUN_DIR,
-			strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && n++ == 0)
-			snprintf(out, len, "%s", e->d_name);
-	closedir(d);
-	if (n != 1) {
-		fprintf(stderr, "anycast lab detect: %s; say which with --lab NAME\n",
-			n ? "several labs are up" : "no lab is up");
-		return -1;
-	}
-	return 0;
-}
 
 struct pinger {
 	size_t node;
@@ -204,7 +161,8 @@ static size_t lab_places(const struct lab_topo *t, struct det_place *pl)
 	return n;
 }
 
-static int measure(const struct lab_topo *t, const char *addr, int count, struct det_input *in)
+static void measure(const struct lab_topo *t, const char *addr, int count, struct det_input *in,
+		    struct buf *msgs)
 {
 	struct pinger *pg = calloc(t->nnodes, sizeof(*pg));
 	size_t n = 0;
@@ -221,8 +179,9 @@ static int measure(const struct lab_topo *t, const char *addr, int count, struct
 		pg[n].node = i;
 		pg[n].pid = start_ping(ns, addr, count, &pg[n].fd);
 		if (pg[n].pid < 0) {
-			fprintf(stderr, "anycast lab detect: %s: cannot start ping: %s\n", nd->name,
-				strerror(errno));
+			if (msgs)
+				buf_printf(msgs, "%s: cannot start ping: %s\n", nd->name,
+					   strerror(errno));
 			continue;
 		}
 		n++;
@@ -233,80 +192,53 @@ static int measure(const struct lab_topo *t, const char *addr, int count, struct
 		double rtt = min_rtt(pg[i].out);
 
 		if (rtt < 0) {
-			fprintf(stderr, "anycast lab detect: %s: no reply from %s\n", nd->name,
-				addr);
+			if (msgs)
+				buf_printf(msgs, "%s: no reply from %s\n", nd->name, addr);
 			in->discarded++;
 			continue;
 		}
 		det_input_add(in, nd->name, nd->city->lat, nd->city->lon, rtt);
 	}
 	free(pg);
-	return 0;
 }
 
-int det_lab_main(int argc, char **argv)
+int det_lab_detect(const struct lab_topo *t, const char *addr, int count, struct det_input *in,
+		   struct det_result *r, struct buf *msgs, char *err, size_t errlen)
 {
-	const char *name = NULL, *addr = NULL, *map = NULL;
-	int json = 0, count = COUNT_DEFAULT, rc = 1;
-	char lab[256], path[512], err[512];
-	struct addr a;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc)
-			map = argv[++i];
-		else if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
-			name = argv[++i];
-		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
-			count = atoi(argv[++i]);
-		else if (argv[i][0] == '-' || addr)
-			usage();
-		else
-			addr = argv[i];
-	}
-	if (!addr || count < 1 || count > COUNT_MAX)
-		usage();
-	if (addr_parse(addr, &a) < 0) {
-		fprintf(stderr, "anycast lab detect: %s: not an IP address\n", addr);
-		return 2;
-	}
-	if (find_lab(name, lab, sizeof(lab)) < 0)
-		return 1;
-
-	struct lab_topo t;
-
-	snprintf(path, sizeof(path), "%s/%s/topology.yaml", LAB_RUN_DIR, lab);
-	if (lab_topo_load(path, &t, err, sizeof(err)) < 0) {
-		fprintf(stderr, "anycast lab detect: lab %s: %s\n", lab, err);
-		return 1;
-	}
-
-	struct det_place *pl = calloc(t.nnodes + 1, sizeof(*pl));
-	struct det_input in;
-	struct det_result r;
+	struct det_place *pl;
 	struct det_params p;
+	struct addr a;
+	int rc = -1;
 
+	if (addr_parse(addr, &a) < 0) {
+		snprintf(err, errlen, "%s: not an IP address", addr);
+		return -1;
+	}
+	if (count < 1 || count > DET_LAB_COUNT_MAX) {
+		snprintf(err, errlen, "%d pings: from 1 to %d", count, DET_LAB_COUNT_MAX);
+		return -1;
+	}
+	pl = calloc(t->nnodes + 1, sizeof(*pl));
 	if (!pl)
 		abort();
 	det_params_default(&p);
-	p.nplaces = lab_places(&t, pl);
+	p.nplaces = lab_places(t, pl);
 	p.places = pl;
 	p.inflation = LAB_PATH_INFLATION;
 	p.w_near = 0;
 	p.w_dist = 5;
 	p.outliers = 0; /* the lab knows where its clients are */
-	det_input_init(&in);
-	measure(&t, addr, count, &in);
-	det_input_merge(&in);
-	if (!in.n)
-		fprintf(stderr, "anycast lab detect: no client of lab %s reached %s\n", lab, addr);
-	else if (det_run(&in, &p, &r) == 0) {
-		rc = det_show(&in, &r, json, map) ? 1 : 0;
-		det_result_free(&r);
-	}
-	det_input_free(&in);
+	det_input_init(in);
+	measure(t, addr, count, in, msgs);
+	det_input_merge(in);
+	if (!in->n)
+		snprintf(err, errlen, "no client of lab %s reached %s", t->name, addr);
+	else if (det_run(in, &p, r) < 0)
+		snprintf(err, errlen, "no usable measurement of %s", addr);
+	else
+		rc = 0;
+	if (rc < 0)
+		det_input_free(in);
 	free(pl);
-	lab_topo_free(&t);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detect/labdetect.h"
 #include "lab/ask.h"
 #include "lab/fleet.h"
 #include "lab/lab.h"
@@ -34,6 +35,7 @@
 #define DEMO_RTT_ANYCAST 10u
 #define DEMO_RTT_UNICAST 5u
 #define DEMO_HEAL_WAIT_MS 10000 /* for every client to have its own site back */
+#define DEMO_DETECT_COUNT 5     /* echoes per client: about a second per address */
 
 static int stopped(void) { return sig_interrupted != 0; }
 
@@ -270,12 +272,90 @@ static int failover(struct demo *m, int site, int crash)
 	return 0;
 }
 
+/* One address detected: 0 with the result in *r (det_result_free it), or -1 with why. */
+static int detect_one(struct demo *m, const char *addr, struct det_result *r, char *why, size_t len)
+{
+	struct det_input in;
+	struct buf msgs;
+	int got;
+
+	buf_init(&msgs);
+	got = det_lab_detect(&m->l.topo, addr, DEMO_DETECT_COUNT, &in, r, &msgs, why, len);
+	buf_put8(&msgs, 0);
+	for (char *l = (char *)msgs.data, *nl; (nl = strchr(l, '\n')); l = nl + 1)
+		say("detect %s: %.*s", addr, (int)(nl - l), l);
+	buf_free(&msgs);
+	if (got == 0)
+		det_input_free(&in);
+	return got;
+}
+
+/* A found city's place in the chapter, named after the lab's site in that city if any. */
+static void found_place(const struct lab_demo *d, struct lab_demo_place *p,
+			const struct det_site *s)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->city, sizeof(p->city), "%.*s", (int)sizeof(p->city) - 1, s->city.name);
+	p->lat = s->city.lat;
+	p->lon = s->city.lon;
+	p->located = 1;
+	for (size_t k = 0; k < d->nsites; k++)
+		if (strcmp(d->site[k].city, s->city.name) == 0)
+			snprintf(p->name, sizeof(p->name), "%s", d->site[k].name);
+}
+
+/* The chapter "is the anycast address anycast?", on the whole lab (after the heals): the
+ * anycast address, then site 0's own address as the control. The sites found are listed in
+ * the lab's order of its sites, those in no site's city last. */
+static void detect(struct demo *m)
+{
+	struct lab_demo *d = m->d;
+	struct lab_demo_detect *x = &d->detect;
+	struct det_result r;
+	char a[ADDR_STRLEN];
+
+	say("is %s anycast? every client pings it %d times", d->anycast, DEMO_DETECT_COUNT);
+	if (detect_one(m, d->anycast, &r, x->why, sizeof(x->why)) == 0) {
+		x->ran = 1;
+		x->anycast = r.anycast;
+		x->vps = r.vps;
+		for (size_t k = 0; k <= d->nsites; k++)
+			for (size_t i = 0; i < r.nsites && x->nsites < LAB_DEMO_SITES_MAX; i++) {
+				struct lab_demo_place p;
+
+				found_place(d, &p, &r.site[i]);
+				if (k < d->nsites ? strcmp(p.name, d->site[k].name) == 0
+						  : !p.name[0])
+					x->site[x->nsites++] = p;
+			}
+		det_result_free(&r);
+	} else {
+		say("cannot tell whether %s is anycast: %s", d->anycast, x->why);
+	}
+	if (stopped())
+		return;
+	snprintf(x->unicast, sizeof(x->unicast), "%s",
+		 addr_fmt(&m->l.topo.nodes[m->site_node[0]].unicast, a));
+	snprintf(x->unicast_of, sizeof(x->unicast_of), "%s", d->site[0].name);
+	if (detect_one(m, x->unicast, &r, x->unicast_why, sizeof(x->unicast_why)) == 0) {
+		x->unicast_ran = 1;
+		x->unicast_ok = !r.anycast && r.nsites == 1;
+		if (r.nsites == 1)
+			snprintf(x->unicast_city, sizeof(x->unicast_city), "%s",
+				 r.site[0].city.name);
+		det_result_free(&r);
+	} else {
+		say("cannot tell whether %s is unicast: %s", x->unicast, x->unicast_why);
+	}
+}
+
 /* ---- the command ---- */
 
 static _Noreturn void usage(void)
 {
-	fprintf(stderr, "usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
-			"                         [--fail SITE] [--crash SITE]\n");
+	fprintf(stderr,
+		"usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
+		"                         [--fail SITE] [--crash SITE] [--chapters LIST]\n");
 	exit(2);
 }
 
@@ -304,6 +384,39 @@ static void default_topology(char *out, size_t len)
 		}
 	}
 	snprintf(out, len, "examples/lab/seed.yaml");
+}
+
+/* The chapters after the failovers, by their names in --chapters. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} chapters[] = { { "detect", LAB_DEMO_CH_DETECT } };
+
+/* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
+static int parse_chapters(const char *list, unsigned *bits)
+{
+	const char *p = list;
+
+	*bits = 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), k;
+
+		for (k = 0; k < sizeof(chapters) / sizeof(chapters[0]); k++)
+			if (strlen(chapters[k].name) == n && strncmp(chapters[k].name, p, n) == 0)
+				break;
+		if (k == sizeof(chapters) / sizeof(chapters[0])) {
+			fprintf(stderr,
+				"anycast lab demo: --chapters: no chapter %.*s (there is: ", (int)n,
+				p);
+			for (k = 0; k < sizeof(chapters) / sizeof(chapters[0]); k++)
+				fprintf(stderr, "%s%s", k ? ", " : "", chapters[k].name);
+			fprintf(stderr, ")\n");
+			return -1;
+		}
+		*bits |= chapters[k].bit;
+		p += n + (p[n] == ',');
+	}
+	return 0;
 }
 
 static void place_of(struct lab_demo_place *p, const struct lab_node *n)
@@ -411,6 +524,7 @@ int lab_demo_main(int argc, char **argv)
 	const char *report = NULL, *topo = NULL, *fail = NULL, *crash = NULL;
 	char deftopo[PATH_MAX], err[1024];
 	int json = 0, fail_site, crash_site, rc = 1, out = 1;
+	unsigned bits = ~0u;
 	struct demo *m;
 
 	for (int i = 1; i < argc; i++) {
@@ -424,7 +538,10 @@ int lab_demo_main(int argc, char **argv)
 			fail = argv[++i];
 		else if (strcmp(argv[i], "--crash") == 0 && i + 1 < argc)
 			crash = argv[++i];
-		else if (argv[i][0] != '-' && !topo)
+		else if (strcmp(argv[i], "--chapters") == 0 && i + 1 < argc) {
+			if (parse_chapters(argv[++i], &bits) < 0)
+				return 2;
+		} else if (argv[i][0] != '-' && !topo)
 			topo = argv[i];
 		else
 			usage();
@@ -435,6 +552,7 @@ int lab_demo_main(int argc, char **argv)
 	}
 	m = xcalloc(1, sizeof(*m));
 	m->d = xcalloc(1, sizeof(*m->d));
+	m->d->chapters = bits;
 	if (setup(m, topo, fail, crash, &fail_site, &crash_site) < 0)
 		goto done;
 	if (json) {
@@ -473,8 +591,12 @@ int lab_demo_main(int argc, char **argv)
 		take_down(d->lab);
 		goto done;
 	}
-	if (stopped() || measure(m) < 0 || failover(m, fail_site, 0) < 0 ||
-	    failover(m, crash_site, 1) < 0) {
+	int broke = stopped() || measure(m) < 0 || failover(m, fail_site, 0) < 0 ||
+		    failover(m, crash_site, 1) < 0;
+
+	if (!broke && (d->chapters & LAB_DEMO_CH_DETECT))
+		detect(m);
+	if (broke || stopped()) {
 		rc = 128 + (sig_last ? sig_last : SIGINT);
 		say("interrupted; taking lab %s down", d->lab);
 		take_down(d->lab);

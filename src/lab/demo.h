@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* `anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash
- * SITE]` (argv[0] is "demo"). Exit status 0, 1 on failure, 128 + signal if stopped. */
+ * SITE] [--chapters LIST]` (argv[0] is "demo"). Exit status 0, 1 on failure, 128 + signal if stopped. */
 int lab_demo_main(int argc, char **argv);
 
 #define LAB_DEMO_SITES_MAX 16
@@ -72,6 +72,28 @@ struct lab_demo_failover {
 	struct lab_demo_fo_client c[LAB_DEMO_CLIENTS_MAX]; /* as lab_demo.client */
 };
 
+/* The chapter "is the anycast address anycast?", answered the way an outsider would, from
+ * latency alone (`anycast lab detect`): every client pings the address, and the method finds
+ * the sites and their cities. The same for one site's own unicast address, as the control:
+ * it must come out unicast. */
+struct lab_demo_detect {
+	int ran; /* the anycast address was measured (else why says why) */
+	char why[128];
+	int anycast;                                    /* judged anycast */
+	struct lab_demo_place site[LAB_DEMO_SITES_MAX]; /* found; name: the lab's site in that
+							 * city, "" if none */
+	size_t nsites;
+	size_t vps;          /* clients that answered */
+	char unicast[48];    /* the control: a site's own address */
+	char unicast_of[32]; /* that site's name */
+	int unicast_ran;     /* it was measured (else unicast_why says why) */
+	char unicast_why[128];
+	int unicast_ok;        /* judged unicast */
+	char unicast_city[64]; /* where it was placed: its one site's city; "" if none */
+};
+
+#define LAB_DEMO_CH_DETECT 0x1 /* chapters: bits of lab_demo.chapters */
+
 struct lab_demo {
 	char lab[32];
 	char anycast[48]; /* the anycast address */
@@ -81,6 +103,8 @@ struct lab_demo {
 	size_t nclients;
 	struct lab_demo_failover fo[LAB_DEMO_FAILOVERS];
 	size_t nfo;
+	unsigned chapters; /* LAB_DEMO_CH_* that were asked for */
+	struct lab_demo_detect detect;
 	double up_s;    /* lab_up */
 	double total_s; /* the whole demo */
 };

@@ -39,6 +39,30 @@ static const char *fo_what(const struct lab_demo_failover *f)
 	return f->crash ? "site crash (all links cut)" : "service failure (anycast-dns stopped)";
 }
 
+/* "yes: 3 sites: New York, London, Tokyo" */
+static void detect_text(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_detect *x = &d->detect;
+
+	buf_printf(b, "\nis %s anycast? ", d->anycast);
+	if (!x->ran) {
+		buf_printf(b, "not measured: %s\n", x->why);
+	} else {
+		buf_printf(b, "%s: %zu site%s", x->anycast ? "yes" : "no", x->nsites,
+			   x->nsites == 1 ? "" : "s");
+		for (size_t i = 0; i < x->nsites; i++)
+			buf_printf(b, "%s %s", i ? "," : ":", x->site[i].city);
+		buf_printf(b, " (from the RTTs of %zu clients)\n", x->vps);
+	}
+	buf_printf(b, "%s (%s's own address): ", x->unicast, x->unicast_of);
+	if (!x->unicast_ran)
+		buf_printf(b, "not measured: %s\n", x->unicast_why);
+	else if (x->unicast_ok)
+		buf_printf(b, "unicast, at %s\n", x->unicast_city);
+	else
+		buf_printf(b, "judged anycast (wrongly)\n");
+}
+
 void lab_demo_text(const struct lab_demo *d, struct buf *b)
 {
 	size_t wn = 6, wc = 4;
@@ -117,6 +141,8 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 				   c->outage_ms, c->lost, c->sent);
 		}
 	}
+	if (d->chapters & LAB_DEMO_CH_DETECT)
+		detect_text(d, b);
 	buf_printf(b, "\ndemo took %.1f s\n", d->total_s);
 }
 
@@ -134,6 +160,44 @@ static void json_ms(struct buf *b, double ms)
 		buf_printf(b, "null");
 	else
 		buf_printf(b, "%.1f", ms);
+}
+
+/* "detect":{"anycast","sites":[{"city","lat","lon","site"}],"unicast_check",...}: anycast is
+ * null and "error" says why when the address could not be measured; unicast_check is true when
+ * the site's own address was measured and judged unicast. */
+static void detect_json(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_detect *x = &d->detect;
+
+	buf_printf(b, "\"detect\":{\"address\":");
+	json_str(b, d->anycast);
+	buf_printf(b, ",\"anycast\":%s", !x->ran ? "null" : x->anycast ? "true" : "false");
+	if (!x->ran) {
+		buf_printf(b, ",\"error\":");
+		json_str(b, x->why);
+	}
+	buf_printf(b, ",\"vps\":%zu,\"sites\":[", x->vps);
+	for (size_t i = 0; i < x->nsites; i++) {
+		buf_printf(b, "%s{\"city\":", i ? "," : "");
+		json_str(b, x->site[i].city);
+		buf_printf(b, ",\"lat\":%.4f,\"lon\":%.4f,\"site\":", x->site[i].lat,
+			   x->site[i].lon);
+		if (x->site[i].name[0])
+			json_str(b, x->site[i].name);
+		else
+			buf_printf(b, "null");
+		buf_put8(b, '}');
+	}
+	buf_printf(b, "],\"unicast_address\":");
+	json_str(b, x->unicast);
+	buf_printf(b, ",\"unicast_site\":");
+	json_str(b, x->unicast_of);
+	buf_printf(b, ",\"unicast_check\":%s", x->unicast_ok ? "true" : "false");
+	if (!x->unicast_ran) {
+		buf_printf(b, ",\"unicast_error\":");
+		json_str(b, x->unicast_why);
+	}
+	buf_put8(b, '}');
 }
 
 void lab_demo_json(const struct lab_demo *d, struct buf *b)
@@ -212,5 +276,8 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 		json_ms(b, f->heal_ms);
 		buf_put8(b, '}');
 	}
-	buf_printf(b, "],\"up_s\":%.1f,\"duration_s\":%.1f}\n", d->up_s, d->total_s);
+	buf_printf(b, "],\"chapters\":{");
+	if (d->chapters & LAB_DEMO_CH_DETECT)
+		detect_json(d, b);
+	buf_printf(b, "},\"up_s\":%.1f,\"duration_s\":%.1f}\n", d->up_s, d->total_s);
 }

@@ -149,14 +149,13 @@ static void leader(struct buf *b, double x, double y, const struct box *c)
 		   x, y, tx, ty);
 }
 
-static void map_svg(struct buf *b, const struct lab_demo *d)
+/* The world under the markers: sea, graticule, land and lakes. */
+static void map_open(struct buf *b, const char *cls, const char *aria)
 {
-	struct placer *pl = calloc(1, sizeof(*pl));
-
 	buf_printf(b,
-		   "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-		   "aria-label=\"World map: which anycast site answers each client\">\n",
-		   MAP_W, MAP_H);
+		   "<svg class=\"%s\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+		   "aria-label=\"%s\">\n",
+		   cls, MAP_W, MAP_H, aria);
 	buf_printf(b, "<rect class=\"sea\" width=\"%.0f\" height=\"%.0f\"/>\n", MAP_W, MAP_H);
 	buf_printf(b, "<g class=\"grat\">");
 	for (int lon = -150; lon < 180; lon += 30)
@@ -168,6 +167,13 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 	buf_printf(b, "</g>\n");
 	polygons(b, lab_map_land(), "land");
 	polygons(b, lab_map_water(), "water");
+}
+
+static void map_svg(struct buf *b, const struct lab_demo *d)
+{
+	struct placer *pl = calloc(1, sizeof(*pl));
+
+	map_open(b, "map", "World map: which anycast site answers each client");
 
 	/* who is served by whom: curves bowed towards the pole, under the markers */
 	for (size_t i = 0; i < d->nclients; i++) {
@@ -272,6 +278,106 @@ static void map_svg(struct buf *b, const struct lab_demo *d)
 	}
 	buf_printf(b, "</svg>\n");
 	free(pl);
+}
+
+/* ---- the detection chapter ---- */
+
+/* What an outsider's measurement found: a ring on every city the detection placed a site in
+ * (class "detected"), over the lab's real sites (grey dots) and the clients that pinged. */
+static void detect_svg(struct buf *b, const struct lab_demo *d)
+{
+	const struct lab_demo_detect *x = &d->detect;
+	struct placer pl;
+
+	memset(&pl, 0, sizeof(pl));
+	map_open(b, "map dmap", "World map: the sites found from the clients' round-trip times");
+	for (size_t i = 0; i < d->nclients; i++) {
+		const struct lab_demo_place *p = &d->client[i].at;
+
+		if (!p->located)
+			continue;
+		box_add(&pl, (struct box){ px(p->lon) - 4, py(p->lat) - 4, px(p->lon) + 4,
+					   py(p->lat) + 4 });
+		buf_printf(b, "<circle class=\"vp\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n",
+			   px(p->lon), py(p->lat));
+	}
+	for (size_t s = 0; s < d->nsites; s++) {
+		if (d->site[s].located)
+			buf_printf(b, "<circle class=\"truth\" cx=\"%.1f\" cy=\"%.1f\" r=\"6\"/>\n",
+				   px(d->site[s].lon), py(d->site[s].lat));
+	}
+	for (size_t i = 0; i < x->nsites; i++) {
+		double cx = px(x->site[i].lon), cy = py(x->site[i].lat);
+
+		box_add(&pl, (struct box){ cx - 14, cy - 14, cx + 14, cy + 14 });
+		buf_printf(b, "<circle class=\"detected\" cx=\"%.1f\" cy=\"%.1f\" r=\"13\"/>\n", cx,
+			   cy);
+	}
+	for (size_t i = 0; i < x->nsites; i++) {
+		double cx = px(x->site[i].lon), cy = py(x->site[i].lat);
+		int far;
+		struct box c = place(&pl, cx, cy, 13,
+				     (double)lab_demo_chars(x->site[i].city) * 9.5 + 4, 18, &far);
+
+		if (far)
+			leader(b, cx, cy, &c);
+		buf_printf(b, "<text class=\"lb detlb\" x=\"%.1f\" y=\"%.1f\">", c.x0 + 2,
+			   c.y0 + 14);
+		esc(b, x->site[i].city);
+		buf_printf(b, "</text>\n");
+	}
+	buf_printf(b, "</svg>\n");
+}
+
+static void detect_section(struct buf *b, const struct lab_demo *d)
+{
+	const struct lab_demo_detect *x = &d->detect;
+
+	buf_printf(b, "<h2 id=\"detect\">Is ");
+	esc(b, d->anycast);
+	buf_printf(b,
+		   " anycast?</h2>\n<p>Asked the way an outsider would, from latency alone "
+		   "(<code>anycast lab detect</code>), once every site was back: each client "
+		   "pinged the address, and its fastest reply bounds how far away the server that "
+		   "answered can be (light in fibre covers about 100 km per ms of round trip). "
+		   "Clients whose bounds cannot overlap were answered by different servers: the "
+		   "address is anycast, and each such client finds a site, placed in the most "
+		   "likely city in reach.</p>\n<p class=\"answer\">");
+	if (!x->ran) {
+		buf_printf(b, "Not measured: ");
+		esc(b, x->why);
+		buf_printf(b, "</p>\n");
+	} else {
+		buf_printf(b, "<b>%s</b>: %zu site%s", x->anycast ? "Yes" : "No", x->nsites,
+			   x->nsites == 1 ? "" : "s");
+		for (size_t i = 0; i < x->nsites; i++) {
+			buf_printf(b, "%s", i == 0 ? ", in " : i + 1 == x->nsites ? " and " : ", ");
+			esc(b, x->site[i].city);
+		}
+		buf_printf(b, ", from the round-trip times of %zu clients.</p>\n", x->vps);
+	}
+	buf_printf(b, "<p>The control, <code>");
+	esc(b, x->unicast);
+	buf_printf(b, "</code> (");
+	esc(b, x->unicast_of);
+	buf_printf(b, "'s own address): ");
+	if (!x->unicast_ran) {
+		buf_printf(b, "not measured: ");
+		esc(b, x->unicast_why);
+	} else if (x->unicast_ok) {
+		buf_printf(b, "<b>unicast</b>, placed in ");
+		esc(b, x->unicast_city);
+	} else {
+		buf_printf(b, "<b class=\"miss\">judged anycast</b>, wrongly");
+	}
+	buf_printf(b, ".</p>\n");
+	if (!x->ran)
+		return;
+	buf_printf(b, "<div class=\"card\">");
+	detect_svg(b, d);
+	buf_printf(b, "<div class=\"legend\"><span><i class=\"ring\"></i>site found</span>"
+		      "<span><i class=\"dot\"></i>real site</span>"
+		      "<span><i class=\"vpk\"></i>client (vantage point)</span></div>\n</div>\n");
 }
 
 /* ---- tables ---- */
@@ -524,6 +630,12 @@ static const char css[] =
 	".fail{stroke:" LOST_COLOUR ";stroke-width:2;stroke-dasharray:5 3}"
 	".failb{fill:" LOST_COLOUR "!important;font-weight:700}"
 	".outage{stroke:#1c2530;stroke-width:3}"
+	".answer{font-size:16px}.dmap{max-width:900px}"
+	".detected{fill:none;stroke:#1c2530;stroke-width:3.5}.truth{fill:#8a96a3}"
+	".vp{fill:#fff;stroke:#5b6775;stroke-width:1.5}.detlb{font-size:14px;font-weight:700}"
+	".legend i.ring{border:3px solid #1c2530;border-radius:50%;background:none}"
+	".legend i.dot{background:#8a96a3;border-radius:50%}"
+	".legend i.vpk{border:1.5px solid #5b6775;border-radius:50%;background:#fff}"
 	"footer{margin-top:26px;color:#6b7785;font-size:12px}";
 
 static double worst_outage(const struct lab_demo *d, const struct lab_demo_failover *f)
@@ -570,6 +682,11 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		snprintf(w, sizeof(w), "worst outage, %s %s", lab_demo_site_name(d, f->site),
 			 f->crash ? "crash" : "service failure");
 		stat(b, v, w);
+	}
+	if ((d->chapters & LAB_DEMO_CH_DETECT) && d->detect.ran) {
+		snprintf(v, sizeof(v), "%s, %zu site%s", d->detect.anycast ? "yes" : "no",
+			 d->detect.nsites, d->detect.nsites == 1 ? "" : "s");
+		stat(b, v, "anycast? from latency alone");
 	}
 	snprintf(v, sizeof(v), "%.1f s", d->total_s);
 	snprintf(w, sizeof(w), "whole demo (lab up in %.1f s)", d->up_s);
@@ -629,6 +746,8 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		legend(b, d, 1);
 		buf_printf(b, "</div>\n");
 	}
+	if (d->chapters & LAB_DEMO_CH_DETECT)
+		detect_section(b, d);
 	buf_printf(b,
 		   "<footer>Generated by <code>anycast lab demo</code>. All addresses are "
 		   "documentation and benchmarking ranges inside the lab's own network namespaces; "

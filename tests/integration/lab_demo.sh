@@ -1,8 +1,9 @@
 #!/bin/bash
 # `anycast lab demo` end to end, on examples/lab/seed.yaml: the seed lab is built, Paris is
 # answered by London; when London's service fails, Paris is answered by another site within
-# 1 s and the lost queries are counted; a site crash moves it again; the whole demo takes less
-# than a minute and leaves no namespace, process or state behind, also when interrupted
+# 1 s and the lost queries are counted; a site crash moves it again; the clients' pings find
+# 192.0.2.1 anycast at New York, London and Tokyo and nyc's own address unicast; the whole demo
+# takes less than a minute and leaves no namespace, process or state behind, also when interrupted
 # (SIGINT) half-way. The HTML report is opened in headless Chromium and its screenshot kept
 # as build/test-logs/lab_report.png.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +81,14 @@ check "site crash: paris answered by another site" \
 	jcheck "$J" "$CRASH['recovered'] and $CRASH['new_site'] in d['sites'] and $CRASH['new_site']!=$CRASH['failed']"
 check "after each heal every client had its site back" \
 	jcheck "$J" "all(f['heal_ms'] is not None for f in d['failures'])"
+# the chapter "is 192.0.2.1 anycast?", measured after the heals from every client's pings
+DET="d['chapters']['detect']"
+check "detect: 192.0.2.1 is anycast" jcheck "$J" "$DET['anycast'] is True"
+check "detect: 3 sites, in New York, London and Tokyo" \
+	jcheck "$J" "sorted(s['city'] for s in $DET['sites'])==['London','New York','Tokyo']"
+check "detect: nyc's own address is judged unicast" \
+	jcheck "$J" "$DET['unicast_check'] is True and $DET['unicast_site']=='nyc' and $DET['unicast_address'].startswith('198.51.100.')"
+check "detect: the terminal answer" grep -q "^is 192.0.2.1 anycast? yes: 3 sites: " "$T/demo.err"
 check "demo leaves no namespace, process or state behind" nothing_left
 tidy
 
@@ -93,10 +102,12 @@ h = open(sys.argv[1], encoding='utf-8').read()
 assert h.startswith('<!DOCTYPE html>') and h.rstrip().endswith('</html>'), 'not a whole page'
 for bad in ('http:', 'https:', '<script', ' src=', '<link'):
     assert bad not in h, 'refers to something outside: ' + bad
-assert h.count('<svg') == 3, h.count('<svg')
+assert h.count('<svg') == 4, h.count('<svg')
 assert h.count('class="site"') == 3 and h.count('class="client"') >= 7
 assert h.count('class="serve"') >= 7, 'a line from each client to its site'
 assert '>paris</text>' in h and 'class="fail"' in h
+assert 'Is 192.0.2.1 anycast?</h2>' in h and h.count('class="detected"') == 3, 'detect chapter'
+
 EOF
 CHROME=""
 for c in chromium chromium-browser google-chrome; do

@@ -211,6 +211,20 @@ static struct lab_demo *seed_result(void)
 			lab_demo_analyze(&d->fo[k].c[i], 1, IV, 10, 4000);
 		}
 	}
+	/* the detection chapter: the three sites found, the control judged unicast */
+	struct lab_demo_detect *x = &d->detect;
+
+	d->chapters = LAB_DEMO_CH_DETECT;
+	x->ran = 1;
+	x->anycast = 1;
+	x->vps = 7;
+	for (size_t s = 0; s < 3; s++)
+		x->site[x->nsites++] = d->site[s];
+	snprintf(x->unicast, sizeof(x->unicast), "198.51.100.11");
+	snprintf(x->unicast_of, sizeof(x->unicast_of), "nyc");
+	x->unicast_ran = 1;
+	x->unicast_ok = 1;
+	snprintf(x->unicast_city, sizeof(x->unicast_city), "New York");
 	/* a client of another site that lost one query */
 	timeline(&d->fo[0].c[5], -1000,
 		 (const int[][2]){ { 500, 2 }, { 1, LAB_DEMO_LOST }, { 499, 2 }, { 0, 0 } });
@@ -250,11 +264,11 @@ static void test_html(void)
 	/* self-contained: nothing fetched from anywhere */
 	CHECK(!strstr(html, "http:") && !strstr(html, "https:") && !strstr(html, "<script"));
 	CHECK(!strstr(html, "src="));
-	CHECK_INT(count(html, "<svg"), 3); /* the map and two timelines */
+	CHECK_INT(count(html, "<svg"), 4); /* the map, two timelines, the detection's map */
 	CHECK_INT(count(html, "class=\"site\""), 3);
 	CHECK_INT(count(html, "class=\"client\""), 7);
 	CHECK_INT(count(html, "class=\"serve\""), 7); /* a line from every client */
-	CHECK(count(html, "class=\"land\"") == 1);
+	CHECK(count(html, "class=\"land\"") == 2);
 	CHECK(count(html, "class=\"fail\"") == 2);
 	CHECK(strstr(html, "São Paulo") != NULL);
 	CHECK(strstr(html, ">paris</text>") != NULL);
@@ -264,6 +278,24 @@ static void test_html(void)
 	CHECK_INT(count(html, "<span class=\"miss\">predicted nyc</span>"), 1);
 	CHECK_INT(count(html, "class=\"miss\""), 1);
 	CHECK(strstr(html, "predicted the site of 6 of 7 clients; the others are marked") != NULL);
+
+	/* the detection chapter: the answer, the control, a ring on each city found */
+	CHECK(strstr(html, "<h2 id=\"detect\">Is 192.0.2.1 anycast?</h2>") != NULL);
+	CHECK(strstr(html, "<b>Yes</b>: 3 sites, in New York, London and Tokyo, from the "
+			   "round-trip times of 7 clients.") != NULL);
+	CHECK(strstr(html, "<code>198.51.100.11</code> (nyc's own address): <b>unicast</b>, "
+			   "placed in New York.") != NULL);
+	CHECK_INT(count(html, "class=\"detected\""), 3);
+	CHECK_INT(count(html, "class=\"truth\""), 3);
+	CHECK_INT(count(html, "class=\"vp\""), 7);
+	CHECK(strstr(html, "class=\"lb detlb\"") != NULL);
+	/* the ring of London is where the map puts London */
+	char ring[96];
+
+	snprintf(ring, sizeof(ring), "<circle class=\"detected\" cx=\"%.1f\" cy=\"%.1f\"",
+		 (-0.1278 + 180) * 1200.0 / 360, (80 - 51.5074) * 1200.0 / 360);
+	CHECK(strstr(html, ring) != NULL);
+	CHECK(strstr(html, "<b>yes, 3 sites</b>") != NULL); /* the stat card */
 
 	const char *out = getenv("LAB_REPORT_OUT");
 
@@ -331,6 +363,84 @@ static void test_json_and_text(void)
 	CHECK_INT(count(t, "(predicted: "), 1);
 	CHECK(strstr(t, "(predicted: nyc)") != NULL);
 	CHECK(strstr(t, "anycast sim --topology predicted the site of 6 of 7 clients") != NULL);
+	CHECK(strstr(t, "\nis 192.0.2.1 anycast? yes: 3 sites: New York, London, Tokyo (from the "
+			"RTTs of 7 clients)\n198.51.100.11 (nyc's own address): unicast, at New "
+			"York\n") != NULL);
+	buf_free(&b);
+	free(d);
+}
+
+/* The chapter's JSON: the DESIGN.md fields under "chapters", with the found cities. */
+static void test_detect_json(void)
+{
+	struct lab_demo *d = seed_result();
+	struct buf b;
+
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data,
+		     "],\"chapters\":{\"detect\":{\"address\":\"192.0.2.1\",\"anycast\":true,"
+		     "\"vps\":7,\"sites\":[{\"city\":\"New York\",\"lat\":40.7128,\"lon\":-74.0060,"
+		     "\"site\":\"nyc\"},{\"city\":\"London\",\"lat\":51.5074,\"lon\":-0.1278,"
+		     "\"site\":\"lon\"},{\"city\":\"Tokyo\",\"lat\":35.6762,\"lon\":139.6503,"
+		     "\"site\":\"tyo\"}],\"unicast_address\":\"198.51.100.11\",\"unicast_site\":"
+		     "\"nyc\",\"unicast_check\":true}},\"up_s\":") != NULL);
+	buf_free(&b);
+
+	/* not asked for: an empty "chapters"; nothing in the text or the report */
+	d->chapters = 0;
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "\"chapters\":{},") != NULL);
+	buf_reset(&b);
+	lab_demo_text(d, &b);
+	buf_put8(&b, 0);
+	CHECK(!strstr((const char *)b.data, "anycast?"));
+	buf_reset(&b);
+	lab_report_html(d, &b);
+	buf_put8(&b, 0);
+	CHECK(!strstr((const char *)b.data, "id=\"detect\""));
+	CHECK_INT(count((const char *)b.data, "<svg"), 3);
+	buf_free(&b);
+	free(d);
+}
+
+/* A detection that could not run says why everywhere, and the demo's other parts stay. */
+static void test_detect_failed(void)
+{
+	struct lab_demo *d = seed_result();
+	struct lab_demo_detect *x = &d->detect;
+	struct buf b;
+
+	x->ran = 0;
+	x->nsites = 0;
+	x->vps = 0;
+	snprintf(x->why, sizeof(x->why), "no client of lab seed reached 192.0.2.1");
+	x->unicast_ran = 0;
+	x->unicast_ok = 0;
+	snprintf(x->unicast_why, sizeof(x->unicast_why), "no client of lab seed reached it");
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data,
+		     "\"detect\":{\"address\":\"192.0.2.1\",\"anycast\":null,\"error\":\"no client "
+		     "of lab seed reached 192.0.2.1\",\"vps\":0,\"sites\":[],") != NULL);
+	CHECK(strstr((const char *)b.data, "\"unicast_check\":false,\"unicast_error\":") != NULL);
+	buf_reset(&b);
+	lab_demo_text(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "is 192.0.2.1 anycast? not measured: no client of lab "
+					   "seed reached 192.0.2.1\n") != NULL);
+	CHECK(strstr((const char *)b.data, "failover 2: lon site crash") != NULL);
+	buf_reset(&b);
+	lab_report_html(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "<p class=\"answer\">Not measured: no client of lab "
+					   "seed reached 192.0.2.1</p>") != NULL);
+	CHECK_INT(count((const char *)b.data, "class=\"detected\""), 0);
+	CHECK_INT(count((const char *)b.data, "<svg"), 3);
 	buf_free(&b);
 	free(d);
 }
@@ -345,5 +455,7 @@ int main(void)
 	RUN(test_seg_merge_and_cap);
 	RUN(test_html);
 	RUN(test_json_and_text);
+	RUN(test_detect_json);
+	RUN(test_detect_failed);
 	return t_done();
 }
