@@ -55,8 +55,9 @@ static const char *parse_entry(const struct jv *e, struct vrp *v)
 	bits = v->pfx.addr.af == AF_INET ? 32 : 128;
 	v->maxlen = v->pfx.len;
 	if (m) {
-		if (m->type != JV_NUM || m->num != (double)(int)m->num || m->num < v->pfx.len ||
-		    m->num > bits)
+		/* Range first: the cast to int of a number out of range is undefined. */
+		if (m->type != JV_NUM || m->num < v->pfx.len || m->num > bits ||
+		    m->num != (double)(int)m->num)
 			return "\"maxLength\" must be an integer from the prefix length to 32 or 128";
 		v->maxlen = (uint8_t)m->num;
 	}

@@ -372,6 +372,7 @@ static void test_roa_bad_entries(void)
 	} rows[] = {
 		{ "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":23,\"asn\":1}", "maxLength" },
 		{ "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":33,\"asn\":1}", "maxLength" },
+		{ "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":1e40,\"asn\":1}", "maxLength" },
 		{ "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":24.5,\"asn\":1}", "maxLength" },
 		{ "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":\"24\",\"asn\":1}", "maxLength" },
 		{ "{\"prefix\":\"2001:db8::/32\",\"maxLength\":129,\"asn\":1}", "maxLength" },
