@@ -4,12 +4,19 @@
  * whole); the RTR PDU codec (round trips of every PDU in both versions, a PDU cut anywhere is
  * "not yet", and every rejection with the Error Report code it must answer with). The lookup
  * rate on a large table is printed, not asserted. */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/ev.h"
+#include "rpki/client.h"
 #include "rpki/roafile.h"
 #include "rpki/rtr.h"
 #include "rpki/vrp.h"
@@ -711,6 +718,193 @@ static void test_rtr_rejections(void)
 	}
 }
 
+/* ------------------------------------------------------------------ the client against stayrtr */
+
+/* A free TCP port on 127.0.0.1 (the kernel's pick, released for stayrtr to take). */
+static uint16_t free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &sl) < 0)
+		abort();
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+static int port_open(uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(0x7f000001),
+				   .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Writes the VRP file stayrtr serves, whole (rename), as rpki-client does. */
+static void write_vrps(const char *path, const char *roas)
+{
+	char tmp[256];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		abort();
+	fprintf(f, "{\"roas\":[%s]}\n", roas);
+	fclose(f);
+	if (rename(tmp, path) < 0)
+		abort();
+}
+
+static pid_t start_stayrtr(const char *cache, uint16_t port, int protocol)
+{
+	char bind[32], metrics[32], proto[8];
+	pid_t pid;
+
+	snprintf(bind, sizeof(bind), "127.0.0.1:%u", port);
+	snprintf(metrics, sizeof(metrics), "127.0.0.1:%u", free_port());
+	snprintf(proto, sizeof(proto), "%d", protocol);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("stayrtr", "stayrtr", "-bind", bind, "-cache", cache, "-checktime=false",
+		       "-refresh", "1", "-metrics.addr", metrics, "-protocol", proto,
+		       "-rtr.refresh", "60", "-rtr.retry", "1", "-rtr.expire", "600", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static int changes;
+static void on_change(struct rtr_client *c, void *arg) { changes++; }
+static const struct rtr_client_ops client_ops = { .on_change = on_change };
+
+static int have_stayrtr(void) { return system("command -v stayrtr >/dev/null 2>&1") == 0; }
+
+static enum rov_state judge_of(struct vrp_table *t, const char *pfx, uint32_t origin)
+{
+	struct prefix p = mkpfx(pfx);
+
+	return vrp_validate(t, &p, origin);
+}
+
+/* A stayrtr serving a VRP file of the test's, and our client on a loop, synced to it. */
+struct cache {
+	char dir[32], path[64];
+	uint16_t port;
+	pid_t pid;
+	struct ev_loop *loop;
+	struct vrp_table *t;
+	struct rtr_client *c;
+};
+
+/* 0 when the client is synced; -1 (the case skipped or failed) otherwise, all cleaned up. */
+static int cache_start(struct cache *k, const char *roas, int protocol)
+{
+	struct addr lo;
+
+	memset(k, 0, sizeof(*k));
+	if (!have_stayrtr()) {
+		T_SKIP("stayrtr not installed (scripts/deps.sh installs it)");
+		return -1;
+	}
+	strcpy(k->dir, "/tmp/test_rpki_rtr_XXXXXX");
+	if (!mkdtemp(k->dir))
+		abort();
+	snprintf(k->path, sizeof(k->path), "%s/vrps.json", k->dir);
+	write_vrps(k->path, roas);
+	k->port = free_port();
+	k->pid = start_stayrtr(k->path, k->port, protocol);
+	T_WAIT(port_open(k->port), clk_sleep_ms(20));
+	CHECK(port_open(k->port));
+	k->loop = ev_loop_new();
+	k->t = vrp_table_new();
+	addr_parse("127.0.0.1", &lo);
+	changes = 0;
+	k->c = rtr_client_new(k->loop, &lo, k->port, k->t, &client_ops, NULL);
+	T_WAIT(k->c->state == RTRC_SYNCED, ev_run_once(k->loop, 50));
+	CHECK_INT(k->c->state, RTRC_SYNCED);
+	if (k->c->state != RTRC_SYNCED)
+		fprintf(stderr, "client: %s\n", k->c->last_error);
+	return 0;
+}
+
+static void cache_stop(struct cache *k)
+{
+	rtr_client_free(k->c);
+	/* The client's VRPs leave the shared table with it. */
+	CHECK_INT(vrp_count(k->t), 0);
+	vrp_table_free(k->t);
+	ev_loop_free(k->loop);
+	stop(k->pid);
+	unlink(k->path);
+	rmdir(k->dir);
+}
+
+/* Reset Query, then a VRP edited at run time reaches the table by Serial Notify and Serial
+ * Query on the same session, as one change. */
+static void test_client_stayrtr(void)
+{
+	struct cache k;
+	int fd;
+
+	if (cache_start(&k,
+			"{\"prefix\":\"192.0.2.0/24\",\"maxLength\":24,\"asn\":\"AS65001\"},"
+			"{\"prefix\":\"2001:db8::/32\",\"maxLength\":48,\"asn\":\"AS65010\"}",
+			1) < 0)
+		return;
+	CHECK_INT(k.c->version, 1);
+	CHECK_INT(vrp_count(k.t), 2);
+	CHECK_INT(changes, 1);
+	CHECK_INT(k.c->refresh_s, 60); /* from the version 1 End of Data */
+	CHECK_INT(judge_of(k.t, "192.0.2.0/24", 65001), ROV_VALID);
+	CHECK_INT(judge_of(k.t, "2001:db8:1::/48", 65010), ROV_VALID);
+	fd = k.c->fd;
+	/* The ROA moves to another AS: valid turns invalid, without a new session. */
+	write_vrps(k.path, "{\"prefix\":\"192.0.2.0/24\",\"maxLength\":24,\"asn\":\"AS65009\"},"
+			   "{\"prefix\":\"2001:db8::/32\",\"maxLength\":48,\"asn\":\"AS65010\"}");
+	T_WAIT(changes >= 2 && k.c->state == RTRC_SYNCED, ev_run_once(k.loop, 50));
+	CHECK_INT(judge_of(k.t, "192.0.2.0/24", 65001), ROV_INVALID);
+	CHECK_INT(judge_of(k.t, "192.0.2.0/24", 65009), ROV_VALID);
+	CHECK_INT(vrp_count(k.t), 2);
+	CHECK_INT(k.c->resets, 1);
+	CHECK_INT(k.c->errors, 0);
+	CHECK_INT(k.c->fd, fd);
+	cache_stop(&k);
+}
+
+/* A cache of version 0 only: the client falls back to RFC 6810 and gets the data. */
+static void test_client_downgrade(void)
+{
+	struct cache k;
+
+	if (cache_start(&k, "{\"prefix\":\"198.51.100.0/22\",\"maxLength\":24,\"asn\":65002}", 0) <
+	    0)
+		return;
+	CHECK_INT(k.c->version, 0);
+	CHECK_INT(k.c->errors, 0);
+	CHECK_INT(judge_of(k.t, "198.51.101.0/24", 65002), ROV_VALID);
+	cache_stop(&k);
+}
+
 int main(void)
 {
 	RUN(test_rov_table);
@@ -725,5 +919,7 @@ int main(void)
 	RUN(test_roa_load);
 	RUN(test_rtr_round_trip);
 	RUN(test_rtr_rejections);
+	RUN(test_client_stayrtr);
+	RUN(test_client_downgrade);
 	return t_done();
 }
