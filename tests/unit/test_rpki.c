@@ -905,6 +905,154 @@ static void test_client_downgrade(void)
 	cache_stop(&k);
 }
 
+/* A fake cache for the error paths stayrtr never takes: the test speaks for the cache. */
+struct fake {
+	int lfd, fd;
+	struct ev_loop *loop;
+	struct vrp_table *t;
+	struct rtr_client *c;
+};
+
+static void fake_send(struct fake *f, const struct rtr_pdu *p)
+{
+	uint8_t buf[256];
+	size_t n = rtr_encode(p, buf, sizeof(buf));
+
+	CHECK(n > 0 && write(f->fd, buf, n) == (ssize_t)n);
+}
+
+/* The next PDU the client sent, waiting for it while the loop runs; its type, or -1. */
+static int fake_recv(struct fake *f, struct rtr_pdu *p)
+{
+	static uint8_t buf[512];
+	size_t len = 0, used = 0;
+	struct rtr_reject why;
+	int r = 0;
+
+	T_WAIT(r != 0, {
+		ssize_t n = recv(f->fd, buf + len, 1, MSG_DONTWAIT); /* one byte: no over-read */
+
+		if (n > 0)
+			len += (size_t)n;
+		if (n == 0)
+			break;
+		r = rtr_decode(buf, len, p, &used, &why);
+		if (!r)
+			ev_run_once(f->loop, 10);
+	});
+	return r == 1 ? p->type : -1;
+}
+
+static void fake_pdu(struct rtr_pdu *p, uint8_t type, uint8_t flags, const char *pfx)
+{
+	memset(p, 0, sizeof(*p));
+	p->version = 1;
+	p->type = type;
+	p->session = 77;
+	p->flags = flags;
+	if (pfx)
+		p->vrp = mkvrp(pfx, 24, 65001);
+	if (type == RTR_END_OF_DATA)
+		p->serial = 5, p->refresh = 60, p->retry = 1, p->expire = 600;
+}
+
+static void fake_start(struct fake *f)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t sl = sizeof(sin);
+	struct addr lo;
+
+	f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (f->lfd < 0 || bind(f->lfd, (struct sockaddr *)&sin, sl) < 0 || listen(f->lfd, 1) < 0 ||
+	    getsockname(f->lfd, (struct sockaddr *)&sin, &sl) < 0)
+		abort();
+	f->loop = ev_loop_new();
+	f->t = vrp_table_new();
+	addr_parse("127.0.0.1", &lo);
+	f->c = rtr_client_new(f->loop, &lo, ntohs(sin.sin_port), f->t, &client_ops, NULL);
+	f->fd = -1;
+	T_WAIT(f->fd >= 0, {
+		ev_run_once(f->loop, 10);
+		f->fd = accept(f->lfd, NULL, NULL);
+	});
+	CHECK(f->fd >= 0);
+}
+
+static void fake_stop(struct fake *f)
+{
+	rtr_client_free(f->c);
+	vrp_table_free(f->t);
+	ev_loop_free(f->loop);
+	close(f->fd);
+	close(f->lfd);
+}
+
+/* Section 5.6 errors: each answered with its Error Report, the session closed, and the shared
+ * table as before the faulty update (nothing half applied). */
+static void test_client_errors(void)
+{
+	struct fake f;
+	struct rtr_pdu p, q;
+
+	fake_start(&f);
+	CHECK_INT(fake_recv(&f, &q), RTR_RESET_QUERY);
+	CHECK_INT(q.version, 1);
+	fake_pdu(&p, RTR_CACHE_RESPONSE, 0, NULL);
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, RTR_FLAG_ANNOUNCE, "192.0.2.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, RTR_FLAG_ANNOUNCE, "198.51.100.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_END_OF_DATA, 0, NULL);
+	fake_send(&f, &p);
+	T_WAIT(f.c->state == RTRC_SYNCED, ev_run_once(f.loop, 10));
+	CHECK_INT(vrp_count(f.t), 2);
+	/* Serial Notify: a Serial Query with our session and serial. */
+	fake_pdu(&p, RTR_SERIAL_NOTIFY, 0, NULL);
+	fake_send(&f, &p);
+	CHECK_INT(fake_recv(&f, &q), RTR_SERIAL_QUERY);
+	CHECK_INT(q.session, 77);
+	CHECK_INT(q.serial, 5);
+	/* A delta with a good withdrawal, then one of a VRP we do not have. */
+	fake_pdu(&p, RTR_CACHE_RESPONSE, 0, NULL);
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, 0, "192.0.2.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, 0, "203.0.113.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_END_OF_DATA, 0, NULL);
+	fake_send(&f, &p);
+	CHECK_INT(fake_recv(&f, &q), RTR_ERROR_REPORT);
+	CHECK_INT(q.ecode, RTR_E_UNKNOWN_WITHDRAWAL);
+	T_WAIT(f.c->state == RTRC_IDLE, ev_run_once(f.loop, 10));
+	CHECK_INT(vrp_count(f.t), 2); /* the good withdrawal was not applied alone */
+	CHECK_INT(judge_of(f.t, "192.0.2.0/24", 65001), ROV_VALID);
+	CHECK_INT(f.c->errors, 1);
+	close(f.fd);
+	/* The retry interval (1 s, from End of Data): a new session, a Serial Query. */
+	f.fd = -1;
+	T_WAIT(f.fd >= 0, {
+		ev_run_once(f.loop, 10);
+		f.fd = accept(f.lfd, NULL, NULL);
+	});
+	CHECK_INT(fake_recv(&f, &q), RTR_SERIAL_QUERY);
+	/* A duplicate announcement in the delta. */
+	fake_pdu(&p, RTR_CACHE_RESPONSE, 0, NULL);
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, RTR_FLAG_ANNOUNCE, "203.0.113.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_IPV4_PREFIX, RTR_FLAG_ANNOUNCE, "198.51.100.0/24");
+	fake_send(&f, &p);
+	fake_pdu(&p, RTR_END_OF_DATA, 0, NULL);
+	fake_send(&f, &p);
+	CHECK_INT(fake_recv(&f, &q), RTR_ERROR_REPORT);
+	CHECK_INT(q.ecode, RTR_E_DUPLICATE_ANNOUNCEMENT);
+	T_WAIT(f.c->state == RTRC_IDLE, ev_run_once(f.loop, 10));
+	CHECK_INT(vrp_count(f.t), 2);
+	CHECK_INT(judge_of(f.t, "203.0.113.0/24", 65001), ROV_NOT_FOUND);
+	fake_stop(&f);
+}
+
 int main(void)
 {
 	RUN(test_rov_table);
@@ -921,5 +1069,6 @@ int main(void)
 	RUN(test_rtr_rejections);
 	RUN(test_client_stayrtr);
 	RUN(test_client_downgrade);
+	RUN(test_client_errors);
 	return t_done();
 }
