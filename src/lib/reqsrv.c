@@ -10,6 +10,8 @@
 
 #include "lib/log.h"
 
+#define EPISODE_MS 10000
+
 struct reqsrv_conn {
 	struct reqsrv *s;
 	struct reqsrv_conn *prev, *next;
@@ -17,8 +19,9 @@ struct reqsrv_conn {
 	struct buf in, out;
 	struct ev_timer idle;
 	int answered;
-	int waiting;  /* REQSRV_LATER: the handler's owner holds it until reqsrv_reply */
-	int detached; /* out of the event loop (the client hung up while waiting) */
+	int waiting;    /* REQSRV_LATER: the handler's owner holds it until reqsrv_reply */
+	int detached;   /* out of the event loop (the client hung up while waiting) */
+	unsigned round; /* the accept round that made it */
 };
 
 struct reqsrv {
@@ -32,7 +35,8 @@ struct reqsrv {
 	void *arg;
 	struct reqsrv_conn *conns, *tail;
 	struct ev_timer pause; /* running while the listener rests after EMFILE */
-	int starved;           /* in an EMFILE episode: logged, not yet over */
+	uint64_t starved_at;   /* last EMFILE (ms); an episode ends after EPISODE_MS without */
+	unsigned round;        /* accept rounds (calls of on_accept) so far */
 };
 
 static void conn_close(struct reqsrv_conn *c)
@@ -57,10 +61,13 @@ static void conn_close(struct reqsrv_conn *c)
 	free(c);
 }
 
-/* Closes the oldest connection that nobody holds. 0 when there was none. */
-static int close_oldest(struct reqsrv *s)
+/* Closes the oldest connection that nobody holds, sparing those of this accept round when
+ * spare_new (they have not been read yet). 0 when there was none. */
+static int close_oldest(struct reqsrv *s, int spare_new)
 {
 	for (struct reqsrv_conn *c = s->tail; c; c = c->prev) {
+		if (spare_new && c->round == s->round)
+			break;
 		if (!c->waiting) {
 			conn_close(c);
 			return 1;
@@ -143,26 +150,41 @@ static void on_pause_end(struct ev_timer *t, void *arg)
 }
 
 /* Out of descriptors: the pending connection stays in the backlog and the listener stays
- * readable, so retrying at once would spin. Free one descriptor for the next try and rest. */
-static void starve(struct reqsrv *s)
+ * readable, so retrying as is would spin. Closing the oldest connection frees a descriptor
+ * for it (1: try again); with none to close, the listener rests a while (0). Logged once per
+ * episode, not once per attempt. */
+static int starve(struct reqsrv *s)
 {
-	if (!s->starved)
-		log_warn("accept: %s; closing the oldest connection and pausing %d ms",
+	uint64_t now = ev_now(s->loop);
+
+	if (!s->starved_at || now - s->starved_at >= EPISODE_MS)
+		log_warn("accept: %s; closing the oldest connections, or pausing %d ms",
 			 strerror(errno), REQSRV_PAUSE_MS);
-	s->starved = 1;
-	close_oldest(s);
+	s->starved_at = now ? now : 1;
+	if (close_oldest(s, 1))
+		return 1;
 	ev_io_mod(s->loop, s->fd, 0);
 	ev_timer_start(s->loop, &s->pause, REQSRV_PAUSE_MS);
+	return 0;
 }
 
 static void on_accept(int lfd, uint32_t events, void *arg)
 {
 	struct reqsrv *s = arg;
-	int fd;
 
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		s->starved = 0;
-		if (s->nconns >= s->max_conns && !close_oldest(s)) {
+	s->round++;
+	for (int i = 0; i < 64; i++) { /* then others get their turn */
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				if (starve(s))
+					continue;
+			}
+			return;
+		}
+		if (s->nconns >= s->max_conns && !close_oldest(s, 0)) {
 			close(fd);
 			continue;
 		}
@@ -170,6 +192,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 
 		c->s = s;
 		c->fd = fd;
+		c->round = s->round;
 		buf_init(&c->in);
 		buf_init(&c->out);
 		ev_timer_init(&c->idle, on_idle, c);
@@ -183,8 +206,6 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 		s->nconns++;
 		ev_io_add(s->loop, fd, EPOLLIN, conn_io, c);
 	}
-	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-		starve(s);
 }
 
 struct reqsrv *reqsrv_new(struct ev_loop *loop, int lfd, size_t max_req,
