@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: anycast-dns --listen ADDR[:PORT] ... --zone FILE ... [--identity NAME]\n"
 		   "                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
+		   "                   [--tcp-idle MS] [--tcp-max N] [--tcp-per-source N]\n"
 		   "                   [--coalesce MICROSECONDS] [-d]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
 		   "       anycast-dns --version\n");
@@ -30,6 +31,32 @@ static int parse_num(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* The numeric options and their ranges, checked before the option is taken. */
+struct num_opt {
+	int c;
+	const char *name;
+	long min, max;
+	const char *unit;
+};
+
+static const struct num_opt num_opts[] = {
+	{ 't', "threads", 1, 1024, "" },
+	{ 'T', "tcp-timeout", 1, 3600, " seconds" },
+	{ 'I', "tcp-idle", 10, 3600000, " ms" },
+	{ 'M', "tcp-max", 1, 1000000, "" },
+	{ 'P', "tcp-per-source", 0, 1000000, "" },
+	{ 'u', "udp-size", DNS_UDP_MIN, 4096, "" },
+	{ 'C', "coalesce", 0, 1000, " microseconds" },
+};
+
+static const struct num_opt *num_opt_find(int c)
+{
+	for (size_t i = 0; i < sizeof(num_opts) / sizeof(num_opts[0]); i++)
+		if (num_opts[i].c == c)
+			return &num_opts[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -38,6 +65,9 @@ int main(int argc, char **argv)
 		{ "identity", required_argument, NULL, 'i' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "tcp-timeout", required_argument, NULL, 'T' },
+		{ "tcp-idle", required_argument, NULL, 'I' },
+		{ "tcp-max", required_argument, NULL, 'M' },
+		{ "tcp-per-source", required_argument, NULL, 'P' },
 		{ "udp-size", required_argument, NULL, 'u' },
 		{ "coalesce", required_argument, NULL, 'C' },
 		{ "check", no_argument, NULL, 'n' },
@@ -47,17 +77,26 @@ int main(int argc, char **argv)
 	};
 	struct dns_server_opts o = {
 		.tcp_idle_ms = DNS_TCP_IDLE_DEFAULT_MS,
+		.tcp_max = DNS_TCP_MAX_DEFAULT,
+		.tcp_per_source = DNS_TCP_PER_SOURCE_DEFAULT,
 		.udp_max = DNS_UDP_MAX_DEFAULT,
 		.daemonize = 1,
 	};
 	char host[256];
 	int check = 0, c;
-	long v;
+	long v = 0;
 
 	log_init("anycast-dns", 1, LOG_LVL_INFO);
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:u:C:dnVh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:dnVh", lopts, NULL)) != -1) {
+		const struct num_opt *no = num_opt_find(c);
+
+		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
+			fprintf(stderr, "anycast-dns: --%s wants %ld-%ld%s\n", no->name, no->min,
+				no->max, no->unit);
+			return 2;
+		}
 		switch (c) {
 		case 'l':
 			if (dns_listen_parse(optarg, &o.listen[o.nlisten]) < 0) {
@@ -68,36 +107,13 @@ int main(int argc, char **argv)
 			break;
 		case 'z': o.zones[o.nzones++] = optarg; break;
 		case 'i': o.identity = optarg; break;
-		case 't':
-			if (parse_num(optarg, 1, 1024, &v) < 0) {
-				fprintf(stderr, "anycast-dns: --threads wants 1-1024\n");
-				return 2;
-			}
-			o.threads = (int)v;
-			break;
-		case 'T':
-			if (parse_num(optarg, 1, 3600, &v) < 0) {
-				fprintf(stderr,
-					"anycast-dns: --tcp-timeout wants 1-3600 seconds\n");
-				return 2;
-			}
-			o.tcp_idle_ms = (unsigned)v * 1000;
-			break;
-		case 'u':
-			if (parse_num(optarg, DNS_UDP_MIN, 4096, &v) < 0) {
-				fprintf(stderr, "anycast-dns: --udp-size wants 512-4096\n");
-				return 2;
-			}
-			o.udp_max = (uint16_t)v;
-			break;
-		case 'C':
-			if (parse_num(optarg, 0, 1000, &v) < 0) {
-				fprintf(stderr,
-					"anycast-dns: --coalesce wants 0-1000 microseconds\n");
-				return 2;
-			}
-			o.coalesce_us = (unsigned)v;
-			break;
+		case 't': o.threads = (int)v; break;
+		case 'T': o.tcp_idle_ms = (unsigned)v * 1000; break;
+		case 'I': o.tcp_idle_ms = (unsigned)v; break;
+		case 'M': o.tcp_max = (int)v; break;
+		case 'P': o.tcp_per_source = (int)v; break;
+		case 'u': o.udp_max = (uint16_t)v; break;
+		case 'C': o.coalesce_us = (unsigned)v; break;
 		case 'd': o.daemonize = 0; break;
 		case 'n': check = 1; break;
 		case 'V': printf("anycast-dns %s\n", DNS_VERSION); return 0;

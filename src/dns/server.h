@@ -12,6 +12,8 @@
 
 #define DNS_DEFAULT_PORT 53
 #define DNS_TCP_IDLE_DEFAULT_MS 10000
+#define DNS_TCP_MAX_DEFAULT 512
+#define DNS_TCP_PER_SOURCE_DEFAULT 128
 
 struct dns_listen {
 	struct sockaddr_storage ss;
@@ -27,6 +29,8 @@ struct dns_server_opts {
 	const char *identity;
 	int threads; /* > 0 */
 	unsigned tcp_idle_ms;
+	int tcp_max;        /* connections; when full the least recently active one goes */
+	int tcp_per_source; /* connections from one address; 0: no limit */
 	uint16_t udp_max;
 	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
 	int daemonize;        /* detach and log to syslog once the sockets are bound */

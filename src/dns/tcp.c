@@ -1,7 +1,10 @@
 /* DNS over TCP (RFC 7766) in the main thread's event loop: each message has a 2-octet
  * length prefix (RFC 1035 4.2.2); a client may pipeline many queries on one connection and
  * gets the replies in order; connections idle longer than the timeout are closed
- * (RFC 7766 6.2.3). The main thread is also the one that swaps zone sets, so it reads the
+ * (RFC 7766 6.2.3). One host cannot lock others out (RFC 7766 6.2.2): when the connections
+ * are at the cap, or one source's are at its own cap, the least recently active one without
+ * unsent answers is closed for the newcomer. Connections are kept most recently active first,
+ * so that one is near the tail. The main thread is also the one that swaps zone sets, so it reads the
  * current set directly. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,7 +19,8 @@
 #include "lib/ev.h"
 #include "lib/log.h"
 
-#define TCP_MAX_CONNS 512
+#define EPISODE_MS 10000          /* EMFILE is logged once per episode */
+#define TCP_PAUSE_MS 100          /* the listeners rest this long when out of descriptors */
 #define TCP_OUT_HIGH (256 * 1024) /* stop reading while this much is unsent */
 #define TCP_RBUF (2 + DNS_TCP_MAX)
 
@@ -29,6 +33,8 @@ struct conn {
 	size_t rlen;
 	struct buf out;
 	struct ev_timer idle;
+	struct sockaddr_storage peer;
+	unsigned round; /* the accept round that made it */
 	struct conn *prev, *next;
 };
 
@@ -37,11 +43,41 @@ struct dns_tcp {
 	int *lfds;
 	int nl;
 	int nconns;
-	struct conn *conns;
+	struct conn *conns, *tail;
 	uint8_t *scratch;
+	struct ev_timer pause; /* running while the listeners rest after EMFILE */
+	uint64_t starved_at;   /* last EMFILE (ms); an episode ends after EPISODE_MS without */
+	unsigned round;        /* accept rounds (calls of on_accept) so far */
 };
 
 int dns_tcp_conns(const struct dns_tcp *t) { return t->nconns; }
+
+static void conn_unlink(struct conn *c)
+{
+	struct dns_tcp *t = c->t;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		t->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		t->tail = c->prev;
+}
+
+static void conn_link_head(struct conn *c)
+{
+	struct dns_tcp *t = c->t;
+
+	c->prev = NULL;
+	c->next = t->conns;
+	if (t->conns)
+		t->conns->prev = c;
+	else
+		t->tail = c;
+	t->conns = c;
+}
 
 static void conn_close(struct conn *c)
 {
@@ -50,12 +86,7 @@ static void conn_close(struct conn *c)
 	ev_timer_stop(t->srv->loop, &c->idle);
 	ev_io_del(t->srv->loop, c->fd);
 	close(c->fd);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		t->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	conn_unlink(c);
 	t->nconns--;
 	buf_free(&c->out);
 	free(c->rbuf);
@@ -63,6 +94,57 @@ static void conn_close(struct conn *c)
 }
 
 static void on_idle(struct ev_timer *tm, void *arg) { conn_close(arg); }
+
+static int same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			      &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+	return 1;
+}
+
+/* Closes the least recently active connection with no unsent answers, from peer's source
+ * only when peer is given, sparing those of this accept round when spare_new (they have not
+ * been read yet; all later ones are at least as recent). 0 when there was none. */
+static int close_oldest(struct dns_tcp *t, const struct sockaddr_storage *peer, int spare_new)
+{
+	for (struct conn *c = t->tail; c; c = c->prev) {
+		if (spare_new && c->round == t->round)
+			break;
+		if (!buf_pending(&c->out) && (!peer || same_source(&c->peer, peer))) {
+			conn_close(c);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Makes room for a connection from peer; 0 when every candidate is busy answering. */
+static int make_room(struct dns_tcp *t, const struct sockaddr_storage *peer)
+{
+	const struct dns_server_opts *o = t->srv->o;
+	int same = 0;
+
+	if (o->tcp_per_source > 0) {
+		for (struct conn *c = t->conns; c; c = c->next)
+			same += same_source(&c->peer, peer);
+		if (same >= o->tcp_per_source && !close_oldest(t, peer, 0))
+			return 0;
+	}
+	return t->nconns < (o->tcp_max > 0 ? o->tcp_max : DNS_TCP_MAX_DEFAULT) ||
+	       close_oldest(t, NULL, 0);
+}
+
+/* A complete query waits in the read buffer. */
+static int query_waits(const struct conn *c)
+{
+	return c->rlen >= 2 && c->rlen - 2 >= get16(c->rbuf);
+}
 
 /* Answers every complete message in the read buffer, in order. */
 static void conn_answer(struct conn *c)
@@ -112,7 +194,10 @@ static void conn_flush(struct conn *c)
 	conn_update(c);
 }
 
-/* Interest follows state: read unless backed up or at EOF, write while output waits. */
+/* Interest follows state: read unless backed up or at EOF, write while output waits. Queries
+ * left unanswered when the output buffer was full are answered on the next EPOLLOUT: a socket
+ * with room is writable at once, so they never wait for input that may not come, and other
+ * connections get their turn in between. */
 static void conn_update(struct conn *c)
 {
 	if (c->eof && !buf_pending(&c->out)) {
@@ -123,7 +208,7 @@ static void conn_update(struct conn *c)
 
 	if (!c->eof && buf_pending(&c->out) < TCP_OUT_HIGH)
 		ev |= EPOLLIN;
-	if (buf_pending(&c->out))
+	if (buf_pending(&c->out) || (query_waits(c) && buf_pending(&c->out) < TCP_OUT_HIGH))
 		ev |= EPOLLOUT;
 	if (ev != c->events) {
 		ev_io_mod(c->t->srv->loop, c->fd, ev);
@@ -136,15 +221,18 @@ static void on_conn(int fd, uint32_t events, void *arg)
 	struct conn *c = arg;
 
 	ev_timer_start(c->t->srv->loop, &c->idle, c->t->srv->o->tcp_idle_ms);
+	conn_unlink(c);
+	conn_link_head(c);
 	if (events & EPOLLIN) {
 		for (int i = 0; i < 16; i++) {
+			/* Answer first: a full read buffer would make recv return 0, not EOF. */
+			conn_answer(c);
+			if (buf_pending(&c->out) >= TCP_OUT_HIGH || c->rlen == TCP_RBUF)
+				break;
 			ssize_t r = recv(fd, c->rbuf + c->rlen, TCP_RBUF - c->rlen, MSG_DONTWAIT);
 
 			if (r > 0) {
 				c->rlen += (size_t)r;
-				conn_answer(c);
-				if (buf_pending(&c->out) >= TCP_OUT_HIGH)
-					break;
 				continue;
 			}
 			if (r == 0) {
@@ -164,20 +252,56 @@ static void on_conn(int fd, uint32_t events, void *arg)
 	conn_flush(c);
 }
 
+static void listeners_set(struct dns_tcp *t, uint32_t events)
+{
+	for (int k = 0; k < t->nl; k++)
+		ev_io_mod(t->srv->loop, t->lfds[k], events);
+}
+
+static void on_pause_end(struct ev_timer *tm, void *arg) { listeners_set(arg, EPOLLIN); }
+
+/* Out of descriptors: the pending connection stays in the backlog and the listener stays
+ * readable, so retrying as is would spin. Closing the least recently active connection frees
+ * a descriptor for it (1: try again); with none to close, the listeners rest a while (0).
+ * Logged once per episode, not once per attempt. */
+static int starve(struct dns_tcp *t)
+{
+	uint64_t now = ev_now(t->srv->loop);
+
+	if (!t->starved_at || now - t->starved_at >= EPISODE_MS)
+		log_warn("tcp accept: %s; closing the oldest connections, or pausing %d ms",
+			 strerror(errno), TCP_PAUSE_MS);
+	t->starved_at = now ? now : 1;
+	if (close_oldest(t, NULL, 1))
+		return 1;
+	listeners_set(t, 0);
+	ev_timer_start(t->srv->loop, &t->pause, TCP_PAUSE_MS);
+	return 0;
+}
+
 static void on_accept(int lfd, uint32_t events, void *arg)
 {
 	struct dns_tcp *t = arg;
 
+	t->round++;
 	for (int i = 0; i < 64; i++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), one = 1;
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof(peer);
+		int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int one = 1;
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				if (starve(t))
+					continue;
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+				   errno != ECONNABORTED) {
 				log_warn("tcp accept: %s", strerror(errno));
+			}
 			return;
 		}
-		if (t->nconns >= TCP_MAX_CONNS) {
+		if (!make_room(t, &peer)) {
 			close(fd);
 			continue;
 		}
@@ -187,6 +311,8 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 
 		c->t = t;
 		c->fd = fd;
+		c->peer = peer;
+		c->round = t->round;
 		c->rbuf = xmalloc(TCP_RBUF);
 		buf_init(&c->out);
 		ev_timer_init(&c->idle, on_idle, c);
@@ -198,10 +324,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 			continue;
 		}
 		ev_timer_start(t->srv->loop, &c->idle, t->srv->o->tcp_idle_ms);
-		c->next = t->conns;
-		if (t->conns)
-			t->conns->prev = c;
-		t->conns = c;
+		conn_link_head(c);
 		t->nconns++;
 	}
 }
@@ -213,6 +336,7 @@ struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l
 	t->srv = srv;
 	t->lfds = xmalloc(sizeof(int) * (size_t)n);
 	t->scratch = xmalloc(DNS_TCP_MAX);
+	ev_timer_init(&t->pause, on_pause_end, t);
 	for (int k = 0; k < n; k++) {
 		int fd = socket(l[k].ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		int one = 1;
@@ -241,6 +365,7 @@ void dns_tcp_stop(struct dns_tcp *t)
 {
 	while (t->conns)
 		conn_close(t->conns);
+	ev_timer_stop(t->srv->loop, &t->pause);
 	for (int k = 0; k < t->nl; k++) {
 		ev_io_del(t->srv->loop, t->lfds[k]);
 		close(t->lfds[k]);

@@ -39,20 +39,7 @@ def udp(pkt, wait=1.0):
     except socket.timeout:
         return None
 
-def recv_msgs(s, n):
-    buf, out = b'', []
-    while len(out) < n:
-        while len(buf) >= 2 and len(buf) >= 2 + struct.unpack('>H', buf[:2])[0]:
-            l = struct.unpack('>H', buf[:2])[0]
-            out.append(buf[2:2 + l])
-            buf = buf[2 + l:]
-        if len(out) >= n:
-            break
-        d = s.recv(65535)
-        if not d:
-            break
-        buf += d
-    return out
+from dnswire import recv_msgs
 
 def tcp():
     s = socket.create_connection((addr, port), timeout=3)

@@ -1,11 +1,15 @@
 /* The one-request-one-answer server behind the control socket and the metrics endpoint:
  * immediate and deferred answers, a client that hangs up while its answer is pending, a
- * request over the limit, shutdown with connections open. */
+ * request over the limit, shutdown with connections open; idle clients timed out, the
+ * connection cap, and a process out of file descriptors that must not spin. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,7 +66,7 @@ static int read_all(int fd, char *buf, size_t cap)
 	return -1;
 }
 
-static struct reqsrv *start(uint16_t *port)
+static struct reqsrv *start_backlog(uint16_t *port, int backlog)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
@@ -70,10 +74,39 @@ static struct reqsrv *start(uint16_t *port)
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
-	listen(fd, 8);
+	listen(fd, backlog);
 	getsockname(fd, (struct sockaddr *)&sin, &sl);
 	*port = ntohs(sin.sin_port);
 	return reqsrv_new(loop, fd, 64, nl, handler, NULL);
+}
+
+static struct reqsrv *start(uint16_t *port) { return start_backlog(port, 8); }
+
+/* 1 when the server has closed fd (EOF or reset), polling while the loop runs. */
+static int closed_by_server(int fd)
+{
+	char c;
+
+	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		ev_run_once(loop, 5);
+		if (poll(&p, 1, 0) == 1)
+			return read(fd, &c, 1) <= 0;
+	}
+	return 0;
+}
+
+/* A well-behaved client is answered. */
+static int served(uint16_t port)
+{
+	char buf[64];
+	int fd = client(port), ok;
+
+	ok = write(fd, "hi\n", 3) == 3 && read_all(fd, buf, sizeof(buf)) == 8 &&
+	     strcmp(buf, "echo hi\n") == 0;
+	close(fd);
+	return ok;
 }
 
 static void test_answers(void)
@@ -137,12 +170,94 @@ static void test_answers(void)
 	close(w);
 }
 
+/* A client that connects and says nothing is closed after the idle time; with the cap reached,
+ * the oldest connection makes room for the new one. */
+static void test_idle_and_cap(void)
+{
+	uint16_t port;
+	struct reqsrv *s = start(&port);
+
+	reqsrv_set_limits(s, 200, 2);
+	int idle = client(port);
+	int64_t t0 = t_now_ms();
+
+	CHECK(closed_by_server(idle));
+	CHECK(t_now_ms() - t0 >= 150);
+	close(idle);
+	reqsrv_set_limits(s, 60000, 0);
+	int a = client(port);
+
+	T_WAIT(reqsrv_conns(s) == 1, ev_run_once(loop, 5));
+	int b = client(port);
+
+	T_WAIT(reqsrv_conns(s) == 2, ev_run_once(loop, 5));
+	CHECK(served(port)); /* a third: a, the oldest, goes */
+	CHECK(closed_by_server(a));
+	struct pollfd p = { .fd = b, .events = POLLIN };
+
+	CHECK_INT(poll(&p, 1, 0), 0); /* b is still open */
+	CHECK_INT(reqsrv_conns(s), 1);
+	close(a);
+	close(b);
+	reqsrv_free(s);
+}
+
+/* Idle clients eat every descriptor the process may open: accept fails with EMFILE while the
+ * listener stays readable. The loop must rest instead of spinning, and a well-behaved client is
+ * served once the idle ones have timed out. */
+static void test_emfile(void)
+{
+	uint16_t port;
+	struct reqsrv *s = start_backlog(&port, 256);
+	struct rlimit old, low;
+	int idle[256], n = 0;
+
+	reqsrv_set_limits(s, 1000, 1000);
+	getrlimit(RLIMIT_NOFILE, &old);
+	low = old;
+	low.rlim_cur = (rlim_t)fcntl(0, F_DUPFD, 0); /* lowest free descriptor */
+	close((int)low.rlim_cur);
+	low.rlim_cur += 40;
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &low), 0);
+	/* Clients until the test itself runs out: the server, sharing the limit, has none left. */
+	while (n < 256) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+		if (fd < 0)
+			break;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		idle[n++] = fd;
+		ev_run_once(loop, 0);
+	}
+	CHECK(n > 10 && n < 256);
+	/* Bounded time, real clock: a spinning loop makes thousands of iterations. */
+	int iters = 0;
+
+	for (int64_t end = t_now_ms() + 500; t_now_ms() < end; iters++)
+		ev_run_once(loop, 50);
+	CHECK(iters < 60);
+	/* The test's own clients share the limit and, as the server closed its oldest connections
+	 * to accept the next, took every descriptor: free one for the good client and one for the
+	 * server, which must still work through the silent ones queued before the good one. */
+	close(idle[--n]);
+	close(idle[--n]);
+	CHECK(served(port));
+	while (n > 0)
+		close(idle[--n]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	reqsrv_free(s);
+}
+
 int main(void)
 {
 	log_init("test_reqsrv", 1, LOG_LVL_ERR);
 	signal(SIGPIPE, SIG_IGN);
 	loop = ev_loop_new();
 	RUN(test_answers);
+	RUN(test_idle_and_cap);
+	RUN(test_emfile);
 	ev_loop_free(loop);
 	return t_done();
 }
