@@ -242,6 +242,17 @@ frr_check() {
 	jcheck "$j" "$2" "$3"
 }
 
+# wire_update LOG ATTR PREFIX: LOG, a test speaker's log, has an UPDATE that carries attribute
+# ATTR exactly as "TYPE/FLAGS/HEXVALUE" and announces PREFIX; else says what it has
+wire_update() {
+	local pfx
+	pfx=$(printf '%s' "$3" | sed 's/\./\\./g')
+	grep -E "^UPDATE .*attr=$2\b.*nlri=([0-9./,]*,)?$pfx" "$1" && return 0
+	echo "$1 has no UPDATE for $3 with attr=$2:"
+	grep -E "^UPDATE" "$1" | tail -n 10
+	return 1
+}
+
 # ---------------------------------------------------------------- the transit lab
 
 # transit_lab Y_AS FRR_SETS: the topology of the transit tests (router_transit, bgp_extcomm):
