@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bgp/sockopt.h"
 #include "lib/log.h"
 
 #define CONNECT_RETRY_MS 5000     /* RFC 4271 suggests 120 s; anycast wants fast recovery */
@@ -188,7 +189,10 @@ static void hold_expired(struct ev_timer *t, void *arg)
 	struct bgp_conn *c = arg;
 	struct bgp_err e;
 
-	bgp_err_set(&e, BGP_ERR_HOLD, 0, NULL, 0, "hold timer expired");
+	/* Before Established, the neighbour's segments arrive but ours may be dropped there. */
+	bgp_err_set(&e, BGP_ERR_HOLD, 0, NULL, 0, "hold timer expired in %s%s",
+		    bgp_state_name(c->state),
+		    c->state < BGP_ESTABLISHED ? bgp_sockopt_hint(c->peer) : "");
 	conn_error(c, &e);
 }
 
@@ -359,6 +363,7 @@ static void established(struct bgp_conn *c)
 
 	set_state(c, BGP_ESTABLISHED);
 	p->established_at = ev_now(p->env.loop);
+	p->unanswered_warned = 0;
 	p->last_error[0] = 0;
 	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)",
 		 bgp_session_name(p), p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
@@ -542,6 +547,12 @@ static void start_connect(struct bgp_peer *p)
 		p->state = BGP_ACTIVE;
 		return;
 	}
+	if (bgp_sockopt_connect(fd, p) < 0) {
+		snprintf(p->last_error, sizeof(p->last_error), "cannot set the TCP-MD5 key");
+		close(fd);
+		p->state = BGP_ACTIVE;
+		return;
+	}
 	if (addr_is_set(&p->conf.local_addr)) {
 		int one = 1;
 
@@ -576,6 +587,24 @@ static void start_connect(struct bgp_peer *p)
 	p->state = BGP_ACTIVE;
 }
 
+/* No SYN-ACK for a whole ConnectRetry interval: the neighbour is down, filtered, or drops
+ * our segments on purpose (TCP-MD5, GTSM). Said once per outage at warning level: the kernel
+ * says nothing, and a stale "Connection refused" must not stand for it. */
+static void connect_unanswered(struct bgp_peer *p)
+{
+	snprintf(p->last_error, sizeof(p->last_error), "connect: no answer within %us%s",
+		 CONNECT_RETRY_MS / 1000,
+		 p->conf.password[0]    ? " (TCP-MD5 password mismatch?)"
+		 : p->conf.ttl_security ? " (GTSM mismatch?)"
+					: "");
+	if (p->unanswered_warned++) {
+		log_debug("neighbor %s: %s", bgp_session_name(p), p->last_error);
+		return;
+	}
+	log_warn("neighbor %s: TCP connection not answered within %us%s", bgp_session_name(p),
+		 CONNECT_RETRY_MS / 1000, bgp_sockopt_hint(p));
+}
+
 static void connect_retry_expired(struct ev_timer *t, void *arg)
 {
 	struct bgp_peer *p = arg;
@@ -583,6 +612,8 @@ static void connect_retry_expired(struct ev_timer *t, void *arg)
 	/* Section 8.2.2: in Connect or Active, drop any attempt and try again. */
 	if (p->state != BGP_CONNECT && p->state != BGP_ACTIVE)
 		return;
+	if (p->conn && p->conn->connecting)
+		connect_unanswered(p);
 	if (p->conn) {
 		conn_free(p->conn);
 		p->conn = NULL;
@@ -667,6 +698,8 @@ int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbo
 	       p->conf.hold_time != nc->hold_time || p->conf.passive != nc->passive ||
 	       p->conf.max_prefix != nc->max_prefix || p->conf.prepend != nc->prepend ||
 	       p->conf.local_pref != nc->local_pref ||
+	       strcmp(p->conf.password, nc->password) != 0 ||
+	       p->conf.ttl_security != nc->ttl_security || p->conf.multihop != nc->multihop ||
 	       !filters_eq(p->conf.import_allow, p->conf.nimport_allow, nc->import_allow,
 			   nc->nimport_allow) ||
 	       !filters_eq(p->conf.export_allow, p->conf.nexport_allow, nc->export_allow,
@@ -741,6 +774,7 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 	}
 	struct bgp_conn *c = conn_new(p, fd, 0);
 
+	bgp_sockopt_accepted(fd, p);
 	ev_io_add(p->env.loop, fd, EPOLLIN, conn_io, c);
 	if (!p->conn || p->conn->state < BGP_OPENSENT) {
 		/* Nothing negotiated yet: drop any pending outgoing attempt, use this one. */

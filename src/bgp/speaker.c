@@ -12,6 +12,7 @@
 #include "bgp/adjin.h"
 #include "bgp/adjout.h"
 #include "bgp/locrib.h"
+#include "bgp/sockopt.h"
 #include "lib/log.h"
 
 static void flush_all(struct ev_timer *t, void *arg)
@@ -135,6 +136,7 @@ static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err
 	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	if (a->af == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	bgp_sockopt_listener(sp, fd, a->af);
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 64) < 0)
 		goto fail;
 	if (ev_io_add(sp->loop, fd, EPOLLIN, on_accept, sp) < 0)
@@ -223,6 +225,7 @@ struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_
 	struct bgp_peer *p = bgp_session_new(&env, nc);
 
 	p->sp = sp;
+	bgp_sockopt_peer_keys(sp, p, 1);
 	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
 	sp->peers[sp->npeers++] = p;
 	return p;
@@ -240,6 +243,7 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 		break;
 	}
 	bgp_session_stop(p, cease_subcode, text);
+	bgp_sockopt_peer_keys(sp, p, 0);
 	bgp_adjout_free(p);
 	bgp_session_free(p);
 }

@@ -158,6 +158,9 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "local-pref", conf_nb_local_pref, 0, 0 },
 	{ "import-prefix", conf_nb_import_prefix, 1, 0 },
 	{ "export-prefix", conf_nb_export_prefix, 1, 0 },
+	{ "password", conf_nb_password, 0, 0 },
+	{ "ttl-security", conf_nb_ttl_security, 0, 0 },
+	{ "multihop", conf_nb_multihop, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -281,6 +284,13 @@ static const struct conf_kw top_kw[] = {
 	{ "local-pref-customer", conf_top_lp_customer, 0, 0 },
 	{ "local-pref-peer", conf_top_lp_peer, 0, 0 },
 	{ "local-pref-provider", conf_top_lp_provider, 0, 0 },
+	{ "user", conf_top_user, 0, 0 },
+	{ "group", conf_top_group, 0, 0 },
+	{ "check-user", conf_top_check_user, 0, 0 },
+	{ "control-group", conf_top_control_group, 0, 0 },
+	{ "control-readonly", conf_top_control_ro, 0, 0 },
+	{ "pidfile", conf_top_pidfile, 0, 0 },
+	{ "kernel-protocol", conf_top_kernel_protocol, 0, 0 },
 	{ "neighbor", top_neighbor, 1, 1 },
 	{ "service", conf_parse_service, 1, 1 },
 };
@@ -312,6 +322,8 @@ static int parse_top(struct conf_parser *p)
 	}
 done:
 	conf_router_finish(p);
+	if (conf_sec_finish(p) < 0)
+		return -1;
 	if (c->nneighbors && !c->router_id.af)
 		return conf_perr(p, c->neighbors[0].line, c->neighbors[0].col,
 				 "router-id is required when a neighbor is configured");
@@ -346,6 +358,7 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 	c->file = xstrdup(name);
 	c->control = xstrdup(CONF_DEFAULT_CONTROL);
 	conf_router_defaults(c);
+	conf_sec_defaults(c);
 	lex_init(&p.lx, text, len);
 	r = parse_top(&p);
 	conf_stmt_clear(&p);
@@ -429,6 +442,7 @@ void conf_free(struct conf *c)
 		free(s->drain_file);
 	}
 	free(c->services);
+	conf_sec_free(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -12,6 +12,18 @@
 
 enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
 
+/* A user (or group) named in the file, resolved when it is read so `anycastd -n` reports an
+ * unknown name (conf_sec.c). name NULL: not given. */
+struct conf_user {
+	char *name;
+	uint32_t uid, gid; /* a group: gid only */
+	uint8_t set;       /* given (kept in copies that drop the name) */
+	int line, col;     /* where it was given */
+};
+
+/* TCP-MD5 keys are at most 80 bytes (RFC 2385 sets no limit; Linux TCP_MD5SIG_MAXKEYLEN). */
+#define CONF_PASSWORD_MAX 80
+
 struct conf_check {
 	enum conf_check_kind kind;
 	char *target;      /* tcp/dns: "ADDR:PORT" as written; http: the URL; exec: the command */
@@ -26,6 +38,7 @@ struct conf_check {
 	uint32_t fast_interval_ms; /* while rising or falling; default interval/2, at least 100 */
 	uint32_t timeout_ms;       /* default: min(interval, 1000) */
 	uint32_t rise, fall;       /* default 2, 2 */
+	struct conf_user run_as;   /* exec: `user`, else `check-user`, else the daemon's user */
 	int line, col;
 };
 
@@ -73,7 +86,24 @@ struct conf_neighbor {
 	size_t nimport_allow;
 	struct conf_prefix_filter *export_allow;
 	size_t nexport_allow;
+	/* conf_sec.c: TCP-MD5 key ("" none), GTSM, eBGP TTL (0: 1 for eBGP, 64 for iBGP) */
+	char password[CONF_PASSWORD_MAX + 1];
+	uint8_t ttl_security;
+	uint8_t multihop;
 	int line, col;
+};
+
+/* What runs with which rights, and the files the daemon leaves for the operator (conf_sec.c,
+ * anycastd.conf(5) "PRIVILEGES"). */
+struct conf_priv {
+	struct conf_user user;             /* `user`: after start-up, this uid; name NULL: stay */
+	struct conf_user group;            /* `group`: else user's primary group */
+	struct conf_user check_user;       /* `check-user`: default user of exec checks */
+	struct conf_user control_group;    /* `control-group`: group of the control socket */
+	char *control_ro;                  /* `control-readonly PATH`: show-only socket, or NULL */
+	struct conf_user control_ro_group; /* its group (mode 0660); none: mode 0666 */
+	char *pidfile;                     /* NULL: none (-p may give one) */
+	uint8_t kernel_protocol;           /* rtm_protocol of our kernel routes */
 };
 
 struct conf {
@@ -93,6 +123,7 @@ struct conf {
 	size_t nneighbors;
 	struct conf_service *services;
 	size_t nservices;
+	struct conf_priv priv;
 };
 
 /* Parses a file. On error returns -1 and writes "FILE:LINE:COL: message" into err. */

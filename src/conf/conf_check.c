@@ -3,7 +3,7 @@
  *   check tcp ADDR:PORT [options]
  *   check dns ADDR[:PORT] [name NAME] [type TYPE] [options]
  *   check http http://IP[:PORT]/PATH [expect CODE] [body TEXT] [options]
- *   check exec COMMAND [options]
+ *   check exec COMMAND [user NAME] [options]
  *   options: interval DUR, timeout DUR, rise N, fall N, fast-interval DUR
  */
 #include "conf/conf.h"
@@ -34,6 +34,7 @@ enum opt {
 	OPT_TYPE,
 	OPT_EXPECT,
 	OPT_BODY,
+	OPT_USER,
 	OPT_COUNT
 };
 
@@ -46,6 +47,7 @@ static const struct {
 	{ "type", OPT_TYPE, CHECK_DNS },
 	{ "expect", OPT_EXPECT, CHECK_HTTP },
 	{ "body", OPT_BODY, CHECK_HTTP },
+	{ "user", OPT_USER, CHECK_EXEC },
 	{ "interval", OPT_INTERVAL, -1 },
 	{ "timeout", OPT_TIMEOUT, -1 },
 	{ "rise", OPT_RISE, -1 },
@@ -76,6 +78,7 @@ void conf_check_free(struct conf_check *k)
 	free(k->http_body);
 	free(k->http_host);
 	free(k->http_path);
+	conf_user_free(&k->run_as);
 }
 
 /* Presentation-format name to "a.b.c.", checking label and name lengths (RFC 1035 2.3.4).
@@ -282,6 +285,7 @@ static int parse_opt(struct conf_parser *p, struct conf_check *k, enum opt o,
 			return conf_terr(p, t, "empty body substring");
 		k->http_body = xstrdup(t->text);
 		return 0;
+	case OPT_USER: return conf_check_user(p, t, k);
 	case OPT_COUNT: break;
 	}
 	return -1;

@@ -58,7 +58,7 @@ struct conf_kw {
 
 /* Where each unique keyword of a table was first given (0 = not yet), for "given twice". */
 struct conf_seen {
-	int line[16];
+	int line[64];
 };
 
 /* Empties p's current statement. */
@@ -108,6 +108,25 @@ int conf_nb_export_prefix(struct conf_parser *p, void *obj);
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);
 void conf_router_finish(struct conf_parser *p);
+/* conf_sec.c: privileges, files, TCP-MD5, GTSM, TTL (anycastd.conf(5)). */
+int conf_top_user(struct conf_parser *p, void *obj);
+int conf_top_group(struct conf_parser *p, void *obj);
+int conf_top_check_user(struct conf_parser *p, void *obj);
+int conf_top_control_group(struct conf_parser *p, void *obj);
+int conf_top_control_ro(struct conf_parser *p, void *obj);
+int conf_top_pidfile(struct conf_parser *p, void *obj);
+int conf_top_kernel_protocol(struct conf_parser *p, void *obj);
+int conf_nb_password(struct conf_parser *p, void *obj);
+int conf_nb_ttl_security(struct conf_parser *p, void *obj);
+int conf_nb_multihop(struct conf_parser *p, void *obj);
+/* `user NAME` of an exec check into k->run_as; t is the name's token. */
+int conf_check_user(struct conf_parser *p, const struct lex_tok *t, struct conf_check *k);
+void conf_sec_defaults(struct conf *c);
+/* After the whole file: exec checks get check-user, and are refused a user the daemon could
+ * not switch to once it has dropped root. Returns 0 or -1 (error recorded). */
+int conf_sec_finish(struct conf_parser *p);
+void conf_sec_free(struct conf *c);
+void conf_user_free(struct conf_user *u);
 /* Frees what a neighbor owns (not the neighbor itself). */
 void conf_neighbor_free(struct conf_neighbor *n);
 

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +15,9 @@
 
 #include "dns/query.h"
 #include "lib/log.h"
+#include "node/spawn.h"
 
 #define HTTP_MAX_RESPONSE 65536
-
-extern char **environ;
 
 const char *check_kind_name(enum conf_check_kind k)
 {
@@ -45,7 +43,9 @@ int check_conf_equal(const struct conf_check *a, const struct conf_check *b)
 	       str_eq(a->dns_name, b->dns_name) && a->dns_type == b->dns_type &&
 	       a->http_expect == b->http_expect && str_eq(a->http_body, b->http_body) &&
 	       a->interval_ms == b->interval_ms && a->fast_interval_ms == b->fast_interval_ms &&
-	       a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall;
+	       a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall &&
+	       a->run_as.set == b->run_as.set && a->run_as.uid == b->run_as.uid &&
+	       a->run_as.gid == b->run_as.gid;
 }
 
 /* ---- completing a run ---- */
@@ -300,26 +300,8 @@ static void reap_poll(struct ev_timer *t, void *arg)
 
 static void exec_start(struct check *c)
 {
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_t fa;
-	char *argv[] = { "/bin/sh", "-c", c->conf.target, NULL };
-	sigset_t none;
+	int r = spawn_sh(c->conf.target, &c->conf.run_as, &c->pid);
 
-	posix_spawnattr_init(&attr);
-	/* Its own process group, so a timeout kills the whole pipeline; default signals, since
-	 * the daemon blocks the ones it takes through signalfd. */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-	posix_spawnattr_setpgroup(&attr, 0);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	int r = posix_spawn(&c->pid, "/bin/sh", &fa, &attr, argv, environ);
-
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
 	if (r != 0) {
 		c->pid = 0;
 		finish(c, 0, "spawn: %s", strerror(r));
@@ -388,6 +370,7 @@ void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *
 	c->conf.http_body = dup_or_null(cc->http_body);
 	c->conf.http_host = dup_or_null(cc->http_host);
 	c->conf.http_path = dup_or_null(cc->http_path);
+	c->conf.run_as.name = dup_or_null(cc->run_as.name);
 	if (!c->conf.rise)
 		c->conf.rise = 1;
 	if (!c->conf.fall)
@@ -431,5 +414,6 @@ void check_free(struct check *c)
 	free(c->conf.http_body);
 	free(c->conf.http_host);
 	free(c->conf.http_path);
+	free(c->conf.run_as.name);
 	free(c->label);
 }
