@@ -13,15 +13,8 @@
 
 #include "conf/conf_int.h"
 #include "conf/lexer.h"
+#include "kernel/kr.h" /* KR_RTPROT, the default of kernel-protocol */
 #include "lib/log.h"
-
-/* Our kernel route protocol number (rtm_protocol) unless `kernel-protocol` says otherwise.
- * Taken by nobody we know of: the kernel names 0-4, 8-18, 42 (babel), 84 (ovn), 99 (openr) and
- * 186-192; iproute2's rt_protos and FRR's rt_protos.d/frr.conf take 186-197, and FRR keeps
- * adding daemons above that (198 srte); BIRD is 12, zebra/quagga 11. 150 is far from all of
- * them, so `ip route show proto 150` is ours alone, and a flush at start never touches
- * another daemon's routes. */
-#define CONF_DEFAULT_KERNEL_PROTOCOL 150
 
 void conf_user_free(struct conf_user *u)
 {
@@ -212,7 +205,7 @@ int conf_check_user(struct conf_parser *p, const struct lex_tok *t, struct conf_
 
 /* ---------- defaults and the file as a whole ---------- */
 
-void conf_sec_defaults(struct conf *c) { c->priv.kernel_protocol = CONF_DEFAULT_KERNEL_PROTOCOL; }
+void conf_sec_defaults(struct conf *c) { c->priv.kernel_protocol = KR_RTPROT; }
 
 static void user_copy(struct conf_user *dst, const struct conf_user *src)
 {

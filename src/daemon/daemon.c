@@ -243,8 +243,10 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
 	d->kr = kr_open(loop, err, errlen);
 	if (!d->kr)
 		log_warn("netlink unavailable, service addresses will not be managed: %s", err);
-	else
+	else {
+		kr_set_protocol(d->kr, d->conf.priv.kernel_protocol);
 		kr_addr_flush_stale(d->kr, "lo");
+	}
 	if (apply_new_speaker(d, err, errlen) < 0)
 		return -1;
 	daemon_watch_links(d);

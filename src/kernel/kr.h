@@ -25,9 +25,14 @@
 
 struct ev_loop;
 
-/* Our route protocol number (rtm_protocol), also our address protocol (IFA_PROTO). 196 is free
- * in iproute2's rt_protos list (BIRD is 12, FRR's BGP 186); `ip route show proto 196`. */
-#define KR_RTPROT 196
+/* Our route protocol number (rtm_protocol), also our address protocol (IFA_PROTO), unless
+ * kr_set_protocol() (`kernel-protocol`) says otherwise. Taken by nobody we know of: the kernel
+ * names 0-4, 8-18, 42 (babel), 84 (ovn), 99 (openr) and 186-192; iproute2's rt_protos and
+ * FRR's rt_protos.d/frr.conf take 186-197 (196 is FRR's static routes), and FRR keeps adding
+ * daemons above that (198 srte); BIRD is 12, zebra 11. 150 is far from all of them, so
+ * `ip route show proto 150` is ours alone, and the flush at start never touches another
+ * daemon's routes. */
+#define KR_RTPROT 150
 /* The metric (RTA_PRIORITY) of our routes. Not 0 (IPv4's default) nor 1024 (IPv6's), so a
  * replace never overwrites a static route an operator added with the default metric, and an
  * operator's route with a lower metric still wins. */
@@ -64,10 +69,14 @@ int kr_route_delete(struct kr *k, const struct prefix *pfx);
 /* Send everything queued now and log what the kernel refused. Safe to call with nothing
  * queued. */
 void kr_flush(struct kr *k);
-/* Synchronously remove every route of protocol KR_RTPROT in table main, IPv4 and IPv6, whatever
+/* Synchronously remove every route of our protocol (KR_RTPROT or kr_set_protocol()) in table main, IPv4 and IPv6, whatever
  * its metric (the routes a crashed instance left). Flushes the queue first. Returns how many
  * routes were removed, -1 if the table could not be read. */
 int kr_flush_stale(struct kr *k);
+
+/* Use proto instead of KR_RTPROT for everything from now on (routes, addresses, and what the
+ * stale flushes remove). */
+void kr_set_protocol(struct kr *k, uint8_t proto);
 
 /* Counters since kr_open(), for logs, metrics and tests. */
 struct kr_stats {

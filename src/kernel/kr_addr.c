@@ -91,7 +91,7 @@ int kr_addr_add(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 	mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
 	/* What marks the address ours for kr_addr_flush_stale(), IPv6 included. Kernels before
 	 * 6.1 ignore it; there IPv4 still has the label, IPv6 stale addresses stay. */
-	mnl_attr_put_u8(nlh, IFA_PROTO, KR_RTPROT);
+	mnl_attr_put_u8(nlh, IFA_PROTO, k->proto);
 	int err = kr_nl_talk(k, nlh, NULL, NULL, why, sizeof(why));
 
 	if (err == -EEXIST)
@@ -137,6 +137,7 @@ int kr_addr_del(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 
 struct stale_addrs {
 	int ifindex;
+	uint8_t proto;
 	char label[IFNAMSIZ];
 	struct {
 		struct addr a;
@@ -169,7 +170,7 @@ static int stale_addr(const struct nlmsghdr *nlh, void *arg)
 			break;
 		case IFA_PROTO:
 			if (mnl_attr_validate(attr, MNL_TYPE_U8) == 0 &&
-			    mnl_attr_get_u8(attr) == KR_RTPROT)
+			    mnl_attr_get_u8(attr) == s->proto)
 				ours = 1;
 			break;
 		}
@@ -196,6 +197,7 @@ int kr_addr_flush_stale(struct kr *k, const char *ifname)
 	char why[256], reason[320];
 
 	s.ifindex = (int)if_nametoindex(ifname);
+	s.proto = k->proto;
 	if (s.ifindex == 0) {
 		log_err("kr: interface %s: %s", ifname, strerror(errno));
 		return -1;

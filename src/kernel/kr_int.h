@@ -42,6 +42,7 @@ struct kr {
 	struct ev_timer flush_timer;
 	struct kr_stats st;
 	int quiet_esrch; /* kr_flush_stale: a route already gone is not worth a log line */
+	uint8_t proto;   /* our rtm_protocol and IFA_PROTO: KR_RTPROT or kr_set_protocol() */
 
 	kr_link_cb *link_cb;
 	void *link_arg;

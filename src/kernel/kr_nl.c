@@ -230,6 +230,8 @@ void kr_batch_end(struct kr *k, struct nlmsghdr *nlh)
 
 void kr_get_stats(const struct kr *k, struct kr_stats *st) { *st = k->st; }
 
+void kr_set_protocol(struct kr *k, uint8_t proto) { k->proto = proto; }
+
 /* ---- synchronous requests ---- */
 
 int kr_nl_talk(struct kr *k, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg, char *why, size_t whylen)
@@ -330,6 +332,7 @@ struct kr *kr_open(struct ev_loop *loop, char *err, size_t errlen)
 	struct kr *k = xcalloc(1, sizeof(*k));
 
 	k->loop = loop;
+	k->proto = KR_RTPROT;
 	ev_timer_init(&k->flush_timer, flush_due, k);
 	k->tx = open_sock(SOCK_NONBLOCK, &k->tx_port);
 	k->req = open_sock(0, &k->req_port);

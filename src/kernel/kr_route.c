@@ -14,14 +14,15 @@ static int valid_prefix(const struct prefix *p)
 
 /* The header and the attributes every message about one of our routes carries: the table,
  * protocol and metric make the kernel match our route and no one else's. */
-static struct rtmsg *put_route(struct nlmsghdr *nlh, const struct prefix *pfx, uint32_t metric)
+static struct rtmsg *put_route(const struct kr *k, struct nlmsghdr *nlh, const struct prefix *pfx,
+			       uint32_t metric)
 {
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 	rtm->rtm_family = pfx->addr.af;
 	rtm->rtm_dst_len = pfx->len;
 	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = KR_RTPROT;
+	rtm->rtm_protocol = k->proto;
 	if (pfx->len)
 		mnl_attr_put(nlh, RTA_DST, addr_len(pfx->addr.af), pfx->addr.a);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
@@ -86,7 +87,7 @@ int kr_route_replace(struct kr *k, const struct prefix *pfx, const struct kr_nex
 	}
 	struct nlmsghdr *nlh = kr_batch_begin(k, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, pfx,
 					      KR_OP_REPLACE);
-	struct rtmsg *rtm = put_route(nlh, pfx, KR_METRIC);
+	struct rtmsg *rtm = put_route(k, nlh, pfx, KR_METRIC);
 
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
@@ -107,7 +108,7 @@ static void queue_delete(struct kr *k, const struct prefix *pfx, uint32_t metric
 			 enum kr_op op)
 {
 	struct nlmsghdr *nlh = kr_batch_begin(k, RTM_DELROUTE, 0, pfx, op);
-	struct rtmsg *rtm = put_route(nlh, pfx, metric);
+	struct rtmsg *rtm = put_route(k, nlh, pfx, metric);
 
 	rtm->rtm_scope = RT_SCOPE_NOWHERE;
 	rtm->rtm_tos = tos;
@@ -137,6 +138,7 @@ struct stale {
 struct stale_set {
 	struct stale *v;
 	size_t n, cap;
+	uint8_t proto;
 };
 
 static int stale_route(const struct nlmsghdr *nlh, void *arg)
@@ -148,7 +150,7 @@ static int stale_route(const struct nlmsghdr *nlh, void *arg)
 		return MNL_CB_OK;
 	/* The kernel filters by protocol and table when it can (strict checking); check anyway
 	 * for kernels that cannot. Cloned entries are the IPv6 route cache, not routes. */
-	if (rtm->rtm_protocol != KR_RTPROT || (rtm->rtm_flags & RTM_F_CLONED) ||
+	if (rtm->rtm_protocol != s->proto || (rtm->rtm_flags & RTM_F_CLONED) ||
 	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
 		return MNL_CB_OK;
 	struct stale st = { .pfx.addr.af = rtm->rtm_family,
@@ -200,7 +202,7 @@ static int dump_ours(struct kr *k, int af, struct stale_set *s)
 
 	rtm->rtm_family = (uint8_t)af;
 	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = KR_RTPROT;
+	rtm->rtm_protocol = k->proto;
 	int err = kr_nl_talk(k, nlh, stale_route, s, why, sizeof(why));
 
 	if (err < 0 && err != -EINTR)
@@ -217,7 +219,7 @@ int kr_flush_stale(struct kr *k)
 	/* A dump the kernel reports as interrupted (the table changed under it) may have
 	 * skipped routes: go again, a few times at most. */
 	for (int pass = 0; pass < 3; pass++) {
-		struct stale_set s = { 0 };
+		struct stale_set s = { .proto = k->proto };
 		int e4 = dump_ours(k, AF_INET, &s), e6 = dump_ours(k, AF_INET6, &s);
 
 		if ((e4 < 0 && e4 != -EINTR) || (e6 < 0 && e6 != -EINTR)) {
@@ -237,7 +239,7 @@ int kr_flush_stale(struct kr *k)
 			break;
 	}
 	if (removed)
-		log_info("kr: removed %d stale routes of protocol %d", removed, KR_RTPROT);
+		log_info("kr: removed %d stale routes of protocol %d", removed, k->proto);
 	return removed;
 }
 
