@@ -10,6 +10,7 @@
 
 #include "daemon/checkreq.h"
 #include "daemon/metrics.h"
+#include "daemon/priv.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
 
@@ -290,6 +291,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		ctl_close(d->ctl);
 		d->ctl = s;
 	}
+	daemon_priv_reload(d, &nc);
 	if (bgp_speaker_listen(d->sp, nc.listen, nc.nlisten, err, errlen) < 0) {
 		/* Keep going: the neighbours can still be reached by connecting out. */
 		log_err("%s", err);

@@ -38,7 +38,9 @@ struct daemon {
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
-	ctl_handler *commands; /* the control socket's handler */
+	ctl_handler *commands;     /* the control socket's handler */
+	struct ctl_server *ctl_ro; /* access.h: the read-only control socket, or NULL */
+	char *pidfile;             /* access.h: the pidfile we wrote, or NULL */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket
