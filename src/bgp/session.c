@@ -772,9 +772,20 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 			 addr_fmt(&p->conf.addr, a), bgp_state_name(p->state));
 		return;
 	}
+	char why[200];
+
+	if (bgp_sockopt_accepted(fd, p, why, sizeof(why)) < 0) {
+		close(fd);
+		snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+		/* Once per outage at warning level: the neighbour retries every few seconds. */
+		if (p->unanswered_warned++)
+			log_debug("neighbor %s: %s", addr_fmt(&p->conf.addr, a), why);
+		else
+			log_warn("neighbor %s: %s", addr_fmt(&p->conf.addr, a), why);
+		return;
+	}
 	struct bgp_conn *c = conn_new(p, fd, 0);
 
-	bgp_sockopt_accepted(fd, p);
 	ev_io_add(p->env.loop, fd, EPOLLIN, conn_io, c);
 	if (!p->conn || p->conn->state < BGP_OPENSENT) {
 		/* Nothing negotiated yet: drop any pending outgoing attempt, use this one. */

@@ -85,7 +85,34 @@ int bgp_sockopt_connect(int fd, const struct bgp_peer *p)
 	return 0;
 }
 
-void bgp_sockopt_accepted(int fd, const struct bgp_peer *p) { peer_opts(fd, p); }
+/* The TTL (hop limit) the SYN arrived with, from the headers the listener saved; -1 if
+ * unknown (then the minimum TTL on the socket still guards everything after it). */
+static int syn_ttl(int fd)
+{
+	uint8_t h[512];
+	socklen_t len = sizeof(h);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, h, &len) < 0 || len < 20)
+		return -1;
+	if (h[0] >> 4 == 4)
+		return h[8];
+	return len >= 40 && h[0] >> 4 == 6 ? h[7] : -1;
+}
+
+int bgp_sockopt_accepted(int fd, const struct bgp_peer *p, char *why, size_t whylen)
+{
+	int ttl = syn_ttl(fd);
+
+	if (p->conf.ttl_security && ttl >= 0 && ttl < min_ttl(p)) {
+		snprintf(why, whylen,
+			 "connection closed: it arrived with TTL %d, ttl-security accepts %d or "
+			 "more (GTSM off at the neighbour, or more hops away than multihop allows)",
+			 ttl, min_ttl(p));
+		return -1;
+	}
+	peer_opts(fd, p);
+	return 0;
+}
 
 static void listener_key(const struct bgp_listener *l, const struct bgp_peer *p, int add)
 {
@@ -102,8 +129,11 @@ void bgp_sockopt_listener(struct bgp_speaker *sp, int fd, int af)
 {
 	struct bgp_listener l = { .fd = fd };
 
+	int one = 1;
+
 	l.addr.af = (uint8_t)af;
 	set_ttl_tos(fd, af, TTL_MAX, 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one));
 	for (size_t i = 0; i < sp->npeers; i++)
 		listener_key(&l, sp->peers[i], 1);
 }

@@ -11,7 +11,8 @@
  * we send with 255 and the kernel drops every segment that arrives with less than 256 - hops
  * (255 for a directly connected neighbour: only a packet no router forwarded passes).
  * Listening sockets send with 255, since their SYN-ACK goes to neighbours of either kind
- * before we know which; the accepted connection then gets the neighbour's own options.
+ * before we know which, and keep each SYN's headers (TCP_SAVE_SYN) so its TTL can be checked
+ * once we know; the accepted connection then gets the neighbour's own options.
  *
  * A wrong or missing TCP-MD5 key, or GTSM on one side only, makes the kernel drop segments
  * without telling anyone: bgp_sockopt_hint() says which of those may explain a connection
@@ -27,8 +28,11 @@ struct bgp_speaker;
  * could not be set: connecting unsigned would only be dropped by the neighbour. */
 int bgp_sockopt_connect(int fd, const struct bgp_peer *p);
 /* A connection accepted for p: its TTL, minimum TTL and class (the key came with the
- * listening socket). */
-void bgp_sockopt_accepted(int fd, const struct bgp_peer *p);
+ * listening socket). With ttl-security, the SYN's own TTL (saved by the listening socket) must
+ * pass too: the minimum TTL only guards what comes after the handshake, and a neighbour
+ * without GTSM would otherwise hold the connection in OpenSent with every later segment
+ * dropped. Returns 0, or -1 with the reason in why (the caller closes fd). */
+int bgp_sockopt_accepted(int fd, const struct bgp_peer *p, char *why, size_t whylen);
 /* A new listening socket of family af: TTL 255, CS6 and the key of every neighbour of sp
  * that has a password. */
 void bgp_sockopt_listener(struct bgp_speaker *sp, int fd, int af);
