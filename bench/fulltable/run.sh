@@ -22,7 +22,7 @@
 #    from the feed's start until D's kernel main table holds N more prefixes than before the
 #    feed. Counted every $FIB_POLL s from /proc/PID/net/fib_triestat ("Prefixes:" of the main
 #    table, the kernel's own counter: no route dump); its cost is measured and printed, and at
-#    the end the routes are counted once more with `ip -n D -4 route show proto 196|bird`.
+#    the end the routes are counted once more with `ip -n D -4 route show proto 150|bird`.
 #
 # Needs root, bird/birdc, build/anycastd and build/anycast (make). Bounded: every wait has a
 # deadline ($LIMIT s per trial). Everything it starts it stops by PID; its namespaces are
@@ -262,7 +262,7 @@ rib_trial() { # kind
 fib_trial() { # kind
 	local base t0 t1 n=0 dl c0 c1 k=0 cost fs shown sel
 	ns_up
-	if [ "$1" = anycastd ]; then start_anycastd yes; sel="proto 196"; else start_bird yes; sel="proto bird"; fi
+	if [ "$1" = anycastd ]; then start_anycastd yes; sel="proto 150"; else start_bird yes; sel="proto bird"; fi
 	sleep 0.5
 	base=$(fib_count)
 	t0=$(now)

@@ -94,8 +94,8 @@ check_eventually 10 "A -> BIRD (eBGP): 198.51.100.128/25 with (rt, 64550, 300) o
 	bird_check B ar "any(r['prefix']=='198.51.100.128/25' and r['ext_communities']==['rt:64550:300'] for r in d)" \
 	"198.51.100.128/25 at BIRD without exactly (rt, 64550, 300):"
 
-check "fib no: no route of protocol 196 in A's kernel" \
-	sh -c "[ -z \"\$(ip -n ${NSOF[A]} route show proto 196)\" ]"
+check "fib no: no route of protocol 150 in A's kernel" \
+	sh -c "[ -z \"\$(ip -n ${NSOF[A]} route show proto 150)\" ]"
 check "speaker X's session stayed up throughout" alive "${PIDOF[X]}"
 check "speaker Y's session stayed up throughout" alive "${PIDOF[Y]}"
 

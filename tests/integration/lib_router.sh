@@ -61,14 +61,14 @@ ad_route_check() {
 	jcheck "$j" "$2" "$3"
 }
 
-# ---------------------------------------------------------------- the kernel FIB (route protocol 196)
+# ---------------------------------------------------------------- the kernel FIB (route protocol 150)
 
 # fib NAME PREFIX: anycastd's kernel route for exactly PREFIX in NAME's namespace (text)
-fib() { ip -n "${NSOF[$1]}" route show proto 196 exact "$2"; }
+fib() { ip -n "${NSOF[$1]}" route show proto 150 exact "$2"; }
 
 # fib_nexthops NAME PREFIX: the sorted gateways of anycastd's route for PREFIX, one per line
 fib_nexthops() {
-	ip -n "${NSOF[$1]}" -j route show proto 196 exact "$2" | "$PY" -c '
+	ip -n "${NSOF[$1]}" -j route show proto 150 exact "$2" | "$PY" -c '
 import json, sys
 out = []
 for r in json.load(sys.stdin):
@@ -84,10 +84,10 @@ fib_is() {
 	shift 2
 	got=$(fib_nexthops "$n" "$p")
 	want=$(printf '%s\n' "$@" | sort)
-	nroutes=$(ip -n "${NSOF[$n]}" -j route show proto 196 exact "$p" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	nroutes=$(ip -n "${NSOF[$n]}" -j route show proto 150 exact "$p" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')
 	[ "$got" = "$want" ] && [ "$nroutes" = 1 ] && return 0
 	echo "$n: want one route $p via $*; the kernel has ($nroutes routes):"
-	ip -n "${NSOF[$n]}" route show proto 196
+	ip -n "${NSOF[$n]}" route show proto 150
 	return 1
 }
 

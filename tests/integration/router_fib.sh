@@ -14,11 +14,11 @@
 # yes) and R2 (fib yes) forward. R2 announces the host subnet 203.0.113.0/24 as a service, so R1
 # learns the way back. s2's anycastd runs only in the multipath part.
 #
-# Asserts: 192.0.2.0/24 in R1's FIB (proto 196) via s1 and in R2's via R1, and 203.0.113.0/24 in
+# Asserts: 192.0.2.0/24 in R1's FIB (proto 150) via s1 and in R2's via R1, and 203.0.113.0/24 in
 # R1's via R2; ping from h to 192.0.2.1 works; SIGTERM to s1's anycastd clears 192.0.2.0/24 from
 # both FIBs within 5 s (and the ping fails); restarting it brings the routes and the ping back;
 # with s2 announcing too, R1 has one route with two next hops (ECMP), R2 still one via R1; when
-# s2 stops, R1 is back to one next hop; when R1's anycastd stops it leaves no proto 196 route.
+# s2 stops, R1 is back to one next hop; when R1's anycastd stops it leaves no proto 150 route.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_router.sh"
 require_root
@@ -129,12 +129,12 @@ check_eventually 20 "s1-R1 session Established" ad_established R1 198.18.0.1
 ping_ok() { ping_from h 3 192.0.2.1; }
 ping_fails() { ! ping_from h 1 192.0.2.1 >/dev/null 2>&1; }
 
-check_eventually 10 "R1 FIB: $SVC via s1 (198.18.0.1), proto 196" fib_is R1 $SVC 198.18.0.1
-check_eventually 10 "R2 FIB: $SVC via R1 (198.18.1.0), proto 196" fib_is R2 $SVC 198.18.1.0
+check_eventually 10 "R1 FIB: $SVC via s1 (198.18.0.1), proto 150" fib_is R1 $SVC 198.18.0.1
+check_eventually 10 "R2 FIB: $SVC via R1 (198.18.1.0), proto 150" fib_is R2 $SVC 198.18.1.0
 check_eventually 10 "R1 FIB: $HOSTS via R2 (198.18.1.1), from R2's service" fib_is R1 $HOSTS 198.18.1.1
 check "R2 does not install its own service $HOSTS" fib_lacks R2 $HOSTS
 check "R1's route carries metric 32 and dev s1: $(fib R1 $SVC)" \
-	sh -c "ip -n ${NSOF[R1]} route show proto 196 exact $SVC | grep -q 'dev s1.*metric 32'"
+	sh -c "ip -n ${NSOF[R1]} route show proto 150 exact $SVC | grep -q 'dev s1.*metric 32'"
 check "R2 best path for $SVC: AS path 64510 65001 from 198.18.1.0" \
 	ad_route_check R2 "any(r['prefix']=='$SVC' and r['best'] and r['from']=='198.18.1.0' and r['as_path']==[64510,65001] for r in d)" \
 	"R2 has no best $SVC from R1 with AS path [64510, 65001]:"
@@ -165,11 +165,11 @@ mp_ok() {
 	fib_is R1 $SVC 198.18.0.1 198.18.0.3 || return 1
 	fib R1 $SVC | grep -q "nexthop via 198.18.0.1" && fib R1 $SVC | grep -q "nexthop via 198.18.0.3" &&
 		return 0
-	echo "no 'nexthop via ... nexthop via ...' in: $(ip -n "${NSOF[R1]}" route show proto 196)"
+	echo "no 'nexthop via ... nexthop via ...' in: $(ip -n "${NSOF[R1]}" route show proto 150)"
 	return 1
 }
 check_eventually 10 "multipath yes: R1 has one $SVC route with two next hops (s1 and s2)" mp_ok
-log "R1: $(ip -n "${NSOF[R1]}" route show proto 196 exact $SVC | tr '\n' ' ')"
+log "R1: $(ip -n "${NSOF[R1]}" route show proto 150 exact $SVC | tr '\n' ' ')"
 check "multipath: R2 still one route, via R1" fib_is R2 $SVC 198.18.1.0
 check "multipath: R2 is sent the one best path (AS path 64510 65001)" \
 	ad_route_check R2 "len([r for r in d if r['prefix']=='$SVC'])==1" "R2 should have exactly one path for $SVC:"
@@ -179,8 +179,8 @@ check_eventually 10 "s2 stopped: R1 back to one next hop (198.18.0.1)" fib_is R1
 
 # R1 stops: it removes its routes from the kernel
 ad_stop R1 || fail "R1's anycastd did not exit on SIGTERM"
-check "R1 stopped: no proto 196 route left in R1's namespace" \
-	sh -c "[ -z \"\$(ip -n ${NSOF[R1]} route show proto 196)\" ]"
+check "R1 stopped: no proto 150 route left in R1's namespace" \
+	sh -c "[ -z \"\$(ip -n ${NSOF[R1]} route show proto 150)\" ]"
 check_eventually 10 "R1 stopped: $SVC gone from R2's FIB" fib_lacks R2 $SVC
 
 [ "$T_FAILED" = 0 ] || show_logs

@@ -96,8 +96,8 @@ check_eventually 10 "speaker -> A -> Y: on the wire type 250, flags 0xE0 (Partia
 
 # ---------------------------------------------------------------- fib no, withdrawals
 
-check "fib no: no route of protocol 196 in A's kernel" \
-	sh -c "[ -z \"\$(ip -n ${NSOF[A]} route show proto 196)\" ]"
+check "fib no: no route of protocol 150 in A's kernel" \
+	sh -c "[ -z \"\$(ip -n ${NSOF[A]} route show proto 150)\" ]"
 bc B disable st >/dev/null
 check_eventually 10 "BIRD withdraws 203.0.113.0/24: FRR drops it" \
 	frr_check F "not any(r['prefix']=='203.0.113.0/24' for r in d)" "FRR still has 203.0.113.0/24:"
