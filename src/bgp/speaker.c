@@ -61,6 +61,8 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	for (size_t i = 0; i < sp->nlisteners; i++)
 		close_listener(sp, &sp->listeners[i]);
 	free(sp->listeners);
+	sp->listeners = NULL; /* removing a neighbour below looks for its keys on them */
+	sp->nlisteners = 0;
 	/* In order, each out of the list before it goes: the routes a neighbour takes with it are
 	 * exported to those still there, never to one already freed. */
 	while (sp->npeers)
