@@ -51,6 +51,7 @@ static void peer_down(struct bgp_peer *p, const char *why);
 
 static void hold_expired(struct ev_timer *t, void *arg);
 static void keepalive_due(struct ev_timer *t, void *arg);
+static void acked_poll(struct ev_timer *t, void *arg);
 
 static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, int outgoing)
 {
@@ -64,6 +65,7 @@ static struct bgp_conn *conn_new(struct bgp_peer *p, int fd, int outgoing)
 	buf_init(&c->wbuf);
 	ev_timer_init(&c->hold, hold_expired, c);
 	ev_timer_init(&c->keepalive, keepalive_due, c);
+	ev_timer_init(&c->acked, acked_poll, c);
 	return c;
 }
 
@@ -79,6 +81,7 @@ static void conn_free(struct bgp_conn *c)
 	}
 	ev_timer_stop(l, &c->hold);
 	ev_timer_stop(l, &c->keepalive);
+	ev_timer_stop(l, &c->acked);
 	buf_free(&c->rbuf);
 	buf_free(&c->wbuf);
 	free(c);
@@ -371,6 +374,23 @@ static void established(struct bgp_conn *c)
 	p->env.ops->established(p);
 }
 
+#define ACKED_POLL_MS 20
+
+/* The neighbour's KEEPALIVE came in OpenConfirm: Established once it has acknowledged ours
+ * too (sockopt.h, bgp_sockopt_unacked); until then, or until the hold timer, OpenConfirm. */
+static void acked_poll(struct ev_timer *t, void *arg)
+{
+	struct bgp_conn *c = arg;
+
+	if (c->state != BGP_OPENCONFIRM)
+		return;
+	if (bgp_sockopt_unacked(c->fd) > 0) {
+		ev_timer_start(c->peer->env.loop, &c->acked, ACKED_POLL_MS);
+		return;
+	}
+	established(c);
+}
+
 static int recv_update(struct bgp_conn *c, const uint8_t *body, size_t len)
 {
 	struct bgp_peer *p = c->peer;
@@ -435,6 +455,12 @@ static int recv_refresh(struct bgp_conn *c, const uint8_t *body, size_t len)
 /* Dispatches one message. Returns -1 if the connection is gone. */
 static int recv_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body, size_t len)
 {
+	/* Only an Established neighbour sends UPDATEs: it has had our KEEPALIVE. */
+	if (type == BGP_UPDATE && c->state == BGP_OPENCONFIRM && c->keepalive_received &&
+	    c == c->peer->conn) {
+		ev_timer_stop(c->peer->env.loop, &c->acked);
+		established(c);
+	}
 	if (c->state == BGP_ESTABLISHED || c->state == BGP_OPENCONFIRM)
 		hold_restart(c);
 	switch (type) {
@@ -445,7 +471,8 @@ static int recv_msg(struct bgp_conn *c, uint8_t type, const uint8_t *body, size_
 		if (c->state == BGP_OPENCONFIRM) {
 			if (c != c->peer->conn)
 				return 0; /* wait for the collision to resolve */
-			established(c);
+			c->keepalive_received = 1;
+			acked_poll(&c->acked, c);
 			return 0;
 		}
 		if (c->state != BGP_ESTABLISHED)

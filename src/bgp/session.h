@@ -40,9 +40,11 @@ struct bgp_conn {
 	enum bgp_state state;
 	struct buf rbuf, wbuf;
 	struct ev_timer hold, keepalive;
-	struct bgp_open open; /* the peer's OPEN, once received */
+	struct ev_timer acked; /* OpenConfirm: waits for our KEEPALIVE to be acknowledged */
+	struct bgp_open open;  /* the peer's OPEN, once received */
 	uint8_t open_received;
-	struct addr local; /* our end of the connection */
+	uint8_t keepalive_received; /* in OpenConfirm, while ours is not yet acknowledged */
+	struct addr local;          /* our end of the connection */
 };
 
 /* What a session tells its owner. Each op gets the neighbour; p->env.owner is the owner's. */

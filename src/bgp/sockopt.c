@@ -7,6 +7,8 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "bgp/speaker.h"
@@ -142,6 +144,17 @@ void bgp_sockopt_peer_keys(struct bgp_speaker *sp, const struct bgp_peer *p, int
 {
 	for (size_t i = 0; i < sp->nlisteners; i++)
 		listener_key(&sp->listeners[i], p, add);
+}
+
+int bgp_sockopt_unacked(int fd)
+{
+	int proto = 0, n = 0;
+	socklen_t l = sizeof(proto);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &l) < 0 || proto != IPPROTO_TCP ||
+	    ioctl(fd, SIOCOUTQ, &n) < 0)
+		return 0;
+	return n;
 }
 
 const char *bgp_sockopt_hint(const struct bgp_peer *p)

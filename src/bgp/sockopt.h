@@ -40,6 +40,11 @@ void bgp_sockopt_listener(struct bgp_speaker *sp, int fd, int af);
 void bgp_sockopt_peer_keys(struct bgp_speaker *sp, const struct bgp_peer *p, int add);
 /* Why segments from p may be dropped in silence: "" or a sentence starting with "; ". */
 const char *bgp_sockopt_hint(const struct bgp_peer *p);
+/* Bytes written to a TCP connection that its peer has not acknowledged yet; 0 for other
+ * sockets. Why it matters: a neighbour whose kernel drops our segments (GTSM on its side
+ * only) may still have had our OPEN and answer with its KEEPALIVE, while our KEEPALIVE never
+ * reaches it; the session is Established only once the neighbour has acknowledged it. */
+int bgp_sockopt_unacked(int fd);
 /* The TTL we send to p with. */
 int bgp_sockopt_ttl(const struct bgp_peer *p);
 
