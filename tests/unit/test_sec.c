@@ -236,6 +236,55 @@ static void test_socket_ttl_tos(void)
 	close(fd6);
 }
 
+/* A KEEPALIVE-sized write from a TTL 1 socket to a peer that requires minttl (0: none):
+ * how much stays unacknowledged after waiting for it to clear (at most T_WAIT_MS, less when
+ * it clears). */
+static int unacked_after(int minttl)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), a, n = -1;
+	int ttl = 1;
+	static const char ka[19] = { 0 };
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0)
+		goto out;
+	getsockname(l, (struct sockaddr *)&sa, &sl);
+	setsockopt(c, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	if (connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0 || (a = accept(l, NULL, NULL)) < 0)
+		goto out;
+	if (minttl)
+		setsockopt(a, IPPROTO_IP, IP_MINTTL, &minttl, sizeof(minttl));
+	if (write(c, ka, sizeof(ka)) == (ssize_t)sizeof(ka)) {
+		/* dropped segments stay unacknowledged: give them 1 s, a clean one clears at once */
+		int64_t end = t_now_ms() + (minttl ? 1000 : T_WAIT_MS);
+
+		while ((n = bgp_sockopt_unacked(c)) > 0 && t_now_ms() < end)
+			usleep(10000);
+	}
+	close(a);
+out:
+	close(c);
+	close(l);
+	return n;
+}
+
+static void test_unacked(void)
+{
+	int sv[2];
+
+	CHECK_INT(unacked_after(0), 0);
+	/* GTSM at the peer only: our bytes never get acknowledged, so no Established */
+	CHECK_INT(unacked_after(255), 19);
+	/* not TCP: nothing to wait for */
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_INT(write(sv[0], "x", 1), 1);
+	CHECK_INT(bgp_sockopt_unacked(sv[0]), 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---------- exec checks as another user ---------- */
 
 static void test_spawn_as(void)
@@ -301,6 +350,7 @@ int main(void)
 	RUN(test_ttl);
 	RUN(test_md5_loopback);
 	RUN(test_socket_ttl_tos);
+	RUN(test_unacked);
 	RUN(test_spawn_as);
 	RUN(test_readonly_refuses);
 	return t_done();
