@@ -51,7 +51,7 @@ write_conf() {
 		echo "    prefix 192.0.2.0/25"
 		echo "    check exec \"id -u > $D/out/check.uid; grep ^CapEff /proc/self/status > $D/out/check.caps\" interval 200ms"
 		echo "}"
-		[ "${1:-}" = more ] && printf 'service web {\n    prefix 192.0.2.128/25\n}\n'
+		[ "${1:-}" = more ] && printf 'listen 198.18.0.9\nservice web {\n    prefix 192.0.2.128/25\n}\n'
 	} >"$D/anycastd.conf"
 	chmod 644 "$D/anycastd.conf"
 }
@@ -103,6 +103,8 @@ check "the read-only socket refuses reload, saying why ($out)" \
 write_conf more
 anycast_in "$A" "$D/run/ctl.sock" reload >/dev/null
 check_eventually 10 "reload as $U through the control socket: service web appears" has_service web
+check "reload as $U: a new listen address binds port 179 (CAP_NET_BIND_SERVICE kept)" \
+	test -n "$(ip netns exec "$A" ss -Hltn 'src 198.18.0.9:179')"
 write_conf
 kill -HUP "$(cat "$D/run/anycastd.pid")"
 check_eventually 10 "kill -HUP \$(cat PIDFILE): service web goes" lacks_service web
