@@ -31,6 +31,7 @@ struct bgp_peer {
 	uint32_t idle_hold_ms;         /* grows with consecutive failures */
 	uint8_t admin_down;            /* stopped on purpose: no automatic restart */
 	uint8_t unanswered_warned;     /* connects unanswered since Established (sockopt.h) */
+	uint64_t md5_drops;            /* passive with a password: the kernel's count, last seen */
 	/* negotiated, valid from OpenConfirm */
 	uint16_t hold_time, keepalive_time;
 	struct bgp_codec_ctx ctx;

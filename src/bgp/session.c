@@ -632,10 +632,35 @@ static void connect_unanswered(struct bgp_peer *p)
 		 CONNECT_RETRY_MS / 1000, bgp_sockopt_hint(p));
 }
 
+/* A passive neighbour with a password: every ConnectRetry interval without a connection,
+ * see whether the kernel dropped segments for their TCP-MD5 signature meanwhile. */
+static void passive_watch(struct bgp_peer *p)
+{
+	uint64_t n = bgp_sockopt_md5_drops();
+
+	ev_timer_start(p->env.loop, &p->connect_retry, CONNECT_RETRY_MS);
+	if (p->state == BGP_ACTIVE && !p->conn && n > p->md5_drops) {
+		snprintf(p->last_error, sizeof(p->last_error),
+			 "no connection; the kernel dropped %llu segments for their TCP-MD5 "
+			 "signature",
+			 (unsigned long long)(n - p->md5_drops));
+		if (!p->unanswered_warned++)
+			log_warn("neighbor %s: passive and not connected, while the kernel dropped "
+				 "%llu TCP segments for a wrong or missing TCP-MD5 signature: if "
+				 "they are this neighbour's, its password differs or is missing",
+				 bgp_session_name(p), (unsigned long long)(n - p->md5_drops));
+	}
+	p->md5_drops = n;
+}
+
 static void connect_retry_expired(struct ev_timer *t, void *arg)
 {
 	struct bgp_peer *p = arg;
 
+	if (p->conf.passive) {
+		passive_watch(p);
+		return;
+	}
 	/* Section 8.2.2: in Connect or Active, drop any attempt and try again. */
 	if (p->state != BGP_CONNECT && p->state != BGP_ACTIVE)
 		return;
@@ -655,6 +680,10 @@ static void peer_start(struct bgp_peer *p)
 	p->admin_down = 0;
 	if (p->conf.passive) {
 		p->state = BGP_ACTIVE;
+		if (p->conf.password[0]) {
+			p->md5_drops = bgp_sockopt_md5_drops();
+			ev_timer_start(p->env.loop, &p->connect_retry, CONNECT_RETRY_MS);
+		}
 		return;
 	}
 	start_connect(p);

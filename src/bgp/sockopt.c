@@ -6,6 +6,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -155,6 +156,29 @@ int bgp_sockopt_unacked(int fd)
 	    ioctl(fd, SIOCOUTQ, &n) < 0)
 		return 0;
 	return n;
+}
+
+uint64_t bgp_sockopt_md5_drops(void)
+{
+	FILE *f = fopen("/proc/net/netstat", "re");
+	char names[8192], values[8192];
+	uint64_t sum = 0;
+
+	if (!f)
+		return 0;
+	/* Pairs of lines: "TcpExt: NAME NAME ..." then "TcpExt: VALUE VALUE ...". */
+	while (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
+		char *sn = NULL, *sv = NULL;
+		char *n = strtok_r(names, " \n", &sn), *v = strtok_r(values, " \n", &sv);
+
+		if (!n || strcmp(n, "TcpExt:") != 0)
+			continue;
+		while ((n = strtok_r(NULL, " \n", &sn)) && (v = strtok_r(NULL, " \n", &sv)))
+			if (strncmp(n, "TCPMD5", 6) == 0)
+				sum += strtoull(v, NULL, 10);
+	}
+	fclose(f);
+	return sum;
 }
 
 const char *bgp_sockopt_hint(const struct bgp_peer *p)

@@ -45,6 +45,10 @@ const char *bgp_sockopt_hint(const struct bgp_peer *p);
  * only) may still have had our OPEN and answer with its KEEPALIVE, while our KEEPALIVE never
  * reaches it; the session is Established only once the neighbour has acknowledged it. */
 int bgp_sockopt_unacked(int fd);
+/* Segments this network namespace's kernel dropped for a missing, unexpected or wrong TCP-MD5
+ * signature (TcpExt TCPMD5NotFound + TCPMD5Unexpected + TCPMD5Failure), 0 if unknown. A
+ * passive neighbour with the wrong password leaves no other trace: its SYNs never reach us. */
+uint64_t bgp_sockopt_md5_drops(void);
 /* The TTL we send to p with. */
 int bgp_sockopt_ttl(const struct bgp_peer *p);
 

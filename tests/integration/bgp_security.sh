@@ -11,7 +11,9 @@
 #   4 gtsm-ok         ttl-security on both sides                 -> Established, TTL 255
 #   5 gtsm-peer-only  GTSM at the peer only                      -> never Established (either side)
 #   6 gtsm-ours-only  ttl-security here only                     -> never, a warning naming it
-# All six run at once. Sessions are identified by their TCP 4-tuple and anycastd's flap counter,
+#   7 md5-wrong-passive  different passwords, anycastd passive   -> never, a warning naming it
+#                     (from the kernel's TCP-MD5 drop counters: the peer's SYNs never reach us)
+# All seven run at once. Sessions are identified by their TCP 4-tuple and anycastd's flap counter,
 # never by timestamps; every wait is on a condition. On the wire (tcpdump in B): anycastd's
 # segments carry DSCP CS6 (tos 0xc0), TTL 1 (eBGP, directly connected) or 255 (GTSM), and an
 # MD5 signature option where a password is set.
@@ -24,23 +26,24 @@ require_anycastd
 
 PEER_AS=64500
 LOCAL_AS=65001
-NCASE=6
+NCASE=7
 UP_CASES="1 4"
-DOWN_CASES="2 3 5 6"
+DOWN_CASES="2 3 5 6 7"
 A4() { echo "198.18.0.$((2 * $1 + 1))"; }
 B4() { echo "198.18.0.$((2 * $1))"; }
 A6() { echo "2001:db8:ffff:$1::1"; }
 B6() { echo "2001:db8:ffff:$1::2"; }
 has_v6() { [ "$1" = 1 ] || [ "$1" = 4 ]; }
 # what each side is configured with, per case
-our_pw() { case $1 in 1 | 2 | 3) echo s3cret-md5 ;; esac; }
-peer_pw() { case $1 in 1) echo s3cret-md5 ;; 2) echo other-key ;; esac; }
+our_pw() { case $1 in 1 | 2 | 3 | 7) echo s3cret-md5 ;; esac; }
+peer_pw() { case $1 in 1) echo s3cret-md5 ;; 2 | 7) echo other-key ;; esac; }
 our_gtsm() { [ "$1" = 4 ] || [ "$1" = 6 ]; }
 peer_gtsm() { [ "$1" = 4 ] || [ "$1" = 5 ]; }
 case_name() {
 	case $1 in
 	1) echo md5-ok ;; 2) echo md5-wrong ;; 3) echo md5-missing ;;
 	4) echo gtsm-ok ;; 5) echo gtsm-peer-only ;; 6) echo gtsm-ours-only ;;
+	7) echo md5-wrong-passive ;;
 	esac
 }
 
@@ -62,6 +65,7 @@ write_anycastd_conf() {
 				pw=$(our_pw "$i")
 				[ -n "$pw" ] && echo "    password \"$pw\""
 				our_gtsm "$i" && echo "    ttl-security yes"
+				[ "$i" = 7 ] && echo "    passive"
 				echo "}"
 			done
 		done
@@ -221,7 +225,7 @@ show_logs() {
 scenario() {
 	local kind=$1 failed0=$T_FAILED i fam ids=""
 	PEER_NAME=$kind
-	echo "== $kind: TCP-MD5 and GTSM, six sessions at once"
+	echo "== $kind: TCP-MD5 and GTSM, seven sessions at once"
 	ns_new "a$kind"
 	A=$NS
 	ns_new "b$kind"
@@ -262,10 +266,12 @@ scenario() {
 	done
 	check_eventually 20 "gtsm-ours-only: a warning names the neighbour and ttl-security" \
 		grep -q -E "warning: neighbor $(B4 6): (TCP connection not answered.*ttl-security is configured|connection closed: it arrived with TTL 1, ttl-security accepts 255)" "$D/anycastd.log"
-	check_steady 12 "md5-wrong, md5-missing, gtsm-peer-only, gtsm-ours-only: never Established on either side" \
+	check_eventually 20 "md5-wrong-passive: a warning names the neighbour and TCP-MD5" \
+		grep -q -F "warning: neighbor $(B4 7): passive and not connected, while the kernel dropped" "$D/anycastd.log"
+	check_steady 12 "md5-wrong, md5-missing, gtsm-peer-only, gtsm-ours-only, md5-wrong-passive: never Established on either side" \
 		none_established
 	check_steady 2 "md5-ok, gtsm-ok: both sessions stay up, not reset" up_same "$ids"
-	for i in 2 3 6; do
+	for i in 2 3 6 7; do
 		check "$(case_name "$i"): no stale 'Connection refused' in show neighbors" not_refused "$i"
 	done
 	check "md5-ok v4 on the wire: CS6, TTL 1 (eBGP), MD5 signature" wire 1 4 "tos 0xc0" "ttl 1," "md5"
