@@ -71,6 +71,7 @@ static void take_pending(struct bgp_peer *p)
 /* The most prefixes one UPDATE can hold (4096 octets, /32s or more specific); what the encoder
  * is offered at a time. */
 #define BATCH_MAX 1024
+#define SEND_ROUNDS 8
 
 /* Encodes one UPDATE (or withdrawal) from the head of outq: the prefixes that follow with the
  * same attributes now, as Adj-RIB-Out holds them (they may have changed since take_pending). */
@@ -115,14 +116,23 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 		return;
 	struct prefix *batch = xmalloc(BATCH_MAX * sizeof(*batch));
 
-	while (!bgp_session_congested(p)) {
-		if (p->outq_pos == p->noutq) {
-			if (p->npending == 0)
-				break;
-			take_pending(p);
-			continue;
+	/* Up to SEND_ROUNDS queuefuls per call, while the socket takes each at once: a fast
+	 * neighbour is not held to one queueful per loop iteration, a slow one costs one. */
+	for (int round = 0; round < SEND_ROUNDS; round++) {
+		while (!bgp_session_congested(p)) {
+			if (p->outq_pos == p->noutq) {
+				if (p->npending == 0)
+					break;
+				take_pending(p);
+				continue;
+			}
+			send_one(p, batch);
 		}
-		send_one(p, batch);
+		if (p->outq_pos == p->noutq && p->npending == 0)
+			break;
+		bgp_session_send(p);
+		if (bgp_session_congested(p))
+			break;
 	}
 	free(batch);
 	if (p->outq_pos == p->noutq) {

@@ -349,9 +349,14 @@ void ev_run_once(struct ev_loop *l, int timeout_ms)
 
 		/* A callback may have removed this or another descriptor. */
 		if (fd < l->nios && l->ios[fd].used) {
-			if (l->ios[fd].again == 2)
+			uint32_t events = evs[i].events;
+
+			/* Its turn to go on counts even when epoll reports only EPOLLOUT. */
+			if (l->ios[fd].again == 2) {
 				l->ios[fd].again = 0;
-			l->ios[fd].cb(fd, evs[i].events, l->ios[fd].arg);
+				events |= EPOLLIN;
+			}
+			l->ios[fd].cb(fd, events, l->ios[fd].arg);
 		}
 	}
 	run_again(l, nagain);
