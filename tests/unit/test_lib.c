@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/addr.h"
@@ -240,6 +241,28 @@ static void test_io_again(void)
 	ev_loop_free(l);
 }
 
+/* A descriptor whose turn comes (ev_io_again) while epoll reports it only writable is still
+ * called with EPOLLIN: its buffered input must not wait for the next readable event. */
+static uint32_t seen_events;
+
+static void on_writable(int fd, uint32_t events, void *arg) { seen_events |= events; }
+
+static void test_again_with_epollout(void)
+{
+	struct ev_loop *l = ev_loop_new();
+	int sv[2];
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_INT(ev_io_add(l, sv[0], EPOLLIN | EPOLLOUT, on_writable, NULL), 0);
+	ev_io_again(l, sv[0]);
+	ev_run_once(l, 100);
+	CHECK(seen_events & EPOLLOUT);
+	CHECK(seen_events & EPOLLIN);
+	close(sv[0]);
+	close(sv[1]);
+	ev_loop_free(l);
+}
+
 /* The longest iteration is what a busy callback took. */
 static void on_busy(struct ev_timer *t, void *arg) { clk_sleep_ms(30); }
 
@@ -274,6 +297,7 @@ int main(void)
 	RUN(test_timers);
 	RUN(test_signals);
 	RUN(test_io_again);
+	RUN(test_again_with_epollout);
 	RUN(test_loop_stats);
 	return t_done();
 }
