@@ -106,6 +106,18 @@ static void test_node_calls(void)
 	CHECK_INT(bgp_attrs_interned_count(), 0);
 }
 
+/* 198.18.0.0 + i, a /32 */
+static struct prefix nth(uint32_t i)
+{
+	struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+
+	px.addr.a[0] = 198;
+	px.addr.a[1] = 18 + (i >> 16);
+	px.addr.a[2] = (uint8_t)(i >> 8);
+	px.addr.a[3] = (uint8_t)i;
+	return px;
+}
+
 static void test_many_and_iterate(void)
 {
 	struct rib r;
@@ -117,12 +129,8 @@ static void test_many_and_iterate(void)
 
 	rib_init(&r);
 	for (uint32_t i = 0; i < 5000; i++) {
-		struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+		struct prefix px = nth(i);
 
-		px.addr.a[0] = 198;
-		px.addr.a[1] = 18 + (i >> 16);
-		px.addr.a[2] = (uint8_t)(i >> 8);
-		px.addr.a[3] = (uint8_t)i;
 		rib_update(&r, &px, s, a, 0);
 	}
 	CHECK_INT(r.count, 5000);
@@ -165,17 +173,13 @@ static void test_growth_in_steps(void)
 
 	rib_init(&r);
 	for (uint32_t i = 0; i < N; i++) {
-		struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+		struct prefix px = nth(i);
 
-		px.addr.a[0] = 198;
-		px.addr.a[1] = 18 + (i >> 16);
-		px.addr.a[2] = (uint8_t)(i >> 8);
-		px.addr.a[3] = (uint8_t)i;
 		rib_update(&r, &px, s, a, 0);
 		if (i % 3 == 0) /* every third goes again at once */
 			rib_withdraw(&r, &px, s);
 		if (i % 1000 == 999) { /* and an earlier one is still there */
-			px.addr.a[3] = (uint8_t)(i - 1);
+			px = nth(i - 1);
 			found += rib_lookup(&r, &px) != NULL;
 			expect += (i - 1) % 3 != 0;
 		}
@@ -187,12 +191,8 @@ static void test_growth_in_steps(void)
 		seen++;
 	CHECK_INT(seen, r.count);
 	for (uint32_t i = 0; i < N; i++) {
-		struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+		struct prefix px = nth(i);
 
-		px.addr.a[0] = 198;
-		px.addr.a[1] = 18 + (i >> 16);
-		px.addr.a[2] = (uint8_t)(i >> 8);
-		px.addr.a[3] = (uint8_t)i;
 		if ((rib_lookup(&r, &px) != NULL) != (i % 3 != 0)) {
 			CHECK(0);
 			break;
