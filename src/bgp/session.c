@@ -30,9 +30,11 @@
 /* RFC 9687: the send hold time when none is configured, at least twice the hold time */
 #define SEND_HOLD_DEFAULT_MS (8 * 60 * 1000)
 /* Work per wakeup of one connection: at most this many messages or this long, whichever comes
- * first (an UPDATE full of prefixes takes about half a millisecond). */
-#define READ_BUDGET_MSGS 256
-#define READ_BUDGET_US 4000
+ * first. Shorter slices cost import speed (each wakeup has its overhead: 4 ms made a full
+ * table 1.5 times slower in bench/fulltable); 10 ms kept the longest loop iteration near 25 ms
+ * during a 1M-route import (bench/RESULTS.md). */
+#define READ_BUDGET_MSGS 1024
+#define READ_BUDGET_US 10000
 
 const char *bgp_state_name(enum bgp_state s)
 {

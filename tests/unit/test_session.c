@@ -440,19 +440,19 @@ static void test_read_budget(void)
 
 	fix_init(&f, 0);
 	t_establish(&f.t);
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 1500; i++) {
 		snprintf(pfx, sizeof(pfx), "198.18.%d.%d/32", i / 256, i % 256);
 		send_update(&f, pfx, 0);
 	}
 	int fionread = 0;
 
-	T_WAIT(ioctl(f.t.peer->conn->fd, FIONREAD, &fionread) == 0 && fionread >= 600 * 40,
+	T_WAIT(ioctl(f.t.peer->conn->fd, FIONREAD, &fionread) == 0 && fionread >= 1500 * 40,
 	       (void)0);
 	ev_run_once(f.t.loop, 100);
 	CHECK(f.updates > 0);
-	CHECK(f.updates <= 256);
-	SPIN(&f.t, f.updates == 600);
-	CHECK_INT(f.updates, 600);
+	CHECK(f.updates <= 1024);
+	SPIN(&f.t, f.updates == 1500);
+	CHECK_INT(f.updates, 1500);
 	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
 	fix_free(&f);
 }
