@@ -65,18 +65,31 @@ static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const st
 	return bgp_attrs_intern(a);
 }
 
-/* RFC 4486 6/1: too many prefixes. Data: AFI, SAFI and the limit. */
+/* RFC 4486 6/1: too many prefixes accepted (after import policy: what is filtered costs
+ * nothing). Data: AFI, SAFI and the limit. With warning-only, one log line per crossing. */
 static int check_max_prefix(struct bgp_peer *p, struct bgp_err *e)
 {
 	uint8_t d[7];
 
-	if (!p->conf.max_prefix || p->n_paths <= p->conf.max_prefix)
+	if (!p->conf.max_prefix || p->n_accepted <= p->conf.max_prefix) {
+		p->max_prefix_warned = 0;
 		return 0;
+	}
+	if (p->conf.max_prefix_warn_only) {
+		if (!p->max_prefix_warned)
+			log_warn("neighbor %s: %zu prefixes accepted, more than max-prefix %u "
+				 "(warning-only)",
+				 bgp_session_name(p), p->n_accepted, p->conf.max_prefix);
+		p->max_prefix_warned = 1;
+		return 0;
+	}
 	put16(d, p->conf.addr.af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
 	d[2] = BGP_SAFI_UNICAST;
 	put32(d + 3, p->conf.max_prefix);
 	bgp_err_set(e, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, d, sizeof(d),
-		    "%zu prefixes, more than max-prefix %u", p->n_paths, p->conf.max_prefix);
+		    "%zu prefixes accepted, more than max-prefix %u", p->n_accepted,
+		    p->conf.max_prefix);
+	p->max_prefix_hit = 1;
 	return -1;
 }
 

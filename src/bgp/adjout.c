@@ -24,70 +24,146 @@ static int cmp_pending(const void *a, const void *b)
 	return prefix_cmp(&x->pfx, &y->pfx);
 }
 
+static int cmp_prefix(const void *a, const void *b) { return prefix_cmp(a, b); }
+
+/* Sorts v[0..n) and drops repeated prefixes; returns the new count. */
+static size_t sort_unique(struct prefix *v, size_t n)
+{
+	size_t m = 0;
+
+	qsort(v, n, sizeof(*v), cmp_prefix);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || !prefix_eq(&v[m - 1], &v[i]))
+			v[m++] = v[i];
+	return m;
+}
+
+static const struct bgp_attrs *adj_out_attrs(struct bgp_peer *p, const struct prefix *pfx)
+{
+	const struct rib_node *node = rib_lookup(&p->adj_out, pfx);
+
+	return node ? node->paths->attrs : NULL;
+}
+
+/* Takes what is pending into outq, ordered by attribute set so that each UPDATE carries as many
+ * prefixes as it can; a prefix queued twice sorts next to itself and is kept once. */
+static void take_pending(struct bgp_peer *p)
+{
+	struct pending_item *v = xmalloc(p->npending * sizeof(*v));
+	size_t n = p->npending, m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		v[i].attrs = adj_out_attrs(p, &p->pending[i]);
+		v[i].pfx = p->pending[i];
+	}
+	p->npending = 0;
+	qsort(v, n, sizeof(*v), cmp_pending);
+	free(p->outq);
+	p->outq = xmalloc((n ? n : 1) * sizeof(*p->outq));
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || !prefix_eq(&p->outq[m - 1], &v[i].pfx))
+			p->outq[m++] = v[i].pfx;
+	p->noutq = m;
+	p->outq_pos = 0;
+	free(v);
+}
+
+/* The most prefixes one UPDATE can hold (4096 octets, /32s or more specific); what the encoder
+ * is offered at a time. */
+#define BATCH_MAX 1024
+#define SEND_ROUNDS 8
+
+/* Encodes one UPDATE (or withdrawal) from the head of outq: the prefixes that follow with the
+ * same attributes now, as Adj-RIB-Out holds them (they may have changed since take_pending). */
+static void send_one(struct bgp_peer *p, struct prefix *batch)
+{
+	struct bgp_conn *c = p->conn;
+	const struct prefix *head = &p->outq[p->outq_pos];
+	const struct bgp_attrs *attrs = adj_out_attrs(p, head);
+	size_t n = 0;
+
+	while (p->outq_pos + n < p->noutq && n < BATCH_MAX) {
+		const struct prefix *x = &p->outq[p->outq_pos + n];
+
+		if (x->addr.af != head->addr.af || (n > 0 && adj_out_attrs(p, x) != attrs))
+			break;
+		batch[n++] = *x;
+	}
+	size_t done = attrs ? bgp_update_encode(&c->wbuf, attrs, batch, n, &p->ctx)
+			    : bgp_withdraw_encode(&c->wbuf, batch, n, &p->ctx);
+
+	if (done == 0)
+		done = 1; /* cannot encode (too large): skip rather than loop */
+	else
+		p->updates_out++;
+	p->outq_pos += done;
+}
+
 /* Sends the queued Adj-RIB-Out changes: one UPDATE per attribute set and family, as full as
- * 4096 octets allow, withdrawals together. */
+ * 4096 octets allow, withdrawals together; End-of-RIB once all is said. Stops while the
+ * session's output queue is full and goes on when the session reports it writable, so what a
+ * slow neighbour has not taken stays here, one entry per prefix. */
 void bgp_adjout_send_pending(struct bgp_peer *p)
 {
 	struct bgp_conn *c = p->conn;
 
-	if (!c || c->state != BGP_ESTABLISHED || (p->npending == 0 && p->eor_sent)) {
+	if (!c || c->state != BGP_ESTABLISHED) {
 		p->npending = 0;
+		p->noutq = p->outq_pos = 0;
 		return;
 	}
-	struct pending_item *v = xmalloc(p->npending * sizeof(*v));
-	size_t n = 0;
+	if (p->npending == 0 && p->outq_pos == p->noutq && p->eor_sent)
+		return;
+	struct prefix *batch = xmalloc(BATCH_MAX * sizeof(*batch));
 
-	for (size_t i = 0; i < p->npending; i++) {
-		const struct rib_node *node = rib_lookup(&p->adj_out, &p->pending[i]);
-
-		v[n].attrs = node ? node->paths->attrs : NULL;
-		v[n].pfx = p->pending[i];
-		n++;
-	}
-	p->npending = 0;
-	qsort(v, n, sizeof(*v), cmp_pending);
-	/* Drop duplicates: the same prefix sorts next to itself. */
-	size_t m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || !prefix_eq(&v[m - 1].pfx, &v[i].pfx) || v[m - 1].attrs != v[i].attrs)
-			v[m++] = v[i];
-	struct prefix *batch = xmalloc(m * sizeof(*batch));
-
-	for (size_t i = 0; i < m;) {
-		size_t j = i;
-
-		while (j < m && v[j].attrs == v[i].attrs && v[j].pfx.addr.af == v[i].pfx.addr.af) {
-			batch[j - i] = v[j].pfx;
-			j++;
+	/* Up to SEND_ROUNDS queuefuls per call, while the socket takes each at once: a fast
+	 * neighbour is not held to one queueful per loop iteration, a slow one costs one. */
+	for (int round = 0; round < SEND_ROUNDS; round++) {
+		while (!bgp_session_congested(p)) {
+			if (p->outq_pos == p->noutq) {
+				if (p->npending == 0)
+					break;
+				take_pending(p);
+				continue;
+			}
+			send_one(p, batch);
 		}
-		for (size_t k = 0; k < j - i;) {
-			size_t done = v[i].attrs ? bgp_update_encode(&c->wbuf, v[i].attrs,
-								     batch + k, j - i - k, &p->ctx)
-						 : bgp_withdraw_encode(&c->wbuf, batch + k,
-								       j - i - k, &p->ctx);
-			if (done == 0)
-				break; /* cannot encode (too large): skip rather than loop */
-			p->updates_out++;
-			k += done;
-		}
-		i = j;
+		if (p->outq_pos == p->noutq && p->npending == 0)
+			break;
+		bgp_session_send(p);
+		if (bgp_session_congested(p))
+			break;
 	}
 	free(batch);
-	free(v);
-	if (!p->eor_sent) {
+	if (p->outq_pos == p->noutq) {
+		free(p->outq);
+		p->outq = NULL;
+		p->noutq = p->outq_pos = 0;
+	}
+	int more = p->outq_pos < p->noutq || p->npending > 0;
+
+	if (!more && !p->eor_sent) {
 		if (p->ctx.mp_ipv4)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV4);
 		if (p->ctx.mp_ipv6)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV6);
 		p->eor_sent = 1;
 	}
+	bgp_session_want_writable(p, more);
 	bgp_session_send(p);
 }
 
+/* A prefix whose Adj-RIB-Out changed. Repeats are folded when the list is full, so it stays
+ * within a small multiple of the distinct prefixes changed, however long the neighbour leaves
+ * them unsent. */
 static void queue(struct bgp_peer *p, const struct prefix *pfx)
 {
-	if (p->npending == p->cappending) {
+	if (p->npending == p->cappending && p->cappending >= 1024) {
+		p->npending = sort_unique(p->pending, p->npending);
+		if (p->npending > p->cappending / 2)
+			p->cappending *= 2;
+		p->pending = xrealloc(p->pending, p->cappending * sizeof(*p->pending));
+	} else if (p->npending == p->cappending) {
 		p->cappending = p->cappending ? p->cappending * 2 : 64;
 		p->pending = xrealloc(p->pending, p->cappending * sizeof(*p->pending));
 	}
@@ -154,6 +230,7 @@ void bgp_adjout_reset(struct bgp_peer *p)
 {
 	rib_free(&p->adj_out);
 	p->npending = 0;
+	p->noutq = p->outq_pos = 0;
 }
 
 void bgp_adjout_free(struct bgp_peer *p)
@@ -162,4 +239,7 @@ void bgp_adjout_free(struct bgp_peer *p)
 	free(p->pending);
 	p->pending = NULL;
 	p->npending = p->cappending = 0;
+	free(p->outq);
+	p->outq = NULL;
+	p->noutq = p->outq_pos = 0;
 }

@@ -1,7 +1,8 @@
 /* The Adj-RIB-Out of a neighbour: what we told it (p->adj_out), and the changes not yet sent
  * (p->pending). Each change is queued per prefix and sent once per loop iteration, packed into
  * as few UPDATEs as the attribute sets allow, appended to the session's connection and
- * written with bgp_session_send().
+ * written with bgp_session_send(). The connection's queue is bounded (sendq.h): what does not
+ * fit waits here as prefixes, never as encoded bytes.
  *
  * Why a layer: it sits on the session (it needs only the connection's buffer and negotiated
  * codec context) and below the Loc-RIB, which tells it what changed. */
@@ -19,7 +20,8 @@ void bgp_adjout_start(struct bgp_peer *p, const struct rib *rib);
 void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n);
 /* ROUTE-REFRESH: queues every prefix of the family again (AFI; one SAFI, unicast). */
 void bgp_adjout_refresh(struct bgp_peer *p, uint16_t afi);
-/* Sends the queued changes (the speaker calls it once per loop iteration). */
+/* Sends the queued changes (the speaker calls it once per loop iteration, and when the session
+ * reports room again): as much as the session's bounded output queue takes, the rest later. */
 void bgp_adjout_send_pending(struct bgp_peer *p);
 /* The session went down: forgets what p was told. */
 void bgp_adjout_reset(struct bgp_peer *p);

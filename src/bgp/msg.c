@@ -468,6 +468,7 @@ static const char *const unspecific_names[] = {
 	[5] = N("Finite State Machine Error", "Unspecified Error"),
 	[6] = N("Cease", "Unspecific"),
 	[7] = N("ROUTE-REFRESH Message Error", "Unspecific"),
+	[8] = N("Send Hold Timer Expired", "Unspecific"),
 };
 #undef N
 
@@ -477,7 +478,7 @@ const char *bgp_err_code_name(uint8_t code)
 		[1] = "Message Header Error",        [2] = "OPEN Message Error",
 		[3] = "UPDATE Message Error",        [4] = "Hold Timer Expired",
 		[5] = "Finite State Machine Error",  [6] = "Cease",
-		[7] = "ROUTE-REFRESH Message Error",
+		[7] = "ROUTE-REFRESH Message Error", [8] = "Send Hold Timer Expired",
 	};
 
 	if (code < sizeof(names) / sizeof(names[0]) && names[code])
@@ -508,13 +509,15 @@ const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode)
 		[5] = "Finite State Machine Error/Unknown Subcode",
 		[6] = "Cease/Unknown Subcode",
 		[7] = "ROUTE-REFRESH Message Error/Unknown Subcode",
+		[8] = "Send Hold Timer Expired/Unknown Subcode",
 	};
 
-	if (code < 1 || code > 7)
+	if (code < 1 || code > 8)
 		return "Unknown Error Code/Unknown Subcode";
 	if (subcode == 0)
 		return unspecific_names[code];
-	if (tab[code].names && subcode < tab[code].n && tab[code].names[subcode])
+	if (code < sizeof(tab) / sizeof(tab[0]) && tab[code].names && subcode < tab[code].n &&
+	    tab[code].names[subcode])
 		return tab[code].names[subcode];
 	return unknown[code];
 }

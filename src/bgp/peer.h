@@ -32,6 +32,7 @@ struct bgp_peer {
 	uint8_t admin_down;            /* stopped on purpose: no automatic restart */
 	uint8_t unanswered_warned;     /* connects unanswered since Established (sockopt.h) */
 	uint64_t md5_drops;            /* passive with a password: the kernel's count, last seen */
+	uint8_t refuse_inbound; /* this idle hold is a penalty: the neighbour must wait too */
 	/* negotiated, valid from OpenConfirm */
 	uint16_t hold_time, keepalive_time;
 	struct bgp_codec_ctx ctx;
@@ -45,12 +46,18 @@ struct bgp_peer {
 	struct rib adj_out;     /* what we told this neighbour */
 	struct prefix *pending; /* prefixes whose Adj-RIB-Out changed, to be sent */
 	size_t npending, cappending;
+	/* being sent: pending as it was taken, sorted by attributes; outq[outq_pos..noutq) are
+	 * left while the output queue is full */
+	struct prefix *outq;
+	size_t noutq, outq_pos;
 	uint8_t eor_sent;
 	uint64_t updates_out;
 
 	/* the Adj-RIB-In (adjin.c) */
-	size_t n_paths;    /* paths from this neighbour in the RIB (received) */
-	size_t n_accepted; /* of those, the usable ones (not rejected) */
+	size_t n_paths;            /* paths from this neighbour in the RIB (received) */
+	size_t n_accepted;         /* of those, the usable ones (not rejected) */
+	uint8_t max_prefix_warned; /* warning-only: over the limit was logged */
+	uint8_t max_prefix_hit;    /* the session ends for max-prefix: its restart rule applies */
 
 	int ifindex; /* the interface it is reached on; set by the owner */
 };

@@ -25,6 +25,7 @@ enum {
 	BGP_ERR_FSM = 5,
 	BGP_ERR_CEASE = 6,
 	BGP_ERR_REFRESH = 7,
+	BGP_ERR_SEND_HOLD = 8, /* RFC 9687 */
 };
 enum { /* header */
        BGP_ERR_HDR_SYNC = 1,

@@ -35,35 +35,65 @@ void rib_free(struct rib *r)
 	rib_init(r);
 }
 
+static size_t bucket_of(const struct rib *r, uint32_t h)
+{
+	size_t i = h & (r->base - 1);
+
+	return i < r->split ? h & (2 * r->base - 1) : i;
+}
+
 struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p)
 {
 	if (!r->nbuckets)
 		return NULL;
 	uint32_t h = prefix_hash(p);
 
-	for (struct rib_node *n = r->buckets[h & (r->nbuckets - 1)]; n; n = n->hnext)
+	for (struct rib_node *n = r->buckets[bucket_of(r, h)]; n; n = n->hnext)
 		if (n->hash == h && prefix_eq(&n->pfx, p))
 			return n;
 	return NULL;
 }
 
-static void grow(struct rib *r)
+#define SPLITS_PER_INSERT 16
+
+/* Splits up to SPLITS_PER_INSERT buckets: the nodes of bucket i that belong to i + base under
+ * the doubled mask move there. */
+static void split_some(struct rib *r)
 {
-	size_t nb = r->nbuckets ? r->nbuckets * 2 : 64;
-	struct rib_node **b = xcalloc(nb, sizeof(*b));
+	for (int k = 0; k < SPLITS_PER_INSERT && r->nbuckets > r->base; k++) {
+		size_t i = r->split, mask = 2 * r->base - 1;
+		struct rib_node **np = &r->buckets[i];
 
-	for (size_t i = 0; i < r->nbuckets; i++) {
-		struct rib_node *n, *next;
+		while (*np) {
+			struct rib_node *n = *np;
 
-		for (n = r->buckets[i]; n; n = next) {
-			next = n->hnext;
-			n->hnext = b[n->hash & (nb - 1)];
-			b[n->hash & (nb - 1)] = n;
+			if ((n->hash & mask) == i) {
+				np = &n->hnext;
+				continue;
+			}
+			*np = n->hnext;
+			n->hnext = r->buckets[i + r->base];
+			r->buckets[i + r->base] = n;
+		}
+		if (++r->split == r->base) {
+			r->base *= 2;
+			r->split = 0;
 		}
 	}
-	free(r->buckets);
-	r->buckets = b;
-	r->nbuckets = nb;
+}
+
+/* Full: the array doubles (new buckets empty) and the splitting starts. */
+static void grow(struct rib *r)
+{
+	if (!r->nbuckets) {
+		r->buckets = xcalloc(64, sizeof(*r->buckets));
+		r->nbuckets = r->base = 64;
+		return;
+	}
+	r->buckets = xrealloc(r->buckets, 2 * r->base * sizeof(*r->buckets));
+	memset(r->buckets + r->base, 0, r->base * sizeof(*r->buckets));
+	r->nbuckets = 2 * r->base;
+	r->split = 0;
 }
 
 struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *src)
@@ -79,13 +109,16 @@ struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 	struct rib_node *n = rib_lookup(r, p);
 
 	if (!n) {
-		if (r->count >= r->nbuckets)
+		if (r->nbuckets == r->base && r->count >= r->base)
 			grow(r);
+		split_some(r);
 		n = xcalloc(1, sizeof(*n));
 		n->pfx = *p;
 		n->hash = prefix_hash(p);
-		n->hnext = r->buckets[n->hash & (r->nbuckets - 1)];
-		r->buckets[n->hash & (r->nbuckets - 1)] = n;
+		size_t b = bucket_of(r, n->hash);
+
+		n->hnext = r->buckets[b];
+		r->buckets[b] = n;
 		r->count++;
 	}
 	return n;
@@ -149,7 +182,7 @@ struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp
 			n->first_used = 0;
 		}
 		if (!n->paths) {
-			struct rib_node **np = &r->buckets[n->hash & (r->nbuckets - 1)];
+			struct rib_node **np = &r->buckets[bucket_of(r, n->hash)];
 
 			while (*np != n)
 				np = &(*np)->hnext;

@@ -38,9 +38,13 @@ struct rib_node {
 	struct rib_path first;
 };
 
+/* Linear hashing: the table doubles a few buckets at a time, never all at once, so one insert
+ * never rehashes a million nodes (a long stop of the event loop). Buckets below split are
+ * already split with the mask of 2 * base. */
 struct rib {
 	struct rib_node **buckets;
-	size_t nbuckets;
+	size_t nbuckets; /* allocated: base, or 2 * base while splitting */
+	size_t base, split;
 	size_t count; /* nodes */
 };
 

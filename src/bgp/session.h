@@ -39,9 +39,12 @@ struct bgp_conn {
 	uint8_t connecting; /* non-blocking connect() in progress */
 	enum bgp_state state;
 	struct buf rbuf, wbuf;
+	size_t whead; /* bytes of wbuf's first message not yet written (sendq.h) */
 	struct ev_timer hold, keepalive;
 	struct ev_timer acked; /* OpenConfirm: waits for our KEEPALIVE to be acknowledged */
-	struct bgp_open open;  /* the peer's OPEN, once received */
+	struct ev_timer send_hold; /* RFC 9687: runs while wbuf holds what the socket refuses */
+	uint8_t want_writable;     /* the owner has more to say: tell it when wbuf runs low */
+	struct bgp_open open;      /* the peer's OPEN, once received */
 	uint8_t open_received;
 	uint8_t keepalive_received; /* in OpenConfirm, while ours is not yet acknowledged */
 	struct addr local;          /* our end of the connection */
@@ -60,6 +63,9 @@ struct bgp_session_ops {
 	int (*update)(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e);
 	/* A ROUTE-REFRESH (RFC 2918) for afi/safi: send that family's Adj-RIB-Out again. */
 	void (*refresh)(struct bgp_peer *p, uint16_t afi, uint8_t safi);
+	/* The output queue fell below BGP_SENDQ_LOW after bgp_session_want_writable(p, 1): the
+	 * owner may append more. May be NULL. */
+	void (*writable)(struct bgp_peer *p);
 };
 
 /* What a session needs from whoever runs it; copied into the neighbour. */
@@ -87,10 +93,19 @@ int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbo
 /* Drops the session at once without a NOTIFICATION (e.g. its link went down); it restarts
  * after the idle hold time. */
 void bgp_session_reset(struct bgp_peer *p, const char *why);
-/* A TCP connection accepted for this neighbour. */
+/* A TCP connection accepted for this neighbour. Refused (Cease/Connection Rejected) while the
+ * neighbour waits out a penalty: a backoff past its first second, or a max-prefix restart. */
 void bgp_session_accept(struct bgp_peer *p, int fd);
+/* Sends NOTIFICATION Cease/cease_subcode on a connection not taken (without blocking), closes it. */
+void bgp_session_refuse(int fd, uint8_t cease_subcode);
 /* Writes what p->conn->wbuf holds (messages the layers above appended), without blocking. */
 void bgp_session_send(struct bgp_peer *p);
+/* Bytes queued for the session's connection and not yet taken by the socket. */
+size_t bgp_session_queued(const struct bgp_peer *p);
+/* Whether the output queue is over BGP_SENDQ_HIGH: the owner should stop appending UPDATEs,
+ * ask bgp_session_want_writable(p, 1) and go on when the writable op comes. */
+int bgp_session_congested(const struct bgp_peer *p);
+void bgp_session_want_writable(struct bgp_peer *p, int on);
 /* Writes what is queued, blocking at most timeout_ms in all (used at shutdown). */
 void bgp_session_flush_sync(struct bgp_peer *p, int timeout_ms);
 

@@ -15,6 +15,11 @@
 #include "bgp/sockopt.h"
 #include "lib/log.h"
 
+#define ACCEPT_PAUSE_MS 100
+#define ACCEPT_EPISODE_MS 10000
+
+static void accept_resume(struct ev_timer *t, void *arg);
+
 static void flush_all(struct ev_timer *t, void *arg)
 {
 	struct bgp_speaker *sp = arg;
@@ -45,6 +50,7 @@ struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uin
 	sp->lp_provider = 50;
 	rib_init(&sp->rib);
 	ev_timer_init(&sp->flush, flush_all, sp);
+	ev_timer_init(&sp->accept_pause, accept_resume, sp);
 	return sp;
 }
 
@@ -69,6 +75,7 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 		bgp_speaker_remove_peer(sp, sp->peers[0], BGP_CEASE_ADMIN_SHUTDOWN, text);
 	free(sp->peers);
 	ev_timer_stop(sp->loop, &sp->flush);
+	ev_timer_stop(sp->loop, &sp->accept_pause);
 	rib_free(&sp->rib);
 	free(sp);
 }
@@ -85,22 +92,39 @@ struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr
 
 static void refuse(int fd, const char *who)
 {
-	struct buf b;
-
 	/* RFC 4486: Cease/Connection Rejected for a speaker we do not know. */
-	buf_init(&b);
-	bgp_notification_encode(&b, BGP_ERR_CEASE, BGP_CEASE_CONN_REJECTED, NULL, 0);
-	(void)!send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	buf_free(&b);
-	close(fd);
+	bgp_session_refuse(fd, BGP_CEASE_CONN_REJECTED);
 	log_warn("connection from %s refused: not a configured neighbor", who);
+}
+
+static void listeners_watch(struct bgp_speaker *sp, uint32_t events)
+{
+	for (size_t i = 0; i < sp->nlisteners; i++)
+		ev_io_mod(sp->loop, sp->listeners[i].fd, events);
+}
+
+static void accept_resume(struct ev_timer *t, void *arg) { listeners_watch(arg, EPOLLIN); }
+
+/* Out of descriptors (or memory): the connection stays in the backlog and the listener
+ * readable, so trying again at once would spin. The listeners rest ACCEPT_PAUSE_MS and the
+ * neighbour's connection waits in the backlog meanwhile; logged once per episode. */
+static void accept_starved(struct bgp_speaker *sp)
+{
+	uint64_t now = ev_now(sp->loop);
+
+	if (!sp->accept_starved_at || now - sp->accept_starved_at >= ACCEPT_EPISODE_MS)
+		log_warn("accept: %s; BGP listeners paused, retrying every %d ms", strerror(errno),
+			 ACCEPT_PAUSE_MS);
+	sp->accept_starved_at = now ? now : 1;
+	listeners_watch(sp, 0);
+	ev_timer_start(sp->loop, &sp->accept_pause, ACCEPT_PAUSE_MS);
 }
 
 static void on_accept(int lfd, uint32_t events, void *arg)
 {
 	struct bgp_speaker *sp = arg;
 
-	for (;;) {
+	for (int i = 0; i < 16; i++) { /* then the others get their turn */
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -108,7 +132,12 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 		char as[ADDR_STRLEN];
 
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				accept_starved(sp);
+			else if (errno == ECONNABORTED || errno == EINTR)
+				continue;
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				log_warn("accept: %s", strerror(errno));
 			return;
 		}
@@ -214,6 +243,7 @@ static const struct bgp_session_ops session_ops = {
 	.down = on_down,
 	.update = bgp_adjin_update,
 	.refresh = on_refresh,
+	.writable = bgp_adjout_send_pending,
 };
 
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc)

@@ -44,7 +44,9 @@ struct bgp_speaker {
 	struct bgp_listener *listeners;
 	size_t nlisteners;
 	struct rib rib;
-	struct ev_timer flush; /* batches exports made in one loop iteration */
+	struct ev_timer flush;        /* batches exports made in one loop iteration */
+	struct ev_timer accept_pause; /* running while the listeners rest after EMFILE */
+	uint64_t accept_starved_at;   /* last EMFILE (ms); one log line per episode */
 };
 
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);

@@ -154,6 +154,7 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "passive", nb_passive, 0, 0 },
 	{ "description", nb_description, 0, 0 },
 	{ "max-prefix", conf_nb_max_prefix, 0, 0 },
+	{ "send-hold-time", conf_nb_send_hold_time, 0, 0 },
 	{ "prepend", conf_nb_prepend, 0, 0 },
 	{ "local-pref", conf_nb_local_pref, 0, 0 },
 	{ "import-prefix", conf_nb_import_prefix, 1, 0 },

@@ -78,8 +78,12 @@ struct conf_neighbor {
 	uint16_t hold_time;     /* default 90 */
 	uint8_t passive;
 	char *description;
-	uint32_t max_prefix; /* Cease/Maximum Number of Prefixes Reached above it; 0: none */
-	uint32_t prepend;    /* extra copies of local-as on routes sent to it (0..16) */
+	uint32_t max_prefix; /* accepted prefixes above it: Cease/Maximum Number of Prefixes
+				Reached, or a warning; 0: none */
+	uint32_t max_prefix_restart_ms; /* restart after exactly this; 0: the usual backoff */
+	uint8_t max_prefix_warn_only;   /* log, keep the session */
+	uint32_t send_hold_ms;          /* RFC 9687; 0: max(8 minutes, twice the hold time) */
+	uint32_t prepend;               /* extra copies of local-as on routes sent to it (0..16) */
 	uint32_t local_pref; /* for its routes; 0: from the role (local-pref-customer...) */
 	/* Allow-lists: when non-empty, only matching prefixes are accepted / sent. */
 	struct conf_prefix_filter *import_allow;

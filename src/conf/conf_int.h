@@ -100,6 +100,7 @@ int conf_top_lp_peer(struct conf_parser *p, void *obj);
 int conf_top_lp_provider(struct conf_parser *p, void *obj);
 /* Neighbor block keywords; obj is the struct conf_neighbor. */
 int conf_nb_max_prefix(struct conf_parser *p, void *obj);
+int conf_nb_send_hold_time(struct conf_parser *p, void *obj);
 int conf_nb_prepend(struct conf_parser *p, void *obj);
 int conf_nb_local_pref(struct conf_parser *p, void *obj);
 int conf_nb_import_prefix(struct conf_parser *p, void *obj);

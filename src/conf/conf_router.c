@@ -1,6 +1,6 @@
 /* anycastd.conf: the router-mode keywords. At top level transit, multipath and the
- * LOCAL_PREF of each business relation; in a neighbor block max-prefix, prepend, local-pref
- * and the import/export prefix allow-lists. Their meaning is in anycastd.conf(5). */
+ * LOCAL_PREF of each business relation; in a neighbor block prepend, local-pref and the
+ * import/export prefix allow-lists. Their meaning is in anycastd.conf(5). */
 #include "conf/conf.h"
 
 #include <stdlib.h>
@@ -72,11 +72,6 @@ void conf_router_finish(struct conf_parser *p)
 }
 
 /* ---------- neighbor ---------- */
-
-int conf_nb_max_prefix(struct conf_parser *p, void *obj)
-{
-	return parse_range(p, 1, UINT32_MAX, &((struct conf_neighbor *)obj)->max_prefix);
-}
 
 int conf_nb_prepend(struct conf_parser *p, void *obj)
 {

@@ -40,6 +40,30 @@ static void help(struct buf *b, const char *name, const char *type, const char *
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
+/* How long the event loop was busy per iteration: a long one held every timer and socket. */
+static void render_loop(struct ev_loop *l, struct buf *b)
+{
+	struct ev_stats st;
+
+	ev_get_stats(l, &st);
+	help(b, "anycastd_loop_max_iteration_seconds", "gauge",
+	     "the longest event loop iteration since start");
+	buf_printf(b, "anycastd_loop_max_iteration_seconds %.6f\n", st.max_busy_us / 1e6);
+	help(b, "anycastd_loop_iteration_seconds", "histogram",
+	     "event loop iterations by duration");
+	for (int i = 0; i < EV_HIST_N; i++) {
+		if (i < EV_HIST_N - 1)
+			buf_printf(b, "anycastd_loop_iteration_seconds_bucket{le=\"%g\"} %llu\n",
+				   EV_HIST_LE_US[i] / 1e6, (unsigned long long)st.le[i]);
+		else
+			buf_printf(b, "anycastd_loop_iteration_seconds_bucket{le=\"+Inf\"} %llu\n",
+				   (unsigned long long)st.le[i]);
+	}
+	buf_printf(b, "anycastd_loop_iteration_seconds_sum %.6f\n", st.sum_busy_us / 1e6);
+	buf_printf(b, "anycastd_loop_iteration_seconds_count %llu\n",
+		   (unsigned long long)st.iterations);
+}
+
 void metrics_render(struct daemon *d, struct buf *b)
 {
 	help(b, "anycast_service_up", "gauge", "1 while the service's prefixes are announced");
@@ -78,20 +102,24 @@ void metrics_render(struct daemon *d, struct buf *b)
 		{ "anycast_bgp_session_up", "1 while the session is Established" },
 		{ "anycast_bgp_prefixes_received", "prefixes in the neighbor's Adj-RIB-In" },
 		{ "anycast_bgp_prefixes_advertised", "prefixes in the neighbor's Adj-RIB-Out" },
+		{ "anycast_bgp_output_queue_bytes",
+		  "encoded messages not yet taken by the socket" },
 	};
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		help(b, peer_metrics[k][0], "gauge", peer_metrics[k][1]);
 		for (size_t i = 0; sp && i < sp->npeers; i++) {
 			const struct bgp_peer *p = sp->peers[i];
 			char a[ADDR_STRLEN];
 			size_t value = k == 0   ? p->state == BGP_ESTABLISHED
 				       : k == 1 ? p->n_paths
-						: p->adj_out.count;
+				       : k == 2 ? p->adj_out.count
+						: bgp_session_queued(p);
 
 			buf_printf(b, "%s{neighbor=\"%s\"} %zu\n", peer_metrics[k][0],
 				   addr_fmt(&p->conf.addr, a), value);
 		}
 	}
+	render_loop(d->loop, b);
 }
 
 static int http_complete(const char *req, size_t len)

@@ -17,6 +17,7 @@ struct ev_io {
 	void *arg;
 	uint32_t events;
 	int used;
+	int again; /* 1: in the again list (ev_io_again); 2: to run again in this iteration */
 };
 
 struct ev_sig {
@@ -38,7 +39,16 @@ struct ev_loop {
 	sigset_t sigmask;
 	struct ev_sig *sigs;
 	int nsigs;
+	int *again; /* fds whose callbacks run next iteration whatever epoll says */
+	int nagain, capagain;
+	int *again_run; /* those of this iteration */
+	int capagain_run;
+	uint64_t iterations, max_busy_us, sum_busy_us;
+	uint64_t hist[EV_HIST_N]; /* per bucket, not cumulative */
 };
+
+const uint64_t EV_HIST_LE_US[EV_HIST_N] = { 1000,  5000,   10000,   25000,
+					    50000, 100000, 1000000, UINT64_MAX };
 
 struct ev_loop *ev_loop_new(void)
 {
@@ -65,6 +75,8 @@ void ev_loop_free(struct ev_loop *l)
 	free(l->ios);
 	free(l->heap);
 	free(l->sigs);
+	free(l->again);
+	free(l->again_run);
 	free(l);
 }
 
@@ -116,7 +128,19 @@ void ev_io_del(struct ev_loop *l, int fd)
 	if (fd < 0 || fd >= l->nios || !l->ios[fd].used)
 		return;
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
-	memset(&l->ios[fd], 0, sizeof(l->ios[fd]));
+	memset(&l->ios[fd], 0, sizeof(l->ios[fd])); /* also leaves the again list */
+}
+
+void ev_io_again(struct ev_loop *l, int fd)
+{
+	if (fd < 0 || fd >= l->nios || !l->ios[fd].used || l->ios[fd].again == 1)
+		return;
+	if (l->nagain == l->capagain) {
+		l->capagain = l->capagain ? l->capagain * 2 : 16;
+		l->again = xrealloc(l->again, (size_t)l->capagain * sizeof(*l->again));
+	}
+	l->again[l->nagain++] = fd;
+	l->ios[fd].again = 1;
 }
 
 /* ---- timers: a min-heap on `when` ---- */
@@ -248,14 +272,59 @@ int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb *cb, void *arg)
 
 /* ---- running ---- */
 
+static void record_busy(struct ev_loop *l, uint64_t us)
+{
+	int b = 0;
+
+	while (us > EV_HIST_LE_US[b])
+		b++;
+	l->hist[b]++;
+	l->iterations++;
+	l->sum_busy_us += us;
+	if (us > l->max_busy_us)
+		l->max_busy_us = us;
+}
+
+/* Takes the requests made so far: each is marked for this iteration (again == 2); epoll's own
+ * report of such a descriptor runs it and clears the mark, so it runs once. Requests made from
+ * now on (again == 1) are for the next iteration. */
+static int take_again(struct ev_loop *l)
+{
+	int n = l->nagain;
+	int *t = l->again;
+	int cap = l->capagain;
+
+	for (int i = 0; i < n; i++)
+		if (l->ios[t[i]].used && l->ios[t[i]].again == 1)
+			l->ios[t[i]].again = 2;
+	l->again = l->again_run;
+	l->capagain = l->capagain_run;
+	l->nagain = 0;
+	l->again_run = t;
+	l->capagain_run = cap;
+	return n;
+}
+
+static void run_again(struct ev_loop *l, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int fd = l->again_run[i];
+
+		if (fd < l->nios && l->ios[fd].used && l->ios[fd].again == 2) {
+			l->ios[fd].again = 0;
+			l->ios[fd].cb(fd, EPOLLIN, l->ios[fd].arg);
+		}
+	}
+}
+
+/* One iteration: wait, then every ready descriptor, then every due timer. I/O comes first so a
+ * busy iteration does not make a timer (a hold timer) expire before the socket that would have
+ * restarted it (a KEEPALIVE waiting to be read) is looked at. */
 void ev_run_once(struct ev_loop *l, int timeout_ms)
 {
 	struct epoll_event evs[64];
 
 	update_now(l);
-	run_timers(l);
-	if (l->stop)
-		return;
 	int wait = timeout_ms;
 
 	if (l->nheap > 0 && !l->fake_clock) {
@@ -264,19 +333,37 @@ void ev_run_once(struct ev_loop *l, int timeout_ms)
 		if (wait < 0 || next < (uint64_t)wait)
 			wait = (int)(next > 60000 ? 60000 : next);
 	}
+	if (l->nagain > 0)
+		wait = 0;
 	int n = epoll_wait(l->epfd, evs, 64, wait);
 
 	if (n < 0 && errno != EINTR)
 		fatal("epoll_wait: %s", strerror(errno));
+	int64_t t0 = clk_now_us();
+
 	update_now(l);
+	int nagain = take_again(l);
+
 	for (int i = 0; i < n; i++) {
 		int fd = evs[i].data.fd;
 
 		/* A callback may have removed this or another descriptor. */
-		if (fd < l->nios && l->ios[fd].used)
-			l->ios[fd].cb(fd, evs[i].events, l->ios[fd].arg);
+		if (fd < l->nios && l->ios[fd].used) {
+			uint32_t events = evs[i].events;
+
+			/* Its turn to go on counts even when epoll reports only EPOLLOUT. */
+			if (l->ios[fd].again == 2) {
+				l->ios[fd].again = 0;
+				events |= EPOLLIN;
+			}
+			l->ios[fd].cb(fd, events, l->ios[fd].arg);
+		}
 	}
+	run_again(l, nagain);
 	run_timers(l);
+	int64_t t1 = clk_now_us();
+
+	record_busy(l, t1 > t0 ? (uint64_t)(t1 - t0) : 0);
 }
 
 int ev_run(struct ev_loop *l)
@@ -288,6 +375,19 @@ int ev_run(struct ev_loop *l)
 }
 
 void ev_break(struct ev_loop *l) { l->stop = 1; }
+
+void ev_get_stats(const struct ev_loop *l, struct ev_stats *out)
+{
+	uint64_t cum = 0;
+
+	out->iterations = l->iterations;
+	out->max_busy_us = l->max_busy_us;
+	out->sum_busy_us = l->sum_busy_us;
+	for (int i = 0; i < EV_HIST_N; i++) {
+		cum += l->hist[i];
+		out->le[i] = cum;
+	}
+}
 
 void ev_set_fake_clock(struct ev_loop *l, uint64_t start_ms)
 {

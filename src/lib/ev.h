@@ -34,6 +34,26 @@ static inline int ev_timer_active(const struct ev_timer *t) { return t->idx >= 0
 /* ms until the timer fires, 0 if stopped or due */
 uint64_t ev_timer_remaining(struct ev_loop *l, const struct ev_timer *t);
 
+/* Work left over: fd's callback runs again in the next iteration (with EPOLLIN), even when
+ * epoll has nothing new to report for it, and that iteration does not sleep. For a reader that
+ * stops after a bounded amount of work with whole messages still in its own buffer: the
+ * level-triggered epoll only knows about bytes still in the socket. Cleared by ev_io_del. */
+void ev_io_again(struct ev_loop *l, int fd);
+
+/* How long the loop was busy per iteration (from the end of epoll_wait to the end of the
+ * timers), so an operator sees whether some work held everything else up. Buckets of the
+ * histogram: iterations that took at most EV_HIST_LE_US[i] microseconds (cumulative, as
+ * Prometheus wants); the last bound is +Inf. */
+#define EV_HIST_N 8
+extern const uint64_t EV_HIST_LE_US[EV_HIST_N];
+struct ev_stats {
+	uint64_t iterations;
+	uint64_t max_busy_us; /* the longest iteration so far */
+	uint64_t sum_busy_us;
+	uint64_t le[EV_HIST_N]; /* cumulative counts, le[EV_HIST_N - 1] == iterations */
+};
+void ev_get_stats(const struct ev_loop *l, struct ev_stats *out);
+
 /* Blocks signo and delivers it through signalfd. */
 int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb *cb, void *arg);
 

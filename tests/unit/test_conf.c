@@ -523,12 +523,44 @@ static void test_router(void)
 	CHECK_INT(n->import_allow[2].or_longer, 1);
 	CHECK_STR(fmt_prefix(&n->export_allow[0].pfx), "192.0.2.0/24");
 	CHECK_INT(n->export_allow[0].or_longer, 1);
+	CHECK_INT(n->max_prefix_restart_ms, 0);
+	CHECK_INT(n->max_prefix_warn_only, 0);
 	n = &c.neighbors[1]; /* the defaults */
 	CHECK_INT(n->max_prefix, 0);
+	CHECK_INT(n->send_hold_ms, 0);
 	CHECK_INT(n->prepend, 0);
 	CHECK_INT(n->local_pref, 0);
 	CHECK(n->import_allow == NULL && n->nimport_allow == 0);
 	CHECK(n->export_allow == NULL && n->nexport_allow == 0);
+	conf_free(&c);
+}
+
+/* What a neighbour may cost: max-prefix with its action, send-hold-time. */
+static void test_limits(void)
+{
+	static const char text[] = "router-id 198.18.0.1\nlocal-as 65001\n"
+				   "neighbor 198.18.0.0 {\n remote-as 64500\n"
+				   " max-prefix 10 restart 90s\n send-hold-time 5s\n}\n"
+				   "neighbor 198.18.0.2 {\n remote-as 64501\n"
+				   " max-prefix 20 warning-only\n send-hold-time 2m\n}\n";
+	struct conf c;
+	char err[256] = "";
+
+	CHECK_INT(parse(text, &c, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	if (c.nneighbors != 2) {
+		CHECK(0);
+		conf_free(&c);
+		return;
+	}
+	CHECK_INT(c.neighbors[0].max_prefix, 10);
+	CHECK_INT(c.neighbors[0].max_prefix_restart_ms, 90000);
+	CHECK_INT(c.neighbors[0].max_prefix_warn_only, 0);
+	CHECK_INT(c.neighbors[0].send_hold_ms, 5000);
+	CHECK_INT(c.neighbors[1].max_prefix, 20);
+	CHECK_INT(c.neighbors[1].max_prefix_restart_ms, 0);
+	CHECK_INT(c.neighbors[1].max_prefix_warn_only, 1);
+	CHECK_INT(c.neighbors[1].send_hold_ms, 120000);
 	conf_free(&c);
 }
 
@@ -577,8 +609,7 @@ static const struct {
 	{ "router-id 198.18.0.1\nlocal-as 65001\n\n\n\n\n\n\n\n\n\nneighbor 198.18.0.0 {\n"
 	  "    remote-asn 64500\n}\n",
 	  "t.conf:13:5: unknown keyword 'remote-asn' in neighbor block (expected remote-as, "
-	  "local-address, local-role, hold-time, passive, description, max-prefix, prepend, "
-	  "local-pref, import-prefix, export-prefix" /* later keywords follow */ },
+	  "local-address, local-role, hold-time, passive, description, max-prefix" /* later keywords follow */ },
 	{ "routerid 1.2.3.4\n",
 	  "t.conf:1:1: unknown keyword 'routerid' at top level (expected router-id, local-as, "
 	  "listen, control, metrics, fib, transit, multipath, local-pref-customer, "
@@ -689,6 +720,22 @@ static const struct {
 	  "t.conf:2:2: missing number after 'max-prefix'" },
 	{ "neighbor 198.18.0.0 {\n max-prefix 1\n max-prefix 2\n}\n",
 	  "t.conf:3:2: 'max-prefix' given twice in neighbor block (first at line 2)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1 restart\n}\n",
+	  "t.conf:2:15: 'restart' needs a duration (e.g. restart 1m)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1 restart 0s\n}\n",
+	  "t.conf:2:23: invalid duration '0s' (expected e.g. 100ms, 2s, 1m, 1h or seconds)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1 restart soon\n}\n",
+	  "t.conf:2:23: invalid duration 'soon' (expected e.g. 100ms, 2s, 1m, 1h or seconds)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1 warning-only 5\n}\n",
+	  "t.conf:2:15: unexpected 'warning-only' after max-prefix 1 (expected restart DURATION "
+	  "or warning-only)" },
+	{ "neighbor 198.18.0.0 {\n max-prefix 1 warn\n}\n",
+	  "t.conf:2:15: unexpected 'warn' after max-prefix 1 (expected restart DURATION or "
+	  "warning-only)" },
+	{ "neighbor 198.18.0.0 {\n send-hold-time 500ms\n}\n",
+	  "t.conf:2:17: invalid send-hold-time '500ms' (expected 1s or more)" },
+	{ "neighbor 198.18.0.0 {\n send-hold-time\n}\n",
+	  "t.conf:2:2: missing duration after 'send-hold-time'" },
 	{ "neighbor 198.18.0.0 {\n prepend 17\n}\n",
 	  "t.conf:2:10: invalid prepend '17' (expected 0..16)" },
 	{ "neighbor 198.18.0.0 {\n prepend 1 2\n}\n",
@@ -1005,6 +1052,7 @@ int main(void)
 	RUN(test_crlf);
 	RUN(test_minimal);
 	RUN(test_router);
+	RUN(test_limits);
 	RUN(test_router_defaults);
 	for (cur = 0; cur < sizeof(bad) / sizeof(bad[0]); cur++)
 		RUN(test_error);

@@ -2,10 +2,12 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/addr.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/ev.h"
 #include "lib/json.h"
 #include "t.h"
@@ -177,6 +179,114 @@ static void test_signals(void)
 	ev_loop_free(l);
 }
 
+/* ev_io_again: a reader that stopped with work left is called again in the next iteration
+ * although epoll has nothing to report, and that iteration does not sleep. I/O before timers:
+ * a due timer runs after the descriptors of the same wakeup. Every iteration is counted. */
+static int again_calls, order_n;
+static char order[8];
+
+static void on_again(int fd, uint32_t events, void *arg)
+{
+	struct ev_loop *l = arg;
+
+	CHECK(events & EPOLLIN);
+	if (order_n < (int)sizeof(order) - 1)
+		order[order_n++] = 'i';
+	if (++again_calls < 3)
+		ev_io_again(l, fd);
+}
+
+static void on_order_timer(struct ev_timer *t, void *arg)
+{
+	if (order_n < (int)sizeof(order) - 1)
+		order[order_n++] = 't';
+}
+
+static void test_io_again(void)
+{
+	struct ev_loop *l = ev_loop_new();
+	struct ev_timer t;
+	struct ev_stats st;
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	CHECK_INT(ev_io_add(l, p[0], EPOLLIN, on_again, l), 0);
+	ev_timer_init(&t, on_order_timer, NULL);
+	ev_timer_start(l, &t, 0);
+	ev_io_again(l, p[0]);
+	ev_io_again(l, p[0]); /* twice is once */
+	int64_t t0 = clk_now_ms();
+
+	for (int i = 0; i < 3; i++)
+		ev_run_once(l, 2000); /* nothing is readable: only "again" wakes it */
+	CHECK(clk_now_ms() - t0 < 1000);
+	CHECK_INT(again_calls, 3);
+	CHECK_STR(order, "itii");
+	/* No more requests: the fourth iteration waits for its timeout. */
+	t0 = clk_now_ms();
+	ev_run_once(l, 50);
+	CHECK(clk_now_ms() - t0 >= 40);
+	CHECK_INT(again_calls, 3);
+	/* A deleted descriptor's request goes with it. */
+	ev_io_again(l, p[0]);
+	ev_io_del(l, p[0]);
+	ev_run_once(l, 0);
+	CHECK_INT(again_calls, 3);
+	ev_get_stats(l, &st);
+	CHECK_INT(st.iterations, 5);
+	CHECK_INT(st.le[EV_HIST_N - 1], st.iterations);
+	CHECK(st.max_busy_us < 1000000);
+	close(p[0]);
+	close(p[1]);
+	ev_loop_free(l);
+}
+
+/* A descriptor whose turn comes (ev_io_again) while epoll reports it only writable is still
+ * called with EPOLLIN: its buffered input must not wait for the next readable event. */
+static uint32_t seen_events;
+
+static void on_writable(int fd, uint32_t events, void *arg) { seen_events |= events; }
+
+static void test_again_with_epollout(void)
+{
+	struct ev_loop *l = ev_loop_new();
+	int sv[2];
+
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_INT(ev_io_add(l, sv[0], EPOLLIN | EPOLLOUT, on_writable, NULL), 0);
+	ev_io_again(l, sv[0]);
+	ev_run_once(l, 100);
+	CHECK(seen_events & EPOLLOUT);
+	CHECK(seen_events & EPOLLIN);
+	close(sv[0]);
+	close(sv[1]);
+	ev_loop_free(l);
+}
+
+/* The longest iteration is what a busy callback took. */
+static void on_busy(struct ev_timer *t, void *arg) { clk_sleep_ms(30); }
+
+static void test_loop_stats(void)
+{
+	struct ev_loop *l = ev_loop_new();
+	struct ev_timer t;
+	struct ev_stats st;
+
+	ev_timer_init(&t, on_busy, NULL);
+	ev_timer_start(l, &t, 0);
+	ev_run_once(l, 0);
+	ev_run_once(l, 0);
+	ev_get_stats(l, &st);
+	CHECK_INT(st.iterations, 2);
+	CHECK(st.max_busy_us >= 30000);
+	CHECK(st.sum_busy_us >= st.max_busy_us);
+	/* the busy one is above the 25 ms bound, the idle one below 1 ms */
+	CHECK_INT(st.le[0], 1);
+	CHECK_INT(st.le[3], 1);
+	CHECK_INT(st.le[EV_HIST_N - 1], 2);
+	ev_loop_free(l);
+}
+
 int main(void)
 {
 	RUN(test_prefix_parse);
@@ -186,5 +296,8 @@ int main(void)
 	RUN(test_json);
 	RUN(test_timers);
 	RUN(test_signals);
+	RUN(test_io_again);
+	RUN(test_again_with_epollout);
+	RUN(test_loop_stats);
 	return t_done();
 }

@@ -106,6 +106,18 @@ static void test_node_calls(void)
 	CHECK_INT(bgp_attrs_interned_count(), 0);
 }
 
+/* 198.18.0.0 + i, a /32 */
+static struct prefix nth(uint32_t i)
+{
+	struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+
+	px.addr.a[0] = 198;
+	px.addr.a[1] = 18 + (i >> 16);
+	px.addr.a[2] = (uint8_t)(i >> 8);
+	px.addr.a[3] = (uint8_t)i;
+	return px;
+}
+
 static void test_many_and_iterate(void)
 {
 	struct rib r;
@@ -117,12 +129,8 @@ static void test_many_and_iterate(void)
 
 	rib_init(&r);
 	for (uint32_t i = 0; i < 5000; i++) {
-		struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+		struct prefix px = nth(i);
 
-		px.addr.a[0] = 198;
-		px.addr.a[1] = 18 + (i >> 16);
-		px.addr.a[2] = (uint8_t)(i >> 8);
-		px.addr.a[3] = (uint8_t)i;
 		rib_update(&r, &px, s, a, 0);
 	}
 	CHECK_INT(r.count, 5000);
@@ -152,11 +160,54 @@ static void test_many_and_iterate(void)
 	bgp_attrs_unref(a);
 }
 
+/* The table grows a few buckets at a time (linear hashing): through many doublings, with
+ * withdrawals and lookups in between, every prefix stays findable exactly once. */
+static void test_growth_in_steps(void)
+{
+	enum { N = 150000 };
+	struct rib r;
+	const struct bgp_attrs *a = mk(9);
+	struct bgp_peer *s = (struct bgp_peer *)(uintptr_t)0x10;
+	struct rib_iter it;
+	size_t seen = 0, found = 0, expect = 0;
+
+	rib_init(&r);
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix px = nth(i);
+
+		rib_update(&r, &px, s, a, 0);
+		if (i % 3 == 0) /* every third goes again at once */
+			rib_withdraw(&r, &px, s);
+		if (i % 1000 == 999) { /* and an earlier one is still there */
+			px = nth(i - 1);
+			found += rib_lookup(&r, &px) != NULL;
+			expect += (i - 1) % 3 != 0;
+		}
+	}
+	CHECK_INT(found, expect);
+	CHECK_INT(r.count, N - (N + 2) / 3);
+	rib_iter_init(&it, &r);
+	while (rib_iter_next(&it))
+		seen++;
+	CHECK_INT(seen, r.count);
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix px = nth(i);
+
+		if ((rib_lookup(&r, &px) != NULL) != (i % 3 != 0)) {
+			CHECK(0);
+			break;
+		}
+	}
+	rib_free(&r);
+	bgp_attrs_unref(a);
+}
+
 int main(void)
 {
 	log_init("test_rib", 1, LOG_LVL_ERR);
 	RUN(test_paths_come_and_go);
 	RUN(test_node_calls);
 	RUN(test_many_and_iterate);
+	RUN(test_growth_in_steps);
 	return t_done();
 }

@@ -2,7 +2,9 @@
  * with a fake clock; the test is the neighbour, speaking raw BGP through the codec, and the
  * session's owner, recording what the session reports through its ops. */
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 
 #include "bgp/session.h"
 #include "lib/log.h"
@@ -429,6 +431,113 @@ static void test_collision(void)
 	fix_free(&f);
 }
 
+/* A neighbour sending a flood: one wakeup handles a bounded part of it, the rest follows in the
+ * next iterations although the socket is then empty (it all sits in the read buffer). */
+static void test_read_budget(void)
+{
+	struct fix f;
+	char pfx[32];
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	for (int i = 0; i < 1500; i++) {
+		snprintf(pfx, sizeof(pfx), "198.18.%d.%d/32", i / 256, i % 256);
+		send_update(&f, pfx, 0);
+	}
+	int fionread = 0;
+
+	T_WAIT(ioctl(f.t.peer->conn->fd, FIONREAD, &fionread) == 0 && fionread >= 1500 * 40,
+	       (void)0);
+	ev_run_once(f.t.loop, 100);
+	CHECK(f.updates > 0);
+	CHECK(f.updates <= 1024);
+	SPIN(&f.t, f.updates == 1500);
+	CHECK_INT(f.updates, 1500);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	fix_free(&f);
+}
+
+/* Fills the session's output queue past what a neighbour that reads nothing can take: small
+ * kernel buffers on both ends, then 1 MB of KEEPALIVEs. */
+static void fill_output(struct fix *f)
+{
+	int small = 4096;
+	struct bgp_conn *c = f->t.peer->conn;
+
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(f->t.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	for (int i = 0; i < 1024 * 1024 / BGP_HDR_LEN; i++)
+		bgp_keepalive_encode(&c->wbuf);
+	bgp_session_send(f->t.peer);
+	CHECK(bgp_session_queued(f->t.peer) > 512 * 1024);
+	CHECK(ev_timer_active(&c->send_hold));
+}
+
+/* Keeps the session's hold timer fed for ms of fake time, reading nothing: each KEEPALIVE is
+ * seen (the hold timer starts over) before the clock moves on. */
+static void keep_alive_for(struct fix *f, uint64_t ms)
+{
+	int one = 1;
+
+	setsockopt(f->t.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (uint64_t t = 0; t < ms && f->t.peer->state == BGP_ESTABLISHED; t += 1000) {
+		t_send_keepalive(&f->t);
+		SPIN(&f->t, !f->t.peer->conn ||
+				    ev_timer_remaining(f->t.loop, &f->t.peer->conn->hold) == 9000);
+		ev_advance(f->t.loop, 1000);
+	}
+}
+
+/* RFC 9687: a neighbour that sends KEEPALIVEs but takes nothing is dropped after the send hold
+ * time, by default max(8 minutes, twice the hold time); the owner hears the session go. */
+static void test_send_hold_default(void)
+{
+	struct fix f;
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	fill_output(&f);
+	keep_alive_for(&f, 479000);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	keep_alive_for(&f, 2000);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(f.down, 1);
+	CHECK(strstr(f.t.peer->last_error, "send hold timer expired") != NULL);
+	fix_free(&f);
+}
+
+/* The neighbour reads what has arrived; false, for SPIN to go on. */
+static int read_some(int fd)
+{
+	char sink[65536];
+
+	(void)!recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+	return 0;
+}
+
+/* A configured send hold time; whatever the socket takes restarts it. */
+static void test_send_hold_progress(void)
+{
+	struct fix f;
+
+	fix_init(&f, 0);
+	f.t.peer->conf.send_hold_ms = 5000;
+	t_establish(&f.t);
+	fill_output(&f);
+	keep_alive_for(&f, 4000);
+	/* The neighbour reads a little: the socket takes more, the timer starts over. */
+	size_t before = bgp_session_queued(f.t.peer);
+
+	SPIN(&f.t, bgp_session_queued(f.t.peer) < before || read_some(f.t.fd));
+	CHECK(bgp_session_queued(f.t.peer) < before);
+	keep_alive_for(&f, 4000);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	keep_alive_for(&f, 2000);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK(strstr(f.t.peer->last_error, "send hold timer expired") != NULL);
+	fix_free(&f);
+}
+
 int main(void)
 {
 	log_init("test_session", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -446,5 +555,8 @@ int main(void)
 	RUN(test_stop);
 	RUN(test_passive_accepts);
 	RUN(test_collision);
+	RUN(test_read_budget);
+	RUN(test_send_hold_default);
+	RUN(test_send_hold_progress);
 	return t_done();
 }

@@ -3,7 +3,10 @@
  * Adj-RIB-Out, and the listener routing connections to neighbours. The test is the neighbour,
  * speaking raw BGP through the codec. The FSM alone is test_session.c. */
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 
+#include "bgp/sendq.h"
 #include "bgp/speaker.h"
 #include "bgp/update.h"
 #include "lib/log.h"
@@ -250,6 +253,243 @@ static void test_shutdown_two_peers(void)
 	close(t2.fd);
 }
 
+/* Max-prefix counts what is accepted: routes the import policy rejects (here, looped ones)
+ * cost nothing. */
+static void test_max_prefix_counts_accepted(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+
+	nc.max_prefix = 1;
+	fix_init_with(&f, nc);
+	t_establish(&f.t);
+	send_route(&f, "203.0.113.0/24", 0);
+	send_route(&f, "198.51.100.0/24", LOCAL_AS);
+	send_route(&f, "198.51.100.128/25", LOCAL_AS);
+	SPIN(&f.t, f.t.peer->updates_in == 3);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	CHECK_INT(f.t.peer->n_paths, 3);
+	CHECK_INT(f.t.peer->n_accepted, 1);
+	send_route(&f, "203.0.113.128/25", 0);
+	t_expect_notification(&f.t, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	fix_free(&f);
+}
+
+/* warning-only: over the limit, a warning and the session stays. */
+static void test_max_prefix_warning_only(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+
+	nc.max_prefix = 1;
+	nc.max_prefix_warn_only = 1;
+	fix_init_with(&f, nc);
+	t_establish(&f.t);
+	send_route(&f, "203.0.113.0/24", 0);
+	send_route(&f, "198.51.100.0/24", 0);
+	send_route(&f, "192.0.2.0/24", 0);
+	SPIN(&f.t, f.t.peer->updates_in == 3);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	CHECK_INT(f.t.peer->n_accepted, 3);
+	CHECK_INT(f.t.peer->max_prefix_warned, 1);
+	CHECK_INT(f.sp->rib.count, 3);
+	fix_free(&f);
+}
+
+/* Reads the next message on a fresh connection to the speaker: the refusal's NOTIFICATION. */
+static void expect_refused(struct fix *f, int subcode)
+{
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len = 0;
+
+	if (f->t.fd >= 0)
+		close(f->t.fd);
+	f->t.fd = t_connect(f->sp->port, 0);
+	CHECK_INT(t_read_msg(&f->t, msg, &len), BGP_NOTIFICATION);
+	CHECK_INT(msg[19], BGP_ERR_CEASE);
+	CHECK_INT(msg[20], subcode);
+}
+
+/* max-prefix restart: the session stays down for exactly the restart time, and the
+ * neighbour's own connections are refused meanwhile (no way around the penalty). */
+static void test_max_prefix_restart_inbound(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(1);
+
+	nc.max_prefix = 1;
+	nc.max_prefix_restart_ms = 30000;
+	fix_init_with(&f, nc);
+	speaker_listen(&f);
+	f.t.fd = t_connect(f.sp->port, 0);
+	t_answer_open(&f.t);
+	send_route(&f, "203.0.113.0/24", 0);
+	send_route(&f, "198.51.100.0/24", 0);
+	t_expect_notification(&f.t, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	expect_refused(&f, BGP_CEASE_CONN_REJECTED);
+	ev_advance(f.t.loop, 29900);
+	expect_refused(&f, BGP_CEASE_CONN_REJECTED);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	ev_advance(f.t.loop, 100);
+	CHECK_INT(f.t.peer->state, BGP_ACTIVE);
+	close(f.t.fd);
+	f.t.fd = t_connect(f.sp->port, 0);
+	t_answer_open(&f.t);
+	CHECK_INT(f.t.peer->flaps, 1);
+	fix_free(&f);
+}
+
+/* 198.18.0.0 + i/32 -> i */
+static size_t index_of(const struct prefix *p)
+{
+	const uint8_t *a = p->addr.a;
+
+	return (size_t)(a[1] - 18) * 65536 + a[2] * 256u + a[3];
+}
+
+/* A neighbour that never reads: what we have to tell it waits as prefixes, the encoded queue
+ * stays bounded through churn, and all of it goes once it reads again. */
+static void test_output_bounded(void)
+{
+	enum { N = 100000 };
+	struct fix f;
+	struct bgp_attrs a;
+	static struct prefix pfx[N];
+	static uint8_t state[N];
+	int small = 4096;
+	char txt[32];
+
+	fix_init(&f, 0);
+	t_establish(&f.t);
+	struct bgp_peer *p = f.t.peer;
+
+	/* The kernel then holds about 130 kB (our small send buffer, the neighbour's untouched
+	 * receive window); the table is 500 kB. */
+	setsockopt(p->conn->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH;
+	const struct bgp_attrs *ia = bgp_attrs_intern(&a);
+
+	for (int i = 0; i < N; i++) {
+		snprintf(txt, sizeof(txt), "198.%d.%d.%d/32", 18 + i / 65536, i / 256 % 256,
+			 i % 256);
+		prefix_parse(txt, &pfx[i]);
+		bgp_speaker_originate(f.sp, &pfx[i], ia);
+	}
+	for (int i = 0; i < 5; i++)
+		ev_run_once(f.t.loop, 10);
+	CHECK(bgp_session_queued(p) <= BGP_SENDQ_HIGH + BGP_MAX_LEN);
+	CHECK(p->outq_pos < p->noutq); /* the rest waits, as prefixes */
+	for (int round = 0; round < 4; round++) {
+		for (int i = 0; i < N; i++)
+			bgp_speaker_withdraw(f.sp, &pfx[i]);
+		ev_run_once(f.t.loop, 0);
+		for (int i = 0; i < N; i++)
+			bgp_speaker_originate(f.sp, &pfx[i], ia);
+		ev_run_once(f.t.loop, 0);
+	}
+	CHECK(bgp_session_queued(p) <= BGP_SENDQ_HIGH + BGP_MAX_LEN);
+	CHECK(p->cappending <= 4 * N);
+	CHECK_INT(p->state, BGP_ESTABLISHED);
+	/* The neighbour reads again: everything arrives, the last word on each prefix "up". */
+	struct buf in;
+	int quiet = 0, big = 1 << 20;
+
+	setsockopt(p->conn->fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	buf_init(&in);
+	for (int64_t end = t_now_ms() + T_WAIT_MS; t_now_ms() < end && quiet < 20;) {
+		ev_run_once(f.t.loop, 1);
+		buf_reserve(&in, 65536);
+		ssize_t n = recv(f.t.fd, in.data + in.len, in.cap - in.len, MSG_DONTWAIT);
+
+		if (n > 0)
+			in.len += (size_t)n;
+		int unsent = 0;
+
+		ioctl(p->conn->fd, TIOCOUTQ, &unsent); /* what the kernel still holds */
+		int idle = n <= 0 && p->npending == 0 && p->noutq == 0 && !bgp_session_queued(p) &&
+			   unsent == 0;
+
+		quiet = idle ? quiet + 1 : 0;
+		while (buf_pending(&in) >= BGP_HDR_LEN &&
+		       buf_pending(&in) >= get16(in.data + in.off + 16)) {
+			const uint8_t *m = in.data + in.off;
+			uint16_t len = get16(m + 16);
+			struct bgp_update u;
+			struct bgp_err e;
+
+			if (m[18] == BGP_UPDATE &&
+			    bgp_update_decode(m + BGP_HDR_LEN, len - BGP_HDR_LEN, &test_ctx, &u,
+					      &e) == 0) {
+				for (size_t k = 0; k < u.n_withdrawn; k++)
+					state[index_of(&u.withdrawn[k])] = 0;
+				for (size_t k = 0; k < u.n_announced; k++)
+					state[index_of(&u.announced[k])] = 1;
+			}
+			bgp_update_free(&u);
+			buf_consume(&in, len);
+		}
+	}
+	int up = 0;
+
+	for (int i = 0; i < N; i++)
+		up += state[i];
+	CHECK_INT(up, N);
+	CHECK_INT(p->state, BGP_ESTABLISHED);
+	buf_free(&in);
+	bgp_attrs_unref(ia);
+	bgp_attrs_clear(&a);
+	fix_free(&f);
+}
+
+/* Out of descriptors, the listener rests instead of spinning on EMFILE, and takes the waiting
+ * connection once descriptors are back. */
+static void test_accept_emfile(void)
+{
+	struct fix f;
+	struct rlimit old, low;
+	int fill[64], nfill = 0;
+	const char *pre = getenv("LD_PRELOAD");
+
+	if (pre && strstr(pre, "vgpreload")) {
+		T_SKIP("valgrind does not give a lowered RLIMIT_NOFILE back");
+		return;
+	}
+	fix_init(&f, 1);
+	speaker_listen(&f);
+	getrlimit(RLIMIT_NOFILE, &old);
+	int probe = dup(0);
+
+	low = old;
+	low.rlim_cur = (rlim_t)probe + 4;
+	close(probe);
+	f.t.fd = t_connect(f.sp->port, 2); /* from an address nobody configured */
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (nfill < 64 && (fill[nfill] = dup(0)) >= 0)
+		nfill++;
+	CHECK(nfill < 64);
+	int64_t t0 = t_now_ms();
+
+	for (int i = 0; i < 10; i++)
+		ev_run_once(f.t.loop, 20);
+	CHECK(t_now_ms() - t0 >= 150); /* it slept: nothing was readable */
+	while (nfill > 0)
+		close(fill[--nfill]);
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &old), 0);
+	/* The listener tries again after its pause. */
+	struct pollfd pfd = { .fd = f.t.fd, .events = POLLIN };
+
+	T_WAIT(poll(&pfd, 1, 0) > 0, (ev_advance(f.t.loop, 100), ev_run_once(f.t.loop, 10)));
+	uint8_t msg[BGP_MAX_LEN] = { 0 };
+	uint16_t len = 0;
+
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_NOTIFICATION);
+	CHECK_INT(msg[20], BGP_CEASE_CONN_REJECTED);
+	fix_free(&f);
+}
+
 int main(void)
 {
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -259,5 +499,10 @@ int main(void)
 	RUN(test_unknown_peer_refused);
 	RUN(test_passive_accepts);
 	RUN(test_shutdown_two_peers);
+	RUN(test_max_prefix_counts_accepted);
+	RUN(test_max_prefix_warning_only);
+	RUN(test_max_prefix_restart_inbound);
+	RUN(test_output_bounded);
+	RUN(test_accept_emfile);
 	return t_done();
 }
