@@ -30,7 +30,8 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 {
 	struct bgp_conn *c = p->conn;
 
-	if (!c || c->state != BGP_ESTABLISHED || (p->npending == 0 && p->eor_sent)) {
+	if (!c || c->state != BGP_ESTABLISHED ||
+	    (p->npending == 0 && p->eor_sent && !p->eorr_pending)) {
 		p->npending = 0;
 		return;
 	}
@@ -82,6 +83,12 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV6);
 		p->eor_sent = 1;
 	}
+	/* RFC 7313: EoRR after the routes of a refresh (refresh.c sent the BoRR). */
+	for (int f = 0; f < 2; f++)
+		if (p->eorr_pending & (1 << f))
+			bgp_refresh_encode_sub(&c->wbuf, f ? BGP_AFI_IPV6 : BGP_AFI_IPV4,
+					       BGP_RR_EORR, BGP_SAFI_UNICAST);
+	p->eorr_pending = 0;
 	bgp_session_send(p);
 }
 
@@ -154,6 +161,7 @@ void bgp_adjout_reset(struct bgp_peer *p)
 {
 	rib_free(&p->adj_out);
 	p->npending = 0;
+	p->eorr_pending = 0;
 }
 
 void bgp_adjout_free(struct bgp_peer *p)

@@ -58,6 +58,9 @@ struct bgp_session_ops {
 	int (*update)(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e);
 	/* A ROUTE-REFRESH (RFC 2918) for afi/safi: send that family's Adj-RIB-Out again. */
 	void (*refresh)(struct bgp_peer *p, uint16_t afi, uint8_t safi);
+	/* RFC 7313: the neighbour begins (end 0, BoRR) or ends (end 1, EoRR) re-sending the
+	 * family afi. May be NULL. */
+	void (*rr_mark)(struct bgp_peer *p, uint16_t afi, int end);
 };
 
 /* What a session needs from whoever runs it; copied into the neighbour. */
@@ -76,7 +79,8 @@ const char *bgp_session_name(const struct bgp_peer *p);
 
 /* Creates a neighbour and starts its session (Connect, or Active when passive). */
 struct bgp_peer *bgp_session_new(const struct bgp_session_env *env, const struct conf_neighbor *nc);
-/* Stops the session with a Cease (administrative) if one is up; no automatic restart. */
+/* Stops the session with a Cease (administrative) if one is up; no automatic restart.
+ * cease_subcode 0: the connection just closes, no NOTIFICATION (a graceful restart, RFC 4724). */
 void bgp_session_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
 /* Frees a stopped neighbour; the owner has freed what it keeps in it (adj_out, pending). */
 void bgp_session_free(struct bgp_peer *p);

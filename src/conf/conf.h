@@ -9,6 +9,7 @@
 
 #define CONF_DEFAULT_CONTROL "/run/anycastd/anycastd.sock"
 #define CONF_DEFAULT_HOLD 90
+#define CONF_DEFAULT_GR_TIME 120
 
 enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
 
@@ -73,6 +74,8 @@ struct conf_neighbor {
 	size_t nimport_allow;
 	struct conf_prefix_filter *export_allow;
 	size_t nexport_allow;
+	uint8_t graceful_restart; /* RFC 4724, both roles */
+	uint16_t gr_time;         /* our restart time, seconds; default 120 */
 	int line, col;
 };
 

@@ -58,7 +58,7 @@ struct conf_kw {
 
 /* Where each unique keyword of a table was first given (0 = not yet), for "given twice". */
 struct conf_seen {
-	int line[16];
+	int line[32];
 };
 
 /* Empties p's current statement. */
@@ -104,6 +104,9 @@ int conf_nb_prepend(struct conf_parser *p, void *obj);
 int conf_nb_local_pref(struct conf_parser *p, void *obj);
 int conf_nb_import_prefix(struct conf_parser *p, void *obj);
 int conf_nb_export_prefix(struct conf_parser *p, void *obj);
+/* conf_gr.c: graceful-restart, graceful-restart-time */
+int conf_nb_graceful_restart(struct conf_parser *p, void *obj);
+int conf_nb_gr_time(struct conf_parser *p, void *obj);
 /* The router-mode defaults, set before parsing; the ones that depend on other keywords
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);

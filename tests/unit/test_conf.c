@@ -578,7 +578,7 @@ static const struct {
 	  "    remote-asn 64500\n}\n",
 	  "t.conf:13:5: unknown keyword 'remote-asn' in neighbor block (expected remote-as, "
 	  "local-address, local-role, hold-time, passive, description, max-prefix, prepend, "
-	  "local-pref, import-prefix, export-prefix)" },
+	  "local-pref, import-prefix, export-prefix, graceful-restart, graceful-restart-time)" },
 	{ "routerid 1.2.3.4\n",
 	  "t.conf:1:1: unknown keyword 'routerid' at top level (expected router-id, local-as, "
 	  "listen, control, metrics, fib, transit, multipath, local-pref-customer, "
