@@ -35,8 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    o2.asn != o.asn || o2.caps.mp_ipv4 != o.caps.mp_ipv4 ||
 		    o2.caps.mp_ipv6 != o.caps.mp_ipv6 || o2.caps.role != o.caps.role ||
 		    o2.caps.route_refresh != o.caps.route_refresh ||
-		    o2.caps.enhanced_refresh != o.caps.enhanced_refresh || o2.caps.gr != o.caps.gr ||
-		    o2.caps.gr_flags != o.caps.gr_flags || o2.caps.gr_time != o.caps.gr_time ||
+		    o2.caps.enhanced_refresh != o.caps.enhanced_refresh ||
+		    o2.caps.gr != o.caps.gr || o2.caps.gr_flags != o.caps.gr_flags ||
+		    o2.caps.gr_time != o.caps.gr_time ||
 		    memcmp(o2.caps.gr_af, o.caps.gr_af, sizeof(o.caps.gr_af)) != 0)
 			abort();
 		buf_free(&b);
