@@ -97,15 +97,14 @@ static const struct {
 };
 
 int bgp_capa_decode(struct bgp_caps *c, uint8_t code, const uint8_t *v, uint8_t len,
-		    struct bgp_err *err)
+		    const char **name)
 {
 	for (size_t i = 0; i < sizeof(capa_tab) / sizeof(capa_tab[0]); i++) {
 		if (capa_tab[i].code != code)
 			continue;
 		if (capa_tab[i].dec(c, v, len) == 0)
 			return 1;
-		bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0, "malformed %s capability (length %u)",
-			    capa_tab[i].name, len);
+		*name = capa_tab[i].name;
 		return -1;
 	}
 	return 0;

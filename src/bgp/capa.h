@@ -24,9 +24,10 @@
 int bgp_capa_af_index(uint16_t afi, uint8_t safi);
 
 /* Decodes capability code (value v, len octets) into c. Returns 1 if the table knows the code,
- * 0 if it does not (the caller ignores it, RFC 5492 sec 3), -1 with err if it is malformed. */
+ * 0 if it does not (the caller ignores it, RFC 5492 sec 3), -1 if it is malformed, with *name
+ * the capability's name for the caller's error. */
 int bgp_capa_decode(struct bgp_caps *c, uint8_t code, const uint8_t *v, uint8_t len,
-		    struct bgp_err *err);
+		    const char **name);
 /* Appends the table's capabilities that c asks for (code, length, value each). */
 void bgp_capa_encode(struct buf *b, const struct bgp_caps *c);
 

@@ -183,7 +183,15 @@ static int open_cap(struct bgp_open *o, uint8_t code, const uint8_t *v, uint8_t 
 		c->as4 = 1;
 		c->as4_asn = get32(v);
 		break;
-	default: return bgp_capa_decode(c, code, v, len, err) < 0 ? -1 : 0;
+	default: {
+		const char *name = "";
+
+		if (bgp_capa_decode(c, code, v, len, &name) >= 0)
+			break;
+		bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0, "malformed %s capability (length %u)",
+			    name, len);
+		return -1;
+	}
 	}
 	return 0;
 malformed:
