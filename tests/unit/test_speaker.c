@@ -392,6 +392,45 @@ static void test_graceful_restart_notification(void)
 	fix_free(&f);
 }
 
+/* RFC 7313: a request from a neighbour that takes enhanced route refresh is answered with
+ * BoRR, the routes, EoRR. */
+static void test_enhanced_refresh_answer(void)
+{
+	struct fix f;
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len = 0;
+	struct bgp_attrs a;
+	struct prefix pfx;
+	const struct bgp_attrs *ia;
+
+	fix_init(&f, 0);
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH;
+	ia = bgp_attrs_intern(&a);
+	prefix_parse("192.0.2.0/24", &pfx);
+	bgp_speaker_originate(f.sp, &pfx, ia);
+	establish_gr(&f);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE); /* the route */
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE); /* End-of-RIB */
+	CHECK_INT(len, BGP_HDR_LEN + 4);
+	send_eor_or_rr(&f, BGP_RR_REQUEST);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_ROUTE_REFRESH);
+	CHECK_INT(msg[BGP_HDR_LEN + 2], BGP_RR_BORR);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE);
+	CHECK(len > BGP_HDR_LEN + 4);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_ROUTE_REFRESH);
+	CHECK_INT(msg[BGP_HDR_LEN + 2], BGP_RR_EORR);
+	CHECK_INT(get16(msg + BGP_HDR_LEN), BGP_AFI_IPV4);
+	/* An unknown subtype is ignored, the session stays. */
+	send_eor_or_rr(&f, 9);
+	t_send_keepalive(&f.t);
+	ev_run_once(f.t.loop, 10);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	bgp_attrs_unref(ia);
+	bgp_attrs_clear(&a);
+	fix_free(&f);
+}
+
 int main(void)
 {
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -403,5 +442,6 @@ int main(void)
 	RUN(test_shutdown_two_peers);
 	RUN(test_graceful_restart_helper);
 	RUN(test_graceful_restart_notification);
+	RUN(test_enhanced_refresh_answer);
 	return t_done();
 }
