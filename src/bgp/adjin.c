@@ -126,6 +126,61 @@ int bgp_adjin_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e
 	return check_max_prefix(p, e);
 }
 
+uint8_t bgp_fam_of_afi(uint16_t afi)
+{
+	return afi == BGP_AFI_IPV4 ? BGP_FAM_IPV4 : afi == BGP_AFI_IPV6 ? BGP_FAM_IPV6 : 0;
+}
+
+static uint8_t fam_of(const struct prefix *pfx)
+{
+	return pfx->addr.af == AF_INET ? BGP_FAM_IPV4 : BGP_FAM_IPV6;
+}
+
+size_t bgp_adjin_clear_fams(struct bgp_peer *p, uint8_t fams, int only_stale)
+{
+	struct rib *rib = &p->sp->rib;
+	struct rib_iter it;
+	struct rib_node *n;
+	struct rib_path *old;
+	size_t cap = 64, cnt = 0;
+	struct prefix *gone = xmalloc(cap * sizeof(*gone));
+
+	/* Collect first: re-deciding may free nodes the iterator would visit. */
+	rib_iter_init(&it, rib);
+	while ((n = rib_iter_next(&it))) {
+		if (!(fam_of(&n->pfx) & fams) || !(old = rib_path_of(n, p)))
+			continue;
+		if (only_stale && !(old->flags & RIB_PATH_STALE))
+			continue;
+		if (cnt == cap) {
+			cap *= 2;
+			gone = xrealloc(gone, cap * sizeof(*gone));
+		}
+		gone[cnt++] = n->pfx;
+	}
+	for (size_t i = 0; i < cnt; i++)
+		withdraw_prefix(p, &gone[i]);
+	free(gone);
+	return cnt;
+}
+
+size_t bgp_adjin_mark_stale(struct bgp_peer *p, uint8_t fams)
+{
+	struct rib_iter it;
+	struct rib_node *n;
+	struct rib_path *path;
+	size_t cnt = 0;
+
+	rib_iter_init(&it, &p->sp->rib);
+	while ((n = rib_iter_next(&it))) {
+		if ((fam_of(&n->pfx) & fams) && (path = rib_path_of(n, p))) {
+			path->flags |= RIB_PATH_STALE;
+			cnt++;
+		}
+	}
+	return cnt;
+}
+
 void bgp_adjin_clear(struct bgp_peer *p)
 {
 	struct rib *rib = &p->sp->rib;

@@ -20,4 +20,16 @@ int bgp_adjin_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e
 /* The session went down: removes every path from p and re-decides each prefix. */
 void bgp_adjin_clear(struct bgp_peer *p);
 
+/* Families as bits, for graceful restart and route refresh: */
+#define BGP_FAM_IPV4 1
+#define BGP_FAM_IPV6 2
+#define BGP_FAM_ALL 3
+uint8_t bgp_fam_of_afi(uint16_t afi); /* 0 for an AFI we do not carry */
+/* Removes p's paths of the families fams (only those marked RIB_PATH_STALE if only_stale) and
+ * re-decides each prefix; returns how many went. */
+size_t bgp_adjin_clear_fams(struct bgp_peer *p, uint8_t fams, int only_stale);
+/* Marks p's paths of the families fams RIB_PATH_STALE: a re-announcement clears the mark. The
+ * decision ignores it (RFC 4724 sec 4.2: stale routes keep forwarding). Returns how many. */
+size_t bgp_adjin_mark_stale(struct bgp_peer *p, uint8_t fams);
+
 #endif

@@ -112,7 +112,7 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 		p->noutq = p->outq_pos = 0;
 		return;
 	}
-	if (p->npending == 0 && p->outq_pos == p->noutq && p->eor_sent)
+	if (p->npending == 0 && p->outq_pos == p->noutq && p->eor_sent && !p->eorr_pending)
 		return;
 	struct prefix *batch = xmalloc(BATCH_MAX * sizeof(*batch));
 
@@ -149,6 +149,13 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV6);
 		p->eor_sent = 1;
 	}
+	/* RFC 7313: EoRR after the routes of a refresh (refresh.c sent the BoRR). */
+	for (int f = 0; f < 2 && !more; f++)
+		if (p->eorr_pending & (1 << f))
+			bgp_refresh_encode_sub(&c->wbuf, f ? BGP_AFI_IPV6 : BGP_AFI_IPV4,
+					       BGP_RR_EORR, BGP_SAFI_UNICAST);
+	if (!more)
+		p->eorr_pending = 0;
 	bgp_session_want_writable(p, more);
 	bgp_session_send(p);
 }
@@ -231,6 +238,7 @@ void bgp_adjout_reset(struct bgp_peer *p)
 	rib_free(&p->adj_out);
 	p->npending = 0;
 	p->noutq = p->outq_pos = 0;
+	p->eorr_pending = 0;
 }
 
 void bgp_adjout_free(struct bgp_peer *p)

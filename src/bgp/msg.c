@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bgp/capa.h"
+
 void bgp_err_set(struct bgp_err *e, uint8_t code, uint8_t subcode, const void *data, size_t len,
 		 const char *fmt, ...)
 {
@@ -129,10 +131,6 @@ void bgp_open_encode(struct buf *b, uint32_t asn, uint16_t hold_time, uint32_t b
 		put_cap_mp(b, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 	if (caps->mp_ipv6)
 		put_cap_mp(b, BGP_AFI_IPV6, BGP_SAFI_UNICAST);
-	if (caps->route_refresh) {
-		buf_put8(b, BGP_CAP_ROUTE_REFRESH);
-		buf_put8(b, 0);
-	}
 	if (caps->role != BGP_ROLE_NONE) {
 		buf_put8(b, BGP_CAP_ROLE);
 		buf_put8(b, 1);
@@ -143,6 +141,7 @@ void bgp_open_encode(struct buf *b, uint32_t asn, uint16_t hold_time, uint32_t b
 		buf_put8(b, 4);
 		buf_put32(b, asn);
 	}
+	bgp_capa_encode(b, caps);
 	if (b->len == param_at + 2)
 		b->len = param_at; /* no capability: no parameter */
 	else
@@ -167,11 +166,6 @@ static int open_cap(struct bgp_open *o, uint8_t code, const uint8_t *v, uint8_t 
 		else if (get16(v) == BGP_AFI_IPV6 && v[3] == BGP_SAFI_UNICAST)
 			c->mp_ipv6 = 1;
 		break;
-	case BGP_CAP_ROUTE_REFRESH:
-		if (len != 0)
-			goto malformed;
-		c->route_refresh = 1;
-		break;
 	case BGP_CAP_ROLE:
 		if (len != 1)
 			goto malformed;
@@ -189,7 +183,15 @@ static int open_cap(struct bgp_open *o, uint8_t code, const uint8_t *v, uint8_t 
 		c->as4 = 1;
 		c->as4_asn = get32(v);
 		break;
-	default: break;
+	default: {
+		const char *name = "";
+
+		if (bgp_capa_decode(c, code, v, len, &name) >= 0)
+			break;
+		bgp_err_set(err, BGP_ERR_OPEN, 0, NULL, 0, "malformed %s capability (length %u)",
+			    name, len);
+		return -1;
+	}
 	}
 	return 0;
 malformed:
@@ -526,16 +528,29 @@ const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode)
 
 void bgp_refresh_encode(struct buf *b, uint16_t afi, uint8_t safi)
 {
+	bgp_refresh_encode_sub(b, afi, BGP_RR_REQUEST, safi);
+}
+
+void bgp_refresh_encode_sub(struct buf *b, uint16_t afi, uint8_t subtype, uint8_t safi)
+{
 	size_t start = bgp_msg_begin(b, BGP_ROUTE_REFRESH);
 
 	buf_put16(b, afi);
-	buf_put8(b, 0); /* reserved (RFC 7313 subtype: normal request) */
+	buf_put8(b, subtype); /* RFC 2918's reserved octet */
 	buf_put8(b, safi);
 	bgp_msg_end(b, start);
 }
 
 int bgp_refresh_decode(const uint8_t *body, size_t len, uint16_t *afi, uint8_t *safi,
 		       struct bgp_err *err)
+{
+	uint8_t subtype;
+
+	return bgp_refresh_decode_sub(body, len, afi, &subtype, safi, err);
+}
+
+int bgp_refresh_decode_sub(const uint8_t *body, size_t len, uint16_t *afi, uint8_t *subtype,
+			   uint8_t *safi, struct bgp_err *err)
 {
 	if (len != 4) {
 		/* RFC 7313 sec 5: the data is the whole message; we have only the body here. */
@@ -544,6 +559,7 @@ int bgp_refresh_decode(const uint8_t *body, size_t len, uint16_t *afi, uint8_t *
 		return -1;
 	}
 	*afi = get16(body);
+	*subtype = body[2];
 	*safi = body[3];
 	return 0;
 }

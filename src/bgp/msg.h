@@ -39,6 +39,12 @@ struct bgp_caps {
 	uint8_t as4;      /* 4-octet AS capability present */
 	uint8_t role;     /* enum bgp_role; BGP_ROLE_NONE if absent */
 	uint32_t as4_asn; /* the 4-octet AS, if as4 */
+	/* capa.h's table: enhanced route refresh (RFC 7313), graceful restart (RFC 4724) */
+	uint8_t enhanced_refresh;
+	uint8_t gr;       /* the graceful restart capability is present */
+	uint8_t gr_flags; /* BGP_GR_FLAG_R, BGP_GR_FLAG_N */
+	uint16_t gr_time; /* restart time, seconds */
+	uint8_t gr_af[2]; /* IPv4, IPv6 unicast: BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING */
 };
 
 struct bgp_open {
@@ -77,8 +83,14 @@ int bgp_notification_decode(const uint8_t *body, size_t len, struct bgp_notifica
 const char *bgp_err_code_name(uint8_t code);
 const char *bgp_err_subcode_name(uint8_t code, uint8_t subcode);
 
+/* RFC 7313 message subtypes, in the octet RFC 2918 reserved. */
+enum { BGP_RR_REQUEST = 0, BGP_RR_BORR = 1, BGP_RR_EORR = 2 };
 void bgp_refresh_encode(struct buf *b, uint16_t afi, uint8_t safi);
+void bgp_refresh_encode_sub(struct buf *b, uint16_t afi, uint8_t subtype, uint8_t safi);
 int bgp_refresh_decode(const uint8_t *body, size_t len, uint16_t *afi, uint8_t *safi,
 		       struct bgp_err *err);
+/* The same with the RFC 7313 subtype (callers ignore subtypes other than the three above). */
+int bgp_refresh_decode_sub(const uint8_t *body, size_t len, uint16_t *afi, uint8_t *subtype,
+			   uint8_t *safi, struct bgp_err *err);
 
 #endif

@@ -60,6 +60,18 @@ struct bgp_peer {
 	uint8_t max_prefix_hit;    /* the session ends for max-prefix: its restart rule applies */
 
 	int ifindex; /* the interface it is reached on; set by the owner */
+
+	/* graceful restart and enhanced route refresh (gr.c, refresh.c) */
+	uint8_t down_notified;    /* the session ended with a NOTIFICATION, either way */
+	uint8_t gr_restarting;    /* our OPEN carries the Restart State bit (we restarted) */
+	uint8_t gr_stale;         /* families (BGP_FAM_*) with stale paths awaiting End-of-RIB */
+	uint8_t gr_peer_fams;     /* families its last OPEN's graceful restart capability listed */
+	uint16_t gr_peer_time;    /* and its restart time, seconds */
+	uint8_t eor_received;     /* families whose End-of-RIB came since Established */
+	uint8_t rr_stale;         /* bit per family: an enhanced route refresh is in progress */
+	uint8_t eorr_pending;     /* bit per family: send EoRR after the queued routes */
+	struct ev_timer gr_timer; /* the neighbour's restart time, then the stale-path limit */
+	uint64_t refreshes_out;   /* ROUTE-REFRESH messages sent */
 };
 
 #endif

@@ -25,6 +25,7 @@ struct rib_path {
 #define RIB_PATH_LOOP 0x02     /* our AS in the AS path */
 #define RIB_PATH_FILTERED 0x04 /* not in the neighbour's import allow-list */
 #define RIB_PATH_LEAK 0x08     /* RFC 9234 OTC says it is a route leak */
+#define RIB_PATH_STALE 0x10    /* kept over a graceful restart or route refresh (gr.h) */
 
 struct rib_node {
 	struct rib_node *hnext;

@@ -21,6 +21,7 @@
 
 #include "bgp/sockopt.h"
 #include "lib/clock.h"
+#include "bgp/capa.h"
 #include "lib/log.h"
 
 #define CONNECT_RETRY_MS 5000     /* RFC 4271 suggests 120 s; anycast wants fast recovery */
@@ -161,6 +162,16 @@ static void send_open(struct bgp_conn *c)
 	caps.as4 = 1;
 	caps.as4_asn = p->env.local_as;
 	caps.role = p->conf.role;
+	caps.enhanced_refresh = 1;
+	if (p->conf.graceful_restart) {
+		/* F bit: with graceful restart on we never flush the forwarding state at start, so
+		 * it survives every restart (see gr.h). */
+		caps.gr = 1;
+		caps.gr_time = p->conf.gr_time;
+		caps.gr_flags = p->gr_restarting ? BGP_GR_FLAG_R : 0;
+		caps.gr_af[0] = caps.mp_ipv4 ? BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING : 0;
+		caps.gr_af[1] = caps.mp_ipv6 ? BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING : 0;
+	}
 	bgp_open_encode(&c->wbuf, p->env.local_as, p->conf.hold_time, p->env.router_id, &caps);
 	conn_flush(c);
 }
@@ -176,6 +187,7 @@ static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode,
 		 bgp_err_subcode_name(code, subcode), why);
 	bgp_notification_encode(&c->wbuf, code, subcode, data, len);
 	p->notifications_out++;
+	p->down_notified = 1; /* RFC 4724 sec 4.2: no graceful restart after a NOTIFICATION */
 	conn_flush(c);
 }
 
@@ -423,6 +435,7 @@ static void established(struct bgp_conn *c)
 	char la[ADDR_STRLEN];
 
 	set_state(c, BGP_ESTABLISHED);
+	p->down_notified = 0;
 	p->established_at = ev_now(p->env.loop);
 	p->unanswered_warned = 0;
 	p->last_error[0] = 0;
@@ -478,6 +491,7 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 	char why[400];
 
 	p->notifications_in++;
+	p->down_notified = 1;
 	bgp_notification_decode(body, len, &n);
 	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code, n.subcode,
 		 bgp_err_subcode_name(n.code, n.subcode), n.shutdown_msg[0] ? ": \"" : "",
@@ -497,16 +511,22 @@ static int recv_refresh(struct bgp_conn *c, const uint8_t *body, size_t len)
 {
 	struct bgp_peer *p = c->peer;
 	uint16_t afi;
-	uint8_t safi;
+	uint8_t safi, sub;
 	struct bgp_err e;
 
 	if (c->state != BGP_ESTABLISHED)
 		return fsm_error(c, BGP_ROUTE_REFRESH);
-	if (bgp_refresh_decode(body, len, &afi, &safi, &e) < 0)
+	if (bgp_refresh_decode_sub(body, len, &afi, &sub, &safi, &e) < 0)
 		return conn_error(c, &e);
-	log_info("neighbor %s: route refresh requested (AFI %u SAFI %u)", bgp_session_name(p), afi,
-		 safi);
-	p->env.ops->refresh(p, afi, safi);
+	if (sub == BGP_RR_REQUEST) {
+		log_info("neighbor %s: route refresh requested (AFI %u SAFI %u)",
+			 bgp_session_name(p), afi, safi);
+		p->env.ops->refresh(p, afi, safi);
+	} else if ((sub == BGP_RR_BORR || sub == BGP_RR_EORR) && p->env.ops->rr_mark) {
+		log_debug("neighbor %s: %s (AFI %u SAFI %u)", bgp_session_name(p),
+			  sub == BGP_RR_BORR ? "BoRR" : "EoRR", afi, safi);
+		p->env.ops->rr_mark(p, afi, sub == BGP_RR_EORR);
+	} /* other subtypes are ignored (RFC 7313 sec 5) */
 	return 0;
 }
 
@@ -841,6 +861,7 @@ int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbo
 	       p->conf.local_pref != nc->local_pref ||
 	       strcmp(p->conf.password, nc->password) != 0 ||
 	       p->conf.ttl_security != nc->ttl_security || p->conf.multihop != nc->multihop ||
+	       p->conf.graceful_restart != nc->graceful_restart || p->conf.gr_time != nc->gr_time ||
 	       !filters_eq(p->conf.import_allow, p->conf.nimport_allow, nc->import_allow,
 			   nc->nimport_allow) ||
 	       !filters_eq(p->conf.export_allow, p->conf.nexport_allow, nc->export_allow,
@@ -859,12 +880,13 @@ void bgp_session_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *tex
 
 		if (!c)
 			continue;
-		if (c->state >= BGP_OPENSENT) {
+		if (c->state >= BGP_OPENSENT && cease_subcode) {
 			log_info("neighbor %s: sending %s%s%s", bgp_session_name(p),
 				 bgp_err_subcode_name(BGP_ERR_CEASE, cease_subcode),
 				 text ? ": " : "", text ? text : "");
 			bgp_shutdown_encode(&c->wbuf, cease_subcode, text);
 			p->notifications_out++;
+			p->down_notified = 1;
 			conn_flush(c);
 			flush_sync_conn(c, 1000);
 		}
@@ -918,6 +940,11 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 			 (unsigned long long)ev_timer_remaining(p->env.loop, &p->idle_hold));
 		return;
 	}
+	/* RFC 4724 sec 4.2: a neighbour that can restart gracefully and connects again while we
+	 * think its session is up has restarted: the old session goes (its routes kept stale). */
+	if (!p->admin_down && p->state == BGP_ESTABLISHED && !p->conn2 &&
+	    p->conf.graceful_restart && p->conn->open.caps.gr)
+		conn_drop(p->conn, "the neighbour restarted (new connection)");
 	if (p->admin_down || p->state == BGP_ESTABLISHED || p->conn2) {
 		/* Section 6.8: a collision with an Established session closes the new one. */
 		bgp_session_refuse(fd, BGP_CEASE_COLLISION);

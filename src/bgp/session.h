@@ -41,7 +41,7 @@ struct bgp_conn {
 	struct buf rbuf, wbuf;
 	size_t whead; /* bytes of wbuf's first message not yet written (sendq.h) */
 	struct ev_timer hold, keepalive;
-	struct ev_timer acked; /* OpenConfirm: waits for our KEEPALIVE to be acknowledged */
+	struct ev_timer acked;     /* OpenConfirm: waits for our KEEPALIVE to be acknowledged */
 	struct ev_timer send_hold; /* RFC 9687: runs while wbuf holds what the socket refuses */
 	uint8_t want_writable;     /* the owner has more to say: tell it when wbuf runs low */
 	struct bgp_open open;      /* the peer's OPEN, once received */
@@ -66,6 +66,9 @@ struct bgp_session_ops {
 	/* The output queue fell below BGP_SENDQ_LOW after bgp_session_want_writable(p, 1): the
 	 * owner may append more. May be NULL. */
 	void (*writable)(struct bgp_peer *p);
+	/* RFC 7313: the neighbour begins (end 0, BoRR) or ends (end 1, EoRR) re-sending the
+	 * family afi. May be NULL. */
+	void (*rr_mark)(struct bgp_peer *p, uint16_t afi, int end);
 };
 
 /* What a session needs from whoever runs it; copied into the neighbour. */
@@ -84,7 +87,8 @@ const char *bgp_session_name(const struct bgp_peer *p);
 
 /* Creates a neighbour and starts its session (Connect, or Active when passive). */
 struct bgp_peer *bgp_session_new(const struct bgp_session_env *env, const struct conf_neighbor *nc);
-/* Stops the session with a Cease (administrative) if one is up; no automatic restart. */
+/* Stops the session with a Cease (administrative) if one is up; no automatic restart.
+ * cease_subcode 0: the connection just closes, no NOTIFICATION (a graceful restart, RFC 4724). */
 void bgp_session_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *text);
 /* Frees a stopped neighbour; the owner has freed what it keeps in it (adj_out, pending). */
 void bgp_session_free(struct bgp_peer *p);

@@ -11,8 +11,10 @@
 
 #include "bgp/adjin.h"
 #include "bgp/adjout.h"
+#include "bgp/gr.h"
 #include "bgp/locrib.h"
 #include "bgp/sockopt.h"
+#include "bgp/refresh.h"
 #include "lib/log.h"
 
 #define ACCEPT_PAUSE_MS 100
@@ -183,31 +185,76 @@ fail:
 	return -1;
 }
 
-int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
-		       size_t errlen)
+static int has_listener(const struct bgp_speaker *sp, const struct addr *a)
 {
-	/* Close the ones no longer wanted. */
-	for (size_t i = 0; i < sp->nlisteners;) {
-		int keep = 0;
+	for (size_t i = 0; sp && i < sp->nlisteners; i++)
+		if (addr_eq(&sp->listeners[i].addr, a))
+			return 1;
+	return 0;
+}
 
-		for (size_t j = 0; j < n; j++)
-			keep |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
-		if (keep) {
+static int in_addrs(const struct addr *addrs, size_t n, const struct addr *a)
+{
+	for (size_t j = 0; j < n; j++)
+		if (addr_eq(&addrs[j], a))
+			return 1;
+	return 0;
+}
+
+void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs, size_t n)
+{
+	for (size_t i = 0; i < sp->nlisteners;) {
+		if (in_addrs(addrs, n, &sp->listeners[i].addr)) {
 			i++;
 			continue;
 		}
 		close_listener(sp, &sp->listeners[i]);
 		sp->listeners[i] = sp->listeners[--sp->nlisteners];
 	}
-	for (size_t j = 0; j < n; j++) {
-		int have = 0;
+}
 
-		for (size_t i = 0; i < sp->nlisteners; i++)
-			have |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
-		if (!have && open_listener(sp, &addrs[j], err, errlen) < 0)
+int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs, size_t n,
+			   const struct bgp_speaker *skip, char *err, size_t errlen)
+{
+	size_t had = sp->nlisteners;
+
+	for (size_t j = 0; j < n; j++) {
+		if (has_listener(sp, &addrs[j]) || has_listener(skip, &addrs[j]))
+			continue;
+		if (open_listener(sp, &addrs[j], err, errlen) < 0) {
+			/* All or nothing: close what this call opened. */
+			while (sp->nlisteners > had)
+				close_listener(sp, &sp->listeners[--sp->nlisteners]);
 			return -1;
+		}
 	}
 	return 0;
+}
+
+void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
+			     const struct addr *addrs, size_t n)
+{
+	for (size_t i = 0; i < from->nlisteners;) {
+		struct bgp_listener l = from->listeners[i];
+
+		if (!in_addrs(addrs, n, &l.addr) || has_listener(to, &l.addr)) {
+			i++;
+			continue;
+		}
+		from->listeners[i] = from->listeners[--from->nlisteners];
+		ev_io_del(from->loop, l.fd);
+		ev_io_add(to->loop, l.fd, EPOLLIN, on_accept, to);
+		to->listeners = xrealloc(to->listeners,
+					 (to->nlisteners + 1) * sizeof(*to->listeners));
+		to->listeners[to->nlisteners++] = l;
+	}
+}
+
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
+		       size_t errlen)
+{
+	bgp_speaker_listen_prune(sp, addrs, n);
+	return bgp_speaker_listen_add(sp, addrs, n, NULL, err, errlen);
 }
 
 /* ---- neighbours ---- */
@@ -219,30 +266,41 @@ static void on_established(struct bgp_peer *p)
 
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 1, sp->peer_arg);
+	bgp_gr_up(p);
 	bgp_adjout_start(p, &sp->rib);
 }
 
 static void on_down(struct bgp_peer *p)
 {
 	struct bgp_speaker *sp = p->sp;
+	uint8_t kept = bgp_gr_down(p); /* graceful restart keeps these families' paths */
 
-	bgp_adjin_clear(p);
+	if (!kept) {
+		bgp_gr_forget(p);
+		bgp_adjin_clear(p);
+	} else {
+		bgp_adjin_clear_fams(p, (uint8_t)~kept, 0);
+	}
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 0, sp->peer_arg);
 	bgp_adjout_reset(p);
 }
 
-static void on_refresh(struct bgp_peer *p, uint16_t afi, uint8_t safi)
+static int on_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e)
 {
-	(void)safi;
-	bgp_adjout_refresh(p, afi);
+	int r = bgp_adjin_update(p, u, e);
+
+	if (r == 0 && u->eor)
+		bgp_gr_eor(p, u->eor_afi);
+	return r;
 }
 
 static const struct bgp_session_ops session_ops = {
 	.established = on_established,
 	.down = on_down,
-	.update = bgp_adjin_update,
-	.refresh = on_refresh,
+	.update = on_update,
+	.refresh = bgp_refresh_answer,
+	.rr_mark = bgp_refresh_mark,
 	.writable = bgp_adjout_send_pending,
 };
 
@@ -258,6 +316,8 @@ struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_
 
 	p->sp = sp;
 	bgp_sockopt_peer_keys(sp, p, 1);
+	bgp_gr_init(p);
+	p->gr_restarting = sp->gr_restarting;
 	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
 	sp->peers[sp->npeers++] = p;
 	return p;
@@ -276,6 +336,10 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 	}
 	bgp_session_stop(p, cease_subcode, text);
 	bgp_sockopt_peer_keys(sp, p, 0);
+	/* Paths kept over a graceful restart outlive the session, not the neighbour. */
+	bgp_gr_forget(p);
+	if (p->n_paths)
+		bgp_adjin_clear(p);
 	bgp_adjout_free(p);
 	bgp_session_free(p);
 }

@@ -47,6 +47,10 @@ struct bgp_speaker {
 	struct ev_timer flush;        /* batches exports made in one loop iteration */
 	struct ev_timer accept_pause; /* running while the listeners rest after EMFILE */
 	uint64_t accept_starved_at;   /* last EMFILE (ms); one log line per episode */
+	/* graceful restart (gr.h): our OPENs carry the Restart State bit while set; eor_event is
+	 * called (with peer_arg) when a neighbour's End-of-RIB arrives */
+	uint8_t gr_restarting;
+	void (*eor_event)(struct bgp_speaker *sp, struct bgp_peer *p, void *arg);
 };
 
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);
@@ -56,6 +60,15 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text);
  * Returns 0, or -1 with a message in err if one could not be opened. */
 int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
 		       size_t errlen);
+/* The same in steps, for a reload that must change nothing when it fails: add opens the
+ * addresses sp lacks (except those skip, a speaker being replaced, already has) and on failure
+ * closes what it opened; prune closes the listeners not in addrs; move hands from's listeners
+ * of addrs over to to. */
+int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs, size_t n,
+			   const struct bgp_speaker *skip, char *err, size_t errlen);
+void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs, size_t n);
+void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
+			     const struct addr *addrs, size_t n);
 struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a);
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc);
 /* Stops the neighbour's session with Cease/cease_subcode and text, then forgets it. */

@@ -162,6 +162,8 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "password", conf_nb_password, 0, 0 },
 	{ "ttl-security", conf_nb_ttl_security, 0, 0 },
 	{ "multihop", conf_nb_multihop, 0, 0 },
+	{ "graceful-restart", conf_nb_graceful_restart, 0, 0 },
+	{ "graceful-restart-time", conf_nb_gr_time, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -188,6 +190,7 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	n->addr = a;
 	n->role = BGP_ROLE_NONE;
 	n->hold_time = CONF_DEFAULT_HOLD;
+	n->gr_time = CONF_DEFAULT_GR_TIME;
 	n->line = line;
 	n->col = col;
 	if (conf_parse_block(p, neighbor_kw, sizeof(neighbor_kw) / sizeof(neighbor_kw[0]), n,

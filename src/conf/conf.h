@@ -9,6 +9,7 @@
 
 #define CONF_DEFAULT_CONTROL "/run/anycastd/anycastd.sock"
 #define CONF_DEFAULT_HOLD 90
+#define CONF_DEFAULT_GR_TIME 120
 
 enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
 
@@ -94,6 +95,8 @@ struct conf_neighbor {
 	char password[CONF_PASSWORD_MAX + 1];
 	uint8_t ttl_security;
 	uint8_t multihop;
+	uint8_t graceful_restart; /* RFC 4724, both roles */
+	uint16_t gr_time;         /* our restart time, seconds; default 120 */
 	int line, col;
 };
 

@@ -105,6 +105,9 @@ int conf_nb_prepend(struct conf_parser *p, void *obj);
 int conf_nb_local_pref(struct conf_parser *p, void *obj);
 int conf_nb_import_prefix(struct conf_parser *p, void *obj);
 int conf_nb_export_prefix(struct conf_parser *p, void *obj);
+/* conf_gr.c: graceful-restart, graceful-restart-time */
+int conf_nb_graceful_restart(struct conf_parser *p, void *obj);
+int conf_nb_gr_time(struct conf_parser *p, void *obj);
 /* The router-mode defaults, set before parsing; the ones that depend on other keywords
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/refresh.h"
 #include "daemon/checkreq.h"
 #include "daemon/metrics.h"
 #include "daemon/priv.h"
@@ -157,7 +158,8 @@ static void peers_sync(struct daemon *d, const struct conf *c)
 		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr);
 		char a[ADDR_STRLEN];
 
-		if (nc && !bgp_session_conf_differs(p, nc)) {
+		/* Same, or only policy a route refresh applies (RFC 2918/7313): no reset. */
+		if (nc && (!bgp_session_conf_differs(p, nc) || bgp_refresh_reconf(p, nc))) {
 			i++;
 			continue;
 		}
@@ -205,20 +207,17 @@ static void speaker_settings(struct bgp_speaker *sp, const struct conf *c)
 	sp->lp_provider = c->lp_provider;
 }
 
-static int apply_new_speaker(struct daemon *d, char *err, size_t errlen)
+/* Everything of the new speaker d->sp but its listeners, which the caller opened. Cannot fail. */
+static void speaker_populate(struct daemon *d)
 {
 	const struct conf *c = &d->conf;
 
-	d->sp = bgp_speaker_new(d->loop, c->local_as, router_id_of(c));
 	speaker_settings(d->sp, c);
 	daemon_fib_start(d);
-	if (bgp_speaker_listen(d->sp, c->listen, c->nlisten, err, errlen) < 0)
-		return -1;
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);
 	svcs_build(d, c, NULL, 0);
 	daemon_sync_routes(d);
-	return 0;
 }
 
 int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
@@ -244,12 +243,14 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
 	d->kr = kr_open(loop, err, errlen);
 	if (!d->kr)
 		log_warn("netlink unavailable, service addresses will not be managed: %s", err);
-	else {
+	else
 		kr_set_protocol(d->kr, d->conf.priv.kernel_protocol);
+	if (!daemon_gr_begin(d) && d->kr)
 		kr_addr_flush_stale(d->kr, "lo");
-	}
-	if (apply_new_speaker(d, err, errlen) < 0)
+	d->sp = bgp_speaker_new(d->loop, d->conf.local_as, router_id_of(&d->conf));
+	if (bgp_speaker_listen(d->sp, d->conf.listen, d->conf.nlisten, err, errlen) < 0)
 		return -1;
+	speaker_populate(d);
 	daemon_watch_links(d);
 	ev_signal_add(loop, SIGTERM, on_term, d);
 	ev_signal_add(loop, SIGINT, on_term, d);
@@ -262,40 +263,57 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
 	return 0;
 }
 
+/* A new identity: every session starts over (RFC 4271 has no way to change the AS or BGP
+ * identifier of a running session) on nsp, which already listens where nc says. */
+static void reload_identity(struct daemon *d, struct conf *nc, struct bgp_speaker *nsp)
+{
+	log_info("local-as or router-id changed: restarting every session");
+	bgp_speaker_listen_move(nsp, d->sp, nc->listen, nc->nlisten);
+	bgp_speaker_free(d->sp, "local AS or router ID changed");
+	daemon_fail_check_reqs(d, d->svcs, d->nsvcs);
+	svcs_free(d->svcs, d->nsvcs);
+	d->svcs = NULL;
+	d->nsvcs = 0;
+	free(d->originated);
+	d->originated = NULL;
+	d->noriginated = 0;
+	conf_free(&d->conf);
+	d->conf = *nc;
+	d->sp = nsp;
+	speaker_populate(d);
+}
+
 int daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct conf nc;
+	struct ctl_server *ctl = NULL;
+	struct bgp_speaker *nsp = NULL;
 
 	if (conf_load(d->conf_path, &nc, err, errlen) < 0)
 		return -1;
-	/* A new identity means every session must start over (RFC 4271 has no way to change
-	 * the AS or BGP identifier of a running session). */
-	if (nc.local_as != d->conf.local_as || !addr_eq(&nc.router_id, &d->conf.router_id)) {
-		log_info("local-as or router-id changed: restarting every session");
-		bgp_speaker_free(d->sp, "local AS or router ID changed");
-		svcs_free(d->svcs, d->nsvcs);
-		d->svcs = NULL;
-		d->nsvcs = 0;
-		d->noriginated = 0;
-		conf_free(&d->conf);
-		d->conf = nc;
-		return apply_new_speaker(d, err, errlen);
-	}
-	if (strcmp(nc.control, d->conf.control) != 0) {
-		struct ctl_server *s = ctl_listen(d->loop, nc.control, d->commands, d, err, errlen);
+	int identity = nc.local_as != d->conf.local_as ||
+		       !addr_eq(&nc.router_id, &d->conf.router_id);
 
-		if (!s) {
-			conf_free(&nc);
-			return -1;
-		}
+	/* All or nothing: first what can fail (sockets), touching nothing that runs; then the
+	 * changes, none of which can fail. */
+	if (strcmp(nc.control, d->conf.control) != 0 &&
+	    !(ctl = ctl_listen(d->loop, nc.control, d->commands, d, err, errlen)))
+		goto fail;
+	if (identity)
+		nsp = bgp_speaker_new(d->loop, nc.local_as, router_id_of(&nc));
+	if (bgp_speaker_listen_add(nsp ? nsp : d->sp, nc.listen, nc.nlisten, nsp ? d->sp : NULL,
+				   err, errlen) < 0)
+		goto fail;
+	if (ctl) {
 		ctl_close(d->ctl);
-		d->ctl = s;
+		d->ctl = ctl;
 	}
 	daemon_priv_reload(d, &nc);
-	if (bgp_speaker_listen(d->sp, nc.listen, nc.nlisten, err, errlen) < 0) {
-		/* Keep going: the neighbours can still be reached by connecting out. */
-		log_err("%s", err);
+	if (identity) {
+		reload_identity(d, &nc, nsp);
+		return 0;
 	}
+	bgp_speaker_listen_prune(d->sp, nc.listen, nc.nlisten);
 	if (d->sp->transit != nc.transit || d->conf.fib != nc.fib ||
 	    d->conf.multipath != nc.multipath || d->sp->lp_customer != nc.lp_customer ||
 	    d->sp->lp_peer != nc.lp_peer || d->sp->lp_provider != nc.lp_provider) {
@@ -323,18 +341,28 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	log_info("configuration reloaded: %zu neighbors, %zu services", d->conf.nneighbors,
 		 d->conf.nservices);
 	return 0;
+fail:
+	if (ctl)
+		ctl_close(ctl);
+	if (nsp)
+		bgp_speaker_free(nsp, NULL);
+	conf_free(&nc);
+	return -1;
 }
 
 void daemon_stop(struct daemon *d)
 {
+	/* With graceful restart this is a planned restart: forwarding state stays (fib_gr.c). */
+	int keep = daemon_gr_stop(d);
+
 	/* Cease to every neighbour first: they drop our routes; then the addresses go. */
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
-	for (size_t i = 0; d->kr && i < d->naddresses; i++)
+	for (size_t i = 0; d->kr && !keep && i < d->naddresses; i++)
 		kr_addr_del(d->kr, "lo", &d->addresses[i],
 			    d->addresses[i].af == AF_INET ? 32 : 128);
 	/* Routes we put in the kernel would forward to neighbours we no longer talk to. */
-	if (d->kr && d->conf.fib)
+	if (d->kr && d->conf.fib && !keep)
 		kr_flush_stale(d->kr);
 	free(d->addresses);
 	free(d->originated);

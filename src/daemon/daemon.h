@@ -41,6 +41,8 @@ struct daemon {
 	ctl_handler *commands;     /* the control socket's handler */
 	struct ctl_server *ctl_ro; /* access.h: the read-only control socket, or NULL */
 	char *pidfile;             /* access.h: the pidfile we wrote, or NULL */
+	struct ev_timer gr_timer;  /* fib_gr.c: the end of our own graceful restart */
+	uint8_t gr_active;         /* taking over what an earlier instance left */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket
@@ -59,6 +61,12 @@ struct svc *daemon_find_svc(struct daemon *d, const char *name);
 /* fib.c: with `fib yes`, best routes go into the kernel; link-down resets sessions. */
 void daemon_fib_start(struct daemon *d);
 void daemon_watch_links(struct daemon *d);
+/* fib_gr.c: our own graceful restart. begin: at start, before the speaker, returns 1 if the
+ * kernel state an earlier instance left is taken over (then not flushed); stop: at exit,
+ * returns 1 if kernel routes and addresses are to be kept; eor: the speaker's eor_event. */
+int daemon_gr_begin(struct daemon *d);
+int daemon_gr_stop(struct daemon *d);
+void daemon_gr_eor(struct bgp_speaker *sp, struct bgp_peer *p, void *arg);
 
 /* show.c */
 void daemon_show_neighbors(struct daemon *d, int json, struct buf *out);

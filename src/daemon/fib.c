@@ -81,8 +81,11 @@ void daemon_fib_start(struct daemon *d)
 
 	sp->peer_event = peer_event;
 	sp->peer_arg = d;
-	/* Routes an earlier instance left (a crash, or fib turned off) are not ours to keep. */
-	if (d->kr)
+	sp->eor_event = daemon_gr_eor;
+	sp->gr_restarting = d->gr_active;
+	/* Routes an earlier instance left (a crash, or fib turned off) are not ours to keep,
+	 * unless we restart gracefully: then they go only once replaced (fib_gr.c). */
+	if (d->kr && !(d->gr_active && d->conf.fib))
 		kr_flush_stale(d->kr);
 	if (!d->kr || !d->conf.fib) {
 		sp->best_changed = NULL;

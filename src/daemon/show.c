@@ -101,6 +101,8 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 			   nh, path->best ? "true" : "false", from, origin_name(a->origin));
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, ",\"rejected\":\"%s\"", reject_reason(path->flags));
+		if (path->flags & RIB_PATH_STALE) /* kept over a graceful restart */
+			buf_printf(out, ",\"stale\":true");
 		if (path->src)
 			buf_printf(out, ",\"relation\":\"%s\"",
 				   bgp_rel_name(bgp_peer_rel(path->src)));
@@ -117,6 +119,8 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		bgp_attrs_format(out, a, 0);
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, " (rejected: %s)", reject_reason(path->flags));
+		if (path->flags & RIB_PATH_STALE)
+			buf_printf(out, " (stale)");
 		buf_put8(out, '\n');
 		buf_free(&asp);
 	}

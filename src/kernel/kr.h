@@ -73,6 +73,10 @@ void kr_flush(struct kr *k);
  * its metric (the routes a crashed instance left). Flushes the queue first. Returns how many
  * routes were removed, -1 if the table could not be read. */
 int kr_flush_stale(struct kr *k);
+/* The same, keeping the routes whose prefix keep(pfx, arg) approves: after a graceful restart,
+ * what the new instance learnt again (and so already replaced) stays. */
+typedef int kr_keep_route_fn(const struct prefix *pfx, void *arg);
+int kr_flush_stale_except(struct kr *k, kr_keep_route_fn *keep, void *arg);
 
 /* Use proto instead of KR_RTPROT for everything from now on (routes, addresses, and what the
  * stale flushes remove). */
@@ -99,6 +103,9 @@ int kr_addr_del(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 /* Remove the addresses an earlier instance left on ifname: those with IFA_PROTO KR_RTPROT or,
  * for IPv4, our label. Returns how many were removed, -1 on error. */
 int kr_addr_flush_stale(struct kr *k, const char *ifname);
+/* The same, keeping the addresses keep(a, arg) approves (graceful restart: those still wanted). */
+typedef int kr_keep_addr_fn(const struct addr *a, void *arg);
+int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn *keep, void *arg);
 
 /* Link state. cb(ifindex, up, arg) is called from the event loop when an interface changes
  * between up and down; up means administratively up and operationally running (IFF_UP and

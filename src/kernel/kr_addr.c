@@ -192,6 +192,11 @@ static int stale_addr(const struct nlmsghdr *nlh, void *arg)
 
 int kr_addr_flush_stale(struct kr *k, const char *ifname)
 {
+	return kr_addr_flush_stale_except(k, ifname, NULL, NULL);
+}
+
+int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn *keep, void *arg)
+{
 	uint8_t buf[KR_REQ_SIZE] = { 0 };
 	struct stale_addrs s = { 0 };
 	char why[256], reason[320];
@@ -222,7 +227,8 @@ int kr_addr_flush_stale(struct kr *k, const char *ifname)
 	int removed = 0;
 
 	for (size_t i = 0; i < s.n; i++)
-		if (del_index(k, ifname, s.ifindex, &s.v[i].a, s.v[i].plen) > 0)
+		if (!(keep && keep(&s.v[i].a, arg)) &&
+		    del_index(k, ifname, s.ifindex, &s.v[i].a, s.v[i].plen) > 0)
 			removed++;
 	free(s.v);
 	if (removed)

@@ -211,7 +211,9 @@ static int dump_ours(struct kr *k, int af, struct stale_set *s)
 	return err;
 }
 
-int kr_flush_stale(struct kr *k)
+int kr_flush_stale(struct kr *k) { return kr_flush_stale_except(k, NULL, NULL); }
+
+int kr_flush_stale_except(struct kr *k, kr_keep_route_fn *keep, void *arg)
 {
 	int removed = 0;
 
@@ -228,12 +230,18 @@ int kr_flush_stale(struct kr *k)
 		}
 		uint64_t errors = k->st.errors;
 
+		size_t queued = 0;
+
 		k->quiet_esrch = 1;
-		for (size_t i = 0; i < s.n; i++)
+		for (size_t i = 0; i < s.n; i++) {
+			if (keep && keep(&s.v[i].pfx, arg))
+				continue;
 			queue_delete(k, &s.v[i].pfx, s.v[i].metric, s.v[i].tos, KR_OP_FLUSH);
+			queued++;
+		}
 		kr_flush(k);
 		k->quiet_esrch = 0;
-		removed += (int)(s.n - (size_t)(k->st.errors - errors));
+		removed += (int)(queued - (size_t)(k->st.errors - errors));
 		free(s.v);
 		if (e4 != -EINTR && e6 != -EINTR)
 			break;

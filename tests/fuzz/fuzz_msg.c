@@ -1,5 +1,7 @@
 /* libFuzzer target for the other messages: the header check, then OPEN, NOTIFICATION or
- * ROUTE-REFRESH by the header's type. OPENs that decode are re-encoded and decoded again. */
+ * ROUTE-REFRESH by the header's type. OPENs that decode are re-encoded and decoded again, with
+ * every capability (capa.h's table: graceful restart, enhanced route refresh); so are
+ * ROUTE-REFRESH messages with their RFC 7313 subtype. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bgp_open_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, &o2, &err) < 0 ||
 		    o2.asn != o.asn || o2.caps.mp_ipv4 != o.caps.mp_ipv4 ||
 		    o2.caps.mp_ipv6 != o.caps.mp_ipv6 || o2.caps.role != o.caps.role ||
-		    o2.caps.route_refresh != o.caps.route_refresh)
+		    o2.caps.route_refresh != o.caps.route_refresh ||
+		    o2.caps.enhanced_refresh != o.caps.enhanced_refresh ||
+		    o2.caps.gr != o.caps.gr || o2.caps.gr_flags != o.caps.gr_flags ||
+		    o2.caps.gr_time != o.caps.gr_time ||
+		    memcmp(o2.caps.gr_af, o.caps.gr_af, sizeof(o.caps.gr_af)) != 0)
 			abort();
 		buf_free(&b);
 		break;
@@ -49,10 +55,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case BGP_ROUTE_REFRESH: {
-		uint16_t afi;
-		uint8_t safi;
+		uint16_t afi, afi2;
+		uint8_t safi, sub, safi2, sub2;
+		struct buf b;
 
-		bgp_refresh_decode(body, bl, &afi, &safi, &err);
+		if (bgp_refresh_decode_sub(body, bl, &afi, &sub, &safi, &err) < 0)
+			break;
+		buf_init(&b);
+		bgp_refresh_encode_sub(&b, afi, sub, safi);
+		if (bgp_refresh_decode_sub(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, &afi2, &sub2,
+					   &safi2, &err) < 0 ||
+		    afi2 != afi || sub2 != sub || safi2 != safi)
+			abort();
+		buf_free(&b);
 		break;
 	}
 	default: break;

@@ -1,6 +1,7 @@
 /* BGP message codec: header, OPEN and capabilities, KEEPALIVE, NOTIFICATION, ROUTE-REFRESH. */
 #include <stdlib.h>
 
+#include "bgp/capa.h"
 #include "bgp/msg.h"
 #include "t.h"
 
@@ -127,8 +128,11 @@ static void test_open_roundtrip(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct bgp_caps c = { cases[i].v4,  cases[i].v6,   0, cases[i].rr,
-				      cases[i].as4, cases[i].role, 0 };
+		struct bgp_caps c = { .mp_ipv4 = cases[i].v4,
+				      .mp_ipv6 = cases[i].v6,
+				      .route_refresh = cases[i].rr,
+				      .as4 = cases[i].as4,
+				      .role = cases[i].role };
 		struct bgp_open o;
 		struct bgp_err err;
 		struct buf b;
@@ -415,6 +419,96 @@ static void test_refresh(void)
 	buf_free(&b);
 }
 
+/* RFC 7313 subtypes ride in RFC 2918's reserved octet. */
+static void test_refresh_subtypes(void)
+{
+	static const uint8_t subs[] = { BGP_RR_REQUEST, BGP_RR_BORR, BGP_RR_EORR, 9 };
+	struct buf b;
+	struct bgp_err err;
+	const uint8_t *body;
+	size_t bl;
+	uint16_t afi;
+	uint8_t safi, sub;
+
+	for (size_t i = 0; i < sizeof(subs); i++) {
+		buf_init(&b);
+		bgp_refresh_encode_sub(&b, BGP_AFI_IPV4, subs[i], BGP_SAFI_UNICAST);
+		body = one_msg(&b, BGP_ROUTE_REFRESH, &bl);
+		CHECK_INT(body[2], subs[i]);
+		CHECK_INT(bgp_refresh_decode_sub(body, bl, &afi, &sub, &safi, &err), 0);
+		CHECK_INT(afi, BGP_AFI_IPV4);
+		CHECK_INT(sub, subs[i]);
+		CHECK_INT(safi, BGP_SAFI_UNICAST);
+		buf_free(&b);
+	}
+}
+
+/* Graceful restart and enhanced route refresh capabilities, both ways, and their errors. */
+static void test_open_gr_caps(void)
+{
+	struct bgp_caps c = { .mp_ipv4 = 1,
+			      .mp_ipv6 = 1,
+			      .as4 = 1,
+			      .role = BGP_ROLE_NONE,
+			      .enhanced_refresh = 1,
+			      .gr = 1,
+			      .gr_flags = BGP_GR_FLAG_R,
+			      .gr_time = 120,
+			      .gr_af = { BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING,
+					 BGP_GR_AF_PRESENT } };
+	struct bgp_open o;
+	struct bgp_err err;
+	struct buf b;
+	const uint8_t *body;
+	size_t bl;
+
+	buf_init(&b);
+	bgp_open_encode(&b, 65001, 90, 0xc6120001u, &c);
+	body = one_msg(&b, BGP_OPEN, &bl);
+	CHECK_INT(bgp_open_decode(body, bl, &o, &err), 0);
+	CHECK_INT(o.caps.enhanced_refresh, 1);
+	CHECK_INT(o.caps.gr, 1);
+	CHECK_INT(o.caps.gr_flags, BGP_GR_FLAG_R);
+	CHECK_INT(o.caps.gr_time, 120);
+	CHECK_INT(o.caps.gr_af[0], BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING);
+	CHECK_INT(o.caps.gr_af[1], BGP_GR_AF_PRESENT);
+	buf_free(&b);
+
+	/* Capability TLVs by hand: a GR of the wrong length, an ERR with a value, the last GR
+	 * instance counting, and an unknown family skipped. */
+	static const struct {
+		uint8_t caps[24];
+		uint8_t len;
+		int ok;
+		uint16_t time;
+		uint8_t af0;
+	} cases[] = {
+		{ { 64, 3, 0, 120, 0 }, 5, 0, 0, 0 },
+		{ { 70, 1, 0 }, 3, 0, 0, 0 },
+		{ { 64, 2, 0x80, 30 }, 4, 1, 30, 0 },
+		{ { 64, 6, 0, 30, 0, 1, 1, 0x80, 64, 2, 0x0f, 0xff }, 12, 1, 4095, 0 },
+		{ { 64, 6, 0, 10, 0, 25, 70, 0x80 }, 8, 1, 10, 0 },
+		{ { 64, 6, 0, 10, 0, 1, 1, 0 }, 8, 1, 10, BGP_GR_AF_PRESENT },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t m[64] = { 4, 0xfd, 0xe9, 0, 90, 198, 18, 0, 1 };
+
+		m[9] = (uint8_t)(cases[i].len + 2);
+		m[10] = 2;
+		m[11] = cases[i].len;
+		memcpy(m + 12, cases[i].caps, cases[i].len);
+		int r = bgp_open_decode(m, 12 + (size_t)cases[i].len, &o, &err);
+
+		CHECK_INT(r, cases[i].ok ? 0 : -1);
+		if (!cases[i].ok) {
+			CHECK_INT(err.code, BGP_ERR_OPEN);
+			continue;
+		}
+		CHECK_INT(o.caps.gr_time, cases[i].time);
+		CHECK_INT(o.caps.gr_af[0], cases[i].af0);
+	}
+}
+
 static void test_err_set(void)
 {
 	struct bgp_err e;
@@ -441,5 +535,7 @@ int main(void)
 	RUN(test_names);
 	RUN(test_refresh);
 	RUN(test_err_set);
+	RUN(test_refresh_subtypes);
+	RUN(test_open_gr_caps);
 	return t_done();
 }

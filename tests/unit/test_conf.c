@@ -1043,6 +1043,51 @@ static void test_shipped_example(void)
 	conf_free(&c);
 }
 
+static void test_graceful_restart(void)
+{
+	struct conf c;
+	char err[512];
+	static const char base[] = "router-id 198.18.0.1\nlocal-as 65001\n";
+	static const struct {
+		const char *nb;
+		int ok;
+		uint8_t gr;
+		uint16_t time;
+		const char *err;
+	} cases[] = {
+		{ "", 1, 0, 120, NULL },
+		{ "    graceful-restart yes\n", 1, 1, 120, NULL },
+		{ "    graceful-restart yes\n    graceful-restart-time 2m\n", 1, 1, 120 * 1, NULL },
+		{ "    graceful-restart-time 30\n", 1, 0, 30, NULL },
+		{ "    graceful-restart-time 4095s\n", 1, 0, 4095, NULL },
+		{ "    graceful-restart maybe\n", 0, 0, 0,
+		  "t.conf:6:22: invalid graceful-restart 'maybe'" },
+		{ "    graceful-restart-time 4096\n", 0, 0, 0,
+		  "t.conf:6:27: invalid graceful-restart-time '4096' (expected 1..4095 seconds)" },
+		{ "    graceful-restart-time 1500ms\n", 0, 0, 0, "t.conf:6:27: invalid" },
+		{ "    graceful-restart-time 0\n", 0, 0, 0, "t.conf:6:27: invalid" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+
+		snprintf(text, sizeof(text),
+			 "%s\nneighbor 198.18.0.0 {\n    remote-as 64500\n%s}\n", base,
+			 cases[i].nb);
+		int r = parse(text, &c, err, sizeof(err));
+
+		CHECK_INT(r, cases[i].ok ? 0 : -1);
+		if (r == 0) {
+			CHECK_INT(c.neighbors[0].graceful_restart, cases[i].gr);
+			CHECK_INT(c.neighbors[0].gr_time, cases[i].time);
+		} else {
+			CHECK(strncmp(err, cases[i].err, strlen(cases[i].err)) == 0);
+			if (strncmp(err, cases[i].err, strlen(cases[i].err)) != 0)
+				printf("  got %s\n", err);
+		}
+		conf_free(&c);
+	}
+}
+
 int main(void)
 {
 	RUN(test_lexer_tokens);
@@ -1062,5 +1107,6 @@ int main(void)
 	RUN(test_duration_null);
 	RUN(test_load);
 	RUN(test_shipped_example);
+	RUN(test_graceful_restart);
 	return t_done();
 }

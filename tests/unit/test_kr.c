@@ -226,6 +226,8 @@ static void test_route_autoflush(void)
 	CHECK_INT(count_ours(&multi), 0);
 }
 
+static int keep_p2(const struct prefix *pfx, void *arg) { return prefix_eq(pfx, arg); }
+
 static void test_flush_stale(void)
 {
 	struct t_routes rs = { 0 };
@@ -244,7 +246,10 @@ static void test_flush_stale(void)
 	CHECK_INT(kr_route_replace(kr, &p1, nh4, 2), 0);
 	CHECK_INT(kr_route_replace(kr, &p2, nh6, 1), 0);
 	CHECK_INT(kr_route_replace(kr, &p3, nh6, 2), 0); /* not flushed yet: flush_stale must */
-	CHECK_INT(kr_flush_stale(kr), 4);
+	/* Graceful restart: what the new instance learnt again stays. */
+	CHECK_INT(kr_flush_stale_except(kr, keep_p2, &p2), 3);
+	CHECK_INT(count_ours(&multi), 1);
+	CHECK_INT(kr_flush_stale(kr), 1);
 	CHECK_INT(count_ours(&multi), 0);
 	t_routes(AF_INET, &rs);
 	CHECK(t_find(&rs, "203.0.113.0/24", RT_TABLE_MAIN) != NULL);
@@ -288,6 +293,8 @@ static void test_addr(void)
 	CHECK_INT(kr_addr_add(kr, "lo", &a4, 33), -1);
 }
 
+static int keep_addr(const struct addr *a, void *arg) { return addr_eq(a, arg); }
+
 static void test_addr_flush_stale(void)
 {
 	struct t_addrs as;
@@ -302,7 +309,11 @@ static void test_addr_flush_stale(void)
 	struct addr op = A("192.0.2.99");
 
 	CHECK_INT(kr_addr_add(kr, "lo", &op, 32), 0);
-	CHECK_INT(kr_addr_flush_stale(kr, "lo"), 3);
+	/* Graceful restart: an address still wanted stays. */
+	CHECK_INT(kr_addr_flush_stale_except(kr, "lo", keep_addr, &b4), 2);
+	CHECK(t_find_addr("lo", "192.0.2.2", &as) != NULL);
+	CHECK(t_find_addr("lo", "192.0.2.1", &as) == NULL);
+	CHECK_INT(kr_addr_flush_stale(kr, "lo"), 1);
 	CHECK(t_find_addr("lo", "192.0.2.1", &as) == NULL);
 	CHECK(t_find_addr("lo", "192.0.2.2", &as) == NULL);
 	CHECK(t_find_addr("lo", "2001:db8:1::1", &as) == NULL);

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 
+#include "bgp/capa.h"
 #include "bgp/sendq.h"
 #include "bgp/speaker.h"
 #include "bgp/update.h"
@@ -490,6 +491,186 @@ static void test_accept_emfile(void)
 	fix_free(&f);
 }
 
+/* From the session's outgoing connection to Established, the test's OPEN carrying graceful
+ * restart (restart time 30 s, IPv4 with the F bit) and enhanced route refresh. */
+static void establish_gr(struct fix *f)
+{
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len = 0;
+	struct buf b;
+	struct bgp_caps caps = { .mp_ipv4 = 1,
+				 .mp_any = 1,
+				 .as4 = 1,
+				 .as4_asn = REMOTE_AS,
+				 .route_refresh = 1,
+				 .enhanced_refresh = 1,
+				 .role = BGP_ROLE_NONE,
+				 .gr = 1,
+				 .gr_time = 30,
+				 .gr_af = { BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING, 0 } };
+
+	t_accept_open(&f->t);
+	buf_init(&b);
+	bgp_open_encode(&b, REMOTE_AS, 30, REMOTE_ID, &caps);
+	t_send_buf(&f->t, &b);
+	buf_free(&b);
+	CHECK_INT(t_read_msg(&f->t, msg, &len), BGP_KEEPALIVE);
+	t_send_keepalive(&f->t);
+	SPIN(&f->t, f->t.peer->state == BGP_ESTABLISHED);
+	CHECK_INT(f->t.peer->state, BGP_ESTABLISHED);
+}
+
+static void send_eor_or_rr(struct fix *f, int subtype)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (subtype < 0)
+		bgp_eor_encode(&b, BGP_AFI_IPV4);
+	else
+		bgp_refresh_encode_sub(&b, BGP_AFI_IPV4, (uint8_t)subtype, BGP_SAFI_UNICAST);
+	t_send_buf(&f->t, &b);
+	buf_free(&b);
+}
+
+static int path_flags(struct fix *f, const char *pfx)
+{
+	struct prefix px;
+	const struct rib_node *n;
+
+	prefix_parse(pfx, &px);
+	n = rib_lookup(&f->sp->rib, &px);
+	if (!n || !n->paths)
+		return -1;
+	return n->paths->flags | (n->paths->best ? 0x100 : 0);
+}
+
+/* the connection drops without a NOTIFICATION */
+static void drop(struct fix *f)
+{
+	close(f->t.fd);
+	f->t.fd = -1;
+	SPIN(&f->t, f->t.peer->state != BGP_ESTABLISHED);
+}
+
+/* RFC 4724 as helper, and RFC 7313 BoRR/EoRR. */
+static void test_graceful_restart_helper(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+
+	nc.graceful_restart = 1;
+	nc.gr_time = 120;
+	fix_init_with(&f, nc);
+	establish_gr(&f);
+	send_route(&f, "203.0.113.0/24", 0);
+	send_route(&f, "198.51.100.0/24", 0);
+	SPIN(&f.t, f.t.peer->n_paths == 2);
+	/* Gone without a NOTIFICATION: its paths stay, stale, still best. */
+	drop(&f);
+	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), 0x100 | RIB_PATH_STALE);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), 0x100 | RIB_PATH_STALE);
+	CHECK_INT(f.t.peer->gr_stale, 1);
+	/* Back within its restart time: the re-announced path is fresh, the other goes at
+	 * End-of-RIB. */
+	ev_advance(f.t.loop, 2000);
+	establish_gr(&f);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), 0x100 | RIB_PATH_STALE);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") == 0x100);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), 0x100);
+	send_eor_or_rr(&f, -1);
+	SPIN(&f.t, path_flags(&f, "198.51.100.0/24") < 0);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), -1);
+	CHECK_INT(f.t.peer->n_paths, 1);
+	CHECK_INT(f.t.peer->gr_stale, 0);
+	CHECK(!ev_timer_active(&f.t.peer->gr_timer));
+	/* Enhanced route refresh: what is not re-sent between BoRR and EoRR goes. */
+	send_route(&f, "198.51.100.0/24", 0);
+	SPIN(&f.t, f.t.peer->n_paths == 2);
+	send_eor_or_rr(&f, BGP_RR_BORR);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") == (0x100 | RIB_PATH_STALE));
+	send_route(&f, "198.51.100.0/24", 0);
+	send_eor_or_rr(&f, BGP_RR_EORR);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") < 0);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), 0x100);
+	CHECK_INT(f.t.peer->n_paths, 1);
+	/* Down again and not back within its restart time (30 s): the stale paths go. */
+	drop(&f);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), 0x100 | RIB_PATH_STALE);
+	ev_advance(f.t.loop, 29000);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), 0x100 | RIB_PATH_STALE);
+	ev_advance(f.t.loop, 1500);
+	CHECK_INT(path_flags(&f, "198.51.100.0/24"), -1);
+	CHECK_INT(f.t.peer->n_paths, 0);
+	CHECK_INT(f.sp->rib.count, 0);
+	fix_free(&f);
+}
+
+/* A NOTIFICATION ends graceful restart (RFC 4724 sec 4.2): the paths go at once. */
+static void test_graceful_restart_notification(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+	struct buf b;
+
+	nc.graceful_restart = 1;
+	nc.gr_time = 120;
+	fix_init_with(&f, nc);
+	establish_gr(&f);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, f.t.peer->n_paths == 1);
+	buf_init(&b);
+	bgp_shutdown_encode(&b, BGP_CEASE_ADMIN_RESET, "bye");
+	t_send_buf(&f.t, &b);
+	buf_free(&b);
+	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
+	CHECK_INT(f.sp->rib.count, 0);
+	fix_free(&f);
+}
+
+/* RFC 7313: a request from a neighbour that takes enhanced route refresh is answered with
+ * BoRR, the routes, EoRR. */
+static void test_enhanced_refresh_answer(void)
+{
+	struct fix f;
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len = 0;
+	struct bgp_attrs a;
+	struct prefix pfx;
+	const struct bgp_attrs *ia;
+
+	fix_init(&f, 0);
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH;
+	ia = bgp_attrs_intern(&a);
+	prefix_parse("192.0.2.0/24", &pfx);
+	bgp_speaker_originate(f.sp, &pfx, ia);
+	establish_gr(&f);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE); /* the route */
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE); /* End-of-RIB */
+	CHECK_INT(len, BGP_HDR_LEN + 4);
+	send_eor_or_rr(&f, BGP_RR_REQUEST);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_ROUTE_REFRESH);
+	CHECK_INT(msg[BGP_HDR_LEN + 2], BGP_RR_BORR);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE);
+	CHECK(len > BGP_HDR_LEN + 4);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_ROUTE_REFRESH);
+	CHECK_INT(msg[BGP_HDR_LEN + 2], BGP_RR_EORR);
+	CHECK_INT(get16(msg + BGP_HDR_LEN), BGP_AFI_IPV4);
+	/* An unknown subtype is ignored, the session stays. */
+	send_eor_or_rr(&f, 9);
+	t_send_keepalive(&f.t);
+	ev_run_once(f.t.loop, 10);
+	CHECK_INT(f.t.peer->state, BGP_ESTABLISHED);
+	bgp_attrs_unref(ia);
+	bgp_attrs_clear(&a);
+	fix_free(&f);
+}
+
 int main(void)
 {
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -504,5 +685,8 @@ int main(void)
 	RUN(test_max_prefix_restart_inbound);
 	RUN(test_output_bounded);
 	RUN(test_accept_emfile);
+	RUN(test_graceful_restart_helper);
+	RUN(test_graceful_restart_notification);
+	RUN(test_enhanced_refresh_answer);
 	return t_done();
 }
