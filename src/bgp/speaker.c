@@ -2,6 +2,7 @@
 #include "bgp/speaker.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "bgp/adjin.h"
 #include "bgp/adjout.h"
 #include "bgp/locrib.h"
+#include "bgp/nexthop.h"
 #include "lib/log.h"
 
 static void flush_all(struct ev_timer *t, void *arg)
@@ -80,6 +82,24 @@ struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr
 
 /* ---- listening ---- */
 
+/* The neighbour a connection comes from: a link-local one only on its own interface. */
+static struct bgp_peer *find_peer_scoped(struct bgp_speaker *sp, const struct addr *a,
+					 const struct sockaddr_storage *ss)
+{
+	uint32_t scope = ss->ss_family == AF_INET6
+				 ? ((const struct sockaddr_in6 *)ss)->sin6_scope_id
+				 : 0;
+
+	for (size_t i = 0; i < sp->npeers; i++) {
+		const struct conf_neighbor *nc = &sp->peers[i]->conf;
+
+		if (addr_eq(&nc->addr, a) &&
+		    (!nc->ifname[0] || if_nametoindex(nc->ifname) == scope))
+			return sp->peers[i];
+	}
+	return NULL;
+}
+
 static void refuse(int fd, const char *who)
 {
 	struct buf b;
@@ -110,7 +130,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 			return;
 		}
 		addr_from_sa((struct sockaddr *)&ss, &a, NULL);
-		struct bgp_peer *p = bgp_speaker_find_peer(sp, &a);
+		struct bgp_peer *p = find_peer_scoped(sp, &a, &ss);
 
 		if (!p) {
 			refuse(fd, addr_fmt(&a, as));
@@ -120,14 +140,18 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 	}
 }
 
-static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err, size_t errlen)
+static int open_listener(struct bgp_speaker *sp, const struct addr *a, const char *ifname,
+			 char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = addr_to_sa(a, sp->port, &ss);
-	int fd = socket(a->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = -1;
 	int one = 1;
 	char as[ADDR_STRLEN];
 
+	if (bgp_sa_scope(&ss, ifname) < 0)
+		goto fail;
+	fd = socket(a->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -140,25 +164,30 @@ static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err
 	if (ev_io_add(sp->loop, fd, EPOLLIN, on_accept, sp) < 0)
 		goto fail;
 	sp->listeners = xrealloc(sp->listeners, (sp->nlisteners + 1) * sizeof(*sp->listeners));
-	sp->listeners[sp->nlisteners++] = (struct bgp_listener){ .fd = fd, .addr = *a };
-	log_info("listening on %s port %u", addr_fmt(a, as), sp->port);
+	sp->listeners[sp->nlisteners] = (struct bgp_listener){ .fd = fd, .addr = *a };
+	strcpy(sp->listeners[sp->nlisteners++].ifname, ifname);
+	log_info("listening on %s%s%s port %u", addr_fmt(a, as), *ifname ? "%" : "", ifname,
+		 sp->port);
 	return 0;
 fail:
-	snprintf(err, errlen, "listen %s port %u: %s", addr_fmt(a, as), sp->port, strerror(errno));
+	snprintf(err, errlen, "listen %s%s%s port %u: %s", addr_fmt(a, as), *ifname ? "%" : "",
+		 ifname, sp->port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
 }
 
-int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
-		       size_t errlen)
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, const char (*ifnames)[16],
+		       size_t n, char *err, size_t errlen)
 {
+#define IFN(j) (ifnames ? ifnames[j] : "")
 	/* Close the ones no longer wanted. */
 	for (size_t i = 0; i < sp->nlisteners;) {
 		int keep = 0;
 
 		for (size_t j = 0; j < n; j++)
-			keep |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
+			keep |= addr_eq(&sp->listeners[i].addr, &addrs[j]) &&
+				!strcmp(sp->listeners[i].ifname, IFN(j));
 		if (keep) {
 			i++;
 			continue;
@@ -170,11 +199,13 @@ int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t 
 		int have = 0;
 
 		for (size_t i = 0; i < sp->nlisteners; i++)
-			have |= addr_eq(&sp->listeners[i].addr, &addrs[j]);
-		if (!have && open_listener(sp, &addrs[j], err, errlen) < 0)
+			have |= addr_eq(&sp->listeners[i].addr, &addrs[j]) &&
+				!strcmp(sp->listeners[i].ifname, IFN(j));
+		if (!have && open_listener(sp, &addrs[j], IFN(j), err, errlen) < 0)
 			return -1;
 	}
 	return 0;
+#undef IFN
 }
 
 /* ---- neighbours ---- */

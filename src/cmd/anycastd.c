@@ -46,6 +46,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		if (conf_warnings(&c, err, sizeof(err)))
+			fputs(err, stderr);
 		conf_free(&c);
 		printf("%s: configuration OK\n", conf_path);
 		return 0;

@@ -50,7 +50,7 @@ static void speaker_listen(struct fix *f)
 
 	close(probe);
 	addr_parse("127.0.0.1", &la);
-	CHECK_INT(bgp_speaker_listen(f->sp, &la, 1, err, sizeof(err)), 0);
+	CHECK_INT(bgp_speaker_listen(f->sp, &la, NULL, 1, err, sizeof(err)), 0);
 }
 
 /* Sends an UPDATE announcing pfx with AS path (REMOTE_AS[, extra]). */
