@@ -88,11 +88,20 @@ void bgp_nexthop_learn(struct bgp_peer *p, const struct addr *local)
 
 int bgp_nexthop_for(const struct bgp_peer *p, int af, struct addr *nh, struct addr *ll)
 {
+	struct addr v4 = p->nh4, g6 = p->nh6;
+
+	/* Not learnt (a session driven without a speaker): our end of the connection. */
+	if (p->conn && !v4.af && !g6.af) {
+		if (p->conn->local.af == AF_INET)
+			v4 = p->conn->local;
+		else
+			g6 = p->conn->local;
+	}
 	memset(ll, 0, sizeof(*ll));
 	if (af == AF_INET6) {
-		if (!p->ctx.mp_ipv6 || !p->nh6.af)
+		if (!p->ctx.mp_ipv6 || !g6.af)
 			return -1;
-		*nh = p->nh6;
+		*nh = g6;
 		*ll = p->nh6_ll;
 		return 0;
 	}
@@ -100,13 +109,13 @@ int bgp_nexthop_for(const struct bgp_peer *p, int af, struct addr *nh, struct ad
 		return -1;
 	/* On an IPv6 session an IPv6 next hop once RFC 8950 is agreed: the neighbour asked for
 	 * it, and an IPv4 address of ours on the link may not be what it can reach. */
-	if (p->conf.addr.af == AF_INET6 && p->ctx.ext_nh4 && p->nh6.af) {
-		*nh = p->nh6;
+	if (p->conf.addr.af == AF_INET6 && p->ctx.ext_nh4 && g6.af) {
+		*nh = g6;
 		*ll = p->nh6_ll;
 		return 0;
 	}
-	if (!p->nh4.af)
+	if (!v4.af)
 		return -1;
-	*nh = p->nh4;
+	*nh = v4;
 	return 0;
 }

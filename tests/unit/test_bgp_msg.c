@@ -127,8 +127,11 @@ static void test_open_roundtrip(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct bgp_caps c = { cases[i].v4,  cases[i].v6,   0, cases[i].rr,
-				      cases[i].as4, cases[i].role, 0 };
+		struct bgp_caps c = { .mp_ipv4 = cases[i].v4,
+				      .mp_ipv6 = cases[i].v6,
+				      .route_refresh = cases[i].rr,
+				      .as4 = cases[i].as4,
+				      .role = cases[i].role };
 		struct bgp_open o;
 		struct bgp_err err;
 		struct buf b;
