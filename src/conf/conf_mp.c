@@ -134,20 +134,24 @@ int conf_top_rfc8212(struct conf_parser *p, void *obj)
 void conf_mp_defaults(struct conf *c) { c->rfc8212 = 1; }
 
 /* Families not given: the address's own, plus the other one when a service announces
- * prefixes of it (the neighbour may refuse it: the capability is an offer). */
+ * prefixes of it that no neighbour of that family could carry (the neighbour may refuse it:
+ * the capability is an offer). A site with an IPv4 and an IPv6 session keeps one family on
+ * each, as before. */
 void conf_mp_finish(struct conf *c)
 {
-	uint8_t svc = 0;
+	uint8_t svc = 0, own = 0;
 
 	for (size_t i = 0; i < c->nservices; i++)
 		for (size_t j = 0; j < c->services[i].nprefixes; j++)
 			svc |= c->services[i].prefixes[j].addr.af == AF_INET ? CONF_FAM_IPV4
 									     : CONF_FAM_IPV6;
+	for (size_t i = 0; i < c->nneighbors; i++)
+		own |= c->neighbors[i].addr.af == AF_INET ? CONF_FAM_IPV4 : CONF_FAM_IPV6;
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		struct conf_neighbor *n = &c->neighbors[i];
+		uint8_t mine = n->addr.af == AF_INET ? CONF_FAM_IPV4 : CONF_FAM_IPV6;
 
 		if (!n->families)
-			n->families = (uint8_t)(svc | (n->addr.af == AF_INET ? CONF_FAM_IPV4
-									     : CONF_FAM_IPV6));
+			n->families = (uint8_t)((svc & ~own) | mine);
 	}
 }
