@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bgp_open_decode(b.data + BGP_HDR_LEN, b.len - BGP_HDR_LEN, &o2, &err) < 0 ||
 		    o2.asn != o.asn || o2.caps.mp_ipv4 != o.caps.mp_ipv4 ||
 		    o2.caps.mp_ipv6 != o.caps.mp_ipv6 || o2.caps.role != o.caps.role ||
-		    o2.caps.route_refresh != o.caps.route_refresh)
+		    o2.caps.route_refresh != o.caps.route_refresh ||
+		    o2.caps.ext_nh4 != o.caps.ext_nh4)
 			abort();
 		buf_free(&b);
 		break;
