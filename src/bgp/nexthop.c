@@ -75,12 +75,13 @@ void bgp_nexthop_learn(struct bgp_peer *p, const struct addr *local)
 		ll = *local;
 	else
 		g6 = *local;
-	/* No global IPv6 on the link: the link-local alone is the next hop (RFC 2545 sec 3). */
-	if (!g6.af && ll.af) {
+	/* No global IPv6 on the link: the link-local alone is the next hop (RFC 2545 sec 3).
+	 * With a global one, that one alone: FRR 8.4 withdraws routes whose next hop carries a
+	 * link-local from a neighbour it does not know by interface, and the global one is
+	 * reachable on the link anyway. */
+	if (!g6.af && ll.af)
 		g6 = ll;
-		memset(&ll, 0, sizeof(ll));
-	}
-	/* A link-local next hop is only for neighbours on the link; a global one is enough. */
+	memset(&ll, 0, sizeof(ll));
 	p->nh4 = v4;
 	p->nh6 = g6;
 	p->nh6_ll = ll;
