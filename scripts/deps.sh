@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential clang clang-format llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev libbz2-dev
       iproute2 iputils-ping procps psmisc valgrind python3 curl libgeonames-dev
-      bird2 gobgpd frr exabgp stayrtr tcpdump passwd
+      bird2 gobgpd frr exabgp openbgpd stayrtr tcpdump passwd
       dnsutils knot-dnsutils nsd knot dnsperf chromium"
 missing=""
 for p in $PKGS; do

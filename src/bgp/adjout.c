@@ -24,6 +24,30 @@ static int cmp_pending(const void *a, const void *b)
 	return prefix_cmp(&x->pfx, &y->pfx);
 }
 
+/* Routes whose attributes leave no room for even one prefix in 4096 octets (a huge AS_PATH or
+ * community list): the neighbour must not keep an older version of them, and our Adj-RIB-Out
+ * must not claim they were sent. Withdrawn, counted and logged. */
+static void unencodable(struct bgp_peer *p, const struct prefix *v, size_t n)
+{
+	char pb[PREFIX_STRLEN];
+
+	log_warn("neighbor %s: UPDATE for %s%s too large to encode (over %u octets): "
+		 "%zu route%s withdrawn",
+		 bgp_session_name(p), prefix_fmt(&v[0], pb), n > 1 ? " and others" : "",
+		 BGP_MAX_LEN, n, n > 1 ? "s" : "");
+	p->unencodable += n;
+	for (size_t i = 0; i < n; i++)
+		rib_withdraw(&p->adj_out, &v[i], NULL);
+	for (size_t k = 0; k < n;) {
+		size_t done = bgp_withdraw_encode(&p->conn->wbuf, v + k, n - k, &p->ctx);
+
+		if (done == 0)
+			break;
+		p->updates_out++;
+		k += done;
+	}
+}
+
 static int cmp_prefix(const void *a, const void *b) { return prefix_cmp(a, b); }
 
 /* Sorts v[0..n) and drops repeated prefixes; returns the new count. */
@@ -92,10 +116,14 @@ static void send_one(struct bgp_peer *p, struct prefix *batch)
 	size_t done = attrs ? bgp_update_encode(&c->wbuf, attrs, batch, n, &p->ctx)
 			    : bgp_withdraw_encode(&c->wbuf, batch, n, &p->ctx);
 
-	if (done == 0)
-		done = 1; /* cannot encode (too large): skip rather than loop */
-	else
+	if (done == 0 && attrs) {
+		unencodable(p, batch, n);
+		done = n;
+	} else if (done == 0) {
+		done = 1; /* a withdrawal always fits; never loop */
+	} else {
 		p->updates_out++;
+	}
 	p->outq_pos += done;
 }
 

@@ -445,8 +445,11 @@ static const char *mp_reach_dec(struct bgp_attr_dec *d, const uint8_t *v, size_t
 			      safi);
 		return NULL;
 	}
-	if ((afi == BGP_AFI_IPV4 && nhlen != 4) ||
-	    (afi == BGP_AFI_IPV6 && nhlen != 16 && nhlen != 32)) {
+	/* RFC 8950: an IPv6 next hop (16, or 32 with a link-local) for IPv4 NLRI once
+	 * negotiated */
+	int v6nh = afi == BGP_AFI_IPV6 || (d->ctx->ext_nh4 && (nhlen == 16 || nhlen == 32));
+
+	if ((afi == BGP_AFI_IPV4 && nhlen != 4 && !v6nh) || (v6nh && nhlen != 16 && nhlen != 32)) {
 		snprintf(d->why, sizeof(d->why), "next hop length %u for AFI %u", nhlen, afi);
 		return d->why;
 	}
@@ -455,7 +458,7 @@ static const char *mp_reach_dec(struct bgp_attr_dec *d, const uint8_t *v, size_t
 	d->reach.afi = afi;
 	d->reach.nlri = v + 5 + nhlen;
 	d->reach.len = len - 5 - nhlen;
-	if (afi == BGP_AFI_IPV4) {
+	if (!v6nh) {
 		d->mp_nexthop.af = AF_INET;
 		memcpy(d->mp_nexthop.a, nh, 4);
 		if (bgp_attr_nh4_valid(nh))
@@ -466,6 +469,16 @@ static const char *mp_reach_dec(struct bgp_attr_dec *d, const uint8_t *v, size_t
 		if (nhlen == 32 && nh6_valid(nh + 16)) {
 			d->mp_nexthop_ll.af = AF_INET6;
 			memcpy(d->mp_nexthop_ll.a, nh + 16, 16);
+		}
+		/* A speaker with only a link-local address on the link sends it alone (16
+		 * octets) or with an unspecified global (32): the link-local is the next hop. */
+		if (nh[0] == 0xfe && (nh[1] & 0xc0) == 0x80) {
+			d->mp_nexthop_ll = d->mp_nexthop;
+			return NULL;
+		}
+		if (!nh6_valid(nh) && d->mp_nexthop_ll.af == AF_INET6) {
+			d->mp_nexthop = d->mp_nexthop_ll;
+			return NULL;
 		}
 		if (nh6_valid(nh))
 			return NULL;

@@ -21,6 +21,7 @@ struct bgp_codec_ctx {
 	uint8_t as4;              /* both sides sent the 4-octet AS capability */
 	uint8_t ebgp;             /* local_as != peer_as */
 	uint8_t mp_ipv4, mp_ipv6; /* families negotiated (IPv4 without any MP capability: 1) */
+	uint8_t ext_nh4;          /* RFC 8950 both ways: IPv4 NLRI may have an IPv6 next hop */
 	uint32_t local_as, peer_as;
 };
 

@@ -4,14 +4,16 @@
  * candidates that are best by one criterion and hands the survivors to the next step, which
  * is how section 9.1.2.2 is written (MED in particular is not a total order, so pairwise
  * comparison would not do). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bgp/decide.h"
 #include "bgp/speaker.h"
+#include "lib/log.h"
 
-/* Paths per prefix considered; more are ignored, which never occurs in practice (one path
- * per neighbour). */
-#define MAX_CAND 64
+/* Candidates of a prefix held on the stack; a prefix with more paths (more neighbours) gets
+ * a heap array: every path counts. */
+#define STACK_CAND 64
 
 static uint32_t local_pref(const struct rib_path *p)
 {
@@ -62,7 +64,7 @@ static int64_t k_router_id(const struct rib_path *p) { return p->src ? p->src->r
  * another. Paths from different ASes are not compared. */
 static size_t keep_med(struct rib_path **c, size_t n)
 {
-	uint8_t drop[MAX_CAND] = { 0 };
+	uint8_t sdrop[STACK_CAND] = { 0 }, *drop = n <= STACK_CAND ? sdrop : xcalloc(n, 1);
 	size_t m = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -73,6 +75,8 @@ static size_t keep_med(struct rib_path **c, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (!drop[i])
 			c[m++] = c[i];
+	if (drop != sdrop)
+		free(drop);
 	return m;
 }
 
@@ -90,18 +94,25 @@ static struct rib_path *lowest_address(struct rib_path **c, size_t n)
 
 struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *node)
 {
-	struct rib_path *c[MAX_CAND];
-	size_t n = 0;
+	struct rib_path *sc[STACK_CAND], **c = sc;
+	size_t n = 0, total = 0;
 
+	for (struct rib_path *p = node->paths; p; p = p->next)
+		total++;
+	if (total > STACK_CAND)
+		c = xmalloc(total * sizeof(*c));
 	/* Phase 2 input: every path that is usable (section 9.1.2: not looped, not rejected). */
 	for (struct rib_path *p = node->paths; p; p = p->next) {
 		p->best = 0;
 		p->ecmp = 0;
-		if (!(p->flags & RIB_PATH_REJECTED) && n < MAX_CAND)
+		if (!(p->flags & RIB_PATH_REJECTED))
 			c[n++] = p;
 	}
-	if (n == 0)
+	if (n == 0) {
+		if (c != sc)
+			free(c);
 		return NULL;
+	}
 	n = keep_min(c, n, k_local);
 	n = keep_min(c, n, k_local_pref);
 	n = keep_min(c, n, k_aspath);
@@ -117,5 +128,7 @@ struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *node)
 
 	best->best = 1;
 	(void)sp;
+	if (c != sc)
+		free(c);
 	return best;
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "bgp/nexthop.h"
 #include "bgp/policy.h"
 #include "bgp/speaker.h"
 
@@ -48,10 +49,13 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	/* RFC 4271 9.2: routes learnt over iBGP are not passed to iBGP neighbours. */
 	if (best->src && !ebgp && !best->src->ctx.ebgp)
 		return NULL;
-	/* One family per session, with a next hop of that family: our end of the connection. */
-	if (n->pfx.addr.af != c->local.af)
+	/* A family negotiated on this session, with a next hop it can use (nexthop.h). */
+	struct addr nh, ll;
+
+	if (bgp_nexthop_for(p, n->pfx.addr.af, &nh, &ll) < 0)
 		return NULL;
-	if (n->pfx.addr.af == AF_INET ? !p->ctx.mp_ipv4 : !p->ctx.mp_ipv6)
+	/* RFC 8212: with no role and no export policy an eBGP neighbour is told nothing. */
+	if (ebgp && sp->rfc8212 && p->conf.role == BGP_ROLE_NONE && !p->conf.nexport_allow)
 		return NULL;
 	if (!relation_allows(best, p))
 		return NULL;
@@ -67,8 +71,8 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	struct bgp_attrs a;
 
 	bgp_attrs_copy(&a, best->attrs);
-	a.nexthop = c->local;
-	memset(&a.nexthop_ll, 0, sizeof(a.nexthop_ll));
+	a.nexthop = nh;
+	a.nexthop_ll = ll;
 	if (ebgp) {
 		/* RFC 4271 5.1.2: prepend our AS (and any configured extra copies); LOCAL_PREF
 		 * stays inside the AS (5.1.5); a MED learnt from another AS is not passed on, nor

@@ -131,6 +131,14 @@ void bgp_open_encode(struct buf *b, uint32_t asn, uint16_t hold_time, uint32_t b
 		put_cap_mp(b, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 	if (caps->mp_ipv6)
 		put_cap_mp(b, BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	if (caps->ext_nh4) {
+		/* RFC 8950 sec 4: NLRI AFI, NLRI SAFI (two octets), next hop AFI */
+		buf_put8(b, BGP_CAP_EXT_NEXTHOP);
+		buf_put8(b, 6);
+		buf_put16(b, BGP_AFI_IPV4);
+		buf_put16(b, BGP_SAFI_UNICAST);
+		buf_put16(b, BGP_AFI_IPV6);
+	}
 	if (caps->role != BGP_ROLE_NONE) {
 		buf_put8(b, BGP_CAP_ROLE);
 		buf_put8(b, 1);
@@ -165,6 +173,14 @@ static int open_cap(struct bgp_open *o, uint8_t code, const uint8_t *v, uint8_t 
 			c->mp_ipv4 = 1;
 		else if (get16(v) == BGP_AFI_IPV6 && v[3] == BGP_SAFI_UNICAST)
 			c->mp_ipv6 = 1;
+		break;
+	case BGP_CAP_EXT_NEXTHOP:
+		if (len % 6)
+			goto malformed;
+		for (uint8_t i = 0; i < len; i += 6)
+			if (get16(v + i) == BGP_AFI_IPV4 && get16(v + i + 2) == BGP_SAFI_UNICAST &&
+			    get16(v + i + 4) == BGP_AFI_IPV6)
+				c->ext_nh4 = 1;
 		break;
 	case BGP_CAP_ROLE:
 		if (len != 1)

@@ -35,6 +35,7 @@ struct bgp_caps {
 	uint8_t mp_ipv4; /* multiprotocol IPv4 unicast */
 	uint8_t mp_ipv6; /* multiprotocol IPv6 unicast */
 	uint8_t mp_any;  /* any MP capability was present (else IPv4 unicast is implied) */
+	uint8_t ext_nh4; /* RFC 8950: IPv4 unicast NLRI with an IPv6 next hop */
 	uint8_t route_refresh;
 	uint8_t as4;      /* 4-octet AS capability present */
 	uint8_t role;     /* enum bgp_role; BGP_ROLE_NONE if absent */

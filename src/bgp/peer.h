@@ -41,6 +41,8 @@ struct bgp_peer {
 	uint64_t established_at; /* ms, ev_now */
 	uint64_t updates_in, notifications_in, notifications_out, flaps;
 	char last_error[200];
+	/* our next hops towards it per family, learnt when it comes up (nexthop.h) */
+	struct addr nh4, nh6, nh6_ll;
 
 	/* the Adj-RIB-Out (adjout.c) */
 	struct rib adj_out;     /* what we told this neighbour */
@@ -52,6 +54,7 @@ struct bgp_peer {
 	size_t noutq, outq_pos;
 	uint8_t eor_sent;
 	uint64_t updates_out;
+	uint64_t unencodable; /* routes withdrawn because no UPDATE could hold them */
 
 	/* the Adj-RIB-In (adjin.c) */
 	size_t n_paths;            /* paths from this neighbour in the RIB (received) */

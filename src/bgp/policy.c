@@ -80,5 +80,13 @@ uint8_t bgp_import_attrs(struct bgp_speaker *sp, struct bgp_peer *p, struct bgp_
 		a->has |= BGP_AH_LOCAL_PREF;
 		a->local_pref = lp;
 	}
+	/* RFC 8326 sec 4.2: a path being drained loses to every other, before it is gone. */
+	if (sp->gshut_on && bgp_attrs_has_comm(a, BGP_COMM_GRACEFUL_SHUTDOWN)) {
+		a->has |= BGP_AH_LOCAL_PREF;
+		a->local_pref = sp->gshut_lp;
+	}
+	/* RFC 8212: an eBGP neighbour with no role and no import policy is not listened to. */
+	if (p->ctx.ebgp && sp->rfc8212 && role == BGP_ROLE_NONE && !p->conf.nimport_allow)
+		flags |= RIB_PATH_REJECTED | RIB_PATH_FILTERED;
 	return flags;
 }

@@ -105,6 +105,7 @@ enum {
 enum {
 	BGP_CAP_MP = 1,
 	BGP_CAP_ROUTE_REFRESH = 2,
+	BGP_CAP_EXT_NEXTHOP = 5, /* RFC 8950 */
 	BGP_CAP_ROLE = 9,
 	BGP_CAP_AS4 = 65,
 };

@@ -22,6 +22,7 @@
 #include "bgp/sockopt.h"
 #include "lib/clock.h"
 #include "bgp/capa.h"
+#include "bgp/nexthop.h"
 #include "lib/log.h"
 
 #define CONNECT_RETRY_MS 5000     /* RFC 4271 suggests 120 s; anycast wants fast recovery */
@@ -153,10 +154,11 @@ static void send_open(struct bgp_conn *c)
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_caps caps = { 0 };
+	unsigned fam = bgp_peer_families(p);
 
-	/* One family per session: the one of the session's addresses (see DESIGN.md). */
-	caps.mp_ipv4 = p->conf.addr.af == AF_INET;
-	caps.mp_ipv6 = p->conf.addr.af == AF_INET6;
+	caps.mp_ipv4 = (fam & CONF_FAM_IPV4) != 0;
+	caps.mp_ipv6 = (fam & CONF_FAM_IPV6) != 0;
+	caps.ext_nh4 = caps.mp_ipv4 && p->conf.addr.af == AF_INET6 && p->conf.ext_nexthop;
 	caps.mp_any = 1;
 	caps.route_refresh = 1;
 	caps.as4 = 1;
@@ -414,8 +416,12 @@ static int recv_open(struct bgp_conn *c, const uint8_t *body, size_t len)
 	p->ctx.peer_as = p->conf.remote_as;
 	p->ctx.ebgp = p->env.local_as != p->conf.remote_as;
 	if (o.caps.mp_any) {
-		p->ctx.mp_ipv4 = o.caps.mp_ipv4 && p->conf.addr.af == AF_INET;
-		p->ctx.mp_ipv6 = o.caps.mp_ipv6 && p->conf.addr.af == AF_INET6;
+		unsigned fam = bgp_peer_families(p);
+
+		p->ctx.mp_ipv4 = o.caps.mp_ipv4 && (fam & CONF_FAM_IPV4);
+		p->ctx.mp_ipv6 = o.caps.mp_ipv6 && (fam & CONF_FAM_IPV6);
+		p->ctx.ext_nh4 = p->ctx.mp_ipv4 && o.caps.ext_nh4 && p->conf.addr.af == AF_INET6 &&
+				 p->conf.ext_nexthop;
 	} else {
 		p->ctx.mp_ipv4 = 1; /* RFC 4760: no capability means IPv4 unicast only */
 	}
@@ -438,6 +444,7 @@ static void established(struct bgp_conn *c)
 	p->down_notified = 0;
 	p->established_at = ev_now(p->env.loop);
 	p->unanswered_warned = 0;
+	bgp_nexthop_learn(p, &c->local);
 	p->last_error[0] = 0;
 	log_info("neighbor %s: session established (AS %u, hold %us, local %s%s)",
 		 bgp_session_name(p), p->conf.remote_as, p->hold_time, addr_fmt(&c->local, la),
@@ -680,6 +687,7 @@ static void start_connect(struct bgp_peer *p)
 		/* The address may not be up yet (IPv6 DAD); bind anyway, connect will tell. */
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 		sl = addr_to_sa(&p->conf.local_addr, 0, &ss);
+		bgp_sa_scope(&ss, p->conf.ifname);
 		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 			log_warn("neighbor %s: bind: %s", bgp_session_name(p), strerror(errno));
 			close(fd);
@@ -693,6 +701,15 @@ static void start_connect(struct bgp_peer *p)
 	p->state = BGP_CONNECT;
 	ev_io_add(p->env.loop, fd, EPOLLOUT | EPOLLIN, conn_io, c);
 	sl = addr_to_sa(&p->conf.addr, p->env.port, &ss);
+	if (bgp_sa_scope(&ss, p->conf.ifname) < 0) {
+		snprintf(p->last_error, sizeof(p->last_error), "interface %s: %s", p->conf.ifname,
+			 strerror(errno));
+		log_warn("neighbor %s: %s", bgp_session_name(p), p->last_error);
+		p->conn = NULL;
+		conn_free(c);
+		p->state = BGP_ACTIVE;
+		return;
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) == 0) {
 		conn_opened(c);
 		return;
@@ -858,7 +875,8 @@ int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbo
 	       p->conf.max_prefix_restart_ms != nc->max_prefix_restart_ms ||
 	       p->conf.max_prefix_warn_only != nc->max_prefix_warn_only ||
 	       p->conf.send_hold_ms != nc->send_hold_ms || p->conf.prepend != nc->prepend ||
-	       p->conf.local_pref != nc->local_pref ||
+	       p->conf.local_pref != nc->local_pref || p->conf.families != nc->families ||
+	       p->conf.ext_nexthop != nc->ext_nexthop || strcmp(p->conf.ifname, nc->ifname) ||
 	       strcmp(p->conf.password, nc->password) != 0 ||
 	       p->conf.ttl_security != nc->ttl_security || p->conf.multihop != nc->multihop ||
 	       p->conf.graceful_restart != nc->graceful_restart || p->conf.gr_time != nc->gr_time ||

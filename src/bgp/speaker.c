@@ -2,6 +2,7 @@
 #include "bgp/speaker.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "bgp/adjout.h"
 #include "bgp/gr.h"
 #include "bgp/locrib.h"
+#include "bgp/nexthop.h"
 #include "bgp/sockopt.h"
 #include "bgp/refresh.h"
 #include "lib/log.h"
@@ -92,6 +94,24 @@ struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr
 
 /* ---- listening ---- */
 
+/* The neighbour a connection comes from: a link-local one only on its own interface. */
+static struct bgp_peer *find_peer_scoped(struct bgp_speaker *sp, const struct addr *a,
+					 const struct sockaddr_storage *ss)
+{
+	uint32_t scope = ss->ss_family == AF_INET6
+				 ? ((const struct sockaddr_in6 *)ss)->sin6_scope_id
+				 : 0;
+
+	for (size_t i = 0; i < sp->npeers; i++) {
+		const struct conf_neighbor *nc = &sp->peers[i]->conf;
+
+		if (addr_eq(&nc->addr, a) &&
+		    (!nc->ifname[0] || if_nametoindex(nc->ifname) == scope))
+			return sp->peers[i];
+	}
+	return NULL;
+}
+
 static void refuse(int fd, const char *who)
 {
 	/* RFC 4486: Cease/Connection Rejected for a speaker we do not know. */
@@ -144,7 +164,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 			return;
 		}
 		addr_from_sa((struct sockaddr *)&ss, &a, NULL);
-		struct bgp_peer *p = bgp_speaker_find_peer(sp, &a);
+		struct bgp_peer *p = find_peer_scoped(sp, &a, &ss);
 
 		if (!p) {
 			refuse(fd, addr_fmt(&a, as));
@@ -154,14 +174,18 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 	}
 }
 
-static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err, size_t errlen)
+static int open_listener(struct bgp_speaker *sp, const struct addr *a, const char *ifname,
+			 char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = addr_to_sa(a, sp->port, &ss);
-	int fd = socket(a->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = -1;
 	int one = 1;
 	char as[ADDR_STRLEN];
 
+	if (bgp_sa_scope(&ss, ifname) < 0)
+		goto fail;
+	fd = socket(a->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -175,36 +199,44 @@ static int open_listener(struct bgp_speaker *sp, const struct addr *a, char *err
 	if (ev_io_add(sp->loop, fd, EPOLLIN, on_accept, sp) < 0)
 		goto fail;
 	sp->listeners = xrealloc(sp->listeners, (sp->nlisteners + 1) * sizeof(*sp->listeners));
-	sp->listeners[sp->nlisteners++] = (struct bgp_listener){ .fd = fd, .addr = *a };
-	log_info("listening on %s port %u", addr_fmt(a, as), sp->port);
+	sp->listeners[sp->nlisteners] = (struct bgp_listener){ .fd = fd, .addr = *a };
+	strcpy(sp->listeners[sp->nlisteners++].ifname, ifname);
+	log_info("listening on %s%s%s port %u", addr_fmt(a, as), *ifname ? "%" : "", ifname,
+		 sp->port);
 	return 0;
 fail:
-	snprintf(err, errlen, "listen %s port %u: %s", addr_fmt(a, as), sp->port, strerror(errno));
+	snprintf(err, errlen, "listen %s%s%s port %u: %s", addr_fmt(a, as), *ifname ? "%" : "",
+		 ifname, sp->port, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
 }
 
-static int has_listener(const struct bgp_speaker *sp, const struct addr *a)
+/* ifnames[j] is the interface of a link-local addrs[j], "" otherwise; ifnames may be NULL. */
+#define IFN(ifnames, j) ((ifnames) ? (ifnames)[j] : "")
+
+static int has_listener(const struct bgp_speaker *sp, const struct addr *a, const char *ifname)
 {
 	for (size_t i = 0; sp && i < sp->nlisteners; i++)
-		if (addr_eq(&sp->listeners[i].addr, a))
+		if (addr_eq(&sp->listeners[i].addr, a) && !strcmp(sp->listeners[i].ifname, ifname))
 			return 1;
 	return 0;
 }
 
-static int in_addrs(const struct addr *addrs, size_t n, const struct addr *a)
+static int in_addrs(const struct addr *addrs, const char (*ifnames)[16], size_t n,
+		    const struct bgp_listener *l)
 {
 	for (size_t j = 0; j < n; j++)
-		if (addr_eq(&addrs[j], a))
+		if (addr_eq(&addrs[j], &l->addr) && !strcmp(IFN(ifnames, j), l->ifname))
 			return 1;
 	return 0;
 }
 
-void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs, size_t n)
+void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs,
+			      const char (*ifnames)[16], size_t n)
 {
 	for (size_t i = 0; i < sp->nlisteners;) {
-		if (in_addrs(addrs, n, &sp->listeners[i].addr)) {
+		if (in_addrs(addrs, ifnames, n, &sp->listeners[i])) {
 			i++;
 			continue;
 		}
@@ -213,15 +245,17 @@ void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs, 
 	}
 }
 
-int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs, size_t n,
-			   const struct bgp_speaker *skip, char *err, size_t errlen)
+int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs,
+			   const char (*ifnames)[16], size_t n, const struct bgp_speaker *skip,
+			   char *err, size_t errlen)
 {
 	size_t had = sp->nlisteners;
 
 	for (size_t j = 0; j < n; j++) {
-		if (has_listener(sp, &addrs[j]) || has_listener(skip, &addrs[j]))
+		if (has_listener(sp, &addrs[j], IFN(ifnames, j)) ||
+		    has_listener(skip, &addrs[j], IFN(ifnames, j)))
 			continue;
-		if (open_listener(sp, &addrs[j], err, errlen) < 0) {
+		if (open_listener(sp, &addrs[j], IFN(ifnames, j), err, errlen) < 0) {
 			/* All or nothing: close what this call opened. */
 			while (sp->nlisteners > had)
 				close_listener(sp, &sp->listeners[--sp->nlisteners]);
@@ -232,12 +266,12 @@ int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs, siz
 }
 
 void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
-			     const struct addr *addrs, size_t n)
+			     const struct addr *addrs, const char (*ifnames)[16], size_t n)
 {
 	for (size_t i = 0; i < from->nlisteners;) {
 		struct bgp_listener l = from->listeners[i];
 
-		if (!in_addrs(addrs, n, &l.addr) || has_listener(to, &l.addr)) {
+		if (!in_addrs(addrs, ifnames, n, &l) || has_listener(to, &l.addr, l.ifname)) {
 			i++;
 			continue;
 		}
@@ -250,12 +284,13 @@ void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
 	}
 }
 
-int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
-		       size_t errlen)
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, const char (*ifnames)[16],
+		       size_t n, char *err, size_t errlen)
 {
-	bgp_speaker_listen_prune(sp, addrs, n);
-	return bgp_speaker_listen_add(sp, addrs, n, NULL, err, errlen);
+	bgp_speaker_listen_prune(sp, addrs, ifnames, n);
+	return bgp_speaker_listen_add(sp, addrs, ifnames, n, NULL, err, errlen);
 }
+#undef IFN
 
 /* ---- neighbours ---- */
 

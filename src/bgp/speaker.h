@@ -22,6 +22,7 @@
 struct bgp_listener {
 	int fd;
 	struct addr addr;
+	char ifname[16]; /* of a link-local address; "" otherwise */
 };
 
 struct bgp_speaker {
@@ -31,6 +32,9 @@ struct bgp_speaker {
 	uint16_t port;      /* 179; tests may change it */
 	uint8_t transit;    /* router mode: re-advertise what neighbours send */
 	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation */
+	uint8_t rfc8212;  /* router mode: eBGP without role or policy gets nothing (RFC 8212) */
+	uint8_t gshut_on; /* received GRACEFUL_SHUTDOWN sets LOCAL_PREF gshut_lp (RFC 8326) */
+	uint32_t gshut_lp;
 	/* Called when the best path (or its ECMP set) of a prefix may have changed; n is NULL
 	 * when the prefix left the RIB. For the kernel FIB. */
 	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,
@@ -57,18 +61,21 @@ struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uin
 /* Cease/Administrative Shutdown to every neighbour (with text), then frees everything. */
 void bgp_speaker_free(struct bgp_speaker *sp, const char *text);
 /* Makes the set of listening sockets equal addrs[0..n): opens new ones, closes dropped ones.
+ * ifnames[i] is the interface of a link-local addrs[i] ("" otherwise); ifnames may be NULL.
  * Returns 0, or -1 with a message in err if one could not be opened. */
-int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, size_t n, char *err,
-		       size_t errlen);
+int bgp_speaker_listen(struct bgp_speaker *sp, const struct addr *addrs, const char (*ifnames)[16],
+		       size_t n, char *err, size_t errlen);
 /* The same in steps, for a reload that must change nothing when it fails: add opens the
  * addresses sp lacks (except those skip, a speaker being replaced, already has) and on failure
  * closes what it opened; prune closes the listeners not in addrs; move hands from's listeners
  * of addrs over to to. */
-int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs, size_t n,
-			   const struct bgp_speaker *skip, char *err, size_t errlen);
-void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs, size_t n);
+int bgp_speaker_listen_add(struct bgp_speaker *sp, const struct addr *addrs,
+			   const char (*ifnames)[16], size_t n, const struct bgp_speaker *skip,
+			   char *err, size_t errlen);
+void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs,
+			      const char (*ifnames)[16], size_t n);
 void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
-			     const struct addr *addrs, size_t n);
+			     const struct addr *addrs, const char (*ifnames)[16], size_t n);
 struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a);
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc);
 /* Stops the neighbour's session with Cease/cease_subcode and text, then forgets it. */

@@ -26,20 +26,23 @@ size_t bgp_update_encode(struct buf *b, const struct bgp_attrs *attrs, const str
 			 size_t n, const struct bgp_codec_ctx *ctx)
 {
 	size_t start, alen_at, attrs_at, used, fit = 0, nl = 0;
-	int ipv4;
+	int af, plain;
 
 	if (n == 0 || (p[0].addr.af != AF_INET && p[0].addr.af != AF_INET6))
 		return 0;
-	ipv4 = p[0].addr.af == AF_INET;
+	af = p[0].addr.af;
+	/* IPv4 with an IPv4 next hop in the NLRI field; IPv6, and IPv4 with an IPv6 next hop
+	 * (RFC 8950), in MP_REACH_NLRI */
+	plain = af == AF_INET && attrs->nexthop.af != AF_INET6;
 	start = bgp_msg_begin(b, BGP_UPDATE);
 	buf_put16(b, 0); /* no withdrawn routes */
 	alen_at = REL(b);
 	buf_put16(b, 0);
 	attrs_at = REL(b);
-	bgp_attrs_encode(b, attrs, ctx, ipv4);
+	bgp_attrs_encode(b, attrs, ctx, plain);
 	used = REL(b) - start;
 
-	if (ipv4) {
+	if (plain) {
 		for (; fit < n && p[fit].addr.af == AF_INET; fit++) {
 			if (used + nl + prefix_size(&p[fit]) > BGP_MAX_LEN)
 				break;
@@ -55,7 +58,7 @@ size_t bgp_update_encode(struct buf *b, const struct bgp_attrs *attrs, const str
 		size_t nhl = ll ? 32 : 16, rest = REL(b) - attrs_at, vl, hl;
 
 		/* MP_REACH_NLRI value: AFI, SAFI, next hop length, next hop, reserved, NLRI */
-		for (; fit < n && p[fit].addr.af == AF_INET6; fit++) {
+		for (; fit < n && p[fit].addr.af == af; fit++) {
 			vl = 5 + nhl + nl + prefix_size(&p[fit]);
 			if (used + (vl > 255 ? 4 : 3) + vl > BGP_MAX_LEN)
 				break;
@@ -71,7 +74,7 @@ size_t bgp_update_encode(struct buf *b, const struct bgp_attrs *attrs, const str
 		memmove(b->data + AT(b, attrs_at) + hl + vl, b->data + AT(b, attrs_at), rest);
 		b->len = AT(b, attrs_at);
 		bgp_attr_hdr_put(b, BGP_AF_OPTIONAL, BGP_ATTR_MP_REACH, vl);
-		buf_put16(b, BGP_AFI_IPV6);
+		buf_put16(b, af == AF_INET ? BGP_AFI_IPV4 : BGP_AFI_IPV6);
 		buf_put8(b, BGP_SAFI_UNICAST);
 		buf_put8(b, (uint8_t)nhl);
 		buf_put(b, attrs->nexthop.a, 16);

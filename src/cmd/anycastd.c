@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		if (conf_warnings(&c, err, sizeof(err)))
+			fputs(err, stderr);
 		conf_free(&c);
 	}
 	if (check) {

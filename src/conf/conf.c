@@ -164,6 +164,9 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "multihop", conf_nb_multihop, 0, 0 },
 	{ "graceful-restart", conf_nb_graceful_restart, 0, 0 },
 	{ "graceful-restart-time", conf_nb_gr_time, 0, 0 },
+	{ "family", conf_nb_family, 0, 0 },
+	{ "interface", conf_nb_interface, 0, 0 },
+	{ "extended-nexthop", conf_nb_ext_nexthop, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -171,14 +174,15 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	struct conf *c = obj;
 	struct conf_neighbor *n;
 	struct addr a;
-	char b[ADDR_STRLEN];
+	char b[ADDR_STRLEN], ifname[16];
 	int line = p->tok[0].line, col = p->tok[0].col;
+	int aline = p->tok[1].line, acol = p->tok[1].col;
 
 	if (conf_nargs(p, 1, 1, "neighbor address") < 0 ||
-	    conf_parse_addr_tok(p, &p->tok[1], &a) < 0)
+	    conf_parse_scoped_addr_tok(p, &p->tok[1], &a, ifname) < 0)
 		return -1;
 	for (size_t i = 0; i < c->nneighbors; i++)
-		if (addr_eq(&c->neighbors[i].addr, &a))
+		if (addr_eq(&c->neighbors[i].addr, &a) && !strcmp(c->neighbors[i].ifname, ifname))
 			return conf_terr(p, &p->tok[1], "duplicate neighbor %s (first at line %d)",
 					 addr_fmt(&a, b), c->neighbors[i].line);
 	if (conf_expect_lbrace(p, "neighbor") < 0)
@@ -188,6 +192,8 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	n = &c->neighbors[c->nneighbors++];
 	memset(n, 0, sizeof(*n));
 	n->addr = a;
+	strcpy(n->ifname, ifname);
+	conf_nb_mp_defaults(n);
 	n->role = BGP_ROLE_NONE;
 	n->hold_time = CONF_DEFAULT_HOLD;
 	n->gr_time = CONF_DEFAULT_GR_TIME;
@@ -198,7 +204,7 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 		return -1;
 	if (!n->remote_as)
 		return conf_perr(p, line, col, "neighbor %s has no remote-as", addr_fmt(&a, b));
-	return 0;
+	return conf_check_scope(p, aline, acol, &n->addr, n->ifname);
 }
 
 /* ---------- top level ---------- */
@@ -229,15 +235,19 @@ static int top_listen(struct conf_parser *p, void *obj)
 {
 	struct conf *c = obj;
 	struct addr a;
-	char b[ADDR_STRLEN];
+	char b[ADDR_STRLEN], ifname[16];
 
-	if (conf_nargs(p, 1, 1, "address") < 0 || conf_parse_addr_tok(p, &p->tok[1], &a) < 0)
+	if (conf_nargs(p, 1, 1, "address") < 0 ||
+	    conf_parse_scoped_addr_tok(p, &p->tok[1], &a, ifname) < 0 ||
+	    conf_check_scope(p, p->tok[1].line, p->tok[1].col, &a, ifname) < 0)
 		return -1;
 	for (size_t i = 0; i < c->nlisten; i++)
-		if (addr_eq(&c->listen[i], &a))
+		if (addr_eq(&c->listen[i], &a) && !strcmp(c->listen_ifname[i], ifname))
 			return conf_terr(p, &p->tok[1], "duplicate listen address %s",
 					 addr_fmt(&a, b));
 	c->listen = conf_grow(c->listen, c->nlisten, sizeof(*c->listen));
+	c->listen_ifname = conf_grow(c->listen_ifname, c->nlisten, sizeof(*c->listen_ifname));
+	strcpy(c->listen_ifname[c->nlisten], ifname);
 	c->listen[c->nlisten++] = a;
 	return 0;
 }
@@ -295,6 +305,8 @@ static const struct conf_kw top_kw[] = {
 	{ "control-readonly", conf_top_control_ro, 0, 0 },
 	{ "pidfile", conf_top_pidfile, 0, 0 },
 	{ "kernel-protocol", conf_top_kernel_protocol, 0, 0 },
+	{ "graceful-shutdown-localpref", conf_top_gshut_lp, 0, 0 },
+	{ "rfc8212", conf_top_rfc8212, 0, 0 },
 	{ "neighbor", top_neighbor, 1, 1 },
 	{ "service", conf_parse_service, 1, 1 },
 };
@@ -328,6 +340,7 @@ done:
 	conf_router_finish(p);
 	if (conf_sec_finish(p) < 0)
 		return -1;
+	conf_mp_finish(c);
 	if (c->nneighbors && !c->router_id.af)
 		return conf_perr(p, c->neighbors[0].line, c->neighbors[0].col,
 				 "router-id is required when a neighbor is configured");
@@ -363,6 +376,7 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 	c->control = xstrdup(CONF_DEFAULT_CONTROL);
 	conf_router_defaults(c);
 	conf_sec_defaults(c);
+	conf_mp_defaults(c);
 	lex_init(&p.lx, text, len);
 	r = parse_top(&p);
 	conf_stmt_clear(&p);
@@ -429,6 +443,7 @@ void conf_free(struct conf *c)
 {
 	free(c->file);
 	free(c->listen);
+	free(c->listen_ifname);
 	free(c->control);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		conf_neighbor_free(&c->neighbors[i]);

@@ -71,8 +71,17 @@ struct conf_prefix_filter {
 	uint8_t or_longer;
 };
 
+/* Address families of a neighbor (conf_neighbor.families). */
+#define CONF_FAM_IPV4 0x01
+#define CONF_FAM_IPV6 0x02
+
 struct conf_neighbor {
 	struct addr addr;
+	char ifname[16]; /* IPv6 link-local: the interface (fe80::1%eth0); "" otherwise */
+	/* CONF_FAM_* offered in the MP capability (RFC 4760): `family`, or by default the
+	 * address's family plus the other when a service has prefixes of it */
+	uint8_t families;
+	uint8_t ext_nexthop; /* RFC 8950 offered (IPv6 sessions carrying IPv4); default yes */
 	uint32_t remote_as;
 	struct addr local_addr; /* af 0 if none */
 	uint8_t role;           /* enum bgp_role of this speaker; BGP_ROLE_NONE if not given */
@@ -126,6 +135,11 @@ struct conf {
 	uint8_t transit;   /* re-advertise routes between neighbours; default: as fib */
 	uint8_t multipath; /* equal best paths become one ECMP route in the kernel */
 	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation: 200, 100, 50 */
+	/* LOCAL_PREF of received routes tagged GRACEFUL_SHUTDOWN (RFC 8326); default 0 */
+	uint32_t gshut_lp;
+	uint8_t gshut_off; /* graceful-shutdown-localpref off */
+	uint8_t rfc8212;   /* router mode: eBGP without role or policy gets nothing; default 1 */
+	char (*listen_ifname)[16]; /* per listen address: interface of a link-local one, or "" */
 	struct conf_neighbor *neighbors;
 	size_t nneighbors;
 	struct conf_service *services;
@@ -141,6 +155,11 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 void conf_free(struct conf *c);
 const struct conf_service *conf_find_service(const struct conf *c, const char *name);
 const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a);
+/* What `anycastd -n` should warn about though the file is valid (conf_warn.c): a service
+ * prefix no neighbour can carry, a router-mode eBGP neighbour that RFC 8212 leaves without
+ * routes. Appends "FILE:LINE: warning: ..." lines to out (NUL-terminated, cut at outlen);
+ * returns how many. */
+int conf_warnings(const struct conf *c, char *out, size_t outlen);
 /* Durations: "100ms", "2s", "1m", "1h" or plain seconds. Returns 0 or -1. */
 int conf_parse_duration(const char *s, uint32_t *ms);
 

@@ -108,6 +108,21 @@ int conf_nb_export_prefix(struct conf_parser *p, void *obj);
 /* conf_gr.c: graceful-restart, graceful-restart-time */
 int conf_nb_graceful_restart(struct conf_parser *p, void *obj);
 int conf_nb_gr_time(struct conf_parser *p, void *obj);
+/* conf_mp.c: "ADDR" or "ADDR%IFNAME" (IPv6 link-local only); ifname gets "" or the name. */
+int conf_parse_scoped_addr_tok(struct conf_parser *p, const struct lex_tok *t, struct addr *a,
+			       char ifname[16]);
+/* An error at line:col when a is link-local without an interface. */
+int conf_check_scope(struct conf_parser *p, int line, int col, const struct addr *a,
+		     const char *ifname);
+int conf_nb_family(struct conf_parser *p, void *obj);
+int conf_nb_interface(struct conf_parser *p, void *obj);
+int conf_nb_ext_nexthop(struct conf_parser *p, void *obj);
+void conf_nb_mp_defaults(struct conf_neighbor *n);
+int conf_top_gshut_lp(struct conf_parser *p, void *obj);
+int conf_top_rfc8212(struct conf_parser *p, void *obj);
+void conf_mp_defaults(struct conf *c);
+/* After parsing: the default families of each neighbor. */
+void conf_mp_finish(struct conf *c);
 /* The router-mode defaults, set before parsing; the ones that depend on other keywords
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);

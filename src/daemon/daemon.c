@@ -62,23 +62,33 @@ void daemon_sync_routes(struct daemon *d)
 			addrs[naddrs++] = s->conf.address;
 		}
 	}
-	/* 1. The service address goes on lo before anyone is told to send traffic to it. */
-	for (size_t i = 0; i < naddrs; i++) {
-		if (has_addr(d->addresses, d->naddresses, &addrs[i]))
+	/* 1. The service address goes on lo before anyone is told to send traffic to it; a
+	 * service whose address is not there is not announced (serve.c), and tried again on
+	 * the next change. */
+	d->naddr_failed = 0;
+	for (size_t i = 0; i < naddrs;) {
+		if (has_addr(d->addresses, d->naddresses, &addrs[i]) ||
+		    daemon_addr_up(d, &addrs[i]) == 0) {
+			i++;
 			continue;
-		if (d->kr &&
-		    kr_addr_add(d->kr, "lo", &addrs[i], addrs[i].af == AF_INET ? 32 : 128) < 0)
-			log_err("cannot add %s to lo", addr_fmt(&addrs[i], as));
-		else if (d->kr)
-			log_info("address %s added to lo", addr_fmt(&addrs[i], as));
+		}
+		d->addr_failed = xrealloc(d->addr_failed,
+					  (d->naddr_failed + 1) * sizeof(*d->addr_failed));
+		d->addr_failed[d->naddr_failed++] = addrs[i];
+		addrs[i] = addrs[--naddrs];
 	}
 	/* 2. Announce (a prefix belongs to one service: the parser refuses it in two); unchanged
 	 * routes cause no UPDATE, since interned attributes compare equal. */
+	nwant = 0;
 	for (size_t i = 0; i < d->nsvcs; i++) {
 		const struct svc *s = &d->svcs[i];
 
-		if (!s->announced)
+		if (!s->announced ||
+		    (addr_is_set(&s->conf.address) && daemon_addr_failed(d, &s->conf.address)))
 			continue;
+		for (size_t j = 0; j < s->conf.nprefixes; j++)
+			if (!has_prefix(want, nwant, &s->conf.prefixes[j]))
+				want[nwant++] = s->conf.prefixes[j];
 		for (size_t j = 0; j < s->conf.nprefixes; j++)
 			bgp_speaker_originate(d->sp, &s->conf.prefixes[j], s->announced);
 	}
@@ -205,6 +215,9 @@ static void speaker_settings(struct bgp_speaker *sp, const struct conf *c)
 	sp->lp_customer = c->lp_customer;
 	sp->lp_peer = c->lp_peer;
 	sp->lp_provider = c->lp_provider;
+	sp->rfc8212 = c->fib && c->rfc8212;
+	sp->gshut_on = !c->gshut_off;
+	sp->gshut_lp = c->gshut_lp;
 }
 
 /* Everything of the new speaker d->sp but its listeners, which the caller opened. Cannot fail. */
@@ -248,7 +261,8 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
 	if (!daemon_gr_begin(d) && d->kr)
 		kr_addr_flush_stale(d->kr, "lo");
 	d->sp = bgp_speaker_new(d->loop, d->conf.local_as, router_id_of(&d->conf));
-	if (bgp_speaker_listen(d->sp, d->conf.listen, d->conf.nlisten, err, errlen) < 0)
+	if (bgp_speaker_listen(d->sp, d->conf.listen, d->conf.listen_ifname, d->conf.nlisten, err,
+			       errlen) < 0)
 		return -1;
 	speaker_populate(d);
 	daemon_watch_links(d);
@@ -268,7 +282,7 @@ int daemon_start(struct daemon *d, struct ev_loop *loop, const char *conf_path,
 static void reload_identity(struct daemon *d, struct conf *nc, struct bgp_speaker *nsp)
 {
 	log_info("local-as or router-id changed: restarting every session");
-	bgp_speaker_listen_move(nsp, d->sp, nc->listen, nc->nlisten);
+	bgp_speaker_listen_move(nsp, d->sp, nc->listen, nc->listen_ifname, nc->nlisten);
 	bgp_speaker_free(d->sp, "local AS or router ID changed");
 	daemon_fail_check_reqs(d, d->svcs, d->nsvcs);
 	svcs_free(d->svcs, d->nsvcs);
@@ -301,8 +315,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		goto fail;
 	if (identity)
 		nsp = bgp_speaker_new(d->loop, nc.local_as, router_id_of(&nc));
-	if (bgp_speaker_listen_add(nsp ? nsp : d->sp, nc.listen, nc.nlisten, nsp ? d->sp : NULL,
-				   err, errlen) < 0)
+	if (bgp_speaker_listen_add(nsp ? nsp : d->sp, nc.listen, nc.listen_ifname, nc.nlisten,
+				   nsp ? d->sp : NULL, err, errlen) < 0)
 		goto fail;
 	if (ctl) {
 		ctl_close(d->ctl);
@@ -313,10 +327,12 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		reload_identity(d, &nc, nsp);
 		return 0;
 	}
-	bgp_speaker_listen_prune(d->sp, nc.listen, nc.nlisten);
+	bgp_speaker_listen_prune(d->sp, nc.listen, nc.listen_ifname, nc.nlisten);
 	if (d->sp->transit != nc.transit || d->conf.fib != nc.fib ||
 	    d->conf.multipath != nc.multipath || d->sp->lp_customer != nc.lp_customer ||
-	    d->sp->lp_peer != nc.lp_peer || d->sp->lp_provider != nc.lp_provider) {
+	    d->sp->lp_peer != nc.lp_peer || d->sp->lp_provider != nc.lp_provider ||
+	    d->conf.rfc8212 != nc.rfc8212 || d->conf.gshut_off != nc.gshut_off ||
+	    d->conf.gshut_lp != nc.gshut_lp) {
 		/* Policy of every session changed: the simple, correct way is new sessions. */
 		log_info("transit, fib, multipath or local-pref changed: restarting every session");
 		while (d->sp->npeers)
@@ -365,6 +381,7 @@ void daemon_stop(struct daemon *d)
 	if (d->kr && d->conf.fib && !keep)
 		kr_flush_stale(d->kr);
 	free(d->addresses);
+	free(d->addr_failed);
 	free(d->originated);
 	daemon_fail_check_reqs(d, d->svcs, d->nsvcs);
 	svcs_free(d->svcs, d->nsvcs);

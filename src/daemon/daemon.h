@@ -35,6 +35,8 @@ struct daemon {
 	size_t noriginated;
 	struct addr *addresses; /* service addresses we put on lo */
 	size_t naddresses;
+	struct addr *addr_failed; /* service addresses that could not be put there (serve.c) */
+	size_t naddr_failed;
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
@@ -67,6 +69,15 @@ void daemon_watch_links(struct daemon *d);
 int daemon_gr_begin(struct daemon *d);
 int daemon_gr_stop(struct daemon *d);
 void daemon_gr_eor(struct bgp_speaker *sp, struct bgp_peer *p, void *arg);
+
+/* serve.c: puts a service address on lo (or, without netlink, finds it on an interface);
+ * 0, or -1 (logged) when it is not there: its service must not be announced. */
+int daemon_addr_up(struct daemon *d, const struct addr *a);
+int daemon_addr_failed(const struct daemon *d, const struct addr *a);
+/* Why an announced service cannot be served: its address is missing, or no established
+ * neighbour carries a family of its prefixes (why: "" if nothing is wrong). Returns 1 when it
+ * is not served at all (shown as down), 0 otherwise. */
+int daemon_svc_unserved(const struct daemon *d, const struct svc *s, char *why, size_t len);
 
 /* show.c */
 void daemon_show_neighbors(struct daemon *d, int json, struct buf *out);

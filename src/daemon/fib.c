@@ -1,7 +1,9 @@
 /* Router mode (`fib yes`): best routes into the kernel, and sessions that follow their links. */
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bgp/nexthop.h"
 #include "daemon/daemon.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
@@ -23,8 +25,14 @@ static void best_changed(struct bgp_speaker *sp, const struct prefix *pfx, const
 		if (!p->best && !d->conf.multipath)
 			continue;
 		memset(&nh[nnh], 0, sizeof(nh[nnh]));
-		/* IPv6: a link-local next hop needs its interface; the global one does not. */
+		/* IPv6: a link-local next hop needs its interface; the global one does not. The
+		 * link-local one is on the neighbour's link for sure, so it is preferred when the
+		 * interface is known (an IPv4 route via it too: RFC 8950, RTA_VIA). */
 		nh[nnh].gw = p->attrs->nexthop;
+		if (p->src->ifindex && bgp_addr_is_link_local(&p->attrs->nexthop_ll))
+			nh[nnh].gw = p->attrs->nexthop_ll;
+		if (bgp_addr_is_link_local(&nh[nnh].gw))
+			nh[nnh].ifindex = p->src->ifindex;
 		if (!addr_is_set(&nh[nnh].gw))
 			continue;
 		/* The best path first: the kernel lists it first. */
@@ -66,6 +74,8 @@ static void peer_event(struct bgp_speaker *sp, struct bgp_peer *p, int up, void 
 	struct daemon *d = arg;
 
 	p->ifindex = up && d->kr ? kr_ifindex_for(d->kr, &p->conf.addr) : 0;
+	if (up && p->conf.ifname[0])
+		p->ifindex = (int)if_nametoindex(p->conf.ifname);
 }
 
 void daemon_watch_links(struct daemon *d)

@@ -70,7 +70,11 @@ void metrics_render(struct daemon *d, struct buf *b)
 	for (size_t i = 0; i < d->nsvcs; i++) {
 		buf_printf(b, "anycast_service_up{service=");
 		label(b, d->svcs[i].name);
-		buf_printf(b, "} %d\n", d->svcs[i].announced != NULL);
+		char why[160];
+
+		buf_printf(b, "} %d\n",
+			   d->svcs[i].announced != NULL &&
+				   !daemon_svc_unserved(d, &d->svcs[i], why, sizeof(why)));
 	}
 	help(b, "anycast_service_transitions_total", "counter",
 	     "changes of the service's health state");
@@ -120,6 +124,15 @@ void metrics_render(struct daemon *d, struct buf *b)
 		}
 	}
 	render_loop(d->loop, b);
+	help(b, "anycast_bgp_routes_unencodable_total", "counter",
+	     "routes withdrawn from the neighbor because no UPDATE could hold them");
+	for (size_t i = 0; sp && i < sp->npeers; i++) {
+		char a[ADDR_STRLEN];
+
+		buf_printf(b, "anycast_bgp_routes_unencodable_total{neighbor=\"%s\"} %llu\n",
+			   addr_fmt(&sp->peers[i]->conf.addr, a),
+			   (unsigned long long)sp->peers[i]->unencodable);
+	}
 }
 
 static int http_complete(const char *req, size_t len)

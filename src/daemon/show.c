@@ -197,8 +197,12 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 			   "Prefixes");
 	for (size_t i = 0; i < d->nsvcs; i++) {
 		struct svc *s = &d->svcs[i];
-		char pf[PREFIX_STRLEN];
+		char pf[PREFIX_STRLEN], why[160];
 		uint64_t held = s->held_until > now ? (s->held_until - now) / 1000 : 0;
+		/* Healthy but not served (serve.c): down, and not announced where it is not. */
+		int unserved = daemon_svc_unserved(d, s, why, sizeof(why));
+		const char *state = unserved ? "down" : svc_state_name(s->state);
+		int announced = s->announced && !unserved;
 
 		if (json) {
 			buf_printf(out, "%s{\"name\":", i ? "," : "");
@@ -206,25 +210,29 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 			buf_printf(out,
 				   ",\"state\":\"%s\",\"announced\":%s,\"healthy\":%s,"
 				   "\"transitions\":%llu,\"held_down_s\":%llu,\"prefixes\":[",
-				   svc_state_name(s->state), s->announced ? "true" : "false",
+				   state, announced ? "true" : "false",
 				   s->healthy ? "true" : "false",
 				   (unsigned long long)s->transitions, (unsigned long long)held);
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, "%s\"%s\"", j ? "," : "",
 					   prefix_fmt(&s->conf.prefixes[j], pf));
-			buf_printf(out, "],\"checks\":[");
+			buf_printf(out, "],\"reason\":");
+			json_str(out, why);
+			buf_printf(out, ",\"checks\":[");
 			daemon_show_checks(d, s, 1, out);
 			buf_printf(out, "]}");
 		} else {
-			buf_printf(out, "%-16s %-9s %-10s", s->name, svc_state_name(s->state),
-				   s->announced == s->drain_attrs && s->announced ? "drain"
-				   : s->announced                                 ? "yes"
-										  : "no");
+			buf_printf(out, "%-16s %-9s %-10s", s->name, state,
+				   !announced                       ? "no"
+				   : s->announced == s->drain_attrs ? "drain"
+								    : "yes");
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, " %s", prefix_fmt(&s->conf.prefixes[j], pf));
 			if (held)
 				buf_printf(out, "  (flapping: held down %llus more)",
 					   (unsigned long long)held);
+			if (why[0])
+				buf_printf(out, "  (%s)", why);
 			buf_put8(out, '\n');
 			daemon_show_checks(d, s, 0, out);
 		}

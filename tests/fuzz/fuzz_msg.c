@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    o2.caps.enhanced_refresh != o.caps.enhanced_refresh ||
 		    o2.caps.gr != o.caps.gr || o2.caps.gr_flags != o.caps.gr_flags ||
 		    o2.caps.gr_time != o.caps.gr_time ||
-		    memcmp(o2.caps.gr_af, o.caps.gr_af, sizeof(o.caps.gr_af)) != 0)
+		    memcmp(o2.caps.gr_af, o.caps.gr_af, sizeof(o.caps.gr_af)) != 0 ||
+		    o2.caps.ext_nh4 != o.caps.ext_nh4)
 			abort();
 		buf_free(&b);
 		break;

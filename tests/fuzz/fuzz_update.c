@@ -18,7 +18,9 @@ static void roundtrip(const struct bgp_update *u, const struct bgp_codec_ctx *ct
 	struct bgp_err err;
 	struct buf b;
 	size_t k;
-	int v6 = u->announced[0].addr.af == AF_INET6;
+	/* IPv6, or IPv4 with an IPv6 next hop (RFC 8950): the next hop goes in MP_REACH */
+	int v6 = u->announced[0].addr.af == AF_INET6 ||
+		 (u->mp_reach_from == 0 && u->mp_nexthop.af == AF_INET6);
 
 	bgp_attrs_copy(&a, &u->attrs);
 	if (v6) {
@@ -80,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* mostly both families, sometimes one missing */
 	ctx.mp_ipv4 = !((data[0] >> 2) & 1);
 	ctx.mp_ipv6 = !((data[0] >> 3) & 1);
+	ctx.ext_nh4 = (data[0] >> 4) & 1;
 	ctx.local_as = 65000;
 	ctx.peer_as = ctx.ebgp ? 65001 : 65000;
 

@@ -313,6 +313,88 @@ static void test_ipv6_link_local_nexthop(void)
 	buf_free(&b);
 }
 
+/* RFC 8950: IPv4 NLRI with an IPv6 next hop go in MP_REACH_NLRI (AFI 1, next hop length 16
+ * or 32), with no NEXT_HOP attribute; without the capability such a next hop is malformed. */
+static void test_extended_nexthop(void)
+{
+	for (int ll = 0; ll < 2; ll++) {
+		struct bgp_codec_ctx c = mkctx(1, 1);
+		struct prefix p[2] = { P("192.0.2.0/24"), P("198.51.100.0/24") };
+		struct bgp_attrs a;
+		struct bgp_update u;
+		struct bgp_err err;
+		struct buf b;
+		const uint8_t *at;
+
+		c.ext_nh4 = 1;
+		full_attrs(&a, 1); /* an IPv6 next hop */
+		if (ll)
+			addr_parse("fe80::1", &a.nexthop_ll);
+		buf_init(&b);
+		CHECK_INT(bgp_update_encode(&b, &a, p, 2, &c), 2);
+		at = b.data + BGP_HDR_LEN + 4; /* the first attribute: MP_REACH_NLRI */
+		CHECK_INT(at[1], BGP_ATTR_MP_REACH);
+		CHECK_INT(get16(at + 3), BGP_AFI_IPV4);
+		CHECK_INT(at[6], ll ? 32 : 16);
+		CHECK_INT(dec_msg(&b, 0, &c, &u, &err), 0);
+		CHECK(!u.treat_as_withdraw);
+		CHECK_INT(u.n_announced, 2);
+		CHECK_INT(u.mp_reach_from, 0);
+		CHECK(prefix_eq(&u.announced[1], &p[1]));
+		CHECK(addr_eq(&u.mp_nexthop, &a.nexthop));
+		CHECK(!(u.attrs.has & BGP_AH_NEXT_HOP));
+		CHECK(ll ? addr_eq(&u.mp_nexthop_ll, &a.nexthop_ll) : u.mp_nexthop_ll.af == 0);
+		bgp_update_free(&u);
+		/* The same bytes from a neighbour that did not agree to RFC 8950. */
+		c.ext_nh4 = 0;
+		CHECK_INT(dec_msg(&b, 0, &c, &u, &err), -1);
+		bgp_update_free(&u);
+		bgp_attrs_clear(&a);
+		buf_free(&b);
+	}
+}
+
+/* A speaker with only a link-local address on the link sends it as the next hop, alone (16
+ * octets) or after an unspecified global one (32): either way it is the link-local next hop. */
+static void test_link_local_only_nexthop(void)
+{
+	static const char *const reach[] = {
+		/* MP_REACH: AFI 2 SAFI 1, nh len 16: fe80::1, reserved, 2001:db8:1::/48 */
+		"800e1c000201"
+		"10fe800000000000000000000000000001"
+		"00"
+		"3020010db80001",
+		/* nh len 32: :: then fe80::1 */
+		"800e2c000201"
+		"2000000000000000000000000000000000fe800000000000000000000000000001"
+		"00"
+		"3020010db80001",
+	};
+	struct bgp_codec_ctx c = mkctx(1, 1);
+	struct addr want;
+
+	addr_parse("fe80::1", &want);
+	for (size_t i = 0; i < 2; i++) {
+		uint8_t msg[256];
+		char attrs[512];
+		struct bgp_update u;
+		struct bgp_err err;
+
+		snprintf(attrs, sizeof(attrs), "%s%s",
+			 "40010100"
+			 "400206020100000001",
+			 reach[i]);
+		size_t n = body(msg, "", attrs, "");
+
+		CHECK_INT(bgp_update_decode(msg, n, &c, &u, &err), 0);
+		CHECK(!u.treat_as_withdraw);
+		CHECK_INT(u.n_announced, 1);
+		CHECK(addr_eq(&u.mp_nexthop_ll, &want));
+		CHECK(addr_eq(&u.mp_nexthop, &want));
+		bgp_update_free(&u);
+	}
+}
+
 static void test_withdraw_roundtrip(void)
 {
 	for (int v6 = 0; v6 < 2; v6++) {
@@ -887,6 +969,8 @@ int main(void)
 	RUN(test_attr_order_and_unknown);
 	RUN(test_as_trans_encoding);
 	RUN(test_ipv6_link_local_nexthop);
+	RUN(test_extended_nexthop);
+	RUN(test_link_local_only_nexthop);
 	RUN(test_withdraw_roundtrip);
 	RUN(test_eor);
 	RUN(test_limit_4096);

@@ -565,6 +565,54 @@ static void test_limits(void)
 }
 
 /* Router-mode defaults; transit follows fib unless given, in either order. */
+/* Families, link-local neighbours, RFC 8326/8212 keywords, and what -n warns about. */
+static void test_multiprotocol(void)
+{
+	struct conf c;
+	char err[256] = "", warn[1024];
+
+	CHECK_INT(parse("router-id 198.18.0.1\nlocal-as 65001\nlisten fe80::a%eth0\n"
+			"neighbor fe80::b%eth0 {\n remote-as 64500\n}\n"
+			"neighbor fe80::c {\n remote-as 64500\n interface eth1\n family ipv6\n"
+			" extended-nexthop no\n}\n"
+			"neighbor 198.18.0.0 {\n remote-as 64500\n}\n"
+			"service s {\n prefix 192.0.2.0/24\n prefix 2001:db8:1::/48\n}\n",
+			&c, err, sizeof(err)),
+		  0);
+	CHECK_STR(err, "");
+	CHECK_STR(c.listen_ifname[0], "eth0");
+	CHECK_STR(c.neighbors[0].ifname, "eth0");
+	CHECK_STR(c.neighbors[1].ifname, "eth1");
+	/* default: its own family; IPv4 has an IPv4 neighbour of its own */
+	CHECK_INT(c.neighbors[0].families, CONF_FAM_IPV6);
+	CHECK_INT(c.neighbors[0].ext_nexthop, 1);
+	CHECK_INT(c.neighbors[1].families, CONF_FAM_IPV6);
+	CHECK_INT(c.neighbors[1].ext_nexthop, 0);
+	CHECK_INT(c.neighbors[2].families, CONF_FAM_IPV4);
+	CHECK_INT(c.gshut_lp, 0);
+	CHECK_INT(c.gshut_off, 0);
+	CHECK_INT(c.rfc8212, 1);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 0);
+	conf_free(&c);
+	/* only IPv6 neighbours: they take IPv4 too; without the extended next hop -n warns */
+	CHECK_INT(parse("router-id 198.18.0.1\nlocal-as 65001\nfib yes\nrfc8212 yes\n"
+			"graceful-shutdown-localpref 5\n"
+			"neighbor 2001:db8::2 {\n remote-as 64500\n extended-nexthop no\n}\n"
+			"service s {\n prefix 192.0.2.0/24\n}\n",
+			&c, err, sizeof(err)),
+		  0);
+	CHECK_INT(c.neighbors[0].families, CONF_FAM_IPV4 | CONF_FAM_IPV6);
+	CHECK_INT(c.gshut_lp, 5);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 2);
+	CHECK(strstr(warn, "t.conf:10: warning: service s: no neighbor can carry IPv4") != NULL);
+	CHECK(strstr(warn, "t.conf:6: warning: neighbor 2001:db8::2: eBGP in router mode") != NULL);
+	conf_free(&c);
+	CHECK_INT(parse("graceful-shutdown-localpref off\nrfc8212 no\n", &c, err, sizeof(err)), 0);
+	CHECK_INT(c.gshut_off, 1);
+	CHECK_INT(c.rfc8212, 0);
+	conf_free(&c);
+}
+
 static void test_router_defaults(void)
 {
 	static const struct {
@@ -903,6 +951,22 @@ static const struct {
 	{ "fib \"\\\x01\"\n", "t.conf:1:6: unknown escape in string" },
 	/* messages quote what they show safely */
 	{ "fib \"\\n\"\n", "t.conf:1:5: invalid fib '\\x0a' (expected yes or no)" },
+	/* families and link-local neighbours (conf_mp.c) */
+	{ "neighbor fe80::1 {\n remote-as 1\n}\n",
+	  "t.conf:1:10: link-local address fe80::1 needs its interface (fe80::1%IFNAME, or the "
+	  "interface keyword)" },
+	{ "listen fe80::1\n",
+	  "t.conf:1:8: link-local address fe80::1 needs its interface (fe80::1%IFNAME, or the "
+	  "interface keyword)" },
+	{ "neighbor 2001:db8::1%eth0 {\n}\n",
+	  "t.conf:1:10: '%INTERFACE' is only for IPv6 link-local addresses: '2001:db8::1%eth0'" },
+	{ "neighbor 2001:db8::1 {\n interface eth0\n}\n",
+	  "t.conf:2:2: interface is only for a link-local neighbor, not 2001:db8::1" },
+	{ "neighbor 198.18.0.0 {\n family ipv5\n}\n",
+	  "t.conf:2:9: unknown family 'ipv5' (expected ipv4, ipv6)" },
+	{ "neighbor 198.18.0.0 {\n family ipv4 ipv4\n}\n", "t.conf:2:14: family ipv4 given twice" },
+	{ "graceful-shutdown-localpref x\n",
+	  "t.conf:1:29: invalid graceful-shutdown-localpref (expected 0..4294967295 or off)" },
 };
 
 static size_t cur; /* the table row the next RUN() checks */
@@ -1099,6 +1163,7 @@ int main(void)
 	RUN(test_router);
 	RUN(test_limits);
 	RUN(test_router_defaults);
+	RUN(test_multiprotocol);
 	for (cur = 0; cur < sizeof(bad) / sizeof(bad[0]); cur++)
 		RUN(test_error);
 	RUN(test_error_buffers);

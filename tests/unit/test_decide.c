@@ -335,13 +335,12 @@ static void test_rows_are_decisive(void)
 		CHECK(rows[ri].tie_win != rows[ri].win);
 }
 
-/* decide.c considers at most 64 candidates (MAX_CAND), the first 64 usable paths in the
- * node's list. rib_update puts a new path at the head of the list, so with 65 paths the one
- * left out is the one that has been in the RIB longest: it is never selected, even when it is
- * the best, and is not marked best or ECMP. This documents the behaviour as it is today. */
-static void test_65th_path(void)
+/* Every path of a prefix is a candidate, however many neighbours send it: with 100 paths the
+ * oldest one (LOCAL_PREF 200, the last in the node's list since rib_update puts a new path at
+ * the head) stays the best, alone, and no path past the 64th is skipped. */
+static void test_many_paths(void)
 {
-	enum { N = 65 };
+	enum { N = 100 };
 	struct bgp_peer *ps = calloc(N, sizeof(*ps));
 	struct rib rib;
 	struct prefix px;
@@ -365,24 +364,25 @@ static void test_65th_path(void)
 		bgp_attrs_unref(a);
 		struct rib_path *best = bgp_decide(&speaker, rib_lookup(&rib, &px));
 
-		if (i < 64) /* up to 64 paths: the first one (LOCAL_PREF 200) wins */
-			CHECK(best && best->src == &ps[0]);
-		else /* the 65th path pushes it out: the rest tie, lowest identifier */
-			CHECK(best && best->src == &ps[N - 1]);
+		CHECK(best && best->src == &ps[0]);
 	}
-	struct rib_path *first = rib_path_of(rib_lookup(&rib, &px), &ps[0]);
-
-	CHECK(first && !first->best && !first->ecmp);
-	/* The 64 considered ones are all ECMP. */
 	int ecmp = 0;
 
 	for (const struct rib_path *p = rib_lookup(&rib, &px)->paths; p; p = p->next)
 		ecmp += p->ecmp;
-	CHECK_INT(ecmp, 64);
-	/* Rejected paths do not take a place among the 64. */
-	rib_update(&rib, &px, &ps[N - 1], rib_path_of(rib_lookup(&rib, &px), &ps[N - 1])->attrs,
-		   RIB_PATH_REJECTED | RIB_PATH_FILTERED);
-	CHECK(bgp_decide(&speaker, rib_lookup(&rib, &px))->src == &ps[0]);
+	CHECK_INT(ecmp, 1);
+	/* Once the oldest is rejected, the other 99 tie: all ECMP, the lowest identifier best. */
+	struct path_spec s0 = { 0, 200, NONE, "65001", IGP, 0 };
+	struct row r0 = { .n = 1, .p = { s0 } };
+	const struct bgp_attrs *a0 = mkattrs(&r0, 0, 0);
+
+	rib_update(&rib, &px, &ps[0], a0, RIB_PATH_REJECTED | RIB_PATH_FILTERED);
+	bgp_attrs_unref(a0);
+	CHECK(bgp_decide(&speaker, rib_lookup(&rib, &px))->src == &ps[N - 1]);
+	ecmp = 0;
+	for (const struct rib_path *p = rib_lookup(&rib, &px)->paths; p; p = p->next)
+		ecmp += p->ecmp;
+	CHECK_INT(ecmp, N - 1);
 	rib_free(&rib);
 	free(ps);
 }
@@ -392,7 +392,7 @@ int main(void)
 	log_init("test_decide", 1, LOG_LVL_ERR);
 	RUN(test_rows_are_decisive);
 	RUN(test_steps);
-	RUN(test_65th_path);
+	RUN(test_many_paths);
 	CHECK_INT(bgp_attrs_interned_count(), 0);
 	return t_done();
 }

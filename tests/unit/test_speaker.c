@@ -54,7 +54,7 @@ static void speaker_listen(struct fix *f)
 
 	close(probe);
 	addr_parse("127.0.0.1", &la);
-	CHECK_INT(bgp_speaker_listen(f->sp, &la, 1, err, sizeof(err)), 0);
+	CHECK_INT(bgp_speaker_listen(f->sp, &la, NULL, 1, err, sizeof(err)), 0);
 }
 
 /* Sends an UPDATE announcing pfx with AS path (REMOTE_AS[, extra]). */
@@ -132,6 +132,59 @@ static void test_announce_and_withdraw(void)
 	CHECK_INT(f.t.peer->adj_out.count, 0);
 	CHECK_INT(f.t.peer->updates_out, 3);
 	bgp_attrs_unref(ia);
+	bgp_attrs_clear(&a);
+	fix_free(&f);
+}
+
+/* A route whose attributes cannot fit in 4096 octets (1100 communities) replaces one the
+ * neighbour has: it is withdrawn there rather than left stale, counted, and not kept in the
+ * Adj-RIB-Out as if it had been sent. */
+static void test_unencodable_withdrawn(void)
+{
+	struct fix f;
+	uint8_t msg[BGP_MAX_LEN];
+	uint16_t len = 0;
+	struct bgp_attrs a;
+	struct prefix pfx;
+	struct bgp_update u;
+	struct bgp_err e;
+
+	fix_init(&f, 0);
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH;
+	const struct bgp_attrs *small = bgp_attrs_intern(&a);
+
+	prefix_parse("192.0.2.0/24", &pfx);
+	bgp_speaker_originate(f.sp, &pfx, small);
+	t_establish(&f.t);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE);
+	CHECK_INT(bgp_update_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &test_ctx, &u, &e), 0);
+	CHECK_INT(u.n_announced, 1);
+	bgp_update_free(&u);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE); /* End-of-RIB */
+	for (uint32_t i = 0; i < 1100; i++)
+		bgp_attrs_add_comm(&a, 65001u << 16 | i);
+	const struct bgp_attrs *huge = bgp_attrs_intern(&a);
+
+	bgp_speaker_originate(f.sp, &pfx, huge);
+	bgp_speaker_flush_now(f.sp);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE);
+	CHECK_INT(bgp_update_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &test_ctx, &u, &e), 0);
+	CHECK_INT(u.n_announced, 0);
+	CHECK(u.n_withdrawn == 1 && prefix_eq(&u.withdrawn[0], &pfx));
+	bgp_update_free(&u);
+	CHECK_INT(f.t.peer->unencodable, 1);
+	CHECK_INT(f.t.peer->adj_out.count, 0);
+	/* Back to a small set: announced again. */
+	bgp_speaker_originate(f.sp, &pfx, small);
+	bgp_speaker_flush_now(f.sp);
+	CHECK_INT(t_read_msg(&f.t, msg, &len), BGP_UPDATE);
+	CHECK_INT(bgp_update_decode(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &test_ctx, &u, &e), 0);
+	CHECK_INT(u.n_announced, 1);
+	bgp_update_free(&u);
+	CHECK_INT(f.t.peer->adj_out.count, 1);
+	bgp_attrs_unref(small);
+	bgp_attrs_unref(huge);
 	bgp_attrs_clear(&a);
 	fix_free(&f);
 }
@@ -675,6 +728,7 @@ int main(void)
 {
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
 	RUN(test_announce_and_withdraw);
+	RUN(test_unencodable_withdrawn);
 	RUN(test_receive_routes);
 	RUN(test_max_prefix);
 	RUN(test_unknown_peer_refused);
