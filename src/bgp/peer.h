@@ -30,6 +30,7 @@ struct bgp_peer {
 	struct ev_timer idle_hold;     /* delay before an automatic restart after an error */
 	uint32_t idle_hold_ms;         /* grows with consecutive failures */
 	uint8_t admin_down;            /* stopped on purpose: no automatic restart */
+	uint8_t held;                  /* kept down by the owner: BFD says the path is down */
 	/* negotiated, valid from OpenConfirm */
 	uint16_t hold_time, keepalive_time;
 	struct bgp_codec_ctx ctx;

@@ -595,6 +595,8 @@ static void idle_hold_expired(struct ev_timer *t, void *arg) { peer_start(arg); 
 static void peer_start(struct bgp_peer *p)
 {
 	p->admin_down = 0;
+	if (p->held)
+		return;
 	if (p->conf.passive) {
 		p->state = BGP_ACTIVE;
 		return;
@@ -722,11 +724,27 @@ void bgp_session_reset(struct bgp_peer *p, const char *why)
 		peer_down(p, why);
 }
 
+void bgp_session_hold(struct bgp_peer *p, int held, const char *why)
+{
+	if (p->held == !!held)
+		return;
+	p->held = !!held;
+	if (held) {
+		bgp_session_reset(p, why);
+		p->state = BGP_IDLE;
+		return;
+	}
+	if (p->admin_down || p->state != BGP_IDLE)
+		return;
+	ev_timer_stop(p->env.loop, &p->idle_hold);
+	peer_start(p);
+}
+
 void bgp_session_accept(struct bgp_peer *p, int fd)
 {
 	char a[ADDR_STRLEN];
 
-	if (p->admin_down || p->state == BGP_ESTABLISHED || p->conn2) {
+	if (p->admin_down || p->held || p->state == BGP_ESTABLISHED || p->conn2) {
 		/* Section 6.8: a collision with an Established session closes the new one. */
 		struct buf b;
 

@@ -158,6 +158,9 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "local-pref", conf_nb_local_pref, 0, 0 },
 	{ "import-prefix", conf_nb_import_prefix, 1, 0 },
 	{ "export-prefix", conf_nb_export_prefix, 1, 0 },
+	{ "bfd", conf_nb_bfd, 0, 0 },
+	{ "bfd-interval", conf_nb_bfd_interval, 0, 0 },
+	{ "bfd-multiplier", conf_nb_bfd_multiplier, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -184,6 +187,7 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	n->addr = a;
 	n->role = BGP_ROLE_NONE;
 	n->hold_time = CONF_DEFAULT_HOLD;
+	conf_bfd_defaults(n);
 	n->line = line;
 	n->col = col;
 	if (conf_parse_block(p, neighbor_kw, sizeof(neighbor_kw) / sizeof(neighbor_kw[0]), n,

@@ -9,6 +9,8 @@
 
 #define CONF_DEFAULT_CONTROL "/run/anycastd/anycastd.sock"
 #define CONF_DEFAULT_HOLD 90
+#define CONF_DEFAULT_BFD_INTERVAL_MS 100
+#define CONF_DEFAULT_BFD_MULT 3
 
 enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
 
@@ -73,6 +75,9 @@ struct conf_neighbor {
 	size_t nimport_allow;
 	struct conf_prefix_filter *export_allow;
 	size_t nexport_allow;
+	uint8_t bfd;              /* RFC 5880/5881 session to the neighbour (`bfd yes`) */
+	uint8_t bfd_mult;         /* default 3 */
+	uint32_t bfd_interval_ms; /* our DesiredMinTx and RequiredMinRx; default 100 */
 	int line, col;
 };
 

@@ -104,6 +104,11 @@ int conf_nb_prepend(struct conf_parser *p, void *obj);
 int conf_nb_local_pref(struct conf_parser *p, void *obj);
 int conf_nb_import_prefix(struct conf_parser *p, void *obj);
 int conf_nb_export_prefix(struct conf_parser *p, void *obj);
+/* BFD in a neighbor block (conf_bfd.c); obj is the struct conf_neighbor. */
+int conf_nb_bfd(struct conf_parser *p, void *obj);
+int conf_nb_bfd_interval(struct conf_parser *p, void *obj);
+int conf_nb_bfd_multiplier(struct conf_parser *p, void *obj);
+void conf_bfd_defaults(struct conf_neighbor *n);
 /* The router-mode defaults, set before parsing; the ones that depend on other keywords
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);

@@ -10,6 +10,7 @@
 #include "node/svc.h"
 
 struct kr;
+struct daemon_bfd;
 struct metrics_server;
 
 /* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
@@ -38,7 +39,8 @@ struct daemon {
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
-	ctl_handler *commands; /* the control socket's handler */
+	ctl_handler *commands;  /* the control socket's handler */
+	struct daemon_bfd *bfd; /* BFD sessions (bfd.h); NULL until the first sync */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket

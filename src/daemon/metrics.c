@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
 #include "lib/reqsrv.h"
@@ -92,6 +93,7 @@ void metrics_render(struct daemon *d, struct buf *b)
 				   addr_fmt(&p->conf.addr, a), value);
 		}
 	}
+	daemon_bfd_metrics(d, b);
 }
 
 static int http_complete(const char *req, size_t len)

@@ -1,0 +1,169 @@
+#!/bin/bash
+# The BFD scenario bfd_bird.sh and bfd_frr.sh run (sourced after lib.sh; tests/run.sh skips
+# lib*.sh).
+#
+#   A eth0 198.18.0.1/31  2001:db8:ffff::1/64   anycastd AS 65001, service dns 192.0.2.0/25
+#   B eth0 198.18.0.0/31  2001:db8:ffff::2/64   the peer AS 64500, 203.0.113.0/24, 2001:db8:100::/48
+# Both BGP sessions (IPv4, IPv6) run BFD at 100 ms x 3 on both sides, BGP hold time 9 s.
+# Asserts: BFD Up on both ends for both families, then
+#   - the peer's BFD and BGP daemons frozen (SIGSTOP): anycastd's BFD and BGP sessions down and
+#     the peer's routes gone from anycastd in under 500 ms (measured from the SIGSTOP to the
+#     state seen, by polling), and BGP not brought back while BFD is down;
+#   - resumed (SIGCONT): BFD and BGP back up;
+#   - anycastd frozen: the peer sees BFD and BGP down in under 500 ms; resumed: back up.
+# A peer script defines PEER_NAME and these hooks (using A, B, D and the addresses):
+#   peer_start                 write the peer's config into $D, spawn it in $B, set PEER_PIDS
+#   peer_bfd_up v4|v6          exit 0 when the peer's BFD session with anycastd is Up
+#   peer_bgp_up v4|v6          exit 0 when the peer's BGP session is Established
+#   peer_logs                  the paths of the peer's log files
+# The addresses, ours/theirs and peer_net come from lib_peer.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/lib_peer.sh"
+LOCAL_AS=65001
+BFD_LIMIT_MS=500
+
+bfd_conf() {
+	local fam
+	{
+		echo "router-id $A_V4"
+		echo "local-as $LOCAL_AS"
+		echo "listen $A_V4"
+		echo "listen $A_V6"
+		echo "control $SOCK"
+		echo "metrics 127.0.0.1:9179"
+		for fam in v4 v6; do
+			echo "neighbor $(theirs $fam) {"
+			echo "    remote-as $PEER_AS"
+			echo "    local-address $(ours $fam)"
+			echo "    hold-time 9"
+			echo "    bfd yes"
+			echo "    bfd-interval 100ms"
+			echo "    bfd-multiplier 3"
+			echo "}"
+		done
+		echo "service dns {"
+		echo "    prefix 192.0.2.0/25"
+		echo "    prefix 2001:db8:1::/48"
+		echo "}"
+	} >"$1"
+}
+
+nbrs() { anycast_in "$A" "$SOCK" show neighbors --json; }
+# our_bfd v4|v6: anycastd's BFD state with the peer
+our_bfd() {
+	local j
+	j=$(nbrs 2>/dev/null) && jget "$j" "[n.get('bfd') for n in d if n['address']=='$(theirs "$1")'][0]"
+}
+our_bfd_up() { [ "$(our_bfd "$1")" = up ]; }
+peer_routes_here() {
+	local j
+	j=$(anycast_in "$A" "$SOCK" show routes --json) &&
+		jcheck "$j" "any(r['prefix']=='203.0.113.0/24' for r in d) and any(r['prefix']=='2001:db8:100::/48' for r in d)"
+}
+metric() {
+	ip netns exec "$A" curl -s --max-time 2 http://127.0.0.1:9179/metrics | awk -v k="$1" 'index($0, k) == 1 { print $NF }'
+}
+
+# ours_down: anycastd has BFD and BGP down for both neighbours and the peer's routes are gone
+# (grep, not python: this is polled against a clock)
+ours_down() {
+	local n r
+	n=$(nbrs 2>/dev/null) || return 1
+	[ "$(printf '%s' "$n" | grep -o '"bfd":"down"' | wc -l)" = 2 ] || return 1
+	printf '%s' "$n" | grep -q Established && return 1
+	r=$(anycast_in "$A" "$SOCK" show routes --json 2>/dev/null) || return 1
+	printf '%s' "$r" | grep -q -e 203.0.113.0/24 -e 2001:db8:100::/48 && return 1
+	return 0
+}
+peer_down() {
+	local fam
+	for fam in v4 v6; do
+		peer_bfd_up $fam && return 1
+		peer_bgp_up $fam && return 1
+	done
+	return 0
+}
+
+# freeze COND PIDS...: SIGSTOP the PIDS (remembered for resume and the trap), then poll COND
+# until it holds; MS = the milliseconds from the SIGSTOP to the poll that saw it; 1 if not
+# within 5 s
+freeze() {
+	local cond=$1 t0 now
+	shift
+	FROZEN="$*"
+	t0=$(date +%s%N)
+	kill -STOP "$@"
+	while :; do
+		$cond && break
+		now=$(date +%s%N)
+		[ $((now - t0)) -gt 5000000000 ] && { MS=5000; return 1; }
+	done
+	now=$(date +%s%N)
+	MS=$(((now - t0) / 1000000))
+}
+
+resume() {
+	[ -n "${FROZEN:-}" ] && kill -CONT $FROZEN 2>/dev/null
+	FROZEN=
+}
+
+all_up() {
+	local fam
+	for fam in v4 v6; do
+		check_eventually 20 "$fam: anycastd's BFD session Up" our_bfd_up $fam
+		check_eventually 20 "$fam: $PEER_NAME's BFD session Up" peer_bfd_up $fam
+		check_eventually 20 "$fam: BGP Established in anycastd" neighbor_established "$A" "$SOCK" "$(theirs $fam)"
+		check_eventually 20 "$fam: BGP Established at $PEER_NAME" peer_bgp_up $fam
+	done
+	check_eventually 10 "the peer's routes in anycastd" peer_routes_here
+}
+
+bfd_scenario() {
+	local j failed0=$T_FAILED
+	echo "== $PEER_NAME: BFD 100 ms x 3 on IPv4 and IPv6"
+	peer_net ""
+	bfd_conf "$D/anycastd.conf"
+	check "anycastd -n accepts bfd, bfd-interval, bfd-multiplier" "$ANYCASTD" -n -c "$D/anycastd.conf"
+	peer_start
+	spawn "$A" "$D/anycastd.log" "$ANYCASTD" -d -c "$D/anycastd.conf"
+	APID=$SPAWN_PID
+	all_up
+	j=$(nbrs)
+	check "show neighbors --json: bfd_detail with 100 ms, x3, detect 300 ms" jcheck "$j" \
+		"all(n['bfd_detail']['interval_ms']==100 and n['bfd_detail']['multiplier']==3 and n['bfd_detail']['detect_ms']==300 for n in d)"
+	check "show neighbors: a BFD column" sh -c "ip netns exec $A $ANYCAST -s $SOCK show neighbors | grep -q 'BFD'"
+	check_eventually 5 "metrics: anycast_bfd_session_up 1" sh -c "[ \"\$(ip netns exec $A curl -s http://127.0.0.1:9179/metrics | grep -c '^anycast_bfd_session_up{.*} 1')\" = 2 ]"
+
+	echo "== $PEER_NAME frozen (SIGSTOP of its BFD and BGP daemons)"
+	if freeze ours_down $PEER_PIDS; then
+		check "anycastd: BFD and BGP down, the peer's routes gone $MS ms after the SIGSTOP (< $BFD_LIMIT_MS)" test "$MS" -lt $BFD_LIMIT_MS
+	else
+		fail "anycastd did not see the frozen peer within 5 s"
+	fi
+	echo "$PEER_NAME ours $MS" >>"${BFD_TIMES:-/dev/null}"
+	check_steady 2 "BGP stays down while BFD is down (hold time 9 s not reached)" sh -c \
+		"! ip netns exec $A $ANYCAST -s $SOCK show neighbors --json | grep -q Established"
+	resume
+	all_up
+
+	echo "== anycastd frozen (SIGSTOP)"
+	if freeze peer_down "$APID"; then
+		check "$PEER_NAME: BFD and BGP down $MS ms after anycastd's SIGSTOP (< $BFD_LIMIT_MS)" test "$MS" -lt $BFD_LIMIT_MS
+	else
+		fail "$PEER_NAME did not see anycastd frozen within 5 s"
+	fi
+	echo "$PEER_NAME peer $MS" >>"${BFD_TIMES:-/dev/null}"
+	resume
+	all_up
+	[ "$T_FAILED" != "$failed0" ] && bfd_logs
+}
+
+bfd_logs() {
+	local f
+	for f in "$D/anycastd.log" $(peer_logs); do
+		[ -s "$f" ] || continue
+		echo "---- tail of $f"
+		tail -n 25 "$f"
+	done
+}
+# a frozen process would outlive the trap's TERM: resume it first
+trap 'resume; _cleanup' EXIT
