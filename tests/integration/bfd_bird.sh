@@ -45,4 +45,5 @@ peer_bgp_up() { birdc_ show protocols "$1" | grep -q Established; }
 peer_logs() { echo "$D/bird.log"; }
 
 bfd_scenario
+bfd_malformed
 finish

@@ -157,6 +157,33 @@ bfd_scenario() {
 	[ "$T_FAILED" != "$failed0" ] && bfd_logs
 }
 
+# drops REASON: anycastd's anycast_bfd_drops_total for the reason
+drops() { metric "anycast_bfd_drops_total{reason=\"$1\"}"; }
+
+# bfd_malformed: each malformed case, 5 packets per family from the peer's address that would
+# take the session down if acted on: counted under its reason, the sessions stay Up
+bfd_malformed() {
+	local fam c reason before after j my your flaps
+	echo "== malformed BFD packets from the peer's addresses"
+	j=$(nbrs)
+	flaps=$(jget "$j" "sum(n['bfd_detail']['flaps'] for n in d)")
+	for c in "ttl:ttl not 255" "length:bad length" "disc:unknown discriminator" "version:bad version"; do
+		reason=${c#*:}
+		before=$(drops "$reason")
+		for fam in v4 v6; do
+			j=$(nbrs)
+			my=$(jget "$j" "[n['bfd_detail']['remote_discriminator'] for n in d if n['address']=='$(theirs $fam)'][0]")
+			your=$(jget "$j" "[n['bfd_detail']['local_discriminator'] for n in d if n['address']=='$(theirs $fam)'][0]")
+			ip netns exec "$B" "$PY" "$IT_DIR/bfd_send.py" "$(theirs $fam)" "$(ours $fam)" "${c%%:*}" "$my" "$your" 5
+		done
+		check_eventually 5 "${c%%:*}: 10 packets counted as \"$reason\" ($before before)" \
+			sh -c "[ \"\$(ip netns exec $A curl -s http://127.0.0.1:9179/metrics | grep -F 'anycast_bfd_drops_total{reason=\"$reason\"}' | awk '{print \$NF}')\" = $((before + 10)) ]"
+	done
+	j=$(nbrs)
+	check "after the malformed packets: both BFD sessions Up, no flap, BGP Established" jcheck "$j" \
+		"all(n['bfd']=='up' and n['state']=='Established' for n in d) and sum(n['bfd_detail']['flaps'] for n in d)==$flaps"
+}
+
 bfd_logs() {
 	local f
 	for f in "$D/anycastd.log" $(peer_logs); do
