@@ -242,8 +242,8 @@ void daemon_bfd_show(struct daemon *d, const struct addr *a, int json, struct bu
 		   ",\"bfd\":\"%s\",\"bfd_detail\":{\"remote_state\":\"%s\",\"diag\":\"%s\","
 		   "\"tx_ms\":%u,\"detect_ms\":%u,\"interval_ms\":%u,\"multiplier\":%u,"
 		   "\"remote_tx_ms\":%u,\"remote_rx_ms\":%u,\"remote_multiplier\":%u,"
-		   "\"local_discriminator\":%u,\"remote_discriminator\":%u,\"sent\":%llu,"
-		   "\"received\":%llu,\"flaps\":%llu}",
+		   "\"local_discriminator\":%u,\"remote_discriminator\":%u,\"packets_out\":%llu,"
+		   "\"packets_in\":%llu,\"flaps\":%llu}",
 		   bfd_state_name(s->state), bfd_state_name(s->remote_state),
 		   bfd_diag_name(s->diag), bfd_session_tx_interval_ms(s), bfd_session_detect_ms(s),
 		   s->conf.min_tx_ms, s->conf.mult, s->remote_tx_us / 1000, s->remote_rx_us / 1000,

@@ -8,6 +8,8 @@ require_cmd bird birdc python3 curl
 require_anycastd
 
 PEER_NAME=BIRD
+PEER_DOWN4="v4: State changed to stop"
+PEER_DOWN6="v6: State changed to stop"
 
 peer_start() {
 	cat >"$D/bird.conf" <<EOF2
@@ -24,6 +26,7 @@ protocol bgp v4 {
 	neighbor $A_V4 as $LOCAL_AS;
 	hold time 9; connect retry time 1; connect delay time 1; error wait time 1, 5;
 	bfd on;
+	debug { states };
 	ipv4 { import all; export where source = RTS_STATIC; };
 }
 protocol bgp v6 {
@@ -31,11 +34,13 @@ protocol bgp v6 {
 	neighbor $A_V6 as $LOCAL_AS;
 	hold time 9; connect retry time 1; connect delay time 1; error wait time 1, 5;
 	bfd on;
+	debug { states };
 	ipv6 { import all; export where source = RTS_STATIC; };
 }
 EOF2
 	spawn "$B" "$D/bird.log" bird -f -c "$D/bird.conf" -s "$D/bird.ctl"
 	PEER_PIDS=$SPAWN_PID
+	PEER_BGP_LOG=$D/bird.log
 	wait_until 10 birdc -s "$D/bird.ctl" show status || fail "BIRD control socket did not come up"
 }
 
