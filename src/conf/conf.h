@@ -12,7 +12,8 @@
 #define CONF_DEFAULT_BFD_INTERVAL_MS 100
 #define CONF_DEFAULT_BFD_MULT 3
 
-enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
+/* CHECK_PROCESS: event-driven, the process named by a pid file (target) has exited. */
+enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC, CHECK_PROCESS };
 
 struct conf_check {
 	enum conf_check_kind kind;

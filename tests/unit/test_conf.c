@@ -799,7 +799,7 @@ static const struct {
 	/* checks */
 	{ "service s {\n check\n}\n", "t.conf:2:2: missing check kind after 'check'" },
 	{ "service s {\n check icmp 1.2.3.4\n}\n",
-	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http or exec)" },
+	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec or process)" },
 	{ "service s {\n check tcp\n}\n", "t.conf:2:8: missing ADDR:PORT after 'check tcp'" },
 	{ "service s {\n check exec\n}\n", "t.conf:2:8: missing command after 'check exec'" },
 	{ "service s {\n check tcp 127.0.0.1\n}\n", "t.conf:2:12: invalid tcp target '127.0.0.1'" },
