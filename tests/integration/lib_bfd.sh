@@ -20,6 +20,7 @@
 # (regular expressions) match the peer's BGP sessions going down
 # The addresses, ours/theirs and peer_net come from lib_peer.sh.
 . "$(dirname "${BASH_SOURCE[0]}")/lib_peer.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib_logtime.sh"
 LOCAL_AS=65001
 BFD_LIMIT_MS=500
 
@@ -84,33 +85,6 @@ peer_down() {
 		peer_bgp_up $fam && return 1
 	done
 	return 0
-}
-
-# log_delay T0_NS FILE REGEX...: the milliseconds from T0_NS to the latest of the first lines
-# at or after T0_NS that match each REGEX, by the log's own millisecond timestamps (the moment
-# the daemon acted, which polling a CLI on a loaded machine can only bound); fails unless
-# every REGEX matched
-log_delay() {
-	"$PY" - "$@" <<'PYEOF'
-import datetime, re, sys
-t0, path, pats = int(sys.argv[1]) / 1e6, sys.argv[2], sys.argv[3:]
-today = datetime.date.today().isoformat()
-first = {}
-for ln in open(path, errors="replace"):
-    m = re.match(r"(\d{4}[-/]\d\d[-/]\d\d )?(\d\d:\d\d:\d\d\.\d{3})", ln)
-    if not m:
-        continue
-    day = (m.group(1) or today).strip().replace("/", "-")
-    ts = datetime.datetime.fromisoformat(day + " " + m.group(2)).timestamp() * 1000
-    if ts < t0 - 5:
-        continue
-    for p in pats:
-        if p not in first and re.search(p, ln):
-            first[p] = ts
-if len(first) < len(pats):
-    sys.exit(1)
-print(int(round(max(first.values()) - t0)))
-PYEOF
 }
 
 # freeze COND PIDS...: SIGSTOP the PIDS (remembered for resume and the trap), then poll COND
