@@ -426,27 +426,22 @@ for _, key in rows + frozen_rows:
     j = json.load(open(os.path.join(d, key + ".json")))
     st[key] = stats(j["ms"])
     errs += ["%s: %s" % (key, e) for e in j["errors"]]
-lines = ["| setup | trials | min ms | median ms | p90 ms | max ms | median / anycastd median |",
-         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+# one table: a row per setup, its median over the median of the row keyed base_key
+def tabulate(head, ratio_name, rows, base_key):
+    lines = ["| %s | trials | min ms | median ms | p90 ms | max ms | median / %s median |" % (head, ratio_name),
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    b = st[base_key]
+    for label, key in rows:
+        s = st[key]
+        if s is None:
+            lines.append("| %s | 0 | - | - | - | - | - |" % label)
+            continue
+        ratio = ("%.2f" % (s["median"] / b["median"])) if b else "-"
+        lines.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %s |" % (label, s["n"], s["min"], s["median"], s["p90"], s["max"], ratio))
+    return lines
 base = st["anycastd"]
-for label, key in rows:
-    s = st[key]
-    if s is None:
-        lines.append("| %s | 0 | - | - | - | - | - |" % label)
-        continue
-    ratio = ("%.2f" % (s["median"] / base["median"])) if base else "-"
-    lines.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %s |" % (label, s["n"], s["min"], s["median"], s["p90"], s["max"], ratio))
-lines += ["", "| frozen site (SIGSTOP of its speaker) | trials | min ms | median ms | p90 ms | max ms | median / BIRD median |",
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-fb = st["bird-bfd"]
-for label, key in frozen_rows:
-    s = st[key]
-    if s is None:
-        lines.append("| %s | 0 | - | - | - | - | - |" % label)
-        continue
-    ratio = ("%.2f" % (s["median"] / fb["median"])) if fb else "-"
-    lines.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %s |" % (label, s["n"], s["min"], s["median"], s["p90"], s["max"], ratio))
-table = "\n".join(lines)
+table = "\n".join(tabulate("setup", "anycastd", rows, "anycastd") + [""] +
+                  tabulate("frozen site (SIGSTOP of its speaker)", "BIRD", frozen_rows, "bird-bfd"))
 print()
 print(table)
 ok = base is not None and base["n"] == int(trials) and base["median"] < 300 and base["max"] < 500

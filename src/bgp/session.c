@@ -736,6 +736,8 @@ void bgp_session_hold(struct bgp_peer *p, int held, const char *why)
 	}
 	if (p->admin_down || p->state != BGP_IDLE)
 		return;
+	/* The path is proven again: no back-off from the flaps it caused. */
+	p->idle_hold_ms = 0;
 	ev_timer_stop(p->env.loop, &p->idle_hold);
 	peer_start(p);
 }

@@ -38,10 +38,12 @@ static const char *nbr_name(const struct bfd_nbr *n)
 	return addr_fmt(&n->addr, b);
 }
 
-/* RFC 5882 section 3.2: a peer that turned BFD off (AdminDown) does not take BGP down. */
+/* RFC 5882 section 3.2: a peer that turned BFD off (AdminDown) does not take BGP down; nor
+ * does our own AdminDown (the session being removed on reload or at shutdown). */
 static int path_down(const struct bfd_session *s)
 {
-	return s->state != BFD_UP && s->remote_state != BFD_ADMIN_DOWN;
+	return s->state != BFD_UP && s->state != BFD_ADMIN_DOWN &&
+	       s->remote_state != BFD_ADMIN_DOWN;
 }
 
 static void apply(struct bfd_nbr *n)
