@@ -13,6 +13,12 @@
 #                  setting; the help speaks of N seconds)
 #         "100ms": --interval 0.1 --fast-interval 0.1 --rise 2 --fall 2 --timeout 1 (argparse takes
 #                  floats: the same cadence as anycastd's; --timeout is whole seconds, signal.alarm)
+# Two more anycastd phases and an anchor (issue 11):
+#   "process": check process PIDFILE (the listener's PID), its exit seen through a pidfd
+#   "bfd":     anycastd with bfd yes (100ms x 3); the whole speaker is frozen (SIGSTOP) instead
+#              of the service killed, resumed (SIGCONT) once the route is gone
+#   anchor:    a BIRD 2 site in C (protocol bfd 100 ms x 3, bfd on), frozen the same way
+#   The upstream BIRD runs `bfd on` with the same timers for both.
 # One speaker announces 192.0.2.0/24 at a time (the other is stopped). A trial: start the service
 # (a Python TCP listener in the speaker's namespace), wait until BIRD has the route, wait a random
 # 0.5-1.5 s (a random phase against the checker's interval), then SIGKILL the listener; t0 is
@@ -110,10 +116,16 @@ cat >"$D/bird.conf" <<EOF
 log "$D/bird.log" all;
 router id 198.18.0.0;
 protocol device { }
+# only the frozen-site phases run BFD on the sites' side; a BFD session that never came up
+# does not touch BGP in BIRD, so the other phases are as before
+protocol bfd { interface "eth*" { min rx interval 100 ms; min tx interval 100 ms; multiplier 3; }; }
 template bgp up {
 	local as 64500;
 	passive on;
 	hold time 9;
+	bfd on;
+	# a session BFD took down is accepted again after 1 s, not BIRD's default 60 s
+	error wait time 1, 5;
 	ipv4 { import all; export none; };
 }
 protocol bgp a from up { neighbor 198.18.0.1 as 65001; source address 198.18.0.0; }
@@ -129,6 +141,11 @@ import json, os, random, signal, socket, subprocess, sys, time
 
 birdsock, prefix, ns, port, trials, budget, out = sys.argv[1:8]
 port, trials, budget = int(port), int(trials), float(budget)
+# "kill" (the service's listener is SIGKILLed), "pidfile:PATH" (the same, its PID written to PATH
+# for `check process`), or "freeze:PID" (no listener: the site's speaker PID is SIGSTOPped, and
+# SIGCONTed once the route is gone)
+mode = sys.argv[8] if len(sys.argv) > 8 else "kill"
+frozen = int(mode.split(":", 1)[1]) if mode.startswith("freeze:") else 0
 PY = sys.executable
 LISTENER = r'''
 import socket, sys, time
@@ -181,10 +198,14 @@ for i in range(trials):
     if time.monotonic() > end:
         errors.append("phase budget of %gs used up after %d trials" % (budget, i))
         break
-    lst = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", LISTENER, str(port)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lst = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", LISTENER, str(port)] if not frozen
+                           else ["true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if mode.startswith("pidfile:"):
+        with open(mode.split(":", 1)[1], "w") as f:
+            f.write("%d\n" % lst.pid)
     try:
-        t = time.monotonic() + 10
+        # after a freeze, BFD and then BGP have to come back first
+        t = time.monotonic() + (30 if frozen else 10)
         while not bird.has(prefix) and time.monotonic() < t:
             time.sleep(0.01)
         if not bird.has(prefix):
@@ -200,13 +221,20 @@ for i in range(trials):
             errors.append("trial %d: the route went away before the kill" % (i + 1))
             continue
         t0 = time.monotonic_ns()
-        lst.kill()
+        if frozen:
+            os.kill(frozen, signal.SIGSTOP)
+        else:
+            lst.kill()
         t1 = None
-        while time.monotonic_ns() - t0 < 6e9:
-            if not bird.has(prefix):
-                t1 = time.monotonic_ns()
-                break
-            time.sleep(0.002)
+        try:
+            while time.monotonic_ns() - t0 < 6e9:
+                if not bird.has(prefix):
+                    t1 = time.monotonic_ns()
+                    break
+                time.sleep(0.002)
+        finally:
+            if frozen:
+                os.kill(frozen, signal.SIGCONT)
         if t1 is None:
             errors.append("trial %d: the route was still there 6 s after the kill" % (i + 1))
             continue
@@ -262,6 +290,45 @@ trials $A 8053 "$TRIALS" "$PHASE_S" "$D/anycastd.json"
 stop $APID
 wait_for 10 bird_lacks || die "BIRD kept 192.0.2.0/24 after anycastd stopped"
 
+# anycastd_phase NAME DESCRIPTION CONF_TEXT TRIALS_MODE: anycastd in A with CONF_TEXT after its
+# router-id, AS and control socket, the trials in TRIALS_MODE (APID: anycastd's PID)
+anycastd_phase() {
+	local name=$1 desc=$2 text=$3 mode=$4
+	printf 'router-id 198.18.0.1\nlocal-as 65001\ncontrol %s\n%s\n' "$D/anycastd-$name.sock" "$text" \
+		>"$D/anycastd-$name.conf"
+	"$ANYCASTD" -n -c "$D/anycastd-$name.conf" || die "anycastd refuses the $name config"
+	echo "== anycastd: $desc ($TRIALS trials)"
+	ip netns exec $A "$ANYCASTD" -d -c "$D/anycastd-$name.conf" >"$D/anycastd-$name.log" 2>&1 </dev/null &
+	APID=$!
+	PIDS+=($APID)
+	wait_for 20 bird_est a || die "anycastd's session did not come up at BIRD ($name)"
+	trials $A 8053 "$TRIALS" "$PHASE_S" "$D/anycastd-$name.json" "${mode/APID/$APID}"
+	stop $APID
+	wait_for 10 bird_lacks || die "BIRD kept 192.0.2.0/24 after anycastd stopped ($name)"
+}
+NEIGHBOR="neighbor 198.18.0.0 {
+    remote-as 64500
+    local-address 198.18.0.1
+    hold-time 9"
+# the service's process watched through a pidfd; the slow interval only re-reads the pid file
+anycastd_phase process "check process PIDFILE interval 1s rise 1" "$NEIGHBOR
+}
+service dns {
+    prefix 192.0.2.0/24
+    check process $D/svc.pid interval 1s fast-interval 100ms rise 1 fall 2
+    flap-limit 0
+}" "pidfile:$D/svc.pid"
+# the whole site frozen: only BFD can tell (the hold time is 9 s)
+anycastd_phase bfd "the site frozen (SIGSTOP), bfd 100ms x 3" "$NEIGHBOR
+    bfd yes
+    bfd-interval 100ms
+    bfd-multiplier 3
+}
+service dns {
+    prefix 192.0.2.0/24
+    flap-limit 0
+}" "freeze:APID"
+
 # ---------------------------------------------------------------- phases 2 and 3: ExaBGP
 cat >"$D/tcpcheck.sh" <<'EOF'
 #!/bin/bash
@@ -311,6 +378,30 @@ EXA2="--interval 0.1 --fast-interval 0.1 --rise 2 --fall 2 --timeout 1"
 exa_phase 1s $EXA1
 exa_phase 100ms $EXA2
 
+# ---------------------------------------------------------------- the anchor: a frozen BIRD site
+cat >"$D/site-bird.conf" <<EOF
+log "$D/site-bird.log" all;
+router id 198.18.0.3;
+protocol device { }
+protocol bfd { interface "eth0" { min rx interval 100 ms; min tx interval 100 ms; multiplier 3; }; }
+protocol static { ipv4; route 192.0.2.0/24 blackhole; }
+protocol bgp up {
+	local 198.18.0.3 as 65002;
+	neighbor 198.18.0.2 as 64500;
+	hold time 9;
+	connect retry time 1; connect delay time 1; error wait time 1, 5;
+	bfd on;
+	ipv4 { import none; export all; };
+}
+EOF
+echo "== BIRD site: the site frozen (SIGSTOP), bfd 100ms x 3 ($TRIALS trials)"
+ip netns exec $C bird -f -c "$D/site-bird.conf" -s "$D/site-bird.ctl" >"$D/site-bird.out" 2>&1 </dev/null &
+SPID=$!
+PIDS+=($SPID)
+wait_for 30 bird_est x || die "the BIRD site's session did not come up at BIRD"
+trials $C 8053 "$TRIALS" "$PHASE_S" "$D/bird-bfd.json" "freeze:$SPID"
+stop $SPID
+
 # ---------------------------------------------------------------- report
 BIRDV=$(bird --version 2>&1 | awk '{ print $NF }')
 EXAV=$(exabgp --version 2>&1 | awk '/ExaBGP/ { print $NF }')
@@ -319,7 +410,10 @@ import json, math, os, sys, time
 d, trials, write, results, birdv, exav, exa1, exa2, kernel, ncpu = sys.argv[1:11]
 rows = [("anycastd (interval 100ms, fall 2)", "anycastd"),
         ("exabgp-healthcheck (interval 1, fall 1)", "exabgp-1s"),
-        ("exabgp-healthcheck (interval 0.1, fall 2)", "exabgp-100ms")]
+        ("exabgp-healthcheck (interval 0.1, fall 2)", "exabgp-100ms"),
+        ("anycastd check process (pidfd)", "anycastd-process")]
+# the frozen site: anycastd's BFD against a BIRD site's, the same upstream BIRD and timers
+frozen_rows = [("anycastd, bfd 100ms x 3", "anycastd-bfd"), ("BIRD site, bfd 100 ms x 3", "bird-bfd")]
 def stats(v):
     if not v:
         return None
@@ -328,26 +422,37 @@ def stats(v):
     med = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
     return {"n": n, "min": s[0], "median": med, "p90": s[max(0, math.ceil(0.9 * n) - 1)], "max": s[-1]}
 st, errs = {}, []
-for _, key in rows:
+for _, key in rows + frozen_rows:
     j = json.load(open(os.path.join(d, key + ".json")))
     st[key] = stats(j["ms"])
     errs += ["%s: %s" % (key, e) for e in j["errors"]]
-lines = ["| setup | trials | min ms | median ms | p90 ms | max ms | median / anycastd median |",
-         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+# one table: a row per setup, its median over the median of the row keyed base_key
+def tabulate(head, ratio_name, rows, base_key):
+    lines = ["| %s | trials | min ms | median ms | p90 ms | max ms | median / %s median |" % (head, ratio_name),
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    b = st[base_key]
+    for label, key in rows:
+        s = st[key]
+        if s is None:
+            lines.append("| %s | 0 | - | - | - | - | - |" % label)
+            continue
+        ratio = ("%.2f" % (s["median"] / b["median"])) if b else "-"
+        lines.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %s |" % (label, s["n"], s["min"], s["median"], s["p90"], s["max"], ratio))
+    return lines
 base = st["anycastd"]
-for label, key in rows:
-    s = st[key]
-    if s is None:
-        lines.append("| %s | 0 | - | - | - | - | - |" % label)
-        continue
-    ratio = ("%.2f" % (s["median"] / base["median"])) if base else "-"
-    lines.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %s |" % (label, s["n"], s["min"], s["median"], s["p90"], s["max"], ratio))
-table = "\n".join(lines)
+table = "\n".join(tabulate("setup", "anycastd", rows, "anycastd") + [""] +
+                  tabulate("frozen site (SIGSTOP of its speaker)", "BIRD", frozen_rows, "bird-bfd"))
 print()
 print(table)
 ok = base is not None and base["n"] == int(trials) and base["median"] < 300 and base["max"] < 500
 verdict = ("targets met: median %.0f ms < 300 ms, max %.0f ms < 500 ms" % (base["median"], base["max"])) if ok else \
           ("TARGETS NOT MET (median < 300 ms and max < 500 ms over %s trials): %s" % (trials, base))
+pr, ab = st["anycastd-process"], st["anycastd-bfd"]
+pok = pr is not None and pr["median"] < 20
+verdict += "; check process: median %s ms %s 20 ms" % (pr and "%.0f" % pr["median"], "<" if pok else "NOT <")
+bok = ab is not None and ab["max"] < 500
+verdict += "; frozen site with BFD: max %s ms %s 500 ms" % (ab and "%.0f" % ab["max"], "<" if bok else "NOT <")
+ok = ok and pok and bok
 print(verdict)
 for e in errs:
     print("error: " + e)
@@ -365,6 +470,11 @@ Command: `sudo bench/failover/run.sh` (TRIALS=%s)
 - anycastd: `check tcp 127.0.0.1:8053 interval 100ms timeout 80ms rise 2 fall 2`, `flap-limit 0`
 - exabgp-healthcheck 1s: `%s` (its fastest whole-second setting)
 - exabgp-healthcheck 0.1s: `%s` (fractional seconds are accepted; the same cadence as anycastd)
+- anycastd check process: `check process PIDFILE interval 1s fast-interval 100ms rise 1 fall 2`;
+  the listener's PID in PIDFILE, its exit seen through a pidfd
+- frozen site: the site's speaker SIGSTOPped (t0) instead of a kill, resumed once the route is
+  gone; anycastd `bfd yes` (100ms x 3) against a BIRD site (`protocol bfd` 100 ms x 3, `bfd on`)
+  as the anchor; the upstream BIRD runs `bfd on` with the same timers; hold time 9 s
 
 %s
 

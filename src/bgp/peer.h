@@ -33,6 +33,7 @@ struct bgp_peer {
 	uint8_t unanswered_warned;     /* connects unanswered since Established (sockopt.h) */
 	uint64_t md5_drops;            /* passive with a password: the kernel's count, last seen */
 	uint8_t refuse_inbound; /* this idle hold is a penalty: the neighbour must wait too */
+	uint8_t held;           /* kept down by the owner: BFD says the path is down */
 	/* negotiated, valid from OpenConfirm */
 	uint16_t hold_time, keepalive_time;
 	struct bgp_codec_ctx ctx;

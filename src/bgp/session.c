@@ -789,6 +789,8 @@ static void idle_hold_expired(struct ev_timer *t, void *arg) { peer_start(arg); 
 static void peer_start(struct bgp_peer *p)
 {
 	p->admin_down = 0;
+	if (p->held)
+		return;
 	if (p->conf.passive) {
 		p->state = BGP_ACTIVE;
 		if (p->conf.password[0]) {
@@ -947,6 +949,24 @@ void bgp_session_refuse(int fd, uint8_t cease_subcode)
 	close(fd);
 }
 
+void bgp_session_hold(struct bgp_peer *p, int held, const char *why)
+{
+	if (p->held == !!held)
+		return;
+	p->held = !!held;
+	if (held) {
+		bgp_session_reset(p, why);
+		p->state = BGP_IDLE;
+		return;
+	}
+	if (p->admin_down || p->state != BGP_IDLE)
+		return;
+	/* The path is proven again: no back-off from the flaps it caused. */
+	p->idle_hold_ms = 0;
+	ev_timer_stop(p->env.loop, &p->idle_hold);
+	peer_start(p);
+}
+
 void bgp_session_accept(struct bgp_peer *p, int fd)
 {
 	char a[ADDR_STRLEN];
@@ -963,7 +983,7 @@ void bgp_session_accept(struct bgp_peer *p, int fd)
 	if (!p->admin_down && p->state == BGP_ESTABLISHED && !p->conn2 &&
 	    p->conf.graceful_restart && p->conn->open.caps.gr)
 		conn_drop(p->conn, "the neighbour restarted (new connection)");
-	if (p->admin_down || p->state == BGP_ESTABLISHED || p->conn2) {
+	if (p->admin_down || p->held || p->state == BGP_ESTABLISHED || p->conn2) {
 		/* Section 6.8: a collision with an Established session closes the new one. */
 		bgp_session_refuse(fd, BGP_CEASE_COLLISION);
 		log_info("neighbor %s: refused a second connection (%s)",

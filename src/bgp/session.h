@@ -97,6 +97,9 @@ int bgp_session_conf_differs(const struct bgp_peer *p, const struct conf_neighbo
 /* Drops the session at once without a NOTIFICATION (e.g. its link went down); it restarts
  * after the idle hold time. */
 void bgp_session_reset(struct bgp_peer *p, const char *why);
+/* held: the path is down (BFD, RFC 5882 section 4.3): the session is dropped now without a
+ * NOTIFICATION, and neither connects nor accepts until released; released, it starts at once. */
+void bgp_session_hold(struct bgp_peer *p, int held, const char *why);
 /* A TCP connection accepted for this neighbour. Refused (Cease/Connection Rejected) while the
  * neighbour waits out a penalty: a backoff past its first second, or a max-prefix restart. */
 void bgp_session_accept(struct bgp_peer *p, int fd);

@@ -167,6 +167,9 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "family", conf_nb_family, 0, 0 },
 	{ "interface", conf_nb_interface, 0, 0 },
 	{ "extended-nexthop", conf_nb_ext_nexthop, 0, 0 },
+	{ "bfd", conf_nb_bfd, 0, 0 },
+	{ "bfd-interval", conf_nb_bfd_interval, 0, 0 },
+	{ "bfd-multiplier", conf_nb_bfd_multiplier, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -197,6 +200,7 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	n->role = BGP_ROLE_NONE;
 	n->hold_time = CONF_DEFAULT_HOLD;
 	n->gr_time = CONF_DEFAULT_GR_TIME;
+	conf_bfd_defaults(n);
 	n->line = line;
 	n->col = col;
 	if (conf_parse_block(p, neighbor_kw, sizeof(neighbor_kw) / sizeof(neighbor_kw[0]), n,

@@ -10,8 +10,11 @@
 #define CONF_DEFAULT_CONTROL "/run/anycastd/anycastd.sock"
 #define CONF_DEFAULT_HOLD 90
 #define CONF_DEFAULT_GR_TIME 120
+#define CONF_DEFAULT_BFD_INTERVAL_MS 100
+#define CONF_DEFAULT_BFD_MULT 3
 
-enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC };
+/* CHECK_PROCESS: event-driven, the process named by a pid file (target) has exited. */
+enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC, CHECK_PROCESS };
 
 /* A user (or group) named in the file, resolved when it is read so `anycastd -n` reports an
  * unknown name (conf_sec.c). name NULL: not given. */
@@ -106,6 +109,9 @@ struct conf_neighbor {
 	uint8_t multihop;
 	uint8_t graceful_restart; /* RFC 4724, both roles */
 	uint16_t gr_time;         /* our restart time, seconds; default 120 */
+	uint8_t bfd;              /* RFC 5880/5881 session to the neighbour (`bfd yes`) */
+	uint8_t bfd_mult;         /* default 3 */
+	uint32_t bfd_interval_ms; /* our DesiredMinTx and RequiredMinRx; default 100 */
 	int line, col;
 };
 

@@ -56,10 +56,8 @@ static const struct {
 };
 
 static const char *const kind_names[] = {
-	[CHECK_TCP] = "tcp",
-	[CHECK_HTTP] = "http",
-	[CHECK_DNS] = "dns",
-	[CHECK_EXEC] = "exec",
+	[CHECK_TCP] = "tcp",   [CHECK_HTTP] = "http",       [CHECK_DNS] = "dns",
+	[CHECK_EXEC] = "exec", [CHECK_PROCESS] = "process",
 };
 
 static const struct {
@@ -220,6 +218,10 @@ static int parse_target(struct conf_parser *p, struct conf_check *k, const struc
 		if (!t->len)
 			return conf_terr(p, t, "empty exec command");
 		break;
+	case CHECK_PROCESS:
+		if (!t->len)
+			return conf_terr(p, t, "empty pid file name");
+		break;
 	}
 	k->target = xstrdup(t->text);
 	return 0;
@@ -348,20 +350,23 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 	if (p->ntok < 2)
 		return conf_terr(p, &p->tok[0],
 				 "missing check kind after 'check' (expected tcp, dns, "
-				 "http or exec)");
+				 "http, exec or process)");
 	kt = &p->tok[1];
 	for (int i = 0; i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++)
 		if (kt->kind == LEX_WORD && strcmp(kt->text, kind_names[i]) == 0)
 			kind = i;
 	if (kind < 0)
-		return conf_terr(p, kt, "unknown check kind '%s' (expected tcp, dns, http or exec)",
+		return conf_terr(p, kt,
+				 "unknown check kind '%s' (expected tcp, dns, http, exec or "
+				 "process)",
 				 conf_show(kt->text, b, sizeof(b)));
 	if (p->ntok < 3)
 		return conf_terr(p, kt, "missing %s after 'check %s'",
-				 kind == CHECK_EXEC   ? "command"
-				 : kind == CHECK_HTTP ? "URL"
-				 : kind == CHECK_DNS  ? "server address"
-						      : "ADDR:PORT",
+				 kind == CHECK_EXEC      ? "command"
+				 : kind == CHECK_PROCESS ? "pid file"
+				 : kind == CHECK_HTTP    ? "URL"
+				 : kind == CHECK_DNS     ? "server address"
+							 : "ADDR:PORT",
 				 kind_names[kind]);
 
 	/* Appended first, so that conf_free() releases whatever a failure leaves behind. */

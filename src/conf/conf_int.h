@@ -123,6 +123,11 @@ int conf_top_rfc8212(struct conf_parser *p, void *obj);
 void conf_mp_defaults(struct conf *c);
 /* After parsing: the default families of each neighbor. */
 void conf_mp_finish(struct conf *c);
+/* BFD in a neighbor block (conf_bfd.c); obj is the struct conf_neighbor. */
+int conf_nb_bfd(struct conf_parser *p, void *obj);
+int conf_nb_bfd_interval(struct conf_parser *p, void *obj);
+int conf_nb_bfd_multiplier(struct conf_parser *p, void *obj);
+void conf_bfd_defaults(struct conf_neighbor *n);
 /* The router-mode defaults, set before parsing; the ones that depend on other keywords
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);

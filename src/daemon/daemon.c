@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bgp/refresh.h"
+#include "daemon/bfd.h"
 #include "daemon/checkreq.h"
 #include "daemon/metrics.h"
 #include "daemon/priv.h"
@@ -229,6 +230,7 @@ static void speaker_populate(struct daemon *d)
 	daemon_fib_start(d);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);
+	daemon_bfd_sync(d, c);
 	svcs_build(d, c, NULL, 0);
 	daemon_sync_routes(d);
 }
@@ -344,6 +346,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		daemon_fib_start(d);
 	}
 	peers_sync(d, &nc);
+	daemon_bfd_sync(d, &nc);
 	struct svc *old = d->svcs;
 	size_t nold = d->nsvcs;
 
@@ -374,6 +377,7 @@ void daemon_stop(struct daemon *d)
 	/* Cease to every neighbour first: they drop our routes; then the addresses go. */
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
+	daemon_bfd_free(d);
 	for (size_t i = 0; d->kr && !keep && i < d->naddresses; i++)
 		kr_addr_del(d->kr, "lo", &d->addresses[i],
 			    d->addresses[i].af == AF_INET ? 32 : 128);

@@ -10,6 +10,7 @@
 #include "node/svc.h"
 
 struct kr;
+struct daemon_bfd;
 struct metrics_server;
 
 /* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
@@ -45,6 +46,7 @@ struct daemon {
 	char *pidfile;             /* access.h: the pidfile we wrote, or NULL */
 	struct ev_timer gr_timer;  /* fib_gr.c: the end of our own graceful restart */
 	uint8_t gr_active;         /* taking over what an earlier instance left */
+	struct daemon_bfd *bfd;    /* BFD sessions (bfd.h); NULL until the first sync */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket

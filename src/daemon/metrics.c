@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
 #include "lib/reqsrv.h"
@@ -133,6 +134,7 @@ void metrics_render(struct daemon *d, struct buf *b)
 			   addr_fmt(&sp->peers[i]->conf.addr, a),
 			   (unsigned long long)sp->peers[i]->unencodable);
 	}
+	daemon_bfd_metrics(d, b);
 }
 
 static int http_complete(const char *req, size_t len)

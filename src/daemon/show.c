@@ -6,6 +6,7 @@
 
 #include "bgp/attr_table.h"
 #include "bgp/policy.h"
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -28,8 +29,8 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 	if (json)
 		buf_put8(out, '[');
 	else
-		buf_printf(out, "%-28s %-10s %-12s %-10s %8s %8s %10s  %s\n", "Neighbor", "AS",
-			   "State", "Up/Down", "Received", "Accepted", "Advertised", "Info");
+		buf_printf(out, "%-28s %-10s %-12s %-10s %8s %8s %10s %-10s %s\n", "Neighbor", "AS",
+			   "State", "Up/Down", "Received", "Accepted", "Advertised", "BFD", "Info");
 	for (size_t i = 0; i < sp->npeers; i++) {
 		const struct bgp_peer *p = sp->peers[i];
 		size_t rcv = p->n_paths, acc = p->n_accepted;
@@ -47,15 +48,18 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 				   (unsigned long long)up, rcv, acc, p->adj_out.count, p->hold_time,
 				   (unsigned long long)p->flaps);
 			json_str(out, p->last_error);
+			daemon_bfd_show(d, &p->conf.addr, 1, out);
 			buf_put8(out, '}');
 		} else {
 			char dur[32];
 
 			fmt_duration(dur, sizeof(dur), up);
-			buf_printf(out, "%-28s %-10u %-12s %-10s %8zu %8zu %10zu  %s\n", a,
+			buf_printf(out, "%-28s %-10u %-12s %-10s %8zu %8zu %10zu ", a,
 				   p->conf.remote_as, bgp_state_name(p->state),
 				   p->state == BGP_ESTABLISHED ? dur : "-", rcv, acc,
-				   p->adj_out.count, p->last_error);
+				   p->adj_out.count);
+			daemon_bfd_show(d, &p->conf.addr, 0, out);
+			buf_printf(out, " %s\n", p->last_error);
 		}
 	}
 	if (json)

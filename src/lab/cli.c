@@ -19,7 +19,7 @@ static _Noreturn void usage(void)
 		"       anycast lab down [NAME]\n"
 		"       anycast lab status [--json] [NAME]\n"
 		"       anycast lab exec [--lab NAME] NODE -- CMD...\n"
-		"       anycast lab fail [--lab NAME] NODE [--service|--site]\n"
+		"       anycast lab fail [--lab NAME] NODE [--service|--site|--freeze]\n"
 		"       anycast lab heal [--lab NAME] NODE\n"
 		"       anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash SITE]\n");
 	exit(2);
@@ -116,6 +116,8 @@ int lab_main(int argc, char **argv)
 			how = LAB_FAIL_SERVICE, how_given = 1;
 		else if (strcmp(argv[i], "--site") == 0)
 			how = LAB_FAIL_SITE, how_given = 1;
+		else if (strcmp(argv[i], "--freeze") == 0)
+			how = LAB_FAIL_FREEZE, how_given = 1;
 		else if (argv[i][0] == '-')
 			usage();
 		else if ((strcmp(cmd, "down") == 0 || strcmp(cmd, "status") == 0) && !name)

@@ -1,15 +1,18 @@
 /* `anycast lab fail` and `heal`: a site loses its service (its anycast-dns is stopped, so that
  * its anycastd's dns check fails and it withdraws), or a node crashes (all its links down, on
- * both ends: the neighbours lose carrier); heal undoes what the node's "failed" file says. */
+ * both ends: the neighbours lose carrier), or hangs (--freeze: every process of its namespace
+ * stopped, links up); heal undoes what the node's "failed" file says. */
 #include "lab/lab.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lab/build.h"
 #include "lab/gen.h"
+#include "lab/netns.h"
 #include "lab/proc.h"
 
 /* Opens lab name at node: its index, and the node's "failed" file with what it says (was
@@ -29,6 +32,14 @@ static int open_node(const char *name, const char *node, struct lab *l, char *pa
 	if (lab_read_file(path, was, waslen) < 0)
 		was[0] = 0;
 	return i;
+}
+
+static void node_signal(const struct lab *l, size_t node, int sig)
+{
+	char ns[64];
+
+	lab_ns_name(l->topo.name, l->topo.nodes[node].name, ns, sizeof(ns));
+	lab_proc_signal_netns(ns, sig);
 }
 
 int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen)
@@ -60,6 +71,12 @@ int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *e
 		lab_path(&l, node, "anycast-dns.pid", pidf, sizeof(pidf));
 		lab_proc_stop(files, 1);
 		r = lab_write_file(path, "service\n", err, errlen);
+	} else if (how == LAB_FAIL_FREEZE) {
+		/* a hung host: every process stops, the links stay up; only BFD or the hold timer
+		 * can tell */
+		r = lab_write_file(path, "freeze\n", err, errlen);
+		if (r == 0)
+			node_signal(&l, (size_t)i, SIGSTOP);
 	} else {
 		if (lab_links_set(&l, (size_t)i, 0, err, errlen) == 0)
 			r = lab_write_file(path, "site\n", err, errlen);
@@ -80,6 +97,8 @@ int lab_heal(const char *name, const char *node, char *err, size_t errlen)
 	if (was[0]) { /* else nothing to heal */
 		if (strcmp(was, "service") == 0)
 			r = lab_start_dns(&l, (size_t)i, err, errlen) < 0 ? -1 : 0;
+		else if (strcmp(was, "freeze") == 0)
+			node_signal(&l, (size_t)i, SIGCONT);
 		else
 			r = lab_links_set(&l, (size_t)i, 1, err, errlen);
 		if (r == 0)

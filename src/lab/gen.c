@@ -96,9 +96,9 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
 		buf_printf(&b,
 			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
-			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n}\n",
+			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
-			   t->nodes[other].name);
+			   t->nodes[other].name, t->no_bfd ? "" : "\tbfd yes\n");
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"

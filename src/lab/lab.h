@@ -30,7 +30,7 @@ int lab_down(const char *name, char *err, size_t errlen);
 /* Removes everything of lab name whose state is in dir (dir may be missing): processes by
  * PID, namespaces, state. Never fails half-way: every step is tried. */
 void lab_teardown(const char *name, const char *dir);
-enum lab_fail_kind { LAB_FAIL_SERVICE, LAB_FAIL_SITE };
+enum lab_fail_kind { LAB_FAIL_SERVICE, LAB_FAIL_SITE, LAB_FAIL_FREEZE };
 int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen);
 int lab_heal(const char *name, const char *node, char *err, size_t errlen);
 /* The DESIGN.md `lab status` document or a table. */

@@ -242,7 +242,8 @@ void lab_proc_stop(char *const *pidfiles, size_t n)
 	free(v);
 }
 
-void lab_proc_kill_netns(const char *ns)
+/* Every process inside namespace ns (found by PID in /proc), with its start time; *n of them. */
+static struct victim *netns_procs(const char *ns, size_t *np)
 {
 	char path[PATH_MAX];
 	struct stat nst, pst;
@@ -251,12 +252,13 @@ void lab_proc_kill_netns(const char *ns)
 	struct victim *v = NULL;
 	size_t n = 0;
 
+	*np = 0;
 	snprintf(path, sizeof(path), "/run/netns/%s", ns);
 	if (stat(path, &nst) < 0)
-		return;
+		return NULL;
 	d = opendir("/proc");
 	if (!d)
-		return;
+		return NULL;
 	while ((e = readdir(d))) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
@@ -276,9 +278,32 @@ void lab_proc_kill_netns(const char *ns)
 		n++;
 	}
 	closedir(d);
+	*np = n;
+	return v;
+}
+
+void lab_proc_kill_netns(const char *ns)
+{
+	size_t n;
+	struct victim *v = netns_procs(ns, &n);
+
+	/* a frozen process (lab fail --freeze) acts on TERM only once resumed */
+	for (size_t i = 0; i < n; i++)
+		kill(v[i].pid, SIGCONT);
 	if (n)
 		stop_all(v, n, 1000);
 	free(v);
+}
+
+size_t lab_proc_signal_netns(const char *ns, int sig)
+{
+	size_t n;
+	struct victim *v = netns_procs(ns, &n);
+
+	for (size_t i = 0; i < n; i++)
+		kill(v[i].pid, sig);
+	free(v);
+	return n;
 }
 
 int lab_cmd_run(char *const argv[], char *err, size_t errlen)

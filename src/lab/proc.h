@@ -20,6 +20,9 @@ int lab_proc_exited(pid_t pid, int *status);
 void lab_proc_stop(char *const *pidfiles, size_t n);
 /* TERM, then KILL, every process still inside namespace ns (found by PID in /proc). */
 void lab_proc_kill_netns(const char *ns);
+/* Sends sig to every process inside namespace ns (SIGSTOP, SIGCONT: lab fail --freeze);
+ * returns how many. */
+size_t lab_proc_signal_netns(const char *ns, int sig);
 /* The last non-empty line of a log file, for error messages. */
 void lab_log_tail(const char *path, char *out, size_t len);
 

@@ -44,7 +44,9 @@ static void node_state(const struct lab *l, size_t i, struct node_state *s)
 		int total;
 
 		lab_path(l, n->name, "anycastd.sock", path, sizeof(path));
-		if (lab_sessions(path, &s->established, &total) < 0)
+		/* a frozen anycastd (lab fail --freeze) would never answer */
+		if (strncmp(s->failure, "freeze", 6) == 0 ||
+		    lab_sessions(path, &s->established, &total) < 0)
 			s->established = 0;
 		lab_path(l, n->name, "anycastd.pid", path, sizeof(path));
 		if (!lab_proc_pid(path))

@@ -551,10 +551,31 @@ static void derive(struct lab_topo *t)
 	}
 }
 
+/* `bfd: yes|no` (or true|false): BFD on every BGP session, the default. */
+static int load_bfd(struct lab_yctx *c, const struct lab_ynode *v, struct lab_topo *t)
+{
+	static const char *const yes[] = { "yes", "true", "on" }, *const no[] = { "no", "false",
+										  "off" };
+	char b[LAB_YSHOW_LEN];
+
+	if (lab_ywant_str(c, v, "bfd") < 0)
+		return -1;
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(v->s, yes[i]) == 0)
+			return 0;
+		if (strcmp(v->s, no[i]) == 0) {
+			t->no_bfd = 1;
+			return 0;
+		}
+	}
+	return lab_yfail_at(c, v, "bfd must be yes or no, not '%s'", lab_yshow(v, b));
+}
+
 static int load_doc(struct lab_yctx *c, const struct lab_ynode *root, struct lab_topo *t)
 {
 	struct lab_yfield f[] = {
-		{ "name", 0, 0 }, { "anycast", 0, 0 }, { "nodes", 0, 0 }, { "links", 0, 0 }
+		{ "name", 0, 0 },  { "anycast", 0, 0 }, { "nodes", 0, 0 },
+		{ "links", 0, 0 }, { "bfd", 0, 0 },
 	};
 	size_t nsz, *names;
 	char b[LAB_YSHOW_LEN];
@@ -563,7 +584,9 @@ static int load_doc(struct lab_yctx *c, const struct lab_ynode *root, struct lab
 	if (root->kind == LAB_YSCALAR && root->len == 0) /* "---" and nothing else */
 		return lab_yfail_at(c, root, "empty topology file");
 	if (lab_ywant(c, root, LAB_YMAP, "topology") < 0 ||
-	    lab_yfields(c, root, "the topology", f, 4) < 0)
+	    lab_yfields(c, root, "the topology", f, 5) < 0)
+		return -1;
+	if (f[4].v && load_bfd(c, f[4].v, t) < 0)
 		return -1;
 	if (!f[0].v)
 		return lab_yfail_at(c, root, "name missing");

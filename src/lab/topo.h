@@ -52,6 +52,7 @@ struct lab_topo {
 	size_t nnodes;
 	struct lab_link *links;
 	size_t nlinks;
+	uint8_t no_bfd; /* `bfd: no` at top level: the BGP sessions run without BFD */
 };
 
 /* Reads and validates a topology. On error returns -1 with "FILE:LINE:COL: message" in err

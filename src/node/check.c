@@ -26,6 +26,7 @@ const char *check_kind_name(enum conf_check_kind k)
 	case CHECK_HTTP: return "http";
 	case CHECK_DNS: return "dns";
 	case CHECK_EXEC: return "exec";
+	case CHECK_PROCESS: return "process";
 	}
 	return "?";
 }
@@ -112,6 +113,90 @@ static void finish(struct check *c, int ok, const char *fmt, ...)
 		log_debug("check %s failed: %s", c->label, c->last_error);
 	schedule(c);
 	c->cb(c, c->ok != was, c->arg);
+}
+
+/* ---- process: a pidfd on the process a pid file names ---- */
+
+static void process_unwatch(struct check *c)
+{
+	if (c->watch_fd < 0)
+		return;
+	ev_io_del(c->loop, c->watch_fd);
+	close(c->watch_fd);
+	c->watch_fd = -1;
+	c->watch_pid = 0;
+}
+
+/* The watched process exited: the check fails now, whatever fall says (there is nothing to
+ * retry: the process is gone); the pid file is read again at the next run. */
+static void process_exited(int fd, uint32_t events, void *arg)
+{
+	struct check *c = arg;
+	pid_t pid = c->watch_pid;
+
+	process_unwatch(c);
+	if (c->running)
+		return;
+	c->started_at = ev_now(c->loop);
+	if (c->conf.fall > 1)
+		c->fail_streak = c->conf.fall - 1;
+	finish(c, 0, "process %d exited", (int)pid);
+}
+
+static long read_pid(const char *path)
+{
+	char b[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, b, sizeof(b) - 1) : -1;
+	char *end;
+	long pid;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	b[n] = 0;
+	pid = strtol(b, &end, 10);
+	return pid > 0 && pid < INT32_MAX && (*end == 0 || *end == '\n') ? pid : -1;
+}
+
+/* Reads the pid file; the process it names is watched through a pidfd until it exits. */
+static void process_run(struct check *c)
+{
+	long pid = read_pid(c->conf.target);
+	int fd;
+
+	if (pid < 0) {
+		process_unwatch(c);
+		finish(c, 0, "no pid in %s", c->conf.target);
+		return;
+	}
+	if (c->watch_fd >= 0 && c->watch_pid == pid) {
+		finish(c, 1, NULL);
+		return;
+	}
+	process_unwatch(c);
+	fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	if (fd < 0 && errno == ENOSYS) {
+		/* No pidfd (old kernels, valgrind): alive or not at each run only. */
+		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+			finish(c, 1, NULL);
+		else
+			finish(c, 0, "process %ld: %s", pid, strerror(errno));
+		return;
+	}
+	if (fd < 0) {
+		finish(c, 0, "process %ld: %s", pid, strerror(errno));
+		return;
+	}
+	if (ev_io_add(c->loop, fd, EPOLLIN, process_exited, c) < 0) {
+		close(fd);
+		finish(c, 0, "process %ld: cannot watch it", pid);
+		return;
+	}
+	c->watch_fd = fd;
+	c->watch_pid = (pid_t)pid;
+	finish(c, 1, NULL);
 }
 
 /* ---- tcp and http ---- */
@@ -351,6 +436,7 @@ static void run(struct check *c)
 			dns_send(c);
 		break;
 	case CHECK_EXEC: exec_start(c); break;
+	case CHECK_PROCESS: process_run(c); break;
 	}
 }
 
@@ -388,6 +474,7 @@ void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *
 	c->arg = arg;
 	c->fd = -1;
 	c->pidfd = -1;
+	c->watch_fd = -1;
 	buf_init(&c->io);
 	ev_timer_init(&c->next, next_due, c);
 	ev_timer_init(&c->deadline, timed_out, c);
@@ -408,6 +495,7 @@ void check_free(struct check *c)
 		ev_io_del(c->loop, c->pidfd);
 		close(c->pidfd);
 	}
+	process_unwatch(c);
 	buf_free(&c->io);
 	free(c->conf.target);
 	free(c->conf.dns_name);

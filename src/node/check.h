@@ -1,5 +1,6 @@
 /* Health checks: tcp (connect), http (GET, status, optional body substring), dns (a query that
- * must come back NOERROR with an answer) and exec (exit status 0). Every check runs inside the
+ * must come back NOERROR with an answer), exec (exit status 0) and process (the process a pid
+ * file names is alive: watched through a pidfd, so its exit fails the check at once). Every check runs inside the
  * event loop without blocking it: a hanging check never delays a keepalive. Each result goes
  * through rise/fall hysteresis; while a check is between states it runs at its fast interval. */
 #ifndef NODE_CHECK_H
@@ -29,6 +30,8 @@ struct check {
 	int fd;                   /* tcp, http, dns: the socket; -1 when idle */
 	pid_t pid;                /* exec: the child, 0 when none */
 	int pidfd;
+	int watch_fd;    /* process: a pidfd on the watched process, -1 when none */
+	pid_t watch_pid; /* process: its pid */
 	uint8_t running, killed, http_sent;
 	uint16_t dns_id;
 	struct dns_question dns_q; /* dns: what the running query asked */

@@ -31,6 +31,23 @@ PEER_AS=64500
 ours() { case $1 in v4) echo $A_V4 ;; v6) echo $A_V6 ;; esac; }
 theirs() { case $1 in v4) echo $B_V4 ;; v6) echo $B_V6 ;; esac; }
 
+# peer_net RUN: namespaces A and B joined by eth0 with the addresses above, a temp dir D, and
+# SOCK, anycastd's control socket in it
+peer_net() {
+	ns_new "a$1"
+	A=$NS
+	ns_new "b$1"
+	B=$NS
+	veth "$A" eth0 "$B" eth0
+	addr "$A" eth0 $A_V4/31
+	addr "$B" eth0 $B_V4/31
+	addr "$A" eth0 $A_V6/64
+	addr "$B" eth0 $B_V6/64
+	mk_tmpdir
+	D=$TMPD
+	SOCK=$D/anycastd.sock
+}
+
 # write_anycastd_conf FILE LOCAL_AS PASSIVE SERVICES...
 write_anycastd_conf() {
 	local f=$1 las=$2 passive=$3 s fam
@@ -153,18 +170,7 @@ peer_scenario() {
 	anycastd-passive) ours_passive=1 ;;
 	esac
 	echo "== $PEER_NAME, run $run: anycastd AS $las, peer AS $PEER_AS, $mode"
-	ns_new "a$run"
-	A=$NS
-	ns_new "b$run"
-	B=$NS
-	veth "$A" eth0 "$B" eth0
-	addr "$A" eth0 $A_V4/31
-	addr "$B" eth0 $B_V4/31
-	addr "$A" eth0 $A_V6/64
-	addr "$B" eth0 $B_V6/64
-	mk_tmpdir
-	D=$TMPD
-	SOCK=$D/anycastd.sock
+	peer_net "$run"
 	write_anycastd_conf "$D/anycastd.conf" "$las" $ours_passive dns web
 	check "anycastd -n accepts the config" "$ANYCASTD" -n -c "$D/anycastd.conf"
 

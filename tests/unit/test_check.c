@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -227,6 +228,71 @@ static void test_exec(void)
 	check_free(&c2);
 }
 
+static pid_t sleeper(const char *pidfile)
+{
+	pid_t pid = fork();
+	FILE *f;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	f = fopen(pidfile, "w");
+	fprintf(f, "%d\n", (int)pid);
+	fclose(f);
+	return pid;
+}
+
+/* check process: up while the pid file's process lives; its exit is seen at once through the
+ * pidfd, well before the next run; a new process in the pid file brings it back. */
+static void test_process(void)
+{
+	char path[] = "/tmp/anycast-test-pidXXXXXX";
+	int fd = mkstemp(path);
+	struct conf_check cc = make(CHECK_PROCESS, path, 0);
+	struct check c;
+	pid_t pid = sleeper(path);
+	int64_t t0;
+	int pidfd_ok;
+
+	close(fd);
+	cc.interval_ms = 400;
+	check_init(&c, loop, &cc, on_result, NULL);
+	T_WAIT(c.ok, ev_run_once(loop, 10));
+	CHECK(c.ok);
+	/* a run while it lives keeps it up */
+	check_run_now(&c);
+	CHECK(c.ok);
+	pidfd_ok = c.watch_fd >= 0;
+	t0 = t_now_ms();
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0); /* a zombie would still answer kill(pid, 0) without pidfds */
+	T_WAIT(!c.ok, ev_run_once(loop, 10));
+	CHECK(!c.ok);
+	/* not the next run, 400 ms away (without pidfds, under valgrind, it is the next run) */
+	if (pidfd_ok) {
+		CHECK(t_now_ms() - t0 < 300);
+		CHECK(strstr(c.last_error, "exited") != NULL);
+	}
+	/* the dead pid stays in the file: still down at the next run */
+	wait_results(1);
+	CHECK(!c.ok);
+	pid = sleeper(path);
+	T_WAIT(c.ok, ev_run_once(loop, 10));
+	CHECK(c.ok);
+	check_free(&c);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unlink(path);
+	/* no pid file */
+	cc.target = "/nonexistent/anycast.pid";
+	check_init(&c, loop, &cc, on_result, NULL);
+	wait_results(1);
+	CHECK(!c.ok);
+	CHECK(strstr(c.last_error, "no pid in") != NULL);
+	check_free(&c);
+}
+
 /* Processes of group pgid that are not zombies (a reparented zombie waits for init). */
 static int alive_in_group(pid_t pgid)
 {
@@ -353,6 +419,7 @@ int main(void)
 	RUN(test_dns);
 	RUN(test_exec);
 	RUN(test_exec_timeout);
+	RUN(test_process);
 	RUN(test_service_states);
 	RUN(test_flap_protection);
 	ev_loop_free(loop);

@@ -720,6 +720,15 @@ static const struct {
 	{ "neighbor 198.18.0.0 {\n hold-time 2\n}\n",
 	  "t.conf:2:12: invalid hold-time '2' (expected 0 or 3..65535 seconds)" },
 	{ "neighbor 198.18.0.0 {\n hold-time 65536\n}\n", "t.conf:2:12: invalid hold-time" },
+	{ "neighbor 198.18.0.0 {\n bfd on\n}\n",
+	  "t.conf:2:6: invalid bfd 'on' (expected yes or no)" },
+	{ "neighbor 198.18.0.0 {\n bfd-interval 5ms\n}\n",
+	  "t.conf:2:15: invalid bfd-interval '5ms' (expected 10ms..60s)" },
+	{ "neighbor 198.18.0.0 {\n bfd-interval 61s\n}\n", "t.conf:2:15: invalid bfd-interval" },
+	{ "neighbor 198.18.0.0 {\n bfd-multiplier 0\n}\n",
+	  "t.conf:2:17: invalid bfd-multiplier '0' (expected 1..255)" },
+	{ "neighbor 198.18.0.0 {\n bfd-multiplier 256\n}\n",
+	  "t.conf:2:17: invalid bfd-multiplier '256'" },
 	{ "neighbor 198.18.0.0 {\n local-role upstream\n}\n",
 	  "t.conf:2:13: unknown role 'upstream' (expected provider, customer, peer, rs, rs-client)" },
 	{ "neighbor 198.18.0.0 {\n passive yes\n}\n",
@@ -856,7 +865,7 @@ static const struct {
 	/* checks */
 	{ "service s {\n check\n}\n", "t.conf:2:2: missing check kind after 'check'" },
 	{ "service s {\n check icmp 1.2.3.4\n}\n",
-	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http or exec)" },
+	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec or process)" },
 	{ "service s {\n check tcp\n}\n", "t.conf:2:8: missing ADDR:PORT after 'check tcp'" },
 	{ "service s {\n check exec\n}\n", "t.conf:2:8: missing command after 'check exec'" },
 	{ "service s {\n check tcp 127.0.0.1\n}\n", "t.conf:2:12: invalid tcp target '127.0.0.1'" },
@@ -1152,6 +1161,35 @@ static void test_graceful_restart(void)
 	}
 }
 
+/* BFD per neighbour: off by default with 100 ms x 3 ready; every keyword at its edges. */
+static void test_bfd(void)
+{
+	static const char text[] = "router-id 198.18.0.1\nlocal-as 2\n"
+				   "neighbor 198.18.0.0 {\n remote-as 1\n bfd yes\n"
+				   " bfd-interval 10ms\n bfd-multiplier 255\n}\n"
+				   "neighbor 198.18.0.2 {\n remote-as 1\n bfd-interval 1m\n}\n"
+				   "neighbor 198.18.0.4 {\n remote-as 1\n}\n";
+	struct conf c;
+	char err[256] = "";
+
+	CHECK_INT(parse(text, &c, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	if (c.nneighbors != 3) {
+		CHECK(0);
+		conf_free(&c);
+		return;
+	}
+	CHECK_INT(c.neighbors[0].bfd, 1);
+	CHECK_INT(c.neighbors[0].bfd_interval_ms, 10);
+	CHECK_INT(c.neighbors[0].bfd_mult, 255);
+	CHECK_INT(c.neighbors[1].bfd, 0);
+	CHECK_INT(c.neighbors[1].bfd_interval_ms, 60000);
+	CHECK_INT(c.neighbors[2].bfd, 0);
+	CHECK_INT(c.neighbors[2].bfd_interval_ms, 100);
+	CHECK_INT(c.neighbors[2].bfd_mult, 3);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	RUN(test_lexer_tokens);
@@ -1164,6 +1202,7 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_router_defaults);
 	RUN(test_multiprotocol);
+	RUN(test_bfd);
 	for (cur = 0; cur < sizeof(bad) / sizeof(bad[0]); cur++)
 		RUN(test_error);
 	RUN(test_error_buffers);

@@ -121,7 +121,9 @@ static const struct {
 } errors[] = {
 	/* top level */
 	{ "name: t\nfoo: 1\n", "t.yaml:2:1: unknown key 'foo' in the topology (expected name, "
-			       "anycast, nodes, links)" },
+			       "anycast, nodes, links, bfd)" },
+	{ GOOD "bfd: maybe\n", "t.yaml:12:6: bfd must be yes or no, not 'maybe'" },
+	{ GOOD "bfd: [no]\n", "t.yaml:12:6: bfd: expected a scalar, not a sequence" },
 	{ HDR "name: u\n" NODES LINKS, "t.yaml:3:1: duplicate key 'name' in the topology (first "
 				       "at 1:1)" },
 	{ "anycast: {prefix: 192.0.2.0/24, address: 192.0.2.1}\n" NODES LINKS,
@@ -394,8 +396,15 @@ static void test_minimal(void)
 	CHECK(t.links[0].rel == LAB_REL_P2P && t.links[1].rel == LAB_REL_P2C &&
 	      t.links[2].rel == LAB_REL_NONE);
 	CHECK(t.links[0].line == 9 && t.links[0].col == 5);
+	CHECK_INT(t.no_bfd, 0); /* BFD on by default */
 	lab_topo_free(&t);
 	CHECK(!t.nodes && !t.name);
+	CHECK_INT(parse(GOOD "bfd: no\n", &t, err, sizeof(err)), 0);
+	CHECK_INT(t.no_bfd, 1);
+	lab_topo_free(&t);
+	CHECK_INT(parse(GOOD "bfd: true\n", &t, err, sizeof(err)), 0);
+	CHECK_INT(t.no_bfd, 0);
+	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
 }
 
