@@ -19,6 +19,8 @@
 #include "bgp/peer.h"
 #include "bgp/rib.h"
 
+struct vrp_table;
+
 struct bgp_listener {
 	int fd;
 	struct addr addr;
@@ -31,6 +33,8 @@ struct bgp_speaker {
 	uint16_t port;      /* 179; tests may change it */
 	uint8_t transit;    /* router mode: re-advertise what neighbours send */
 	uint32_t lp_customer, lp_peer, lp_provider; /* LOCAL_PREF by relation */
+	/* The VRPs routes are validated against (bgp/rov.h); NULL: none, all not-found. */
+	const struct vrp_table *vrps;
 	/* Called when the best path (or its ECMP set) of a prefix may have changed; n is NULL
 	 * when the prefix left the RIB. For the kernel FIB. */
 	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,

@@ -158,6 +158,7 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "local-pref", conf_nb_local_pref, 0, 0 },
 	{ "import-prefix", conf_nb_import_prefix, 1, 0 },
 	{ "export-prefix", conf_nb_export_prefix, 1, 0 },
+	{ "rov", conf_nb_rov, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -283,6 +284,10 @@ static const struct conf_kw top_kw[] = {
 	{ "local-pref-provider", conf_top_lp_provider, 0, 0 },
 	{ "neighbor", top_neighbor, 1, 1 },
 	{ "service", conf_parse_service, 1, 1 },
+	{ "rpki", conf_top_rpki, 1, 0 },
+	{ "roa-file", conf_top_roa_file, 0, 0 },
+	{ "monitor", conf_top_monitor, 0, 0 },
+	{ "watch", conf_top_watch, 1, 0 },
 };
 
 static int parse_top(struct conf_parser *p)
@@ -312,6 +317,7 @@ static int parse_top(struct conf_parser *p)
 	}
 done:
 	conf_router_finish(p);
+	conf_rpki_finish(c);
 	if (c->nneighbors && !c->router_id.af)
 		return conf_perr(p, c->neighbors[0].line, c->neighbors[0].col,
 				 "router-id is required when a neighbor is configured");
@@ -429,6 +435,7 @@ void conf_free(struct conf *c)
 		free(s->drain_file);
 	}
 	free(c->services);
+	conf_rpki_free(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -58,7 +58,7 @@ struct conf_kw {
 
 /* Where each unique keyword of a table was first given (0 = not yet), for "given twice". */
 struct conf_seen {
-	int line[16];
+	int line[32];
 };
 
 /* Empties p's current statement. */
@@ -108,6 +108,15 @@ int conf_nb_export_prefix(struct conf_parser *p, void *obj);
  * (transit follows fib), resolved after. */
 void conf_router_defaults(struct conf *c);
 void conf_router_finish(struct conf_parser *p);
+/* conf_rpki.c: origin validation and hijack alarms (rpki, roa-file, monitor, watch at top
+ * level; rov in a neighbor block), and the default of rov, resolved after parsing. */
+int conf_top_rpki(struct conf_parser *p, void *obj);
+int conf_top_roa_file(struct conf_parser *p, void *obj);
+int conf_top_monitor(struct conf_parser *p, void *obj);
+int conf_top_watch(struct conf_parser *p, void *obj);
+int conf_nb_rov(struct conf_parser *p, void *obj);
+void conf_rpki_finish(struct conf *c);
+void conf_rpki_free(struct conf *c);
 /* Frees what a neighbor owns (not the neighbor itself). */
 void conf_neighbor_free(struct conf_neighbor *n);
 

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/alerts.h"
 #include "daemon/checkreq.h"
 #include "daemon/metrics.h"
+#include "daemon/rov.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
 
@@ -215,6 +217,8 @@ static int apply_new_speaker(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);
+	daemon_rov_apply(d, c);
+	daemon_alerts_apply(d, c);
 	svcs_build(d, c, NULL, 0);
 	daemon_sync_routes(d);
 	return 0;
@@ -306,6 +310,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 		daemon_fib_start(d);
 	}
 	peers_sync(d, &nc);
+	daemon_rov_apply(d, &nc);
+	daemon_alerts_apply(d, &nc);
 	struct svc *old = d->svcs;
 	size_t nold = d->nsvcs;
 
@@ -326,6 +332,8 @@ void daemon_stop(struct daemon *d)
 	/* Cease to every neighbour first: they drop our routes; then the addresses go. */
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
+	daemon_rov_stop(d);
+	daemon_alerts_stop(d);
 	for (size_t i = 0; d->kr && i < d->naddresses; i++)
 		kr_addr_del(d->kr, "lo", &d->addresses[i],
 			    d->addresses[i].af == AF_INET ? 32 : 128);

@@ -11,6 +11,8 @@
 
 struct kr;
 struct metrics_server;
+struct daemon_rov;
+struct daemon_alerts;
 
 /* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
 struct check_req {
@@ -38,7 +40,9 @@ struct daemon {
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
-	ctl_handler *commands; /* the control socket's handler */
+	ctl_handler *commands;        /* the control socket's handler */
+	struct daemon_rov *rov;       /* rov.h: caches, ROA file, the VRP table */
+	struct daemon_alerts *alerts; /* alerts.h: hijack alarms */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket

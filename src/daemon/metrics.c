@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon/alerts.h"
 #include "daemon/daemon.h"
+#include "daemon/rov.h"
 #include "lib/log.h"
 #include "lib/reqsrv.h"
 
@@ -92,6 +94,8 @@ void metrics_render(struct daemon *d, struct buf *b)
 				   addr_fmt(&p->conf.addr, a), value);
 		}
 	}
+	daemon_rov_metrics(d, b);
+	daemon_alerts_metrics(d, b);
 }
 
 static int http_complete(const char *req, size_t len)
