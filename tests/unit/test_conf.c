@@ -578,11 +578,11 @@ static const struct {
 	  "    remote-asn 64500\n}\n",
 	  "t.conf:13:5: unknown keyword 'remote-asn' in neighbor block (expected remote-as, "
 	  "local-address, local-role, hold-time, passive, description, max-prefix, prepend, "
-	  "local-pref, import-prefix, export-prefix)" },
+	  "local-pref, import-prefix, export-prefix, rov)" },
 	{ "routerid 1.2.3.4\n",
 	  "t.conf:1:1: unknown keyword 'routerid' at top level (expected router-id, local-as, "
 	  "listen, control, metrics, fib, transit, multipath, local-pref-customer, "
-	  "local-pref-peer, local-pref-provider, neighbor, service)" },
+	  "local-pref-peer, local-pref-provider, neighbor, service, rpki, roa-file, monitor, watch)" },
 	{ "service s {\n  prefix 192.0.2.0/24\n  bogus 1\n}\n",
 	  "t.conf:3:3: unknown keyword 'bogus' in service block (expected prefix, address, check, "
 	  "community, large-community, med, prepend, drain-time, drain-file, flap-limit, "
