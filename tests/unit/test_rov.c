@@ -11,6 +11,8 @@
 #include "bgp/rov.h"
 #include "bgp/speaker.h"
 #include "conf/conf.h"
+#include "daemon/alerts.h"
+#include "daemon/daemon.h"
 #include "lib/log.h"
 #include "rpki/vrp.h"
 #include "t.h"
@@ -335,6 +337,113 @@ static void test_conf(void)
 	}
 }
 
+/* Hijack alarms (src/daemon/alerts.c) on a site with `monitor yes` and a `watch`: the kinds,
+ * one alarm per (prefix, neighbour, origin, kind) however often the route changes, the end of
+ * an alarm when the route goes, and the metric. */
+static void test_alerts(void)
+{
+	static const char text[] = "router-id 198.18.0.1\nlocal-as 65001\nmonitor yes\n"
+				   "watch 198.51.100.0/24 origin 65002\n"
+				   "service dns {\n prefix 192.0.2.0/24\n}\n";
+	struct daemon d;
+	struct conf c;
+	char err[256] = "";
+	struct buf out;
+	struct rib rib;
+	struct bgp_peer nb;
+	static const struct {
+		const char *prefix;
+		uint32_t origin;
+		uint8_t rov;
+		const char *kind; /* NULL: no alarm */
+	} rows[] = {
+		{ "192.0.2.0/24", 65001, ROV_VALID, NULL },       /* ours */
+		{ "192.0.2.0/24", 64666, ROV_INVALID, "origin" }, /* foreign origin */
+		{ "192.0.2.128/25", 64666, ROV_NOT_FOUND, "more-specific" },
+		{ "192.0.2.0/25", 65001, ROV_INVALID, "invalid" }, /* ours, beyond max length */
+		{ "192.0.2.0/26", 65001, ROV_NOT_FOUND, NULL },    /* ours, not invalid */
+		{ "198.51.100.0/24", 65002, ROV_NOT_FOUND, NULL }, /* the watch's own origin */
+		{ "198.51.100.0/24", 65001, ROV_NOT_FOUND, "origin" },
+		{ "203.0.113.0/24", 64666, ROV_INVALID, NULL }, /* not watched */
+	};
+
+	CHECK_INT(conf_parse("t.conf", text, sizeof(text) - 1, &c, err, sizeof(err)), 0);
+	memset(&d, 0, sizeof(d));
+	d.conf.local_as = 65001;
+	daemon_alerts_apply(&d, &c);
+	memset(&nb, 0, sizeof(nb));
+	CHECK(addr_parse("198.18.0.0", &nb.conf.addr) == 0);
+	rib_init(&rib);
+	buf_init(&out);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct bgp_attrs a;
+		uint32_t path[2] = { 64500, rows[i].origin };
+		struct prefix p = pfx(rows[i].prefix);
+
+		bgp_attrs_init(&a);
+		bgp_attrs_set_aspath(&a, path, 2);
+		const struct bgp_attrs *in = bgp_attrs_intern(&a);
+
+		/* twice, as a re-announcement would: still one alarm */
+		for (int k = 0; k < 2; k++) {
+			rib_update(&rib, &p, &nb, in, 0);
+			rib_path_of(rib_lookup(&rib, &p), &nb)->rov = rows[i].rov;
+			daemon_alerts_route(&d, &p, rib_lookup(&rib, &p));
+		}
+		bgp_attrs_unref(in);
+		bgp_attrs_clear(&a);
+		buf_reset(&out);
+		daemon_alerts_show(&d, 1, &out);
+		buf_put8(&out, 0);
+		char want[128];
+
+		snprintf(want, sizeof(want), "\"prefix\":\"%s\",\"origin\":%u,", rows[i].prefix,
+			 rows[i].origin);
+		const char *hit = strstr((char *)out.data, want);
+
+		if (!rows[i].kind) {
+			CHECK(hit == NULL);
+		} else {
+			char k[64];
+
+			snprintf(k, sizeof(k), "\"kind\":\"%s\"", rows[i].kind);
+			CHECK(hit && strstr(hit, k) && strstr(hit, "\"neighbor\":\"198.18.0.0\""));
+		}
+		/* the route goes: its alarm ends */
+		rib_withdraw(&rib, &p, &nb);
+		daemon_alerts_route(&d, &p, NULL);
+	}
+	buf_reset(&out);
+	daemon_alerts_show(&d, 1, &out);
+	buf_put8(&out, 0);
+	CHECK_STR((char *)out.data, "[]\n");
+
+	/* two neighbours' worth in the metric: one line, value 1 per (prefix, origin) */
+	struct prefix p = pfx("192.0.2.0/24");
+	struct bgp_attrs a;
+	uint32_t path[2] = { 64500, 64666 };
+
+	bgp_attrs_init(&a);
+	bgp_attrs_set_aspath(&a, path, 2);
+	const struct bgp_attrs *in = bgp_attrs_intern(&a);
+
+	rib_update(&rib, &p, &nb, in, 0);
+	daemon_alerts_route(&d, &p, rib_lookup(&rib, &p));
+	buf_reset(&out);
+	daemon_alerts_metrics(&d, &out);
+	buf_put8(&out, 0);
+	CHECK(strstr((char *)out.data,
+		     "anycast_hijack_routes{prefix=\"192.0.2.0/24\",origin=\"64666\"} 1\n") !=
+	      NULL);
+	CHECK(strstr((char *)out.data, "anycast_hijack_events_total 5\n") != NULL);
+	bgp_attrs_unref(in);
+	bgp_attrs_clear(&a);
+	daemon_alerts_stop(&d);
+	rib_free(&rib);
+	buf_free(&out);
+	conf_free(&c);
+}
+
 int main(void)
 {
 	RUN(test_origin);
@@ -342,5 +451,6 @@ int main(void)
 	RUN(test_policies_and_revalidation);
 	RUN(test_other_rejection_kept);
 	RUN(test_conf);
+	RUN(test_alerts);
 	return t_done();
 }
