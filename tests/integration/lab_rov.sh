@@ -8,13 +8,17 @@
 #            towards Miami); madrid (a shorter peer route to fra) and frankfurt stay with fra.
 #   ROV on:  the same topology with `rpki: {roas: [192.0.2.0/24 max 24 AS 65001]}`: every
 #            router validates, r-mia rejects evil's route, and every client is answered by fra.
+#   ROA added at run time: with `rpki: {roas: []}` the routers validate against nothing
+#            (paris goes to evil, as with ROV off); the lab's ROA file then gets the ROA, and
+#            the routers drop the hijack without a session reset: paris back to fra, and the
+#            time it took printed.
 # Labs are named rov<PID>a and rov<PID>b.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd python3
 [ -x "$ANYCAST" ] || skip "build/anycast not built"
 T=$(mk_tmpdir)
-LABS="rov$$a rov$$b"
+LABS="rov$$a rov$$b rov$$c"
 labs_down() { for l in $LABS; do "$ANYCAST" lab down "$l" >/dev/null 2>&1; done; }
 trap 'labs_down' EXIT INT TERM
 
@@ -62,6 +66,28 @@ routes=$("$ANYCAST" lab exec --lab "rov$$b" r-mia -- "$ANYCAST" -s "$sock" show 
 check "r-mia keeps evil's route, rejected as rpki-invalid" \
 	jcheck "$routes" "any(r['prefix']=='192.0.2.0/24' and r['as_path']==[64666] and r['rov']=='invalid' and r.get('rejected')=='rpki-invalid' for r in d)"
 check "lab down (ROV on)" "$ANYCAST" lab down "rov$$b"
+
+# ---------------------------------------------------------------- the ROA added at run time
+topo "rov$$c" "rpki: {roas: []}"
+check "lab up (ROV on, no ROA yet)" "$ANYCAST" lab up "$T/rov$$c.yaml"
+"$ANYCAST" lab status --json "rov$$c" >"$T/c.json" 2>"$T/c.err"
+GOT=$(sites "$T/c.json" | tr '\n' ' ')
+check "no ROA: the hijacker takes paris, as with ROV off" [ "$GOT" = "frankfurt=fra madrid=fra paris=evil " ]
+roas=/run/anycast/lab/rov$$c/roas.json
+printf '{"roas":[{"prefix":"192.0.2.0/24","maxLength":24,"asn":"AS65001"}]}\n' >"$roas.tmp"
+t0=$(date +%s%N)
+mv "$roas.tmp" "$roas"
+paris_at_fra() {
+	"$ANYCAST" lab status --json "rov$$c" >"$T/c.json" 2>/dev/null &&
+		[ "$(sites "$T/c.json" | grep '^paris=')" = "paris=fra" ]
+}
+if check_eventually 20 "ROA added at run time: paris answered by fra again" paris_at_fra; then
+	log "hijack dropped $((($(date +%s%N) - t0) / 1000000)) ms after the ROA was written (ROA file polled every second, lab status ~0.3 s)"
+fi
+sock=/run/anycast/lab/rov$$c/r-mia/anycastd.sock
+nbrs=$("$ANYCAST" lab exec --lab "rov$$c" r-mia -- "$ANYCAST" -s "$sock" show neighbors --json 2>/dev/null)
+check "... without a session reset at r-mia" jcheck "$nbrs" "all(n['flaps']==0 and n['state']=='Established' for n in d)"
+check "lab down (ROA at run time)" "$ANYCAST" lab down "rov$$c"
 check "no namespace of the labs left" sh -c "! ip netns list | grep -q '^rov$$'"
 trap - EXIT INT TERM
 finish
