@@ -8,6 +8,7 @@
 
 #include "bgp/locrib.h"
 #include "bgp/policy.h"
+#include "bgp/rov.h"
 #include "bgp/speaker.h"
 #include "lib/log.h"
 
@@ -45,6 +46,9 @@ static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 	}
 	if (!bgp_prefix_allowed(p->conf.import_allow, p->conf.nimport_allow, pfx))
 		flags |= RIB_PATH_REJECTED | RIB_PATH_FILTERED;
+	enum rov_state rov = bgp_rov_state(p->sp, pfx, attrs);
+
+	flags |= bgp_rov_flags(p, rov);
 	struct rib_node *n = rib_get(&p->sp->rib, pfx);
 	struct rib_path *old = rib_path_of(n, p);
 
@@ -52,8 +56,10 @@ static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 		count_out(p, old);
 	p->n_paths++;
 	p->n_accepted += !(flags & RIB_PATH_REJECTED);
-	if (rib_node_update(n, p, attrs, flags))
+	if (rib_node_update(n, p, attrs, flags)) {
+		rib_path_of(n, p)->rov = (uint8_t)rov;
 		bgp_locrib_changed(p->sp, pfx, n);
+	}
 }
 
 static const struct bgp_attrs *intern_with_nexthop(struct bgp_attrs *a, const struct addr *nh,

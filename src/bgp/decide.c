@@ -10,6 +10,7 @@
 #include "bgp/decide.h"
 #include "bgp/speaker.h"
 #include "lib/log.h"
+#include "rpki/vrp.h"
 
 /* Candidates of a prefix held on the stack; a prefix with more paths (more neighbours) gets
  * a heap array: every path counts. */
@@ -51,6 +52,18 @@ static size_t keep_min(struct rib_path **c, size_t n, int64_t (*key)(const struc
 static int64_t k_local(const struct rib_path *p) { return p->src != NULL; }
 /* (a) highest degree of preference: LOCAL_PREF */
 static int64_t k_local_pref(const struct rib_path *p) { return -(int64_t)local_pref(p); }
+/* prefer-valid (bgp/rov.h): right after LOCAL_PREF, valid over not-found over invalid. BIRD,
+ * FRR and OpenBGPD have no such step of their own: their documentation does it in import
+ * policy by raising LOCAL_PREF of valid routes (roa_check, match rpki, ovs), which puts it
+ * before LOCAL_PREF and lets a valid provider route beat a customer one. Here LOCAL_PREF by
+ * business relation stays first and validity ranks the routes of equal preference, before
+ * AS path length; a neighbour without prefer-valid ranks all its routes as not-found. */
+static int64_t k_rov(const struct rib_path *p)
+{
+	if (!p->src || p->src->conf.rov != CONF_ROV_PREFER)
+		return 1;
+	return p->rov == ROV_VALID ? 0 : p->rov == ROV_INVALID ? 2 : 1;
+}
 /* (a) of 9.1.2.2: shortest AS_PATH, an AS_SET counting one */
 static int64_t k_aspath(const struct rib_path *p) { return bgp_aspath_length(p->attrs); }
 /* (b) lowest ORIGIN */
@@ -115,6 +128,7 @@ struct rib_path *bgp_decide(struct bgp_speaker *sp, struct rib_node *node)
 	}
 	n = keep_min(c, n, k_local);
 	n = keep_min(c, n, k_local_pref);
+	n = keep_min(c, n, k_rov);
 	n = keep_min(c, n, k_aspath);
 	n = keep_min(c, n, k_origin);
 	n = keep_med(c, n);

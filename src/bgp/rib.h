@@ -19,6 +19,7 @@ struct rib_path {
 	uint8_t best;
 	uint8_t ecmp;  /* as good as the best up to the router-id tie-break */
 	uint8_t flags; /* RIB_PATH_* */
+	uint8_t rov;   /* enum rov_state (rpki/vrp.h) of a neighbour's path, set by bgp/rov.c */
 };
 
 #define RIB_PATH_REJECTED 0x01 /* kept for display, never selected; one reason below */
@@ -26,6 +27,7 @@ struct rib_path {
 #define RIB_PATH_FILTERED 0x04 /* not in the neighbour's import allow-list */
 #define RIB_PATH_LEAK 0x08     /* RFC 9234 OTC says it is a route leak */
 #define RIB_PATH_STALE 0x10    /* kept over a graceful restart or route refresh (gr.h) */
+#define RIB_PATH_ROV 0x40      /* RPKI invalid, and the neighbour's policy is reject-invalid */
 
 struct rib_node {
 	struct rib_node *hnext;

@@ -19,6 +19,8 @@
 #include "bgp/peer.h"
 #include "bgp/rib.h"
 
+struct vrp_table;
+
 struct bgp_listener {
 	int fd;
 	struct addr addr;
@@ -35,6 +37,8 @@ struct bgp_speaker {
 	uint8_t rfc8212;  /* router mode: eBGP without role or policy gets nothing (RFC 8212) */
 	uint8_t gshut_on; /* received GRACEFUL_SHUTDOWN sets LOCAL_PREF gshut_lp (RFC 8326) */
 	uint32_t gshut_lp;
+	/* The VRPs routes are validated against (bgp/rov.h); NULL: none, all not-found. */
+	const struct vrp_table *vrps;
 	/* Called when the best path (or its ECMP set) of a prefix may have changed; n is NULL
 	 * when the prefix left the RIB. For the kernel FIB. */
 	void (*best_changed)(struct bgp_speaker *sp, const struct prefix *pfx,

@@ -19,6 +19,8 @@ static void usage(void)
 		"usage: anycast [-s SOCKET] show neighbors [--json]\n"
 		"       anycast [-s SOCKET] show routes [PREFIX] [--json]\n"
 		"       anycast [-s SOCKET] show services [--json]\n"
+		"       anycast [-s SOCKET] show alerts [--json]\n"
+		"       anycast [-s SOCKET] show rpki [--json]\n"
 		"       anycast [-s SOCKET] drain SERVICE | resume SERVICE | check SERVICE [--json]\n"
 		"       anycast [-s SOCKET] reload\n"
 		"       anycast feed --peer ADDR --local-as N --remote-as N --routes N"

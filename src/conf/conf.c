@@ -170,6 +170,7 @@ static const struct conf_kw neighbor_kw[] = {
 	{ "bfd", conf_nb_bfd, 0, 0 },
 	{ "bfd-interval", conf_nb_bfd_interval, 0, 0 },
 	{ "bfd-multiplier", conf_nb_bfd_multiplier, 0, 0 },
+	{ "rov", conf_nb_rov, 0, 0 },
 };
 
 static int top_neighbor(struct conf_parser *p, void *obj)
@@ -313,6 +314,10 @@ static const struct conf_kw top_kw[] = {
 	{ "rfc8212", conf_top_rfc8212, 0, 0 },
 	{ "neighbor", top_neighbor, 1, 1 },
 	{ "service", conf_parse_service, 1, 1 },
+	{ "rpki", conf_top_rpki, 1, 0 },
+	{ "roa-file", conf_top_roa_file, 0, 0 },
+	{ "monitor", conf_top_monitor, 0, 0 },
+	{ "watch", conf_top_watch, 1, 0 },
 };
 
 static int parse_top(struct conf_parser *p)
@@ -345,6 +350,7 @@ done:
 	if (conf_sec_finish(p) < 0)
 		return -1;
 	conf_mp_finish(c);
+	conf_rpki_finish(c);
 	if (c->nneighbors && !c->router_id.af)
 		return conf_perr(p, c->neighbors[0].line, c->neighbors[0].col,
 				 "router-id is required when a neighbor is configured");
@@ -466,6 +472,7 @@ void conf_free(struct conf *c)
 	}
 	free(c->services);
 	conf_sec_free(c);
+	conf_rpki_free(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -77,6 +77,26 @@ struct conf_prefix_filter {
 /* Address families of a neighbor (conf_neighbor.families). */
 #define CONF_FAM_IPV4 0x01
 #define CONF_FAM_IPV6 0x02
+/* Route origin validation of a neighbour's routes (RFC 6811), `rov` in its block. DEFAULT is
+ * resolved when the file is parsed: reject-invalid in router mode when a cache or ROA file is
+ * configured, tag-only otherwise. */
+enum conf_rov { CONF_ROV_DEFAULT, CONF_ROV_REJECT, CONF_ROV_PREFER, CONF_ROV_TAG };
+
+/* An RTR cache, `rpki ADDR[:PORT] [preference N]`: lower preference is tried first. */
+struct conf_rpki {
+	struct addr addr;
+	uint16_t port;       /* default 323 */
+	uint32_t preference; /* default 100 */
+	int line, col;
+};
+
+/* `watch PREFIX origin ASN`: a prefix of ours whose foreign-origin, more-specific or
+ * RPKI-invalid routes raise a hijack alarm. */
+struct conf_watch {
+	struct prefix pfx;
+	uint32_t origin;
+	int line, col;
+};
 
 struct conf_neighbor {
 	struct addr addr;
@@ -112,6 +132,7 @@ struct conf_neighbor {
 	uint8_t bfd;              /* RFC 5880/5881 session to the neighbour (`bfd yes`) */
 	uint8_t bfd_mult;         /* default 3 */
 	uint32_t bfd_interval_ms; /* our DesiredMinTx and RequiredMinRx; default 100 */
+	uint8_t rov;              /* enum conf_rov, never DEFAULT after parsing */
 	int line, col;
 };
 
@@ -151,6 +172,12 @@ struct conf {
 	struct conf_service *services;
 	size_t nservices;
 	struct conf_priv priv;
+	struct conf_rpki *rpki; /* RTR caches */
+	size_t nrpki;
+	char *roa_file;  /* NULL if none */
+	uint8_t monitor; /* hijack alarms for the service prefixes */
+	struct conf_watch *watch;
+	size_t nwatch;
 };
 
 /* Parses a file. On error returns -1 and writes "FILE:LINE:COL: message" into err. */

@@ -151,6 +151,15 @@ void conf_sec_defaults(struct conf *c);
 int conf_sec_finish(struct conf_parser *p);
 void conf_sec_free(struct conf *c);
 void conf_user_free(struct conf_user *u);
+/* conf_rpki.c: origin validation and hijack alarms (rpki, roa-file, monitor, watch at top
+ * level; rov in a neighbor block), and the default of rov, resolved after parsing. */
+int conf_top_rpki(struct conf_parser *p, void *obj);
+int conf_top_roa_file(struct conf_parser *p, void *obj);
+int conf_top_monitor(struct conf_parser *p, void *obj);
+int conf_top_watch(struct conf_parser *p, void *obj);
+int conf_nb_rov(struct conf_parser *p, void *obj);
+void conf_rpki_finish(struct conf *c);
+void conf_rpki_free(struct conf *c);
 /* Frees what a neighbor owns (not the neighbor itself). */
 void conf_neighbor_free(struct conf_neighbor *n);
 

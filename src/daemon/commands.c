@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/alerts.h"
 #include "daemon/checkreq.h"
 #include "daemon/daemon.h"
+#include "daemon/rov.h"
 #include "lib/log.h"
 
 static struct svc *need_svc(struct daemon *d, const char *name, struct buf *out)
@@ -34,6 +36,14 @@ int daemon_ctl(int argc, char **argv, struct buf *out, void *arg, struct reqsrv_
 			return daemon_show_routes(d, argc == 3 ? argv[2] : NULL, json, out);
 		if (strcmp(argv[1], "services") == 0 && argc == 2) {
 			daemon_show_services(d, json, out);
+			return 0;
+		}
+		if (strcmp(argv[1], "alerts") == 0 && argc == 2) {
+			daemon_alerts_show(d, json, out);
+			return 0;
+		}
+		if (strcmp(argv[1], "rpki") == 0 && argc == 2) {
+			daemon_rov_show(d, json, out);
 			return 0;
 		}
 	}

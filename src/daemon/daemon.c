@@ -13,6 +13,10 @@
 #include "daemon/checkreq.h"
 #include "daemon/metrics.h"
 #include "daemon/priv.h"
+#include "daemon/alerts.h"
+#include "daemon/checkreq.h"
+#include "daemon/metrics.h"
+#include "daemon/rov.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
 
@@ -231,6 +235,8 @@ static void speaker_populate(struct daemon *d)
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);
 	daemon_bfd_sync(d, c);
+	daemon_rov_apply(d, c);
+	daemon_alerts_apply(d, c);
 	svcs_build(d, c, NULL, 0);
 	daemon_sync_routes(d);
 }
@@ -347,6 +353,8 @@ int daemon_reload(struct daemon *d, char *err, size_t errlen)
 	}
 	peers_sync(d, &nc);
 	daemon_bfd_sync(d, &nc);
+	daemon_rov_apply(d, &nc);
+	daemon_alerts_apply(d, &nc);
 	struct svc *old = d->svcs;
 	size_t nold = d->nsvcs;
 
@@ -378,6 +386,8 @@ void daemon_stop(struct daemon *d)
 	bgp_speaker_free(d->sp, "anycastd shutting down");
 	d->sp = NULL;
 	daemon_bfd_free(d);
+	daemon_rov_stop(d);
+	daemon_alerts_stop(d);
 	for (size_t i = 0; d->kr && !keep && i < d->naddresses; i++)
 		kr_addr_del(d->kr, "lo", &d->addresses[i],
 			    d->addresses[i].af == AF_INET ? 32 : 128);

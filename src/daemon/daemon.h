@@ -12,6 +12,8 @@
 struct kr;
 struct daemon_bfd;
 struct metrics_server;
+struct daemon_rov;
+struct daemon_alerts;
 
 /* An `anycast check SERVICE` waiting for every check of the service to finish a run. */
 struct check_req {
@@ -41,12 +43,14 @@ struct daemon {
 	struct check_req *reqs;
 	size_t nreqs;
 	uint64_t started_at;
-	ctl_handler *commands;     /* the control socket's handler */
-	struct ctl_server *ctl_ro; /* access.h: the read-only control socket, or NULL */
-	char *pidfile;             /* access.h: the pidfile we wrote, or NULL */
-	struct ev_timer gr_timer;  /* fib_gr.c: the end of our own graceful restart */
-	uint8_t gr_active;         /* taking over what an earlier instance left */
-	struct daemon_bfd *bfd;    /* BFD sessions (bfd.h); NULL until the first sync */
+	ctl_handler *commands;        /* the control socket's handler */
+	struct ctl_server *ctl_ro;    /* access.h: the read-only control socket, or NULL */
+	char *pidfile;                /* access.h: the pidfile we wrote, or NULL */
+	struct ev_timer gr_timer;     /* fib_gr.c: the end of our own graceful restart */
+	uint8_t gr_active;            /* taking over what an earlier instance left */
+	struct daemon_bfd *bfd;       /* BFD sessions (bfd.h); NULL until the first sync */
+	struct daemon_rov *rov;       /* rov.h: caches, ROA file, the VRP table */
+	struct daemon_alerts *alerts; /* alerts.h: hijack alarms */
 };
 
 /* Loads the configuration and starts everything; commands answers the control socket

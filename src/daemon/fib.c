@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bgp/nexthop.h"
+#include "daemon/alerts.h"
 #include "daemon/daemon.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
@@ -17,6 +18,11 @@ static void best_changed(struct bgp_speaker *sp, const struct prefix *pfx, const
 	struct daemon *d = arg;
 	struct kr_nexthop nh[KR_MAX_NEXTHOPS];
 	size_t nnh = 0;
+
+	/* Hijack alarms look at every change, in either mode. */
+	daemon_alerts_route(d, pfx, n);
+	if (!d->kr || !d->conf.fib)
+		return;
 
 	for (const struct rib_path *p = n ? n->paths : NULL; p && nnh < KR_MAX_NEXTHOPS;
 	     p = p->next) {
@@ -97,10 +103,6 @@ void daemon_fib_start(struct daemon *d)
 	 * unless we restart gracefully: then they go only once replaced (fib_gr.c). */
 	if (d->kr && !(d->gr_active && d->conf.fib))
 		kr_flush_stale(d->kr);
-	if (!d->kr || !d->conf.fib) {
-		sp->best_changed = NULL;
-		return;
-	}
 	sp->best_changed = best_changed;
 	sp->best_arg = d;
 }

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "daemon/bfd.h"
+#include "daemon/alerts.h"
 #include "daemon/daemon.h"
+#include "daemon/rov.h"
 #include "lib/log.h"
 #include "lib/reqsrv.h"
 
@@ -135,6 +137,8 @@ void metrics_render(struct daemon *d, struct buf *b)
 			   (unsigned long long)sp->peers[i]->unencodable);
 	}
 	daemon_bfd_metrics(d, b);
+	daemon_rov_metrics(d, b);
+	daemon_alerts_metrics(d, b);
 }
 
 static int http_complete(const char *req, size_t len)

@@ -7,6 +7,7 @@
 #include "bgp/attr_table.h"
 #include "bgp/policy.h"
 #include "daemon/bfd.h"
+#include "bgp/rov.h"
 #include "daemon/daemon.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -68,7 +69,8 @@ void daemon_show_neighbors(struct daemon *d, int json, struct buf *out)
 
 static const char *reject_reason(uint8_t flags)
 {
-	return flags & RIB_PATH_LOOP       ? "as-loop"
+	return flags & RIB_PATH_ROV        ? "rpki-invalid"
+	       : flags & RIB_PATH_LOOP     ? "as-loop"
 	       : flags & RIB_PATH_LEAK     ? "route-leak"
 	       : flags & RIB_PATH_FILTERED ? "filtered"
 					   : "rejected";
@@ -86,6 +88,9 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 	const struct bgp_attrs *a = path->attrs;
 	uint32_t asns[256];
 	size_t nas = bgp_aspath_list(a, asns, 256);
+	/* Ours are judged here: the speaker judges only what neighbours send. */
+	const char *rov = rov_state_name(path->src ? (enum rov_state)path->rov
+						   : bgp_rov_state(d->sp, &n->pfx, a));
 
 	prefix_fmt(&n->pfx, pf);
 	if (path->src)
@@ -101,8 +106,9 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		for (size_t i = 0; i < nas && i < 256; i++)
 			buf_printf(out, "%s%u", i ? "," : "", asns[i]);
 		buf_printf(out,
-			   "],\"next_hop\":\"%s\",\"best\":%s,\"from\":\"%s\",\"origin\":\"%s\"",
-			   nh, path->best ? "true" : "false", from, origin_name(a->origin));
+			   "],\"next_hop\":\"%s\",\"best\":%s,\"from\":\"%s\",\"origin\":\"%s\","
+			   "\"rov\":\"%s\"",
+			   nh, path->best ? "true" : "false", from, origin_name(a->origin), rov);
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, ",\"rejected\":\"%s\"", reject_reason(path->flags));
 		if (path->flags & RIB_PATH_STALE) /* kept over a graceful restart */
@@ -118,8 +124,9 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		buf_init(&asp);
 		bgp_aspath_fmt(a, &asp);
 		buf_put8(&asp, 0);
-		buf_printf(out, "%s %-24s via %-20s from %-20s [%s] %s", path->best ? "*" : " ", pf,
-			   nh, from, asp.len > 1 ? (char *)asp.data : "", origin_name(a->origin));
+		buf_printf(out, "%s %-24s via %-20s from %-20s [%s] %s rpki %s",
+			   path->best ? "*" : " ", pf, nh, from,
+			   asp.len > 1 ? (char *)asp.data : "", origin_name(a->origin), rov);
 		bgp_attrs_format(out, a, 0);
 		if (path->flags & RIB_PATH_REJECTED)
 			buf_printf(out, " (rejected: %s)", reject_reason(path->flags));
@@ -129,7 +136,6 @@ static void show_path(struct daemon *d, const struct rib_node *n, const struct r
 		buf_free(&asp);
 	}
 	*first = 0;
-	(void)d;
 }
 
 int daemon_show_routes(struct daemon *d, const char *filter, int json, struct buf *out)

@@ -52,6 +52,23 @@ static int write_buf(const char *path, struct buf *b, char *err, size_t errlen)
 	return r;
 }
 
+/* The lab's ROAs as the ROA file anycastd reads (rpki-client's JSON). */
+static int gen_roas(const struct lab *l, const char *path, char *err, size_t errlen)
+{
+	const struct lab_topo *t = &l->topo;
+	struct buf b;
+	char p[PREFIX_STRLEN];
+
+	buf_init(&b);
+	buf_printf(&b, "{\"roas\":[");
+	for (size_t i = 0; i < t->nroas; i++)
+		buf_printf(&b, "%s\n{\"prefix\":\"%s\",\"maxLength\":%u,\"asn\":\"AS%u\"}",
+			   i ? "," : "", prefix_fmt(&t->roas[i].pfx, p), t->roas[i].maxlen,
+			   t->roas[i].asn);
+	buf_printf(&b, "]}\n");
+	return write_buf(path, &b, err, errlen);
+}
+
 int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_topo *t = &l->topo;
@@ -69,6 +86,15 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 	lab_path(l, n->name, "anycastd.sock", path, sizeof(path));
 	buf_printf(&b, "control %s\n", path);
 	buf_printf(&b, "fib yes\n");
+	if (t->rpki && n->kind == LAB_ROUTER) {
+		/* Every router validates (reject-invalid, the router-mode default). */
+		lab_path(l, NULL, "roas.json", path, sizeof(path));
+		if (gen_roas(l, path, err, errlen) < 0) {
+			buf_free(&b);
+			return -1;
+		}
+		buf_printf(&b, "roa-file %s\n", path);
+	}
 	if (n->kind == LAB_SITE)
 		buf_printf(&b, "transit no\n");
 	for (size_t k = 0; k < t->nlinks; k++) {

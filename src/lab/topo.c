@@ -575,7 +575,7 @@ static int load_doc(struct lab_yctx *c, const struct lab_ynode *root, struct lab
 {
 	struct lab_yfield f[] = {
 		{ "name", 0, 0 },  { "anycast", 0, 0 }, { "nodes", 0, 0 },
-		{ "links", 0, 0 }, { "bfd", 0, 0 },
+		{ "links", 0, 0 }, { "bfd", 0, 0 },     { "rpki", 0, 0 },
 	};
 	size_t nsz, *names;
 	char b[LAB_YSHOW_LEN];
@@ -584,9 +584,11 @@ static int load_doc(struct lab_yctx *c, const struct lab_ynode *root, struct lab
 	if (root->kind == LAB_YSCALAR && root->len == 0) /* "---" and nothing else */
 		return lab_yfail_at(c, root, "empty topology file");
 	if (lab_ywant(c, root, LAB_YMAP, "topology") < 0 ||
-	    lab_yfields(c, root, "the topology", f, 5) < 0)
+	    lab_yfields(c, root, "the topology", f, 6) < 0)
 		return -1;
 	if (f[4].v && load_bfd(c, f[4].v, t) < 0)
+		return -1;
+	if (f[5].v && lab_topo_rpki(c, f[5].v, t) < 0)
 		return -1;
 	if (!f[0].v)
 		return lab_yfail_at(c, root, "name missing");
@@ -698,6 +700,7 @@ void lab_topo_free(struct lab_topo *t)
 		free(t->nodes[i].name);
 	free(t->nodes);
 	free(t->links);
+	free(t->roas);
 	free(t->name);
 	free(t->file);
 	memset(t, 0, sizeof(*t));

@@ -43,6 +43,13 @@ struct lab_link {
 	char ifname_a[16], ifname_b[16]; /* "to-" + the other end's name: unique per namespace */
 };
 
+/* A ROA of the lab (`rpki: {roas: [...]}`). */
+struct lab_roa {
+	struct prefix pfx;
+	uint8_t maxlen;
+	uint32_t asn;
+};
+
 struct lab_topo {
 	char *file;
 	char *name; /* [a-z0-9-], at most 12 characters */
@@ -53,6 +60,9 @@ struct lab_topo {
 	struct lab_link *links;
 	size_t nlinks;
 	uint8_t no_bfd; /* `bfd: no` at top level: the BGP sessions run without BFD */
+	uint8_t rpki;   /* `rpki:` given: routers validate against roas (gen.c's roa file) */
+	struct lab_roa *roas;
+	size_t nroas;
 };
 
 /* Reads and validates a topology. On error returns -1 with "FILE:LINE:COL: message" in err

@@ -54,4 +54,8 @@ struct lab_yfield {
 int lab_yfields(struct lab_yctx *c, const struct lab_ynode *map, const char *what,
 		struct lab_yfield *f, size_t nf);
 
+/* topo_rpki.c: the topology's `rpki:` mapping into t (struct lab_topo, topo.h). */
+struct lab_topo;
+int lab_topo_rpki(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t);
+
 #endif

@@ -13,6 +13,9 @@
 #define REFRESH_DEFAULT 3600
 #define RETRY_DEFAULT 600
 #define EXPIRE_DEFAULT 7200
+/* Until a cache has given us data, we have nothing to validate with: a router that starts
+ * before its cache would otherwise wait the whole default retry interval (10 minutes). */
+#define RETRY_NO_DATA_MS 5000
 
 static void start_connect(struct rtr_client *c);
 
@@ -47,6 +50,8 @@ static void fail(struct rtr_client *c, uint64_t retry_ms, const char *fmt, const
 	snprintf(c->last_error, sizeof(c->last_error), fmt, what);
 	log_debug("rtr %s: %s", addr_fmt(&c->addr, (char[ADDR_STRLEN]){ 0 }), c->last_error);
 	c->errors++;
+	if (!c->have_data && retry_ms > RETRY_NO_DATA_MS)
+		retry_ms = RETRY_NO_DATA_MS;
 	close_conn(c);
 	c->state = RTRC_IDLE;
 	ev_timer_start(c->loop, &c->retry, retry_ms);

@@ -143,6 +143,44 @@ int vrp_del(struct vrp_table *t, const struct vrp *v)
 
 size_t vrp_count(const struct vrp_table *t) { return t->n; }
 
+int vrp_has(const struct vrp_table *t, const struct vrp *v)
+{
+	if (!well_formed(v))
+		return 0;
+	for (const struct vrp_ent *e = *chain(t, &v->pfx); e; e = e->next)
+		if (same(&e->v, v))
+			return 1;
+	return 0;
+}
+
+struct diff {
+	const struct vrp_table *other;
+	struct vrp_table *changed;
+	size_t n;
+};
+
+static void diff_one(const struct vrp *v, void *ctx)
+{
+	struct diff *d = ctx;
+	struct vrp k = { .pfx = v->pfx, .maxlen = v->pfx.len, .asn = 0 };
+
+	if (vrp_has(d->other, v))
+		return;
+	d->n++;
+	if (!vrp_has(d->changed, &k))
+		vrp_add(d->changed, &k);
+}
+
+size_t vrp_diff(const struct vrp_table *a, const struct vrp_table *b, struct vrp_table *changed)
+{
+	struct diff d = { b, changed, 0 };
+
+	vrp_foreach(a, diff_one, &d);
+	d.other = a;
+	vrp_foreach(b, diff_one, &d);
+	return d.n;
+}
+
 void vrp_foreach(const struct vrp_table *t, void (*fn)(const struct vrp *v, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i < t->nbucket; i++)

@@ -35,6 +35,13 @@ size_t vrp_count(const struct vrp_table *t);
 /* Calls fn for every distinct VRP, in no particular order; the table must not change meanwhile. */
 void vrp_foreach(const struct vrp_table *t, void (*fn)(const struct vrp *v, void *ctx), void *ctx);
 
+/* 1 when the table holds v (any number of copies), else 0. */
+int vrp_has(const struct vrp_table *t, const struct vrp *v);
+/* Adds to changed, as a VRP of that prefix (max length = its length, AS 0), the prefix of
+ * every VRP that is in exactly one of a and b: the prefixes whose routes a change from a to b
+ * can re-judge, so that re-validation visits only those. Returns how many differ. */
+size_t vrp_diff(const struct vrp_table *a, const struct vrp_table *b, struct vrp_table *changed);
+
 /* Every VRP whose prefix covers pfx (its prefix contains pfx; max length not considered): up
  * to max of them into out (out may be NULL when max is 0). Returns how many there are. */
 size_t vrp_covering(const struct vrp_table *t, const struct prefix *pfx, struct vrp *out,

@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "sim/labsim.h"
 #include "sim/real.h"
+#include "sim/rovsweep.h"
 #include "sim/scen.h"
 #include "sim/sim.h"
 
@@ -19,7 +20,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: anycast sim [--graph AS-REL-FILE] [--topology LAB.yaml] [--scenario FILE.yaml]\n"
 		"                   [--origin ASN] [--site NAME=UP[+UP...][/PREPEND]]... [--fail NAME]...\n"
-		"                   [--hijack ASN[/LEN]] [--rov all|none|FILE] [--tie lowest-asn]\n"
+		"                   [--hijack ASN[/LEN]] [--rov all|none|top:N|FILE] [--tie lowest-asn]\n"
+		"                   [--rov-sweep N,N,... [--svg FILE]]\n"
 		"                   [--model pure|real] [--paths FILE] [--weights FILE] [--json]"
 		" [--per-as FILE.csv]\n");
 }
@@ -236,6 +238,48 @@ static int run_and_print(const struct sim_graph *g, const struct sim_scen *s,
 	return r;
 }
 
+/* --rov-sweep: the hijacker's share as ROV spreads over the largest transit ASes. */
+static int run_sweep(const struct sim_graph *g, struct sim_prep *p, const size_t *steps,
+		     size_t nsteps, const char *weights, const char *svg, int json, char *err,
+		     size_t errlen)
+{
+	double *w = NULL;
+	struct sim_sweep_pt *pts = calloc(nsteps, sizeof(*pts));
+	int r = 0;
+
+	if (weights && load_weights(weights, g, &w, err, errlen) < 0) {
+		free(pts);
+		return -1;
+	}
+	sim_rov_sweep(g, p, steps, nsteps, w, pts);
+	if (json) {
+		printf("{\"sweep\":[");
+		for (size_t i = 0; i < nsteps; i++)
+			printf("%s{\"adopters\":%zu,\"hijacked\":%.15g,\"total\":%.15g,"
+			       "\"share\":%.6f}",
+			       i ? "," : "", pts[i].adopters, pts[i].hijacked, pts[i].total,
+			       pts[i].share);
+		printf("]}\n");
+	} else {
+		printf("%-10s %12s %8s\n", "adopters", w ? "weight" : "hijacked", "share");
+		for (size_t i = 0; i < nsteps; i++)
+			printf("%-10zu %12.15g %7.2f%%\n", pts[i].adopters, pts[i].hijacked,
+			       100 * pts[i].share);
+	}
+	if (svg) {
+		FILE *f = fopen(svg, "w");
+
+		if (!f || (sim_sweep_svg(f, pts, nsteps, "Hijacked share as ROV adoption grows"),
+			   fclose(f) != 0)) {
+			snprintf(err, errlen, "%s: %s", svg, strerror(errno));
+			r = -1;
+		}
+	}
+	free(pts);
+	free(w);
+	return r;
+}
+
 /* Reads the as-rel file (a progress line on a terminal) and builds the graph, with the real
  * model's changes when asked. */
 static int load_graph(const char *graph, int real, const char *paths, const struct sim_scen *s,
@@ -277,6 +321,8 @@ enum {
 	O_PERAS,
 	O_WEIGHTS,
 	O_PATHS,
+	O_ROV_SWEEP,
+	O_SVG,
 	O_HELP
 };
 
@@ -297,12 +343,17 @@ int sim_main(int argc, char **argv)
 		{ "per-as", required_argument, 0, O_PERAS },
 		{ "weights", required_argument, 0, O_WEIGHTS },
 		{ "paths", required_argument, 0, O_PATHS },
+		{ "rov-sweep", required_argument, 0, O_ROV_SWEEP },
+		{ "svg", required_argument, 0, O_SVG },
 		{ "help", no_argument, 0, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
 	struct sim_scen cl = { .origin = 0 }, s = { .origin = 0 };
 	struct sim_opts o = { 0 };
 	const char *scenario = NULL, *graph = NULL, *topology = NULL, *rov = NULL, *tie = NULL;
+	const char *sweep = NULL, *svg = NULL;
+	size_t *steps = NULL, nsteps = 0;
+	unsigned long top_n = 0;
 	const char *model = NULL, *per_as = NULL, *weights = NULL, *paths = NULL;
 	char **fail = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nfail = 0;
@@ -337,6 +388,8 @@ int sim_main(int argc, char **argv)
 				goto fail;
 			break;
 		case O_ROV: rov = optarg; break;
+		case O_ROV_SWEEP: sweep = optarg; break;
+		case O_SVG: svg = optarg; break;
 		case O_TIE: tie = optarg; break;
 		case O_MODEL: model = optarg; break;
 		case O_JSON: json = 1; break;
@@ -405,13 +458,29 @@ int sim_main(int argc, char **argv)
 		s.rov = SIM_ROV_ALL;
 	} else if (rov && strcmp(rov, "none") == 0) {
 		s.rov = SIM_ROV_NONE;
+	} else if (rov && strncmp(rov, "top:", 4) == 0) {
+		char *end;
+
+		top_n = strtoul(rov + 4, &end, 10);
+		if (!rov[4] || *end) {
+			snprintf(err, sizeof(err), "--rov %s: expected top:N", rov);
+			goto fail;
+		}
+		s.rov = SIM_ROV_SET; /* the set is chosen once the graph is known */
 	} else if (rov) {
 		free(s.rov_asns);
 		s.rov = SIM_ROV_SET;
 		if (sim_asn_file(rov, &s.rov_asns, &s.nrov, err, sizeof(err)) < 0)
 			goto fail;
 	}
-	if (s.rov != SIM_ROV_NONE && !s.hijack) {
+	if (sweep && sim_sweep_parse(sweep, &steps, &nsteps, err, sizeof(err)) < 0)
+		goto fail;
+	if ((sweep || svg) && (rov || !sweep)) {
+		snprintf(err, sizeof(err),
+			 "--rov-sweep is the ROV what-if: not with --rov; --svg needs it");
+		goto fail;
+	}
+	if ((s.rov != SIM_ROV_NONE || sweep) && !s.hijack) {
 		snprintf(err, sizeof(err),
 			 "--rov needs --hijack (only the hijacker's route is invalid)");
 		goto fail;
@@ -479,8 +548,20 @@ int sim_main(int argc, char **argv)
 			"anycast sim: warning: %zu upstream%s not in the graph, ignored (%s)\n",
 			p.nmissing, p.nmissing > 1 ? "s" : "", p.missing);
 
-	if (run_and_print(gp, &s, &p, weights, per_as, json, have_topo ? &topo : NULL, err,
-			  sizeof(err)) == 0) {
+	if (rov && strncmp(rov, "top:", 4) == 0) {
+		uint32_t *cone = calloc(gp->n + 1, sizeof(*cone));
+
+		sim_cone_sizes(gp, cone);
+		sim_rov_top(gp, cone, top_n, p.hijack_node, p.rov);
+		free(cone);
+	}
+	if (sweep) {
+		if (run_sweep(gp, &p, steps, nsteps, weights, svg, json, err, sizeof(err)) == 0) {
+			rc = 0;
+			err[0] = 0;
+		}
+	} else if (run_and_print(gp, &s, &p, weights, per_as, json, have_topo ? &topo : NULL, err,
+				 sizeof(err)) == 0) {
 		rc = 0;
 		err[0] = 0;
 	}
@@ -503,6 +584,7 @@ fail:
 	sim_scen_free(&cl);
 	sim_opts_free(&o);
 	free(fail);
+	free(steps);
 	return rc;
 usage:
 	usage();
@@ -510,5 +592,6 @@ usage:
 	sim_scen_free(&cl);
 	sim_opts_free(&o);
 	free(fail);
+	free(steps);
 	return 2;
 }

@@ -14,6 +14,7 @@
 #include "sim/labsim.h"
 #include "sim/prop.h"
 #include "sim/real.h"
+#include "sim/rovsweep.h"
 #include "sim/scen.h"
 #include "t.h"
 
@@ -404,6 +405,58 @@ static void test_hijack(void)
 	CHECK_STR(at(&w, 2), "a/1/0");
 	CHECK_STR(at(&w, 5), "hijacker/2/0");
 	w_free(&w);
+}
+
+/* The ROV adoption sweep on the graph of test_hijack, worked out by hand. Cones: 1 has all
+ * six ASes, 3 has 3, 666 and 5, 2 has 2 and 4; so the order of adoption is 1, 3, 2. */
+static void test_rov_sweep(void)
+{
+	static const char *g = "1|2|-1\n1|3|-1\n3|666|-1\n2|4|-1\n3|5|-1\n";
+	static const size_t steps[] = { 0, 1, 2, 3, 9 };
+	struct sim_sweep_pt pts[5];
+	struct world w;
+	uint32_t cone[8];
+
+	w_graph(&w, g);
+	sim_cone_sizes(&w.g, cone);
+	CHECK_INT(cone[sim_graph_find(&w.g, 1)], 6);
+	CHECK_INT(cone[sim_graph_find(&w.g, 3)], 3);
+	CHECK_INT(cone[sim_graph_find(&w.g, 2)], 2);
+	CHECK_INT(cone[sim_graph_find(&w.g, 666)], 1);
+	w_site(&w, "a=2");
+	w.s.hijack = 666;
+	CHECK_INT(w_run(&w), 0);
+	sim_rov_sweep(&w.g, &w.p, steps, 5, NULL, pts);
+	/* none, or 1 alone: 666, 3 and 5 hijacked (1 is not on their way); with 3: only 666 */
+	CHECK(pts[0].adopters == 0 && pts[0].hijacked == 3 && pts[0].total == 6);
+	CHECK(pts[1].adopters == 1 && pts[1].hijacked == 3);
+	CHECK(pts[2].adopters == 2 && pts[2].hijacked == 1);
+	CHECK(pts[3].adopters == 3 && pts[3].hijacked == 1);
+	CHECK(pts[4].adopters == 3); /* only three transit ASes */
+	CHECK(pts[2].share > 0.1666 && pts[2].share < 0.1667);
+	w_free(&w);
+
+	/* A /25: everybody takes it at first; 1 validating keeps it inside 3's cone. */
+	w_graph(&w, g);
+	w_site(&w, "a=2");
+	w.s.hijack = 666;
+	w.s.hijack_len = 25;
+	CHECK_INT(w_run(&w), 0);
+	sim_rov_sweep(&w.g, &w.p, steps, 3, NULL, pts);
+	CHECK(pts[0].hijacked == 6 && pts[1].hijacked == 3 && pts[2].hijacked == 1);
+	w_free(&w);
+
+	size_t *v, n;
+	char err[128];
+
+	CHECK_INT(sim_sweep_parse("0,1,20", &v, &n, err, sizeof(err)), 0);
+	CHECK(n == 3 && v[0] == 0 && v[1] == 1 && v[2] == 20);
+	free(v);
+	static const char *const bad[] = { "", "1,", ",1", "a", "1;2", "-1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(sim_sweep_parse(bad[i], &v, &n, err, sizeof(err)), -1);
+		CHECK(v == NULL && strstr(err, "--rov-sweep") != NULL);
+	}
 }
 
 static void test_scenario_input(void)
@@ -884,6 +937,7 @@ int main(void)
 	RUN(test_prepend_and_ties);
 	RUN(test_loops_and_failure);
 	RUN(test_hijack);
+	RUN(test_rov_sweep);
 	RUN(test_scenario_input);
 	RUN(test_topology);
 	RUN(test_real_model);

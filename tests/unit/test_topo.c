@@ -121,7 +121,7 @@ static const struct {
 } errors[] = {
 	/* top level */
 	{ "name: t\nfoo: 1\n", "t.yaml:2:1: unknown key 'foo' in the topology (expected name, "
-			       "anycast, nodes, links, bfd)" },
+			       "anycast, nodes, links, bfd, rpki)" },
 	{ GOOD "bfd: maybe\n", "t.yaml:12:6: bfd must be yes or no, not 'maybe'" },
 	{ GOOD "bfd: [no]\n", "t.yaml:12:6: bfd: expected a scalar, not a sequence" },
 	{ HDR "name: u\n" NODES LINKS, "t.yaml:3:1: duplicate key 'name' in the topology (first "
@@ -406,6 +406,54 @@ static void test_minimal(void)
 	CHECK_INT(t.no_bfd, 0);
 	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
+}
+
+/* `rpki: {roas: [...]}`: the lab's ROAs (routers validate against them). */
+static void test_rpki(void)
+{
+	static const struct {
+		const char *rpki, *err; /* err NULL: parses */
+	} rows[] = {
+		{ "rpki: {roas: [{prefix: 192.0.2.0/24, max_length: 25, asn: 65001}, "
+		  "{prefix: '2001:db8:1::/48', asn: 65002}]}\n",
+		  NULL },
+		{ "rpki: {}\n", NULL },
+		{ "rpki: {roas: [{prefix: 192.0.2.0/24}]}\n", "roa: prefix and asn are required" },
+		{ "rpki: {roas: [{prefix: 192.0.2.1/24, asn: 1}]}\n",
+		  "roa prefix '192.0.2.1/24' is not a prefix" },
+		{ "rpki: {roas: [{prefix: 192.0.2.0/24, max_length: 23, asn: 1}]}\n",
+		  "max_length 23 is shorter than the prefix" },
+		{ "rpki: {roas: [{prefix: 192.0.2.0/24, max_length: 33, asn: 1}]}\n",
+		  "max_length '33' is not a number up to 32" },
+		{ "rpki: {roas: [{prefix: 192.0.2.0/24, asn: AS1}]}\n", "roa asn 'AS1' is not a" },
+		{ "rpki: {caches: 1}\n", "unknown key 'caches' in rpki" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char text[1024], err[512] = "";
+		struct lab_topo t;
+
+		snprintf(text, sizeof(text), "%s%s", GOOD, rows[i].rpki);
+		int r = parse(text, &t, err, sizeof(err));
+
+		if (!rows[i].err) {
+			CHECK_INT(r, 0);
+			CHECK_INT(t.rpki, 1);
+		} else if (r != -1 || !strstr(err, rows[i].err)) {
+			fprintf(stderr, "row %zu: got %d \"%s\", expected \"%s\"\n", i, r, err,
+				rows[i].err);
+			CHECK(0);
+		}
+		if (i == 0 && r == 0) {
+			char pb[PREFIX_STRLEN];
+
+			CHECK_INT(t.nroas, 2);
+			CHECK_STR(prefix_fmt(&t.roas[0].pfx, pb), "192.0.2.0/24");
+			CHECK(t.roas[0].maxlen == 25 && t.roas[0].asn == 65001);
+			CHECK(t.roas[1].maxlen == 48 && t.roas[1].asn == 65002);
+		}
+		lab_topo_free(&t);
+	}
 }
 
 /* Block style, comments, quoting: the same document. */
@@ -713,6 +761,7 @@ int main(void)
 	for (cur = 0; cur < sizeof(delays) / sizeof(delays[0]); cur++)
 		RUN(test_delay);
 	RUN(test_minimal);
+	RUN(test_rpki);
 	RUN(test_block_style);
 	RUN(test_seed);
 	for (cur = 0; cur < sizeof(examples) / sizeof(examples[0]); cur++)
