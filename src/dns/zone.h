@@ -20,6 +20,7 @@ struct dns_rrset {
 	uint16_t count;
 	uint32_t ttl;
 	const struct dns_rdata **rd;
+	const struct dns_rrset *sigs; /* the RRSIGs covering this set (RFC 4034 3), or NULL */
 };
 
 /* What follows the question in a reply, composed once at load time. Every name in it is
@@ -35,8 +36,9 @@ struct dns_blob {
 	const uint8_t *data;
 };
 
-#define DNS_NODE_CUT 1  /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
-#define DNS_NODE_WILD 2 /* first label is "*" (RFC 4592) */
+#define DNS_NODE_CUT 1   /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
+#define DNS_NODE_WILD 2  /* first label is "*" (RFC 4592) */
+#define DNS_NODE_DNAME 4 /* a DNAME here (RFC 6672): names below are synthesised */
 
 struct dns_node {
 	const uint8_t *name; /* lowercase wire */
@@ -45,6 +47,7 @@ struct dns_node {
 	uint16_t nrrsets, nblobs;
 	const struct dns_rrset *rrsets;
 	const struct dns_node *cut;   /* the delegation at or above, or NULL */
+	const struct dns_node *dname; /* the DNAME strictly above (occluding us), or NULL */
 	const struct dns_blob *blobs; /* by qtype */
 	const struct dns_blob *other; /* for any other qtype; NULL: compose per query */
 };
@@ -74,6 +77,8 @@ struct dns_slot {
 	void *p;
 };
 
+struct dns_zsec;
+
 struct dns_zone {
 	const char *file;
 	const uint8_t *apex;
@@ -84,6 +89,7 @@ struct dns_zone {
 	struct dns_slot *tab;  /* name -> struct dns_node */
 	struct dns_slot *ftab; /* name -> struct dns_fast, same size */
 	uint32_t mask, nnodes;
+	const struct dns_zsec *sec; /* DNSSEC: NSEC/NSEC3 chains; NULL when not signed */
 };
 
 struct dns_zoneset {
