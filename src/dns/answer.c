@@ -76,9 +76,14 @@ static void prove(struct resp *r, enum dns_sec_case kind, const uint8_t *name, s
 
 static void add_soa(struct resp *r)
 {
-	struct dns_rrset neg = *r->z->soa;
+	struct dns_rrset neg = *r->z->soa, negsig;
 
 	neg.ttl = r->z->neg_ttl; /* RFC 2308 3 */
+	if (neg.sigs) {          /* and its signatures with it, as NSD and Knot do */
+		negsig = *neg.sigs;
+		negsig.ttl = neg.ttl;
+		neg.sigs = &negsig;
+	}
 	add_rrset(r, SEC_NS, r->z->apex, r->z->apex_len, &neg);
 }
 
