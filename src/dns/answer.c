@@ -513,9 +513,10 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 		}
 		/* The fast path: one hash probe and a copy. */
 		const struct dns_fast *f = dns_zone_fast(z, q.qname, q.qname_len,
-							 dns_name_hash(q.qname, q.qname_len));
+							 dns_name_hash(q.qname, q.qname_len),
+							 q.edns_do && z->sec);
 
-		if (f && !(q.edns_do && z->sec)) { /* signed answers are composed per query */
+		if (f) {
 			const struct dns_blob *b = f->other, *bl = dns_fast_blobs(f);
 
 			for (int i = 0; i < f->nblobs; i++)
@@ -552,9 +553,11 @@ struct prep {
 
 /* Composes the reply to (node, qtype) and keeps what follows the question. 0: not kept. */
 static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dns_node *n,
-		       uint16_t qtype)
+		       uint16_t qtype, int dnssec)
 {
-	uint8_t pkt[DNS_HDR_LEN + DNS_NAME_MAX + 4];
+	/* dnssec: asked with DO, in an OPT record (RFC 3225) */
+	static const uint8_t opt[11] = { 0, 0, DNS_T_OPT, 0x10, 0, 0, 0, 0x80, 0, 0, 0 };
+	uint8_t pkt[DNS_HDR_LEN + DNS_NAME_MAX + 4 + sizeof(opt)];
 	struct dns_query q;
 	struct resp r;
 	size_t qs = DNS_HDR_LEN + n->len + 4u;
@@ -564,7 +567,11 @@ static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dn
 	memcpy(pkt + DNS_HDR_LEN, n->name, n->len);
 	put16(pkt + DNS_HDR_LEN + n->len, qtype);
 	put16(pkt + DNS_HDR_LEN + n->len + 2, DNS_C_IN);
-	if (dns_query_parse(&q, pkt, qs) != DNS_RC_NOERROR)
+	if (dnssec) {
+		pkt[11] = 1; /* ARCOUNT */
+		memcpy(pkt + qs, opt, sizeof(opt));
+	}
+	if (dns_query_parse(&q, pkt, qs + (dnssec ? sizeof(opt) : 0)) != DNS_RC_NOERROR)
 		return 0;
 	compose(&r, NULL, z, &q, p->out, DNS_TCP_MAX);
 	if (r.tc)
@@ -593,8 +600,9 @@ static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dn
 
 /* Lays the node's name, blobs and bytes out in one block and indexes it. */
 static void prepare_store(struct dns_zoneset *zs, struct dns_zone *z, struct dns_node *n,
-			  struct prep *p, int has_other)
+			  struct prep *p, int has_other, int dnssec)
 {
+	struct dns_slot *tab = dnssec ? z->ftab_do : z->ftab;
 	size_t head = dns_fast_head(n->len);
 	size_t bl = (size_t)p->nb * sizeof(struct dns_blob);
 	struct dns_fast *f = dns_arena_alloc(&zs->arena, head + bl + p->dlen);
@@ -610,14 +618,16 @@ static void prepare_store(struct dns_zoneset *zs, struct dns_zone *z, struct dns
 		b[i] = p->b[i];
 		b[i].data = data + p->off[i];
 	}
-	n->blobs = b;
-	n->nblobs = f->nblobs;
-	n->other = f->other;
+	if (!dnssec) {
+		n->blobs = b;
+		n->nblobs = f->nblobs;
+		n->other = f->other;
+	}
 	uint32_t j = n->hash & z->mask;
 
-	while (z->ftab[j].p)
+	while (tab[j].p)
 		j = (j + 1) & z->mask;
-	z->ftab[j] = (struct dns_slot){ n->hash, f };
+	tab[j] = (struct dns_slot){ n->hash, f };
 }
 
 void dns_answer_prepare(struct dns_zoneset *zs)
@@ -628,10 +638,13 @@ void dns_answer_prepare(struct dns_zoneset *zs)
 		struct dns_zone *z = zs->zones[zi];
 
 		z->ftab = xcalloc((size_t)z->mask + 1, sizeof(*z->ftab));
+		/* a signed zone: the replies to queries with DO too, in a table of their own */
+		if (z->sec)
+			z->ftab_do = xcalloc((size_t)z->mask + 1, sizeof(*z->ftab_do));
 		for (uint32_t i = 0; i <= z->mask; i++) {
 			struct dns_node *n = z->tab[i].p;
-			uint16_t types[PREP_TYPES + 2];
-			int nt = 0, has_other;
+			uint16_t types[PREP_TYPES + 3];
+			int nt = 0, has_other, sigs = 0;
 
 			if (!n)
 				continue;
@@ -649,19 +662,27 @@ void dns_answer_prepare(struct dns_zoneset *zs)
 				has_other = 0;
 			} else {
 				has_other = n->nrrsets <= PREP_TYPES;
-				for (int k = 0; k < n->nrrsets && k < PREP_TYPES; k++)
+				for (int k = 0; k < n->nrrsets && k < PREP_TYPES; k++) {
 					types[nt++] = n->rrsets[k].type;
+					sigs |= n->rrsets[k].sigs != NULL;
+				}
 				types[nt++] = DNS_T_ANY;
+				if (sigs) /* not absent: the signatures at the name */
+					types[nt++] = DNS_T_RRSIG;
 			}
-			p.nb = 0;
-			p.dlen = 0;
-			for (int k = 0; k < nt; k++)
-				if (!prepare_one(&p, z, n, types[k]))
-					has_other = 0; /* that type must not fall to "other" */
-			/* type 0 is never in a zone: what any absent type gets */
-			if (has_other && !prepare_one(&p, z, n, 0))
-				has_other = 0;
-			prepare_store(zs, z, n, &p, has_other);
+			for (int dnssec = 0; dnssec <= (z->sec != NULL); dnssec++) {
+				int other = has_other;
+
+				p.nb = 0;
+				p.dlen = 0;
+				for (int k = 0; k < nt; k++)
+					if (!prepare_one(&p, z, n, types[k], dnssec))
+						other = 0; /* that type must not fall to "other" */
+				/* type 0 is never in a zone: what any absent type gets */
+				if (other && !prepare_one(&p, z, n, 0, dnssec))
+					other = 0;
+				prepare_store(zs, z, n, &p, other, dnssec);
+			}
 		}
 	}
 	free(p.out);

@@ -73,12 +73,14 @@ const struct dns_node *dns_zone_get(const struct dns_zone *z, const uint8_t *nam
 }
 
 const struct dns_fast *dns_zone_fast(const struct dns_zone *z, const uint8_t *name, size_t len,
-				     uint32_t hash)
+				     uint32_t hash, int dnssec)
 {
-	if (!z->ftab)
+	const struct dns_slot *tab = dnssec ? z->ftab_do : z->ftab;
+
+	if (!tab)
 		return NULL;
 	for (uint32_t i = hash & z->mask;; i = (i + 1) & z->mask) {
-		const struct dns_slot *s = &z->ftab[i];
+		const struct dns_slot *s = &tab[i];
 
 		if (!s->p)
 			return NULL;
@@ -516,6 +518,7 @@ void dns_zoneset_free(struct dns_zoneset *zs)
 	for (int i = 0; i < zs->nzones; i++) {
 		free(zs->zones[i]->tab);
 		free(zs->zones[i]->ftab);
+		free(zs->zones[i]->ftab_do);
 	}
 	free(zs->zones);
 	free(zs->ztab);

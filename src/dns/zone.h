@@ -85,9 +85,10 @@ struct dns_zone {
 	uint8_t apex_len, apex_labels;
 	const struct dns_node *apex_node;
 	const struct dns_rrset *soa;
-	uint32_t neg_ttl;      /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
-	struct dns_slot *tab;  /* name -> struct dns_node */
-	struct dns_slot *ftab; /* name -> struct dns_fast, same size */
+	uint32_t neg_ttl;         /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
+	struct dns_slot *tab;     /* name -> struct dns_node */
+	struct dns_slot *ftab;    /* name -> struct dns_fast, same size */
+	struct dns_slot *ftab_do; /* the same for queries with DO, when the zone is signed */
 	uint32_t mask, nnodes;
 	const struct dns_zsec *sec; /* DNSSEC: NSEC/NSEC3 chains; NULL when not signed */
 };
@@ -116,8 +117,9 @@ const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *zs, const uint
 					size_t len, int labels);
 const struct dns_node *dns_zone_get(const struct dns_zone *z, const uint8_t *name, size_t len,
 				    uint32_t hash);
+/* dnssec: the replies to queries with DO (signed zones only; NULL otherwise). */
 const struct dns_fast *dns_zone_fast(const struct dns_zone *z, const uint8_t *name, size_t len,
-				     uint32_t hash);
+				     uint32_t hash, int dnssec);
 const struct dns_rrset *dns_node_rrset(const struct dns_node *n, uint16_t type);
 
 #endif

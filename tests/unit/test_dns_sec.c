@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/answer.h"
 #include "dns/dnssec.h"
 #include "dns/name.h"
 #include "dns/nsec3.h"
@@ -12,6 +13,7 @@
 #include "dns/zone.h"
 #include "dns/zoneset.h"
 #include "dns/zsec.h"
+#include "lib/buf.h"
 #include "t.h"
 
 static void hex(const uint8_t *p, size_t n, char *out)
@@ -426,6 +428,88 @@ static void test_bad_zones(void)
 	}
 }
 
+/* Every reply with DO from the precomputed table equals the one composed per query, over UDP
+ * (small and large buffers) and TCP, for the names of the zone and names below them. */
+static void same_as_composed(const char *text)
+{
+	static const struct dns_ctx ctx = { "t", 1, "v", 1, 4096 };
+	static const uint16_t types[] = { 0,         DNS_T_A,     DNS_T_TXT,  DNS_T_MX,
+					  DNS_T_DS,  DNS_T_RRSIG, DNS_T_NSEC, DNS_T_ANY,
+					  DNS_T_SOA, DNS_T_DNSKEY };
+	static uint8_t a[65535], b[65535];
+	char err[256];
+	struct dns_zoneset *zs = dns_zoneset_parse("e.zone", text, strlen(text), err, sizeof(err));
+	int asked = 0, fast = 0;
+
+	CHECK(zs != NULL);
+	if (!zs)
+		return;
+	struct dns_zone *z = zs->zones[0];
+	struct dns_slot *ftab_do = z->ftab_do;
+
+	CHECK(ftab_do != NULL);
+	for (uint32_t i = 0; i <= z->mask; i++) {
+		const struct dns_node *n = z->tab[i].p;
+
+		for (size_t k = 0; n && k < sizeof(types) / sizeof(types[0]); k++)
+			for (int below = 0; below < 2; below++)
+				for (int size = 0; size < 3; size++) {
+					uint8_t q[300] = { 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 };
+					size_t o = 12;
+
+					if (below) {
+						q[o++] = 1;
+						q[o++] = 'q';
+					}
+					memcpy(q + o, n->name, n->len);
+					o += n->len;
+					put16(q + o, types[k]);
+					put16(q + o + 2, DNS_C_IN);
+					o += 4;
+					/* OPT: UDP size 512 or 4096, DO */
+					uint8_t opt[11] = { 0, 0, 41, size ? 0x10 : 0x02,
+							    0, 0, 0,  0x80 };
+
+					memcpy(q + o, opt, sizeof(opt));
+					o += sizeof(opt);
+					z->ftab_do = ftab_do;
+					size_t la = dns_answer(&ctx, zs, q, o, a, sizeof(a),
+							       size == 2);
+
+					fast += !below &&
+						dns_zone_fast(z, n->name, n->len, n->hash, 1);
+					z->ftab_do = NULL;
+					size_t lb = dns_answer(&ctx, zs, q, o, b, sizeof(b),
+							       size == 2);
+
+					asked++;
+					if (la != lb || memcmp(a, b, la) != 0) {
+						char nm[300];
+
+						dns_name_to_text(n->name, nm, sizeof(nm));
+						fprintf(stderr, "differs: %s%s type %u size %d\n",
+							below ? "q." : "", nm, types[k], size);
+						CHECK(0);
+						goto out;
+					}
+				}
+	}
+out:
+	z->ftab_do = ftab_do;
+	CHECK(asked > 100);
+	CHECK(fast > 0);
+	dns_zoneset_free(zs);
+}
+
+static void test_precomputed_do(void)
+{
+	char *t3 = nsec3_zone(1);
+
+	same_as_composed(nsec_zone);
+	same_as_composed(t3);
+	free(t3);
+}
+
 int main(void)
 {
 	RUN(test_sha1);
@@ -435,5 +519,6 @@ int main(void)
 	RUN(test_nsec_proofs);
 	RUN(test_nsec3_proofs);
 	RUN(test_bad_zones);
+	RUN(test_precomputed_do);
 	return t_done();
 }
