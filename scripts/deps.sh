@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential clang clang-format llvm libclang-rt-14-dev pkg-config libmnl-dev libyaml-dev libbz2-dev
       iproute2 iputils-ping procps psmisc valgrind python3 curl libgeonames-dev
       bird2 gobgpd frr exabgp openbgpd stayrtr tcpdump passwd
-      dnsutils knot-dnsutils nsd knot dnsperf chromium"
+      dnsutils knot-dnsutils nsd knot dnsperf chromium unbound ldnsutils bind9-utils bind9-dnsutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

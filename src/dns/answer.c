@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dns/compress.h"
+#include "dns/dnssec.h"
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "lib/buf.h"
@@ -28,7 +29,9 @@ struct resp {
 	int add_full;     /* stop adding optional additional data */
 	int nadded;
 	const struct dns_node *added[ADDED_MAX];
-	struct dns_wr w; /* last: compose() clears everything before it */
+	int dnssec;                 /* DO set and the zone signed: RRSIGs and proofs */
+	struct dns_sec_proof proof; /* NSEC/NSEC3 for the authority section */
+	struct dns_wr w;            /* last: compose() clears everything before it */
 };
 
 static int add_rrset(struct resp *r, int sec, const uint8_t *owner, size_t olen,
@@ -47,14 +50,40 @@ static int add_rrset(struct resp *r, int sec, const uint8_t *owner, size_t olen,
 		}
 	}
 	r->cnt[sec] += s->count;
+	if (r->dnssec && s->sigs && add_rrset(r, sec, owner, olen, s->sigs) < 0) {
+		dns_wr_rollback(&r->w, m); /* an RRset goes with its signatures */
+		r->cnt[sec] -= s->count;
+		return -1;
+	}
 	return 0;
+}
+
+/* The NSEC/NSEC3 records gathered for this reply, into the authority section. */
+static void add_proof(struct resp *r)
+{
+	for (int i = 0; i < r->proof.n && !r->tc; i++)
+		add_rrset(r, SEC_NS, r->proof.rr[i].node->name, r->proof.rr[i].node->len,
+			  r->proof.rr[i].set);
+	r->proof.n = 0;
+}
+
+static void prove(struct resp *r, enum dns_sec_case kind, const uint8_t *name, size_t len,
+		  const struct dns_node *n, const struct dns_node *ce)
+{
+	if (r->dnssec)
+		dns_sec_prove(r->z, kind, name, len, n, ce, &r->proof);
 }
 
 static void add_soa(struct resp *r)
 {
-	struct dns_rrset neg = *r->z->soa;
+	struct dns_rrset neg = *r->z->soa, negsig;
 
 	neg.ttl = r->z->neg_ttl; /* RFC 2308 3 */
+	if (neg.sigs) {          /* and its signatures with it, as NSD and Knot do */
+		negsig = *neg.sigs;
+		negsig.ttl = neg.ttl;
+		neg.sigs = &negsig;
+	}
 	add_rrset(r, SEC_NS, r->z->apex, r->z->apex_len, &neg);
 }
 
@@ -127,6 +156,15 @@ static void referral(struct resp *r, const struct dns_node *cut)
 
 	if (add_rrset(r, SEC_NS, cut->name, cut->len, ns) < 0)
 		return;
+	if (r->dnssec) { /* RFC 4035 3.1.4: the DS, or the proof there is none */
+		const struct dns_rrset *ds = dns_node_rrset(cut, DNS_T_DS);
+
+		if (ds)
+			add_rrset(r, SEC_NS, cut->name, cut->len, ds);
+		else
+			prove(r, DNS_SEC_NODATA, cut->name, cut->len, cut, NULL);
+		add_proof(r);
+	}
 	r->core_end = r->w.len;
 	additional_for(r, ns, cut->name, cut->len);
 }
@@ -146,11 +184,47 @@ static const struct dns_node *closest_encloser(const struct dns_zone *z, const u
 	return z->apex_node;
 }
 
+/* RFC 6672 2.2: the DNAME d and the CNAME it synthesises for owner (len octets, below d),
+ * whose target goes to out. Returns the target's length, or 0 when the reply ends here. */
+static size_t dname_step(struct resp *r, const struct dns_node *d, const uint8_t *owner, size_t len,
+			 uint8_t *out)
+{
+	const struct dns_rrset *dn = dns_node_rrset(d, DNS_T_DNAME);
+	const struct dns_rdata *t = dn->rd[0];
+	size_t pre = len - d->len;
+
+	r->hflags |= DNS_AA;
+	if (add_rrset(r, SEC_AN, d->name, d->len, dn) < 0)
+		return 0;
+	if (pre + t->len > DNS_NAME_MAX) {
+		r->hflags = DNS_AA | DNS_RC_YXDOMAIN;
+		return 0;
+	}
+	memcpy(out, owner, pre);
+	memcpy(out + pre, t->data, t->len);
+	/* unsigned: a validator checks the DNAME's signature and does the same (4.1) */
+	if (dns_wr_rr(&r->w, owner, len, DNS_T_CNAME, DNS_C_IN, dn->ttl, out, pre + t->len) < 0) {
+		r->tc = 1;
+		return 0;
+	}
+	r->cnt[SEC_AN]++;
+	return pre + t->len;
+}
+
+/* qtype RRSIG: every signature at the name, whatever it covers. */
+static int answer_sigs(struct resp *r, const struct dns_node *n, const uint8_t *owner, size_t len)
+{
+	for (int i = 0; i < n->nrrsets; i++)
+		if (n->rrsets[i].sigs && add_rrset(r, SEC_AN, owner, len, n->rrsets[i].sigs) < 0)
+			return -1;
+	return 0;
+}
+
 static void answer_in(struct resp *r)
 {
 	const struct dns_query *q = r->q;
 	const struct dns_zone *z = r->z;
-	uint8_t bufs[2][DNS_NAME_MAX];
+	uint8_t bufs[2][DNS_NAME_MAX], synth[2][DNS_NAME_MAX];
 	const uint8_t *name = q->qname;  /* lowercase, for lookups */
 	const uint8_t *owner = q->qname; /* as it goes into the reply */
 	size_t len = q->qname_len;
@@ -159,14 +233,38 @@ static void answer_in(struct resp *r)
 
 	for (;;) {
 		const struct dns_node *n = dns_zone_get(z, name, len, dns_name_hash(name, len));
+		const struct dns_node *wild_ce = NULL, *ce = NULL, *d = n ? n->dname : NULL;
 
 		if (!n) {
-			const struct dns_node *ce = closest_encloser(z, name, len);
-
+			ce = closest_encloser(z, name, len);
 			if (ce->cut) {
 				referral(r, ce->cut);
 				return;
 			}
+			d = ce->dname ? ce->dname : ce->flags & DNS_NODE_DNAME ? ce : NULL;
+		}
+		if (d) {
+			if (hops == CHAIN_MAX)
+				return;
+			uint8_t *t = synth[hops & 1], *lt = bufs[hops & 1];
+			size_t tl = dname_step(r, d, owner, len, t);
+
+			if (!tl || q->qtype == DNS_T_CNAME) {
+				add_proof(r);
+				return;
+			}
+			seen[hops++] = NULL;
+			dns_name_lower(lt, t, tl);
+			if (!dns_name_under(lt, tl, z->apex, z->apex_len)) {
+				add_proof(r);
+				return;
+			}
+			name = lt;
+			owner = t;
+			len = tl;
+			continue;
+		}
+		if (!n) {
 			/* RFC 4592 3.3.1: the source of synthesis is "*." + closest encloser */
 			uint8_t wc[DNS_NAME_MAX];
 
@@ -181,8 +279,11 @@ static void answer_in(struct resp *r)
 				/* RFC 6604 3: after a CNAME the rcode is that of the last name */
 				r->hflags = DNS_AA | DNS_RC_NXDOMAIN;
 				add_soa(r);
+				prove(r, DNS_SEC_NXDOMAIN, name, len, NULL, ce);
+				add_proof(r);
 				return;
 			}
+			wild_ce = ce;
 		} else if (n->cut && !(n->cut == n && q->qtype == DNS_T_DS)) {
 			/* DS lives on the parent side of a cut (RFC 4035 2.4) */
 			referral(r, n->cut);
@@ -193,38 +294,54 @@ static void answer_in(struct resp *r)
 			if (seen[i] == n)
 				return; /* a CNAME loop: stop with what we have */
 		const struct dns_rrset *cname = dns_node_rrset(n, DNS_T_CNAME);
+		const struct dns_rrset *s = dns_node_rrset(n, q->qtype);
 
-		if (cname && q->qtype != DNS_T_CNAME && q->qtype != DNS_T_ANY) {
-			if (add_rrset(r, SEC_AN, owner, len, cname) < 0 || hops == CHAIN_MAX)
+		if (wild_ce && (s || (cname && q->qtype != DNS_T_ANY) ||
+				(q->qtype == DNS_T_ANY && n->nrrsets)))
+			prove(r, DNS_SEC_WILDCARD, name, len, NULL, wild_ce);
+		if (cname && q->qtype != DNS_T_CNAME && q->qtype != DNS_T_ANY &&
+		    q->qtype != DNS_T_RRSIG) {
+			if (add_rrset(r, SEC_AN, owner, len, cname) < 0 || hops == CHAIN_MAX) {
+				add_proof(r);
 				return;
+			}
 			seen[hops] = n;
 			const uint8_t *t = cname->rd[0]->data;
 			size_t tl = cname->rd[0]->len;
 			uint8_t *lt = bufs[hops & 1];
 
 			dns_name_lower(lt, t, tl);
-			if (!dns_name_under(lt, tl, z->apex, z->apex_len))
+			if (!dns_name_under(lt, tl, z->apex, z->apex_len)) {
+				add_proof(r);
 				return; /* the resolver follows it outside our zone */
+			}
 			hops++;
 			name = lt;
 			owner = t;
 			len = tl;
 			continue;
 		}
+		if (q->qtype == DNS_T_RRSIG && answer_sigs(r, n, owner, len) == 0 && r->cnt[SEC_AN])
+			return;
 		if (q->qtype == DNS_T_ANY && n->nrrsets) {
 			for (int i = 0; i < n->nrrsets; i++)
 				if (add_rrset(r, SEC_AN, owner, len, &n->rrsets[i]) < 0)
 					return;
+			add_proof(r);
 			return;
 		}
-		const struct dns_rrset *s = dns_node_rrset(n, q->qtype);
-
 		if (!s) {
 			add_soa(r); /* NODATA (RFC 2308 2.2) */
+			if (wild_ce)
+				prove(r, DNS_SEC_WILD_NODATA, name, len, n, wild_ce);
+			else
+				prove(r, DNS_SEC_NODATA, name, len, n, NULL);
+			add_proof(r);
 			return;
 		}
 		if (add_rrset(r, SEC_AN, owner, len, s) < 0)
 			return;
+		add_proof(r);
 		r->core_end = r->w.len;
 		additional_for(r, s, NULL, 0);
 		return;
@@ -345,6 +462,7 @@ static void compose(struct resp *r, const struct dns_ctx *ctx, const struct dns_
 	memset(r, 0, offsetof(struct resp, w));
 	r->q = q;
 	r->z = z;
+	r->dnssec = q->edns_do && z && z->sec;
 	dns_wr_init(&r->w, out, cap);
 	r->w.len = qs;
 	memcpy(out + DNS_HDR_LEN, q->pkt + DNS_HDR_LEN, qs - DNS_HDR_LEN);
@@ -384,9 +502,19 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 		z = zs ? dns_zoneset_find(zs, q.qname, q.qname_len, q.qlabels) : NULL;
 		if (!z)
 			return bare(ctx, &q, out, 0, DNS_RC_REFUSED, 0);
+		if (q.qtype == DNS_T_DS && q.qlabels && q.qname_len == z->apex_len) {
+			/* RFC 4035 3.1.4.1: a DS at a zone's apex is the parent's, if we serve it */
+			const struct dns_zone *pz = dns_zoneset_find(zs, q.qname + 1 + q.qname[0],
+								     q.qname_len - 1u - q.qname[0],
+								     q.qlabels - 1);
+
+			if (pz)
+				z = pz;
+		}
 		/* The fast path: one hash probe and a copy. */
 		const struct dns_fast *f = dns_zone_fast(z, q.qname, q.qname_len,
-							 dns_name_hash(q.qname, q.qname_len));
+							 dns_name_hash(q.qname, q.qname_len),
+							 q.edns_do && z->sec);
 
 		if (f) {
 			const struct dns_blob *b = f->other, *bl = dns_fast_blobs(f);
@@ -425,9 +553,11 @@ struct prep {
 
 /* Composes the reply to (node, qtype) and keeps what follows the question. 0: not kept. */
 static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dns_node *n,
-		       uint16_t qtype)
+		       uint16_t qtype, int dnssec)
 {
-	uint8_t pkt[DNS_HDR_LEN + DNS_NAME_MAX + 4];
+	/* dnssec: asked with DO, in an OPT record (RFC 3225) */
+	static const uint8_t opt[11] = { 0, 0, DNS_T_OPT, 0x10, 0, 0, 0, 0x80, 0, 0, 0 };
+	uint8_t pkt[DNS_HDR_LEN + DNS_NAME_MAX + 4 + sizeof(opt)];
 	struct dns_query q;
 	struct resp r;
 	size_t qs = DNS_HDR_LEN + n->len + 4u;
@@ -437,7 +567,11 @@ static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dn
 	memcpy(pkt + DNS_HDR_LEN, n->name, n->len);
 	put16(pkt + DNS_HDR_LEN + n->len, qtype);
 	put16(pkt + DNS_HDR_LEN + n->len + 2, DNS_C_IN);
-	if (dns_query_parse(&q, pkt, qs) != DNS_RC_NOERROR)
+	if (dnssec) {
+		pkt[11] = 1; /* ARCOUNT */
+		memcpy(pkt + qs, opt, sizeof(opt));
+	}
+	if (dns_query_parse(&q, pkt, qs + (dnssec ? sizeof(opt) : 0)) != DNS_RC_NOERROR)
 		return 0;
 	compose(&r, NULL, z, &q, p->out, DNS_TCP_MAX);
 	if (r.tc)
@@ -466,8 +600,9 @@ static int prepare_one(struct prep *p, const struct dns_zone *z, const struct dn
 
 /* Lays the node's name, blobs and bytes out in one block and indexes it. */
 static void prepare_store(struct dns_zoneset *zs, struct dns_zone *z, struct dns_node *n,
-			  struct prep *p, int has_other)
+			  struct prep *p, int has_other, int dnssec)
 {
+	struct dns_slot *tab = dnssec ? z->ftab_do : z->ftab;
 	size_t head = dns_fast_head(n->len);
 	size_t bl = (size_t)p->nb * sizeof(struct dns_blob);
 	struct dns_fast *f = dns_arena_alloc(&zs->arena, head + bl + p->dlen);
@@ -483,14 +618,16 @@ static void prepare_store(struct dns_zoneset *zs, struct dns_zone *z, struct dns
 		b[i] = p->b[i];
 		b[i].data = data + p->off[i];
 	}
-	n->blobs = b;
-	n->nblobs = f->nblobs;
-	n->other = f->other;
+	if (!dnssec) {
+		n->blobs = b;
+		n->nblobs = f->nblobs;
+		n->other = f->other;
+	}
 	uint32_t j = n->hash & z->mask;
 
-	while (z->ftab[j].p)
+	while (tab[j].p)
 		j = (j + 1) & z->mask;
-	z->ftab[j] = (struct dns_slot){ n->hash, f };
+	tab[j] = (struct dns_slot){ n->hash, f };
 }
 
 void dns_answer_prepare(struct dns_zoneset *zs)
@@ -501,14 +638,19 @@ void dns_answer_prepare(struct dns_zoneset *zs)
 		struct dns_zone *z = zs->zones[zi];
 
 		z->ftab = xcalloc((size_t)z->mask + 1, sizeof(*z->ftab));
+		/* a signed zone: the replies to queries with DO too, in a table of their own */
+		if (z->sec)
+			z->ftab_do = xcalloc((size_t)z->mask + 1, sizeof(*z->ftab_do));
 		for (uint32_t i = 0; i <= z->mask; i++) {
 			struct dns_node *n = z->tab[i].p;
-			uint16_t types[PREP_TYPES + 2];
-			int nt = 0, has_other;
+			uint16_t types[PREP_TYPES + 3];
+			int nt = 0, has_other, sigs = 0;
 
 			if (!n)
 				continue;
-			if (n->cut && n->cut != n) {
+			if (n->dname) {
+				has_other = 0; /* occluded by a DNAME: synthesised per query */
+			} else if (n->cut && n->cut != n) {
 				has_other = 1; /* below a cut: a referral whatever the type */
 			} else if (n->cut) {
 				types[nt++] = DNS_T_DS;
@@ -520,19 +662,27 @@ void dns_answer_prepare(struct dns_zoneset *zs)
 				has_other = 0;
 			} else {
 				has_other = n->nrrsets <= PREP_TYPES;
-				for (int k = 0; k < n->nrrsets && k < PREP_TYPES; k++)
+				for (int k = 0; k < n->nrrsets && k < PREP_TYPES; k++) {
 					types[nt++] = n->rrsets[k].type;
+					sigs |= n->rrsets[k].sigs != NULL;
+				}
 				types[nt++] = DNS_T_ANY;
+				if (sigs) /* not absent: the signatures at the name */
+					types[nt++] = DNS_T_RRSIG;
 			}
-			p.nb = 0;
-			p.dlen = 0;
-			for (int k = 0; k < nt; k++)
-				if (!prepare_one(&p, z, n, types[k]))
-					has_other = 0; /* that type must not fall to "other" */
-			/* type 0 is never in a zone: what any absent type gets */
-			if (has_other && !prepare_one(&p, z, n, 0))
-				has_other = 0;
-			prepare_store(zs, z, n, &p, has_other);
+			for (int dnssec = 0; dnssec <= (z->sec != NULL); dnssec++) {
+				int other = has_other;
+
+				p.nb = 0;
+				p.dlen = 0;
+				for (int k = 0; k < nt; k++)
+					if (!prepare_one(&p, z, n, types[k], dnssec))
+						other = 0; /* that type must not fall to "other" */
+				/* type 0 is never in a zone: what any absent type gets */
+				if (other && !prepare_one(&p, z, n, 0, dnssec))
+					other = 0;
+				prepare_store(zs, z, n, &p, other, dnssec);
+			}
 		}
 	}
 	free(p.out);

@@ -260,3 +260,25 @@ size_t dns_name_to_text(const uint8_t *name, char *buf, size_t size)
 	buf[w] = 0;
 	return w;
 }
+
+int dns_name_canon_cmp(const uint8_t *a, const uint8_t *b)
+{
+	const uint8_t *la[DNS_LABELS_MAX], *lb[DNS_LABELS_MAX];
+	int na = 0, nb = 0;
+
+	for (const uint8_t *p = a; *p && na < DNS_LABELS_MAX; p += 1 + *p)
+		la[na++] = p;
+	for (const uint8_t *p = b; *p && nb < DNS_LABELS_MAX; p += 1 + *p)
+		lb[nb++] = p;
+	/* the most significant label is the rightmost; a shorter label sorts first */
+	while (na && nb) {
+		const uint8_t *x = la[--na], *y = lb[--nb];
+		int c = memcmp(x + 1, y + 1, x[0] < y[0] ? x[0] : y[0]);
+
+		if (c)
+			return c;
+		if (x[0] != y[0])
+			return x[0] < y[0] ? -1 : 1;
+	}
+	return (na > 0) - (nb > 0);
+}

@@ -27,6 +27,8 @@ void dns_name_lower(uint8_t *dst, const uint8_t *src, size_t len);
 int dns_name_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* 1 when name (length nlen) is zone or below it; both lowercase. */
 int dns_name_under(const uint8_t *name, size_t nlen, const uint8_t *zone, size_t zlen);
+/* DNSSEC canonical order (RFC 4034 6.1) of two lowercase wire names: <0, 0, >0. */
+int dns_name_canon_cmp(const uint8_t *a, const uint8_t *b);
 /* The hash used by every table keyed by a lowercase wire name. */
 uint32_t dns_name_hash(const uint8_t *p, size_t n);
 

@@ -11,6 +11,7 @@
 
 #include "dns/name.h"
 #include "dns/zparse.h"
+#include "dns/zsec.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 
@@ -72,12 +73,14 @@ const struct dns_node *dns_zone_get(const struct dns_zone *z, const uint8_t *nam
 }
 
 const struct dns_fast *dns_zone_fast(const struct dns_zone *z, const uint8_t *name, size_t len,
-				     uint32_t hash)
+				     uint32_t hash, int dnssec)
 {
-	if (!z->ftab)
+	const struct dns_slot *tab = dnssec ? z->ftab_do : z->ftab;
+
+	if (!tab)
 		return NULL;
 	for (uint32_t i = hash & z->mask;; i = (i + 1) & z->mask) {
-		const struct dns_slot *s = &z->ftab[i];
+		const struct dns_slot *s = &tab[i];
 
 		if (!s->p)
 			return NULL;
@@ -182,6 +185,9 @@ static int rec_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->type != b->type)
 		return a->type < b->type ? -1 : 1;
+	/* RRSIGs grouped by the type they cover (RFC 4034 3.1.1), before their length */
+	if (a->type == DNS_T_RRSIG && get16(a->rd) != get16(b->rd))
+		return get16(a->rd) < get16(b->rd) ? -1 : 1;
 	if (a->rdlen != b->rdlen)
 		return a->rdlen < b->rdlen ? -1 : 1;
 	c = memcmp(a->rd, b->rd, a->rdlen);
@@ -216,51 +222,102 @@ static int zerr(char *err, size_t errlen, const char *file, unsigned line, const
 	return -1;
 }
 
-/* Turns the sorted records of one owner (recs[0..n)) into the node's RRsets. */
+/* One RRset from the sorted records r[i..j) of one type (and, for RRSIG, one covered type). */
+static void make_rrset(struct dns_zoneset *zs, struct dns_rrset *s, const struct rec *r, size_t i,
+		       size_t j)
+{
+	const struct dns_rdata **rd = dns_arena_alloc(&zs->arena, (j - i) * sizeof(*rd));
+	size_t uniq = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->type = r[i].type;
+	s->ttl = r[i].ttl;
+	for (size_t m = i; m < j; m++) {
+		/* RFC 2181 5: an RRset is a set; RFC 2181 5.2: one TTL, we take the lowest */
+		if (r[m].ttl < s->ttl)
+			s->ttl = r[m].ttl;
+		if (m > i && r[m].rdlen == r[m - 1].rdlen &&
+		    memcmp(r[m].rd, r[m - 1].rd, r[m].rdlen) == 0)
+			continue;
+		struct dns_rdata *d = dns_arena_alloc(&zs->arena, sizeof(*d) + r[m].rdlen);
+
+		d->len = r[m].rdlen;
+		memcpy(d->data, r[m].rd, r[m].rdlen);
+		rd[uniq++] = d;
+	}
+	s->count = (uint16_t)uniq;
+	s->rd = rd;
+}
+
+static uint16_t covered(const struct rec *r)
+{
+	return get16(r->rd); /* RRSIG rdata is checked: at least 18 octets */
+}
+
+/* Where the records of r[i]'s RRset end: its type, and for RRSIG its covered type. */
+static size_t set_end(const struct rec *r, size_t i, size_t n)
+{
+	size_t j = i;
+
+	while (j < n && r[j].type == r[i].type &&
+	       (r[i].type != DNS_T_RRSIG || covered(&r[j]) == covered(&r[i])))
+		j++;
+	return j;
+}
+
+/* Turns the sorted records of one owner (recs[0..n)) into the node's RRsets; RRSIGs hang
+ * off the RRset they cover instead of forming one of their own. */
 static int fill_node(struct dns_zoneset *zs, struct dns_node *node, const struct rec *r, size_t n,
 		     const char *file, char *err, size_t errlen)
 {
 	size_t ntypes = 0;
+	unsigned cname_line = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (i == 0 || r[i].type != r[i - 1].type)
+		if (r[i].type != DNS_T_RRSIG && (i == 0 || r[i].type != r[i - 1].type))
 			ntypes++;
-	struct dns_rrset *sets = dns_arena_alloc(&zs->arena, ntypes * sizeof(*sets));
+	struct dns_rrset *sets = dns_arena_alloc(&zs->arena, (ntypes ? ntypes : 1) * sizeof(*sets));
 	size_t k = 0;
 
 	for (size_t i = 0; i < n;) {
-		size_t j = i, uniq = 0;
+		size_t j = set_end(r, i, n);
 
-		while (j < n && r[j].type == r[i].type)
-			j++;
-		struct dns_rrset *s = &sets[k++];
-		const struct dns_rdata **rd = dns_arena_alloc(&zs->arena, (j - i) * sizeof(*rd));
-
-		s->type = r[i].type;
-		s->ttl = r[i].ttl;
-		for (size_t m = i; m < j; m++) {
-			/* RFC 2181 5: an RRset is a set; RFC 2181 5.2: one TTL, we take the lowest */
-			if (r[m].ttl < s->ttl)
-				s->ttl = r[m].ttl;
-			if (m > i && r[m].rdlen == r[m - 1].rdlen &&
-			    memcmp(r[m].rd, r[m - 1].rd, r[m].rdlen) == 0)
-				continue;
-			struct dns_rdata *d = dns_arena_alloc(&zs->arena, sizeof(*d) + r[m].rdlen);
-
-			d->len = r[m].rdlen;
-			memcpy(d->data, r[m].rd, r[m].rdlen);
-			rd[uniq++] = d;
+		if (r[i].type == DNS_T_RRSIG) {
+			i = j;
+			continue;
 		}
-		s->count = (uint16_t)uniq;
-		s->rd = rd;
-		if (s->type == DNS_T_CNAME) {
-			/* RFC 1034 3.6.2 and RFC 2181 10.1: a CNAME stands alone, and only one */
-			if (uniq > 1)
+		struct dns_rrset *s = &sets[k++];
+
+		make_rrset(zs, s, r, i, j);
+		if (s->type == DNS_T_CNAME || s->type == DNS_T_DNAME) {
+			/* RFC 1034 3.6.2, RFC 2181 10.1, RFC 6672 2.4: only one, and a CNAME
+			 * stands alone but for its DNSSEC records (RFC 4035 2.5) */
+			if (s->count > 1)
 				return zerr(err, errlen, file, r[i + 1].line,
-					    "more than one CNAME record at a name");
-			if (n != j - i)
-				return zerr(err, errlen, file, r[i].line,
-					    "CNAME and other data at the same name");
+					    s->type == DNS_T_CNAME
+						    ? "more than one CNAME record at a name"
+						    : "more than one DNAME record at a name");
+		}
+		if (s->type == DNS_T_CNAME)
+			cname_line = r[i].line;
+		if (s->type == DNS_T_DNAME)
+			node->flags |= DNS_NODE_DNAME;
+		i = j;
+	}
+	for (size_t m = 0; m < k && cname_line; m++)
+		if (sets[m].type != DNS_T_CNAME && sets[m].type != DNS_T_NSEC)
+			return zerr(err, errlen, file, cname_line,
+				    "CNAME and other data at the same name");
+	for (size_t i = 0; i < n;) {
+		size_t j = set_end(r, i, n);
+
+		for (size_t m = 0; m < k && r[i].type == DNS_T_RRSIG; m++) {
+			if (sets[m].type != covered(&r[i]))
+				continue;
+			struct dns_rrset *sig = dns_arena_alloc(&zs->arena, sizeof(*sig));
+
+			make_rrset(zs, sig, r, i, j);
+			sets[m].sigs = sig;
 		}
 		i = j;
 	}
@@ -276,12 +333,38 @@ static int lbl_cmp(const void *a, const void *b)
 	return (x->labels > y->labels) - (x->labels < y->labels);
 }
 
+static int has_nsec3(const struct rec *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].type == DNS_T_NSEC3)
+			return 1;
+	return 0;
+}
+
+/* An NSEC3 owner: a node of its own, kept out of the name table (zsec.h says why). */
+static int nsec3_node(struct dns_zoneset *zs, struct dns_zsec_build *sb, const struct rec *r,
+		      size_t n, size_t apex_len, const char *file, char *err, size_t errlen)
+{
+	struct dns_node *node = dns_arena_alloc(&zs->arena, sizeof(*node));
+	const char *why;
+
+	memset(node, 0, sizeof(*node));
+	node->name = dns_arena_dup(&zs->arena, r[0].owner, r[0].olen);
+	node->len = r[0].olen;
+	node->labels = (uint8_t)dns_name_labels(r[0].owner);
+	if (fill_node(zs, node, r, n, file, err, errlen) < 0)
+		return -1;
+	why = dns_zsec_add_nsec3(sb, node, apex_len);
+	return why ? zerr(err, errlen, file, r[0].line, why) : 0;
+}
+
 int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, size_t len,
 		   char *err, size_t errlen)
 {
 	struct zb b = { 0 };
 	int rc = -1;
 	struct dns_node **all = NULL;
+	struct dns_zsec_build sb = { 0 };
 
 	dns_arena_init(&b.tmp);
 	if (dns_zparse(file, text, len, NULL, zb_add, &b, err, errlen) < 0)
@@ -326,6 +409,14 @@ int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, s
 		while (j < b.n && b.recs[j].olen == b.recs[i].olen &&
 		       memcmp(b.recs[j].owner, b.recs[i].owner, b.recs[i].olen) == 0)
 			j++;
+		if (has_nsec3(&b.recs[i], j - i)) {
+			if (nsec3_node(zs, &sb, &b.recs[i], j - i, b.apex_len, file, err, errlen) <
+			    0)
+				goto free_zone;
+			zs->records += j - i;
+			i = j;
+			continue;
+		}
 		struct dns_node *node = node_get_or_add(zs, z, b.recs[i].owner, b.recs[i].olen);
 
 		if (fill_node(zs, node, &b.recs[i], j - i, file, err, errlen) < 0)
@@ -372,11 +463,16 @@ int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, s
 		const struct dns_node *parent = dns_zone_get(z, pn, pl, dns_name_hash(pn, pl));
 
 		n->cut = parent == z->apex_node ? NULL : parent->cut;
-		if (!n->cut && dns_node_rrset(n, DNS_T_NS)) {
+		/* RFC 6672 2.3: a DNAME occludes what is below it, delegations too; below a
+		 * cut, a DNAME is not ours to apply */
+		if (!n->cut)
+			n->dname = parent->flags & DNS_NODE_DNAME ? parent : parent->dname;
+		if (!n->cut && !n->dname && dns_node_rrset(n, DNS_T_NS)) {
 			n->flags |= DNS_NODE_CUT;
 			n->cut = n;
 		}
 	}
+	z->sec = dns_zsec_finish(&zs->arena, &sb, all, na, z->apex_node);
 	zs->zones = xrealloc(zs->zones, (size_t)(zs->nzones + 1) * sizeof(*zs->zones));
 	zs->zones[zs->nzones++] = z;
 	rc = 0;
@@ -384,6 +480,7 @@ int dns_zone_build(struct dns_zoneset *zs, const char *file, const char *text, s
 free_zone:
 	free(z->tab);
 out:
+	free(sb.e);
 	free(all);
 	free(b.recs);
 	dns_arena_free(&b.tmp);
@@ -421,6 +518,7 @@ void dns_zoneset_free(struct dns_zoneset *zs)
 	for (int i = 0; i < zs->nzones; i++) {
 		free(zs->zones[i]->tab);
 		free(zs->zones[i]->ftab);
+		free(zs->zones[i]->ftab_do);
 	}
 	free(zs->zones);
 	free(zs->ztab);

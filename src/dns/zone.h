@@ -20,6 +20,7 @@ struct dns_rrset {
 	uint16_t count;
 	uint32_t ttl;
 	const struct dns_rdata **rd;
+	const struct dns_rrset *sigs; /* the RRSIGs covering this set (RFC 4034 3), or NULL */
 };
 
 /* What follows the question in a reply, composed once at load time. Every name in it is
@@ -35,8 +36,9 @@ struct dns_blob {
 	const uint8_t *data;
 };
 
-#define DNS_NODE_CUT 1  /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
-#define DNS_NODE_WILD 2 /* first label is "*" (RFC 4592) */
+#define DNS_NODE_CUT 1   /* NS here and not the apex: a delegation (RFC 1034 4.2.1) */
+#define DNS_NODE_WILD 2  /* first label is "*" (RFC 4592) */
+#define DNS_NODE_DNAME 4 /* a DNAME here (RFC 6672): names below are synthesised */
 
 struct dns_node {
 	const uint8_t *name; /* lowercase wire */
@@ -45,6 +47,7 @@ struct dns_node {
 	uint16_t nrrsets, nblobs;
 	const struct dns_rrset *rrsets;
 	const struct dns_node *cut;   /* the delegation at or above, or NULL */
+	const struct dns_node *dname; /* the DNAME strictly above (occluding us), or NULL */
 	const struct dns_blob *blobs; /* by qtype */
 	const struct dns_blob *other; /* for any other qtype; NULL: compose per query */
 };
@@ -74,16 +77,20 @@ struct dns_slot {
 	void *p;
 };
 
+struct dns_zsec;
+
 struct dns_zone {
 	const char *file;
 	const uint8_t *apex;
 	uint8_t apex_len, apex_labels;
 	const struct dns_node *apex_node;
 	const struct dns_rrset *soa;
-	uint32_t neg_ttl;      /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
-	struct dns_slot *tab;  /* name -> struct dns_node */
-	struct dns_slot *ftab; /* name -> struct dns_fast, same size */
+	uint32_t neg_ttl;         /* RFC 2308 5: min(SOA TTL, SOA MINIMUM) */
+	struct dns_slot *tab;     /* name -> struct dns_node */
+	struct dns_slot *ftab;    /* name -> struct dns_fast, same size */
+	struct dns_slot *ftab_do; /* the same for queries with DO, when the zone is signed */
 	uint32_t mask, nnodes;
+	const struct dns_zsec *sec; /* DNSSEC: NSEC/NSEC3 chains; NULL when not signed */
 };
 
 struct dns_zoneset {
@@ -110,8 +117,9 @@ const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *zs, const uint
 					size_t len, int labels);
 const struct dns_node *dns_zone_get(const struct dns_zone *z, const uint8_t *name, size_t len,
 				    uint32_t hash);
+/* dnssec: the replies to queries with DO (signed zones only; NULL otherwise). */
 const struct dns_fast *dns_zone_fast(const struct dns_zone *z, const uint8_t *name, size_t len,
-				     uint32_t hash);
+				     uint32_t hash, int dnssec);
 const struct dns_rrset *dns_node_rrset(const struct dns_node *n, uint16_t type);
 
 #endif

@@ -15,26 +15,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct dns_ctx ctx = { "z", 1, "v", 1, 1232 };
 
-static void ask(const struct dns_zoneset *zs, const struct dns_node *n, uint16_t type)
+/* dnssec: with an OPT record asking for DNSSEC data (DO), and a small UDP buffer */
+static void ask(const struct dns_zoneset *zs, const uint8_t *name, size_t nlen, uint16_t type,
+		int dnssec)
 {
-	uint8_t q[12 + DNS_NAME_MAX + 4] = { 0x12, 0x34, 0, 0, 0, 1 };
+	uint8_t q[12 + DNS_NAME_MAX + 4 + 11] = { 0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, dnssec };
+	static const uint8_t opt[11] = { 0, 0, 41, 0x02, 0x00, 0, 0, 0x80, 0, 0, 0 };
 	static uint8_t out[65535];
 
-	memcpy(q + 12, n->name, n->len);
-	put16(q + 12 + n->len, type);
-	put16(q + 14 + n->len, 1);
-	size_t len = dns_answer(&ctx, zs, q, 16u + n->len, out, sizeof(out), 1);
+	memcpy(q + 12, name, nlen);
+	put16(q + 12 + nlen, type);
+	put16(q + 14 + nlen, 1);
+	if (dnssec)
+		memcpy(q + 16 + nlen, opt, sizeof(opt));
+	size_t len = dns_answer(&ctx, zs, q, 16u + nlen + (dnssec ? 11u : 0u), out, sizeof(out),
+				!dnssec);
 
-	if (len < 12 + 4u + n->len || out[0] != 0x12 || !(out[2] & 0x80))
+	if (len < 12 + 4u + nlen || out[0] != 0x12 || !(out[2] & 0x80))
 		abort();
-	if (memcmp(out + 12, n->name, n->len) != 0)
+	if (memcmp(out + 12, name, nlen) != 0)
 		abort();
-	size_t off = 12 + n->len + 4u;
+	size_t off = 12 + nlen + 4u;
 	int total = get16(out + 6) + get16(out + 8) + get16(out + 10);
-	uint8_t name[DNS_NAME_MAX];
+	uint8_t rname[DNS_NAME_MAX];
 
 	for (int i = 0; i < total; i++) {
-		if (dns_name_unpack(out, len, &off, name) < 0 || off + 10 > len)
+		if (dns_name_unpack(out, len, &off, rname) < 0 || off + 10 > len)
 			abort();
 		off += 10 + (size_t)get16(out + off + 8);
 	}
@@ -73,10 +79,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!n)
 				continue;
-			ask(zs, n, 1);
-			ask(zs, n, 255);
-			if (n->nrrsets)
-				ask(zs, n, n->rrsets[0].type);
+			ask(zs, n->name, n->len, 1, 0);
+			ask(zs, n->name, n->len, 255, 0);
+			ask(zs, n->name, n->len, 1, 1);
+			ask(zs, n->name, n->len, 43, 1); /* DS */
+			if (n->nrrsets) {
+				ask(zs, n->name, n->len, n->rrsets[0].type, 0);
+				ask(zs, n->name, n->len, n->rrsets[n->nrrsets - 1].type, 1);
+			}
+			if (n->len + 3u <= DNS_NAME_MAX) {
+				/* a name below it: NXDOMAIN proofs, wildcards, DNAME synthesis */
+				uint8_t below[DNS_NAME_MAX] = { 2, 'z', 'z' };
+
+				memcpy(below + 3, n->name, n->len);
+				ask(zs, below, n->len + 3u, 1, 1);
+				ask(zs, below, n->len + 3u, 1, 0);
+			}
 			asked++;
 		}
 	}
