@@ -16,6 +16,7 @@ static void usage(FILE *f)
 		   "                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
 		   "                   [--tcp-idle MS] [--tcp-max N] [--tcp-per-source N]\n"
 		   "                   [--coalesce MICROSECONDS] [-d]\n"
+		   "                   [--secondary ZONE@PRIMARY[:PORT] ...] [--zone-dir DIR]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
 		   "       anycast-dns --version\n");
 }
@@ -57,6 +58,21 @@ static const struct num_opt *num_opt_find(int c)
 	return NULL;
 }
 
+/* ZONE@ADDR[:PORT]: the zone, and its primary as --listen reads an address. */
+static int secondary_parse(const char *spec, struct dns_secondary_cfg *out)
+{
+	const char *at = strrchr(spec, '@');
+	struct dns_listen l;
+
+	if (!at || at == spec || dns_secondary_zone(spec, (size_t)(at - spec), out) < 0 ||
+	    dns_listen_parse(at + 1, &l) < 0)
+		return -1;
+	out->primary = l.ss;
+	out->plen = l.sslen;
+	snprintf(out->ptext, sizeof(out->ptext), "%s", l.text);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -70,6 +86,8 @@ int main(int argc, char **argv)
 		{ "tcp-per-source", required_argument, NULL, 'P' },
 		{ "udp-size", required_argument, NULL, 'u' },
 		{ "coalesce", required_argument, NULL, 'C' },
+		{ "secondary", required_argument, NULL, 's' },
+		{ "zone-dir", required_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -89,7 +107,8 @@ int main(int argc, char **argv)
 	log_init("anycast-dns", 1, LOG_LVL_INFO);
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:dnVh", lopts, NULL)) != -1) {
+	o.secondaries = xcalloc((size_t)argc, sizeof(*o.secondaries));
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:dnVh", lopts, NULL)) != -1) {
 		const struct num_opt *no = num_opt_find(c);
 
 		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
@@ -106,6 +125,16 @@ int main(int argc, char **argv)
 			o.nlisten++;
 			break;
 		case 'z': o.zones[o.nzones++] = optarg; break;
+		case 's':
+			if (secondary_parse(optarg, &o.secondaries[o.nsecondaries]) < 0) {
+				fprintf(stderr,
+					"anycast-dns: bad --secondary \"%s\" (ZONE@ADDR[:PORT])\n",
+					optarg);
+				return 2;
+			}
+			o.nsecondaries++;
+			break;
+		case 'D': o.zone_dir = optarg; break;
 		case 'i': o.identity = optarg; break;
 		case 't': o.threads = (int)v; break;
 		case 'T': o.tcp_idle_ms = (unsigned)v * 1000; break;
@@ -121,7 +150,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc || o.nzones == 0 || (!check && o.nlisten == 0)) {
+	if (optind < argc || (o.nzones == 0 && (check || o.nsecondaries == 0)) ||
+	    (!check && o.nlisten == 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -151,5 +181,6 @@ int main(int argc, char **argv)
 
 	free(o.listen);
 	free(o.zones);
+	free(o.secondaries);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "dns/answer.h"
+#include "dns/secondary.h"
 #include "dns/zone.h"
 
 #define DNS_DEFAULT_PORT 53
@@ -33,6 +34,9 @@ struct dns_server_opts {
 	int tcp_per_source; /* connections from one address; 0: no limit */
 	uint16_t udp_max;
 	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
+	struct dns_secondary_cfg *secondaries;
+	int nsecondaries;
+	const char *zone_dir; /* where secondaries keep their copies; NULL: nowhere */
 	int daemonize;        /* detach and log to syslog once the sockets are bound */
 };
 
@@ -53,6 +57,7 @@ struct dns_server {
 	_Atomic(struct dns_zoneset *) zs;
 	struct ev_loop *loop;
 	struct dns_tcp *tcp;
+	struct dns_secondaries *sec; /* NULL without secondaries; set before the workers start */
 };
 
 struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l, int n);

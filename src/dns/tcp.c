@@ -158,8 +158,9 @@ static void conn_answer(struct conn *c)
 
 		if (c->rlen - off - 2 < mlen)
 			break;
-		size_t n = dns_answer(&srv->ctx, zs, c->rbuf + off + 2, mlen, c->t->scratch,
-				      DNS_TCP_MAX, 1);
+		size_t n = dns_secondaries_answer(
+			srv->sec, &srv->ctx, zs, (const struct sockaddr *)&c->peer,
+			c->rbuf + off + 2, mlen, c->t->scratch, DNS_TCP_MAX, 1);
 
 		if (n) {
 			buf_put16(&c->out, (uint16_t)n);
