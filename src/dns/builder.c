@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,14 @@ struct dns_builder *dns_builder_new(struct ev_loop *loop, dns_built_cb *cb, void
 	b->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (b->efd < 0 || ev_io_add(loop, b->efd, EPOLLIN, on_done, b) < 0)
 		fatal("builder: eventfd: %s", strerror(errno));
+	/* The thread takes no signal: they belong to the main loop's signalfd. */
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int e = pthread_create(&b->tid, NULL, builder_main, b);
 
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e)
 		fatal("builder: pthread_create: %s", strerror(e));
 	return b;
