@@ -18,6 +18,7 @@ static void usage(FILE *f)
 		   "                   [--coalesce MICROSECONDS] [-d]\n"
 		   "                   [--secondary ZONE@PRIMARY[:PORT] ...] [--zone-dir DIR]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
+		   "                   [--version STRING|hide] [--tcp-msg-timeout MS]\n"
 		   "       anycast-dns --version\n");
 }
 
@@ -48,6 +49,7 @@ static const struct num_opt num_opts[] = {
 	{ 'P', "tcp-per-source", 0, 1000000, "" },
 	{ 'u', "udp-size", DNS_UDP_MIN, 4096, "" },
 	{ 'C', "coalesce", 0, 1000, " microseconds" },
+	{ 'm', "tcp-msg-timeout", 10, 3600000, " ms" },
 };
 
 static const struct num_opt *num_opt_find(int c)
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
 		{ "udp-size", required_argument, NULL, 'u' },
 		{ "coalesce", required_argument, NULL, 'C' },
 		{ "secondary", required_argument, NULL, 's' },
+		{ "tcp-msg-timeout", required_argument, NULL, 'm' },
 		{ "zone-dir", required_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
@@ -99,6 +102,7 @@ int main(int argc, char **argv)
 		.tcp_per_source = DNS_TCP_PER_SOURCE_DEFAULT,
 		.udp_max = DNS_UDP_MAX_DEFAULT,
 		.daemonize = 1,
+		.tcp_msg_ms = DNS_TCP_MSG_DEFAULT_MS,
 	};
 	char host[256];
 	int check = 0, c;
@@ -108,7 +112,7 @@ int main(int argc, char **argv)
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
 	o.secondaries = xcalloc((size_t)argc, sizeof(*o.secondaries));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:dnVh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:dnVh", lopts, NULL)) != -1) {
 		const struct num_opt *no = num_opt_find(c);
 
 		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
@@ -143,9 +147,22 @@ int main(int argc, char **argv)
 		case 'P': o.tcp_per_source = (int)v; break;
 		case 'u': o.udp_max = (uint16_t)v; break;
 		case 'C': o.coalesce_us = (unsigned)v; break;
+		case 'm': o.tcp_msg_ms = (unsigned)v; break;
 		case 'd': o.daemonize = 0; break;
 		case 'n': check = 1; break;
-		case 'V': printf("anycast-dns %s\n", DNS_VERSION); return 0;
+		case 'V':
+			/* --version STRING (or hide) sets what version.bind says; alone, it prints */
+			if (optind < argc && argv[optind][0] != '-') {
+				o.version = argv[optind++];
+				if (strlen(o.version) > 255) {
+					fprintf(stderr, "anycast-dns: --version is at most 255 "
+							"characters\n");
+					return 2;
+				}
+				break;
+			}
+			printf("anycast-dns %s\n", DNS_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

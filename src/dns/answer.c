@@ -7,6 +7,7 @@
 #include "dns/compress.h"
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/tsig.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 
@@ -247,7 +248,7 @@ static void answer_chaos(struct resp *r, const struct dns_ctx *ctx)
 		if (dns_name_len(chaos_names[i]) == q->qname_len &&
 		    memcmp(chaos_names[i], q->qname, q->qname_len) == 0)
 			which = i;
-	if (which < 0) {
+	if (which < 0 || (which >= 2 && !ctx->version)) { /* --version hide */
 		r->hflags = DNS_RC_REFUSED;
 		return;
 	}
@@ -372,11 +373,13 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 
 	if (rc != DNS_RC_NOERROR)
 		return bare(ctx, &q, out, 0, rc, 0);
+	if (q.tsig_off) /* we know no key: RFC 8945 5.2.2 */
+		return dns_tsig_badkey(&q, out, bare(ctx, &q, out, 0, DNS_RC_NOTAUTH, 0), limit);
 	if (q.edns && q.edns_version > 0)
 		return bare(ctx, &q, out, 0, DNS_RC_BADVERS, 0); /* RFC 6891 6.1.3 */
 	const struct dns_zone *z = NULL;
 
-	if (q.qclass == DNS_C_IN) {
+	if (q.qclass == DNS_C_IN || q.qclass == DNS_C_ANY) { /* ANY: the IN data, as NSD/Knot */
 		if (q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR)
 			return bare(ctx, &q, out, 0, DNS_RC_REFUSED, 0); /* no zone transfers */
 		if (q.qtype == DNS_T_MAILA || q.qtype == DNS_T_MAILB)

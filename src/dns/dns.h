@@ -35,6 +35,7 @@ enum dns_rcode {
 	DNS_RC_NXDOMAIN = 3,
 	DNS_RC_NOTIMP = 4,
 	DNS_RC_REFUSED = 5,
+	DNS_RC_NOTAUTH = 9,
 	DNS_RC_BADVERS = 16, /* RFC 6891 6.1.3: extended, needs OPT */
 };
 
@@ -51,6 +52,7 @@ enum dns_type {
 	DNS_T_AAAA = 28,
 	DNS_T_SRV = 33,
 	DNS_T_OPT = 41,
+	DNS_T_TSIG = 250,
 	DNS_T_DS = 43,
 	DNS_T_IXFR = 251,
 	DNS_T_AXFR = 252,

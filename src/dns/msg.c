@@ -72,6 +72,7 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	q->edns_do = 0;
 	q->edns_version = 0;
 	q->udp_size = 0;
+	q->tsig_off = 0;
 	if (len < DNS_HDR_LEN)
 		return -1;
 	q->id = get16(pkt);
@@ -90,36 +91,43 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 		off += 4;
 		q->has_question = 1;
 	}
-	if (q->opcode != DNS_OP_QUERY)
-		return DNS_RC_NOTIMP;
-	if (!q->has_question)
-		return DNS_RC_FORMERR;
-	/* Answer and authority sections have no use in a QUERY; skip them, checking bounds, to
-	 * reach the OPT in the additional section. */
+	/* The other sections are read whatever the opcode, so that an error reply keeps the
+	 * OPT (RFC 6891 6.1.1) and a TSIG-signed query is known (RFC 8945 5.2). Answer and
+	 * authority have no use in a QUERY; they are skipped, checking bounds. */
+	int bad = qd > 1 || (qd == 1 && !q->has_question);
 	unsigned total = (unsigned)an + ns + ar;
 
-	for (unsigned i = 0; i < total; i++) {
+	for (unsigned i = 0; i < total && !bad; i++) {
 		size_t start = off;
 		int nl = dns_name_skip(pkt, len, &off);
 
-		if (nl < 0 || len - off < 10)
-			return DNS_RC_FORMERR;
+		if (nl < 0 || len - off < 10) {
+			bad = 1;
+			break;
+		}
 		uint16_t type = get16(pkt + off), cls = get16(pkt + off + 2);
 		uint32_t ttl = get32(pkt + off + 4);
 		uint16_t rdlen = get16(pkt + off + 8);
 
 		off += 10;
-		if (rdlen > len - off)
-			return DNS_RC_FORMERR;
-		if (type == DNS_T_OPT) {
-			if (i < (unsigned)an + ns ||
-			    parse_opt(q, pkt + start, (size_t)nl, cls, ttl, pkt + off, rdlen) < 0) {
-				q->edns = 0;
-				return DNS_RC_FORMERR;
-			}
+		if (rdlen > len - off) {
+			bad = 1;
+			break;
 		}
+		if (type == DNS_T_OPT &&
+		    (i < (unsigned)an + ns ||
+		     parse_opt(q, pkt + start, (size_t)nl, cls, ttl, pkt + off, rdlen) < 0)) {
+			q->edns = 0;
+			bad = 1;
+		}
+		if (type == DNS_T_TSIG && i == total - 1 && i >= (unsigned)an + ns)
+			q->tsig_off = (uint16_t)start; /* RFC 8945 5.1: only as the last record */
 		off += rdlen;
 	}
+	if (q->opcode != DNS_OP_QUERY)
+		return DNS_RC_NOTIMP;
+	if (!q->has_question || bad)
+		return DNS_RC_FORMERR;
 	if (q->qtype == DNS_T_OPT)
 		return DNS_RC_FORMERR; /* a meta type that is never asked for (RFC 6891 6.1.1) */
 	return DNS_RC_NOERROR;

@@ -24,6 +24,7 @@ struct dns_query {
 	uint8_t edns_do;   /* DO bit (RFC 3225), echoed */
 	uint8_t nsid;      /* NSID requested (RFC 5001) */
 	uint16_t udp_size; /* as sent by the client */
+	uint16_t tsig_off; /* where a TSIG record (RFC 8945) starts in pkt, or 0 */
 };
 
 /* Parses pkt. Returns -1 when no reply at all must be sent (shorter than a header, or QR set:

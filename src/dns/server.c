@@ -425,8 +425,11 @@ int dns_server_run(const struct dns_server_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.srv.o = o;
-	r.srv.ctx = (struct dns_ctx){ o->identity, strlen(o->identity), version,
-				      sizeof(version) - 1, o->udp_max };
+	const char *v = o->version ? o->version : version;
+	int hide = o->version && strcmp(o->version, "hide") == 0;
+
+	r.srv.ctx = (struct dns_ctx){ o->identity, strlen(o->identity), hide ? NULL : v,
+				      hide ? 0 : strlen(v), o->udp_max };
 	r.srv.loop = ev_loop_new();
 	if (o->nsecondaries)
 		r.srv.sec = dns_secondaries_new(r.srv.loop, o->secondaries, o->nsecondaries,

@@ -15,6 +15,7 @@
 #define DNS_TCP_IDLE_DEFAULT_MS 10000
 #define DNS_TCP_MAX_DEFAULT 512
 #define DNS_TCP_PER_SOURCE_DEFAULT 128
+#define DNS_TCP_MSG_DEFAULT_MS 5000
 
 struct dns_listen {
 	struct sockaddr_storage ss;
@@ -30,8 +31,10 @@ struct dns_server_opts {
 	const char *identity;
 	int threads; /* > 0 */
 	unsigned tcp_idle_ms;
-	int tcp_max;        /* connections; when full the least recently active one goes */
-	int tcp_per_source; /* connections from one address; 0: no limit */
+	unsigned tcp_msg_ms; /* a message begun must be complete within this */
+	const char *version; /* version.bind; "hide": REFUSED; NULL: ours */
+	int tcp_max;         /* connections; when full the least recently active one goes */
+	int tcp_per_source;  /* connections from one address; 0: no limit */
 	uint16_t udp_max;
 	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
 	struct dns_secondary_cfg *secondaries;
