@@ -85,7 +85,7 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	size_t off = DNS_HDR_LEN;
 
 	/* Parse the question first even for an unknown opcode, to echo it with NOTIMP. */
-	if (qd == 1 && parse_qname(q, &off) == 0 && off + 4 <= len) {
+	if (qd >= 1 && parse_qname(q, &off) == 0 && off + 4 <= len) {
 		q->qtype = get16(pkt + off);
 		q->qclass = get16(pkt + off + 2);
 		off += 4;
@@ -97,7 +97,17 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	int bad = qd > 1 || (qd == 1 && !q->has_question);
 	unsigned total = (unsigned)an + ns + ar;
 
-	for (unsigned i = 0; i < total && !bad; i++) {
+	for (unsigned i = 1; i < qd && q->has_question; i++) { /* FORMERR, but find the OPT */
+		if (dns_name_skip(pkt, len, &off) < 0 || len - off < 4) {
+			q->has_question = 0;
+			break;
+		}
+		off += 4;
+	}
+	if (qd > 1 && !q->has_question)
+		total = 0;
+
+	for (unsigned i = 0; i < total && (!bad || qd > 1); i++) {
 		size_t start = off;
 		int nl = dns_name_skip(pkt, len, &off);
 
