@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		   "                   [--secondary ZONE@PRIMARY[:PORT] ...] [--zone-dir DIR]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
 		   "                   [--version STRING|hide] [--tcp-msg-timeout MS]\n"
+		   "                   [--cookie-secret FILE]\n"
 		   "       anycast-dns --version\n");
 }
 
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
 		{ "coalesce", required_argument, NULL, 'C' },
 		{ "secondary", required_argument, NULL, 's' },
 		{ "tcp-msg-timeout", required_argument, NULL, 'm' },
+		{ "cookie-secret", required_argument, NULL, 'k' },
 		{ "zone-dir", required_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
@@ -112,7 +114,8 @@ int main(int argc, char **argv)
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
 	o.secondaries = xcalloc((size_t)argc, sizeof(*o.secondaries));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:dnVh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:k:dnVh", lopts, NULL)) !=
+	       -1) {
 		const struct num_opt *no = num_opt_find(c);
 
 		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
@@ -139,6 +142,7 @@ int main(int argc, char **argv)
 			o.nsecondaries++;
 			break;
 		case 'D': o.zone_dir = optarg; break;
+		case 'k': o.cookie_secret = optarg; break;
 		case 'i': o.identity = optarg; break;
 		case 't': o.threads = (int)v; break;
 		case 'T': o.tcp_idle_ms = (unsigned)v * 1000; break;

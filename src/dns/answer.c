@@ -3,8 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/compress.h"
+#include "dns/cookie.h"
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/tsig.h"
@@ -363,11 +365,23 @@ static void compose(struct resp *r, const struct dns_ctx *ctx, const struct dns_
 size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const uint8_t *pkt,
 		  size_t len, uint8_t *out, size_t cap, int tcp)
 {
+	return dns_answer_from(ctx, zs, NULL, pkt, len, out, cap, tcp);
+}
+
+size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
+		       const struct sockaddr *from, const uint8_t *pkt, size_t len, uint8_t *out,
+		       size_t cap, int tcp)
+{
 	struct dns_query q;
 	int rc = dns_query_parse(&q, pkt, len);
 
 	if (rc < 0 || cap < DNS_UDP_MIN)
 		return 0;
+	if (q.cookie_len && ctx->cookie_key) { /* a client cookie gets a server cookie */
+		dns_cookie_server(ctx->cookie_key, q.cookie, q.cookie_len, from,
+				  (uint32_t)time(NULL), q.scookie);
+		q.scookie_set = 1;
+	}
 	size_t limit = reply_limit(ctx, &q, cap, tcp);
 	size_t optlen = dns_opt_len(&q, ctx->identity_len);
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "dns/cookie.h"
 #include "dns/name.h"
 #include "lib/buf.h"
 
@@ -57,6 +58,12 @@ static int parse_opt(struct dns_query *q, const uint8_t *rr, size_t owner_len, u
 			return -1;
 		if (code == DNS_OPT_NSID)
 			q->nsid = 1; /* RFC 5001 2.3: the query's payload is empty; ignore any */
+		if (code == DNS_OPT_COOKIE) { /* RFC 7873 5.2.2: a malformed one is FORMERR */
+			if (q->cookie_len || (olen != 8 && (olen < 16 || olen > 40)))
+				return -1;
+			memcpy(q->cookie, rd + p + 4, olen);
+			q->cookie_len = (uint8_t)olen;
+		}
 		p += 4 + (size_t)olen;
 	}
 	return 0;
@@ -73,6 +80,8 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	q->edns_version = 0;
 	q->udp_size = 0;
 	q->tsig_off = 0;
+	q->cookie_len = 0;
+	q->scookie_set = 0;
 	if (len < DNS_HDR_LEN)
 		return -1;
 	q->id = get16(pkt);
@@ -147,24 +156,33 @@ size_t dns_opt_len(const struct dns_query *q, size_t nsid_len)
 {
 	if (!q->edns)
 		return 0;
-	return 11 + (q->nsid && nsid_len ? 4 + nsid_len : 0);
+	return 11 + (q->nsid && nsid_len ? 4 + nsid_len : 0) + (q->scookie_set ? 4 + 8 + 16 : 0);
 }
 
 size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, int rcode,
 		     const char *nsid, size_t nsid_len)
 {
 	size_t rdlen = q->nsid && nsid_len ? 4 + nsid_len : 0;
+	size_t clen = q->scookie_set ? 4 + 8 + 16 : 0;
 
 	p[0] = 0; /* root owner */
 	put16(p + 1, DNS_T_OPT);
 	put16(p + 3, udp_size);
 	/* Upper 8 bits of the 12-bit rcode; version 0; DO echoed (RFC 3225 3). */
 	put32(p + 5, (uint32_t)(rcode >> 4) << 24 | (q->edns_do ? 0x8000u : 0));
-	put16(p + 9, (uint16_t)rdlen);
+	put16(p + 9, (uint16_t)(rdlen + clen));
 	if (rdlen) {
 		put16(p + 11, DNS_OPT_NSID);
 		put16(p + 13, (uint16_t)nsid_len);
 		memcpy(p + 15, nsid, nsid_len);
 	}
-	return 11 + rdlen;
+	if (clen) { /* the client's cookie, then ours (RFC 7873 5.2.3) */
+		uint8_t *c = p + 11 + rdlen;
+
+		put16(c, DNS_OPT_COOKIE);
+		put16(c + 2, 24);
+		memcpy(c + 4, q->cookie, 8);
+		memcpy(c + 12, q->scookie, 16);
+	}
+	return 11 + rdlen + clen;
 }

@@ -563,5 +563,5 @@ size_t dns_secondaries_answer(struct dns_secondaries *s, const struct dns_ctx *c
 {
 	if (s && len >= DNS_HDR_LEN && DNS_OPCODE(get16(pkt + 2)) == DNS_OP_NOTIFY)
 		return dns_secondaries_notify(s, from, pkt, len, out, cap);
-	return dns_answer(ctx, zs, pkt, len, out, cap, tcp);
+	return dns_answer_from(ctx, zs, from, pkt, len, out, cap, tcp);
 }

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dns/builder.h"
+#include "dns/cookie.h"
 #include "dns/name.h"
 #include "dns/zoneset.h"
 #include "lib/addr.h"
@@ -344,6 +346,7 @@ struct run {
 	struct dns_builder *builder;
 	int build_again;          /* a reload was asked for while a build ran */
 	struct dns_ztext *ztexts; /* the secondaries' texts of the running build */
+	uint8_t cookie_key[DNS_COOKIE_SECRET];
 };
 
 static void log_zones(const struct dns_zoneset *zs)
@@ -428,8 +431,16 @@ int dns_server_run(const struct dns_server_opts *o)
 	const char *v = o->version ? o->version : version;
 	int hide = o->version && strcmp(o->version, "hide") == 0;
 
-	r.srv.ctx = (struct dns_ctx){ o->identity, strlen(o->identity), hide ? NULL : v,
-				      hide ? 0 : strlen(v), o->udp_max };
+	r.srv.ctx = (struct dns_ctx){ o->identity,          strlen(o->identity), hide ? NULL : v,
+				      hide ? 0 : strlen(v), o->udp_max,          r.cookie_key };
+	/* Without a shared secret, a random one: cookies still work, per instance. */
+	if (o->cookie_secret
+		    ? dns_cookie_secret_load(o->cookie_secret, r.cookie_key, err, sizeof(err)) < 0
+		    : getrandom(r.cookie_key, sizeof(r.cookie_key), 0) !=
+			      (ssize_t)sizeof(r.cookie_key)) {
+		log_err("%s", o->cookie_secret ? err : "getrandom failed");
+		return 1;
+	}
 	r.srv.loop = ev_loop_new();
 	if (o->nsecondaries)
 		r.srv.sec = dns_secondaries_new(r.srv.loop, o->secondaries, o->nsecondaries,

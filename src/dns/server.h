@@ -31,10 +31,11 @@ struct dns_server_opts {
 	const char *identity;
 	int threads; /* > 0 */
 	unsigned tcp_idle_ms;
-	unsigned tcp_msg_ms; /* a message begun must be complete within this */
-	const char *version; /* version.bind; "hide": REFUSED; NULL: ours */
-	int tcp_max;         /* connections; when full the least recently active one goes */
-	int tcp_per_source;  /* connections from one address; 0: no limit */
+	unsigned tcp_msg_ms;       /* a message begun must be complete within this */
+	const char *version;       /* version.bind; "hide": REFUSED; NULL: ours */
+	const char *cookie_secret; /* file with the server cookie secret; NULL: a random one */
+	int tcp_max;               /* connections; when full the least recently active one goes */
+	int tcp_per_source;        /* connections from one address; 0: no limit */
 	uint16_t udp_max;
 	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
 	struct dns_secondary_cfg *secondaries;

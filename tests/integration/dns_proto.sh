@@ -9,7 +9,8 @@
 
 require_cmd dig knotd python3
 dns_setup
-dns_start --version "test version 1" --tcp-msg-timeout 1000
+echo 000102030405060708090a0b0c0d0e0f >"$D/secret"
+dns_start --version "test version 1" --tcp-msg-timeout 1000 --cookie-secret "$D/secret"
 
 # Knot on the same zone, for the RCODE of each case
 mkdir -p "$D/knot"
@@ -103,7 +104,34 @@ PY
 )
 log "trickle: $cut"
 check "a trickling TCP message is cut (not after 8 s)" ok_all "$cut" '^cut [1-4]$'
+# cookies (RFC 7873, RFC 9018): a client cookie gets a server cookie; another instance with
+# the same secret accepts it (and keeps it), one with another secret gives a new one
+out=$(q +cookie=0123456789abcdef www.example.com A)
+check "a client cookie gets a server cookie" ok_all "$out" \
+	'^; COOKIE: 0123456789abcdef01000000[0-9a-f]{24} \(good\)$' 'status: NOERROR'
+full=$(sed -n 's/^; COOKIE: \([0-9a-f]*\) (good)$/\1/p' <<<"$out")
+out=$(python3 - "$PORT" <<'PY'
+import socket, struct, sys
+q = b'\x03www\x07example\x03com\x00' + struct.pack('>HH', 1, 1)
+opt = b'\x00' + struct.pack('>HHIH', 41, 1232, 0, 9) + struct.pack('>HH', 10, 5) + b'\x01' * 5
+m = struct.pack('>HHHHHH', 5, 0, 1, 0, 0, 1) + q + opt
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(m, ('127.0.0.1', int(sys.argv[1])))
+print('rcode', s.recv(4096)[3] & 15)
+PY
+)
+check "a malformed cookie (5 octets) is FORMERR" test "$out" = "rcode 1"
 check "still running" alive "$DNS_PID"
+stop_pid "$DNS_PID"
+dns_start --cookie-secret "$D/secret"
+out=$(q +cookie="$full" www.example.com A)
+check "another instance with the same secret accepts the server cookie" contains "$out" "; COOKIE: $full (good)"
+stop_pid "$DNS_PID"
+echo 00000000000000000000000000000001 >"$D/secret2"
+dns_start --cookie-secret "$D/secret2"
+out=$(q +cookie="$full" www.example.com A)
+check "one with another secret answers with a new server cookie" ok_none "$out" "COOKIE: $full"
+check "... and answers" ok_all "$out" 'status: NOERROR' '^; COOKIE: 0123456789abcdef01000000'
 stop_pid "$DNS_PID"
 
 dns_start --version hide
