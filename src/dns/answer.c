@@ -362,11 +362,11 @@ static void compose(struct resp *r, const struct dns_ctx *ctx, const struct dns_
 		r->core_end = r->w.len;
 }
 
-/* RFC 8482 4.1: ANY over UDP gets one RRset of the name, not all of them (an amplifier's
- * favourite), and the client asks for what it needs. Knot's choice: the lowest type. The
- * question keeps ANY; names without data of their own stay ANY (NXDOMAIN, wildcards,
- * referrals). */
-static uint16_t any_over_udp(const struct dns_zone *z, const struct dns_query *q)
+/* RFC 8482 4.1: ANY gets one RRset of the name, not all of them (an amplifier's favourite),
+ * and the client asks for what it needs. Knot's and NSD's choice, over UDP and TCP alike: the
+ * lowest type. The question keeps ANY; names without data of their own stay ANY (NXDOMAIN,
+ * wildcards, referrals). */
+static uint16_t any_one_rrset(const struct dns_zone *z, const struct dns_query *q)
 {
 	const struct dns_node *n = dns_zone_get(z, q->qname, q->qname_len,
 						dns_name_hash(q->qname, q->qname_len));
@@ -419,8 +419,8 @@ size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
 		z = zs ? dns_zoneset_find(zs, q.qname, q.qname_len, q.qlabels) : NULL;
 		if (!z)
 			return bare(ctx, &q, out, 0, DNS_RC_REFUSED, 0);
-		if (q.qtype == DNS_T_ANY && !tcp)
-			q.qtype = any_over_udp(z, &q);
+		if (q.qtype == DNS_T_ANY)
+			q.qtype = any_one_rrset(z, &q);
 		/* The fast path: one hash probe and a copy. */
 		const struct dns_fast *f = dns_zone_fast(z, q.qname, q.qname_len,
 							 dns_name_hash(q.qname, q.qname_len));

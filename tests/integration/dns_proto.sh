@@ -54,14 +54,14 @@ same "TSIG with a key we do not have" -y hmac-sha256:k1:c2VjcmV0c2VjcmV0 www.exa
 check "NOTAUTH with TSIG error BADKEY, no answer" ok_all "$OUT" 'status: NOTAUTH' \
 	'^k1\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG[[:space:]]+hmac-sha256\. [0-9]+ 300 0 [0-9]+ BADKEY' 'ANSWER: 0'
 
-# ANY over UDP: one RRset (RFC 8482 4.1), the same as Knot's; over TCP all of them
+# ANY: one RRset (RFC 8482 4.1), the same as Knot's, over UDP and TCP
 kany() { kdig -p "$1" @127.0.0.1 +timeout=2 +retry=0 +norecurse "${@:2}" 2>&1 | grep -E '^[a-z].*[[:space:]]IN[[:space:]]' | sort; }
 for name in www.example.com example.com; do
 	ours=$(kany "$PORT" "$name" ANY)
 	check "ANY over UDP for $name: one RRset, Knot's" test "$ours" = "$(kany "$KPORT" "$name" ANY)"
 	check "ANY over UDP for $name: one type" test "$(awk -v n="$name." '$1 == n {print $4}' <<<"$ours" | sort -u | wc -l)" = 1
 done
-check "ANY over TCP: every RRset" test "$(kany "$PORT" +tcp www.example.com ANY | wc -l)" = 2
+check "ANY over TCP: one RRset too, as Knot" test "$(kany "$PORT" +tcp www.example.com ANY)" = "$(kany "$KPORT" +tcp www.example.com ANY)"
 
 # FORMERR with an OPT: a query with two questions and EDNS
 formerr=$(python3 - "$PORT" <<'PY'
