@@ -16,7 +16,10 @@ static void usage(FILE *f)
 		   "                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
 		   "                   [--tcp-idle MS] [--tcp-max N] [--tcp-per-source N]\n"
 		   "                   [--coalesce MICROSECONDS] [-d]\n"
+		   "                   [--secondary ZONE@PRIMARY[:PORT] ...] [--zone-dir DIR]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
+		   "                   [--version STRING|hide] [--tcp-msg-timeout MS]\n"
+		   "                   [--cookie-secret FILE]\n"
 		   "       anycast-dns --version\n");
 }
 
@@ -47,6 +50,7 @@ static const struct num_opt num_opts[] = {
 	{ 'P', "tcp-per-source", 0, 1000000, "" },
 	{ 'u', "udp-size", DNS_UDP_MIN, 4096, "" },
 	{ 'C', "coalesce", 0, 1000, " microseconds" },
+	{ 'm', "tcp-msg-timeout", 10, 3600000, " ms" },
 };
 
 static const struct num_opt *num_opt_find(int c)
@@ -55,6 +59,21 @@ static const struct num_opt *num_opt_find(int c)
 		if (num_opts[i].c == c)
 			return &num_opts[i];
 	return NULL;
+}
+
+/* ZONE@ADDR[:PORT]: the zone, and its primary as --listen reads an address. */
+static int secondary_parse(const char *spec, struct dns_secondary_cfg *out)
+{
+	const char *at = strrchr(spec, '@');
+	struct dns_listen l;
+
+	if (!at || at == spec || dns_secondary_zone(spec, (size_t)(at - spec), out) < 0 ||
+	    dns_listen_parse(at + 1, &l) < 0)
+		return -1;
+	out->primary = l.ss;
+	out->plen = l.sslen;
+	snprintf(out->ptext, sizeof(out->ptext), "%s", l.text);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -70,6 +89,10 @@ int main(int argc, char **argv)
 		{ "tcp-per-source", required_argument, NULL, 'P' },
 		{ "udp-size", required_argument, NULL, 'u' },
 		{ "coalesce", required_argument, NULL, 'C' },
+		{ "secondary", required_argument, NULL, 's' },
+		{ "tcp-msg-timeout", required_argument, NULL, 'm' },
+		{ "cookie-secret", required_argument, NULL, 'k' },
+		{ "zone-dir", required_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -81,6 +104,7 @@ int main(int argc, char **argv)
 		.tcp_per_source = DNS_TCP_PER_SOURCE_DEFAULT,
 		.udp_max = DNS_UDP_MAX_DEFAULT,
 		.daemonize = 1,
+		.tcp_msg_ms = DNS_TCP_MSG_DEFAULT_MS,
 	};
 	char host[256];
 	int check = 0, c;
@@ -89,7 +113,9 @@ int main(int argc, char **argv)
 	log_init("anycast-dns", 1, LOG_LVL_INFO);
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:dnVh", lopts, NULL)) != -1) {
+	o.secondaries = xcalloc((size_t)argc, sizeof(*o.secondaries));
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:k:dnVh", lopts, NULL)) !=
+	       -1) {
 		const struct num_opt *no = num_opt_find(c);
 
 		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
@@ -106,6 +132,17 @@ int main(int argc, char **argv)
 			o.nlisten++;
 			break;
 		case 'z': o.zones[o.nzones++] = optarg; break;
+		case 's':
+			if (secondary_parse(optarg, &o.secondaries[o.nsecondaries]) < 0) {
+				fprintf(stderr,
+					"anycast-dns: bad --secondary \"%s\" (ZONE@ADDR[:PORT])\n",
+					optarg);
+				return 2;
+			}
+			o.nsecondaries++;
+			break;
+		case 'D': o.zone_dir = optarg; break;
+		case 'k': o.cookie_secret = optarg; break;
 		case 'i': o.identity = optarg; break;
 		case 't': o.threads = (int)v; break;
 		case 'T': o.tcp_idle_ms = (unsigned)v * 1000; break;
@@ -114,14 +151,28 @@ int main(int argc, char **argv)
 		case 'P': o.tcp_per_source = (int)v; break;
 		case 'u': o.udp_max = (uint16_t)v; break;
 		case 'C': o.coalesce_us = (unsigned)v; break;
+		case 'm': o.tcp_msg_ms = (unsigned)v; break;
 		case 'd': o.daemonize = 0; break;
 		case 'n': check = 1; break;
-		case 'V': printf("anycast-dns %s\n", DNS_VERSION); return 0;
+		case 'V':
+			/* --version STRING (or hide) sets what version.bind says; alone, it prints */
+			if (optind < argc && argv[optind][0] != '-') {
+				o.version = argv[optind++];
+				if (strlen(o.version) > 255) {
+					fprintf(stderr, "anycast-dns: --version is at most 255 "
+							"characters\n");
+					return 2;
+				}
+				break;
+			}
+			printf("anycast-dns %s\n", DNS_VERSION);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc || o.nzones == 0 || (!check && o.nlisten == 0)) {
+	if (optind < argc || (o.nzones == 0 && (check || o.nsecondaries == 0)) ||
+	    (!check && o.nlisten == 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -151,5 +202,6 @@ int main(int argc, char **argv)
 
 	free(o.listen);
 	free(o.zones);
+	free(o.secondaries);
 	return rc;
 }

@@ -3,11 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns/compress.h"
 #include "dns/dnssec.h"
+#include "dns/cookie.h"
 #include "dns/msg.h"
 #include "dns/name.h"
+#include "dns/tsig.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 
@@ -364,7 +367,7 @@ static void answer_chaos(struct resp *r, const struct dns_ctx *ctx)
 		if (dns_name_len(chaos_names[i]) == q->qname_len &&
 		    memcmp(chaos_names[i], q->qname, q->qname_len) == 0)
 			which = i;
-	if (which < 0) {
+	if (which < 0 || (which >= 2 && !ctx->version)) { /* --version hide */
 		r->hflags = DNS_RC_REFUSED;
 		return;
 	}
@@ -477,24 +480,56 @@ static void compose(struct resp *r, const struct dns_ctx *ctx, const struct dns_
 		r->core_end = r->w.len;
 }
 
+/* RFC 8482 4.1: ANY gets one RRset of the name, not all of them (an amplifier's favourite),
+ * and the client asks for what it needs. Knot's and NSD's choice, over UDP and TCP alike: the
+ * lowest type. The question keeps ANY; names without data of their own stay ANY (NXDOMAIN,
+ * wildcards, referrals). */
+static uint16_t any_one_rrset(const struct dns_zone *z, const struct dns_query *q)
+{
+	const struct dns_node *n = dns_zone_get(z, q->qname, q->qname_len,
+						dns_name_hash(q->qname, q->qname_len));
+	uint16_t best = 0;
+
+	if (!n || (n->cut && n != z->apex_node))
+		return DNS_T_ANY;
+	for (int i = 0; i < n->nrrsets; i++)
+		if (!best || n->rrsets[i].type < best)
+			best = n->rrsets[i].type;
+	return best ? best : DNS_T_ANY;
+}
+
 size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const uint8_t *pkt,
 		  size_t len, uint8_t *out, size_t cap, int tcp)
+{
+	return dns_answer_from(ctx, zs, NULL, pkt, len, out, cap, tcp);
+}
+
+size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
+		       const struct sockaddr *from, const uint8_t *pkt, size_t len, uint8_t *out,
+		       size_t cap, int tcp)
 {
 	struct dns_query q;
 	int rc = dns_query_parse(&q, pkt, len);
 
 	if (rc < 0 || cap < DNS_UDP_MIN)
 		return 0;
+	if (q.cookie_len && ctx->cookie_key) { /* a client cookie gets a server cookie */
+		dns_cookie_server(ctx->cookie_key, q.cookie, q.cookie_len, from,
+				  (uint32_t)time(NULL), q.scookie);
+		q.scookie_set = 1;
+	}
 	size_t limit = reply_limit(ctx, &q, cap, tcp);
 	size_t optlen = dns_opt_len(&q, ctx->identity_len);
 
 	if (rc != DNS_RC_NOERROR)
 		return bare(ctx, &q, out, 0, rc, 0);
+	if (q.tsig_off) /* we know no key: RFC 8945 5.2.2 */
+		return dns_tsig_badkey(&q, out, bare(ctx, &q, out, 0, DNS_RC_NOTAUTH, 0), limit);
 	if (q.edns && q.edns_version > 0)
 		return bare(ctx, &q, out, 0, DNS_RC_BADVERS, 0); /* RFC 6891 6.1.3 */
 	const struct dns_zone *z = NULL;
 
-	if (q.qclass == DNS_C_IN) {
+	if (q.qclass == DNS_C_IN || q.qclass == DNS_C_ANY) { /* ANY: the IN data, as NSD/Knot */
 		if (q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR)
 			return bare(ctx, &q, out, 0, DNS_RC_REFUSED, 0); /* no zone transfers */
 		if (q.qtype == DNS_T_MAILA || q.qtype == DNS_T_MAILB)
@@ -511,6 +546,8 @@ size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const
 			if (pz)
 				z = pz;
 		}
+		if (q.qtype == DNS_T_ANY)
+			q.qtype = any_one_rrset(z, &q);
 		/* The fast path: one hash probe and a copy. */
 		const struct dns_fast *f = dns_zone_fast(z, q.qname, q.qname_len,
 							 dns_name_hash(q.qname, q.qname_len),

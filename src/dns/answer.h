@@ -6,21 +6,29 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "dns/zone.h"
 
 struct dns_ctx {
-	const char *identity; /* CHAOS id.server./hostname.bind. and NSID (RFC 5001) */
-	size_t identity_len;  /* <= 255 */
-	const char *version;  /* CHAOS version.server./version.bind. */
-	size_t version_len;   /* <= 255 */
-	uint16_t udp_max;     /* the largest UDP reply we send and advertise (>= 512) */
+	const char *identity;      /* CHAOS id.server./hostname.bind. and NSID (RFC 5001) */
+	size_t identity_len;       /* <= 255 */
+	const char *version;       /* CHAOS version.server./version.bind. */
+	size_t version_len;        /* <= 255 */
+	uint16_t udp_max;          /* the largest UDP reply we send and advertise (>= 512) */
+	const uint8_t *cookie_key; /* the server cookie secret (cookie.h); NULL: no cookies */
 };
 
 /* Answers the query pkt[0..len) into out (cap bytes; UDP needs ctx->udp_max, TCP 65535).
  * Returns the reply's length, or 0 when nothing must be sent. zs may be NULL (no zones). */
 size_t dns_answer(const struct dns_ctx *ctx, const struct dns_zoneset *zs, const uint8_t *pkt,
 		  size_t len, uint8_t *out, size_t cap, int tcp);
+
+/* The same, for a query from this client (NULL: unknown), whose address goes into the
+ * server cookie (RFC 9018). */
+size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
+		       const struct sockaddr *from, const uint8_t *pkt, size_t len, uint8_t *out,
+		       size_t cap, int tcp);
 
 /* Composes and stores the per-(name, type) replies of every node; called once per load. */
 void dns_answer_prepare(struct dns_zoneset *zs);

@@ -36,6 +36,7 @@ enum dns_rcode {
 	DNS_RC_NOTIMP = 4,
 	DNS_RC_REFUSED = 5,
 	DNS_RC_YXDOMAIN = 6, /* RFC 6672 2.2: a DNAME substitution too long */
+	DNS_RC_NOTAUTH = 9,
 	DNS_RC_BADVERS = 16, /* RFC 6891 6.1.3: extended, needs OPT */
 };
 
@@ -53,6 +54,7 @@ enum dns_type {
 	DNS_T_SRV = 33,
 	DNS_T_OPT = 41,
 	DNS_T_DNAME = 39,
+	DNS_T_TSIG = 250,
 	DNS_T_DS = 43,
 	DNS_T_RRSIG = 46,
 	DNS_T_NSEC = 47,

@@ -24,6 +24,12 @@ struct dns_query {
 	uint8_t edns_do;   /* DO bit (RFC 3225), echoed */
 	uint8_t nsid;      /* NSID requested (RFC 5001) */
 	uint16_t udp_size; /* as sent by the client */
+	uint16_t tsig_off; /* where a TSIG record (RFC 8945) starts in pkt, or 0 */
+	/* DNS Cookies (RFC 7873): the client's option, and the server cookie to send back */
+	uint8_t cookie_len; /* 0: none; else 8 (client only) or 16-40 */
+	uint8_t scookie_set;
+	uint8_t cookie[40];
+	uint8_t scookie[16];
 };
 
 /* Parses pkt. Returns -1 when no reply at all must be sent (shorter than a header, or QR set:

@@ -16,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dns/builder.h"
+#include "dns/cookie.h"
 #include "dns/name.h"
 #include "dns/zoneset.h"
 #include "lib/addr.h"
@@ -199,8 +202,9 @@ static void handle_batch(struct worker *w, int fd, int pktinfo, int n)
 	for (int i = 0; i < n; i++) {
 		struct msghdr *in = &w->rx[i].msg_hdr;
 		uint8_t *out = w->txbuf + (size_t)m * srv->o->udp_max;
-		size_t len = dns_answer(&srv->ctx, zs, w->rxv[i].iov_base, w->rx[i].msg_len, out,
-					srv->o->udp_max, 0);
+		size_t len = dns_secondaries_answer(srv->sec, &srv->ctx, zs, in->msg_name,
+						    w->rxv[i].iov_base, w->rx[i].msg_len, out,
+						    srv->o->udp_max, 0);
 
 		if (!len)
 			continue;
@@ -316,8 +320,9 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Publishes zs and frees the previous set after the grace period. */
-static void publish(struct dns_server *srv, struct worker *ws, int nw, struct dns_zoneset *zs)
+/* Publishes zs; returns the previous set once no worker can still read it. */
+static struct dns_zoneset *publish(struct dns_server *srv, struct worker *ws, int nw,
+				   struct dns_zoneset *zs)
 {
 	struct dns_zoneset *old = atomic_exchange(&srv->zs, zs);
 	uint64_t e = atomic_fetch_add(&g_epoch, 1) + 1;
@@ -331,13 +336,17 @@ static void publish(struct dns_server *srv, struct worker *ws, int nw, struct dn
 			clk_sleep_ns(20000);
 		}
 	}
-	dns_zoneset_free(old);
+	return old;
 }
 
 struct run {
 	struct dns_server srv;
 	struct worker *ws;
 	int nw;
+	struct dns_builder *builder;
+	int build_again;          /* a reload was asked for while a build ran */
+	struct dns_ztext *ztexts; /* the secondaries' texts of the running build */
+	uint8_t cookie_key[DNS_COOKIE_SECRET];
 };
 
 static void log_zones(const struct dns_zoneset *zs)
@@ -351,21 +360,45 @@ static void log_zones(const struct dns_zoneset *zs)
 	}
 }
 
-static void on_hup(int sig, void *arg)
+/* Zone sets are built on the builder thread from the files and the secondaries' texts, and
+ * swapped in here; the main loop answers TCP meanwhile. */
+static void build(struct run *r)
 {
-	struct run *r = arg;
-	char err[1024];
-	struct dns_zoneset *zs = dns_zoneset_load(r->srv.o->zones, r->srv.o->nzones, err,
-						  sizeof(err));
-
-	if (!zs) {
-		log_err("reload failed, still serving the previous zones: %s", err);
+	if (dns_builder_busy(r->builder)) {
+		r->build_again = 1;
 		return;
 	}
-	publish(&r->srv, r->ws, r->nw, zs);
-	log_info("reloaded %d zones, %zu records", zs->nzones, zs->records);
-	log_zones(zs);
+	int nt = dns_secondaries_texts(r->srv.sec, r->ztexts);
+
+	dns_builder_start(r->builder, r->srv.o->zones, r->srv.o->nzones, r->ztexts, nt);
 }
+
+static void on_built(struct dns_zoneset *zs, const char *err, struct dns_ztext *t, int nt,
+		     void *arg)
+{
+	struct run *r = arg;
+
+	if (zs) {
+		dns_builder_dispose(r->builder, publish(&r->srv, r->ws, r->nw, zs));
+		log_info("reloaded %d zones, %zu records", zs->nzones, zs->records);
+		log_zones(zs);
+	} else {
+		log_err("reload failed, still serving the previous zones: %s", err);
+	}
+	dns_secondaries_built(r->srv.sec, zs != NULL, t, nt);
+	if (r->build_again) {
+		r->build_again = 0;
+		build(r);
+	}
+}
+
+static void on_hup(int sig, void *arg)
+{
+	(void)sig;
+	build(arg);
+}
+
+static void on_sec_changed(void *arg) { build(arg); }
 
 static void on_term(int sig, void *arg)
 {
@@ -395,17 +428,37 @@ int dns_server_run(const struct dns_server_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.srv.o = o;
-	r.srv.ctx = (struct dns_ctx){ o->identity, strlen(o->identity), version,
-				      sizeof(version) - 1, o->udp_max };
-	struct dns_zoneset *zs = dns_zoneset_load(o->zones, o->nzones, err, sizeof(err));
+	const char *v = o->version ? o->version : version;
+	int hide = o->version && strcmp(o->version, "hide") == 0;
 
+	r.srv.ctx = (struct dns_ctx){ o->identity,          strlen(o->identity), hide ? NULL : v,
+				      hide ? 0 : strlen(v), o->udp_max,          r.cookie_key };
+	/* Without a shared secret, a random one: cookies still work, per instance. */
+	if (o->cookie_secret
+		    ? dns_cookie_secret_load(o->cookie_secret, r.cookie_key, err, sizeof(err)) < 0
+		    : getrandom(r.cookie_key, sizeof(r.cookie_key), 0) !=
+			      (ssize_t)sizeof(r.cookie_key)) {
+		log_err("%s", o->cookie_secret ? err : "getrandom failed");
+		return 1;
+	}
+	r.srv.loop = ev_loop_new();
+	if (o->nsecondaries)
+		r.srv.sec = dns_secondaries_new(r.srv.loop, o->secondaries, o->nsecondaries,
+						o->zone_dir, on_sec_changed, &r);
+	r.ztexts = xcalloc((size_t)o->nsecondaries + 1, sizeof(*r.ztexts));
+	int nt = dns_secondaries_texts(r.srv.sec, r.ztexts);
+	struct dns_zoneset *zs = dns_zoneset_build(o->zones, o->nzones, r.ztexts, nt, err,
+						   sizeof(err));
+
+	dns_secondaries_built(r.srv.sec, zs != NULL, r.ztexts, nt);
 	if (!zs) {
 		log_err("%s", err);
-		return 1;
+		goto out;
 	}
 	atomic_store(&r.srv.zs, zs);
 	log_info("loaded %d zones, %zu records", zs->nzones, zs->records);
 	log_zones(zs);
+	r.builder = dns_builder_new(r.srv.loop, on_built, &r);
 	r.nw = nthreads;
 	r.ws = aligned_alloc(64, ((sizeof(*r.ws) * (size_t)nthreads + 63) / 64) * 64);
 	if (!r.ws)
@@ -431,7 +484,6 @@ int dns_server_run(const struct dns_server_opts *o)
 		w->rxbuf = xmalloc((size_t)BATCH * RX_MAX);
 		w->txbuf = xmalloc((size_t)BATCH * o->udp_max);
 	}
-	r.srv.loop = ev_loop_new();
 	r.srv.tcp = dns_tcp_start(&r.srv, o->listen, o->nlisten);
 	if (!r.srv.tcp)
 		goto out;
@@ -474,11 +526,12 @@ int dns_server_run(const struct dns_server_opts *o)
 	for (int t = 0; t < started; t++)
 		pthread_join(r.ws[t].tid, NULL);
 out:
+	dns_builder_free(r.builder);
+	dns_secondaries_free(r.srv.sec);
+	free(r.ztexts);
 	if (r.srv.tcp)
 		dns_tcp_stop(r.srv.tcp);
-	if (r.srv.loop)
-		ev_loop_free(r.srv.loop);
-	for (int t = 0; t < nthreads; t++) {
+	for (int t = 0; r.ws && t < nthreads; t++) {
 		for (int k = 0; k < r.ws[t].nfds; k++)
 			close(r.ws[t].fds[k]);
 		free(r.ws[t].fds);
@@ -488,5 +541,7 @@ out:
 	}
 	free(r.ws);
 	dns_zoneset_free(atomic_load(&r.srv.zs));
+	if (r.srv.loop)
+		ev_loop_free(r.srv.loop);
 	return rc;
 }

@@ -8,12 +8,14 @@
 #include <sys/socket.h>
 
 #include "dns/answer.h"
+#include "dns/secondary.h"
 #include "dns/zone.h"
 
 #define DNS_DEFAULT_PORT 53
 #define DNS_TCP_IDLE_DEFAULT_MS 10000
 #define DNS_TCP_MAX_DEFAULT 512
 #define DNS_TCP_PER_SOURCE_DEFAULT 128
+#define DNS_TCP_MSG_DEFAULT_MS 5000
 
 struct dns_listen {
 	struct sockaddr_storage ss;
@@ -29,10 +31,16 @@ struct dns_server_opts {
 	const char *identity;
 	int threads; /* > 0 */
 	unsigned tcp_idle_ms;
-	int tcp_max;        /* connections; when full the least recently active one goes */
-	int tcp_per_source; /* connections from one address; 0: no limit */
+	unsigned tcp_msg_ms;       /* a message begun must be complete within this */
+	const char *version;       /* version.bind; "hide": REFUSED; NULL: ours */
+	const char *cookie_secret; /* file with the server cookie secret; NULL: a random one */
+	int tcp_max;               /* connections; when full the least recently active one goes */
+	int tcp_per_source;        /* connections from one address; 0: no limit */
 	uint16_t udp_max;
 	unsigned coalesce_us; /* 0: off; see coalesce() in server.c */
+	struct dns_secondary_cfg *secondaries;
+	int nsecondaries;
+	const char *zone_dir; /* where secondaries keep their copies; NULL: nowhere */
 	int daemonize;        /* detach and log to syslog once the sockets are bound */
 };
 
@@ -53,6 +61,7 @@ struct dns_server {
 	_Atomic(struct dns_zoneset *) zs;
 	struct ev_loop *loop;
 	struct dns_tcp *tcp;
+	struct dns_secondaries *sec; /* NULL without secondaries; set before the workers start */
 };
 
 struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l, int n);

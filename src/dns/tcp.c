@@ -33,6 +33,8 @@ struct conn {
 	size_t rlen;
 	struct buf out;
 	struct ev_timer idle;
+	struct ev_timer msg; /* runs while a message is incomplete: one byte every so often
+			      * keeps a connection from idling out, not from this */
 	struct sockaddr_storage peer;
 	unsigned round; /* the accept round that made it */
 	struct conn *prev, *next;
@@ -84,6 +86,7 @@ static void conn_close(struct conn *c)
 	struct dns_tcp *t = c->t;
 
 	ev_timer_stop(t->srv->loop, &c->idle);
+	ev_timer_stop(t->srv->loop, &c->msg);
 	ev_io_del(t->srv->loop, c->fd);
 	close(c->fd);
 	conn_unlink(c);
@@ -94,6 +97,8 @@ static void conn_close(struct conn *c)
 }
 
 static void on_idle(struct ev_timer *tm, void *arg) { conn_close(arg); }
+
+static void on_msg_timeout(struct ev_timer *tm, void *arg) { conn_close(arg); }
 
 static int same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
@@ -158,8 +163,9 @@ static void conn_answer(struct conn *c)
 
 		if (c->rlen - off - 2 < mlen)
 			break;
-		size_t n = dns_answer(&srv->ctx, zs, c->rbuf + off + 2, mlen, c->t->scratch,
-				      DNS_TCP_MAX, 1);
+		size_t n = dns_secondaries_answer(
+			srv->sec, &srv->ctx, zs, (const struct sockaddr *)&c->peer,
+			c->rbuf + off + 2, mlen, c->t->scratch, DNS_TCP_MAX, 1);
 
 		if (n) {
 			buf_put16(&c->out, (uint16_t)n);
@@ -203,6 +209,12 @@ static void conn_update(struct conn *c)
 	if (c->eof && !buf_pending(&c->out)) {
 		conn_close(c);
 		return;
+	}
+	if (c->rlen && !query_waits(c)) {
+		if (!ev_timer_active(&c->msg) && c->t->srv->o->tcp_msg_ms)
+			ev_timer_start(c->t->srv->loop, &c->msg, c->t->srv->o->tcp_msg_ms);
+	} else {
+		ev_timer_stop(c->t->srv->loop, &c->msg);
 	}
 	uint32_t ev = 0;
 
@@ -316,6 +328,7 @@ static void on_accept(int lfd, uint32_t events, void *arg)
 		c->rbuf = xmalloc(TCP_RBUF);
 		buf_init(&c->out);
 		ev_timer_init(&c->idle, on_idle, c);
+		ev_timer_init(&c->msg, on_msg_timeout, c);
 		c->events = EPOLLIN;
 		if (ev_io_add(t->srv->loop, fd, EPOLLIN, on_conn, c) < 0) {
 			close(fd);

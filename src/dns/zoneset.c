@@ -79,6 +79,12 @@ static char *read_file(const char *file, size_t *len, char *err, size_t errlen)
 
 struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_t errlen)
 {
+	return dns_zoneset_build(files, n, NULL, 0, err, errlen);
+}
+
+struct dns_zoneset *dns_zoneset_build(char *const *files, int n, struct dns_ztext *t, int nt,
+				      char *err, size_t errlen)
+{
 	struct dns_zoneset *zs = zs_new();
 
 	for (int i = 0; i < n; i++) {
@@ -91,6 +97,21 @@ struct dns_zoneset *dns_zoneset_load(char *const *files, int n, char *err, size_
 			dns_zoneset_free(zs);
 			return NULL;
 		}
+	}
+	for (int i = 0; i < nt; i++) {
+		char why[512];
+
+		t[i].took_cand = 0;
+		t[i].err[0] = 0;
+		if (t[i].cand && dns_zone_build(zs, t[i].name, t[i].cand, t[i].clen, t[i].err,
+						sizeof(t[i].err)) == 0) {
+			t[i].took_cand = 1;
+			continue;
+		}
+		if (t[i].text &&
+		    dns_zone_build(zs, t[i].name, t[i].text, t[i].len, why, sizeof(why)) < 0 &&
+		    !t[i].err[0])
+			snprintf(t[i].err, sizeof(t[i].err), "%s", why);
 	}
 	dns_zoneset_index(zs);
 	dns_answer_prepare(zs);

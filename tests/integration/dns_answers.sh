@@ -94,7 +94,7 @@ out=$(dns_q kdig tcp ::1 example.com AXFR)
 check "kdig: zone transfer REFUSED" ok_all "$out" 'REFUSED'
 
 # --threads 2: two workers, each with its own SO_REUSEPORT socket per address
-check "two UDP worker threads plus the main thread" test "$(ls /proc/$DNS_PID/task | wc -l)" -eq 3
+check "two UDP worker threads plus the main and the zone builder threads" test "$(ls /proc/$DNS_PID/task | wc -l)" -eq 4
 check "two UDP sockets on 127.0.0.1:$PORT" \
 	test "$(ss -Hlun "sport = :$PORT" | grep -c '127.0.0.1')" -eq 2
 check "one TCP listener on [::1]:$PORT" test "$(ss -Hltn "sport = :$PORT" | grep -c '\[::1\]')" -eq 1

@@ -43,8 +43,9 @@ static const char zone_text[] = "$ORIGIN example.com.\n"
 				"txt TXT \"hello world\" second\n";
 
 static struct dns_zoneset *zs;
-static const struct dns_ctx ctx = { "test-id", 7, "anycast-dns " DNS_VERSION,
-				    sizeof("anycast-dns " DNS_VERSION) - 1, 1232 };
+static const struct dns_ctx ctx = {
+	"test-id", 7, "anycast-dns " DNS_VERSION, sizeof("anycast-dns " DNS_VERSION) - 1, 1232, NULL
+};
 
 struct rr {
 	char owner[300];

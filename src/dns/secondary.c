@@ -1,0 +1,567 @@
+/* The secondaries' life in the event loop. Per zone: a refresh timer (the SOA's refresh after
+ * a success, its retry after a failure), an expire timer (restarted by every success, the
+ * copy no longer served when it fires), and at most one transfer at a time: a non-blocking
+ * TCP connection that sends IXFR (AXFR without a copy, or after the primary could not do
+ * IXFR) and feeds each reply message to xfr.c. NOTIFY only sets a flag and wakes the loop,
+ * so the worker threads that receive it never touch a zone's state. */
+#include "dns/secondary.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/name.h"
+#include "dns/xfr.h"
+#include "lib/ev.h"
+#include "lib/log.h"
+
+#define XFR_IDLE_MS 10000  /* a transfer that makes no progress this long is dropped */
+#define RETRY_NO_SOA_S 10  /* retry before we have any SOA to take the interval from */
+#define TIMER_MAX_S 86400u /* longer SOA timers are capped (they fit the timer in ms) */
+#define RBUF (2 + 65535)
+
+struct sec {
+	const struct dns_secondary_cfg *cfg;
+	struct dns_secondaries *all;
+	struct dns_rrdb db; /* what the primary had at the last transfer */
+	char *text, *cand;  /* the text served; a newer one to build */
+	size_t len, clen;
+	char *inflight; /* cand handed to a build */
+	size_t ilen;
+	int slot; /* its place in the texts of the running build, or -1 */
+	int expired;
+	char path[4096]; /* the copy on disk, or "" */
+	struct ev_timer refresh, expire, idle;
+	_Atomic int notified;
+	/* the transfer */
+	int fd, connected, again, force_axfr;
+	uint8_t *rbuf;
+	size_t rlen;
+	struct dns_xfr x;
+	uint16_t id;
+};
+
+struct dns_secondaries {
+	struct ev_loop *loop;
+	struct sec *v;
+	int n;
+	int efd; /* NOTIFY wakes the loop through it */
+	dns_sec_changed_cb *cb;
+	void *arg;
+};
+
+int dns_secondary_zone(const char *name, size_t n, struct dns_secondary_cfg *out)
+{
+	const char *err;
+	uint8_t root = 0;
+	int l = n == 1 && name[0] == '.' ? 1 : dns_name_from_text(name, n, &root, out->zone, &err);
+
+	if (l < 0)
+		return -1;
+	if (l == 1)
+		out->zone[0] = 0;
+	out->zlen = (size_t)l;
+	dns_name_lower(out->zone, out->zone, out->zlen);
+	dns_name_to_text(out->zone, out->name, sizeof(out->name));
+	return 0;
+}
+
+static uint32_t soa_timer(const struct sec *z, int idx, uint32_t dflt)
+{
+	uint32_t v = z->db.soa ? dns_rrdb_soa_field(&z->db, idx) : dflt;
+
+	return v < 1 ? 1 : v > TIMER_MAX_S ? TIMER_MAX_S : v;
+}
+
+/* ---- the copy on disk ---- */
+
+/* DIR/NAME.zone, with anything but [a-z0-9.-_] in the name hex-escaped; the root is "root". */
+static void disk_path(struct sec *z, const char *dir)
+{
+	char f[1024];
+	size_t w = 0;
+	const char *nm = z->cfg->zlen == 1 ? "root" : z->cfg->name;
+	size_t nl = strlen(nm);
+
+	if (nl > 1 && nm[nl - 1] == '.')
+		nl--;
+	for (size_t i = 0; i < nl && w + 4 < sizeof(f); i++) {
+		unsigned char c = (unsigned char)nm[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		    c == '_')
+			f[w++] = (char)c;
+		else
+			w += (size_t)snprintf(f + w, sizeof(f) - w, "%%%02x", c);
+	}
+	f[w] = 0;
+	snprintf(z->path, sizeof(z->path), "%s/%s.zone", dir, f);
+}
+
+/* Written to a temporary file, synced, then renamed over the old copy: a crash leaves
+ * one whole copy or the other. */
+static void disk_write(struct sec *z)
+{
+	char tmp[sizeof(z->path) + 8];
+	int fd;
+
+	if (!z->path[0] || !z->text)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", z->path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_warn("secondary %s: %s: %s", z->cfg->name, tmp, strerror(errno));
+		return;
+	}
+	size_t off = 0;
+
+	while (off < z->len) {
+		ssize_t w = write(fd, z->text + off, z->len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < z->len || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, z->path) < 0) {
+		log_warn("secondary %s: cannot write %s: %s", z->cfg->name, z->path,
+			 strerror(errno));
+		if (off < z->len)
+			close(fd);
+		unlink(tmp);
+	}
+}
+
+/* Loads the copy; its age (the file's mtime is the last time the primary confirmed it)
+ * counts against the SOA expire. Returns the seconds of validity left, 0 when expired, -1
+ * without a usable copy. */
+static long disk_load(struct sec *z)
+{
+	struct stat st;
+	int fd = open(z->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)1 << 30) {
+		close(fd);
+		return -1;
+	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	ssize_t r = read(fd, text, (size_t)st.st_size);
+
+	close(fd);
+	char err[512];
+
+	if (r != st.st_size ||
+	    dns_rrdb_parse(&z->db, z->path, text, (size_t)r, err, sizeof(err)) < 0 || !z->db.soa) {
+		log_warn("secondary %s: ignoring %s: %s", z->cfg->name, z->path,
+			 r != st.st_size ? "short read"
+			 : z->db.soa     ? err
+					 : "no SOA");
+		dns_rrdb_free(&z->db);
+		free(text);
+		return -1;
+	}
+	z->text = text;
+	z->len = (size_t)r;
+	long age = (long)(time(NULL) - st.st_mtime), exp = (long)soa_timer(z, 3, 0);
+
+	return age < 0 ? exp : age >= exp ? 0 : exp - age;
+}
+
+/* ---- the transfer ---- */
+
+static void refresh_now(struct sec *z);
+
+static void xfr_close(struct sec *z)
+{
+	if (z->fd >= 0) {
+		ev_io_del(z->all->loop, z->fd);
+		close(z->fd);
+		z->fd = -1;
+		dns_xfr_end(&z->x);
+	}
+	ev_timer_stop(z->all->loop, &z->idle);
+	free(z->rbuf);
+	z->rbuf = NULL;
+	z->rlen = 0;
+}
+
+static void expire_arm(struct sec *z, uint64_t ms) { ev_timer_start(z->all->loop, &z->expire, ms); }
+
+/* The copy is current as of now. */
+static void confirmed(struct sec *z, int changed)
+{
+	ev_timer_start(z->all->loop, &z->refresh, (uint64_t)soa_timer(z, 1, 0) * 1000);
+	expire_arm(z, (uint64_t)soa_timer(z, 3, 0) * 1000);
+	if (!changed && z->path[0] && z->text)
+		utimensat(AT_FDCWD, z->path, NULL, 0); /* the mtime dates the copy */
+	if (changed || z->expired) {
+		z->expired = 0;
+		z->all->cb(z->all->arg);
+	}
+}
+
+static void xfr_done(struct sec *z, enum dns_xfr_result r)
+{
+	const char *how = z->x.qtype == DNS_T_IXFR ? "IXFR" : "AXFR";
+
+	if (r == DNS_XFR_UPTODATE) {
+		log_debug("secondary %s: serial %u is current at %s", z->cfg->name,
+			  dns_rrdb_soa_field(&z->db, 0), z->cfg->ptext);
+		xfr_close(z);
+		confirmed(z, 0);
+	} else if (r == DNS_XFR_DONE) {
+		struct buf b;
+
+		dns_rrdb_free(&z->db);
+		z->db = z->x.db;
+		dns_rrdb_init(&z->x.db);
+		buf_init(&b);
+		dns_rrdb_text(&z->db, &b);
+		free(z->cand);
+		z->cand = (char *)b.data;
+		z->clen = b.len;
+		log_info("secondary %s: serial %u from %s by %s (%u records, %d messages)",
+			 z->cfg->name, dns_rrdb_soa_field(&z->db, 0), z->cfg->ptext, how, z->x.nrr,
+			 z->x.msgs);
+		xfr_close(z);
+		confirmed(z, 1);
+	} else if (r == DNS_XFR_FALLBACK && !z->force_axfr) {
+		log_info("secondary %s: %s from %s: %s; trying AXFR", z->cfg->name, how,
+			 z->cfg->ptext, z->x.err);
+		xfr_close(z);
+		z->force_axfr = 1;
+		refresh_now(z);
+		return;
+	} else {
+		log_warn("secondary %s: %s from %s failed: %s; retry in %u s", z->cfg->name, how,
+			 z->cfg->ptext, z->x.err, soa_timer(z, 2, RETRY_NO_SOA_S));
+		xfr_close(z);
+		ev_timer_start(z->all->loop, &z->refresh,
+			       (uint64_t)soa_timer(z, 2, RETRY_NO_SOA_S) * 1000);
+	}
+	z->force_axfr = 0;
+	if (z->again) { /* a NOTIFY came during the transfer */
+		z->again = 0;
+		refresh_now(z);
+	}
+}
+
+static void xfr_fail(struct sec *z, const char *why)
+{
+	snprintf(z->x.err, sizeof(z->x.err), "%s", why);
+	xfr_done(z, DNS_XFR_ERROR);
+}
+
+static void on_xfr_io(int fd, uint32_t events, void *arg)
+{
+	struct sec *z = arg;
+
+	ev_timer_start(z->all->loop, &z->idle, XFR_IDLE_MS);
+	if (!z->connected) {
+		int e = 0;
+		socklen_t el = sizeof(e);
+		uint8_t q[2 + 1024];
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+			xfr_fail(z, strerror(e ? e : errno));
+			return;
+		}
+		int n = dns_xfr_query(&z->x, q + 2, sizeof(q) - 2);
+
+		put16(q, (uint16_t)n);
+		/* a fresh connection takes a query this small whole */
+		if (n < 0 || send(fd, q, (size_t)n + 2, MSG_NOSIGNAL) != n + 2) {
+			xfr_fail(z, "cannot send the query");
+			return;
+		}
+		z->connected = 1;
+		ev_io_mod(z->all->loop, fd, EPOLLIN);
+		return;
+	}
+	for (;;) {
+		ssize_t r = recv(fd, z->rbuf + z->rlen, RBUF - z->rlen, MSG_DONTWAIT);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				xfr_fail(z, strerror(errno));
+			return;
+		}
+		if (r == 0) {
+			xfr_fail(z, "the primary closed the connection before the end");
+			return;
+		}
+		z->rlen += (size_t)r;
+		size_t off = 0;
+
+		while (z->rlen - off >= 2 && z->rlen - off - 2 >= get16(z->rbuf + off)) {
+			size_t ml = get16(z->rbuf + off);
+			enum dns_xfr_result res = dns_xfr_feed(&z->x, z->rbuf + off + 2, ml);
+
+			off += 2 + ml;
+			if (res != DNS_XFR_MORE) {
+				xfr_done(z, res);
+				return;
+			}
+		}
+		memmove(z->rbuf, z->rbuf + off, z->rlen - off);
+		z->rlen -= off;
+	}
+}
+
+static void on_xfr_idle(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	xfr_fail(arg, "no progress for 10 s");
+}
+
+static void refresh_now(struct sec *z)
+{
+	if (z->fd >= 0) {
+		z->again = 1;
+		return;
+	}
+	ev_timer_stop(z->all->loop, &z->refresh);
+	z->fd = socket(z->cfg->primary.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	dns_xfr_begin(&z->x, z->cfg->zone, z->cfg->zlen, z->force_axfr ? NULL : &z->db, ++z->id);
+	if (z->fd < 0) {
+		xfr_fail(z, strerror(errno));
+		return;
+	}
+	z->connected = 0;
+	z->rbuf = xmalloc(RBUF);
+	z->rlen = 0;
+	if ((connect(z->fd, (const struct sockaddr *)&z->cfg->primary, z->cfg->plen) < 0 &&
+	     errno != EINPROGRESS) ||
+	    ev_io_add(z->all->loop, z->fd, EPOLLOUT, on_xfr_io, z) < 0) {
+		xfr_fail(z, strerror(errno));
+		return;
+	}
+	ev_timer_start(z->all->loop, &z->idle, XFR_IDLE_MS);
+}
+
+static void on_refresh(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	refresh_now(arg);
+}
+
+static void on_expire(struct ev_timer *t, void *arg)
+{
+	struct sec *z = arg;
+
+	(void)t;
+	if (z->expired || !z->text)
+		return;
+	log_warn("secondary %s: expired (no answer from %s for the SOA expire of %u s); not "
+		 "served until a transfer succeeds",
+		 z->cfg->name, z->cfg->ptext, soa_timer(z, 3, 0));
+	z->expired = 1;
+	z->all->cb(z->all->arg);
+}
+
+static void on_wake(int fd, uint32_t events, void *arg)
+{
+	struct dns_secondaries *s = arg;
+	uint64_t v;
+
+	(void)events;
+	if (read(fd, &v, sizeof(v)) < 0)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (atomic_exchange(&s->v[i].notified, 0))
+			refresh_now(&s->v[i]);
+}
+
+struct dns_secondaries *dns_secondaries_new(struct ev_loop *loop,
+					    const struct dns_secondary_cfg *cfg, int n,
+					    const char *dir, dns_sec_changed_cb *cb, void *arg)
+{
+	struct dns_secondaries *s = xcalloc(1, sizeof(*s));
+
+	s->loop = loop;
+	s->n = n;
+	s->cb = cb;
+	s->arg = arg;
+	s->v = xcalloc((size_t)n, sizeof(*s->v));
+	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->efd < 0 || ev_io_add(loop, s->efd, EPOLLIN, on_wake, s) < 0)
+		fatal("secondaries: eventfd: %s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		struct sec *z = &s->v[i];
+
+		z->cfg = &cfg[i];
+		z->all = s;
+		z->fd = -1;
+		dns_rrdb_init(&z->db);
+		ev_timer_init(&z->refresh, on_refresh, z);
+		ev_timer_init(&z->expire, on_expire, z);
+		ev_timer_init(&z->idle, on_xfr_idle, z);
+		if (dir)
+			disk_path(z, dir);
+		long left = z->path[0] ? disk_load(z) : -1;
+
+		if (left > 0) {
+			log_info("secondary %s: serial %u from %s, valid %ld s more", cfg[i].name,
+				 dns_rrdb_soa_field(&z->db, 0), z->path, left);
+			expire_arm(z, (uint64_t)left * 1000);
+		} else if (left == 0) {
+			log_warn("secondary %s: the copy in %s is past its expire; not served",
+				 cfg[i].name, z->path);
+			z->expired = 1;
+		}
+		ev_timer_start(loop, &z->refresh, 0);
+	}
+	return s;
+}
+
+void dns_secondaries_free(struct dns_secondaries *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		struct sec *z = &s->v[i];
+
+		xfr_close(z);
+		ev_timer_stop(s->loop, &z->refresh);
+		ev_timer_stop(s->loop, &z->expire);
+		dns_rrdb_free(&z->db);
+		free(z->text);
+		free(z->cand);
+		free(z->inflight);
+	}
+	ev_io_del(s->loop, s->efd);
+	close(s->efd);
+	free(s->v);
+	free(s);
+}
+
+int dns_secondaries_texts(struct dns_secondaries *s, struct dns_ztext *t)
+{
+	int k = 0;
+
+	for (int i = 0; s && i < s->n; i++) {
+		struct sec *z = &s->v[i];
+
+		free(z->inflight);
+		z->inflight = z->cand;
+		z->ilen = z->clen;
+		z->cand = NULL;
+		z->slot = -1;
+		if (z->expired || (!z->text && !z->inflight))
+			continue;
+		z->slot = k;
+		t[k++] = (struct dns_ztext){ .name = z->path[0] ? z->path : z->cfg->name,
+					     .text = z->text,
+					     .len = z->len,
+					     .cand = z->inflight,
+					     .clen = z->ilen };
+	}
+	return k;
+}
+
+void dns_secondaries_built(struct dns_secondaries *s, int built, const struct dns_ztext *t, int nt)
+{
+	for (int i = 0; s && i < s->n; i++) {
+		struct sec *z = &s->v[i];
+
+		if (z->slot < 0 || z->slot >= nt)
+			continue;
+		const struct dns_ztext *r = &t[z->slot];
+
+		z->slot = -1;
+		if (built && r->took_cand) {
+			free(z->text);
+			z->text = z->inflight;
+			z->len = z->ilen;
+			z->inflight = NULL;
+			disk_write(z);
+		} else if (!built && z->inflight && !z->cand) {
+			z->cand = z->inflight; /* the files broke the build: try it again later */
+			z->clen = z->ilen;
+			z->inflight = NULL;
+		} else if (r->err[0]) {
+			log_err("secondary %s: %s zone not served: %s", z->cfg->name,
+				z->inflight ? "the transferred" : "the", r->err);
+		}
+		free(z->inflight);
+		z->inflight = NULL;
+	}
+}
+
+size_t dns_secondaries_notify(struct dns_secondaries *s, const struct sockaddr *from,
+			      const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
+{
+	uint8_t name[DNS_NAME_MAX];
+	size_t off = DNS_HDR_LEN;
+	int rcode = DNS_RC_REFUSED, nl = -1;
+
+	if (len < DNS_HDR_LEN || DNS_OPCODE(get16(pkt + 2)) != DNS_OP_NOTIFY)
+		return 0;
+	if (get16(pkt + 2) & DNS_QR)
+		return 0; /* a response: never answered */
+	if (get16(pkt + 4) != 1 || (nl = dns_name_unpack(pkt, len, &off, name)) < 0 ||
+	    len - off < 4 || off - DNS_HDR_LEN + DNS_HDR_LEN + 4 > cap) {
+		rcode = DNS_RC_FORMERR;
+		nl = -1;
+	} else {
+		dns_name_lower(name, name, (size_t)nl);
+		for (int i = 0; s && i < s->n; i++) {
+			struct sec *z = &s->v[i];
+			const struct sockaddr_storage *p = &z->cfg->primary;
+
+			if (z->cfg->zlen != (size_t)nl || memcmp(z->cfg->zone, name, (size_t)nl) ||
+			    p->ss_family != from->sa_family)
+				continue;
+			/* RFC 1996 3.10: only from a known primary; the port is any */
+			int same = p->ss_family == AF_INET
+					   ? ((const struct sockaddr_in *)p)->sin_addr.s_addr ==
+						     ((const struct sockaddr_in *)from)
+							     ->sin_addr.s_addr
+					   : memcmp(&((const struct sockaddr_in6 *)p)->sin6_addr,
+						    &((const struct sockaddr_in6 *)from)->sin6_addr,
+						    16) == 0;
+
+			if (same) {
+				rcode = DNS_RC_NOERROR;
+				atomic_store(&z->notified, 1);
+				uint64_t one = 1;
+
+				if (write(s->efd, &one, sizeof(one)) < 0)
+					log_debug("notify: eventfd: %s", strerror(errno));
+			}
+			break;
+		}
+	}
+	size_t qlen = nl < 0 ? 0 : off + 4 - DNS_HDR_LEN;
+
+	if (DNS_HDR_LEN + qlen > cap)
+		return 0;
+	memcpy(out, pkt, DNS_HDR_LEN + qlen);
+	/* QR, opcode NOTIFY and AA (RFC 1996 4.7), the question as asked */
+	put16(out + 2, (uint16_t)(DNS_QR | DNS_AA | (DNS_OP_NOTIFY << 11) | rcode));
+	put16(out + 4, qlen ? 1 : 0);
+	memset(out + 6, 0, 6);
+	return DNS_HDR_LEN + qlen;
+}
+
+size_t dns_secondaries_answer(struct dns_secondaries *s, const struct dns_ctx *ctx,
+			      const struct dns_zoneset *zs, const struct sockaddr *from,
+			      const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, int tcp)
+{
+	if (s && len >= DNS_HDR_LEN && DNS_OPCODE(get16(pkt + 2)) == DNS_OP_NOTIFY)
+		return dns_secondaries_notify(s, from, pkt, len, out, cap);
+	return dns_answer_from(ctx, zs, from, pkt, len, out, cap, tcp);
+}
