@@ -76,23 +76,11 @@ static int check_free(const struct lab *l, char *err, size_t errlen)
 	return taken ? -1 : 0;
 }
 
-static int start(struct up *u, size_t node, const char *what, const char *ns, char *const argv[],
-		 char *err, size_t errlen)
+/* Records a started process for check_procs: its log has the reason if it exits. */
+static int started(struct up *u, pid_t pid, size_t node, const char *what)
 {
 	struct started *s;
-	char pidf[PATH_MAX], log[PATH_MAX], name[64];
-
-	snprintf(name, sizeof(name), "%s.pid", what);
-	if (node == SIZE_MAX)
-		lab_path(&u->l, NULL, name, pidf, sizeof(pidf));
-	else
-		lab_path(&u->l, u->l.topo.nodes[node].name, name, pidf, sizeof(pidf));
-	snprintf(name, sizeof(name), "%s.log", what);
-	if (node == SIZE_MAX)
-		lab_path(&u->l, NULL, name, log, sizeof(log));
-	else
-		lab_path(&u->l, u->l.topo.nodes[node].name, name, log, sizeof(log));
-	pid_t pid = lab_proc_start(ns, argv, log, pidf, err, errlen);
+	char name[64];
 
 	if (pid < 0)
 		return -1;
@@ -101,7 +89,9 @@ static int start(struct up *u, size_t node, const char *what, const char *ns, ch
 	s->pid = pid;
 	s->node = node;
 	s->what = what;
-	snprintf(s->log, sizeof(s->log), "%s", log);
+	snprintf(name, sizeof(name), "%s.log", what);
+	lab_path(&u->l, node == SIZE_MAX ? NULL : u->l.topo.nodes[node].name, name, s->log,
+		 sizeof(s->log));
 	return 0;
 }
 
@@ -109,48 +99,23 @@ static int start_all(struct up *u, char *err, size_t errlen)
 {
 	struct lab *l = &u->l;
 	const struct lab_topo *t = &l->topo;
-	char ns[128], path[PATH_MAX];
 
-	if (!l->direct) {
-		char links[PATH_MAX];
-
-		if (lab_gen_wire(l, err, errlen) < 0)
-			return -1;
-		lab_path(l, NULL, "wire.links", links, sizeof(links));
-		lab_ns_name(t->name, "wire", ns, sizeof(ns));
-		char *argv[] = { l->self, "lab", "wire", "--links", links, NULL };
-
-		if (start(u, SIZE_MAX, "wire", ns, argv, err, errlen) < 0)
-			return -1;
-	}
+	if (!l->direct && started(u, lab_start_wire(l, err, errlen), SIZE_MAX, "wire") < 0)
+		return -1;
 	/* anycast-dns first: a site's service comes up as soon as its check can pass */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != LAB_SITE)
 			continue;
-		pid_t pid;
-
 		if (lab_gen_zone(l, i, err, errlen) < 0 ||
-		    (pid = lab_start_dns(l, i, err, errlen)) < 0)
+		    started(u, lab_start_dns(l, i, err, errlen), i, "anycast-dns") < 0)
 			return -1;
-		u->procs = xrealloc(u->procs, (u->nprocs + 1) * sizeof(*u->procs));
-		struct started *s = &u->procs[u->nprocs++];
-
-		s->pid = pid;
-		s->node = i;
-		s->what = "anycast-dns";
-		lab_path(l, t->nodes[i].name, "anycast-dns.log", s->log, sizeof(s->log));
 	}
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind == LAB_CLIENT)
 			continue;
 		if (sig_interrupted)
 			return -1;
-		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
-		lab_path(l, t->nodes[i].name, "anycastd.conf", path, sizeof(path));
-		char *argv[] = { l->anycastd, "-d", "-c", path, NULL };
-
-		if (lab_gen_anycastd(l, i, err, errlen) < 0 ||
-		    start(u, i, "anycastd", ns, argv, err, errlen) < 0)
+		if (started(u, lab_start_anycastd(l, i, err, errlen), i, "anycastd") < 0)
 			return -1;
 	}
 	return 0;
