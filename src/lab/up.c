@@ -18,6 +18,7 @@
 #include "lab/build.h"
 #include "lab/gen.h"
 #include "lab/proc.h"
+#include "lab/ready.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -25,7 +26,6 @@
 
 #define UP_TIMEOUT_S 30
 #define POLL_MS 100
-#define ASK_TIMEOUT_MS 400
 
 struct started {
 	pid_t pid;
@@ -170,8 +170,8 @@ static size_t sessions_missing(const struct lab *l, struct buf *why)
 	return missing;
 }
 
-static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, char *err,
-		      size_t errlen)
+static int wait_ready(struct up *u, const struct lab_ready *plan, unsigned timeout_s,
+		      struct lab_answer *ans, char *err, size_t errlen)
 {
 	const struct lab_topo *t = &u->l.topo;
 	struct lab_answer *prev = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*prev));
@@ -192,7 +192,7 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 		size_t unanswered = 0;
 
 		if (!missing) {
-			lab_ask_clients(&u->l, ASK_TIMEOUT_MS, ans);
+			lab_ask_clients(&u->l, plan->ask_ms, ans);
 			int same = have_prev;
 
 			for (size_t i = 0; i < t->nnodes; i++) {
@@ -213,6 +213,10 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 			memcpy(prev, ans, t->nnodes * sizeof(*ans));
 		}
 		if (clk_now_ms() >= end) {
+			if (!missing && unanswered) {
+				buf_reset(&why);
+				lab_ready_explain(&u->l, plan, ans, &why);
+			}
 			buf_put8(&why, 0);
 			snprintf(err, errlen, "not ready after %u s: %s %s", timeout_s,
 				 missing ? "BGP sessions not established:"
@@ -266,10 +270,17 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	char path[PATH_MAX];
 	int r = -1, created = 0;
 	struct lab_answer *ans = NULL;
+	struct lab_ready plan;
 
 	memset(&u, 0, sizeof(u));
 	if (lab_topo_load(file, &u.l.topo, err, errlen) < 0)
 		return -1;
+	/* a client that cannot reach any site is known now, before anything is built */
+	if (lab_ready_plan(&u.l.topo, &plan, err, errlen) < 0) {
+		lab_ready_free(&plan);
+		lab_topo_free(&u.l.topo);
+		return -1;
+	}
 	u.l.loaded = 1;
 	u.l.direct = o->no_delay;
 	snprintf(u.l.dir, sizeof(u.l.dir), "%s/%s", LAB_RUN_DIR, u.l.topo.name);
@@ -320,7 +331,7 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 		goto out;
 	}
 	ans = xcalloc(u.l.topo.nnodes ? u.l.topo.nnodes : 1, sizeof(*ans));
-	if (wait_ready(&u, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
+	if (wait_ready(&u, &plan, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
 		goto out;
 	if (!o->quiet)
 		summary(&u, ans, (double)(clk_now_ms() - t0) / 1e3);
@@ -337,6 +348,7 @@ out:
 	sig_restore(&saved);
 	free(ans);
 	free(u.procs);
+	lab_ready_free(&plan);
 	lab_close(&u.l);
 	return r;
 }
