@@ -86,15 +86,47 @@ out:
 	return r;
 }
 
+/* Restarts the processes of node i that are not running (killed, crashed); a site's
+ * anycast-dns too. */
+static int restart_dead(const struct lab *l, size_t i, char *err, size_t errlen)
+{
+	const struct lab_node *n = &l->topo.nodes[i];
+	char pidf[PATH_MAX];
+
+	if (n->kind == LAB_CLIENT)
+		return 0;
+	lab_path(l, n->name, "anycast-dns.pid", pidf, sizeof(pidf));
+	if (n->kind == LAB_SITE && !lab_proc_pid(pidf) && lab_start_dns(l, i, err, errlen) < 0)
+		return -1;
+	lab_path(l, n->name, "anycastd.pid", pidf, sizeof(pidf));
+	if (!lab_proc_pid(pidf) && lab_start_anycastd(l, i, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 int lab_heal(const char *name, const char *node, char *err, size_t errlen)
 {
 	struct lab l;
 	char path[PATH_MAX], was[32];
-	int r = 0, i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
+	int r = 0, i;
 
+	if (strcmp(node, "wire") == 0) {
+		if (lab_open(name, &l, err, errlen) < 0)
+			return -1;
+		lab_path(&l, NULL, "wire.pid", path, sizeof(path));
+		if (l.direct)
+			snprintf(err, errlen, "lab %s has no wire (it is up with --no-delay)",
+				 l.topo.name),
+				r = -1;
+		else if (!lab_proc_pid(path))
+			r = lab_start_wire(&l, err, errlen) < 0 ? -1 : 0;
+		lab_close(&l);
+		return r;
+	}
+	i = open_node(name, node, &l, path, sizeof(path), was, sizeof(was), err, errlen);
 	if (i < 0)
 		return -1;
-	if (was[0]) { /* else nothing to heal */
+	if (was[0]) { /* what `lab fail` did, undone */
 		if (strcmp(was, "service") == 0)
 			r = lab_start_dns(&l, (size_t)i, err, errlen) < 0 ? -1 : 0;
 		else if (strcmp(was, "freeze") == 0)
@@ -104,6 +136,9 @@ int lab_heal(const char *name, const char *node, char *err, size_t errlen)
 		if (r == 0)
 			unlink(path);
 	}
+	/* and what died by itself, restarted */
+	if (r == 0)
+		r = restart_dead(&l, (size_t)i, err, errlen);
 	lab_close(&l);
 	return r;
 }

@@ -189,9 +189,16 @@ int lab_gen_wire(const struct lab *l, char *err, size_t errlen)
 	struct buf b;
 
 	buf_init(&b);
-	buf_printf(&b, "# IFNAME_A IFNAME_B DELAY_US: one line per link of lab %s\n", t->name);
-	for (size_t k = 0; k < t->nlinks; k++)
-		buf_printf(&b, "w%zua w%zub %u\n", k, k, t->links[k].delay_us);
+	buf_printf(&b, "# IFNAME_A IFNAME_B DELAY_US [PPS QUEUE]: one line per link of lab %s\n",
+		   t->name);
+	for (size_t k = 0; k < t->nlinks; k++) {
+		const struct lab_link *lk = &t->links[k];
+
+		buf_printf(&b, "w%zua w%zub %u", k, k, lk->delay_us);
+		if (lk->capacity_pps)
+			buf_printf(&b, " %u %u", lk->capacity_pps, lk->queue);
+		buf_put8(&b, '\n');
+	}
 	lab_path(l, NULL, "wire.links", path, sizeof(path));
 	return write_buf(path, &b, err, errlen);
 }
@@ -213,6 +220,38 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 	char *argv[] = { (char *)l->dns, "-d", "--listen", "127.0.0.1:53", "--listen",   any,
 			 "--listen",     uni,  "--zone",   zone,           "--identity", n->name,
 			 "--threads",    "1",  NULL };
+
+	return lab_proc_start(ns, argv, log, pidf, err, errlen);
+}
+
+pid_t lab_start_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
+{
+	const struct lab_node *n = &l->topo.nodes[node];
+	char ns[128], conf[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
+
+	if (lab_gen_anycastd(l, node, err, errlen) < 0)
+		return -1;
+	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
+	lab_path(l, n->name, "anycastd.conf", conf, sizeof(conf));
+	lab_path(l, n->name, "anycastd.log", log, sizeof(log));
+	lab_path(l, n->name, "anycastd.pid", pidf, sizeof(pidf));
+	char *argv[] = { (char *)l->anycastd, "-d", "-c", conf, NULL };
+
+	return lab_proc_start(ns, argv, log, pidf, err, errlen);
+}
+
+pid_t lab_start_wire(const struct lab *l, char *err, size_t errlen)
+{
+	char ns[128], links[PATH_MAX], stats[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
+
+	if (lab_gen_wire(l, err, errlen) < 0)
+		return -1;
+	lab_ns_name(l->topo.name, "wire", ns, sizeof(ns));
+	lab_path(l, NULL, "wire.links", links, sizeof(links));
+	lab_path(l, NULL, "wire.stats", stats, sizeof(stats));
+	lab_path(l, NULL, "wire.log", log, sizeof(log));
+	lab_path(l, NULL, "wire.pid", pidf, sizeof(pidf));
+	char *argv[] = { (char *)l->self, "lab", "wire", "--links", links, "--stats", stats, NULL };
 
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);
 }

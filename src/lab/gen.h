@@ -12,7 +12,11 @@
 int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_zone(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_wire(const struct lab *l, char *err, size_t errlen);
-/* Starts (or restarts, after `lab heal`) a site's anycast-dns; its PID or -1. */
+/* Start (or restart, after `lab heal`) a site's anycast-dns, a router's or site's anycastd, the
+ * wire (with its links file written anew); each returns the PID or -1. Their logs and PID
+ * files are in the state directory (state.h). */
 pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen);
+pid_t lab_start_anycastd(const struct lab *l, size_t node, char *err, size_t errlen);
+pid_t lab_start_wire(const struct lab *l, char *err, size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "lab/ask.h"
 #include "lab/proc.h"
+#include "lab/wire.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "sim/labsim.h"
@@ -94,6 +95,81 @@ static struct sim_lab_pred *predict(const struct lab *l)
 	return pr;
 }
 
+/* The wire: alive or not, its CPU (share of one core over the last second) and the frames it
+ * dropped, in total and per link that had a full queue. Nothing for a lab without a wire. */
+static void wire_status(const struct lab *l, int json, struct buf *out)
+{
+	const struct lab_topo *t = &l->topo;
+	struct lab_wire_stats st;
+	char path[PATH_MAX];
+	uint64_t fwd = 0, qdrop = 0, ddrop = 0;
+
+	if (l->direct)
+		return;
+	lab_path(l, NULL, "wire.pid", path, sizeof(path));
+	pid_t pid = lab_proc_pid(path);
+
+	lab_path(l, NULL, "wire.stats", path, sizeof(path));
+	lab_wire_stats_read(path, &st);
+	for (size_t i = 0; i < st.nlinks; i++)
+		for (int s = 0; s < 2; s++) {
+			fwd += st.links[i].forwarded[s];
+			qdrop += st.links[i].qdropped[s];
+			ddrop += st.links[i].downdropped[s];
+		}
+	if (json) {
+		buf_printf(out,
+			   ",\"wire\":{\"running\":%s,\"threads\":%zu,\"cpu\":%.3f,"
+			   "\"forwarded\":%llu,\"queue_drops\":%llu,\"down_drops\":%llu,"
+			   "\"links\":[",
+			   pid ? "true" : "false", st.threads, st.cpu, (unsigned long long)fwd,
+			   (unsigned long long)qdrop, (unsigned long long)ddrop);
+	} else {
+		buf_printf(out, "\nwire: %s",
+			   pid ? "running" : "NOT RUNNING (anycast lab heal wire)");
+		if (pid)
+			buf_printf(out, ", %zu threads, %.0f%% of a core", st.threads,
+				   st.cpu * 100);
+		buf_printf(out,
+			   "; frames forwarded %llu, dropped at full queues %llu, lost on "
+			   "links down %llu\n",
+			   (unsigned long long)fwd, (unsigned long long)qdrop,
+			   (unsigned long long)ddrop);
+	}
+	int first = 1;
+
+	for (size_t i = 0; i < st.nlinks; i++) {
+		const struct lab_wire_link_stats *ls = &st.links[i];
+		size_t k;
+
+		if (sscanf(ls->a, "w%zua", &k) != 1 || k >= t->nlinks)
+			continue;
+		const char *a = t->nodes[t->links[k].a].name, *b = t->nodes[t->links[k].b].name;
+
+		if (json) {
+			buf_printf(out, "%s{\"a\":", first ? "" : ",");
+			json_str(out, a);
+			buf_printf(out, ",\"b\":");
+			json_str(out, b);
+			buf_printf(out,
+				   ",\"capacity\":%u,\"forwarded\":[%llu,%llu],"
+				   "\"queue_drops\":[%llu,%llu]}",
+				   t->links[k].capacity_pps, (unsigned long long)ls->forwarded[0],
+				   (unsigned long long)ls->forwarded[1],
+				   (unsigned long long)ls->qdropped[0],
+				   (unsigned long long)ls->qdropped[1]);
+			first = 0;
+		} else if (ls->qdropped[0] || ls->qdropped[1]) {
+			buf_printf(out, "  %s -> %s: %llu dropped, %s -> %s: %llu dropped\n", a, b,
+				   (unsigned long long)ls->qdropped[0], b, a,
+				   (unsigned long long)ls->qdropped[1]);
+		}
+	}
+	if (json)
+		buf_printf(out, "]}");
+	lab_wire_stats_free(&st);
+}
+
 int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen)
 {
 	struct lab l;
@@ -159,7 +235,10 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 		}
 	}
 	if (json)
-		buf_printf(out, "],\"clients\":[");
+		buf_printf(out, "]");
+	wire_status(&l, json, out);
+	if (json)
+		buf_printf(out, ",\"clients\":[");
 	else
 		buf_printf(out, "\n%-14s %-14s %10s  %s\n", "CLIENT", "SITE", "RTT", "PREDICTED");
 	first = 1;

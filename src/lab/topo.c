@@ -308,6 +308,9 @@ static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct la
 			return lab_yfail_at(c, k,
 					    "node name '%s' must be 1 to 12 of a-z, 0-9 and '-'",
 					    lab_yshow(k, b));
+		/* NAME-wire is the wire's namespace, and `lab heal wire` restarts the wire */
+		if (k->len == 4 && memcmp(k->s, "wire", 4) == 0)
+			return lab_yfail_at(c, k, "node name 'wire' is taken by the lab's wire");
 		slot = name_slot(t, tab, sz, k->s, k->len);
 		if (tab[slot]) {
 			nd = &t->nodes[tab[slot] - 1];
@@ -361,10 +364,57 @@ static int check_pair(struct lab_yctx *c, const struct lab_ynode *ep, const stru
 	return 0;
 }
 
+/* A whole number in [lo, hi] from a scalar; what names the key in the message. */
+static int parse_count(struct lab_yctx *c, const struct lab_ynode *n, const char *what, uint64_t lo,
+		       uint64_t hi, uint32_t *out)
+{
+	char b[LAB_YSHOW_LEN];
+	uint64_t v = 0;
+
+	if (lab_ywant(c, n, LAB_YSCALAR, what) < 0)
+		return -1;
+	for (size_t i = 0; i < n->len; i++) {
+		if (n->s[i] < '0' || n->s[i] > '9' || v > hi)
+			return lab_yfail_at(
+				c, n, "%s '%s': expected a whole number from %llu to %llu", what,
+				lab_yshow(n, b), (unsigned long long)lo, (unsigned long long)hi);
+		v = v * 10 + (uint64_t)(n->s[i] - '0');
+	}
+	if (!n->len || v < lo || v > hi)
+		return lab_yfail_at(c, n, "%s '%s': expected a whole number from %llu to %llu",
+				    what, lab_yshow(n, b), (unsigned long long)lo,
+				    (unsigned long long)hi);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* capacity: frames per second each way; queue: frames that may wait for the link, by default
+ * 50 ms worth (a router's buffer), at least 16. */
+static int load_capacity(struct lab_yctx *c, const struct lab_ynode *cap,
+			 const struct lab_ynode *qkey, const struct lab_ynode *queue,
+			 struct lab_link *l)
+{
+	if (!cap) {
+		if (qkey)
+			return lab_yfail_at(c, qkey, "queue without capacity (frames per second)");
+		return 0;
+	}
+	if (parse_count(c, cap, "capacity", 1, 10000000, &l->capacity_pps) < 0)
+		return -1;
+	if (queue)
+		return parse_count(c, queue, "queue", 1, 1000000, &l->queue);
+	l->queue = l->capacity_pps / 20 > 16 ? l->capacity_pps / 20 : 16;
+	return 0;
+}
+
 static int load_link(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t,
 		     const size_t *names, size_t nsz, struct lab_link *l)
 {
-	struct lab_yfield f[] = { { "endpoints", 0, 0 }, { "rel", 0, 0 }, { "delay", 0, 0 } };
+	struct lab_yfield f[] = { { "endpoints", 0, 0 },
+				  { "rel", 0, 0 },
+				  { "delay", 0, 0 },
+				  { "capacity", 0, 0 },
+				  { "queue", 0, 0 } };
 	const struct lab_ynode *ep;
 	const struct lab_node *a, *b;
 	char s[LAB_YSHOW_LEN];
@@ -375,7 +425,7 @@ static int load_link(struct lab_yctx *c, const struct lab_ynode *n, struct lab_t
 	if (n->kind != LAB_YMAP)
 		return lab_yfail_at(c, n,
 				    "link: expected a mapping like {endpoints: [a, b], rel: p2p}");
-	if (lab_yfields(c, n, "link", f, 3) < 0)
+	if (lab_yfields(c, n, "link", f, 5) < 0)
 		return -1;
 	if (!(ep = f[0].v))
 		return lab_yfail_at(c, n, "link: endpoints missing");
@@ -438,7 +488,7 @@ static int load_link(struct lab_yctx *c, const struct lab_ynode *n, struct lab_t
 	} else {
 		l->delay_us = lab_city_delay_us(a->city, b->city);
 	}
-	return 0;
+	return load_capacity(c, f[3].v, f[4].k, f[4].v, l);
 }
 
 static int load_links(struct lab_yctx *c, const struct lab_ynode *seq, struct lab_topo *t,

@@ -34,8 +34,10 @@ struct lab_node {
 struct lab_link {
 	size_t a, b; /* node indices, as written in endpoints */
 	enum lab_rel rel;
-	uint32_t delay_us;   /* one way */
-	uint8_t delay_given; /* from the file, not from the cities' distance */
+	uint32_t delay_us;     /* one way */
+	uint8_t delay_given;   /* from the file, not from the cities' distance */
+	uint32_t capacity_pps; /* frames per second each way; 0: unlimited */
+	uint32_t queue;        /* with a capacity: frames that may wait for the link */
 	int line, col;
 	/* derived: a /31 in 198.18.0.0/15 and a /64 in 2001:db8:ffff::/48 per link */
 	struct addr addr_a, addr_b;      /* IPv4, a gets the even address */

@@ -18,6 +18,7 @@
 #include "lab/build.h"
 #include "lab/gen.h"
 #include "lab/proc.h"
+#include "lab/ready.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -25,7 +26,6 @@
 
 #define UP_TIMEOUT_S 30
 #define POLL_MS 100
-#define ASK_TIMEOUT_MS 400
 
 struct started {
 	pid_t pid;
@@ -76,23 +76,11 @@ static int check_free(const struct lab *l, char *err, size_t errlen)
 	return taken ? -1 : 0;
 }
 
-static int start(struct up *u, size_t node, const char *what, const char *ns, char *const argv[],
-		 char *err, size_t errlen)
+/* Records a started process for check_procs: its log has the reason if it exits. */
+static int started(struct up *u, pid_t pid, size_t node, const char *what)
 {
 	struct started *s;
-	char pidf[PATH_MAX], log[PATH_MAX], name[64];
-
-	snprintf(name, sizeof(name), "%s.pid", what);
-	if (node == SIZE_MAX)
-		lab_path(&u->l, NULL, name, pidf, sizeof(pidf));
-	else
-		lab_path(&u->l, u->l.topo.nodes[node].name, name, pidf, sizeof(pidf));
-	snprintf(name, sizeof(name), "%s.log", what);
-	if (node == SIZE_MAX)
-		lab_path(&u->l, NULL, name, log, sizeof(log));
-	else
-		lab_path(&u->l, u->l.topo.nodes[node].name, name, log, sizeof(log));
-	pid_t pid = lab_proc_start(ns, argv, log, pidf, err, errlen);
+	char name[64];
 
 	if (pid < 0)
 		return -1;
@@ -101,7 +89,9 @@ static int start(struct up *u, size_t node, const char *what, const char *ns, ch
 	s->pid = pid;
 	s->node = node;
 	s->what = what;
-	snprintf(s->log, sizeof(s->log), "%s", log);
+	snprintf(name, sizeof(name), "%s.log", what);
+	lab_path(&u->l, node == SIZE_MAX ? NULL : u->l.topo.nodes[node].name, name, s->log,
+		 sizeof(s->log));
 	return 0;
 }
 
@@ -109,48 +99,23 @@ static int start_all(struct up *u, char *err, size_t errlen)
 {
 	struct lab *l = &u->l;
 	const struct lab_topo *t = &l->topo;
-	char ns[128], path[PATH_MAX];
 
-	if (!l->direct) {
-		char links[PATH_MAX];
-
-		if (lab_gen_wire(l, err, errlen) < 0)
-			return -1;
-		lab_path(l, NULL, "wire.links", links, sizeof(links));
-		lab_ns_name(t->name, "wire", ns, sizeof(ns));
-		char *argv[] = { l->self, "lab", "wire", "--links", links, NULL };
-
-		if (start(u, SIZE_MAX, "wire", ns, argv, err, errlen) < 0)
-			return -1;
-	}
+	if (!l->direct && started(u, lab_start_wire(l, err, errlen), SIZE_MAX, "wire") < 0)
+		return -1;
 	/* anycast-dns first: a site's service comes up as soon as its check can pass */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != LAB_SITE)
 			continue;
-		pid_t pid;
-
 		if (lab_gen_zone(l, i, err, errlen) < 0 ||
-		    (pid = lab_start_dns(l, i, err, errlen)) < 0)
+		    started(u, lab_start_dns(l, i, err, errlen), i, "anycast-dns") < 0)
 			return -1;
-		u->procs = xrealloc(u->procs, (u->nprocs + 1) * sizeof(*u->procs));
-		struct started *s = &u->procs[u->nprocs++];
-
-		s->pid = pid;
-		s->node = i;
-		s->what = "anycast-dns";
-		lab_path(l, t->nodes[i].name, "anycast-dns.log", s->log, sizeof(s->log));
 	}
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind == LAB_CLIENT)
 			continue;
 		if (sig_interrupted)
 			return -1;
-		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
-		lab_path(l, t->nodes[i].name, "anycastd.conf", path, sizeof(path));
-		char *argv[] = { l->anycastd, "-d", "-c", path, NULL };
-
-		if (lab_gen_anycastd(l, i, err, errlen) < 0 ||
-		    start(u, i, "anycastd", ns, argv, err, errlen) < 0)
+		if (started(u, lab_start_anycastd(l, i, err, errlen), i, "anycastd") < 0)
 			return -1;
 	}
 	return 0;
@@ -205,8 +170,8 @@ static size_t sessions_missing(const struct lab *l, struct buf *why)
 	return missing;
 }
 
-static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, char *err,
-		      size_t errlen)
+static int wait_ready(struct up *u, const struct lab_ready *plan, unsigned timeout_s,
+		      struct lab_answer *ans, char *err, size_t errlen)
 {
 	const struct lab_topo *t = &u->l.topo;
 	struct lab_answer *prev = xcalloc(t->nnodes ? t->nnodes : 1, sizeof(*prev));
@@ -227,7 +192,7 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 		size_t unanswered = 0;
 
 		if (!missing) {
-			lab_ask_clients(&u->l, ASK_TIMEOUT_MS, ans);
+			lab_ask_clients(&u->l, plan->ask_ms, ans);
 			int same = have_prev;
 
 			for (size_t i = 0; i < t->nnodes; i++) {
@@ -248,6 +213,10 @@ static int wait_ready(struct up *u, unsigned timeout_s, struct lab_answer *ans, 
 			memcpy(prev, ans, t->nnodes * sizeof(*ans));
 		}
 		if (clk_now_ms() >= end) {
+			if (!missing && unanswered) {
+				buf_reset(&why);
+				lab_ready_explain(&u->l, plan, ans, &why);
+			}
 			buf_put8(&why, 0);
 			snprintf(err, errlen, "not ready after %u s: %s %s", timeout_s,
 				 missing ? "BGP sessions not established:"
@@ -301,10 +270,17 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	char path[PATH_MAX];
 	int r = -1, created = 0;
 	struct lab_answer *ans = NULL;
+	struct lab_ready plan;
 
 	memset(&u, 0, sizeof(u));
 	if (lab_topo_load(file, &u.l.topo, err, errlen) < 0)
 		return -1;
+	/* a client that cannot reach any site is known now, before anything is built */
+	if (lab_ready_plan(&u.l.topo, &plan, err, errlen) < 0) {
+		lab_ready_free(&plan);
+		lab_topo_free(&u.l.topo);
+		return -1;
+	}
 	u.l.loaded = 1;
 	u.l.direct = o->no_delay;
 	snprintf(u.l.dir, sizeof(u.l.dir), "%s/%s", LAB_RUN_DIR, u.l.topo.name);
@@ -355,7 +331,7 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 		goto out;
 	}
 	ans = xcalloc(u.l.topo.nnodes ? u.l.topo.nnodes : 1, sizeof(*ans));
-	if (wait_ready(&u, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
+	if (wait_ready(&u, &plan, o->timeout_s ? o->timeout_s : UP_TIMEOUT_S, ans, err, errlen) < 0)
 		goto out;
 	if (!o->quiet)
 		summary(&u, ans, (double)(clk_now_ms() - t0) / 1e3);
@@ -372,6 +348,7 @@ out:
 	sig_restore(&saved);
 	free(ans);
 	free(u.procs);
+	lab_ready_free(&plan);
 	lab_close(&u.l);
 	return r;
 }

@@ -117,6 +117,38 @@ void sim_topo_free(struct sim_topo *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* The delay of the link between nodes a and b of t (0 if none). */
+static uint32_t link_delay(const struct lab_topo *t, size_t a, size_t b)
+{
+	for (size_t k = 0; k < t->nlinks; k++)
+		if ((t->links[k].a == a && t->links[k].b == b) ||
+		    (t->links[k].a == b && t->links[k].b == a))
+			return t->links[k].delay_us;
+	return 0;
+}
+
+/* One-way delay from client node c through its access router r (graph index g) to the site
+ * the propagation chose: each AS's best names the node it came from (tie keys are node
+ * indices, see sim_topo_build), so the path is walked back hop by hop. */
+static uint32_t path_delay(const struct lab_topo *t, const struct sim_topo *st,
+			   const struct sim_best *best, size_t c, size_t r, int64_t g)
+{
+	uint32_t d = link_delay(t, c, r);
+
+	for (size_t hops = 0; g >= 0 && hops <= t->nnodes; hops++) {
+		size_t via = best[g].via;
+
+		if (via >= t->nnodes)
+			break;
+		d += link_delay(t, r, via);
+		if (t->nodes[via].kind != LAB_ROUTER)
+			break; /* the site */
+		r = via;
+		g = sim_graph_find(&st->g, t->nodes[via].asn);
+	}
+	return d;
+}
+
 int sim_predict_topology(const struct lab_topo *t, const char *const *failed, size_t nfailed,
 			 struct sim_lab_pred *out, char *err, size_t errlen)
 {
@@ -140,12 +172,20 @@ int sim_predict_topology(const struct lab_topo *t, const char *const *failed, si
 	out->n = st.nclients;
 	out->client = calloc(st.nclients + 1, sizeof(char *));
 	out->site = calloc(st.nclients + 1, sizeof(char *));
+	out->router = calloc(st.nclients + 1, sizeof(char *));
+	out->delay_us = calloc(st.nclients + 1, sizeof(uint32_t));
 	for (size_t c = 0; c < st.nclients; c++) {
 		int64_t g = st.client_node[c];
+		const struct lab_node *cn = lab_topo_node(t, st.client_name[c]);
+		size_t link, r = 0;
 
 		out->client[c] = st.client_name[c];
-		if (g >= 0 && best[g].site < st.scen.nsites)
+		if (g >= 0 && lab_client_link(t, cn->index, &link, &r) == 0)
+			out->router[c] = t->nodes[r].name;
+		if (g >= 0 && best[g].site < st.scen.nsites) {
 			out->site[c] = lab_topo_node(t, st.scen.sites[best[g].site].name)->name;
+			out->delay_us[c] = path_delay(t, &st, best, cn->index, r, g);
+		}
 	}
 	free(best);
 	sim_prep_free(&p);
@@ -157,5 +197,7 @@ void sim_lab_pred_free(struct sim_lab_pred *p)
 {
 	free(p->client);
 	free(p->site);
+	free(p->router);
+	free(p->delay_us);
 	memset(p, 0, sizeof(*p));
 }

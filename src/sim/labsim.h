@@ -27,11 +27,15 @@ struct sim_topo {
 int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, size_t errlen);
 void sim_topo_free(struct sim_topo *st);
 
-/* The predicted site of every client of t, with the named sites failed: names[i] is client
- * i's name and sites[i] its site's name or NULL when unreached, both borrowed from t. */
+/* The predicted site of every client of t, with the named sites failed: client[i] is client
+ * i's name and site[i] its site's name or NULL when unreached, both borrowed from t;
+ * delay_us[i] the one-way delay along the predicted path (the access link included), so that
+ * a caller knows how long an answer should take; router[i] the client's access router (where
+ * an unreached client's route stops), or NULL. */
 struct sim_lab_pred {
 	size_t n;
-	const char **client, **site;
+	const char **client, **site, **router;
+	uint32_t *delay_us;
 };
 int sim_predict_topology(const struct lab_topo *t, const char *const *failed, size_t nfailed,
 			 struct sim_lab_pred *out, char *err, size_t errlen);
