@@ -242,7 +242,7 @@ static const struct {
 							  "scalar, not a sequence" },
 	{ GOOD "  - {endpoints: [r2, s1], rel: p2c, cost: 3}\n",
 	  "t.yaml:12:37: unknown key "
-	  "'cost' in link (expected endpoints, rel, delay)" },
+	  "'cost' in link (expected endpoints, rel, delay, capacity, queue)" },
 	{ GOOD "  - {endpoints: [r2, x9], rel: p2p}\n", "t.yaml:12:22: unknown node 'x9'" },
 	{ GOOD "  - {endpoints: [r2, r2], rel: p2p}\n",
 	  "t.yaml:12:22: a link from 'r2' to itself" },
