@@ -52,6 +52,9 @@ static void render_loop(struct ev_loop *l, struct buf *b)
 	help(b, "anycastd_loop_max_iteration_seconds", "gauge",
 	     "the longest event loop iteration since start");
 	buf_printf(b, "anycastd_loop_max_iteration_seconds %.6f\n", st.max_busy_us / 1e6);
+	help(b, "anycastd_loop_max_iteration_cpu_seconds", "gauge",
+	     "the most CPU time one event loop iteration used since start");
+	buf_printf(b, "anycastd_loop_max_iteration_cpu_seconds %.6f\n", st.max_cpu_us / 1e6);
 	help(b, "anycastd_loop_iteration_seconds", "histogram",
 	     "event loop iterations by duration");
 	for (int i = 0; i < EV_HIST_N; i++) {

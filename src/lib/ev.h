@@ -48,7 +48,8 @@ void ev_io_again(struct ev_loop *l, int fd);
 extern const uint64_t EV_HIST_LE_US[EV_HIST_N];
 struct ev_stats {
 	uint64_t iterations;
-	uint64_t max_busy_us; /* the longest iteration so far */
+	uint64_t max_busy_us; /* the longest iteration so far (wall clock) */
+	uint64_t max_cpu_us;  /* the most CPU time one iteration used */
 	uint64_t sum_busy_us;
 	uint64_t le[EV_HIST_N]; /* cumulative counts, le[EV_HIST_N - 1] == iterations */
 };

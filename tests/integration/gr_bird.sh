@@ -36,6 +36,7 @@ local-as 65001
 listen $A_V4
 control $SOCK
 fib yes
+rfc8212 no   # the test has no roles: BIRD is neither customer nor provider
 neighbor $B_V4 {
     remote-as 64500
     local-address $A_V4
@@ -78,7 +79,7 @@ start_anycastd() {
 }
 bird_up() { birdc_ show protocols v4 | grep -q Established; }
 bird_has() { birdc_ show route "$1" protocol v4 | grep -q "^$1"; }
-kernel_has() { ip -n "$A" route show "$1" proto 196 | grep -q "via $B_V4"; }
+kernel_has() { ip -n "$A" route show "$1" proto 150 | grep -q "via $B_V4"; }
 # route_flag PREFIX EXPR: anycast show routes --json, the route from BIRD satisfies EXPR (r)
 route_is() {
 	local j
@@ -116,7 +117,7 @@ start_anycastd 0
 check_eventually 25 "session Established in anycastd" neighbor_established "$A" "$SOCK" $B_V4
 check_eventually 10 "session Established at BIRD" bird_up
 check_eventually 10 "BIRD has 192.0.2.0/25" bird_has 192.0.2.0/25
-check_eventually 10 "A's kernel has 203.0.113.0/24 via BIRD (proto 196)" kernel_has 203.0.113.0/24
+check_eventually 10 "A's kernel has 203.0.113.0/24 via BIRD (proto 150)" kernel_has 203.0.113.0/24
 # bird_caps REGEX: BIRD lists REGEX among the capabilities of our current OPEN
 bird_caps() {
 	birdc_ show protocols all v4 |

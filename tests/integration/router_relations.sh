@@ -91,7 +91,7 @@ check_eventually 10 "R: $NET from the provider (198.18.0.1) is not best, local_p
 	route_is $NET 198.18.0.1 False 50 64500
 check "R: exactly one best path for $NET" \
 	ad_route_check R "len([r for r in d if r['prefix']=='$NET' and r['best']])==1" "not one best path:"
-check_eventually 10 "R's kernel FIB: $NET via P (198.18.0.3), proto 196" fib_is R $NET 198.18.0.3
+check_eventually 10 "R's kernel FIB: $NET via P (198.18.0.3), proto 150" fib_is R $NET 198.18.0.3
 
 # ---------------------------------------------------------------- export of a customer route
 
