@@ -13,8 +13,10 @@
 #define CONF_DEFAULT_BFD_INTERVAL_MS 100
 #define CONF_DEFAULT_BFD_MULT 3
 
-/* CHECK_PROCESS: event-driven, the process named by a pid file (target) has exited. */
-enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC, CHECK_PROCESS };
+/* CHECK_PROCESS: event-driven, the process named by a pid file (target) has exited.
+ * CHECK_LISTEN: a socket listens on addr:port (NETLINK_SOCK_DIAG), re-checked at once when a
+ * process check of the same service fails. */
+enum conf_check_kind { CHECK_TCP, CHECK_HTTP, CHECK_DNS, CHECK_EXEC, CHECK_PROCESS, CHECK_LISTEN };
 
 /* A user (or group) named in the file, resolved when it is read so `anycastd -n` reports an
  * unknown name (conf_sec.c). name NULL: not given. */
@@ -32,7 +34,8 @@ struct conf_check {
 	enum conf_check_kind kind;
 	char *target;      /* tcp/dns: "ADDR:PORT" as written; http: the URL; exec: the command */
 	struct addr addr;  /* tcp, dns, http: the resolved address */
-	uint16_t port;     /* tcp, dns, http */
+	uint16_t port;     /* tcp, dns, http, listen */
+	uint8_t udp;       /* listen: /udp (a bound UDP socket), else a TCP listener */
 	char *dns_name;    /* dns: name (default "."), with a trailing dot */
 	uint16_t dns_type; /* dns: numeric type (default A = 1) */
 	int http_expect;   /* http: status expected (default 200) */

@@ -4,6 +4,8 @@
  *   check dns ADDR[:PORT] [name NAME] [type TYPE] [options]
  *   check http http://IP[:PORT]/PATH [expect CODE] [body TEXT] [options]
  *   check exec COMMAND [user NAME] [options]
+ *   check process PIDFILE [options]
+ *   check listen ADDR:PORT[/tcp|/udp] [options]
  *   options: interval DUR, timeout DUR, rise N, fall N, fast-interval DUR
  */
 #include "conf/conf.h"
@@ -57,7 +59,7 @@ static const struct {
 
 static const char *const kind_names[] = {
 	[CHECK_TCP] = "tcp",   [CHECK_HTTP] = "http",       [CHECK_DNS] = "dns",
-	[CHECK_EXEC] = "exec", [CHECK_PROCESS] = "process",
+	[CHECK_EXEC] = "exec", [CHECK_PROCESS] = "process", [CHECK_LISTEN] = "listen",
 };
 
 static const struct {
@@ -188,6 +190,25 @@ static const char *parse_http_url(const char *url, struct conf_check *k)
 	return NULL;
 }
 
+/* "ADDR:PORT[/tcp|/udp]": -1 when malformed. */
+static int parse_listen(const char *s, struct addr *a, uint16_t *port, uint8_t *udp)
+{
+	char hp[128];
+	const char *slash = strrchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	*udp = 0;
+	if (slash && strcmp(slash, "/udp") == 0)
+		*udp = 1;
+	else if (slash && strcmp(slash, "/tcp") != 0)
+		return -1;
+	if (n >= sizeof(hp))
+		return -1;
+	memcpy(hp, s, n);
+	hp[n] = 0;
+	return conf_parse_hostport(hp, 0, a, port) < 0 || *port == 0 ? -1 : 0;
+}
+
 static int parse_target(struct conf_parser *p, struct conf_check *k, const struct lex_tok *t)
 {
 	char b[CONF_SHOW_LEN];
@@ -221,6 +242,13 @@ static int parse_target(struct conf_parser *p, struct conf_check *k, const struc
 	case CHECK_PROCESS:
 		if (!t->len)
 			return conf_terr(p, t, "empty pid file name");
+		break;
+	case CHECK_LISTEN:
+		if (parse_listen(t->text, &k->addr, &k->port, &k->udp) < 0)
+			return conf_terr(p, t,
+					 "invalid listen target '%s' (expected IPV4:PORT or "
+					 "[IPV6]:PORT, optionally /tcp or /udp)",
+					 conf_show(t->text, b, sizeof(b)));
 		break;
 	}
 	k->target = xstrdup(t->text);
@@ -350,15 +378,15 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 	if (p->ntok < 2)
 		return conf_terr(p, &p->tok[0],
 				 "missing check kind after 'check' (expected tcp, dns, "
-				 "http, exec or process)");
+				 "http, exec, process or listen)");
 	kt = &p->tok[1];
 	for (int i = 0; i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++)
 		if (kt->kind == LEX_WORD && strcmp(kt->text, kind_names[i]) == 0)
 			kind = i;
 	if (kind < 0)
 		return conf_terr(p, kt,
-				 "unknown check kind '%s' (expected tcp, dns, http, exec or "
-				 "process)",
+				 "unknown check kind '%s' (expected tcp, dns, http, exec, "
+				 "process or listen)",
 				 conf_show(kt->text, b, sizeof(b)));
 	if (p->ntok < 3)
 		return conf_terr(p, kt, "missing %s after 'check %s'",
@@ -366,6 +394,7 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 				 : kind == CHECK_PROCESS ? "pid file"
 				 : kind == CHECK_HTTP    ? "URL"
 				 : kind == CHECK_DNS     ? "server address"
+				 : kind == CHECK_LISTEN  ? "ADDR:PORT[/tcp|/udp]"
 							 : "ADDR:PORT",
 				 kind_names[kind]);
 

@@ -15,9 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl/ctl.h"
 #include "detect/labdetect.h"
 #include "lab/ask.h"
 #include "lab/fleet.h"
+#include "lab/gen.h"
 #include "lab/lab.h"
 #include "lab/report.h"
 #include "lib/clock.h"
@@ -36,6 +38,8 @@
 #define DEMO_RTT_UNICAST 5u
 #define DEMO_HEAL_WAIT_MS 10000 /* for every client to have its own site back */
 #define DEMO_DETECT_COUNT 5     /* echoes per client: about a second per address */
+#define DEMO_HANG_WAIT_MS 30000 /* a resumed site re-establishes its sessions, BFD first */
+#define DEMO_HANG_HOLD_MAX_S 9  /* the run without BFD waits this long at most */
 
 static int stopped(void) { return sig_interrupted != 0; }
 
@@ -58,8 +62,10 @@ struct demo {
 	size_t site_node[LAB_DEMO_SITES_MAX];
 	char ns[LAB_DEMO_CLIENTS_MAX][128];
 	struct lab_fleet fleet;
-	/* the failure being injected */
-	int fail_site, fail_crash;
+	/* the failure being injected, and where its measurement goes */
+	int fail_site;
+	enum lab_fail_kind fail_how;
+	struct lab_demo_failover *fail_fo;
 	int64_t inject_ns;
 	char inject_err[256];
 };
@@ -71,10 +77,9 @@ static void inject(void *arg)
 	const char *name = m->d->site[m->fail_site].name;
 
 	m->inject_ns = clk_now_ns();
-	if (lab_fail(m->l.topo.name, name, m->fail_crash ? LAB_FAIL_SITE : LAB_FAIL_SERVICE,
-		     m->inject_err, sizeof(m->inject_err)) < 0)
+	if (lab_fail(m->l.topo.name, name, m->fail_how, m->inject_err, sizeof(m->inject_err)) < 0)
 		say("cannot fail %s: %s", name, m->inject_err);
-	m->d->fo[m->d->nfo].inject_ms = (double)(clk_now_ns() - m->inject_ns) / 1e6;
+	m->fail_fo->inject_ms = (double)(clk_now_ns() - m->inject_ns) / 1e6;
 }
 
 /* The site a probe's identity names, in the demo's numbering. */
@@ -169,13 +174,13 @@ static int measure(struct demo *m)
 }
 
 /* After a heal: until every client that had a site at the start has it again. */
-static double wait_back(struct demo *m, int64_t since)
+static double wait_back(struct demo *m, int64_t since, int wait_ms)
 {
 	struct lab_demo *d = m->d;
 	struct lab_answer *ans = xcalloc(m->l.topo.nnodes, sizeof(*ans));
 	double r = -1;
 
-	while (!stopped() && clk_now_ns() - since < (int64_t)DEMO_HEAL_WAIT_MS * 1000000) {
+	while (!stopped() && clk_now_ns() - since < (int64_t)wait_ms * 1000000) {
 		int all = 1;
 
 		lab_ask_clients(&m->l, 500, ans);
@@ -196,10 +201,12 @@ static double wait_back(struct demo *m, int64_t since)
 	return r;
 }
 
-static int failover(struct demo *m, int site, int crash)
+/* One failure of site under load, measured into f: probes from DEMO_PRE_MS before the failure
+ * to post_ms after it, then the heal, waited for up to heal_wait_ms. */
+static int failover(struct demo *m, struct lab_demo_failover *f, const char *what, int site,
+		    enum lab_fail_kind how, int post_ms, int heal_wait_ms)
 {
 	struct lab_demo *d = m->d;
-	struct lab_demo_failover *f = &d->fo[d->nfo];
 	struct lab_fleet_spec s;
 	char err[256];
 	const double interval = 1000.0 / DEMO_RATE;
@@ -207,20 +214,23 @@ static int failover(struct demo *m, int site, int crash)
 	memset(&s, 0, sizeof(s));
 	lab_hostport(&m->l.topo.anycast_addr, 53, s.server, sizeof(s.server));
 	s.rate = DEMO_RATE;
-	s.count = DEMO_RATE * (DEMO_PRE_MS + DEMO_POST_MS) / 1000;
+	s.count = DEMO_RATE * (DEMO_PRE_MS + (unsigned)post_ms) / 1000;
 	s.timeout_ms = DEMO_TIMEOUT_MS;
 	s.timeline = 1;
 	m->fail_site = site;
-	m->fail_crash = crash;
+	m->fail_how = how;
+	m->fail_fo = f;
 	m->inject_err[0] = 0;
 	f->site = site;
-	f->crash = crash;
+	f->crash = how == LAB_FAIL_SITE;
 	f->from_ms = -DEMO_PRE_MS;
-	f->to_ms = DEMO_POST_MS;
+	f->to_ms = post_ms;
 	f->interval_ms = interval;
 	f->heal_ms = -1;
-	say("failover %zu: %s %s under %u queries/s from each client", d->nfo + 1,
-	    d->site[site].name, crash ? "crashes (all links cut)" : "loses its DNS service",
+	say("%s: %s %s under %u queries/s from each client", what, d->site[site].name,
+	    how == LAB_FAIL_SITE     ? "crashes (all links cut)"
+	    : how == LAB_FAIL_FREEZE ? "hangs (every process stopped, links up)"
+				     : "loses its DNS service",
 	    DEMO_RATE);
 	if (lab_fleet_run(&m->fleet, &s, 1, DEMO_PRE_MS) < 0)
 		return -1;
@@ -251,7 +261,6 @@ static int failover(struct demo *m, int site, int crash)
 
 		lab_demo_analyze(c, site, interval, rtt + interval + 1, end);
 	}
-	d->nfo++;
 	if (m->inject_err[0])
 		return 0; /* nothing was failed, nothing to heal */
 	int64_t heal = clk_now_ns();
@@ -260,7 +269,7 @@ static int failover(struct demo *m, int site, int crash)
 		say("cannot heal %s: %s", d->site[site].name, err);
 		return 0;
 	}
-	f->heal_ms = wait_back(m, heal);
+	f->heal_ms = wait_back(m, heal, heal_wait_ms);
 	if (stopped())
 		return -1;
 	if (f->heal_ms >= 0)
@@ -268,7 +277,111 @@ static int failover(struct demo *m, int site, int crash)
 		    f->heal_ms / 1000);
 	else
 		say("healed %s, but not every client was back at its site after %d s",
-		    d->site[site].name, DEMO_HEAL_WAIT_MS / 1000);
+		    d->site[site].name, heal_wait_ms / 1000);
+	return 0;
+}
+
+/* The anycastd of node i reloads its configuration, rewritten with or without BFD: -1 with
+ * why said. */
+static int reconf(struct demo *m, size_t i, int bfd)
+{
+	const char *name = m->l.topo.nodes[i].name;
+	char *argv[] = { "reload", NULL };
+	char sock[PATH_MAX], err[256];
+	struct buf out;
+	int r;
+
+	m->l.topo.no_bfd = !bfd;
+	r = lab_gen_anycastd(&m->l, i, err, sizeof(err));
+	m->l.topo.no_bfd = 0;
+	if (r < 0) {
+		say("cannot rewrite %s's configuration: %s", name, err);
+		return -1;
+	}
+	lab_path(&m->l, name, "anycastd.sock", sock, sizeof(sock));
+	buf_init(&out);
+	r = ctl_call(sock, 1, argv, &out, err, sizeof(err));
+	buf_free(&out);
+	if (r != 0)
+		say("cannot reload %s's anycastd: %s", name, r < 0 ? err : "refused");
+	return r == 0 ? 0 : -1;
+}
+
+/* BFD on or off on the sessions of the site at node sn: its anycastd and its BGP neighbours'
+ * (all of their sessions: simpler than per-session, and only this site's matter here) reload,
+ * then until every session of them is back and every client has its site again. */
+static int bfd_switch(struct demo *m, size_t sn, int on)
+{
+	const struct lab_topo *t = &m->l.topo;
+	size_t nodes[LAB_DEMO_SITES_MAX * 4], n = 0;
+	int64_t t0 = clk_now_ns();
+
+	nodes[n++] = sn;
+	for (size_t k = 0; k < t->nlinks && n < sizeof(nodes) / sizeof(nodes[0]); k++) {
+		size_t o = t->links[k].a == sn ? t->links[k].b : t->links[k].a;
+
+		if ((t->links[k].a == sn || t->links[k].b == sn) &&
+		    lab_node_speaks_bgp(&t->nodes[o]))
+			nodes[n++] = o;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (reconf(m, nodes[k], on) < 0)
+			return -1;
+	for (size_t k = 0; k < n && !stopped(); k++) {
+		char sock[PATH_MAX];
+		int est = 0, total = 1;
+
+		lab_path(&m->l, t->nodes[nodes[k]].name, "anycastd.sock", sock, sizeof(sock));
+		while (!stopped() && clk_now_ns() - t0 < (int64_t)DEMO_HANG_WAIT_MS * 1000000 &&
+		       (lab_sessions(sock, &est, &total) < 0 || est < total))
+			sig_nap_ms(200);
+		if (est < total) {
+			say("%s: %d of %d sessions up after the reload", t->nodes[nodes[k]].name,
+			    est, total);
+			return -1;
+		}
+	}
+	if (stopped() || wait_back(m, clk_now_ns(), DEMO_HANG_WAIT_MS) < 0) {
+		say("not every client had its site back after BFD was turned %s",
+		    on ? "on" : "off");
+		return -1;
+	}
+	return 0;
+}
+
+/* The chapter "a site hangs": the site frozen with BFD, then (when the hold time is short
+ * enough for a demo) without. Only an interruption is an error; a run that could not be made
+ * says why in the model. */
+static int hang(struct demo *m, int site)
+{
+	struct lab_demo_hang *h = &m->d->hang;
+	size_t sn = m->site_node[site];
+
+	h->site = site;
+	h->hold_s = LAB_HOLD_TIME;
+	if (m->l.topo.no_bfd) {
+		snprintf(h->why, sizeof(h->why), "the lab runs without BFD (bfd: no)");
+	} else {
+		if (failover(m, &h->bfd, "a site hangs, BFD on", site, LAB_FAIL_FREEZE,
+			     DEMO_POST_MS, DEMO_HANG_WAIT_MS) < 0)
+			return -1;
+		h->bfd_ran = 1;
+	}
+	if (LAB_HOLD_TIME > DEMO_HANG_HOLD_MAX_S) {
+		snprintf(h->why, sizeof(h->why), "hold time %d s: too long to wait for in a demo",
+			 LAB_HOLD_TIME);
+		return 0;
+	}
+	if (!m->l.topo.no_bfd && bfd_switch(m, sn, 0) < 0) {
+		snprintf(h->why, sizeof(h->why), "BFD could not be turned off");
+		return stopped() ? -1 : 0;
+	}
+	if (failover(m, &h->hold, "a site hangs, BFD off", site, LAB_FAIL_FREEZE,
+		     LAB_HOLD_TIME * 1000 + DEMO_POST_MS, DEMO_HANG_WAIT_MS) < 0)
+		return -1;
+	h->hold_ran = 1;
+	if (!m->l.topo.no_bfd && bfd_switch(m, sn, 1) < 0 && stopped())
+		return -1;
 	return 0;
 }
 
@@ -390,7 +503,7 @@ static void default_topology(char *out, size_t len)
 static const struct {
 	const char *name;
 	unsigned bit;
-} chapters[] = { { "detect", LAB_DEMO_CH_DETECT } };
+} chapters[] = { { "detect", LAB_DEMO_CH_DETECT }, { "hang", LAB_DEMO_CH_HANG } };
 
 /* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
 static int parse_chapters(const char *list, unsigned *bits)
@@ -524,7 +637,8 @@ int lab_demo_main(int argc, char **argv)
 	const char *report = NULL, *topo = NULL, *fail = NULL, *crash = NULL;
 	char deftopo[PATH_MAX], err[1024];
 	int json = 0, fail_site, crash_site, rc = 1, out = 1;
-	unsigned bits = ~0u;
+	/* hang adds half a minute: asked for by name */
+	unsigned bits = ~0u & ~LAB_DEMO_CH_HANG;
 	struct demo *m;
 
 	for (int i = 1; i < argc; i++) {
@@ -591,9 +705,14 @@ int lab_demo_main(int argc, char **argv)
 		take_down(d->lab);
 		goto done;
 	}
-	int broke = stopped() || measure(m) < 0 || failover(m, fail_site, 0) < 0 ||
-		    failover(m, crash_site, 1) < 0;
+	int broke = stopped() || measure(m) < 0 ||
+		    failover(m, &d->fo[d->nfo++], "failover 1", fail_site, LAB_FAIL_SERVICE,
+			     DEMO_POST_MS, DEMO_HEAL_WAIT_MS) < 0 ||
+		    failover(m, &d->fo[d->nfo++], "failover 2", crash_site, LAB_FAIL_SITE,
+			     DEMO_POST_MS, DEMO_HEAL_WAIT_MS) < 0;
 
+	if (!broke && (d->chapters & LAB_DEMO_CH_HANG))
+		broke = hang(m, fail_site) < 0;
 	if (!broke && (d->chapters & LAB_DEMO_CH_DETECT))
 		detect(m);
 	if (broke || stopped()) {

@@ -92,7 +92,19 @@ struct lab_demo_detect {
 	char unicast_city[64]; /* where it was placed: its one site's city; "" if none */
 };
 
+/* The chapter "a site hangs": the failover site frozen (`lab fail --freeze`: every process
+ * stopped, links up), once with BFD on its sessions and once without, when only the BGP hold
+ * timer can tell; the difference is what BFD buys. */
+struct lab_demo_hang {
+	int site;
+	int hold_s;            /* the lab's BGP hold time */
+	int bfd_ran, hold_ran; /* each run was measured (else why says why) */
+	char why[128];
+	struct lab_demo_failover bfd, hold;
+};
+
 #define LAB_DEMO_CH_DETECT 0x1 /* chapters: bits of lab_demo.chapters */
+#define LAB_DEMO_CH_HANG 0x2
 
 struct lab_demo {
 	char lab[32];
@@ -105,6 +117,7 @@ struct lab_demo {
 	size_t nfo;
 	unsigned chapters; /* LAB_DEMO_CH_* that were asked for */
 	struct lab_demo_detect detect;
+	struct lab_demo_hang hang;
 	double up_s;    /* lab_up */
 	double total_s; /* the whole demo */
 };
@@ -125,6 +138,8 @@ size_t lab_demo_chars(const char *s);
  * is at time 0, failed is the failed site, in_flight_ms how long before the failure a query
  * could still be lost to it (the client's RTT), end_ms the end of the probe window. lost and
  * sent are the probe's own counts and are left alone. */
+/* The median outage of f's clients that the failed site answered before; < 0: none. */
+double lab_demo_fo_median(const struct lab_demo *d, const struct lab_demo_failover *f);
 void lab_demo_analyze(struct lab_demo_fo_client *c, int failed, double interval_ms,
 		      double in_flight_ms, double end_ms);
 

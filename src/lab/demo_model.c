@@ -3,6 +3,7 @@
 #include "lab/demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *lab_demo_site_name(const struct lab_demo *d, int site)
@@ -125,4 +126,25 @@ size_t lab_demo_predicted(const struct lab_demo *d, size_t *agree)
 		*agree += d->client[i].predicted == d->client[i].site;
 	}
 	return known;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double lab_demo_fo_median(const struct lab_demo *d, const struct lab_demo_failover *f)
+{
+	double v[LAB_DEMO_CLIENTS_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nclients; i++)
+		if (f->c[i].ran && f->c[i].before == f->site)
+			v[n++] = f->c[i].outage_ms;
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

@@ -63,6 +63,27 @@ static void detect_text(const struct lab_demo *d, struct buf *b)
 		buf_printf(b, "judged anycast (wrongly)\n");
 }
 
+/* "a site hangs: lon frozen; median outage 290 ms with BFD, 7400 ms without (hold 9 s)" */
+static void hang_text(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_hang *h = &d->hang;
+	double bfd = h->bfd_ran ? lab_demo_fo_median(d, &h->bfd) : -1,
+	       hold = h->hold_ran ? lab_demo_fo_median(d, &h->hold) : -1;
+
+	buf_printf(b, "\na site hangs: %s frozen (every process stopped, links up); ",
+		   lab_demo_site_name(d, h->site));
+	if (bfd >= 0)
+		buf_printf(b, "median outage of its clients %.0f ms with BFD", bfd);
+	if (hold >= 0)
+		buf_printf(b, "%s%.0f ms without (hold time %d s)", bfd >= 0 ? ", " : "", hold,
+			   h->hold_s);
+	if (h->why[0])
+		buf_printf(b, "%s%s", bfd >= 0 || hold >= 0 ? "; " : "", h->why);
+	buf_printf(b, "\n");
+	if (bfd >= 0 && hold >= 0)
+		buf_printf(b, "BFD saved each of them %.1f s of silence\n", (hold - bfd) / 1e3);
+}
+
 void lab_demo_text(const struct lab_demo *d, struct buf *b)
 {
 	size_t wn = 6, wc = 4;
@@ -141,6 +162,8 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 				   c->outage_ms, c->lost, c->sent);
 		}
 	}
+	if (d->chapters & LAB_DEMO_CH_HANG)
+		hang_text(d, b);
 	if (d->chapters & LAB_DEMO_CH_DETECT)
 		detect_text(d, b);
 	buf_printf(b, "\ndemo took %.1f s\n", d->total_s);
@@ -198,6 +221,50 @@ static void detect_json(const struct lab_demo *d, struct buf *b)
 		json_str(b, x->unicast_why);
 	}
 	buf_put8(b, '}');
+}
+
+/* "hang":{"site","hold_time_s","bfd_outage_ms","hold_outage_ms","clients":[{"client",
+ * "site_before","bfd_outage_ms","bfd_new_site","hold_outage_ms","hold_new_site"}]}: medians
+ * and per client of the frozen site's clients; null for a run not made ("error" says why). */
+static void hang_json(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_hang *h = &d->hang;
+	int first = 1;
+
+	buf_printf(b, "\"hang\":{\"site\":");
+	json_str(b, lab_demo_site_name(d, h->site));
+	buf_printf(b, ",\"hold_time_s\":%d,\"bfd_outage_ms\":", h->hold_s);
+	json_ms(b, h->bfd_ran ? lab_demo_fo_median(d, &h->bfd) : -1);
+	buf_printf(b, ",\"hold_outage_ms\":");
+	json_ms(b, h->hold_ran ? lab_demo_fo_median(d, &h->hold) : -1);
+	if (h->why[0]) {
+		buf_printf(b, ",\"error\":");
+		json_str(b, h->why);
+	}
+	buf_printf(b, ",\"clients\":[");
+	for (size_t i = 0; i < d->nclients; i++) {
+		const struct lab_demo_fo_client *x = &h->bfd.c[i], *y = &h->hold.c[i];
+		int bfd = h->bfd_ran && x->ran && x->before == h->site,
+		    hold = h->hold_ran && y->ran && y->before == h->site;
+
+		if (!bfd && !hold)
+			continue;
+		buf_printf(b, "%s{\"client\":", first ? "" : ",");
+		first = 0;
+		json_str(b, d->client[i].at.name);
+		buf_printf(b, ",\"site_before\":");
+		json_site(b, d, h->site);
+		buf_printf(b, ",\"bfd_outage_ms\":");
+		json_ms(b, bfd ? x->outage_ms : -1);
+		buf_printf(b, ",\"bfd_new_site\":");
+		json_site(b, d, bfd ? x->after : LAB_DEMO_NONE);
+		buf_printf(b, ",\"hold_outage_ms\":");
+		json_ms(b, hold ? y->outage_ms : -1);
+		buf_printf(b, ",\"hold_new_site\":");
+		json_site(b, d, hold ? y->after : LAB_DEMO_NONE);
+		buf_put8(b, '}');
+	}
+	buf_printf(b, "]}");
 }
 
 void lab_demo_json(const struct lab_demo *d, struct buf *b)
@@ -279,5 +346,9 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 	buf_printf(b, "],\"chapters\":{");
 	if (d->chapters & LAB_DEMO_CH_DETECT)
 		detect_json(d, b);
+	if (d->chapters & LAB_DEMO_CH_HANG) {
+		buf_printf(b, "%s", d->chapters & LAB_DEMO_CH_DETECT ? "," : "");
+		hang_json(d, b);
+	}
 	buf_printf(b, "},\"up_s\":%.1f,\"duration_s\":%.1f}\n", d->up_s, d->total_s);
 }

@@ -22,10 +22,6 @@
 /* The name the site's health check asks: a zone of our own, because a dns check wants a
  * NOERROR answer in class IN, which CH TXT id.server is not. */
 #define LAB_ZONE "lab."
-/* Hold time of every session: short enough that a silent peer is noticed in seconds, long
- * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
-#define LAB_HOLD_TIME 9
-
 /* RFC 9234 role of this end: p2c makes the first endpoint the provider. A link between two
  * speakers without rel is taken as peering. */
 static const char *role(const struct lab_link *lk, size_t node)

@@ -9,6 +9,10 @@
 
 #include "lab/state.h"
 
+/* Hold time of every session: short enough that a silent peer is noticed in seconds, long
+ * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
+#define LAB_HOLD_TIME 9
+
 int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_zone(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_wire(const struct lab *l, char *err, size_t errlen);

@@ -654,6 +654,46 @@ static void stat(struct buf *b, const char *value, const char *what)
 	buf_printf(b, "<div class=\"stat\"><b>%s</b><span>%s</span></div>", value, what);
 }
 
+/* The chapter "a site hangs": the two figures, what BFD buys, and the BFD run's timeline. */
+static void hang_section(struct buf *b, const struct lab_demo *d)
+{
+	const struct lab_demo_hang *h = &d->hang;
+	const char *name = lab_demo_site_name(d, h->site);
+	double bfd = h->bfd_ran ? lab_demo_fo_median(d, &h->bfd) : -1,
+	       hold = h->hold_ran ? lab_demo_fo_median(d, &h->hold) : -1;
+
+	buf_printf(b, "<h2>A site hangs: ");
+	esc(b, name);
+	buf_printf(b, "</h2>\n<p>Every process of ");
+	esc(b, name);
+	buf_printf(b, " was stopped with its links up, as on a hung host: no carrier is lost, "
+		      "so its routers can only notice the silence.");
+	if (bfd >= 0)
+		buf_printf(b,
+			   " With BFD on its sessions, its clients' median outage was "
+			   "<b>%.0f ms</b>.",
+			   bfd);
+	if (hold >= 0)
+		buf_printf(b,
+			   " With BFD off, the BGP hold timer (%d s) had to expire first: "
+			   "<b>%.1f s</b>.",
+			   h->hold_s, hold / 1000);
+	if (bfd >= 0 && hold >= 0)
+		buf_printf(b, " BFD saved each of them %.1f s of silence.", (hold - bfd) / 1000);
+	if (h->why[0]) {
+		buf_printf(b, " (");
+		esc(b, h->why);
+		buf_printf(b, ")");
+	}
+	buf_printf(b, "</p>\n");
+	if (h->bfd_ran) {
+		buf_printf(b, "<div class=\"card\">");
+		timeline_svg(b, d, &h->bfd);
+		legend(b, d, 1);
+		buf_printf(b, "</div>\n");
+	}
+}
+
 void lab_report_html(const struct lab_demo *d, struct buf *b)
 {
 	char v[64], w[128];
@@ -746,6 +786,8 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		legend(b, d, 1);
 		buf_printf(b, "</div>\n");
 	}
+	if (d->chapters & LAB_DEMO_CH_HANG)
+		hang_section(b, d);
 	if (d->chapters & LAB_DEMO_CH_DETECT)
 		detect_section(b, d);
 	buf_printf(b,

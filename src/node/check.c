@@ -15,6 +15,7 @@
 
 #include "dns/query.h"
 #include "lib/log.h"
+#include "node/sockdiag.h"
 #include "node/spawn.h"
 
 #define HTTP_MAX_RESPONSE 65536
@@ -27,6 +28,7 @@ const char *check_kind_name(enum conf_check_kind k)
 	case CHECK_DNS: return "dns";
 	case CHECK_EXEC: return "exec";
 	case CHECK_PROCESS: return "process";
+	case CHECK_LISTEN: return "listen";
 	}
 	return "?";
 }
@@ -41,7 +43,7 @@ static int str_eq(const char *a, const char *b)
 int check_conf_equal(const struct conf_check *a, const struct conf_check *b)
 {
 	return a->kind == b->kind && str_eq(a->target, b->target) && a->port == b->port &&
-	       str_eq(a->dns_name, b->dns_name) && a->dns_type == b->dns_type &&
+	       str_eq(a->dns_name, b->dns_name) && a->dns_type == b->dns_type && a->udp == b->udp &&
 	       a->http_expect == b->http_expect && str_eq(a->http_body, b->http_body) &&
 	       a->interval_ms == b->interval_ms && a->fast_interval_ms == b->fast_interval_ms &&
 	       a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall &&
@@ -419,6 +421,21 @@ static void timed_out(struct ev_timer *t, void *arg)
 	finish(c, 0, "timed out after %ums", c->conf.timeout_ms);
 }
 
+/* ---- listen: a listening socket, asked of the kernel ---- */
+
+static void listen_run(struct check *c)
+{
+	char err[128];
+	int r = sockdiag_listening(&c->conf.addr, c->conf.port, c->conf.udp, err, sizeof(err));
+
+	if (r < 0)
+		finish(c, 0, "%s", err);
+	else if (r == 0)
+		finish(c, 0, "nothing listens on %s", c->conf.target);
+	else
+		finish(c, 1, NULL);
+}
+
 static void run(struct check *c)
 {
 	if (c->running)
@@ -437,6 +454,7 @@ static void run(struct check *c)
 		break;
 	case CHECK_EXEC: exec_start(c); break;
 	case CHECK_PROCESS: process_run(c); break;
+	case CHECK_LISTEN: listen_run(c); break;
 	}
 }
 

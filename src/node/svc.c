@@ -165,6 +165,12 @@ static void check_changed(struct check *c, int changed, void *arg)
 {
 	struct svc *s = arg;
 
+	/* A dead process takes its listening sockets with it: ask the listen checks now rather
+	 * than at their next run. */
+	if (c->conf.kind == CHECK_PROCESS && !c->last_ok)
+		for (size_t i = 0; i < s->nchecks; i++)
+			if (s->checks[i] && s->checks[i]->conf.kind == CHECK_LISTEN)
+				check_run_now(s->checks[i]);
 	if (changed)
 		svc_update(s);
 	if (s->checked)

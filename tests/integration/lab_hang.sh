@@ -12,6 +12,7 @@
 # s1's processes resume and c1 is answered by s1 again; down leaves nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_logtime.sh"
+. "$(dirname "$0")/lib_hanglab.sh"
 require_root
 require_cmd ip
 require_anycastd
@@ -23,25 +24,7 @@ mk_tmpdir
 D=$TMPD
 trap '_rc=$?; "$ANYCAST" lab heal --lab $L s1 >/dev/null 2>&1; "$ANYCAST" lab down $L >/dev/null 2>&1; (exit $_rc); _cleanup' EXIT
 
-cat >"$D/lab.yaml" <<EOF2
-name: $L
-anycast: {prefix: 192.0.2.0/24, address: 192.0.2.1}
-nodes:
-  r1: {kind: router, asn: 64501, city: paris}
-  r2: {kind: router, asn: 64502, city: london}
-  r3: {kind: router, asn: 64503, city: new-york}
-  s1: {kind: site, asn: 65001, city: london}
-  s2: {kind: site, asn: 65001, city: new-york}
-  c1: {kind: client, city: paris}
-  c2: {kind: client, city: boston}
-links:
-  - {endpoints: [r2, r1], rel: p2c}
-  - {endpoints: [r2, r3], rel: p2p, delay: 2ms}
-  - {endpoints: [r2, s1], rel: p2c}
-  - {endpoints: [r3, s2], rel: p2c}
-  - {endpoints: [r1, c1]}
-  - {endpoints: [r3, c2]}
-EOF2
+hang_lab_yaml "$L" "$D/lab.yaml"
 
 client_site() {
 	local j

@@ -82,6 +82,14 @@ bird_lacks() {
 	printf '%s\n' "$out"
 	return 1
 }
+# ms_to_withdraw PREFIX T0_NS: waits (at most 10 s, a tight loop) until BIRD lacks PREFIX and
+# prints the ms since T0_NS (date +%s%N taken just before the failure was caused)
+ms_to_withdraw() {
+	while birdc_ show route "$1" 2>/dev/null | grep -q "^$1"; do
+		[ $(($(date +%s%N) - $2)) -gt 10000000000 ] && break
+	done
+	echo $((($(date +%s%N) - $2) / 1000000))
+}
 # bird_attr PREFIX ATTR: the value of BGP.ATTR (as_path, community, ...) of PREFIX at BIRD
 bird_attr() { bird_routes "$1" | sed -n "s/^[[:space:]]*BGP\.$2:[[:space:]]*//p" | head -n 1; }
 # bird_path_len PREFIX: number of ASes in the AS path of PREFIX at BIRD

@@ -293,6 +293,47 @@ static void test_process(void)
 	check_free(&c);
 }
 
+/* check listen: up while a socket listens on the address and port (TCP LISTEN, or a bound UDP
+ * socket with /udp), down once it is closed; the other protocol on the same port does not
+ * count. */
+static void test_listen(void)
+{
+	uint16_t port, uport;
+	int lfd = tcp_listener(&port), ufd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	char target[64], utarget[64];
+	struct check c, u, wrong;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(ufd, (struct sockaddr *)&sin, sizeof(sin));
+	getsockname(ufd, (struct sockaddr *)&sin, &sl);
+	uport = ntohs(sin.sin_port);
+	snprintf(target, sizeof(target), "127.0.0.1:%u", port);
+	snprintf(utarget, sizeof(utarget), "127.0.0.1:%u/udp", uport);
+	struct conf_check cc = make(CHECK_LISTEN, target, port),
+			  uc = make(CHECK_LISTEN, utarget, uport),
+			  wc = make(CHECK_LISTEN, "127.0.0.1:N/tcp", uport);
+
+	uc.udp = 1;
+	check_init(&c, loop, &cc, on_result, NULL);
+	check_init(&u, loop, &uc, on_result, NULL);
+	check_init(&wrong, loop, &wc, on_result, NULL);
+	T_WAIT(c.ok && u.ok, ev_run_once(loop, 10));
+	CHECK(c.ok);
+	CHECK(u.ok);
+	CHECK(!wrong.ok);
+	CHECK(strstr(wrong.last_error, "nothing listens") != NULL);
+	close(lfd);
+	close(ufd);
+	T_WAIT(!c.ok && !u.ok, ev_run_once(loop, 10));
+	CHECK(!c.ok);
+	CHECK(!u.ok);
+	check_free(&c);
+	check_free(&u);
+	check_free(&wrong);
+}
+
 /* Processes of group pgid that are not zombies (a reparented zombie waits for init). */
 static int alive_in_group(pid_t pgid)
 {
@@ -408,6 +449,41 @@ static void test_flap_protection(void)
 	svc_free(&s);
 }
 
+/* In a service, a listen check is asked again the moment a process check of the same service
+ * sees its process exit, not at its own next run (10 s away here). */
+static void test_listen_on_process_exit(void)
+{
+	char path[] = "/tmp/anycast-test-pidXXXXXX", target[64];
+	int fd = mkstemp(path);
+	uint16_t port;
+	int lfd = tcp_listener(&port);
+	pid_t pid = sleeper(path); /* holds the listener */
+	struct conf_check checks[2];
+	int64_t t0;
+
+	close(fd);
+	close(lfd);
+	snprintf(target, sizeof(target), "127.0.0.1:%u", port);
+	checks[0] = make(CHECK_PROCESS, path, 0);
+	checks[1] = make(CHECK_LISTEN, target, port);
+	checks[1].interval_ms = checks[1].fast_interval_ms = 10000;
+	checks[1].rise = checks[1].fall = 1;
+	struct conf_service cs = { .name = "dns", .checks = checks, .nchecks = 2 };
+	struct svc s;
+
+	svc_init(&s, loop, &cs, 65001, on_apply, NULL, NULL);
+	T_WAIT(s.checks[1]->ok, ev_run_once(loop, 10));
+	CHECK(s.checks[1]->ok);
+	t0 = t_now_ms();
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	T_WAIT(!s.checks[1]->ok, ev_run_once(loop, 10));
+	CHECK(!s.checks[1]->ok);
+	CHECK(t_now_ms() - t0 < 1000);
+	svc_free(&s);
+	unlink(path);
+}
+
 int main(void)
 {
 	log_init("test_check", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -420,8 +496,10 @@ int main(void)
 	RUN(test_exec);
 	RUN(test_exec_timeout);
 	RUN(test_process);
+	RUN(test_listen);
 	RUN(test_service_states);
 	RUN(test_flap_protection);
+	RUN(test_listen_on_process_exit);
 	ev_loop_free(loop);
 	return t_done();
 }

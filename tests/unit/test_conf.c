@@ -481,6 +481,33 @@ static void test_minimal(void)
 	conf_free(&c);
 }
 
+/* check listen: the address, the port and the protocol (TCP unless /udp). */
+static void test_check_listen(void)
+{
+	struct conf c;
+	char err[128];
+
+	CHECK_INT(
+		parse("service s {\n prefix 192.0.2.0/24\n check listen 127.0.0.1:53/udp\n check listen [2001:db8::1]:80"
+		      "\n check listen 192.0.2.1:8053/tcp interval 2s\n}\n",
+		      &c, err, sizeof(err)),
+		0);
+	CHECK_INT(c.services[0].nchecks, 3);
+	const struct conf_check *k = c.services[0].checks;
+
+	CHECK_INT(k[0].kind, CHECK_LISTEN);
+	CHECK_STR(fmt_addr(&k[0].addr), "127.0.0.1");
+	CHECK_INT(k[0].port, 53);
+	CHECK_INT(k[0].udp, 1);
+	CHECK_STR(fmt_addr(&k[1].addr), "2001:db8::1");
+	CHECK_INT(k[1].port, 80);
+	CHECK_INT(k[1].udp, 0);
+	CHECK_INT(k[2].port, 8053);
+	CHECK_INT(k[2].udp, 0);
+	CHECK_INT(k[2].interval_ms, 2000);
+	conf_free(&c);
+}
+
 /* Router mode: every keyword at the edge of its range. */
 static void test_router(void)
 {
@@ -865,7 +892,7 @@ static const struct {
 	/* checks */
 	{ "service s {\n check\n}\n", "t.conf:2:2: missing check kind after 'check'" },
 	{ "service s {\n check icmp 1.2.3.4\n}\n",
-	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec or process)" },
+	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec, process or listen)" },
 	{ "service s {\n check tcp\n}\n", "t.conf:2:8: missing ADDR:PORT after 'check tcp'" },
 	{ "service s {\n check exec\n}\n", "t.conf:2:8: missing command after 'check exec'" },
 	{ "service s {\n check tcp 127.0.0.1\n}\n", "t.conf:2:12: invalid tcp target '127.0.0.1'" },
@@ -887,6 +914,13 @@ static const struct {
 	  "t.conf:2:13: invalid URL 'http://1.2.3.4/a b': spaces and control characters" },
 	{ "service s {\n check http http://u@1.2.3.4/\n}\n", "t.conf:2:13: invalid URL" },
 	{ "service s {\n check exec \"\"\n}\n", "t.conf:2:13: empty exec command" },
+	{ "service s {\n check listen 127.0.0.1:53/sctp\n}\n",
+	  "t.conf:2:15: invalid listen target '127.0.0.1:53/sctp'" },
+	{ "service s {\n check listen 127.0.0.1\n}\n",
+	  "t.conf:2:15: invalid listen target '127.0.0.1'" },
+	{ "service s {\n check listen 127.0.0.1:0/udp\n}\n", "t.conf:2:15: invalid listen target" },
+	{ "service s {\n check listen\n}\n",
+	  "t.conf:2:8: missing ADDR:PORT[/tcp|/udp] after 'check listen'" },
 	{ "service s {\n check tcp 127.0.0.1:53 timeout 2s\n}\n",
 	  "t.conf:2:33: timeout (2000ms) is longer than the interval (500ms)" },
 	{ "service s {\n check tcp 127.0.0.1:53 timeout 200ms interval 100ms\n}\n",
@@ -1203,6 +1237,7 @@ int main(void)
 	RUN(test_router_defaults);
 	RUN(test_multiprotocol);
 	RUN(test_bfd);
+	RUN(test_check_listen);
 	for (cur = 0; cur < sizeof(bad) / sizeof(bad[0]); cur++)
 		RUN(test_error);
 	RUN(test_error_buffers);

@@ -445,6 +445,80 @@ static void test_detect_failed(void)
 	free(d);
 }
 
+/* The chapter "a site hangs": medians over the frozen site's clients only, in the JSON, the
+ * text and the report; a run not made is null with why. */
+static void test_hang(void)
+{
+	struct lab_demo *d = seed_result();
+	struct lab_demo_hang *h = &d->hang;
+	double bfd[3], hold[3];
+	size_t n = 0;
+	char want[128];
+	struct buf b;
+
+	d->chapters = LAB_DEMO_CH_HANG;
+	h->site = 1;
+	h->hold_s = 9;
+	h->bfd_ran = h->hold_ran = 1;
+	h->bfd = d->fo[0];
+	h->hold = d->fo[0];
+	for (size_t i = 0; i < d->nclients; i++) {
+		if (h->bfd.c[i].before != 1)
+			continue;
+		h->hold.c[i].outage_ms += 7000 + 100 * (double)i;
+		bfd[n] = h->bfd.c[i].outage_ms;
+		hold[n++] = h->hold.c[i].outage_ms;
+	}
+	CHECK_INT(n, 3); /* paris, berlin, mumbai; seoul's lost query is no outage of lon */
+	/* the median of three: the one neither below both others nor above both */
+	double mb = -1, mh = -1;
+
+	for (size_t i = 0; i < 3; i++) {
+		if ((bfd[i] >= bfd[(i + 1) % 3]) != (bfd[i] >= bfd[(i + 2) % 3]) ||
+		    bfd[i] == bfd[(i + 1) % 3])
+			mb = bfd[i];
+		if ((hold[i] >= hold[(i + 1) % 3]) != (hold[i] >= hold[(i + 2) % 3]) ||
+		    hold[i] == hold[(i + 1) % 3])
+			mh = hold[i];
+	}
+	CHECK(lab_demo_fo_median(d, &h->bfd) == mb);
+	CHECK(lab_demo_fo_median(d, &h->hold) == mh);
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	snprintf(want, sizeof(want),
+		 "\"hang\":{\"site\":\"lon\",\"hold_time_s\":9,\"bfd_outage_ms\":%.1f,"
+		 "\"hold_outage_ms\":%.1f,\"clients\":[{\"client\":\"paris\"",
+		 mb, mh);
+	CHECK(strstr((const char *)b.data, want) != NULL);
+	const char *ch = strstr((const char *)b.data, "\"hang\":");
+
+	CHECK(ch && count(ch, "\"bfd_new_site\":\"nyc\"") == 3);
+	CHECK(ch && !strstr(ch, "\"client\":\"seoul\""));
+	buf_reset(&b);
+	lab_demo_text(d, &b);
+	buf_put8(&b, 0);
+	snprintf(want, sizeof(want), "BFD saved each of them %.1f s", (mh - mb) / 1e3);
+	CHECK(strstr((const char *)b.data, want) != NULL);
+	buf_reset(&b);
+	lab_report_html(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "<h2>A site hangs: lon</h2>") != NULL);
+	/* the map, two failover timelines and the hang timeline */
+	CHECK_INT(count((const char *)b.data, "<svg"), 4);
+	/* the run without BFD not made */
+	h->hold_ran = 0;
+	snprintf(h->why, sizeof(h->why), "hold time 90 s: too long");
+	buf_reset(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data,
+		     "\"hold_outage_ms\":null,\"error\":\"hold time 90 s: too long\"") != NULL);
+	CHECK(strstr((const char *)b.data, "\"hold_new_site\":null") != NULL);
+	buf_free(&b);
+	free(d);
+}
+
 int main(void)
 {
 	RUN(test_outage_affected);
@@ -457,5 +531,6 @@ int main(void)
 	RUN(test_json_and_text);
 	RUN(test_detect_json);
 	RUN(test_detect_failed);
+	RUN(test_hang);
 	return t_done();
 }
