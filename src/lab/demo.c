@@ -390,7 +390,7 @@ static void default_topology(char *out, size_t len)
 static const struct {
 	const char *name;
 	unsigned bit;
-} chapters[] = { { "detect", LAB_DEMO_CH_DETECT } };
+} chapters[] = { { "detect", LAB_DEMO_CH_DETECT }, { "hijack", LAB_DEMO_CH_HIJACK } };
 
 /* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
 static int parse_chapters(const char *list, unsigned *bits)
@@ -596,6 +596,10 @@ int lab_demo_main(int argc, char **argv)
 
 	if (!broke && (d->chapters & LAB_DEMO_CH_DETECT))
 		detect(m);
+	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_HIJACK)) {
+		say("a hijack, without and with origin validation");
+		lab_demo_hijack_run(&m->l, &d->hijack);
+	}
 	if (broke || stopped()) {
 		rc = 128 + (sig_last ? sig_last : SIGINT);
 		say("interrupted; taking lab %s down", d->lab);
