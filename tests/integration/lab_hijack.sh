@@ -120,6 +120,26 @@ check_eventually 20 "ROV on, /25: only paris, whose valid route to mia runs thro
 	clients_are "$B" "$W"
 check_steady 3 "... and that lasts" clients_are "$B" "$W"
 check "lab down (ROV on)" "$ANYCAST" lab down "$B"
+
+# ---------------------------------------------------------------- the demo's chapter
+# on the seed lab: a client's ISP hijacks while the routers validate against an empty ROA file,
+# then the ROA is written at run time
+D=hj$$d
+LABS="$LABS $D"
+sed "s/^name: .*/name: $D/" "$TOP/examples/lab/seed.yaml" >"$T/$D.yaml"
+"$ANYCAST" lab demo --json --chapters hijack --topology "$T/$D.yaml" --report "$T/demo.html" \
+	>"$T/demo.json" 2>"$T/demo.err" </dev/null
+rc=$?
+check "demo --chapters hijack exits 0" test $rc = 0
+J=$(cat "$T/demo.json")
+check "demo: without ROV the hijacker takes a client it is not the ISP of" \
+	jcheck "$J" "any(c['site']=='hijacker' and not c['own'] for c in d['chapters']['hijack']['rov_off'])"
+check "demo: with the ROA, only the hijacker's own clients still reach it" \
+	jcheck "$J" "all((c['site']=='hijacker')==c['own'] for c in d['chapters']['hijack']['rov_on'])"
+check "demo: the ROA made the routers drop the hijack, timed" \
+	jcheck "$J" "d['chapters']['hijack']['drop_ms'] is not None and d['chapters']['hijack']['drop_ms'] > 0"
+check "demo: the report has the chapter" grep -q 'id="hijack"' "$T/demo.html"
+grep -A1 "dropped the hijack" "$T/demo.err" | head -1 | sed 's/^/       /'
 check "no namespace of the labs left" sh -c "! ip netns list | grep -q '^hj$$'"
 trap - EXIT INT TERM
 finish
