@@ -21,6 +21,7 @@ static _Noreturn void usage(void)
 		"       anycast lab exec [--lab NAME] NODE -- CMD...\n"
 		"       anycast lab fail [--lab NAME] NODE [--service|--site|--freeze]\n"
 		"       anycast lab heal [--lab NAME] NODE\n"
+		"       anycast lab hijack [--lab NAME] NODE [--more-specific LEN]\n"
 		"       anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash SITE]\n");
 	exit(2);
 }
@@ -80,6 +81,8 @@ int lab_main(int argc, char **argv)
 		return lab_wire_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(argc - 1, argv + 1);
+	if (strcmp(cmd, "hijack") == 0)
+		return lab_hijack_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return lab_demo_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "up") == 0) {

@@ -503,7 +503,9 @@ static void default_topology(char *out, size_t len)
 static const struct {
 	const char *name;
 	unsigned bit;
-} chapters[] = { { "detect", LAB_DEMO_CH_DETECT }, { "hang", LAB_DEMO_CH_HANG } };
+} chapters[] = { { "detect", LAB_DEMO_CH_DETECT },
+		 { "hang", LAB_DEMO_CH_HANG },
+		 { "hijack", LAB_DEMO_CH_HIJACK } };
 
 /* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
 static int parse_chapters(const char *list, unsigned *bits)
@@ -715,6 +717,10 @@ int lab_demo_main(int argc, char **argv)
 		broke = hang(m, fail_site) < 0;
 	if (!broke && (d->chapters & LAB_DEMO_CH_DETECT))
 		detect(m);
+	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_HIJACK)) {
+		say("a hijack, without and with origin validation");
+		lab_demo_hijack_run(&m->l, &d->hijack);
+	}
 	if (broke || stopped()) {
 		rc = 128 + (sig_last ? sig_last : SIGINT);
 		say("interrupted; taking lab %s down", d->lab);

@@ -103,8 +103,31 @@ struct lab_demo_hang {
 	struct lab_demo_failover bfd, hold;
 };
 
+/* The chapter "hijack": a router of the lab (a client's ISP but no site's, if there is one)
+ * originates the anycast prefix from its own AS (`lab hijack`) while every router validates
+ * against an empty ROA set (as good as no ROV: the route is not-found, accepted); then the
+ * ROA of the sites' AS is written at run time and the routers drop the hijack, timed from
+ * that write until no client is answered by the hijacker. */
+struct lab_demo_hijack {
+	int ran; /* else why says why */
+	char why[128];
+	char hijacker[32];
+	size_t n;
+	struct {
+		char client[32];
+		char before[64], rov_off[64], rov_on[64]; /* the answering identity; "" none */
+		int own; /* the hijacker is this client's ISP: no other router's ROV can help it */
+	} c[LAB_DEMO_CLIENTS_MAX];
+	double drop_ms; /* ROA written until only the hijacker's own clients reach it; < 0: not
+			 * within the wait */
+};
+struct lab;
+/* Runs the chapter on the running lab l (demo_hijack.c); leaves the hijack healed. */
+void lab_demo_hijack_run(struct lab *l, struct lab_demo_hijack *h);
+
 #define LAB_DEMO_CH_DETECT 0x1 /* chapters: bits of lab_demo.chapters */
 #define LAB_DEMO_CH_HANG 0x2
+#define LAB_DEMO_CH_HIJACK 0x4
 
 struct lab_demo {
 	char lab[32];
@@ -118,6 +141,7 @@ struct lab_demo {
 	unsigned chapters; /* LAB_DEMO_CH_* that were asked for */
 	struct lab_demo_detect detect;
 	struct lab_demo_hang hang;
+	struct lab_demo_hijack hijack;
 	double up_s;    /* lab_up */
 	double total_s; /* the whole demo */
 };

@@ -39,6 +39,42 @@ static const char *fo_what(const struct lab_demo_failover *f)
 	return f->crash ? "site crash (all links cut)" : "service failure (anycast-dns stopped)";
 }
 
+/* A client's answer as the chapter names it: "hijacker" for the hijacker's, "-" for none. */
+static const char *hijack_site(const char *id)
+{
+	return !id[0] ? "-" : strncmp(id, "hijacker-", 9) == 0 ? "hijacker" : id;
+}
+
+/* Each client's site before the hijack, without ROV and with the ROA; and the drop time. */
+static void hijack_text(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_hijack *h = &d->hijack;
+
+	buf_printf(b, "\nhijack: %s originates the anycast prefix from its own AS",
+		   h->hijacker[0] ? h->hijacker : "-");
+	if (!h->ran) {
+		buf_printf(b, ": not run: %s\n", h->why);
+		return;
+	}
+	buf_printf(b, "\n%-14s %-14s %-14s %s\n", "CLIENT", "BEFORE", "NO ROV", "ROV + ROA");
+	for (size_t k = 0; k < h->n; k++)
+		buf_printf(b, "%-14s %-14s %-14s %s%s\n", h->c[k].client,
+			   hijack_site(h->c[k].before), hijack_site(h->c[k].rov_off),
+			   hijack_site(h->c[k].rov_on),
+			   h->c[k].own ? "  (the hijacker is its ISP)" : "");
+	if (h->drop_ms >= 0)
+		buf_printf(b,
+			   "the routers dropped the hijack %.0f ms after the ROA was written "
+			   "(only the hijacker's own clients still reach it)\n",
+			   h->drop_ms);
+	else
+		buf_printf(
+			b,
+			"the hijack was NOT dropped within the wait after the ROA was written\n");
+	if (h->why[0])
+		buf_printf(b, "(%s)\n", h->why);
+}
+
 /* "yes: 3 sites: New York, London, Tokyo" */
 static void detect_text(const struct lab_demo *d, struct buf *b)
 {
@@ -166,7 +202,54 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 		hang_text(d, b);
 	if (d->chapters & LAB_DEMO_CH_DETECT)
 		detect_text(d, b);
+	if (d->chapters & LAB_DEMO_CH_HIJACK)
+		hijack_text(d, b);
 	buf_printf(b, "\ndemo took %.1f s\n", d->total_s);
+}
+
+static void hijack_list(struct buf *b, const struct lab_demo_hijack *h, int col)
+{
+	for (size_t k = 0; k < h->n; k++) {
+		const char *s = col ? h->c[k].rov_on : h->c[k].rov_off;
+
+		buf_printf(b, "%s{\"client\":", k ? "," : "");
+		json_str(b, h->c[k].client);
+		buf_printf(b, ",\"before\":");
+		if (h->c[k].before[0])
+			json_str(b, hijack_site(h->c[k].before));
+		else
+			buf_printf(b, "null");
+		buf_printf(b, ",\"own\":%s,\"site\":", h->c[k].own ? "true" : "false");
+		if (s[0])
+			json_str(b, hijack_site(s));
+		else
+			buf_printf(b, "null");
+		buf_put8(b, '}');
+	}
+}
+
+/* "hijack":{"hijacker","rov_off":[{"client","before","own","site"}],"rov_on":[...],"drop_ms"}:
+ * site "hijacker" for a hijacked client, null for none; own: the hijacker is the client's ISP;
+ * drop_ms null when not dropped. */
+static void hijack_json(const struct lab_demo *d, struct buf *b)
+{
+	const struct lab_demo_hijack *h = &d->hijack;
+
+	buf_printf(b, "\"hijack\":{\"hijacker\":");
+	json_str(b, h->hijacker);
+	if (!h->ran) {
+		buf_printf(b, ",\"error\":");
+		json_str(b, h->why);
+	}
+	buf_printf(b, ",\"rov_off\":[");
+	hijack_list(b, h, 0);
+	buf_printf(b, "],\"rov_on\":[");
+	hijack_list(b, h, 1);
+	buf_printf(b, "],\"drop_ms\":");
+	if (h->ran && h->drop_ms >= 0)
+		buf_printf(b, "%.1f}", h->drop_ms);
+	else
+		buf_printf(b, "null}");
 }
 
 static void json_site(struct buf *b, const struct lab_demo *d, int site)
@@ -349,6 +432,11 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 	if (d->chapters & LAB_DEMO_CH_HANG) {
 		buf_printf(b, "%s", d->chapters & LAB_DEMO_CH_DETECT ? "," : "");
 		hang_json(d, b);
+	}
+	if (d->chapters & LAB_DEMO_CH_HIJACK) {
+		if (d->chapters & (LAB_DEMO_CH_DETECT | LAB_DEMO_CH_HANG))
+			buf_put8(b, ',');
+		hijack_json(d, b);
 	}
 	buf_printf(b, "},\"up_s\":%.1f,\"duration_s\":%.1f}\n", d->up_s, d->total_s);
 }

@@ -136,6 +136,8 @@ int lab_heal(const char *name, const char *node, char *err, size_t errlen)
 		if (r == 0)
 			unlink(path);
 	}
+	if (r == 0)
+		r = lab_hijack_undo(&l, (size_t)i, err, errlen);
 	/* and what died by itself, restarted */
 	if (r == 0)
 		r = restart_dead(&l, (size_t)i, err, errlen);

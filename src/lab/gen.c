@@ -69,7 +69,7 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_topo *t = &l->topo;
 	const struct lab_node *n = &t->nodes[node];
-	char path[PATH_MAX], s[ADDR_STRLEN], p[PREFIX_STRLEN];
+	char path[PATH_MAX], s[ADDR_STRLEN], p[PREFIX_STRLEN], hj[PREFIX_STRLEN + 8];
 	struct buf b;
 	size_t nclients = 0;
 
@@ -149,6 +149,16 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 			   "\n# always: the site's own address\nservice unicast {\n"
 			   "\tprefix %s/%d\n\taddress %s\n}\n",
 			   s, n->unicast.af == AF_INET6 ? 128 : 32, s);
+	}
+	lab_path(l, n->name, "hijack", path, sizeof(path));
+	if (lab_read_file(path, hj, sizeof(hj)) >= 0 &&
+	    (n->kind != LAB_SITE || strcmp(hj, prefix_fmt(&t->anycast_prefix, p)) != 0)) {
+		/* `anycast lab hijack`: from this node's AS, whatever happens (a site has the
+		 * address already, its service anycast's) */
+		buf_printf(&b, "\n# anycast lab hijack\nservice hijack {\n\tprefix %s\n", hj);
+		if (n->kind != LAB_SITE)
+			buf_printf(&b, "\taddress %s\n", addr_fmt(&t->anycast_addr, s));
+		buf_printf(&b, "}\n");
 	}
 	lab_path(l, n->name, "anycastd.conf", path, sizeof(path));
 	return write_buf(path, &b, err, errlen);

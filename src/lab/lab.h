@@ -33,6 +33,12 @@ void lab_teardown(const char *name, const char *dir);
 enum lab_fail_kind { LAB_FAIL_SERVICE, LAB_FAIL_SITE, LAB_FAIL_FREEZE };
 int lab_fail(const char *name, const char *node, enum lab_fail_kind how, char *err, size_t errlen);
 int lab_heal(const char *name, const char *node, char *err, size_t errlen);
+/* `anycast lab hijack` (hijack.c): node originates the anycast prefix (len 0) or its
+ * more-specific of length len from its own AS and answers DNS there as "hijacker-NODE";
+ * lab_hijack_undo, called by lab_heal, takes it back (0 when node hijacks nothing). */
+int lab_hijack(const char *name, const char *node, int len, char *err, size_t errlen);
+int lab_hijack_undo(const struct lab *l, size_t node, char *err, size_t errlen);
+int lab_hijack_main(int argc, char **argv);
 /* The DESIGN.md `lab status` document or a table. */
 int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen);
 

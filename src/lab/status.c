@@ -23,6 +23,7 @@ static const char *kind_name(enum lab_kind k)
 struct node_state {
 	const char *state; /* up, degraded, down, failed */
 	char failure[16];  /* what `lab fail` did, if anything */
+	char hijack[64];   /* the prefix `lab hijack` has it originate, if any */
 	int established, sessions;
 };
 
@@ -37,6 +38,9 @@ static void node_state(const struct lab *l, size_t i, struct node_state *s)
 	lab_path(l, n->name, "failed", path, sizeof(path));
 	if (lab_read_file(path, s->failure, sizeof(s->failure)) < 0)
 		s->failure[0] = 0;
+	lab_path(l, n->name, "hijack", path, sizeof(path));
+	if (lab_read_file(path, s->hijack, sizeof(s->hijack)) < 0)
+		s->hijack[0] = 0;
 	if (!lab_netns_exists(ns)) {
 		s->state = "down";
 		return;
@@ -52,8 +56,10 @@ static void node_state(const struct lab *l, size_t i, struct node_state *s)
 		lab_path(l, n->name, "anycastd.pid", path, sizeof(path));
 		if (!lab_proc_pid(path))
 			s->state = "down";
-		lab_path(l, n->name, "anycast-dns.pid", path, sizeof(path));
-		if (n->kind == LAB_SITE && !s->failure[0] && !lab_proc_pid(path))
+		/* a hijacking site's anycast-dns is the hijacker's */
+		lab_path(l, n->name, s->hijack[0] ? "hijack-dns.pid" : "anycast-dns.pid", path,
+			 sizeof(path));
+		if ((n->kind == LAB_SITE || s->hijack[0]) && !s->failure[0] && !lab_proc_pid(path))
 			s->state = "down";
 	}
 	if (s->failure[0])
@@ -220,6 +226,10 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				buf_printf(out, ",\"failure\":");
 				json_str(out, s.failure);
 			}
+			if (s.hijack[0]) {
+				buf_printf(out, ",\"hijacking\":");
+				json_str(out, s.hijack);
+			}
 			buf_put8(out, '}');
 			first = 0;
 		} else {
@@ -229,9 +239,10 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				snprintf(asn, sizeof(asn), "%u", n->asn);
 				snprintf(sess, sizeof(sess), "%d/%d", s.established, s.sessions);
 			}
-			buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s%s%s\n", n->name,
+			buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s%s%s%s%s\n", n->name,
 				   kind_name(n->kind), asn, n->city ? n->city->name : "-", s.state,
-				   sess, s.failure[0] ? "  failed: " : "", s.failure);
+				   sess, s.failure[0] ? "  failed: " : "", s.failure,
+				   s.hijack[0] ? "  hijacking " : "", s.hijack);
 		}
 	}
 	if (json)
