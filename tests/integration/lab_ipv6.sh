@@ -15,6 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ip
+require_cmd dig
 require_anycastd
 [ -x "$TOP/build/anycast-dns" ] || skip "$TOP/build/anycast-dns not built (run make)"
 ip netns add "ac$$probe" 2>/dev/null || skip "cannot create network namespaces"
@@ -77,7 +78,7 @@ check "IPv6 only: r2 learnt the IPv6 anycast prefix over BGP and installed it" \
 check "IPv6 only: a client's IPv6 default route is its access router" \
 	sh -c "'$ANYCAST' lab exec --lab '$L6' c1 -- ip -6 route show default | grep -q 'via 2001:db8:ffff:'"
 check "IPv6 only: s2 answers on its own IPv6 address from c1" \
-	sh -c "'$ANYCAST' lab exec --lab '$L6' c1 -- '$TOP/build/anycast' dig @2001:db8:ffff:ffff::2 id.server CH TXT 2>&1 | grep -q s2"
+	sh -c "'$ANYCAST' lab exec --lab '$L6' c1 -- dig +short +tries=1 +time=2 @2001:db8:ffff:ffff::2 id.server CH TXT | grep -q s2"
 "$ANYCAST" lab down "$L6" >/dev/null 2>&1
 check "IPv6 only: down leaves no namespace" sh -c "! ls /run/netns 2>/dev/null | grep -q '^$L6-'"
 
