@@ -158,8 +158,8 @@ static void ask_all(const struct lab *l, const struct addr *const *servers, size
 		if (pf[j].fd < 0)
 			continue;
 		close(pf[j].fd);
-		snprintf(per[j / n][j % n].why, sizeof(per[j / n][j % n].why),
-			 "no answer in %d ms", timeout_ms);
+		snprintf(per[j / n][j % n].why, sizeof(per[j / n][j % n].why), "no answer in %d ms",
+			 timeout_ms);
 	}
 	free(pf);
 	free(ids);

@@ -70,8 +70,9 @@ static void put_unicast(struct buf *b, const char *name, const struct addr *a)
 	char s[ADDR_STRLEN];
 
 	addr_fmt(a, s);
-	buf_printf(b, "\n# always: the site's own address\nservice %s {\n\tprefix %s/%d\n"
-		      "\taddress %s\n}\n",
+	buf_printf(b,
+		   "\n# always: the site's own address\nservice %s {\n\tprefix %s/%d\n"
+		   "\taddress %s\n}\n",
 		   name, s, a->af == AF_INET6 ? 128 : 32, s);
 }
 

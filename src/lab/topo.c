@@ -203,8 +203,9 @@ static size_t pair_slot(const struct lab_topo *t, const size_t *tab, size_t sz, 
 static const char *const kind_words[] = { "router", "site", "client" };
 
 /* One prefix and its address of `anycast:` (keys kp and ka); af 0 takes either family. */
-static int load_anycast_pair(struct lab_yctx *c, const struct lab_ynode *n, const struct lab_yfield *fp,
-			     const struct lab_yfield *fa, int af, struct prefix *pfx, struct addr *addr)
+static int load_anycast_pair(struct lab_yctx *c, const struct lab_ynode *n,
+			     const struct lab_yfield *fp, const struct lab_yfield *fa, int af,
+			     struct prefix *pfx, struct addr *addr)
 {
 	static const char *docs[] = { "192.0.2.0/24", "2001:db8::/32" };
 	struct prefix links6, host;
@@ -262,10 +263,9 @@ static int load_anycast_pair(struct lab_yctx *c, const struct lab_ynode *n, cons
  * `prefix6, address6` beside an IPv4 pair. */
 static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t)
 {
-	struct lab_yfield f[] = { { "prefix", 0, 0 },
-				  { "address", 0, 0 },
-				  { "prefix6", 0, 0 },
-				  { "address6", 0, 0 } };
+	struct lab_yfield f[] = {
+		{ "prefix", 0, 0 }, { "address", 0, 0 }, { "prefix6", 0, 0 }, { "address6", 0, 0 }
+	};
 
 	if (lab_ywant(c, n, LAB_YMAP, "anycast") < 0 || lab_yfields(c, n, "anycast", f, 4) < 0)
 		return -1;
