@@ -89,6 +89,7 @@ static void ask_all(const struct lab *l, const struct addr *const *servers, size
 		uint8_t pkt[DNS_QUERY_MAX];
 
 		memset(a, 0, sizeof(*a));
+		a->server = servers[j / n];
 		pf[j].fd = -1;
 		if (t->nodes[i].kind != LAB_CLIENT)
 			continue;
@@ -188,6 +189,7 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 		if (!a->ok || six[i].ok)
 			continue;
 		a->ok = 0;
+		a->server = six[i].server;
 		snprintf(a->why, sizeof(a->why), "IPv6: %.56s", six[i].why);
 	}
 	free(six);

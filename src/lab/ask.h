@@ -13,7 +13,8 @@ struct lab_answer {
 	int ok;        /* answered, with an identity */
 	char site[64]; /* the identity in the CH TXT id.server answer */
 	double rtt_ms;
-	char why[64]; /* when not ok */
+	char why[64];              /* when not ok */
+	const struct addr *server; /* the anycast address asked (the failed one, when not ok) */
 	/* dual stack: the IPv6 answer; ok then needs both, so that up waits for both */
 	int six, ok6;
 	char site6[64];
