@@ -11,7 +11,8 @@
 # Asserts: `up` succeeds; status --json gives every client its expected site over IPv6 (and
 # over IPv4 too in the dual-stack lab, "site" and "site6"); the routers learn the IPv6 anycast
 # prefix over BGP and install it; a client's IPv6 default route points at its router; a site
-# answers on its own IPv6 address; `down` leaves no namespace.
+# answers on its own IPv6 address; a site's failed service withdraws both families and heal
+# brings both back; `down` leaves no namespace.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ip
@@ -97,6 +98,19 @@ check "dual stack: r3 installed both anycast prefixes" \
 	       '$ANYCAST' lab exec --lab '$LD' r3 -- ip -6 route show 2001:db8:1::/48 | grep -q via"
 check "dual stack: status (table) shows each client's IPv6 site" \
 	sh -c "'$ANYCAST' lab status '$LD' | grep -Eq '^c1 .*IPv6: s1'"
+# client_sites CLIENT SITE SITE6: the dual-stack lab says SITE answers CLIENT over IPv4, SITE6
+# over IPv6
+client_sites() {
+	local j
+	j=$("$ANYCAST" lab status --json "$LD") || return 1
+	jcheck "$j" "[(c['site'],c['site6']) for c in d['clients'] if c['name']=='$1'] == [('$2','$3')]"
+}
+check "dual stack: fail s1 --service" "$ANYCAST" lab fail --lab "$LD" s1 --service
+check_eventually 10 "dual stack: s1's service down, c1 moves to s2 over both families" \
+	client_sites c1 s2 s2
+check "dual stack: heal s1" "$ANYCAST" lab heal --lab "$LD" s1
+check_eventually 10 "dual stack: after heal, c1 is answered by s1 over both again" \
+	client_sites c1 s1 s1
 "$ANYCAST" lab down "$LD" >/dev/null 2>&1
 check "dual stack: down leaves no namespace" sh -c "! ls /run/netns 2>/dev/null | grep -q '^$LD-'"
 
