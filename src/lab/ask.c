@@ -65,44 +65,49 @@ static int open_socket(void *arg, char *err, size_t errlen)
 
 static double now_ms(void) { return (double)clk_now_us() / 1e3; }
 
-void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans)
+/* Asks every client over each of the lab's anycast addresses at once: slot i + f * n is client
+ * i over family f, with its answer in per[f][i]. */
+static void ask_all(const struct lab *l, const struct addr *const *servers, size_t nfam,
+		    int timeout_ms, struct lab_answer *const *per)
 {
 	const struct lab_topo *t = &l->topo;
-	size_t n = t->nnodes;
-	struct pollfd *pf = xcalloc(n ? n : 1, sizeof(*pf));
-	uint16_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
-	double *sent = xcalloc(n ? n : 1, sizeof(*sent));
+	size_t n = t->nnodes, slots = n * nfam;
+	struct pollfd *pf = xcalloc(slots ? slots : 1, sizeof(*pf));
+	uint16_t *ids = xcalloc(slots ? slots : 1, sizeof(*ids));
+	double *sent = xcalloc(slots ? slots : 1, sizeof(*sent));
 	size_t waiting = 0;
 	struct dns_question q;
 	const char *bad;
 
 	dns_question_set(&q, "id.server.", DNS_T_TXT, DNS_C_CH, &bad);
 
-	for (size_t i = 0; i < n; i++) {
-		struct lab_answer *a = &ans[i];
+	for (size_t j = 0; j < slots; j++) {
+		size_t i = j % n;
+		struct lab_answer *a = &per[j / n][i];
 		char ns[128];
-		struct asker k = { &t->anycast_addr, -1 };
+		struct asker k = { servers[j / n], -1 };
 		uint8_t pkt[DNS_QUERY_MAX];
 
 		memset(a, 0, sizeof(*a));
-		pf[i].fd = -1;
+		a->server = servers[j / n];
+		pf[j].fd = -1;
 		if (t->nodes[i].kind != LAB_CLIENT)
 			continue;
 		lab_ns_name(t->name, t->nodes[i].name, ns, sizeof(ns));
 		if (lab_in_netns(ns, open_socket, &k, a->why, sizeof(a->why)) < 0)
 			continue;
-		if (getrandom(&ids[i], sizeof(ids[i]), 0) != sizeof(ids[i]))
-			ids[i] = (uint16_t)(rand() ^ (int)i);
-		int qlen = dns_query_build(pkt, sizeof(pkt), ids[i], &q, NULL);
+		if (getrandom(&ids[j], sizeof(ids[j]), 0) != sizeof(ids[j]))
+			ids[j] = (uint16_t)(rand() ^ (int)j);
+		int qlen = dns_query_build(pkt, sizeof(pkt), ids[j], &q, NULL);
 
-		sent[i] = now_ms();
+		sent[j] = now_ms();
 		if (send(k.fd, pkt, (size_t)qlen, 0) < 0) {
 			snprintf(a->why, sizeof(a->why), "%s", strerror(errno));
 			close(k.fd);
 			continue;
 		}
-		pf[i].fd = k.fd;
-		pf[i].events = POLLIN;
+		pf[j].fd = k.fd;
+		pf[j].events = POLLIN;
 		waiting++;
 	}
 	double end = now_ms() + timeout_ms;
@@ -112,7 +117,7 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 
 		if (left <= 0)
 			break;
-		int r = poll(pf, n, (int)left + 1);
+		int r = poll(pf, slots, (int)left + 1);
 
 		if (r < 0 && errno == EINTR) {
 			if (sig_interrupted)
@@ -121,12 +126,13 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 		}
 		if (r <= 0)
 			continue;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < slots; j++) {
+			struct lab_answer *a = &per[j / n][j % n];
 			uint8_t p[1500];
 
-			if (pf[i].fd < 0 || !pf[i].revents)
+			if (pf[j].fd < 0 || !pf[j].revents)
 				continue;
-			ssize_t m = recv(pf[i].fd, p, sizeof(p), 0);
+			ssize_t m = recv(pf[j].fd, p, sizeof(p), 0);
 			double at = now_ms();
 
 			if (m < 0 && (errno == EAGAIN || errno == EINTR))
@@ -134,30 +140,57 @@ void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans
 			struct dns_reply rep;
 
 			if (m < 0)
-				snprintf(ans[i].why, sizeof(ans[i].why), "%s", strerror(errno));
-			else if (dns_reply_parse(p, (size_t)m, &q, &rep) < 0 || rep.id != ids[i])
+				snprintf(a->why, sizeof(a->why), "%s", strerror(errno));
+			else if (dns_reply_parse(p, (size_t)m, &q, &rep) < 0 || rep.id != ids[j])
 				continue; /* not ours (a late answer to an earlier query) */
-			else if (dns_reply_identity(p, (size_t)m, &rep, ans[i].site,
-						    sizeof(ans[i].site)))
-				ans[i].ok = 1;
+			else if (dns_reply_identity(p, (size_t)m, &rep, a->site, sizeof(a->site)))
+				a->ok = 1;
 			else {
-				snprintf(ans[i].why, sizeof(ans[i].why), "answered %s",
-					 ans[i].site);
-				ans[i].site[0] = 0;
+				snprintf(a->why, sizeof(a->why), "answered %.50s", a->site);
+				a->site[0] = 0;
 			}
-			ans[i].rtt_ms = at - sent[i];
-			close(pf[i].fd);
-			pf[i].fd = -1;
+			a->rtt_ms = at - sent[j];
+			close(pf[j].fd);
+			pf[j].fd = -1;
 			waiting--;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (pf[i].fd < 0)
+	for (size_t j = 0; j < slots; j++) {
+		if (pf[j].fd < 0)
 			continue;
-		close(pf[i].fd);
-		snprintf(ans[i].why, sizeof(ans[i].why), "no answer in %d ms", timeout_ms);
+		close(pf[j].fd);
+		snprintf(per[j / n][j % n].why, sizeof(per[j / n][j % n].why), "no answer in %d ms",
+			 timeout_ms);
 	}
 	free(pf);
 	free(ids);
 	free(sent);
+}
+
+void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans)
+{
+	const struct lab_topo *t = &l->topo;
+	const struct addr *servers[2] = { &t->anycast_addr, &t->anycast_addr6 };
+	size_t n = t->nnodes, nfam = t->anycast_addr6.af ? 2 : 1;
+	struct lab_answer *six = xcalloc(n ? n : 1, sizeof(*six));
+	struct lab_answer *per[2] = { ans, six };
+
+	ask_all(l, servers, nfam, timeout_ms, per);
+	/* dual stack: a client is answered when both families are, each by the same site */
+	for (size_t i = 0; nfam == 2 && i < n; i++) {
+		struct lab_answer *a = &ans[i];
+
+		if (t->nodes[i].kind != LAB_CLIENT)
+			continue;
+		a->six = 1;
+		a->ok6 = six[i].ok;
+		a->rtt6_ms = six[i].rtt_ms;
+		snprintf(a->site6, sizeof(a->site6), "%s", six[i].site);
+		if (!a->ok || six[i].ok)
+			continue;
+		a->ok = 0;
+		a->server = six[i].server;
+		snprintf(a->why, sizeof(a->why), "IPv6: %.56s", six[i].why);
+	}
+	free(six);
 }

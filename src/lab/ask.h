@@ -13,10 +13,15 @@ struct lab_answer {
 	int ok;        /* answered, with an identity */
 	char site[64]; /* the identity in the CH TXT id.server answer */
 	double rtt_ms;
-	char why[64]; /* when not ok */
+	char why[64];              /* when not ok */
+	const struct addr *server; /* the anycast address asked (the failed one, when not ok) */
+	/* dual stack: the IPv6 answer; ok then needs both, so that up waits for both */
+	int six, ok6;
+	char site6[64];
+	double rtt6_ms;
 };
-/* Asks the anycast address for id.server from every client's namespace at once; ans has
- * topo.nnodes entries, filled for clients. */
+/* Asks the anycast address (both, in a dual-stack lab) for id.server from every client's
+ * namespace at once; ans has topo.nnodes entries, filled for clients. */
 void lab_ask_clients(const struct lab *l, int timeout_ms, struct lab_answer *ans);
 
 #endif

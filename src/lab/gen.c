@@ -39,6 +39,39 @@ static void link_prefix(const struct lab_link *lk, char *out)
 	prefix_fmt(&p, out);
 }
 
+static void link_prefix6(const struct lab_link *lk, char *out)
+{
+	struct prefix p = { .addr = lk->addr6_a, .len = 64 };
+
+	prefix_normalize(&p);
+	prefix_fmt(&p, out);
+}
+
+/* A site's anycast service of one family: each family has its own, so that one comes and
+ * goes with its own check and neither waits for the other. */
+static void put_anycast(struct buf *b, const char *name, const struct prefix *pfx,
+			const struct addr *a)
+{
+	char p[PREFIX_STRLEN], s[ADDR_STRLEN];
+
+	buf_printf(b,
+		   "\n# announced while this site's anycast-dns answers\n"
+		   "service %s {\n\tprefix %s\n\taddress %s\n",
+		   name, prefix_fmt(pfx, p), addr_fmt(a, s));
+	buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
+}
+
+static void put_unicast(struct buf *b, const char *name, const struct addr *a)
+{
+	char s[ADDR_STRLEN];
+
+	addr_fmt(a, s);
+	buf_printf(b,
+		   "\n# always: the site's own address\nservice %s {\n\tprefix %s/%d\n"
+		   "\taddress %s\n}\n",
+		   name, s, a->af == AF_INET6 ? 128 : 32, s);
+}
+
 static int write_buf(const char *path, struct buf *b, char *err, size_t errlen)
 {
 	buf_put8(b, 0);
@@ -72,6 +105,8 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 	char path[PATH_MAX], s[ADDR_STRLEN], p[PREFIX_STRLEN], hj[PREFIX_STRLEN + 8];
 	struct buf b;
 	size_t nclients = 0;
+	/* IPv6 rides on the IPv4 sessions (multiprotocol, next hop the link's IPv6 address) */
+	int v6 = lab_topo_v6(t);
 
 	buf_init(&b);
 	buf_printf(&b, "# anycastd of %s %s (AS %u, %s) in lab %s; written by `anycast lab up`\n",
@@ -118,9 +153,10 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
 		buf_printf(&b,
 			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
-			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s}\n",
+			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
-			   t->nodes[other].name, t->no_bfd ? "" : "\tbfd yes\n");
+			   t->nodes[other].name, t->no_bfd ? "" : "\tbfd yes\n",
+			   v6 ? "\tfamily ipv4 ipv6\n" : "");
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
@@ -133,22 +169,21 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 			    t->nodes[other].kind == LAB_CLIENT) {
 				link_prefix(lk, p);
 				buf_printf(&b, "\tprefix %s\n", p);
+				if (v6) {
+					link_prefix6(lk, p);
+					buf_printf(&b, "\tprefix %s\n", p);
+				}
 			}
 		}
 		buf_printf(&b, "}\n");
 	}
 	if (n->kind == LAB_SITE) {
-		prefix_fmt(&t->anycast_prefix, p);
-		buf_printf(&b,
-			   "\n# announced while this site's anycast-dns answers\n"
-			   "service anycast {\n\tprefix %s\n\taddress %s\n",
-			   p, addr_fmt(&t->anycast_addr, s));
-		buf_printf(&b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
-		addr_fmt(&n->unicast, s);
-		buf_printf(&b,
-			   "\n# always: the site's own address\nservice unicast {\n"
-			   "\tprefix %s/%d\n\taddress %s\n}\n",
-			   s, n->unicast.af == AF_INET6 ? 128 : 32, s);
+		put_anycast(&b, "anycast", &t->anycast_prefix, &t->anycast_addr);
+		if (t->anycast_addr6.af)
+			put_anycast(&b, "anycast6", &t->anycast_prefix6, &t->anycast_addr6);
+		put_unicast(&b, "unicast", &n->unicast);
+		if (v6)
+			put_unicast(&b, "unicast6", &n->unicast6);
 	}
 	lab_path(l, n->name, "hijack", path, sizeof(path));
 	if (lab_read_file(path, hj, sizeof(hj)) >= 0 &&
@@ -215,17 +250,35 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_node *n = &l->topo.nodes[node];
 	char ns[128], zone[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
-	char any[ADDR_STRLEN + 8], uni[ADDR_STRLEN + 8];
+	char hp[4][ADDR_STRLEN + 8];
+	char *argv[24];
+	int k = 0, nhp = 0;
 
 	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
 	lab_path(l, n->name, "lab.zone", zone, sizeof(zone));
 	lab_path(l, n->name, "anycast-dns.log", log, sizeof(log));
 	lab_path(l, n->name, "anycast-dns.pid", pidf, sizeof(pidf));
-	lab_hostport(&l->topo.anycast_addr, 53, any, sizeof(any));
-	lab_hostport(&n->unicast, 53, uni, sizeof(uni));
-	char *argv[] = { (char *)l->dns, "-d", "--listen", "127.0.0.1:53", "--listen",   any,
-			 "--listen",     uni,  "--zone",   zone,           "--identity", n->name,
-			 "--threads",    "1",  NULL };
+	lab_hostport(&l->topo.anycast_addr, 53, hp[nhp++], sizeof(hp[0]));
+	if (l->topo.anycast_addr6.af)
+		lab_hostport(&l->topo.anycast_addr6, 53, hp[nhp++], sizeof(hp[0]));
+	lab_hostport(&n->unicast, 53, hp[nhp++], sizeof(hp[0]));
+	if (lab_topo_v6(&l->topo))
+		lab_hostport(&n->unicast6, 53, hp[nhp++], sizeof(hp[0]));
+	argv[k++] = (char *)l->dns;
+	argv[k++] = "-d";
+	argv[k++] = "--listen";
+	argv[k++] = "127.0.0.1:53";
+	for (int i = 0; i < nhp; i++) {
+		argv[k++] = "--listen";
+		argv[k++] = hp[i];
+	}
+	argv[k++] = "--zone";
+	argv[k++] = zone;
+	argv[k++] = "--identity";
+	argv[k++] = n->name;
+	argv[k++] = "--threads";
+	argv[k++] = "1";
+	argv[k] = NULL;
 
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);
 }

@@ -108,7 +108,7 @@ void lab_ready_explain(const struct lab *l, const struct lab_ready *r, const str
 		const struct lab_node *n = &t->nodes[i];
 		const char *router = r->router ? r->router[i] : NULL;
 		char ns[128], e[128] = "";
-		struct route_probe p = { &t->anycast_addr };
+		struct route_probe p = { ans[i].server ? ans[i].server : &t->anycast_addr };
 		size_t link, rt;
 
 		if (n->kind != LAB_CLIENT || ans[i].ok)

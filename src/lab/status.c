@@ -179,7 +179,7 @@ static void wire_status(const struct lab *l, int json, struct buf *out)
 int lab_status(const char *name, int json, struct buf *out, char *err, size_t errlen)
 {
 	struct lab l;
-	char a[ADDR_STRLEN];
+	char a[2 * ADDR_STRLEN + 2], a6[ADDR_STRLEN];
 
 	if (lab_open(name, &l, err, errlen) < 0)
 		return -1;
@@ -193,9 +193,15 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 	if (json) {
 		buf_printf(out, "{\"name\":");
 		json_str(out, t->name);
-		buf_printf(out, ",\"anycast_address\":\"%s\",\"delay\":%s,\"nodes\":[", a,
-			   l.direct ? "false" : "true");
+		buf_printf(out, ",\"anycast_address\":\"%s\",", a);
+		if (t->anycast_addr6.af)
+			buf_printf(out, "\"anycast_address6\":\"%s\",",
+				   addr_fmt(&t->anycast_addr6, a6));
+		buf_printf(out, "\"delay\":%s,\"nodes\":[", l.direct ? "false" : "true");
 	} else {
+		if (t->anycast_addr6.af)
+			snprintf(a + strlen(a), sizeof(a) - strlen(a), " %s",
+				 addr_fmt(&t->anycast_addr6, a6));
 		buf_printf(out, "lab %s: anycast %s, state in %s%s\n\n", t->name, a, l.dir,
 			   l.direct ? " (no link delay)" : "");
 		buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s\n", "NODE", "KIND", "ASN", "CITY",
@@ -270,6 +276,16 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				buf_printf(out, "null,\"rtt_ms\":null,\"error\":");
 				json_str(out, an->why);
 			}
+			if (an->six) {
+				/* each family's own answer, also when the other failed */
+				buf_printf(out, ",\"site6\":");
+				if (an->ok6) {
+					json_str(out, an->site6);
+					buf_printf(out, ",\"rtt6_ms\":%.3f", an->rtt6_ms);
+				} else {
+					buf_printf(out, "null,\"rtt6_ms\":null");
+				}
+			}
 			buf_printf(out, ",\"predicted_site\":");
 			if (want)
 				json_str(out, want);
@@ -288,6 +304,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				buf_printf(out, "%-14s %-14s %10s", t->nodes[i].name, "-", "-");
 			buf_printf(out, "  %s%s", pr ? (want ? want : "-") : "?",
 				   differs ? " !" : "");
+			if (an->six)
+				buf_printf(out, "  IPv6: %s", an->ok6 ? an->site6 : "-");
 			if (!an->ok)
 				buf_printf(out, "  (%s)", an->why);
 			buf_put8(out, '\n');

@@ -5,7 +5,8 @@
  * Address plan (all documentation/benchmarking ranges, DESIGN.md "Addresses"):
  *   router id of node i    198.19.(i / 254).(i % 254 + 1): never .0 or .255 in the last
  *                          byte, so each /24 holds 254 ids; 65024 nodes at most
- *   unicast of site s      198.51.100.(s + 1), s counting sites only: 250 sites at most
+ *   unicast of site s      198.51.100.(s + 1), s counting sites only: 250 sites at most;
+ *                          IPv6 2001:db8:ffff:ffff::(s + 1), above every link's /64
  *   link l (0-based)       IPv4 /31: 198.18.(2l >> 8).(2l & 255) on a, the next address on b;
  *                          IPv6 /64: 2001:db8:ffff:l::1 on a, ::2 on b; 32768 links at most
  *   interface names        "to-" + the other endpoint's name ("to-r-lon" in r-par's namespace):
@@ -201,59 +202,83 @@ static size_t pair_slot(const struct lab_topo *t, const size_t *tab, size_t sz, 
 
 static const char *const kind_words[] = { "router", "site", "client" };
 
-static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t)
+/* One prefix and its address of `anycast:` (keys kp and ka); af 0 takes either family. */
+static int load_anycast_pair(struct lab_yctx *c, const struct lab_ynode *n,
+			     const struct lab_yfield *fp, const struct lab_yfield *fa, int af,
+			     struct prefix *pfx, struct addr *addr)
 {
-	struct lab_yfield f[] = { { "prefix", 0, 0 }, { "address", 0, 0 } };
 	static const char *docs[] = { "192.0.2.0/24", "2001:db8::/32" };
 	struct prefix links6, host;
 	char b[LAB_YSHOW_LEN];
 	int r, inside = 0;
 
-	if (lab_ywant(c, n, LAB_YMAP, "anycast") < 0 || lab_yfields(c, n, "anycast", f, 2) < 0)
+	if (!fp->v)
+		return lab_yfail_at(c, n, "anycast: %s missing", fp->key);
+	if (!fa->v)
+		return lab_yfail_at(c, n, "anycast: %s missing", fa->key);
+	if (lab_ywant_str(c, fp->v, "anycast prefix") < 0 ||
+	    lab_ywant_str(c, fa->v, "anycast address") < 0)
 		return -1;
-	if (!f[0].v)
-		return lab_yfail_at(c, n, "anycast: prefix missing");
-	if (!f[1].v)
-		return lab_yfail_at(c, n, "anycast: address missing");
-	if (lab_ywant_str(c, f[0].v, "anycast prefix") < 0 ||
-	    lab_ywant_str(c, f[1].v, "anycast address") < 0)
-		return -1;
-	r = prefix_parse(f[0].v->s, &t->anycast_prefix);
+	r = prefix_parse(fp->v->s, pfx);
 	if (r == -2)
-		return lab_yfail_at(c, f[0].v, "anycast prefix '%s' has host bits set",
-				    lab_yshow(f[0].v, b));
+		return lab_yfail_at(c, fp->v, "anycast prefix '%s' has host bits set",
+				    lab_yshow(fp->v, b));
 	if (r < 0)
-		return lab_yfail_at(c, f[0].v, "anycast prefix '%s' is not a prefix",
-				    lab_yshow(f[0].v, b));
+		return lab_yfail_at(c, fp->v, "anycast prefix '%s' is not a prefix",
+				    lab_yshow(fp->v, b));
+	if (af && pfx->addr.af != af)
+		return lab_yfail_at(c, fp->v, "anycast %s '%s' is not an IPv6 prefix", fp->key,
+				    lab_yshow(fp->v, b));
 	/* The lab must never take a real public address: its routes would shadow a real
 	 * service for whoever runs the lab. */
 	for (size_t i = 0; i < 2; i++) {
 		struct prefix doc;
 
 		prefix_parse(docs[i], &doc);
-		inside |= prefix_contains(&doc, &t->anycast_prefix);
+		inside |= prefix_contains(&doc, pfx);
 	}
 	if (!inside)
-		return lab_yfail_at(c, f[0].v,
+		return lab_yfail_at(c, fp->v,
 				    "anycast prefix '%s' is outside the documentation ranges "
 				    "192.0.2.0/24 and 2001:db8::/32",
-				    lab_yshow(f[0].v, b));
+				    lab_yshow(fp->v, b));
 	prefix_parse("2001:db8:ffff::/48", &links6);
-	if (prefix_contains(&links6, &t->anycast_prefix) ||
-	    prefix_contains(&t->anycast_prefix, &links6))
-		return lab_yfail_at(c, f[0].v,
+	if (prefix_contains(&links6, pfx) || prefix_contains(pfx, &links6))
+		return lab_yfail_at(c, fp->v,
 				    "anycast prefix '%s' overlaps the lab's links, "
 				    "2001:db8:ffff::/48",
-				    lab_yshow(f[0].v, b));
-	if (addr_parse(f[1].v->s, &t->anycast_addr) < 0)
-		return lab_yfail_at(c, f[1].v, "anycast address '%s' is not an address",
-				    lab_yshow(f[1].v, b));
-	host.addr = t->anycast_addr;
+				    lab_yshow(fp->v, b));
+	if (addr_parse(fa->v->s, addr) < 0)
+		return lab_yfail_at(c, fa->v, "anycast address '%s' is not an address",
+				    lab_yshow(fa->v, b));
+	host.addr = *addr;
 	host.len = (uint8_t)(addr_len(host.addr.af) * 8);
-	if (!prefix_contains(&t->anycast_prefix, &host))
-		return lab_yfail_at(c, f[1].v, "anycast address '%s' is not inside prefix '%s'",
-				    lab_yshow(f[1].v, b), f[0].v->s);
+	if (!prefix_contains(pfx, &host))
+		return lab_yfail_at(c, fa->v, "anycast address '%s' is not inside prefix '%s'",
+				    lab_yshow(fa->v, b), fp->v->s);
 	return 0;
+}
+
+/* `anycast: {prefix, address}` of either family, and for a dual-stack lab an IPv6
+ * `prefix6, address6` beside an IPv4 pair. */
+static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t)
+{
+	struct lab_yfield f[] = {
+		{ "prefix", 0, 0 }, { "address", 0, 0 }, { "prefix6", 0, 0 }, { "address6", 0, 0 }
+	};
+
+	if (lab_ywant(c, n, LAB_YMAP, "anycast") < 0 || lab_yfields(c, n, "anycast", f, 4) < 0)
+		return -1;
+	if (load_anycast_pair(c, n, &f[0], &f[1], 0, &t->anycast_prefix, &t->anycast_addr) < 0)
+		return -1;
+	if (!f[2].v && !f[3].v)
+		return 0;
+	if (t->anycast_addr.af != AF_INET)
+		return lab_yfail_at(c, f[2].v ? f[2].v : f[3].v,
+				    "anycast: prefix6 needs an IPv4 prefix beside it (an IPv6 one "
+				    "alone goes in prefix)");
+	return load_anycast_pair(c, n, &f[2], &f[3], AF_INET6, &t->anycast_prefix6,
+				 &t->anycast_addr6);
 }
 
 static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct lab_ynode *v,
@@ -585,8 +610,10 @@ static void derive(struct lab_topo *t)
 		struct lab_node *nd = &t->nodes[i];
 
 		set_v4(&nd->router_id, 198, 19, (uint8_t)(i / 254), (uint8_t)(i % 254 + 1));
-		if (nd->kind == LAB_SITE)
+		if (nd->kind == LAB_SITE) {
 			set_v4(&nd->unicast, 198, 51, 100, (uint8_t)(++sites));
+			set_link6(&nd->unicast6, 0xffff, (uint8_t)sites);
+		}
 	}
 	for (size_t l = 0; l < t->nlinks; l++) {
 		struct lab_link *k = &t->links[l];
@@ -766,6 +793,11 @@ const struct lab_node *lab_topo_node(const struct lab_topo *t, const char *name)
 }
 
 /* ---- queries ---- */
+
+int lab_topo_v6(const struct lab_topo *t)
+{
+	return t->anycast_addr.af == AF_INET6 || t->anycast_addr6.af == AF_INET6;
+}
 
 int lab_node_speaks_bgp(const struct lab_node *n)
 {

@@ -29,6 +29,7 @@ struct lab_node {
 	size_t index;
 	struct addr router_id; /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
 	struct addr unicast;   /* sites: their own address (198.51.100.index+1) */
+	struct addr unicast6;  /* sites: their own IPv6 address (2001:db8:ffff:ffff::index+1) */
 };
 
 struct lab_link {
@@ -57,6 +58,10 @@ struct lab_topo {
 	char *name; /* [a-z0-9-], at most 12 characters */
 	struct prefix anycast_prefix;
 	struct addr anycast_addr;
+	/* a dual-stack lab's IPv6 service (`prefix6`, `address6`) beside an IPv4 one; af 0 if
+	 * none. An IPv6-only lab has its IPv6 service in anycast_prefix/anycast_addr. */
+	struct prefix anycast_prefix6;
+	struct addr anycast_addr6;
 	struct lab_node *nodes;
 	size_t nnodes;
 	struct lab_link *links;
@@ -75,6 +80,8 @@ int lab_topo_parse(const char *name, const char *text, size_t len, struct lab_to
 		   size_t errlen);
 void lab_topo_free(struct lab_topo *t);
 const struct lab_node *lab_topo_node(const struct lab_topo *t, const char *name);
+/* The lab carries IPv6 (an IPv6 anycast service): sessions then carry both families. */
+int lab_topo_v6(const struct lab_topo *t);
 /* Routers and sites speak BGP; clients do not. */
 int lab_node_speaks_bgp(const struct lab_node *n);
 /* BGP sessions of a node (links to routers and sites). */

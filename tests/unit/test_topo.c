@@ -170,7 +170,25 @@ static const struct {
 	  "'2001:db8::1' is not inside prefix '192.0.2.0/24'" },
 	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, mask: 1"),
 	  "t.yaml:2:53: unknown key "
-	  "'mask' in anycast (expected prefix, address)" },
+	  "'mask' in anycast (expected prefix, address, prefix6, address6)" },
+	/* the IPv6 half of a dual-stack lab */
+	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, prefix6: 192.0.2.0/25, "
+	      "address6: 192.0.2.1"),
+	  "t.yaml:2:62: anycast prefix6 '192.0.2.0/25' is not an IPv6 prefix" },
+	{ ANY("prefix: 2001:db8:1::/48, address: 2001:db8:1::1, prefix6: 2001:db8:2::/48, "
+	      "address6: 2001:db8:2::1"),
+	  "t.yaml:2:69: anycast: prefix6 needs an IPv4 prefix beside it (an IPv6 one alone "
+	  "goes in prefix)" },
+	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, prefix6: 2001:db8:1::/48"),
+	  "t.yaml:2:10: anycast: address6 missing" },
+	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, prefix6: 2001:db8:ffff::/64, "
+	      "address6: 2001:db8:ffff::1"),
+	  "t.yaml:2:62: anycast prefix '2001:db8:ffff::/64' overlaps the lab's links, "
+	  "2001:db8:ffff::/48" },
+	{ ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, prefix6: 2001:db8:1::/48, "
+	      "address6: 2001:db8:2::1"),
+	  "t.yaml:2:89: anycast address '2001:db8:2::1' is not inside prefix "
+	  "'2001:db8:1::/48'" },
 	{ ANY("prefix: 192.0.2.0/24, prefix: 192.0.2.0/24"),
 	  "t.yaml:2:33: duplicate key "
 	  "'prefix' in anycast (first at 2:11)" },
@@ -406,6 +424,30 @@ static void test_minimal(void)
 	CHECK_INT(t.no_bfd, 0);
 	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
+}
+
+/* A dual-stack lab: both services, and IPv6 addresses of its own for each site. */
+static void test_dual_stack(void)
+{
+	struct lab_topo t;
+	char err[512], buf[PREFIX_STRLEN];
+
+	CHECK_INT(parse(ANY("prefix: 192.0.2.0/24, address: 192.0.2.1, prefix6: 2001:db8:1::/48, "
+			    "address6: 2001:db8:1::53"),
+			&t, err, sizeof(err)),
+		  0);
+	CHECK_STR(err, "");
+	CHECK_STR(fmt(&t.anycast_addr), "192.0.2.1");
+	CHECK_STR(prefix_fmt(&t.anycast_prefix6, buf), "2001:db8:1::/48");
+	CHECK_STR(fmt(&t.anycast_addr6), "2001:db8:1::53");
+	CHECK_INT(lab_topo_v6(&t), 1);
+	CHECK_STR(fmt(&lab_topo_node(&t, "s1")->unicast6), "2001:db8:ffff:ffff::1");
+	lab_topo_free(&t);
+	/* IPv4 only: no IPv6 service */
+	CHECK_INT(parse(GOOD, &t, err, sizeof(err)), 0);
+	CHECK_INT(t.anycast_addr6.af, 0);
+	CHECK_INT(lab_topo_v6(&t), 0);
+	lab_topo_free(&t);
 }
 
 /* `rpki: {roas: [...]}`: the lab's ROAs (routers validate against them). */
@@ -762,6 +804,7 @@ int main(void)
 		RUN(test_delay);
 	RUN(test_minimal);
 	RUN(test_rpki);
+	RUN(test_dual_stack);
 	RUN(test_block_style);
 	RUN(test_seed);
 	for (cur = 0; cur < sizeof(examples) / sizeof(examples[0]); cur++)
