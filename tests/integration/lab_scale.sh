@@ -22,7 +22,7 @@ MB=${LAB_SCALE_MB:-400}
 python3 "$(dirname "$0")/../../examples/lab/gen-large.py" --name "$L" >"$D/large.yaml"
 check "the generator writes 150 routers" [ "$(grep -c 'kind: router' "$D/large.yaml")" = 150 ]
 t0=$(date +%s%N)
-timeout 300 "$ANYCAST" lab up --timeout 120 "$D/large.yaml" >"$D/up.log" 2>&1; rc=$?
+timeout 300 "$ANYCAST" lab up --keep --timeout 120 "$D/large.yaml" >"$D/up.log" 2>&1; rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 log "up: exit $rc in $ms ms"
 tail -n 50 "$D/up.log"
