@@ -52,6 +52,8 @@ for c in $FLOODERS; do
 done
 sleep 1 # the flood is running when the measurement starts
 for c in $WATCHED; do median "$c" "$D/load.$c.json" & done
+sleep 2
+log "during the flood $(wire)" # cpu: the wire's share of a core over its last second
 wait
 log "flood: $RATE queries/s for $SECS s from $FLOODERS"
 for c in $FLOODERS; do log "  $c: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("sent", d["sent"], "in", d["elapsed_ms"], "ms, answered", d["answered"], "send errors", d["send_errors"], "median", d["rtt_ms"]["median"], "ms")' "$D/flood.$c.json" 2>&1)"; done
