@@ -354,7 +354,7 @@ static void detect(struct demo *m)
 static _Noreturn void usage(void)
 {
 	fprintf(stderr,
-		"usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
+		"usage: anycast lab demo [--json] [--name NAME] [--report FILE.html] [--topology FILE]\n"
 		"                         [--fail SITE] [--crash SITE] [--chapters LIST]\n");
 	exit(2);
 }
