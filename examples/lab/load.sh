@@ -5,6 +5,8 @@
 #
 #   sudo examples/lab/load.sh [RATE_PER_CLIENT] [SECONDS]      (defaults: 200 queries/s, 4 s)
 #
+# LAB_NAME=NAME names the lab (default: the topology's name, "load").
+#
 # Every client runs `anycast probe dns` in its own namespace (bounded: RATE x SECONDS queries),
 # the per-site answer counts are summed. Round 1: all sites up. Round 2: lon's service fails.
 set -u
@@ -13,7 +15,7 @@ ANYCAST=${ANYCAST:-$TOP/build/anycast}
 RATE=${1:-200}
 SECS=${2:-4}
 TOPO=$TOP/examples/lab/load.yaml
-LAB=$(sed -n 's/^name: *//p' "$TOPO")
+LAB=${LAB_NAME:-$(sed -n 's/^name: *//p' "$TOPO")}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 T=$(mktemp -d)
@@ -21,7 +23,7 @@ cleanup() { "$ANYCAST" lab down "$LAB" >/dev/null 2>&1; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$ANYCAST" lab up "$TOPO" || exit 1
+"$ANYCAST" lab up --lab "$LAB" "$TOPO" || exit 1
 CLIENTS=$("$ANYCAST" lab status --json "$LAB" | $PY -c 'import json,sys; print(" ".join(c["name"] for c in json.load(sys.stdin)["clients"]))')
 ADDR=$(sed -n 's/.*address: *\([0-9.]*\).*/\1/p' "$TOPO" | head -1)
 

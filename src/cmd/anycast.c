@@ -28,10 +28,10 @@ static void usage(void)
 		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n"
 		"       anycast probe dns --server ADDR[:PORT] --rate N --count N [--timeout MS]"
 		" [--name NAME] [--json]\n"
-		"       anycast lab up [--no-delay] [--timeout S] TOPOLOGY.yaml | down [NAME]"
-		" | status [--json] [NAME]\n"
+		"       anycast lab up [--no-delay] [--timeout S] [--keep] [--lab NAME] TOPOLOGY.yaml"
+		" | down [--lab NAME] | status [--json] [--lab NAME] | cities\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
-		"       anycast lab demo [--json] [--report FILE.html]\n"
+		"       anycast lab demo [--json] [--name NAME] [--report FILE.html]\n"
 		"       anycast sim --graph AS-REL-FILE | --topology LAB.yaml [--site NAME=UP...]..."
 		" [--json] (see anycast sim --help)\n"
 		"       anycast lab detect [--json] [--map FILE.svg] [--lab NAME] [--count N] ADDRESS\n"
@@ -41,7 +41,10 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *sock = CONF_DEFAULT_CONTROL;
+	/* `anycast lab exec NODE -- anycast show ...` sets it to that node's socket */
+	const char *sock = getenv("ANYCAST_SOCKET") && *getenv("ANYCAST_SOCKET")
+				   ? getenv("ANYCAST_SOCKET")
+				   : CONF_DEFAULT_CONTROL;
 	char *words[40];
 	int nw = 0, json = 0;
 

@@ -3,6 +3,7 @@
 #include "lab/lab.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +12,50 @@
 #include "lab/demo.h"
 #include "lab/wire.h"
 #include "lib/log.h"
+#include "lib/sig.h"
 
 static _Noreturn void usage(void)
 {
 	fprintf(stderr,
-		"usage: anycast lab up [--no-delay] [--timeout SECONDS] TOPOLOGY.yaml\n"
-		"       anycast lab down [NAME]\n"
-		"       anycast lab status [--json] [NAME]\n"
+		"usage: anycast lab up [--no-delay] [--timeout SECONDS] [--keep] [--lab NAME]"
+		" TOPOLOGY.yaml\n"
+		"       anycast lab down [--lab NAME | NAME]\n"
+		"       anycast lab status [--json] [--lab NAME | NAME]\n"
 		"       anycast lab exec [--lab NAME] NODE -- CMD...\n"
 		"       anycast lab fail [--lab NAME] NODE [--service|--site|--freeze]\n"
 		"       anycast lab heal [--lab NAME] NODE\n"
 		"       anycast lab hijack [--lab NAME] NODE [--more-specific LEN]\n"
-		"       anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash SITE]\n");
+		"       anycast lab demo [--json] [--name NAME] [--report FILE.html] [--topology FILE]"
+		" [--fail SITE] [--crash SITE]\n"
+		"       anycast lab cities\n");
 	exit(2);
+}
+
+/* A whole number of seconds in [lo, hi] for flag; a usage error otherwise, never a default. */
+static unsigned flag_seconds(const char *flag, const char *v, unsigned lo, unsigned hi)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < lo || n > hi) {
+		fprintf(stderr, "anycast lab: %s '%s': a whole number of seconds from %u to %u\n",
+			flag, v, lo, hi);
+		exit(2);
+	}
+	return (unsigned)n;
+}
+
+static int cmd_cities(void)
+{
+	size_t n;
+	const struct lab_city *c = lab_cities(&n);
+
+	printf("%-16s %-18s %9s %10s\n", "CITY", "NAME", "LAT", "LON");
+	for (size_t i = 0; i < n; i++)
+		printf("%-16s %-18s %9.4f %10.4f\n", c[i].name, c[i].label, c[i].lat, c[i].lon);
+	return 0;
 }
 
 static int cmd_exec(int argc, char **argv)
@@ -52,6 +84,12 @@ static int cmd_exec(int argc, char **argv)
 		return 1;
 	}
 	lab_ns_name(l.topo.name, node, ns, sizeof(ns));
+	/* `anycast show` in the node talks to that node's anycastd (src/cmd/anycast.c) */
+	char sock[PATH_MAX];
+
+	lab_path(&l, node, "anycastd.sock", sock, sizeof(sock));
+	setenv("ANYCAST_SOCKET", sock, 1);
+	setenv("ANYCAST_LAB", l.topo.name, 1);
 	lab_close(&l);
 	/* ip netns exec also remounts /sys for the namespace: `ip link`, `ss` show the node */
 	char **args = xcalloc((size_t)(argc - i) + 5, sizeof(*args));
@@ -85,6 +123,8 @@ int lab_main(int argc, char **argv)
 		return lab_hijack_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return lab_demo_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "cities") == 0)
+		return argc == 2 ? cmd_cities() : (usage(), 2);
 	if (strcmp(cmd, "up") == 0) {
 		struct lab_up_opts o = { 0 };
 		const char *file = NULL;
@@ -93,7 +133,11 @@ int lab_main(int argc, char **argv)
 			if (strcmp(argv[i], "--no-delay") == 0)
 				o.no_delay = 1;
 			else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
-				o.timeout_s = (unsigned)atoi(argv[++i]);
+				o.timeout_s = flag_seconds("--timeout", argv[++i], 1, 3600);
+			else if (strcmp(argv[i], "--keep") == 0)
+				o.keep = 1;
+			else if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+				o.name = argv[++i];
 			else if (argv[i][0] == '-' || file)
 				usage();
 			else
@@ -103,7 +147,7 @@ int lab_main(int argc, char **argv)
 			usage();
 		if (lab_up_with(file, &o, err, sizeof(err)) < 0) {
 			fprintf(stderr, "anycast lab up: %s\n", err);
-			return 1;
+			return sig_interrupted ? 130 : 1;
 		}
 		return 0;
 	}
@@ -124,6 +168,7 @@ int lab_main(int argc, char **argv)
 		else if (argv[i][0] == '-')
 			usage();
 		else if ((strcmp(cmd, "down") == 0 || strcmp(cmd, "status") == 0) && !name)
+			/* the old positional form of --lab */
 			name = argv[i];
 		else if ((strcmp(cmd, "fail") == 0 || strcmp(cmd, "heal") == 0) && !node)
 			node = argv[i];

@@ -467,7 +467,7 @@ static void detect(struct demo *m)
 static _Noreturn void usage(void)
 {
 	fprintf(stderr,
-		"usage: anycast lab demo [--json] [--report FILE.html] [--topology FILE]\n"
+		"usage: anycast lab demo [--json] [--name NAME] [--report FILE.html] [--topology FILE]\n"
 		"                         [--fail SITE] [--crash SITE] [--chapters LIST]\n");
 	exit(2);
 }
@@ -556,8 +556,8 @@ static int pick_site(const struct lab_demo *d, const char *want, const char *wha
 }
 
 /* The topology, checked before anything is built: the demo needs sites and clients. */
-static int setup(struct demo *m, const char *file, const char *fail, const char *crash,
-		 int *fail_site, int *crash_site)
+static int setup(struct demo *m, const char *file, const char *name, const char *fail,
+		 const char *crash, int *fail_site, int *crash_site)
 {
 	struct lab_demo *d = m->d;
 	struct lab_topo *t = &m->l.topo;
@@ -568,6 +568,10 @@ static int setup(struct demo *m, const char *file, const char *fail, const char 
 		return -1;
 	}
 	m->l.loaded = 1;
+	if (name && lab_rename(t, name, err, sizeof(err)) < 0) {
+		fprintf(stderr, "anycast lab demo: %s\n", err);
+		return -1;
+	}
 	snprintf(d->lab, sizeof(d->lab), "%s", t->name);
 	snprintf(d->anycast, sizeof(d->anycast), "%s", addr_fmt(&t->anycast_addr, a));
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -636,7 +640,7 @@ static int take_down(const char *name)
 
 int lab_demo_main(int argc, char **argv)
 {
-	const char *report = NULL, *topo = NULL, *fail = NULL, *crash = NULL;
+	const char *report = NULL, *topo = NULL, *fail = NULL, *crash = NULL, *name = NULL;
 	char deftopo[PATH_MAX], err[1024];
 	int json = 0, fail_site, crash_site, rc = 1, out = 1;
 	/* hang adds half a minute: asked for by name */
@@ -652,6 +656,8 @@ int lab_demo_main(int argc, char **argv)
 			topo = argv[++i];
 		else if (strcmp(argv[i], "--fail") == 0 && i + 1 < argc)
 			fail = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
 		else if (strcmp(argv[i], "--crash") == 0 && i + 1 < argc)
 			crash = argv[++i];
 		else if (strcmp(argv[i], "--chapters") == 0 && i + 1 < argc) {
@@ -669,7 +675,7 @@ int lab_demo_main(int argc, char **argv)
 	m = xcalloc(1, sizeof(*m));
 	m->d = xcalloc(1, sizeof(*m->d));
 	m->d->chapters = bits;
-	if (setup(m, topo, fail, crash, &fail_site, &crash_site) < 0)
+	if (setup(m, topo, name, fail, crash, &fail_site, &crash_site) < 0)
 		goto done;
 	if (json) {
 		/* stdout is the JSON document alone: anything else printed on the way goes to
@@ -683,7 +689,7 @@ int lab_demo_main(int argc, char **argv)
 	sig_catch(&saved);
 
 	struct lab_demo *d = m->d;
-	struct lab_up_opts uo = { .quiet = 1 };
+	struct lab_up_opts uo = { .quiet = 1, .name = d->lab };
 	int64_t t0 = clk_now_ns();
 
 	say("building lab %s from %s: %zu nodes, %zu links, sites and clients in namespaces",

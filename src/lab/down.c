@@ -68,6 +68,11 @@ int lab_down(const char *name, char *err, size_t errlen)
 		return 0; /* nothing to take down: down is idempotent */
 	if (lab_pick(name, lname, sizeof(lname), err, errlen) < 0)
 		return -1;
+	/* a typo must not pass for success: nothing of that name, not even a crash's leftovers */
+	if (!lab_taken(lname)) {
+		snprintf(err, errlen, "no lab %s is up (nothing to take down)", lname);
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%s/%s", LAB_RUN_DIR, lname);
 	lab_teardown(lname, dir);
 	char **left;

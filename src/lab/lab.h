@@ -21,6 +21,8 @@ struct lab_up_opts {
 	int no_delay;       /* veth pairs node to node: no wire process, no link delay */
 	unsigned timeout_s; /* how long to wait for sessions and answers; 0: 30 s */
 	int quiet;          /* no summary on stdout */
+	const char *name;   /* the lab's name instead of the topology's (NULL: the topology's) */
+	int keep;           /* a failed lab stays (logs, configs, namespaces) for inspection */
 };
 int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t errlen);
 /* Stops every process of the lab by its recorded PID and deletes its namespaces and state;

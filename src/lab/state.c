@@ -65,6 +65,19 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+int lab_rename(struct lab_topo *t, const char *name, char *err, size_t errlen)
+{
+	if (!valid_name(name)) {
+		snprintf(err, errlen, "'%s' is not a lab name ([a-z0-9_-], at most 64)", name);
+		return -1;
+	}
+	if (strcmp(t->name, name) != 0) {
+		free(t->name);
+		t->name = xstrdup(name);
+	}
+	return 0;
+}
+
 /* The labs that have a state directory. */
 static size_t list_labs(char ***out)
 {
@@ -119,9 +132,13 @@ int lab_pick(const char *name, char *out, size_t len, char *err, size_t errlen)
 		snprintf(out, len, "%s", labs[0]);
 	else if (n == 0)
 		snprintf(err, errlen, "no lab is up (%s is empty)", LAB_RUN_DIR);
-	else
-		snprintf(err, errlen, "%zu labs are up (%s, %s%s): name one", n, labs[0], labs[1],
-			 n > 2 ? ", ..." : "");
+	else {
+		/* never guess: the other lab may be another user's */
+		int k = snprintf(err, errlen, "%zu labs are up, name one with --lab NAME:", n);
+
+		for (size_t i = 0; i < n && k > 0 && (size_t)k < errlen; i++)
+			k += snprintf(err + k, errlen - (size_t)k, " %s", labs[i]);
+	}
 	lab_free_names(labs, n);
 	return n == 1 ? 0 : -1;
 }
@@ -187,6 +204,9 @@ int lab_open(const char *name, struct lab *l, char *err, size_t errlen)
 	if (lab_topo_load(path, &l->topo, err, errlen) < 0)
 		return -1;
 	l->loaded = 1;
+	/* a lab brought up under another name (`demo --name`) is known by its directory */
+	if (lab_rename(&l->topo, lname, err, errlen) < 0)
+		return -1;
 	lab_path(l, NULL, "mode", path, sizeof(path));
 	l->direct = lab_read_file(path, mode, sizeof(mode)) == 0 && strcmp(mode, "direct") == 0;
 	lab_find_binaries(l);

@@ -42,6 +42,9 @@ int lab_find_node(const struct lab *l, const char *node, char *err, size_t errle
 /* The name of the lab to act on: name itself if it is a valid lab name, or with name NULL the
  * only lab there is; -1 with the reason in err. */
 int lab_pick(const char *name, char *out, size_t len, char *err, size_t errlen);
+/* Gives topology t the lab name name (`up --name`, `demo --name`, and the state directory's
+ * name over the one in its file); -1 with the reason in err if name is not a lab name. */
+int lab_rename(struct lab_topo *t, const char *name, char *err, size_t errlen);
 /* How many labs have a state directory. */
 size_t lab_count(void);
 /* Finds the binaries next to this one (or in PATH); ANYCAST_LAB_ANYCASTD and

@@ -275,6 +275,10 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	memset(&u, 0, sizeof(u));
 	if (lab_topo_load(file, &u.l.topo, err, errlen) < 0)
 		return -1;
+	if (o->name && lab_rename(&u.l.topo, o->name, err, errlen) < 0) {
+		lab_topo_free(&u.l.topo);
+		return -1;
+	}
 	/* a client that cannot reach any site is known now, before anything is built */
 	if (lab_ready_plan(&u.l.topo, &plan, err, errlen) < 0) {
 		lab_ready_free(&plan);
@@ -337,7 +341,13 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 		summary(&u, ans, (double)(clk_now_ms() - t0) / 1e3);
 	r = 0;
 out:
-	if (r < 0 && created) {
+	if (r < 0 && created && o->keep && !sig_interrupted) {
+		size_t n = strlen(err);
+
+		snprintf(err + n, errlen - n,
+			 " (kept for inspection in %s: anycast lab down --lab %s)", u.l.dir,
+			 u.l.topo.name);
+	} else if (r < 0 && created) {
 		/* the reason is kept; what was built goes, whatever the reason */
 		sigset_t prev;
 
