@@ -151,12 +151,20 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 			continue;
 		addr_fmt(lk->a == node ? &lk->addr_a : &lk->addr_b, local);
 		addr_fmt(lk->a == node ? &lk->addr_b : &lk->addr_a, s);
+		/* BFD at 100 ms, slower on a link whose round trip is longer than that: a
+		 * long-haul link of the lab is one hop, and its packets are in flight for a
+		 * whole round trip before the other end sees them */
+		char bfd[64] = "";
+		uint32_t rtt_ms = 2 * lk->delay_us / 1000;
+
+		if (!t->no_bfd)
+			snprintf(bfd, sizeof(bfd), "\tbfd yes\n\tbfd-interval %ums\n",
+				 rtt_ms > 100 ? rtt_ms : 100);
 		buf_printf(&b,
 			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
 			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
-			   t->nodes[other].name, t->no_bfd ? "" : "\tbfd yes\n",
-			   v6 ? "\tfamily ipv4 ipv6\n" : "");
+			   t->nodes[other].name, bfd, v6 ? "\tfamily ipv4 ipv6\n" : "");
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
