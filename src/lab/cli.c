@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/attack.h"
 #include "lab/demo.h"
 #include "lab/wire.h"
 #include "lib/log.h"
@@ -25,6 +26,8 @@ static _Noreturn void usage(void)
 		"       anycast lab fail [--lab NAME] NODE [--service|--site|--freeze]\n"
 		"       anycast lab heal [--lab NAME] NODE\n"
 		"       anycast lab hijack [--lab NAME] NODE [--more-specific LEN]\n"
+		"       anycast lab attack [--lab NAME] [--json] --from NODE[,NODE...] --rate N"
+		" --count N\n"
 		"       anycast lab demo [--json] [--name NAME] [--report FILE.html] [--topology FILE]"
 		" [--fail SITE] [--crash SITE]\n"
 		"       anycast lab cities\n");
@@ -121,6 +124,8 @@ int lab_main(int argc, char **argv)
 		return cmd_exec(argc - 1, argv + 1);
 	if (strcmp(cmd, "hijack") == 0)
 		return lab_hijack_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "attack") == 0)
+		return lab_attack_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "demo") == 0)
 		return lab_demo_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "cities") == 0)

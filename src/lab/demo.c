@@ -505,7 +505,8 @@ static const struct {
 	unsigned bit;
 } chapters[] = { { "detect", LAB_DEMO_CH_DETECT },
 		 { "hang", LAB_DEMO_CH_HANG },
-		 { "hijack", LAB_DEMO_CH_HIJACK } };
+		 { "hijack", LAB_DEMO_CH_HIJACK },
+		 { "ddos", LAB_DEMO_CH_DDOS } };
 
 /* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
 static int parse_chapters(const char *list, unsigned *bits)
@@ -726,6 +727,10 @@ int lab_demo_main(int argc, char **argv)
 	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_HIJACK)) {
 		say("a hijack, without and with origin validation");
 		lab_demo_hijack_run(&m->l, &d->hijack);
+	}
+	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_DDOS)) {
+		say("a DDoS: concentrated, distributed, against one site");
+		lab_demo_ddos_run(&m->l, d);
 	}
 	if (broke || stopped()) {
 		rc = 128 + (sig_last ? sig_last : SIGINT);

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "lab/demo_ddos.h"
+
 /* `anycast lab demo [--json] [--report FILE.html] [--topology FILE] [--fail SITE] [--crash
  * SITE] [--chapters LIST]` (argv[0] is "demo"). Exit status 0, 1 on failure, 128 + signal if stopped. */
 int lab_demo_main(int argc, char **argv);
@@ -128,6 +130,7 @@ void lab_demo_hijack_run(struct lab *l, struct lab_demo_hijack *h);
 #define LAB_DEMO_CH_DETECT 0x1 /* chapters: bits of lab_demo.chapters */
 #define LAB_DEMO_CH_HANG 0x2
 #define LAB_DEMO_CH_HIJACK 0x4
+#define LAB_DEMO_CH_DDOS 0x40 /* demo_ddos.h */
 
 struct lab_demo {
 	char lab[32];
@@ -142,9 +145,14 @@ struct lab_demo {
 	struct lab_demo_detect detect;
 	struct lab_demo_hang hang;
 	struct lab_demo_hijack hijack;
+	struct lab_demo_ddos ddos;
 	double up_s;    /* lab_up */
 	double total_s; /* the whole demo */
 };
+
+/* Runs the DDoS chapter on the running lab l (demo_ddos.c) into d->ddos; leaves every site
+ * healed. */
+void lab_demo_ddos_run(struct lab *l, struct lab_demo *d);
 
 /* demo_model.c: reading and building the model. */
 /* The name of a site index for tables: the site's name, "(other)" or "-". */

@@ -50,7 +50,7 @@ static void link_prefix6(const struct lab_link *lk, char *out)
 /* A site's anycast service of one family: each family has its own, so that one comes and
  * goes with its own check and neither waits for the other. */
 static void put_anycast(struct buf *b, const char *name, const struct prefix *pfx,
-			const struct addr *a)
+			const struct addr *a, uint32_t capacity)
 {
 	char p[PREFIX_STRLEN], s[ADDR_STRLEN];
 
@@ -58,7 +58,60 @@ static void put_anycast(struct buf *b, const char *name, const struct prefix *pf
 		   "\n# announced while this site's anycast-dns answers\n"
 		   "service %s {\n\tprefix %s\n\taddress %s\n",
 		   name, prefix_fmt(pfx, p), addr_fmt(a, s));
-	buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
+	/* A site with a capacity drops what exceeds it, its health check's queries too: under
+	 * an attack the check would fail and withdraw the site, and the attack would move on to
+	 * the next one, a cascade. It is checked by its listening socket instead (gone when
+	 * `lab fail --service` stops anycast-dns), as an operator exempts health checks. */
+	if (capacity)
+		buf_printf(b, "\tcheck listen 127.0.0.1:53/udp\n");
+	else
+		buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n", LAB_ZONE);
+}
+
+/* A site's `shed` steps (topo_site.c): its anycast-dns's load, read from its metrics, steers
+ * the announcement in steps before any withdrawal. */
+static int put_shed(struct buf *b, const struct lab_topo *t, size_t node, char *err, size_t errlen)
+{
+	const struct lab_node *n = &t->nodes[node];
+
+	if (!n->nshed)
+		return 0;
+	buf_printf(b, "\tcheck load http http://%s/metrics metric anycast_dns_load\n",
+		   LAB_DNS_METRICS);
+	for (size_t i = 0; i < n->nshed; i++) {
+		const struct lab_shed *st = &n->shed[i];
+		char s[ADDR_STRLEN];
+		size_t k;
+
+		buf_printf(b, "\tshed %g ", st->level);
+		if (st->kind == LAB_SHED_PREPEND) {
+			buf_printf(b, "prepend %u\n", st->prepend);
+			continue;
+		}
+		if (st->kind == LAB_SHED_COMMUNITY) {
+			buf_printf(b, "community %s\n", st->arg);
+			continue;
+		}
+		for (k = 0; k < t->nlinks; k++) {
+			const struct lab_link *lk = &t->links[k];
+			size_t o = lk->a == node ? lk->b : lk->a;
+
+			if ((lk->a == node || lk->b == node) &&
+			    strcmp(t->nodes[o].name, st->arg) == 0)
+				break;
+		}
+		if (k == t->nlinks) {
+			snprintf(err, errlen,
+				 "site %s: shed withdraw-from %s: no link to such a node", n->name,
+				 st->arg);
+			return -1;
+		}
+		buf_printf(
+			b, "withdraw-from %s\n",
+			addr_fmt(t->links[k].a == node ? &t->links[k].addr_b : &t->links[k].addr_a,
+				 s));
+	}
+	return 0;
 }
 
 static void put_unicast(struct buf *b, const char *name, const struct addr *a)
@@ -186,9 +239,17 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		buf_printf(&b, "}\n");
 	}
 	if (n->kind == LAB_SITE) {
-		put_anycast(&b, "anycast", &t->anycast_prefix, &t->anycast_addr);
-		if (t->anycast_addr6.af)
-			put_anycast(&b, "anycast6", &t->anycast_prefix6, &t->anycast_addr6);
+		put_anycast(&b, "anycast", &t->anycast_prefix, &t->anycast_addr, n->capacity_qps);
+		if (put_shed(&b, t, node, err, errlen) < 0) {
+			buf_free(&b);
+			return -1;
+		}
+		buf_printf(&b, "}\n");
+		if (t->anycast_addr6.af) {
+			put_anycast(&b, "anycast6", &t->anycast_prefix6, &t->anycast_addr6,
+				    n->capacity_qps);
+			buf_printf(&b, "}\n");
+		}
 		put_unicast(&b, "unicast", &n->unicast);
 		if (v6)
 			put_unicast(&b, "unicast6", &n->unicast6);
@@ -258,8 +319,8 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_node *n = &l->topo.nodes[node];
 	char ns[128], zone[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
-	char hp[4][ADDR_STRLEN + 8];
-	char *argv[24];
+	char hp[4][ADDR_STRLEN + 8], cap[16];
+	char *argv[28];
 	int k = 0, nhp = 0;
 
 	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
@@ -286,6 +347,15 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 	argv[k++] = n->name;
 	argv[k++] = "--threads";
 	argv[k++] = "1";
+	/* the site's answered and dropped counts, read by `lab status` and the demo, and its
+	 * load, read by its anycastd's `check load` */
+	argv[k++] = "--metrics";
+	argv[k++] = LAB_DNS_METRICS;
+	if (n->capacity_qps) {
+		snprintf(cap, sizeof(cap), "%u", n->capacity_qps);
+		argv[k++] = "--capacity";
+		argv[k++] = cap;
+	}
 	argv[k] = NULL;
 
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);

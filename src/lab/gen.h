@@ -13,6 +13,9 @@
  * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
 #define LAB_HOLD_TIME 9
 
+/* Where a site's anycast-dns serves its metrics, inside the site's namespace. */
+#define LAB_DNS_METRICS "127.0.0.1:9153"
+
 int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_zone(const struct lab *l, size_t node, char *err, size_t errlen);
 int lab_gen_wire(const struct lab *l, char *err, size_t errlen);

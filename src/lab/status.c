@@ -10,6 +10,7 @@
 
 #include "lab/ask.h"
 #include "lab/proc.h"
+#include "lab/sitestats.h"
 #include "lab/wire.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -212,8 +213,11 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct lab_node *n = &t->nodes[i];
 		struct node_state s;
+		struct lab_site_stats ds = { 0 };
 
 		node_state(&l, i, &s);
+		if (n->kind == LAB_SITE && strcmp(s.state, "down") != 0)
+			lab_site_stats(&l, i, 500, &ds);
 		if (json) {
 			buf_printf(out, "%s{\"name\":", first ? "" : ",");
 			json_str(out, n->name);
@@ -236,6 +240,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				buf_printf(out, ",\"hijacking\":");
 				json_str(out, s.hijack);
 			}
+			if (n->kind == LAB_SITE)
+				lab_site_stats_json(&ds, out);
 			buf_put8(out, '}');
 			first = 0;
 		} else {
@@ -249,6 +255,11 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				   kind_name(n->kind), asn, n->city ? n->city->name : "-", s.state,
 				   sess, s.failure[0] ? "  failed: " : "", s.failure,
 				   s.hijack[0] ? "  hijacking " : "", s.hijack);
+			if (ds.ok)
+				buf_printf(out,
+					   "%-52s DNS: answered %llu, dropped %llu, load %.2f\n",
+					   "", (unsigned long long)ds.answered,
+					   (unsigned long long)ds.dropped, ds.load);
 		}
 	}
 	if (json)

@@ -284,7 +284,11 @@ static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct la
 static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct lab_ynode *v,
 		     struct lab_node *nd)
 {
-	struct lab_yfield f[] = { { "kind", 0, 0 }, { "asn", 0, 0 }, { "city", 0, 0 } };
+	struct lab_yfield f[] = { { "kind", 0, 0 },
+				  { "asn", 0, 0 },
+				  { "city", 0, 0 },
+				  { "capacity", 0, 0 },
+				  { "shed", 0, 0 } };
 	char what[32], b[LAB_YSHOW_LEN];
 	size_t i;
 
@@ -294,7 +298,7 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 				    "%s: expected a mapping like {kind: router, asn: 64500, "
 				    "city: paris}",
 				    what);
-	if (lab_yfields(c, v, what, f, 3) < 0)
+	if (lab_yfields(c, v, what, f, 5) < 0)
 		return -1;
 	if (!f[0].v)
 		return lab_yfail_at(c, k, "%s: kind missing (router, site or client)", what);
@@ -315,7 +319,9 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 		return -1;
 	if (!f[2].v)
 		return lab_yfail_at(c, k, "%s: city missing", what);
-	return parse_city(c, f[2].v, &nd->city);
+	if (parse_city(c, f[2].v, &nd->city) < 0)
+		return -1;
+	return lab_topo_site_keys(c, f[3].k ? f[3].v : NULL, f[4].k ? f[4].v : NULL, nd);
 }
 
 static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct lab_topo *t,

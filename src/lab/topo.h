@@ -19,6 +19,17 @@ struct lab_city {
 	double lat, lon;   /* degrees */
 };
 
+/* A site's `shed: [{level: 0.9, prepend: 3}]` step: anycastd's `shed LEVEL ACTION`, fed by a
+ * `check load` of the site's anycast-dns. */
+#define LAB_SHED_MAX 4
+enum lab_shed_kind { LAB_SHED_PREPEND, LAB_SHED_COMMUNITY, LAB_SHED_WITHDRAW };
+struct lab_shed {
+	double level;
+	enum lab_shed_kind kind;
+	uint32_t prepend; /* LAB_SHED_PREPEND */
+	char arg[32];     /* LAB_SHED_COMMUNITY: "65001:666"; LAB_SHED_WITHDRAW: a neighbour node */
+};
+
 struct lab_node {
 	char *name; /* [a-z0-9-], at most 12 characters (it names interfaces) */
 	enum lab_kind kind;
@@ -30,6 +41,11 @@ struct lab_node {
 	struct addr router_id; /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
 	struct addr unicast;   /* sites: their own address (198.51.100.index+1) */
 	struct addr unicast6;  /* sites: their own IPv6 address (2001:db8:ffff:ffff::index+1) */
+	/* sites (topo_site.c): `capacity` (queries/s its anycast-dns answers; 0: no limit) and
+	 * `shed` (load steps its anycastd takes before withdrawing) */
+	uint32_t capacity_qps;
+	struct lab_shed shed[LAB_SHED_MAX];
+	size_t nshed;
 };
 
 struct lab_link {
