@@ -238,7 +238,30 @@ static const struct {
 	{ NODE8("  r3: {kind: router, asn: 64509, city: \"par\\0is\"}"),
 	  "t.yaml:8:40: city: NUL character in value" },
 	{ NODE8("  r3: {kind: router, asn: 64509, city: paris, color: red}"),
-	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city)" },
+	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city, capacity, shed)" },
+	/* a site's capacity and shed (topo_site.c) */
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 0}"),
+	  "t.yaml:8:55: capacity '0': expected a whole number from 1 to 10000000" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 2k}"),
+	  "t.yaml:8:55: capacity '2k': expected a whole number from 1 to 10000000" },
+	{ NODE8("  r3: {kind: router, asn: 65002, city: paris, capacity: 100}"),
+	  "t.yaml:8:57: node 'r3': capacity is a site's key (its anycast-dns answers)" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, shed: [{level: 0.9, prepend: 3}]}"),
+	  "t.yaml:8:51: node 's2': shed needs a capacity (the load is queries/s over capacity)" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 9, shed: [{level: 0.9}]}"),
+	  "t.yaml:8:65: shed step: exactly one of prepend, community, withdraw-from" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 9, shed: [{level: 0, "
+		"prepend: 3}]}"),
+	  "t.yaml:8:73: shed level '0': expected a load level above 0, at most 10 (1 = the site's capacity), e.g. 0.9" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 9, shed: [{level: 0.9, "
+		"prepend: 17}]}"),
+	  "t.yaml:8:87: shed prepend '17': expected a whole number from 1 to 16" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 9, shed: [{level: 0.9, "
+		"community: 65001}]}"),
+	  "t.yaml:8:89: community '65001': expected ASN:VALUE, e.g. 65001:666" },
+	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 9, shed: [{level: 0.9, "
+		"prepend: 1, community: '1:2'}]}"),
+	  "t.yaml:8:65: shed step: exactly one of prepend, community, withdraw-from" },
 	{ NODE8("  r3: router"), "t.yaml:8:7: node 'r3': expected a mapping like {kind: router, "
 				 "asn: 64500, city: paris}" },
 	{ NODE8("  c2: {kind: client, city: paris}"), "t.yaml:8:3: client 'c2' has no link" },
@@ -424,6 +447,32 @@ static void test_minimal(void)
 	CHECK_INT(t.no_bfd, 0);
 	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
+}
+
+/* A site's capacity and shed steps. */
+static void test_site_keys(void)
+{
+	struct lab_topo t;
+	char err[512];
+	const struct lab_node *n;
+
+	CHECK_INT(
+		parse(NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 2000, shed: "
+			    "[{level: 0.9, prepend: 3}, {level: 1.5, community: '65001:666'}, "
+			    "{level: 2, withdraw-from: r2}]}") "  - {endpoints: [r2, s2], rel: p2c}\n",
+		      &t, err, sizeof(err)),
+		0);
+	CHECK_STR(err, "");
+	n = lab_topo_node(&t, "s2");
+	CHECK(n && n->capacity_qps == 2000 && n->nshed == 3);
+	CHECK(n && n->shed[0].kind == LAB_SHED_PREPEND && n->shed[0].prepend == 3 &&
+	      n->shed[0].level > 0.89 && n->shed[0].level < 0.91);
+	CHECK(n && n->shed[1].kind == LAB_SHED_COMMUNITY &&
+	      strcmp(n->shed[1].arg, "65001:666") == 0);
+	CHECK(n && n->shed[2].kind == LAB_SHED_WITHDRAW && strcmp(n->shed[2].arg, "r2") == 0);
+	n = lab_topo_node(&t, "s1");
+	CHECK(n && n->capacity_qps == 0 && n->nshed == 0); /* none: no limit */
+	lab_topo_free(&t);
 }
 
 /* A dual-stack lab: both services, and IPv6 addresses of its own for each site. */
@@ -803,6 +852,7 @@ int main(void)
 	for (cur = 0; cur < sizeof(delays) / sizeof(delays[0]); cur++)
 		RUN(test_delay);
 	RUN(test_minimal);
+	RUN(test_site_keys);
 	RUN(test_rpki);
 	RUN(test_dual_stack);
 	RUN(test_block_style);
