@@ -97,8 +97,8 @@ static int child_run(void *arg, char *err, size_t errlen)
 	if (probe_dns_run(&o, &r) < 0)
 		dprintf(c->fd, "E %s\n", r.err);
 	else
-		dprintf(c->fd, "R %lu %lu %lu %lld\n", r.sent, r.answered, r.lost,
-			(long long)r.rtt_median_us);
+		dprintf(c->fd, "R %lu %lu %lu %lld %lld\n", r.sent, r.answered, r.lost,
+			(long long)r.rtt_median_us, (long long)r.elapsed_ns);
 	probe_result_free(&r);
 	return 0;
 }
@@ -187,17 +187,30 @@ int lab_attack_start(const struct lab *l, unsigned rate, unsigned long count, st
 
 static void parse_report(struct lab_attacker *at)
 {
-	long long median;
-
+	long long median, elapsed;
 	at->in[at->inlen] = 0;
 	if (at->in[0] == 'E')
 		snprintf(at->why, sizeof(at->why), "%.*s", (int)strcspn(at->in + 2, "\n"),
 			 at->in + 2);
-	else if (sscanf(at->in, "R %lu %lu %lu %lld", &at->sent, &at->answered, &at->lost,
-			&median) == 4)
+	else if (sscanf(at->in, "R %lu %lu %lu %lld %lld", &at->sent, &at->answered, &at->lost,
+			&median, &elapsed) == 5) {
 		at->median_ms = median >= 0 ? (double)median / 1000 : -1;
-	else if (!at->why[0])
+		at->elapsed_s = (double)elapsed / 1e9;
+	} else if (!at->why[0])
 		snprintf(at->why, sizeof(at->why), "stopped at the deadline");
+}
+
+/* Reads what an attacker wrote; 1 at its end (EOF or error), 0 if more may come. */
+static int read_report(struct lab_attacker *at)
+{
+	ssize_t n = read(at->fd, at->in + at->inlen, sizeof(at->in) - 1 - at->inlen);
+
+	if (n > 0)
+		at->inlen += (size_t)n;
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) ||
+	    at->inlen == sizeof(at->in) - 1)
+		return 1;
+	return 0;
 }
 
 static void finish(struct lab_attack *a, int sig)
@@ -206,12 +219,18 @@ static void finish(struct lab_attack *a, int sig)
 		struct lab_attacker *at = &a->a[k];
 
 		if (at->pid > 0) {
-			if (sig && kill(at->pid, sig) == 0 && !at->done)
-				a->killed = 1;
-			waitpid(at->pid, NULL, 0);
+			/* one that ended by itself was not stopped, even if unreaped */
+			if (waitpid(at->pid, NULL, WNOHANG) != at->pid) {
+				if (sig && kill(at->pid, sig) == 0)
+					a->killed = 1;
+				waitpid(at->pid, NULL, 0);
+			}
 			at->pid = 0;
 		}
 		if (at->fd >= 0) {
+			/* the writer is gone: whatever it wrote is there, then EOF */
+			while (!at->done && !read_report(at))
+				;
 			close(at->fd);
 			at->fd = -1;
 		}
@@ -219,8 +238,16 @@ static void finish(struct lab_attack *a, int sig)
 			parse_report(at);
 			at->done = 1;
 		}
+	} /* how long the attack ran: its longest attacker's own run, when they all reported */
+	a->elapsed_s = 0;
+	for (size_t k = 0; k < a->n; k++) {
+		if (!a->a[k].elapsed_s) {
+			a->elapsed_s = (double)(clk_now_ns() - a->start_ns) / 1e9;
+			break;
+		}
+		if (a->a[k].elapsed_s > a->elapsed_s)
+			a->elapsed_s = a->a[k].elapsed_s;
 	}
-	a->elapsed_s = (double)(clk_now_ns() - a->start_ns) / 1e9;
 }
 
 void lab_attack_wait(struct lab_attack *a)
@@ -229,35 +256,28 @@ void lab_attack_wait(struct lab_attack *a)
 
 	for (;;) {
 		int64_t left = (a->deadline_ns - clk_now_ns()) / 1000000;
+		int last = left <= 0 || sig_interrupted;
 		size_t open = 0;
 
 		for (size_t k = 0; k < a->n; k++) {
 			pf[k].fd = a->a[k].done ? -1 : a->a[k].fd;
 			pf[k].events = POLLIN;
 			pf[k].revents = 0;
-			open += !a->a[k].done;
 		}
-		if (!open || left <= 0 || sig_interrupted)
-			break;
-		if (poll(pf, a->n, (int)(left < 200 ? left : 200)) <= 0)
-			continue;
-		for (size_t k = 0; k < a->n; k++) {
-			struct lab_attacker *at = &a->a[k];
+		/* past the deadline, one last look at what is there already */
+		if (poll(pf, a->n, last ? 0 : (int)(left < 200 ? left : 200)) > 0)
+			for (size_t k = 0; k < a->n; k++) {
+				struct lab_attacker *at = &a->a[k];
 
-			if (at->done || !pf[k].revents)
-				continue;
-			ssize_t n = read(at->fd, at->in + at->inlen,
-					 sizeof(at->in) - 1 - at->inlen);
-
-			if (n > 0 && at->inlen + (size_t)n < sizeof(at->in) - 1) {
-				at->inlen += (size_t)n;
-			} else if (n == 0 || (n < 0 && errno != EINTR) || n > 0) {
-				if (n > 0)
-					at->inlen += (size_t)n;
-				parse_report(at);
-				at->done = 1;
+				if (!at->done && pf[k].revents && read_report(at)) {
+					parse_report(at);
+					at->done = 1;
+				}
 			}
-		}
+		for (size_t k = 0; k < a->n; k++)
+			open += !a->a[k].done;
+		if (!open || last)
+			break;
 	}
 	finish(a, SIGKILL);
 }

@@ -28,6 +28,7 @@ struct lab_attacker {
 	char why[96]; /* when it could not run */
 	unsigned long sent, answered, lost;
 	double median_ms; /* < 0: no answer */
+	double elapsed_s; /* its probe's run, the wait for the last answers included */
 };
 
 struct lab_attack {
@@ -36,7 +37,7 @@ struct lab_attack {
 	unsigned rate;       /* in all */
 	unsigned long count; /* in all */
 	int64_t start_ns, deadline_ns;
-	double elapsed_s; /* until the last attacker ended (or was stopped) */
+	double elapsed_s; /* the longest attacker's run (until stopped, if one was) */
 	int killed;       /* an attacker was still running at the deadline */
 };
 

@@ -24,6 +24,11 @@
 #define DDOS_VICTIM_RATE 50u /* each client's legitimate queries/s: 20 ms resolution */
 #define DDOS_LEAD_MS 300     /* the clients probe this long before the attack starts */
 #define DDOS_TAIL_MS 700     /* and after its last query */
+/* With shedding: anycastd needs shed-rise samples (2 s) to shed and shed-fall samples (3 s)
+ * plus BGP's convergence to take it back: the attack lasts long enough for the first, the
+ * clients probe long enough after it for the second. */
+#define DDOS_SHED_SECS 6u
+#define DDOS_SHED_TAIL_MS 6000
 #define DDOS_TIMEOUT_MS 500u /* a legitimate answer later than this is a loss */
 #define DDOS_SETTLE_MS 20000 /* for the clients to reach their site after a fail or heal */
 
@@ -38,6 +43,7 @@ struct ctx {
 	struct lab *l;
 	struct lab_demo *d;
 	struct lab_attack *atk;
+	unsigned long count; /* of the run under way */
 	char atk_err[256];
 	size_t client_node[LAB_DDOS_CLIENTS];
 	char ns[LAB_DDOS_CLIENTS][128];
@@ -57,7 +63,7 @@ static void start_attack(void *arg)
 	struct ctx *c = arg;
 	const struct lab_demo_ddos *x = &c->d->ddos;
 
-	if (lab_attack_start(c->l, x->rate, x->count, c->atk, c->atk_err, sizeof(c->atk_err)) < 0)
+	if (lab_attack_start(c->l, x->rate, c->count, c->atk, c->atk_err, sizeof(c->atk_err)) < 0)
 		say("cannot attack: ", c->atk_err);
 }
 
@@ -116,17 +122,13 @@ static void victim_of(struct lab_ddos_victim *v, const struct lab_fleet_got *g)
 		}
 	for (size_t q = 0; q < g->nseq; q++) {
 		int s = g->seq[q].site;
-		size_t k;
-
 		if (s < 0 || (size_t)s >= g->nsites)
 			continue;
 		if (last >= 0 && s != last)
 			v->moves++;
-		last = s;
-		for (k = 0; k < v->nseen && strcmp(v->seen[k], g->site[s]) != 0; k++)
-			;
-		if (k == v->nseen && k < LAB_DDOS_SITES_SEEN)
+		if (s != last && v->nseen < LAB_DDOS_SITES_SEEN)
 			snprintf(v->seen[v->nseen++], sizeof(v->seen[0]), "%s", g->site[s]);
+		last = s;
 	}
 }
 
@@ -154,14 +156,21 @@ static int one_run(struct ctx *c, struct lab_ddos_run *r)
 	memset(&spec, 0, sizeof(spec));
 	lab_hostport(&l->topo.anycast_addr, 53, spec.server, sizeof(spec.server));
 	spec.rate = x->victim_rate;
-	spec.count = x->victim_rate * (DDOS_LEAD_MS + DDOS_SECS * 1000 + DDOS_TAIL_MS) / 1000;
+	if (!r->secs)
+		r->secs = DDOS_SECS;
+	r->count = (unsigned long)x->rate * r->secs;
+	c->count = r->count;
+	spec.count = x->victim_rate *
+		     (DDOS_LEAD_MS + r->secs * 1000 +
+		      (r->shed ? DDOS_SHED_TAIL_MS : DDOS_TAIL_MS)) /
+		     1000;
 	spec.timeout_ms = DDOS_TIMEOUT_MS;
 	spec.timeline = 1;
 	c->atk_err[0] = 0;
 	fprintf(stderr,
 		"demo: ddos: %s: %u queries/s for %u s from %s while every client asks %u/s\n",
-		lab_ddos_run_name((enum lab_ddos_kind)(r - x->run)), x->rate, DDOS_SECS,
-		r->attackers, x->victim_rate);
+		lab_ddos_run_name((enum lab_ddos_kind)(r - x->run)), x->rate, r->secs, r->attackers,
+		x->victim_rate);
 	if (lab_fleet_run(c->fleet, &spec, 1, DDOS_LEAD_MS) < 0) {
 		lab_attack_stop(c->atk);
 		return -1;
@@ -282,7 +291,6 @@ void lab_demo_ddos_run(struct lab *l, struct lab_demo *d)
 		return;
 	}
 	x->rate = x->capacity * DDOS_FACTOR_NUM / DDOS_FACTOR_DEN;
-	x->count = (unsigned long)x->rate * DDOS_SECS;
 	x->victim_rate = DDOS_VICTIM_RATE;
 	c.atk = xcalloc(1, sizeof(*c.atk));
 	c.fleet = xcalloc(1, sizeof(*c.fleet));
@@ -305,6 +313,8 @@ void lab_demo_ddos_run(struct lab *l, struct lab_demo *d)
 	}
 	list_clients(d, r->attackers, sizeof(r->attackers), pick);
 	snprintf(r->target, sizeof(r->target), "%s", d->site[target].name);
+	r->shed = l->topo.nodes[node_of(l, d->site[target].name)].nshed > 0;
+	r->secs = r->shed ? DDOS_SHED_SECS : DDOS_SECS;
 	if (one_run(&c, r) < 0)
 		goto out;
 	/* distributed: the first client of every catchment */

@@ -15,7 +15,7 @@
 
 #define LAB_DDOS_SITES 16     /* = LAB_DEMO_SITES_MAX */
 #define LAB_DDOS_CLIENTS 64   /* = LAB_DEMO_CLIENTS_MAX */
-#define LAB_DDOS_SITES_SEEN 4 /* sites kept per client and run, in the order first seen */
+#define LAB_DDOS_SITES_SEEN 8 /* answering sites kept per client and run, in time order */
 
 enum lab_ddos_kind { LAB_DDOS_CONCENTRATED, LAB_DDOS_DISTRIBUTED, LAB_DDOS_UNICAST, LAB_DDOS_RUNS };
 
@@ -29,9 +29,11 @@ struct lab_ddos_victim {
 	char client[32];
 	int ran; /* else why says why */
 	char why[96];
-	int attacker;  /* this client also attacked */
-	char site[32]; /* the site that answered most of its queries; "" none */
-	char seen[LAB_DDOS_SITES_SEEN][32]; /* every site that answered it, in time order */
+	int attacker; /* this client also attacked */
+	char site[32];
+	/* the site that answered most of its queries; "" none */ /* the sites that answered it, in time order, each as long as it answered: "lon", "tyo",
+	 * "lon" for a client shed to tyo and taken back */
+	char seen[LAB_DDOS_SITES_SEEN][32];
 	size_t nseen;
 	unsigned long moves; /* changes of answering site during the run */
 	unsigned long lost, sent;
@@ -44,6 +46,10 @@ struct lab_ddos_run {
 	char attackers[256]; /* "paris,berlin" */
 	char target[32];     /* the attacked site (concentrated, unicast); "" distributed */
 	char failed[128];    /* unicast: the sites whose service was failed */
+	unsigned secs;       /* how long the attack was to last */
+	unsigned long count; /* queries in all: rate x secs */
+	int shed; /* the target has `shed` steps: a longer attack and tail, so that its shedding
+		   * and its recovery are seen */
 	unsigned long att_sent, att_answered, att_lost;
 	double att_s; /* how long the attack ran */
 	int stopped;  /* the attack had to be stopped at its deadline */
@@ -58,7 +64,6 @@ struct lab_demo_ddos {
 	char why[128];
 	unsigned capacity;    /* the smallest site capacity, queries/s */
 	unsigned rate;        /* the attack, queries/s in all */
-	unsigned long count;  /* queries in all */
 	unsigned victim_rate; /* each client's legitimate probe, queries/s */
 	struct lab_ddos_run run[LAB_DDOS_RUNS];
 };

@@ -30,12 +30,21 @@ static void run_text(const struct lab_ddos_run *r, enum lab_ddos_kind k, struct 
 		buf_printf(b, "  not run: %s\n", r->why);
 		return;
 	}
-	buf_printf(b, "  attackers %s%s%s%s: sent %lu, answered %lu, lost %lu in %.1f s%s\n",
-		   r->attackers, r->target[0] ? " (" : "", r->target,
-		   r->target[0] ? "'s catchment)" : "", r->att_sent, r->att_answered, r->att_lost,
-		   r->att_s, r->stopped ? " (STOPPED at the deadline)" : "");
+	buf_printf(
+		b,
+		"  attackers %s%s%s%s, %lu queries in %u s: sent %lu, answered %lu, lost %lu in %.1f s%s\n",
+		r->attackers, r->target[0] ? " (" : "", r->target,
+		r->target[0] ? "'s catchment)" : "", r->count, r->secs, r->att_sent,
+		r->att_answered, r->att_lost, r->att_s,
+		r->stopped ? " (STOPPED at the deadline)" : "");
 	if (r->failed[0])
 		buf_printf(b, "  failed for the run: %s\n", r->failed);
+	if (r->shed)
+		buf_printf(
+			b,
+			"  %s sheds under load (its anycastd's `shed` steps): a longer attack, and the "
+			"clients probe on after it to see the recovery\n",
+			r->target);
 	buf_printf(b, "  %-12s %10s %10s %7s\n", "SITE", "ANSWERED", "DROPPED", "DROP%");
 	for (size_t s = 0; s < r->nsites; s++) {
 		const struct lab_ddos_site *st = &r->site[s];
@@ -83,9 +92,9 @@ void lab_ddos_text(const struct lab_demo_ddos *x, struct buf *b)
 		return;
 	}
 	buf_printf(b,
-		   "%u queries/s (1.5 x a site's capacity of %u/s, less than the sum), %lu "
-		   "queries; every client asks %u/s meanwhile\n",
-		   x->rate, x->capacity, x->count, x->victim_rate);
+		   "%u queries/s (1.5 x a site's capacity of %u/s, less than the sum); every "
+		   "client asks %u/s meanwhile\n",
+		   x->rate, x->capacity, x->victim_rate);
 	for (int k = 0; k < LAB_DDOS_RUNS; k++)
 		run_text(&x->run[k], (enum lab_ddos_kind)k, b);
 	if (!x->ran && x->why[0])
@@ -146,7 +155,8 @@ void lab_ddos_json(const struct lab_demo_ddos *x, struct buf *b)
 	buf_printf(b,
 		   "\"ddos\":{\"ran\":%s,\"capacity\":%u,\"rate\":%u,\"count\":%lu,"
 		   "\"victim_rate\":%u,",
-		   x->ran ? "true" : "false", x->capacity, x->rate, x->count, x->victim_rate);
+		   x->ran ? "true" : "false", x->capacity, x->rate,
+		   x->run[LAB_DDOS_CONCENTRATED].count, x->victim_rate);
 	if (x->why[0]) {
 		buf_printf(b, "\"error\":");
 		json_str(b, x->why);
@@ -168,6 +178,8 @@ void lab_ddos_json(const struct lab_demo_ddos *x, struct buf *b)
 			buf_printf(b, ",\"failed\":");
 			json_str(b, r->failed);
 		}
+		buf_printf(b, ",\"count\":%lu,\"secs\":%u,\"shed\":%s", r->count, r->secs,
+			   r->shed ? "true" : "false");
 		if (r->why[0]) {
 			buf_printf(b, ",\"error\":");
 			json_str(b, r->why);
@@ -220,8 +232,18 @@ static void run_html(const struct lab_ddos_run *r, enum lab_ddos_kind k, struct 
 		buf_printf(b, "; failed for the run: ");
 		esc(b, r->failed);
 	}
-	buf_printf(b, ". They sent %lu queries in %.1f s; %lu were answered.</p>\n", r->att_sent,
+	buf_printf(b, ". They sent %lu queries in %.1f s; %lu were answered.", r->att_sent,
 		   r->att_s, r->att_answered);
+	if (r->shed) {
+		buf_printf(b, " <b>");
+		esc(b, r->target);
+		buf_printf(b,
+			   "</b> sheds under load (<code>shed</code> steps of its anycastd: it "
+			   "prepends its announcement, and networks with another route of the same "
+			   "kind move to another site); the clients probe on after the attack, "
+			   "to see it take them back.");
+	}
+	buf_printf(b, "</p>\n");
 	buf_printf(b, "<table><thead><tr><th>Site</th><th class=\"num\">Answered</th>"
 		      "<th class=\"num\">Dropped</th><th class=\"num\">Dropped %%</th></tr></thead>"
 		      "<tbody>\n");

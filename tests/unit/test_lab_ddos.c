@@ -50,12 +50,13 @@ static void test_render(void)
 	x->ran = 1;
 	x->capacity = 2000;
 	x->rate = 3000;
-	x->count = 9000;
 	x->victim_rate = 50;
 	for (int k = 0; k < LAB_DDOS_RUNS; k++) {
 		struct lab_ddos_run *r = &x->run[k];
 
 		r->ran = k != LAB_DDOS_UNICAST;
+		r->count = 9000;
+		r->secs = 3;
 		snprintf(r->why, sizeof(r->why), "not <here>");
 		snprintf(r->attackers, sizeof(r->attackers), "paris,berlin");
 		r->nsites = 2;
