@@ -218,10 +218,9 @@ static void finish(struct lab_attack *a, int sig)
 	for (size_t k = 0; k < a->n; k++) {
 		struct lab_attacker *at = &a->a[k];
 
-		if (at->pid > 0) {
-			/* one that ended by itself was not stopped, even if unreaped */
+		if (at->pid > 0) {			/* one that reported (and is only exiting) or ended was not stopped */
 			if (waitpid(at->pid, NULL, WNOHANG) != at->pid) {
-				if (sig && kill(at->pid, sig) == 0)
+				if (sig && kill(at->pid, sig) == 0 && !at->done)
 					a->killed = 1;
 				waitpid(at->pid, NULL, 0);
 			}
