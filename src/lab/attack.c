@@ -218,7 +218,8 @@ static void finish(struct lab_attack *a, int sig)
 	for (size_t k = 0; k < a->n; k++) {
 		struct lab_attacker *at = &a->a[k];
 
-		if (at->pid > 0) {			/* one that reported (and is only exiting) or ended was not stopped */
+		/* one that reported (and is only exiting) or ended was not stopped */
+		if (at->pid > 0) {
 			if (waitpid(at->pid, NULL, WNOHANG) != at->pid) {
 				if (sig && kill(at->pid, sig) == 0 && !at->done)
 					a->killed = 1;

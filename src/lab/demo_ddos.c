@@ -28,7 +28,7 @@
  * plus BGP's convergence to take it back: the attack lasts long enough for the first, the
  * clients probe long enough after it for the second. */
 #define DDOS_SHED_SECS 6u
-#define DDOS_SHED_TAIL_MS 6000
+#define DDOS_SHED_TAIL_MS 8000
 #define DDOS_TIMEOUT_MS 500u /* a legitimate answer later than this is a loss */
 #define DDOS_SETTLE_MS 20000 /* for the clients to reach their site after a fail or heal */
 

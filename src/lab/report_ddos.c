@@ -12,8 +12,8 @@
 static const char *const blurb[LAB_DDOS_RUNS] = {
 	"the attackers in one site's catchment",
 	"the same attack spread over every catchment",
-	"the same attack with every other site's service failed: one site, as a unicast "
-	"deployment of the same topology",
+	("the same attack with every other site's service failed: one site, as a unicast "
+	 "deployment of the same topology"),
 };
 
 static double pct(unsigned long part, unsigned long whole)
@@ -264,9 +264,11 @@ static void run_html(const struct lab_ddos_run *r, enum lab_ddos_kind k, struct 
 				   "</td><td class=\"num dim\">-</td><td class=\"num dim\">-</td>"
 				   "<td class=\"num dim\">-</td></tr>\n");
 	}
-	buf_printf(b, "</tbody></table>\n<table><thead><tr><th>Client</th><th>Site</th>"
-		      "<th class=\"num\">Lost / sent</th><th class=\"num\">Loss</th>"
-		      "<th class=\"num\">Median RTT</th><th></th></tr></thead><tbody>\n");
+	buf_printf(
+		b,
+		"</tbody></table>\n<table style=\"margin-top:10px\"><thead><tr><th>Client</th><th>Site</th>"
+		"<th class=\"num\">Lost / sent</th><th class=\"num\">Loss</th>"
+		"<th class=\"num\">Median RTT</th><th></th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->nvictims; i++) {
 		const struct lab_ddos_victim *v = &r->victim[i];
 
