@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/socket.h>
 
 #include "lab/gen.h"
 #include "lab/proc.h"
@@ -67,6 +69,41 @@ static pid_t start_dns(const struct lab *l, const struct lab_node *n, char *err,
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);
 }
 
+static int try_bind(void *arg, char *err, size_t errlen)
+{
+	const struct addr *a = arg;
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sa(a, 0, &ss);
+	int fd = socket(a->af, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	r = bind(fd, (struct sockaddr *)&ss, sl);
+	if (r < 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	close(fd);
+	return r;
+}
+
+/* Until the anycast address is on the node (bindable in its namespace), at most 5 s. */
+static int wait_address(const struct lab *l, const struct lab_node *n, char *err, size_t errlen)
+{
+	char ns[128], e[128] = "", a[ADDR_STRLEN];
+	struct addr any = l->topo.anycast_addr;
+
+	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
+	for (int k = 0; k < 100; k++) {
+		if (lab_in_netns(ns, try_bind, &any, e, sizeof(e)) == 0)
+			return 0;
+		usleep(50000);
+	}
+	snprintf(err, errlen, "%s: the anycast address %s never came up on lo: %s", n->name,
+		 addr_fmt(&any, a), e);
+	return -1;
+}
+
 static void stop_file(const struct lab *l, const char *node, const char *file)
 {
 	char pidf[PATH_MAX];
@@ -118,8 +155,20 @@ int lab_hijack(const char *name, const char *node, int len, char *err, size_t er
 		goto out;
 	if (n->kind == LAB_SITE) /* its own anycast-dns holds the anycast address's port */
 		stop_file(&l, node, "anycast-dns.pid");
-	if (start_dns(&l, n, err, errlen) < 0 || lab_gen_anycastd(&l, (size_t)i, err, errlen) < 0 ||
-	    reload_anycastd(&l, node, err, errlen) < 0) {
+	/* A router's anycastd puts the anycast address on lo once it has reloaded with the
+	 * hijack: its anycast-dns can bind it only then (started first, it lost that race and
+	 * answered nothing). A site has the address already, and its new anycast-dns must answer
+	 * the site's own check at once. */
+	if (n->kind == LAB_SITE)
+		r = start_dns(&l, n, err, errlen) < 0 ||
+		    lab_gen_anycastd(&l, (size_t)i, err, errlen) < 0 ||
+		    reload_anycastd(&l, node, err, errlen) < 0;
+	else
+		r = lab_gen_anycastd(&l, (size_t)i, err, errlen) < 0 ||
+		    reload_anycastd(&l, node, err, errlen) < 0 ||
+		    wait_address(&l, n, err, errlen) < 0 || start_dns(&l, n, err, errlen) < 0;
+	if (r) {
+		r = -1;
 		char e2[256];
 
 		lab_hijack_undo(&l, (size_t)i, e2, sizeof(e2));
