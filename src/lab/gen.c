@@ -68,7 +68,7 @@ static void put_anycast(struct buf *b, const char *name, const struct prefix *pf
 		buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n", LAB_ZONE);
 }
 
-/* A site's `shed` steps (topo_site.c): its anycast-dns's load, read from its metrics, steers
+/* A site's `shed` steps (topo_capacity.c): its anycast-dns's load, read from its metrics, steers
  * the announcement in steps before any withdrawal. */
 static int put_shed(struct buf *b, const struct lab_topo *t, size_t node, char *err, size_t errlen)
 {

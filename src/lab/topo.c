@@ -321,7 +321,7 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 		return lab_yfail_at(c, k, "%s: city missing", what);
 	if (parse_city(c, f[2].v, &nd->city) < 0)
 		return -1;
-	return lab_topo_site_keys(c, f[3].k ? f[3].v : NULL, f[4].k ? f[4].v : NULL, nd);
+	return lab_topo_capacity(c, f[3].k ? f[3].v : NULL, f[4].k ? f[4].v : NULL, nd);
 }
 
 static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct lab_topo *t,

@@ -41,7 +41,7 @@ struct lab_node {
 	struct addr router_id; /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
 	struct addr unicast;   /* sites: their own address (198.51.100.index+1) */
 	struct addr unicast6;  /* sites: their own IPv6 address (2001:db8:ffff:ffff::index+1) */
-	/* sites (topo_site.c): `capacity` (queries/s its anycast-dns answers; 0: no limit) and
+	/* sites (topo_capacity.c): `capacity` (queries/s its anycast-dns answers; 0: no limit) and
 	 * `shed` (load steps its anycastd takes before withdrawing) */
 	uint32_t capacity_qps;
 	struct lab_shed shed[LAB_SHED_MAX];

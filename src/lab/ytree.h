@@ -58,10 +58,10 @@ int lab_yfields(struct lab_yctx *c, const struct lab_ynode *map, const char *wha
 struct lab_topo;
 int lab_topo_rpki(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t);
 
-/* topo_site.c: a site's `capacity:` and `shed:` (either may be NULL) into nd (struct lab_node);
+/* topo_capacity.c: a site's `capacity:` and `shed:` (either may be NULL) into nd (struct lab_node);
  * a node of another kind with either is an error. */
 struct lab_node;
-int lab_topo_site_keys(struct lab_yctx *c, const struct lab_ynode *capacity,
-		       const struct lab_ynode *shed, struct lab_node *nd);
+int lab_topo_capacity(struct lab_yctx *c, const struct lab_ynode *capacity,
+		      const struct lab_ynode *shed, struct lab_node *nd);
 
 #endif

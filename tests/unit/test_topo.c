@@ -239,7 +239,7 @@ static const struct {
 	  "t.yaml:8:40: city: NUL character in value" },
 	{ NODE8("  r3: {kind: router, asn: 64509, city: paris, color: red}"),
 	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city, capacity, shed)" },
-	/* a site's capacity and shed (topo_site.c) */
+	/* a site's capacity and shed (topo_capacity.c) */
 	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 0}"),
 	  "t.yaml:8:55: capacity '0': expected a whole number from 1 to 10000000" },
 	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 2k}"),

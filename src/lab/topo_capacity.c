@@ -113,8 +113,8 @@ static int load_step(struct lab_yctx *c, const struct lab_ynode *n, struct lab_s
 	return 0;
 }
 
-int lab_topo_site_keys(struct lab_yctx *c, const struct lab_ynode *capacity,
-		       const struct lab_ynode *shed, struct lab_node *nd)
+int lab_topo_capacity(struct lab_yctx *c, const struct lab_ynode *capacity,
+		      const struct lab_ynode *shed, struct lab_node *nd)
 {
 	if (nd->kind != LAB_SITE && (capacity || shed))
 		return lab_yfail_at(c, capacity ? capacity : shed,
