@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "lab/cache.h"
 #include "lab/netns.h"
 #include "lab/proc.h"
 #include "lib/buf.h"
@@ -44,9 +45,13 @@ static const struct sysctl sc_node[] = {
 	{ "net/ipv6/conf/default/accept_dad", "0" },
 	{ NULL, NULL },
 };
+/* Any router may become a hijacker (`lab hijack`), whose anycast-dns binds the anycast address
+ * before its anycastd puts it on lo, as a site's does. */
 static const struct sysctl sc_router[] = {
 	{ "net/ipv4/ip_forward", "1" },
 	{ "net/ipv6/conf/all/forwarding", "1" },
+	{ "net/ipv4/ip_nonlocal_bind", "1" },
+	{ "net/ipv6/ip_nonlocal_bind", "1" },
 	{ NULL, NULL },
 };
 static const struct sysctl sc_host[] = {
@@ -140,7 +145,9 @@ static void wire_if(size_t link, char side, char *out, size_t len)
 	snprintf(out, len, "w%u%c", (unsigned)link, side);
 }
 
-/* The namespace of node i, or of the wire with i == nnodes; 0 when there is none. */
+/* The namespace of node i, of the wire with i == nnodes, of the RPKI cache with i == nnodes + 1;
+ * 0 when there is none. NS_COUNT(t) is one past the last. */
+#define NS_COUNT(t) ((t)->nnodes + 2)
 static int ns_at(const struct lab *l, size_t i, char *ns, size_t len, const struct sysctl *lists[4])
 {
 	const struct lab_topo *t = &l->topo;
@@ -153,10 +160,17 @@ static int ns_at(const struct lab *l, size_t i, char *ns, size_t len, const stru
 		lists[2] = t->nodes[i].kind == LAB_SITE ? sc_site : NULL;
 		return 1;
 	}
-	if (l->direct)
+	if (i == t->nnodes) {
+		if (l->direct)
+			return 0;
+		lab_ns_name(t->name, "wire", ns, len);
+		lists[0] = sc_wire;
+		return 1;
+	}
+	if (!t->rpki)
 		return 0;
-	lab_ns_name(t->name, "wire", ns, len);
-	lists[0] = sc_wire;
+	lab_ns_name(t->name, LAB_CACHE_NODE, ns, len);
+	lists[0] = sc_host;
 	return 1;
 }
 
@@ -171,7 +185,9 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 	/* all recorded first: a crash right after `ip netns add` must not hide one from down */
 	buf_init(&names);
 	buf_init(&add);
-	for (size_t i = 0; i <= t->nnodes && ns_at(l, i, ns, sizeof(ns), lists); i++) {
+	for (size_t i = 0; i < NS_COUNT(t); i++) {
+		if (!ns_at(l, i, ns, sizeof(ns), lists))
+			continue;
 		buf_printf(&names, "%s\n", ns);
 		buf_printf(&add, "netns add %s\n", ns);
 	}
@@ -185,7 +201,9 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 	/* one ip(8) for all of them: a process per namespace cost 5 s of `up` at 200 nodes */
 	if (sig_interrupted || run_batch(l, NULL, "netns", &add, err, errlen) < 0)
 		goto out;
-	for (size_t i = 0; i <= t->nnodes && ns_at(l, i, ns, sizeof(ns), lists); i++) {
+	for (size_t i = 0; i < NS_COUNT(t); i++) {
+		if (!ns_at(l, i, ns, sizeof(ns), lists))
+			continue;
 		if (sig_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			goto out;
@@ -275,6 +293,8 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		buf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n",
 			   lk->ifname_b, nsb, wb, wns);
 	}
+	if (lab_cache_links(l, &b, err, errlen) < 0)
+		goto out;
 	if (sig_interrupted || run_batch(l, NULL, "links", &b, err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -283,6 +303,14 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		ns_of(l, i, ns, sizeof(ns));
 		buf_reset(&b);
 		node_batch(l, i, &b);
+		lab_cache_router_batch(l, i, &b);
+		if (run_batch(l, ns, ns, &b, err, errlen) < 0)
+			goto out;
+	}
+	if (t->rpki) {
+		lab_ns_name(t->name, LAB_CACHE_NODE, ns, sizeof(ns));
+		buf_reset(&b);
+		lab_cache_ns_batch(l, &b);
 		if (run_batch(l, ns, ns, &b, err, errlen) < 0)
 			goto out;
 	}

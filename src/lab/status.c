@@ -15,9 +15,11 @@
 #include "lib/log.h"
 #include "sim/labsim.h"
 
-static const char *kind_name(enum lab_kind k)
+static const char *kind_name(const struct lab_node *n)
 {
-	return k == LAB_ROUTER ? "router" : k == LAB_SITE ? "site" : "client";
+	if (n->hijacker)
+		return "hijacker";
+	return n->kind == LAB_ROUTER ? "router" : n->kind == LAB_SITE ? "site" : "client";
 }
 
 struct node_state {
@@ -217,7 +219,7 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 		if (json) {
 			buf_printf(out, "%s{\"name\":", first ? "" : ",");
 			json_str(out, n->name);
-			buf_printf(out, ",\"kind\":\"%s\",", kind_name(n->kind));
+			buf_printf(out, ",\"kind\":\"%s\",", kind_name(n));
 			if (n->kind == LAB_CLIENT)
 				buf_printf(out, "\"asn\":null");
 			else
@@ -246,8 +248,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				snprintf(sess, sizeof(sess), "%d/%d", s.established, s.sessions);
 			}
 			buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s%s%s%s%s\n", n->name,
-				   kind_name(n->kind), asn, n->city ? n->city->name : "-", s.state,
-				   sess, s.failure[0] ? "  failed: " : "", s.failure,
+				   kind_name(n), asn, n->city ? n->city->name : "-", s.state, sess,
+				   s.failure[0] ? "  failed: " : "", s.failure,
 				   s.hijack[0] ? "  hijacking " : "", s.hijack);
 		}
 	}

@@ -17,6 +17,7 @@
 #include "lab/ask.h"
 #include "lab/build.h"
 #include "lab/gen.h"
+#include "lab/cache.h"
 #include "lab/proc.h"
 #include "lab/ready.h"
 #include "lib/buf.h"
@@ -102,6 +103,9 @@ static int start_all(struct up *u, char *err, size_t errlen)
 
 	if (!l->direct && started(u, lab_start_wire(l, err, errlen), SIZE_MAX, "wire") < 0)
 		return -1;
+	/* the RPKI cache before the routers, so that they find it at their first try */
+	if (t->rpki && started(u, lab_cache_start(l, err, errlen), SIZE_MAX, "rpki") < 0)
+		return -1;
 	/* anycast-dns first: a site's service comes up as soon as its check can pass */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != LAB_SITE)
@@ -165,6 +169,12 @@ static size_t sessions_missing(const struct lab *l, struct buf *why)
 			missing += (size_t)(want - est);
 			buf_printf(why, "%s%s %d/%d", why->len ? ", " : "", t->nodes[i].name, est,
 				   want);
+		}
+		/* a router that has not its VRPs yet would take a hijack as not-found */
+		if (t->rpki && t->nodes[i].kind == LAB_ROUTER && lab_rpki_synced(sock) != 1) {
+			missing++;
+			buf_printf(why, "%s%s: RPKI cache not synced", why->len ? ", " : "",
+				   t->nodes[i].name);
 		}
 	}
 	return missing;

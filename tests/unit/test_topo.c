@@ -209,9 +209,9 @@ static const struct {
 	{ NODE8("  \"a\\tb\": {kind: client, city: paris}"),
 	  "t.yaml:8:3: node name 'a\\x09b' must be 1 to 12 of a-z, 0-9 and '-'" },
 	{ NODE8("  r3: {kind: switch, asn: 64509, city: paris}"),
-	  "t.yaml:8:14: unknown kind 'switch' (router, site or client)" },
+	  "t.yaml:8:14: unknown kind 'switch' (router, site, client or hijacker)" },
 	{ NODE8("  r3: {asn: 64509, city: paris}"),
-	  "t.yaml:8:3: node 'r3': kind missing (router, site or client)" },
+	  "t.yaml:8:3: node 'r3': kind missing (router, site, client or hijacker)" },
 	{ NODE8("  r3: {kind: router, city: paris}"),
 	  "t.yaml:8:3: node 'r3': asn missing (a router needs one)" },
 	{ NODE8("  s2: {kind: site, city: paris}"),
@@ -424,6 +424,28 @@ static void test_minimal(void)
 	CHECK_INT(t.no_bfd, 0);
 	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
+}
+
+/* `kind: hijacker` is a router that the hijack chapter picks: it speaks BGP like one. */
+static void test_hijacker(void)
+{
+	struct lab_topo t;
+	char err[512];
+	const struct lab_node *n;
+
+	CHECK_INT(
+		parse(NODE8("  h1: {kind: hijacker, asn: 64666, city: mumbai}") "  - {endpoints: [r2, h1], rel: p2c}\n",
+		      &t, err, sizeof(err)),
+		0);
+	CHECK_STR(err, "");
+	n = lab_topo_node(&t, "h1");
+	CHECK(n && n->kind == LAB_ROUTER && n->hijacker && n->asn == 64666);
+	CHECK(n && lab_node_speaks_bgp(n));
+	CHECK(!lab_topo_node(&t, "r1")->hijacker);
+	lab_topo_free(&t);
+	CHECK(parse(NODE8("  h1: {kind: hijacker, city: mumbai}"), &t, err, sizeof(err)) < 0);
+	CHECK_STR(err, "t.yaml:8:3: node 'h1': asn missing (a hijacker needs one)");
+	lab_topo_free(&t);
 }
 
 /* A dual-stack lab: both services, and IPv6 addresses of its own for each site. */
@@ -804,6 +826,7 @@ int main(void)
 		RUN(test_delay);
 	RUN(test_minimal);
 	RUN(test_rpki);
+	RUN(test_hijacker);
 	RUN(test_dual_stack);
 	RUN(test_block_style);
 	RUN(test_seed);
