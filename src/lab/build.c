@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lab/cache.h"
+#include "lab/netem.h"
 #include "lab/netns.h"
 #include "lab/proc.h"
 #include "lib/buf.h"
@@ -105,9 +106,9 @@ static void ns_of(const struct lab *l, size_t node, char *out, size_t len)
 	lab_ns_name(l->topo.name, l->topo.nodes[node].name, out, len);
 }
 
-/* Writes the batch to DIR/TAG.ip and runs it with ip [-n ns] -batch. */
-static int run_batch(const struct lab *l, const char *ns, const char *tag, const struct buf *b,
-		     char *err, size_t errlen)
+/* Writes the batch to DIR/TAG.PROG and runs it with PROG [-n ns] -batch (ip or tc). */
+static int run_prog_batch(const struct lab *l, const char *prog, const char *ns, const char *tag,
+			  const struct buf *b, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	char *argv[7];
@@ -115,8 +116,8 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 
 	if (!b->len)
 		return 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.ip", l->dir, tag) >= sizeof(path)) {
-		snprintf(err, errlen, "%s/%s.ip: path too long", l->dir, tag);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", l->dir, tag, prog) >= sizeof(path)) {
+		snprintf(err, errlen, "%s/%s.%s: path too long", l->dir, tag, prog);
 		return -1;
 	}
 	char *text = xmalloc(b->len + 1);
@@ -128,7 +129,7 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 	free(text);
 	if (r < 0)
 		return -1;
-	argv[n++] = "ip";
+	argv[n++] = (char *)prog;
 	if (ns) {
 		argv[n++] = "-n";
 		argv[n++] = (char *)ns;
@@ -137,6 +138,12 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 	argv[n++] = path;
 	argv[n] = NULL;
 	return lab_cmd_run(argv, err, errlen);
+}
+
+static int run_batch(const struct lab *l, const char *ns, const char *tag, const struct buf *b,
+		     char *err, size_t errlen)
+{
+	return run_prog_batch(l, "ip", ns, tag, b, err, errlen);
 }
 
 /* Names of the wire's ends of link k: "w<k>a" faces node a, "w<k>b" node b. */
@@ -306,6 +313,12 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		lab_cache_router_batch(l, i, &b);
 		if (run_batch(l, ns, ns, &b, err, errlen) < 0)
 			goto out;
+		if (l->netem) {
+			buf_reset(&b);
+			lab_netem_batch(l, i, &b);
+			if (run_prog_batch(l, "tc", ns, ns, &b, err, errlen) < 0)
+				goto out;
+		}
 	}
 	if (t->rpki) {
 		lab_ns_name(t->name, LAB_CACHE_NODE, ns, sizeof(ns));

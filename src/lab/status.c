@@ -249,13 +249,19 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 		if (t->anycast_addr6.af)
 			buf_printf(out, "\"anycast_address6\":\"%s\",",
 				   addr_fmt(&t->anycast_addr6, a6));
-		buf_printf(out, "\"delay\":%s,\"nodes\":[", l.direct ? "false" : "true");
+		buf_printf(out, "\"delay\":%s,\"delays_by\":\"%s\",\"nodes\":[",
+			   l.direct && !l.netem ? "false" : "true",
+			   l.netem    ? "netem"
+			   : l.direct ? "none"
+				      : "wire");
 	} else {
 		if (t->anycast_addr6.af)
 			snprintf(a + strlen(a), sizeof(a) - strlen(a), " %s",
 				 addr_fmt(&t->anycast_addr6, a6));
 		buf_printf(out, "lab %s: anycast %s, state in %s%s\n\n", t->name, a, l.dir,
-			   l.direct ? " (no link delay)" : "");
+			   l.netem    ? " (delays by netem)"
+			   : l.direct ? " (no link delay)"
+				      : "");
 		buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s\n", "NODE", "KIND", "ASN", "CITY",
 			   "STATE", "SESSIONS");
 	}

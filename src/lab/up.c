@@ -18,6 +18,7 @@
 #include "lab/build.h"
 #include "lab/gen.h"
 #include "lab/cache.h"
+#include "lab/netem.h"
 #include "lab/proc.h"
 #include "lab/ready.h"
 #include "lib/buf.h"
@@ -242,6 +243,16 @@ static int wait_ready(struct up *u, const struct lab_ready *plan, unsigned timeo
 	return r;
 }
 
+/* Links with a capacity need the wire: netem's rate is bytes per second, not frames with a
+ * queue of their own. */
+static int has_capacity(const struct lab_topo *t)
+{
+	for (size_t k = 0; k < t->nlinks; k++)
+		if (t->links[k].capacity_pps)
+			return 1;
+	return 0;
+}
+
 static void summary(const struct up *u, const struct lab_answer *ans, double took)
 {
 	const struct lab_topo *t = &u->l.topo;
@@ -255,7 +266,10 @@ static void summary(const struct up *u, const struct lab_answer *ans, double too
 	printf("lab %s is up in %.1f s: %zu nodes (%zu routers, %zu sites, %zu clients), "
 	       "%zu links%s, %zu BGP sessions established\n",
 	       t->name, took, t->nnodes, nk[LAB_ROUTER], nk[LAB_SITE], nk[LAB_CLIENT], t->nlinks,
-	       u->l.direct ? " (no delay)" : "", sessions / 2);
+	       u->l.netem    ? " (delays by netem)"
+	       : u->l.direct ? " (no delay)"
+			     : "",
+	       sessions / 2);
 	printf("anycast %s: which site answers each client\n", addr_fmt(&t->anycast_addr, a));
 	for (size_t i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind == LAB_CLIENT)
@@ -297,6 +311,8 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	}
 	u.l.loaded = 1;
 	u.l.direct = o->no_delay;
+	if (!o->no_delay && !o->wire && !has_capacity(&u.l.topo) && lab_netem_available())
+		u.l.direct = u.l.netem = 1;
 	snprintf(u.l.dir, sizeof(u.l.dir), "%s/%s", LAB_RUN_DIR, u.l.topo.name);
 	lab_find_binaries(&u.l);
 	if (access(u.l.anycastd, X_OK) < 0 || access(u.l.dns, X_OK) < 0) {
@@ -330,7 +346,11 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	if (copy_file(file, path, err, errlen) < 0)
 		goto out;
 	lab_path(&u.l, NULL, "mode", path, sizeof(path));
-	if (lab_write_file(path, u.l.direct ? "direct\n" : "wire\n", err, errlen) < 0)
+	if (lab_write_file(path,
+			   u.l.netem    ? "netem\n"
+			   : u.l.direct ? "direct\n"
+					: "wire\n",
+			   err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < u.l.topo.nnodes; i++) {
 		snprintf(path, sizeof(path), "%s/%s", u.l.dir, u.l.topo.nodes[i].name);
