@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/netem.h"
 #include "lab/topo.h"
 #include "t.h"
 
@@ -448,6 +449,34 @@ static void test_hijacker(void)
 	lab_topo_free(&t);
 }
 
+/* netem's batch: each end of a node's links delays what it sends by the link's one-way delay
+ * (r1-r2 is london-paris from the cities; r1-s1 is within london, the 100 us floor). */
+static void test_netem_batch(void)
+{
+	struct lab l;
+	char err[512], want[256];
+	struct buf b;
+
+	memset(&l, 0, sizeof(l));
+	CHECK_INT(parse(GOOD, &l.topo, err, sizeof(err)), 0);
+	buf_init(&b);
+	lab_netem_batch(&l, 0, &b);
+	buf_put8(&b, 0);
+	snprintf(want, sizeof(want),
+		 "qdisc add dev to-r2 root netem delay %uus limit 100000\n"
+		 "qdisc add dev to-s1 root netem delay 100us limit 100000\n",
+		 l.topo.links[0].delay_us);
+	CHECK(l.topo.links[0].delay_us > 1000);
+	CHECK_STR((const char *)b.data, want);
+	buf_reset(&b);
+	lab_netem_batch(&l, 3, &b); /* c1: its access link only */
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "dev to-r2 root netem") &&
+	      !strchr((const char *)b.data + 1, 'q'));
+	buf_free(&b);
+	lab_topo_free(&l.topo);
+}
+
 /* A dual-stack lab: both services, and IPv6 addresses of its own for each site. */
 static void test_dual_stack(void)
 {
@@ -827,6 +856,7 @@ int main(void)
 	RUN(test_minimal);
 	RUN(test_rpki);
 	RUN(test_hijacker);
+	RUN(test_netem_batch);
 	RUN(test_dual_stack);
 	RUN(test_block_style);
 	RUN(test_seed);
