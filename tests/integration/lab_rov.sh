@@ -30,6 +30,9 @@ topo() {
 		-e 's/endpoints: \[r-mia, mia\]/endpoints: [r-mia, evil]/' \
 		"$TOP/examples/lab/relations.yaml" >"$T/$1.yaml"
 	echo "  - {endpoints: [r-fra, r-mad], rel: p2p}" >>"$T/$1.yaml"
+	# "without a session reset" is about the RTR path; a BFD flap of a starved CPU would
+	# reset a session for reasons of its own (BFD has tests of its own)
+	echo "bfd: no" >>"$T/$1.yaml"
 	[ -n "$2" ] && printf '%s\n' "$2" >>"$T/$1.yaml"
 	return 0
 }
