@@ -634,6 +634,32 @@ static void test_multiprotocol(void)
 	CHECK(strstr(warn, "t.conf:10: warning: service s: no neighbor can carry IPv4") != NULL);
 	CHECK(strstr(warn, "t.conf:6: warning: neighbor 2001:db8::2: eBGP in router mode") != NULL);
 	conf_free(&c);
+	/* shed with nothing to measure the load; drain-wait with nobody told to close */
+	CHECK_INT(
+		parse("service s {\n prefix 192.0.2.0/24\n shed 0.9 prepend 2\n drain-wait 5s\n}\n",
+		      &c, err, sizeof(err)),
+		0);
+	CHECK_INT(c.services[0].nsheds, 1);
+	CHECK(c.services[0].sheds[0].level == 0.9);
+	CHECK_INT(c.services[0].shed_rise, 2);
+	CHECK_INT(c.services[0].shed_fall, 3);
+	CHECK(c.services[0].shed_hysteresis == 0.1);
+	CHECK_INT(c.services[0].shed_hold_ms, 5000);
+	CHECK_INT(c.services[0].drain_wait_ms, 5000);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 2);
+	CHECK(strstr(warn, "t.conf:3: warning: service s: shed without a `check load`") != NULL);
+	CHECK(strstr(warn, "t.conf:1: warning: service s: drain-wait without drain-file") != NULL);
+	conf_free(&c);
+	CHECK_INT(parse("service s {\n prefix 192.0.2.0/24\n check load http http://127.0.0.1:9/m "
+			"metric x_y\n shed 0.9 large-community 1:2:3\n}\n",
+			&c, err, sizeof(err)),
+		  0);
+	CHECK_INT(c.services[0].checks[0].load, 1);
+	CHECK_INT(c.services[0].checks[0].interval_ms, 1000);
+	CHECK_STR(c.services[0].checks[0].load_metric, "x_y");
+	CHECK_INT(c.services[0].sheds[0].lcomm[2], 3);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 0);
+	conf_free(&c);
 	CHECK_INT(parse("graceful-shutdown-localpref off\nrfc8212 no\n", &c, err, sizeof(err)), 0);
 	CHECK_INT(c.gshut_off, 1);
 	CHECK_INT(c.rfc8212, 0);
@@ -692,7 +718,7 @@ static const struct {
 	{ "service s {\n  prefix 192.0.2.0/24\n  bogus 1\n}\n",
 	  "t.conf:3:3: unknown keyword 'bogus' in service block (expected prefix, address, check, "
 	  "community, large-community, med, prepend, drain-time, drain-file, flap-limit, "
-	  "flap-window)" },
+	  "flap-window, drain-wait, shed, shed-rise, shed-fall, shed-hysteresis, shed-hold)" },
 	{ "neighbor 198.18.0.0 {\n\t\tremote-asn 1\n}\n",
 	  "t.conf:2:3: unknown keyword 'remote-asn' in neighbor block" },
 	{ "\"router-id\" 1.2.3.4\n", "t.conf:1:1: expected a keyword, not a quoted string" },
@@ -892,8 +918,32 @@ static const struct {
 	/* checks */
 	{ "service s {\n check\n}\n", "t.conf:2:2: missing check kind after 'check'" },
 	{ "service s {\n check icmp 1.2.3.4\n}\n",
-	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec, process or listen)" },
+	  "t.conf:2:8: unknown check kind 'icmp' (expected tcp, dns, http, exec, process, listen or load)" },
 	{ "service s {\n check tcp\n}\n", "t.conf:2:8: missing ADDR:PORT after 'check tcp'" },
+	/* load checks and shedding */
+	{ "service s {\n check load\n}\n", "t.conf:2:8: missing kind after 'check load'" },
+	{ "service s {\n check load tcp 1.2.3.4:5\n}\n",
+	  "t.conf:2:13: unknown load check kind 'tcp' (expected exec or http)" },
+	{ "service s {\n check load exec\n}\n",
+	  "t.conf:2:13: missing command after 'check load exec'" },
+	{ "service s {\n check load http http://127.0.0.1/ metric 1x\n}\n",
+	  "t.conf:2:43: invalid metric name '1x'" },
+	{ "service s {\n check http http://127.0.0.1/ metric m\n}\n",
+	  "t.conf:2:31: unknown option 'metric' for check http" },
+	{ "service s {\n check load exec \"x\" metric m\n}\n",
+	  "t.conf:2:22: unknown option 'metric' for check load exec" },
+	{ "service s {\n shed 0 prepend 1\n}\n", "t.conf:2:7: invalid shed level '0'" },
+	{ "service s {\n shed 10.5 prepend 1\n}\n", "t.conf:2:7: invalid shed level '10.5'" },
+	{ "service s {\n shed 0.9 prepend 17\n}\n",
+	  "t.conf:2:19: invalid shed prepend '17' (expected 1..16)" },
+	{ "service s {\n shed 0.9 drop 1\n}\n", "t.conf:2:11: unknown shed action 'drop'" },
+	{ "service s {\n shed 0.9 prepend\n}\n", "t.conf:2:2: expected 'shed LEVEL ACTION VALUE'" },
+	{ "service s {\n shed 0.9 community 1:x\n}\n", "t.conf:2:21: invalid community '1:x'" },
+	{ "service s {\n prefix 192.0.2.0/24\n shed 0.9 withdraw-from 198.18.0.9\n}\n",
+	  "t.conf:3:25: withdraw-from 198.18.0.9: no such neighbor" },
+	{ "service s {\n shed-rise 0\n}\n", "t.conf:2:12: invalid shed-rise '0'" },
+	{ "service s {\n shed-hysteresis -1\n}\n", "t.conf:2:18: invalid shed-hysteresis '-1'" },
+	{ "service s {\n drain-wait x\n}\n", "t.conf:2:13: invalid drain-wait 'x'" },
 	{ "service s {\n check exec\n}\n", "t.conf:2:8: missing command after 'check exec'" },
 	{ "service s {\n check tcp 127.0.0.1\n}\n", "t.conf:2:12: invalid tcp target '127.0.0.1'" },
 	{ "service s {\n check tcp ::1:53\n}\n", "t.conf:2:12: invalid tcp target '::1:53'" },
