@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/xfr.h"
 #include "lib/ev.h"
@@ -38,6 +39,10 @@ struct sec {
 	size_t ilen;
 	int slot; /* its place in the texts of the running build, or -1 */
 	int expired;
+	/* Not in the served set for want of data (expired, or never had a copy): the workers
+	 * answer SERVFAIL for its names, as NSD and Knot do, rather than REFUSED, which would
+	 * tell a resolver we are not authoritative at all (lame). */
+	_Atomic int down;
 	char path[4096]; /* the copy on disk, or "" */
 	struct ev_timer refresh, expire, idle;
 	_Atomic int notified;
@@ -53,7 +58,8 @@ struct dns_secondaries {
 	struct ev_loop *loop;
 	struct sec *v;
 	int n;
-	int efd; /* NOTIFY wakes the loop through it */
+	int efd;           /* NOTIFY wakes the loop through it */
+	_Atomic int ndown; /* zones down: queries check their names only while some are */
 	dns_sec_changed_cb *cb;
 	void *arg;
 };
@@ -79,6 +85,16 @@ static uint32_t soa_timer(const struct sec *z, int idx, uint32_t dflt)
 	uint32_t v = z->db.soa ? dns_rrdb_soa_field(&z->db, idx) : dflt;
 
 	return v < 1 ? 1 : v > TIMER_MAX_S ? TIMER_MAX_S : v;
+}
+
+enum { UP, DOWN_EMPTY, DOWN_EXPIRED };
+
+static void set_down(struct sec *z, int down)
+{
+	int was = atomic_exchange(&z->down, down);
+
+	if (!was != !down)
+		atomic_fetch_add(&z->all->ndown, down ? 1 : -1);
 }
 
 /* ---- the copy on disk ---- */
@@ -369,6 +385,7 @@ static void on_expire(struct ev_timer *t, void *arg)
 		 "served until a transfer succeeds",
 		 z->cfg->name, z->cfg->ptext, soa_timer(z, 3, 0));
 	z->expired = 1;
+	set_down(z, DOWN_EXPIRED);
 	z->all->cb(z->all->arg);
 }
 
@@ -409,6 +426,7 @@ struct dns_secondaries *dns_secondaries_new(struct ev_loop *loop,
 		ev_timer_init(&z->refresh, on_refresh, z);
 		ev_timer_init(&z->expire, on_expire, z);
 		ev_timer_init(&z->idle, on_xfr_idle, z);
+		set_down(z, DOWN_EMPTY); /* until a build puts it in the set */
 		if (dir)
 			disk_path(z, dir);
 		long left = z->path[0] ? disk_load(z) : -1;
@@ -421,6 +439,7 @@ struct dns_secondaries *dns_secondaries_new(struct ev_loop *loop,
 			log_warn("secondary %s: the copy in %s is past its expire; not served",
 				 cfg[i].name, z->path);
 			z->expired = 1;
+			set_down(z, DOWN_EXPIRED);
 		}
 		ev_timer_start(loop, &z->refresh, 0);
 	}
@@ -482,6 +501,8 @@ void dns_secondaries_built(struct dns_secondaries *s, int built, const struct dn
 		const struct dns_ztext *r = &t[z->slot];
 
 		z->slot = -1;
+		if (built && !z->expired && r->in_set)
+			set_down(z, UP); /* in the set now: its text or the candidate */
 		if (built && r->took_cand) {
 			free(z->text);
 			z->text = z->inflight;
@@ -557,11 +578,61 @@ size_t dns_secondaries_notify(struct dns_secondaries *s, const struct sockaddr *
 	return DNS_HDR_LEN + qlen;
 }
 
+/* How the zone that holds the query's name is down (DOWN_*), UP when it is not or a deeper zone
+ * we serve holds it. Zone transfers are refused as ever, and the DS at the apex is the
+ * parent's. */
+static int for_down_zone(struct dns_secondaries *s, const struct dns_zoneset *zs,
+			 const uint8_t *pkt, size_t len)
+{
+	struct dns_query q;
+	size_t best = 0;
+	int how = UP;
+
+	if (dns_query_parse(&q, pkt, len) != DNS_RC_NOERROR || !q.has_question ||
+	    (q.qclass != DNS_C_IN && q.qclass != DNS_C_ANY) || q.qtype == DNS_T_AXFR ||
+	    q.qtype == DNS_T_IXFR)
+		return 0;
+	for (int i = 0; i < s->n; i++) {
+		const struct sec *z = &s->v[i];
+		size_t zl = z->cfg->zlen, at = q.qname_len - zl;
+		int label = zl == q.qname_len || zl == 1,
+		    down = atomic_load_explicit(&z->down, memory_order_relaxed);
+
+		if (!down || zl > q.qname_len || zl <= best ||
+		    memcmp(q.qname + at, z->cfg->zone, zl))
+			continue;
+		for (int k = 0; !label && k < q.qlabels; k++)
+			label = q.loff[k] == at;
+		if (label && !(q.qtype == DNS_T_DS && zl == q.qname_len && zl > 1)) {
+			best = zl;
+			how = down;
+		}
+	}
+	if (!best)
+		return UP;
+	const struct dns_zone *deeper = zs ? dns_zoneset_find(zs, q.qname, q.qname_len, q.qlabels)
+					   : NULL;
+
+	return !deeper || deeper->apex_len <= best ? how : UP;
+}
+
 size_t dns_secondaries_answer(struct dns_secondaries *s, const struct dns_ctx *ctx,
 			      const struct dns_zoneset *zs, const struct sockaddr *from,
 			      const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, int tcp)
 {
 	if (s && len >= DNS_HDR_LEN && DNS_OPCODE(get16(pkt + 2)) == DNS_OP_NOTIFY)
 		return dns_secondaries_notify(s, from, pkt, len, out, cap);
+	int down = s && atomic_load_explicit(&s->ndown, memory_order_relaxed)
+			   ? for_down_zone(s, zs, pkt, len)
+			   : UP;
+
+	/* The Extended DNS Errors and texts of NSD 4.6: Invalid Data (RFC 8914 4.25) when
+	 * expired, Not Ready (4.15) before the first copy. */
+	if (down == DOWN_EXPIRED)
+		return dns_answer_error(ctx, from, pkt, len, out, cap, tcp, DNS_RC_SERVFAIL,
+					DNS_EDE_INVALID_DATA, "Zone has expired");
+	if (down == DOWN_EMPTY)
+		return dns_answer_error(ctx, from, pkt, len, out, cap, tcp, DNS_RC_SERVFAIL,
+					DNS_EDE_NOT_READY, "Zone is configured but not loaded");
 	return dns_answer_from(ctx, zs, from, pkt, len, out, cap, tcp);
 }

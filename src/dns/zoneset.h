@@ -14,6 +14,7 @@ struct dns_ztext {
 	const char *text, *cand; /* either may be NULL */
 	size_t len, clen;
 	int took_cand; /* out: the candidate built and is in the set */
+	int in_set;    /* out: the candidate or the text is in the set */
 	char err[512]; /* out: why the candidate (or the text) did not build */
 };
 
