@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dns/answer.h"
+#include "dns/xfr.h"
 #include "dns/zone.h"
 #include "lib/log.h"
 
@@ -103,6 +104,14 @@ struct dns_zoneset *dns_zoneset_build(char *const *files, int n, struct dns_ztex
 
 		t[i].took_cand = t[i].in_set = 0;
 		t[i].err[0] = 0;
+		if (t[i].cdb) { /* a transfer's records: text here, off the main thread */
+			struct buf b;
+
+			buf_init(&b);
+			dns_rrdb_text(t[i].cdb, &b);
+			t[i].cand = (const char *)b.data;
+			t[i].clen = b.len;
+		}
 		if (t[i].cand && dns_zone_build(zs, t[i].name, t[i].cand, t[i].clen, t[i].err,
 						sizeof(t[i].err)) == 0) {
 			t[i].took_cand = t[i].in_set = 1;
