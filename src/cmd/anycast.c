@@ -28,6 +28,8 @@ static void usage(void)
 		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n"
 		"       anycast probe dns --server ADDR[:PORT] --rate N --count N [--timeout MS]"
 		" [--name NAME] [--json]\n"
+		"       anycast probe tcp --server ADDR[:PORT] --connections K --rate N --count N"
+		" [--timeout MS] [--json]\n"
 		"       anycast lab up [--no-delay] [--timeout S] [--keep] [--lab NAME] TOPOLOGY.yaml"
 		" | down [--lab NAME] | status [--json] [--lab NAME] | cities\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
