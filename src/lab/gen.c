@@ -49,8 +49,8 @@ static void link_prefix6(const struct lab_link *lk, char *out)
 
 /* A site's anycast service of one family: each family has its own, so that one comes and
  * goes with its own check and neither waits for the other. */
-static void put_anycast(struct buf *b, const char *name, const struct prefix *pfx,
-			const struct addr *a)
+static void put_anycast(struct buf *b, const struct lab_node *n, const char *name,
+			const struct prefix *pfx, const struct addr *a)
 {
 	char p[PREFIX_STRLEN], s[ADDR_STRLEN];
 
@@ -58,6 +58,12 @@ static void put_anycast(struct buf *b, const char *name, const struct prefix *pf
 		   "\n# announced while this site's anycast-dns answers\n"
 		   "service %s {\n\tprefix %s\n\taddress %s\n",
 		   name, prefix_fmt(pfx, p), addr_fmt(a, s));
+	/* the topology's levers on this site's catchment (topo_site.c) */
+	if (n->prepend)
+		buf_printf(b, "\tprepend %u\n", n->prepend);
+	for (size_t i = 0; i < n->ncommunities; i++)
+		buf_printf(b, "\tcommunity %u:%u\n", n->communities[i] >> 16,
+			   n->communities[i] & 0xffff);
 	buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n}\n", LAB_ZONE);
 }
 
@@ -160,11 +166,26 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		if (!t->no_bfd)
 			snprintf(bfd, sizeof(bfd), "\tbfd yes\n\tbfd-interval %ums\n",
 				 rtt_ms > 100 ? rtt_ms : 100);
+		/* `announce_to` leaves this neighbour out: an export allow-list of the site's
+		 * own unicast address alone keeps the anycast prefix from it (a site carries no
+		 * transit, so its services are all it exports) */
+		char only[2 * (PREFIX_STRLEN + 32)] = "";
+
+		if (n->kind == LAB_SITE && !lab_site_announces_to(n, other)) {
+			char u[ADDR_STRLEN];
+			size_t ol = (size_t)snprintf(only, sizeof(only),
+						     "\texport-prefix %s/32\n",
+						     addr_fmt(&n->unicast, u));
+
+			if (v6)
+				snprintf(only + ol, sizeof(only) - ol, "\texport-prefix %s/128\n",
+					 addr_fmt(&n->unicast6, u));
+		}
 		buf_printf(&b,
 			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
-			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s}\n",
+			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s%s}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
-			   t->nodes[other].name, bfd, v6 ? "\tfamily ipv4 ipv6\n" : "");
+			   t->nodes[other].name, bfd, v6 ? "\tfamily ipv4 ipv6\n" : "", only);
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
@@ -186,9 +207,9 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		buf_printf(&b, "}\n");
 	}
 	if (n->kind == LAB_SITE) {
-		put_anycast(&b, "anycast", &t->anycast_prefix, &t->anycast_addr);
+		put_anycast(&b, n, "anycast", &t->anycast_prefix, &t->anycast_addr);
 		if (t->anycast_addr6.af)
-			put_anycast(&b, "anycast6", &t->anycast_prefix6, &t->anycast_addr6);
+			put_anycast(&b, n, "anycast6", &t->anycast_prefix6, &t->anycast_addr6);
 		put_unicast(&b, "unicast", &n->unicast);
 		if (v6)
 			put_unicast(&b, "unicast6", &n->unicast6);
