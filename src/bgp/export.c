@@ -41,6 +41,10 @@ const struct bgp_attrs *bgp_export_attrs(struct bgp_speaker *sp, struct bgp_peer
 	/* Never back to where it came from. */
 	if (best->src == p)
 		return NULL;
+	/* Our own route, held back from this neighbour by its owner (speaker.h). */
+	if (!best->src && sp->own_export_skip &&
+	    sp->own_export_skip(sp, p, &n->pfx, sp->own_export_arg))
+		return NULL;
 	/* On a site only our own services are announced; transit is a router's job. */
 	if (best->src && !sp->transit)
 		return NULL;

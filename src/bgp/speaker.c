@@ -390,6 +390,15 @@ void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
 		bgp_locrib_changed(sp, pfx, n);
 }
 
+void bgp_speaker_reexport(struct bgp_speaker *sp, const struct prefix *pfx)
+{
+	struct rib_node *n = rib_lookup(&sp->rib, pfx);
+
+	for (size_t i = 0; n && i < sp->npeers; i++)
+		if (sp->peers[i]->state == BGP_ESTABLISHED)
+			bgp_adjout_export(sp->peers[i], n);
+}
+
 void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx)
 {
 	struct rib_node *n = rib_lookup(&sp->rib, pfx);

@@ -59,6 +59,12 @@ struct bgp_speaker {
 	 * called (with peer_arg) when a neighbour's End-of-RIB arrives */
 	uint8_t gr_restarting;
 	void (*eor_event)(struct bgp_speaker *sp, struct bgp_peer *p, void *arg);
+	/* Optional filter of our own routes (anycastd's `shed ... withdraw-from`): 1 when the
+	 * route for pfx is not to be sent to p. When its answer changes, the owner calls
+	 * bgp_speaker_reexport. */
+	int (*own_export_skip)(struct bgp_speaker *sp, const struct bgp_peer *p,
+			       const struct prefix *pfx, void *arg);
+	void *own_export_arg;
 };
 
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);
@@ -91,6 +97,9 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
 			   const struct bgp_attrs *attrs);
 void bgp_speaker_withdraw(struct bgp_speaker *sp, const struct prefix *pfx);
+/* Exports pfx to every neighbour again (after own_export_skip changed its mind); only what
+ * differs from what a neighbour was told is sent. */
+void bgp_speaker_reexport(struct bgp_speaker *sp, const struct prefix *pfx);
 
 /* Sends every queued UPDATE now and waits (briefly) until it is written to the sockets. */
 void bgp_speaker_flush_now(struct bgp_speaker *sp);

@@ -347,7 +347,7 @@ static int parse_top(struct conf_parser *p)
 	}
 done:
 	conf_router_finish(p);
-	if (conf_sec_finish(p) < 0)
+	if (conf_sec_finish(p) < 0 || conf_shed_finish(p) < 0)
 		return -1;
 	conf_mp_finish(c);
 	conf_rpki_finish(c);
@@ -469,6 +469,7 @@ void conf_free(struct conf *c)
 		free(s->comms);
 		free(s->lcomms);
 		free(s->drain_file);
+		free(s->sheds);
 	}
 	free(c->services);
 	conf_sec_free(c);

@@ -46,7 +46,27 @@ struct conf_check {
 	uint32_t timeout_ms;       /* default: min(interval, 1000) */
 	uint32_t rise, fall;       /* default 2, 2 */
 	struct conf_user run_as;   /* exec: `user`, else `check-user`, else the daemon's user */
+	/* `check load exec|http ...`: the run reports a load level (stdout's first number, the
+	 * body, or with load_metric a Prometheus sample) instead of only up/down; default
+	 * interval 1s. A level that cannot be read fails the run. */
+	uint8_t load;
+	char *load_metric; /* http: `metric NAME`, or NULL for a bare-number body */
 	int line, col;
+};
+
+/* `shed LEVEL ACTION`: what a service does to its announcement while its load is at least
+ * LEVEL (svc.h says how steps combine and when they switch). */
+enum conf_shed_action { SHED_PREPEND, SHED_COMMUNITY, SHED_LARGE_COMMUNITY, SHED_WITHDRAW_FROM };
+
+struct conf_shed {
+	double level; /* (0, 10] */
+	enum conf_shed_action action;
+	uint32_t prepend;      /* SHED_PREPEND: 1..16 */
+	uint32_t comm;         /* SHED_COMMUNITY */
+	uint32_t lcomm[3];     /* SHED_LARGE_COMMUNITY */
+	struct addr nbr;       /* SHED_WITHDRAW_FROM: a configured neighbour's address */
+	int line, col;         /* of the statement */
+	int arg_line, arg_col; /* of the action's value */
 };
 
 struct conf_service {
@@ -68,6 +88,16 @@ struct conf_service {
 	/* health changes tolerated per flap_window_ms; 0: no limit; default 10 */
 	uint32_t flap_limit;
 	uint32_t flap_window_ms; /* default 60000 */
+	/* load shedding (conf_shed.c): the steps in the order given, and their hysteresis */
+	struct conf_shed *sheds;
+	size_t nsheds;
+	uint32_t shed_rise;     /* samples >= LEVEL to switch a step on; default 2 */
+	uint32_t shed_fall;     /* samples < LEVEL - hysteresis to switch it off; default 3 */
+	double shed_hysteresis; /* default 0.1 */
+	uint32_t shed_hold_ms;  /* least time between two changes of the active steps; 5000 */
+	/* drain: wait up to this for established TCP connections to the service's prefixes to
+	 * close before the announcement changes; 0 (default): no wait */
+	uint32_t drain_wait_ms;
 	int line, col;
 };
 

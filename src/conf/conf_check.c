@@ -6,6 +6,8 @@
  *   check exec COMMAND [user NAME] [options]
  *   check process PIDFILE [options]
  *   check listen ADDR:PORT[/tcp|/udp] [options]
+ *   check load exec COMMAND [user NAME] [options]
+ *   check load http http://IP[:PORT]/PATH [metric NAME] [expect CODE] [options]
  *   options: interval DUR, timeout DUR, rise N, fall N, fast-interval DUR
  */
 #include "conf/conf.h"
@@ -25,6 +27,8 @@
 #define CHECK_MAX_TIMEOUT 1000 /* the default timeout is half the interval, but at most this */
 #define CHECK_MIN_FAST 100     /* the default fast interval is interval/5, but at least this */
 #define CHECK_MAX_RISE_FALL 1000
+/* A load level is a sample: once a second is often enough to follow load, and cheap. */
+#define CHECK_LOAD_DEFAULT_INTERVAL 1000
 
 enum opt {
 	OPT_INTERVAL,
@@ -37,6 +41,7 @@ enum opt {
 	OPT_EXPECT,
 	OPT_BODY,
 	OPT_USER,
+	OPT_METRIC,
 	OPT_COUNT
 };
 
@@ -44,17 +49,28 @@ static const struct {
 	const char *name;
 	enum opt opt;
 	int kind; /* -1: every kind */
+	int load; /* 1: load checks only */
 } opts[] = {
-	{ "name", OPT_NAME, CHECK_DNS },
-	{ "type", OPT_TYPE, CHECK_DNS },
-	{ "expect", OPT_EXPECT, CHECK_HTTP },
-	{ "body", OPT_BODY, CHECK_HTTP },
-	{ "user", OPT_USER, CHECK_EXEC },
-	{ "interval", OPT_INTERVAL, -1 },
-	{ "timeout", OPT_TIMEOUT, -1 },
-	{ "rise", OPT_RISE, -1 },
-	{ "fall", OPT_FALL, -1 },
-	{ "fast-interval", OPT_FAST, -1 },
+	{ "name", OPT_NAME, CHECK_DNS, 0 },
+	{ "type", OPT_TYPE, CHECK_DNS, 0 },
+	{ "expect", OPT_EXPECT, CHECK_HTTP, 0 },
+	{ "body", OPT_BODY, CHECK_HTTP, 0 },
+	{ "user", OPT_USER, CHECK_EXEC, 0 },
+	{ "interval", OPT_INTERVAL, -1, 0 },
+	{ "timeout", OPT_TIMEOUT, -1, 0 },
+	{ "rise", OPT_RISE, -1, 0 },
+	{ "fall", OPT_FALL, -1, 0 },
+	{ "fast-interval", OPT_FAST, -1, 0 },
+	{ "metric", OPT_METRIC, CHECK_HTTP, 1 },
+};
+
+/* The kinds a `check load` may take, and what their result means (anycastd.conf(5)). */
+static const struct {
+	const char *name;
+	enum conf_check_kind kind;
+} load_kinds[] = {
+	{ "exec", CHECK_EXEC }, /* stdout's first number */
+	{ "http", CHECK_HTTP }, /* the body, or `metric NAME` of a Prometheus exposition */
 };
 
 static const char *const kind_names[] = {
@@ -78,7 +94,20 @@ void conf_check_free(struct conf_check *k)
 	free(k->http_body);
 	free(k->http_host);
 	free(k->http_path);
+	free(k->load_metric);
 	conf_user_free(&k->run_as);
+}
+
+/* A Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]* */
+static int valid_metric_name(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == ':'))
+			return 0;
+	return 1;
 }
 
 /* Presentation-format name to "a.b.c.", checking label and name lengths (RFC 1035 2.3.4).
@@ -316,23 +345,37 @@ static int parse_opt(struct conf_parser *p, struct conf_check *k, enum opt o,
 		k->http_body = xstrdup(t->text);
 		return 0;
 	case OPT_USER: return conf_check_user(p, t, k);
+	case OPT_METRIC:
+		if (!valid_metric_name(t->text))
+			return conf_terr(p, t,
+					 "invalid metric name '%s' (expected letters, digits, '_' "
+					 "or ':', not starting with a digit)",
+					 conf_show(t->text, b, sizeof(b)));
+		k->load_metric = xstrdup(t->text);
+		return 0;
 	case OPT_COUNT: break;
 	}
 	return -1;
 }
 
-static int unknown_opt(struct conf_parser *p, const struct lex_tok *t, int kind)
+static int opt_applies(size_t i, int kind, int load)
+{
+	return (opts[i].kind < 0 || opts[i].kind == kind) && (!opts[i].load || load);
+}
+
+static int unknown_opt(struct conf_parser *p, const struct lex_tok *t, int kind, int load)
 {
 	char b[CONF_SHOW_LEN], list[160];
 	size_t o = 0;
 
 	list[0] = '\0';
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
-		if (opts[i].kind < 0 || opts[i].kind == kind)
+		if (opt_applies(i, kind, load))
 			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", o ? ", " : "",
 					      opts[i].name);
-	return conf_terr(p, t, "unknown option '%s' for check %s (expected %s)",
-			 conf_show(t->text, b, sizeof(b)), kind_names[kind], list);
+	return conf_terr(p, t, "unknown option '%s' for check %s%s (expected %s)",
+			 conf_show(t->text, b, sizeof(b)), load ? "load " : "", kind_names[kind],
+			 list);
 }
 
 /* Fills the defaults documented in anycastd.conf(5) and checks that the timings agree. */
@@ -340,7 +383,7 @@ static int finish_timing(struct conf_parser *p, struct conf_check *k,
 			 const struct lex_tok *given[OPT_COUNT])
 {
 	if (!given[OPT_INTERVAL])
-		k->interval_ms = CHECK_DEFAULT_INTERVAL;
+		k->interval_ms = k->load ? CHECK_LOAD_DEFAULT_INTERVAL : CHECK_DEFAULT_INTERVAL;
 	if (given[OPT_TIMEOUT] && k->timeout_ms > k->interval_ms)
 		return conf_terr(p, given[OPT_TIMEOUT],
 				 "timeout (%ums) is longer than the interval "
@@ -367,42 +410,68 @@ static int finish_timing(struct conf_parser *p, struct conf_check *k,
 	return 0;
 }
 
+/* `check load KIND ...`: the kind after "load" (exec or http); -1 (error recorded) if none. */
+static int load_kind(struct conf_parser *p)
+{
+	char b[CONF_SHOW_LEN];
+	const struct lex_tok *kt;
+
+	if (p->ntok < 3)
+		return conf_terr(p, &p->tok[1],
+				 "missing kind after 'check load' (expected exec or http)");
+	kt = &p->tok[2];
+	for (size_t i = 0; i < sizeof(load_kinds) / sizeof(load_kinds[0]); i++)
+		if (kt->kind == LEX_WORD && strcmp(kt->text, load_kinds[i].name) == 0)
+			return (int)load_kinds[i].kind;
+	return conf_terr(p, kt, "unknown load check kind '%s' (expected exec or http)",
+			 conf_show(kt->text, b, sizeof(b)));
+}
+
 int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 {
 	const struct lex_tok *given[OPT_COUNT] = { 0 };
 	const struct lex_tok *kt;
 	struct conf_check *k;
 	char b[CONF_SHOW_LEN];
-	int kind = -1;
+	int kind = -1, load = 0;
+	size_t at; /* the target's token */
 
 	if (p->ntok < 2)
 		return conf_terr(p, &p->tok[0],
 				 "missing check kind after 'check' (expected tcp, dns, "
-				 "http, exec, process or listen)");
+				 "http, exec, process, listen or load)");
 	kt = &p->tok[1];
-	for (int i = 0; i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++)
+	if (kt->kind == LEX_WORD && strcmp(kt->text, "load") == 0) {
+		load = 1;
+		if ((kind = load_kind(p)) < 0)
+			return -1;
+		kt = &p->tok[2];
+	}
+	for (int i = 0; !load && i < (int)(sizeof(kind_names) / sizeof(kind_names[0])); i++)
 		if (kt->kind == LEX_WORD && strcmp(kt->text, kind_names[i]) == 0)
 			kind = i;
 	if (kind < 0)
 		return conf_terr(p, kt,
 				 "unknown check kind '%s' (expected tcp, dns, http, exec, "
-				 "process or listen)",
+				 "process, listen or load)",
 				 conf_show(kt->text, b, sizeof(b)));
-	if (p->ntok < 3)
-		return conf_terr(p, kt, "missing %s after 'check %s'",
+	at = 2 + (size_t)load;
+	if (p->ntok < at + 1)
+		return conf_terr(p, kt, "missing %s after 'check %s%s'",
 				 kind == CHECK_EXEC      ? "command"
 				 : kind == CHECK_PROCESS ? "pid file"
 				 : kind == CHECK_HTTP    ? "URL"
 				 : kind == CHECK_DNS     ? "server address"
 				 : kind == CHECK_LISTEN  ? "ADDR:PORT[/tcp|/udp]"
 							 : "ADDR:PORT",
-				 kind_names[kind]);
+				 load ? "load " : "", kind_names[kind]);
 
 	/* Appended first, so that conf_free() releases whatever a failure leaves behind. */
 	s->checks = conf_grow(s->checks, s->nchecks, sizeof(*s->checks));
 	k = &s->checks[s->nchecks++];
 	memset(k, 0, sizeof(*k));
 	k->kind = (enum conf_check_kind)kind;
+	k->load = (uint8_t)load;
 	k->line = p->tok[0].line;
 	k->col = p->tok[0].col;
 	k->rise = 2;
@@ -411,21 +480,20 @@ int conf_parse_check(struct conf_parser *p, struct conf_service *s)
 		k->dns_type = 1;
 	if (kind == CHECK_HTTP)
 		k->http_expect = 200;
-	if (parse_target(p, k, &p->tok[2]) < 0)
+	if (parse_target(p, k, &p->tok[at]) < 0)
 		return -1;
 
-	for (size_t i = 3; i < p->ntok; i += 2) {
+	for (size_t i = at + 1; i < p->ntok; i += 2) {
 		const struct lex_tok *t = &p->tok[i];
 		size_t j;
 
 		if (t->kind != LEX_WORD)
 			return conf_terr(p, t, "expected a check option, not a quoted string");
 		for (j = 0; j < sizeof(opts) / sizeof(opts[0]); j++)
-			if ((opts[j].kind < 0 || opts[j].kind == kind) &&
-			    strcmp(t->text, opts[j].name) == 0)
+			if (opt_applies(j, kind, load) && strcmp(t->text, opts[j].name) == 0)
 				break;
 		if (j == sizeof(opts) / sizeof(opts[0]))
-			return unknown_opt(p, t, kind);
+			return unknown_opt(p, t, kind, load);
 		if (given[opts[j].opt])
 			return conf_terr(p, t, "'%s' given twice in this check", t->text);
 		if (i + 1 == p->ntok)

@@ -86,11 +86,31 @@ int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct
 
 /* ---------- the blocks, above conf_parse.c ---------- */
 
+/* A service block's handlers get this as obj. */
+struct conf_svc_ctx {
+	struct conf *c;
+	struct conf_service *s;
+	struct lex_tok address_at; /* position of the address value, for the final check */
+};
+
 /* "service NAME {...}" at top level; obj is the struct conf. */
 int conf_parse_service(struct conf_parser *p, void *obj);
 /* Parses "check KIND ..." (the statement in p) into a new check of s. */
 int conf_parse_check(struct conf_parser *p, struct conf_service *s);
 void conf_check_free(struct conf_check *k);
+/* "A:B" or a well-known name; "A:B:C". 0 or -1. */
+int conf_parse_comm(const char *s, uint32_t *comm);
+int conf_parse_lcomm(const char *s, uint32_t v[3]);
+/* conf_shed.c: `shed LEVEL ACTION` into s, and the shed-* keywords of a service block (obj
+ * is its struct conf_svc_ctx). */
+int conf_parse_shed(struct conf_parser *p, struct conf_service *s);
+int conf_sv_shed_rise(struct conf_parser *p, void *obj);
+int conf_sv_shed_fall(struct conf_parser *p, void *obj);
+int conf_sv_shed_hysteresis(struct conf_parser *p, void *obj);
+int conf_sv_shed_hold(struct conf_parser *p, void *obj);
+void conf_shed_defaults(struct conf_service *s);
+/* After the whole file: every withdraw-from names a configured neighbour. 0 or -1. */
+int conf_shed_finish(struct conf_parser *p);
 
 /* Top-level keywords; obj is the struct conf. */
 int conf_top_transit(struct conf_parser *p, void *obj);

@@ -12,15 +12,9 @@
 #include "conf/lexer.h"
 #include "lib/log.h"
 
-struct svc_ctx {
-	struct conf *c;
-	struct conf_service *s;
-	struct lex_tok address_at; /* position of the address value, for the final check */
-};
-
 static int sv_prefix(struct conf_parser *p, void *obj)
 {
-	struct svc_ctx *x = obj;
+	struct conf_svc_ctx *x = obj;
 	struct conf_service *s = x->s;
 	const struct lex_tok *t = &p->tok[1];
 	struct prefix pf;
@@ -48,7 +42,7 @@ static int sv_prefix(struct conf_parser *p, void *obj)
 
 static int sv_address(struct conf_parser *p, void *obj)
 {
-	struct svc_ctx *x = obj;
+	struct conf_svc_ctx *x = obj;
 
 	if (conf_nargs(p, 1, 1, "address") < 0 ||
 	    conf_parse_addr_tok(p, &p->tok[1], &x->s->address) < 0)
@@ -60,7 +54,7 @@ static int sv_address(struct conf_parser *p, void *obj)
 
 static int sv_check(struct conf_parser *p, void *obj)
 {
-	struct svc_ctx *x = obj;
+	struct conf_svc_ctx *x = obj;
 
 	return conf_parse_check(p, x->s);
 }
@@ -97,24 +91,35 @@ static int parse_colon_list(const char *s, size_t n, uint32_t max, uint32_t *out
 	return 0;
 }
 
+int conf_parse_comm(const char *s, uint32_t *comm)
+{
+	uint32_t v[2];
+
+	for (size_t i = 0; i < sizeof(well_known_comms) / sizeof(well_known_comms[0]); i++) {
+		if (strcmp(s, well_known_comms[i].name) == 0) {
+			*comm = well_known_comms[i].value;
+			return 0;
+		}
+	}
+	if (parse_colon_list(s, 2, 65535, v) < 0)
+		return -1;
+	*comm = v[0] << 16 | v[1];
+	return 0;
+}
+
+int conf_parse_lcomm(const char *s, uint32_t v[3]) { return parse_colon_list(s, 3, UINT32_MAX, v); }
+
 static int sv_community(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	const struct lex_tok *t = &p->tok[1];
-	uint32_t v[2], comm;
+	uint32_t comm;
 	size_t i;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "community") < 0)
 		return -1;
-	for (i = 0; i < sizeof(well_known_comms) / sizeof(well_known_comms[0]); i++)
-		if (strcmp(t->text, well_known_comms[i].name) == 0)
-			break;
-	if (i < sizeof(well_known_comms) / sizeof(well_known_comms[0])) {
-		comm = well_known_comms[i].value;
-	} else if (parse_colon_list(t->text, 2, 65535, v) == 0) {
-		comm = v[0] << 16 | v[1];
-	} else {
+	if (conf_parse_comm(t->text, &comm) < 0) {
 		return conf_terr(p, t,
 				 "invalid community '%s' (expected A:B with each 0..65535, "
 				 "graceful-shutdown, no-export or no-advertise)",
@@ -131,14 +136,14 @@ static int sv_community(struct conf_parser *p, void *obj)
 
 static int sv_large_community(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	const struct lex_tok *t = &p->tok[1];
 	uint32_t v[3];
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "large community") < 0)
 		return -1;
-	if (parse_colon_list(t->text, 3, UINT32_MAX, v) < 0)
+	if (conf_parse_lcomm(t->text, v) < 0)
 		return conf_terr(p, t,
 				 "invalid large community '%s' (expected A:B:C with each "
 				 "0..4294967295)",
@@ -154,7 +159,7 @@ static int sv_large_community(struct conf_parser *p, void *obj)
 
 static int sv_med(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "MED") < 0)
@@ -168,7 +173,7 @@ static int sv_med(struct conf_parser *p, void *obj)
 
 static int sv_prepend(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "count") < 0)
@@ -181,7 +186,7 @@ static int sv_prepend(struct conf_parser *p, void *obj)
 
 static int sv_drain_time(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "duration") < 0)
@@ -196,7 +201,7 @@ static int sv_drain_time(struct conf_parser *p, void *obj)
 
 static int sv_drain_file(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 
 	if (conf_nargs(p, 1, 1, "path") < 0)
 		return -1;
@@ -208,7 +213,7 @@ static int sv_drain_file(struct conf_parser *p, void *obj)
 
 static int sv_flap_limit(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "count") < 0)
@@ -223,7 +228,7 @@ static int sv_flap_limit(struct conf_parser *p, void *obj)
 
 static int sv_flap_window(struct conf_parser *p, void *obj)
 {
-	struct conf_service *s = ((struct svc_ctx *)obj)->s;
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
 	char b[CONF_SHOW_LEN];
 
 	if (conf_nargs(p, 1, 1, "duration") < 0)
@@ -234,6 +239,26 @@ static int sv_flap_window(struct conf_parser *p, void *obj)
 				 "longer than 0, e.g. 1m)",
 				 conf_show(p->tok[1].text, b, sizeof(b)));
 	return 0;
+}
+
+static int sv_drain_wait(struct conf_parser *p, void *obj)
+{
+	struct conf_service *s = ((struct conf_svc_ctx *)obj)->s;
+	char b[CONF_SHOW_LEN];
+
+	if (conf_nargs(p, 1, 1, "duration") < 0)
+		return -1;
+	if (conf_parse_duration(p->tok[1].text, &s->drain_wait_ms) < 0)
+		return conf_terr(p, &p->tok[1],
+				 "invalid drain-wait '%s' (expected a duration such as 20s, "
+				 "or 0 for no wait)",
+				 conf_show(p->tok[1].text, b, sizeof(b)));
+	return 0;
+}
+
+static int sv_shed(struct conf_parser *p, void *obj)
+{
+	return conf_parse_shed(p, ((struct conf_svc_ctx *)obj)->s);
 }
 
 static const struct conf_kw service_kw[] = {
@@ -248,6 +273,12 @@ static const struct conf_kw service_kw[] = {
 	{ "drain-file", sv_drain_file, 0, 0 },
 	{ "flap-limit", sv_flap_limit, 0, 0 },
 	{ "flap-window", sv_flap_window, 0, 0 },
+	{ "drain-wait", sv_drain_wait, 0, 0 },
+	{ "shed", sv_shed, 1, 0 },
+	{ "shed-rise", conf_sv_shed_rise, 0, 0 },
+	{ "shed-fall", conf_sv_shed_fall, 0, 0 },
+	{ "shed-hysteresis", conf_sv_shed_hysteresis, 0, 0 },
+	{ "shed-hold", conf_sv_shed_hold, 0, 0 },
 };
 
 /* Service names show up in metrics labels, control commands and file names: keep them tame. */
@@ -267,7 +298,7 @@ static int valid_service_name(const char *s)
 int conf_parse_service(struct conf_parser *p, void *obj)
 {
 	struct conf *c = obj;
-	struct svc_ctx x = { .c = c };
+	struct conf_svc_ctx x = { .c = c };
 	struct conf_service *s;
 	const struct lex_tok *t = &p->tok[1];
 	int line = p->tok[0].line, col = p->tok[0].col;
@@ -291,6 +322,7 @@ int conf_parse_service(struct conf_parser *p, void *obj)
 	s->drain_time_ms = 30000;
 	s->flap_limit = 10;
 	s->flap_window_ms = 60000;
+	conf_shed_defaults(s);
 	s->line = line;
 	s->col = col;
 	x.s = s;

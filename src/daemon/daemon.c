@@ -131,7 +131,34 @@ struct svc *daemon_find_svc(struct daemon *d, const char *name)
 	return NULL;
 }
 
-static void svc_changed(struct svc *s, void *arg) { daemon_sync_routes(arg); }
+/* The speaker's own_export_skip: a service's active `shed ... withdraw-from` holds its
+ * prefixes back from that neighbour only. */
+static int own_export_skip(struct bgp_speaker *sp, const struct bgp_peer *p,
+			   const struct prefix *pfx, void *arg)
+{
+	struct daemon *d = arg;
+
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		const struct svc *s = &d->svcs[i];
+
+		for (size_t j = 0; j < s->conf.nprefixes; j++)
+			if (prefix_eq(&s->conf.prefixes[j], pfx))
+				return svc_withdrawn_from(s, &p->conf.addr);
+	}
+	return 0;
+}
+
+static void svc_changed(struct svc *s, void *arg)
+{
+	struct daemon *d = arg;
+
+	daemon_sync_routes(d);
+	/* A withdraw-from step may have changed with no attribute: each neighbour is asked again
+	 * (one that was told the same hears nothing). */
+	if (s->announced)
+		for (size_t j = 0; j < s->conf.nprefixes; j++)
+			bgp_speaker_reexport(d->sp, &s->conf.prefixes[j]);
+}
 
 static void svc_checked(struct svc *s, void *arg) { daemon_check_done(arg, s); }
 
@@ -231,6 +258,8 @@ static void speaker_populate(struct daemon *d)
 	const struct conf *c = &d->conf;
 
 	speaker_settings(d->sp, c);
+	d->sp->own_export_skip = own_export_skip;
+	d->sp->own_export_arg = d;
 	daemon_fib_start(d);
 	for (size_t i = 0; i < c->nneighbors; i++)
 		bgp_speaker_add_peer(d->sp, &c->neighbors[i]);

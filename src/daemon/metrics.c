@@ -89,6 +89,40 @@ void metrics_render(struct daemon *d, struct buf *b)
 		label(b, d->svcs[i].name);
 		buf_printf(b, "} %llu\n", (unsigned long long)d->svcs[i].transitions);
 	}
+	help(b, "anycast_service_load", "gauge",
+	     "load level of the service's load checks (1 = at capacity); absent without one");
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		double v;
+
+		if (!svc_load(&d->svcs[i], &v))
+			continue;
+		buf_printf(b, "anycast_service_load{service=");
+		label(b, d->svcs[i].name);
+		buf_printf(b, "} %.6g\n", v);
+	}
+	help(b, "anycast_service_shed_level", "gauge",
+	     "the highest active shed level; 0 when nothing is shed");
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		buf_printf(b, "anycast_service_shed_level{service=");
+		label(b, d->svcs[i].name);
+		buf_printf(b, "} %g\n", svc_shed_level(&d->svcs[i]));
+	}
+	help(b, "anycast_service_shed_changes_total", "counter",
+	     "changes of the set of active shed steps");
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		buf_printf(b, "anycast_service_shed_changes_total{service=");
+		label(b, d->svcs[i].name);
+		buf_printf(b, "} %llu\n", (unsigned long long)d->svcs[i].shed_changes);
+	}
+	help(b, "anycast_service_connections", "gauge",
+	     "established TCP connections to the service's prefixes");
+	for (size_t i = 0; i < d->nsvcs; i++) {
+		if (d->svcs[i].connections < 0)
+			continue;
+		buf_printf(b, "anycast_service_connections{service=");
+		label(b, d->svcs[i].name);
+		buf_printf(b, "} %ld\n", d->svcs[i].connections);
+	}
 	help(b, "anycast_check_ok", "gauge", "1 while the check is up (after rise/fall)");
 	for (size_t i = 0; i < d->nsvcs; i++)
 		for (size_t j = 0; j < d->svcs[i].nchecks; j++) {

@@ -167,6 +167,15 @@ int daemon_show_routes(struct daemon *d, const char *filter, int json, struct bu
 	return 0;
 }
 
+/* A load level, or null. */
+static void json_load(struct buf *out, int has, double v)
+{
+	if (has)
+		buf_printf(out, "%.6g", v);
+	else
+		buf_printf(out, "null");
+}
+
 void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *out)
 {
 	for (size_t j = 0; j < s->nchecks; j++) {
@@ -183,7 +192,23 @@ void daemon_show_checks(struct daemon *d, struct svc *s, int json, struct buf *o
 				   c->last_ms, (unsigned long long)c->runs,
 				   (unsigned long long)c->failures);
 			json_str(out, c->last_error);
+			if (c->conf.load) {
+				buf_printf(out, ",\"load\":");
+				json_load(out, c->has_load && c->last_ok, c->load);
+			}
 			buf_put8(out, '}');
+		} else if (c->conf.load) {
+			char lv[32] = "-";
+
+			if (c->has_load && c->last_ok)
+				snprintf(lv, sizeof(lv), "%.3g", c->load);
+			buf_printf(out, "    load %-4s %-35s %-4s load %s last %s in %ums%s%s\n",
+				   check_kind_name(c->conf.kind),
+				   c->conf.target ? c->conf.target : "", c->ok ? "up" : "down", lv,
+				   !c->has_run  ? "-"
+				   : c->last_ok ? "ok"
+						: "failed",
+				   c->last_ms, c->last_error[0] ? ": " : "", c->last_error);
 		} else {
 			buf_printf(out, "    %-4s %-40s %-4s last %s in %ums%s%s\n",
 				   check_kind_name(c->conf.kind),
@@ -203,8 +228,8 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 	if (json)
 		buf_put8(out, '[');
 	else
-		buf_printf(out, "%-16s %-9s %-10s %s\n", "Service", "State", "Announced",
-			   "Prefixes");
+		buf_printf(out, "%-16s %-9s %-10s %-6s %-6s %-6s %s\n", "Service", "State",
+			   "Announced", "Load", "Shed", "Conns", "Prefixes");
 	for (size_t i = 0; i < d->nsvcs; i++) {
 		struct svc *s = &d->svcs[i];
 		char pf[PREFIX_STRLEN], why[160];
@@ -213,6 +238,9 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 		int unserved = daemon_svc_unserved(d, s, why, sizeof(why));
 		const char *state = unserved ? "down" : svc_state_name(s->state);
 		int announced = s->announced && !unserved;
+		double load, shed = svc_shed_level(s);
+		int has_load = svc_load(s, &load);
+		const char *phase = s->drain_since ? svc_drain_phase_name(s->drain_phase) : NULL;
 
 		if (json) {
 			buf_printf(out, "%s{\"name\":", i ? "," : "");
@@ -228,14 +256,35 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 					   prefix_fmt(&s->conf.prefixes[j], pf));
 			buf_printf(out, "],\"reason\":");
 			json_str(out, why);
+			buf_printf(out, ",\"load\":");
+			json_load(out, has_load, load);
+			buf_printf(out, ",\"shed\":");
+			json_load(out, shed > 0, shed);
+			buf_printf(out, ",\"shed_changes\":%llu,\"connections\":",
+				   (unsigned long long)s->shed_changes);
+			if (s->connections >= 0)
+				buf_printf(out, "%ld", s->connections);
+			else
+				buf_printf(out, "null");
+			if (phase)
+				buf_printf(out, ",\"drain_phase\":\"%s\"", phase);
 			buf_printf(out, ",\"checks\":[");
 			daemon_show_checks(d, s, 1, out);
 			buf_printf(out, "]}");
 		} else {
-			buf_printf(out, "%-16s %-9s %-10s", s->name, state,
+			char lv[24] = "-", sv[24] = "-", cv[24] = "-";
+
+			if (has_load)
+				snprintf(lv, sizeof(lv), "%.3g", load);
+			if (shed > 0)
+				snprintf(sv, sizeof(sv), "%g", shed);
+			if (s->connections >= 0)
+				snprintf(cv, sizeof(cv), "%ld", s->connections);
+			buf_printf(out, "%-16s %-9s %-10s %-6s %-6s %-6s", s->name, state,
 				   !announced                       ? "no"
 				   : s->announced == s->drain_attrs ? "drain"
-								    : "yes");
+								    : "yes",
+				   lv, sv, cv);
 			for (size_t j = 0; j < s->conf.nprefixes; j++)
 				buf_printf(out, " %s", prefix_fmt(&s->conf.prefixes[j], pf));
 			if (held)
@@ -243,6 +292,8 @@ void daemon_show_services(struct daemon *d, int json, struct buf *out)
 					   (unsigned long long)held);
 			if (why[0])
 				buf_printf(out, "  (%s)", why);
+			if (phase)
+				buf_printf(out, "  (drain: %s)", phase);
 			buf_put8(out, '\n');
 			daemon_show_checks(d, s, 0, out);
 		}

@@ -15,6 +15,7 @@
 
 #include "dns/query.h"
 #include "lib/log.h"
+#include "node/loadval.h"
 #include "node/sockdiag.h"
 #include "node/spawn.h"
 
@@ -48,7 +49,8 @@ int check_conf_equal(const struct conf_check *a, const struct conf_check *b)
 	       a->interval_ms == b->interval_ms && a->fast_interval_ms == b->fast_interval_ms &&
 	       a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall &&
 	       a->run_as.set == b->run_as.set && a->run_as.uid == b->run_as.uid &&
-	       a->run_as.gid == b->run_as.gid;
+	       a->run_as.gid == b->run_as.gid && a->load == b->load &&
+	       str_eq(a->load_metric, b->load_metric);
 }
 
 /* ---- completing a run ---- */
@@ -64,8 +66,18 @@ static void schedule(struct check *c)
 	ev_timer_start(c->loop, &c->next, ms);
 }
 
+static void close_out(struct check *c)
+{
+	if (c->out_fd < 0)
+		return;
+	ev_io_del(c->loop, c->out_fd);
+	close(c->out_fd);
+	c->out_fd = -1;
+}
+
 static void cleanup_io(struct check *c)
 {
+	close_out(c);
 	if (c->fd >= 0) {
 		ev_io_del(c->loop, c->fd);
 		close(c->fd);
@@ -259,6 +271,21 @@ static void http_io(struct check *c, uint32_t events)
 		finish(c, 0, "body does not contain \"%s\"", c->conf.http_body);
 		return;
 	}
+	if (c->conf.load) {
+		const char *b = body ? body + 4 : "", *why = "";
+		size_t bl = strlen(b);
+		double v;
+		int r = c->conf.load_metric
+				? loadval_prom_sample(b, bl, c->conf.load_metric, &v, &why)
+				: loadval_bare_number(b, bl, &v, &why);
+
+		if (r < 0) {
+			finish(c, 0, "load unreadable: %s", why);
+			return;
+		}
+		c->load = v;
+		c->has_load = 1;
+	}
 	finish(c, 1, NULL);
 }
 
@@ -350,6 +377,35 @@ static void dns_send(struct check *c)
 
 #define REAP_POLL_MS 10
 
+/* A load command's stdout, read as it comes so that a chatty one never blocks on a full pipe;
+ * past LOADVAL_MAX_TEXT it is dropped. */
+static void read_out(int fd, uint32_t events, void *arg)
+{
+	struct check *c = arg;
+	char b[4096];
+	ssize_t n;
+
+	while ((n = read(fd, b, sizeof(b))) > 0)
+		if (c->io.len + (size_t)n <= LOADVAL_MAX_TEXT)
+			buf_put(&c->io, b, (size_t)n);
+	if (n == 0)
+		close_out(c); /* EOF: every writer is gone */
+}
+
+static void exec_load_done(struct check *c)
+{
+	const char *why = "";
+	double v;
+
+	if (loadval_first_number((const char *)c->io.data, c->io.len, &v, &why) < 0) {
+		finish(c, 0, "load unreadable: %s", why);
+		return;
+	}
+	c->load = v;
+	c->has_load = 1;
+	finish(c, 1, NULL);
+}
+
 /* The child may be done: reap it and report. Returns 0 if it is still running. */
 static int reap_child(struct check *c)
 {
@@ -364,8 +420,12 @@ static int reap_child(struct check *c)
 	}
 	ev_timer_stop(c->loop, &c->reap);
 	c->pid = 0;
+	if (c->out_fd >= 0)
+		read_out(c->out_fd, 0, c);
 	if (c->killed)
 		finish(c, 0, "timed out after %ums, killed", c->conf.timeout_ms);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && c->conf.load)
+		exec_load_done(c);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		finish(c, 1, NULL);
 	else if (WIFEXITED(status))
@@ -387,8 +447,25 @@ static void reap_poll(struct ev_timer *t, void *arg)
 
 static void exec_start(struct check *c)
 {
-	int r = spawn_sh(c->conf.target, &c->conf.run_as, &c->pid);
+	int p[2] = { -1, -1 }, r;
 
+	buf_reset(&c->io);
+	if (c->conf.load) {
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			finish(c, 0, "pipe: %s", strerror(errno));
+			return;
+		}
+		/* our end only: the child's stdout stays blocking */
+		fcntl(p[0], F_SETFL, O_NONBLOCK);
+	}
+	r = spawn_sh_out(c->conf.target, &c->conf.run_as, p[1], &c->pid);
+	if (p[1] >= 0)
+		close(p[1]);
+	if (p[0] >= 0) {
+		c->out_fd = p[0];
+		if (r == 0)
+			ev_io_add(c->loop, c->out_fd, EPOLLIN, read_out, c);
+	}
 	if (r != 0) {
 		c->pid = 0;
 		finish(c, 0, "spawn: %s", strerror(r));
@@ -475,6 +552,7 @@ void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *
 	c->conf.http_host = dup_or_null(cc->http_host);
 	c->conf.http_path = dup_or_null(cc->http_path);
 	c->conf.run_as.name = dup_or_null(cc->run_as.name);
+	c->conf.load_metric = dup_or_null(cc->load_metric);
 	if (!c->conf.rise)
 		c->conf.rise = 1;
 	if (!c->conf.fall)
@@ -484,13 +562,15 @@ void check_init(struct check *c, struct ev_loop *loop, const struct conf_check *
 	if (!c->conf.timeout_ms)
 		c->conf.timeout_ms = c->conf.interval_ms;
 	buf_init(&label);
-	buf_printf(&label, "%s %s", check_kind_name(cc->kind), cc->target ? cc->target : "");
+	buf_printf(&label, "%s%s %s", cc->load ? "load " : "", check_kind_name(cc->kind),
+		   cc->target ? cc->target : "");
 	buf_put8(&label, 0);
 	c->label = (char *)label.data;
 	c->loop = loop;
 	c->cb = cb;
 	c->arg = arg;
 	c->fd = -1;
+	c->out_fd = -1;
 	c->pidfd = -1;
 	c->watch_fd = -1;
 	buf_init(&c->io);
@@ -521,5 +601,6 @@ void check_free(struct check *c)
 	free(c->conf.http_host);
 	free(c->conf.http_path);
 	free(c->conf.run_as.name);
+	free(c->conf.load_metric);
 	free(c->label);
 }

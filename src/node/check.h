@@ -2,7 +2,9 @@
  * must come back NOERROR with an answer), exec (exit status 0) and process (the process a pid
  * file names is alive: watched through a pidfd, so its exit fails the check at once). Every check runs inside the
  * event loop without blocking it: a hanging check never delays a keepalive. Each result goes
- * through rise/fall hysteresis; while a check is between states it runs at its fast interval. */
+ * through rise/fall hysteresis; while a check is between states it runs at its fast interval.
+ * A load check (conf.load: exec or http) also reads a load level from the command's stdout or
+ * the body (node/loadval.h); a run that cannot read one fails. */
 #ifndef NODE_CHECK_H
 #define NODE_CHECK_H
 
@@ -43,6 +45,9 @@ struct check {
 	uint8_t has_run;
 	uint32_t ok_streak, fail_streak;
 	uint32_t last_ms; /* duration of the last run */
+	int out_fd;       /* load exec: the read end of the child's stdout, -1 when none */
+	double load;      /* load: the level the last passing run read */
+	uint8_t has_load; /* load: a level was read (by the last run when last_ok) */
 	uint64_t runs, failures;
 	char last_error[128];
 };

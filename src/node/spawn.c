@@ -10,7 +10,7 @@
 
 extern char **environ;
 
-static int spawn_plain(const char *cmd, pid_t *pid)
+static int spawn_plain(const char *cmd, int out_fd, pid_t *pid)
 {
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
@@ -25,7 +25,10 @@ static int spawn_plain(const char *cmd, pid_t *pid)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	else
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	int r = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
 
@@ -35,7 +38,7 @@ static int spawn_plain(const char *cmd, pid_t *pid)
 }
 
 /* In the child: only async-signal-safe calls plus initgroups (the daemon has one thread). */
-static void child_as(const char *cmd, const struct conf_user *u)
+static void child_as(const char *cmd, const struct conf_user *u, int out_fd)
 {
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	sigset_t none;
@@ -44,7 +47,7 @@ static void child_as(const char *cmd, const struct conf_user *u)
 	setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(out_fd >= 0 ? out_fd : fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(126);
 	if (fd > 2)
 		close(fd);
@@ -62,14 +65,19 @@ static void child_as(const char *cmd, const struct conf_user *u)
 
 int spawn_sh(const char *cmd, const struct conf_user *u, pid_t *pid)
 {
+	return spawn_sh_out(cmd, u, -1, pid);
+}
+
+int spawn_sh_out(const char *cmd, const struct conf_user *u, int out_fd, pid_t *pid)
+{
 	if (!u || !u->set || (uid_t)u->uid == geteuid())
-		return spawn_plain(cmd, pid);
+		return spawn_plain(cmd, out_fd, pid);
 	pid_t p = fork();
 
 	if (p < 0)
 		return errno;
 	if (p == 0)
-		child_as(cmd, u);
+		child_as(cmd, u, out_fd);
 	/* Also here, so a kill of the group cannot race the child's own setpgid. */
 	setpgid(p, p);
 	*pid = p;

@@ -14,5 +14,8 @@
 /* Starts cmd; as u when u->set and u->uid differs from ours. Returns 0 and sets *pid, or an
  * errno value. A child that cannot switch user exits with status 126 before running cmd. */
 int spawn_sh(const char *cmd, const struct conf_user *u, pid_t *pid);
+/* The same, with the command's stdout on out_fd (a load check reads its level there); out_fd
+ * -1: /dev/null. */
+int spawn_sh_out(const char *cmd, const struct conf_user *u, int out_fd, pid_t *pid);
 
 #endif

@@ -14,6 +14,7 @@
 #include "bgp/proto.h"
 #include "lib/log.h"
 #include "node/check.h"
+#include "node/loadval.h"
 #include "node/svc.h"
 #include "t.h"
 
@@ -484,6 +485,104 @@ static void test_listen_on_process_exit(void)
 	unlink(path);
 }
 
+static void test_loadval(void)
+{
+	static const char prom[] = "# HELP load x\n# TYPE load gauge\nload_ratio 7\n"
+				   "load{site=\"a}\\\"b\"} 0.7\nload 0.9 1700000000\n";
+	const char *why = NULL;
+	double v = -1;
+
+	CHECK_INT(loadval_bare_number(" 0.95\n", 6, &v, &why), 0);
+	CHECK(v == 0.95);
+	CHECK_INT(loadval_bare_number("0.95 x", 6, &v, &why), -1);
+	CHECK_INT(loadval_bare_number("inf", 3, &v, &why), -1);
+	CHECK_INT(loadval_bare_number("-1", 2, &v, &why), -1);
+	CHECK_INT(loadval_bare_number("0x10", 4, &v, &why), -1);
+	CHECK_INT(loadval_first_number("load: 1.5e-1 of 1\n", 18, &v, &why), 0);
+	CHECK(v == 0.15);
+	CHECK_INT(loadval_first_number("none", 4, &v, &why), -1);
+	CHECK_STR(why, "no number in the output");
+	/* the unlabelled sample wins; a longer name with the same start is another metric */
+	CHECK_INT(loadval_prom_sample(prom, sizeof(prom) - 1, "load", &v, &why), 0);
+	CHECK(v == 0.9);
+	/* without one, the first labelled sample (its label value holds '}' and a quote) */
+	CHECK_INT(loadval_prom_sample(prom, sizeof(prom) - 1 - 20, "load", &v, &why), 0);
+	CHECK(v == 0.7);
+	CHECK_INT(loadval_prom_sample(prom, sizeof(prom) - 1, "lo", &v, &why), -1);
+}
+
+static int shed_applied;
+static void on_shed_apply(struct svc *s, void *arg) { shed_applied++; }
+
+static void write_load(const char *path, const char *v)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(v, f);
+	fclose(f);
+}
+
+/* A load check reads the level a command prints; shed steps switch after shed-rise samples at
+ * or above their level and back after shed-fall samples below level - hysteresis; a load
+ * oscillating across the level within the hysteresis switches nothing back. */
+static void test_load_shed(void)
+{
+	char path[] = "/tmp/anycast-test-load.XXXXXX", cmd[96];
+	int fd = mkstemp(path);
+	struct conf_shed sheds[2] = {
+		{ .level = 0.9, .action = SHED_PREPEND, .prepend = 2 },
+		{ .level = 0.9, .action = SHED_COMMUNITY, .comm = 64500u << 16 | 7 },
+	};
+	struct conf_check cc;
+	struct conf_service cs = { .name = "dns",
+				   .drain_time_ms = 100,
+				   .sheds = sheds,
+				   .nsheds = 2,
+				   .shed_rise = 2,
+				   .shed_fall = 3,
+				   .shed_hysteresis = 0.1,
+				   .shed_hold_ms = 0 };
+	struct svc s;
+
+	close(fd);
+	write_load(path, "0.2\n");
+	snprintf(cmd, sizeof(cmd), "cat %s", path);
+	cc = make(CHECK_EXEC, cmd, 0);
+	cc.load = 1;
+	cc.rise = cc.fall = 1;
+	cs.checks = &cc;
+	cs.nchecks = 1;
+	svc_init(&s, loop, &cs, 65001, on_shed_apply, NULL, NULL);
+	svc_update(&s);
+	T_WAIT(s.state == SVC_UP && s.has_load, ev_run_once(loop, 10));
+	CHECK(s.load == 0.2);
+	CHECK(svc_shed_level(&s) == 0);
+	CHECK_INT(bgp_aspath_length(s.announced), 0);
+	write_load(path, "0.95\n");
+	T_WAIT(svc_shed_level(&s) > 0, ev_run_once(loop, 10));
+	CHECK(svc_shed_level(&s) == 0.9);
+	CHECK(s.announced == s.attrs);
+	CHECK_INT(bgp_aspath_length(s.announced), 2);
+	CHECK(bgp_attrs_has_comm(s.announced, 64500u << 16 | 7));
+	uint64_t nchanges = s.shed_changes, runs = s.checks[0]->runs;
+
+	/* 0.85 is within the hysteresis: never 3 samples below 0.8 */
+	write_load(path, "0.85\n");
+	T_WAIT(s.checks[0]->runs >= runs + 8, ev_run_once(loop, 10));
+	CHECK_INT(s.shed_changes, nchanges);
+	CHECK(svc_shed_level(&s) == 0.9);
+	write_load(path, "0.2\n");
+	T_WAIT(svc_shed_level(&s) == 0, ev_run_once(loop, 10));
+	CHECK_INT(bgp_aspath_length(s.announced), 0);
+	CHECK(!bgp_attrs_has_comm(s.announced, 64500u << 16 | 7));
+	/* unreadable: the check fails, the service goes down */
+	write_load(path, "busy\n");
+	T_WAIT(s.state == SVC_DOWN, ev_run_once(loop, 10));
+	CHECK(strstr(s.checks[0]->last_error, "load unreadable") != NULL);
+	svc_free(&s);
+	unlink(path);
+}
+
 int main(void)
 {
 	log_init("test_check", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
@@ -500,6 +599,8 @@ int main(void)
 	RUN(test_service_states);
 	RUN(test_flap_protection);
 	RUN(test_listen_on_process_exit);
+	RUN(test_loadval);
+	RUN(test_load_shed);
 	ev_loop_free(loop);
 	return t_done();
 }
