@@ -204,6 +204,8 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 		detect_text(d, b);
 	if (d->chapters & LAB_DEMO_CH_HIJACK)
 		hijack_text(d, b);
+	if (d->chapters & LAB_DEMO_CH_TCP)
+		lab_demo_tcp_text(d, b);
 	buf_printf(b, "\ndemo took %.1f s\n", d->total_s);
 }
 
@@ -437,6 +439,11 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 		if (d->chapters & (LAB_DEMO_CH_DETECT | LAB_DEMO_CH_HANG))
 			buf_put8(b, ',');
 		hijack_json(d, b);
+	}
+	if (d->chapters & LAB_DEMO_CH_TCP) {
+		if (d->chapters & (LAB_DEMO_CH_DETECT | LAB_DEMO_CH_HANG | LAB_DEMO_CH_HIJACK))
+			buf_put8(b, ',');
+		lab_demo_tcp_json(d, b);
 	}
 	buf_printf(b, "},\"up_s\":%.1f,\"duration_s\":%.1f}\n", d->up_s, d->total_s);
 }

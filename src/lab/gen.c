@@ -49,8 +49,8 @@ static void link_prefix6(const struct lab_link *lk, char *out)
 
 /* A site's anycast service of one family: each family has its own, so that one comes and
  * goes with its own check and neither waits for the other. */
-static void put_anycast(struct buf *b, const struct lab_node *n, const char *name,
-			const struct prefix *pfx, const struct addr *a)
+static void put_anycast(struct buf *b, const struct lab_node *n, const char *drain,
+			const char *name, const struct prefix *pfx, const struct addr *a)
 {
 	char p[PREFIX_STRLEN], s[ADDR_STRLEN];
 
@@ -58,6 +58,9 @@ static void put_anycast(struct buf *b, const struct lab_node *n, const char *nam
 		   "\n# announced while this site's anycast-dns answers\n"
 		   "service %s {\n\tprefix %s\n\taddress %s\n",
 		   name, prefix_fmt(pfx, p), addr_fmt(a, s));
+	/* a drain closes the TCP connections before it moves the route (gen.h) */
+	buf_printf(b, "\tdrain-file %s\n\tdrain-wait %ds\n\tdrain-time %ds\n", drain,
+		   LAB_DRAIN_WAIT_S, LAB_DRAIN_TIME_S);
 	/* the topology's levers on this site's catchment (topo_site.c) */
 	if (n->prepend)
 		buf_printf(b, "\tprepend %u\n", n->prepend);
@@ -207,9 +210,11 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		buf_printf(&b, "}\n");
 	}
 	if (n->kind == LAB_SITE) {
-		put_anycast(&b, n, "anycast", &t->anycast_prefix, &t->anycast_addr);
+		lab_path(l, n->name, LAB_DRAIN_FILE, path, sizeof(path));
+		put_anycast(&b, n, path, "anycast", &t->anycast_prefix, &t->anycast_addr);
 		if (t->anycast_addr6.af)
-			put_anycast(&b, n, "anycast6", &t->anycast_prefix6, &t->anycast_addr6);
+			put_anycast(&b, n, path, "anycast6", &t->anycast_prefix6,
+				    &t->anycast_addr6);
 		put_unicast(&b, "unicast", &n->unicast);
 		if (v6)
 			put_unicast(&b, "unicast6", &n->unicast6);

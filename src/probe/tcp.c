@@ -493,6 +493,7 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 	}
 	u.timeout_ns = (int64_t)r->timeout_ms * 1000000;
 	struct pollfd *pfd = xcalloc(r->connections, sizeof(*pfd));
+	int marked = 0;
 
 	u.t0 = clk_now_ns();
 	/* the hard bound: the schedule, then a timeout for the last query and one for its
@@ -507,6 +508,12 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 			break;
 		send_due(&u, stop);
 		expire(&u);
+		if (o->mark_ms && !marked && u.now - u.t0 >= (int64_t)o->mark_ms * 1000000) {
+			marked = 1;
+			for (unsigned k = 0; k < r->connections; k++)
+				if (u.s[k].fd >= 0 && !u.s[k].connecting)
+					r->open_at_mark++;
+		}
 		if ((u.next == r->count || stop) && outstanding(&u) == 0)
 			break;
 
