@@ -16,6 +16,7 @@ static void usage(FILE *f)
 		   "                   [--threads N] [--tcp-timeout SECONDS] [--udp-size BYTES]\n"
 		   "                   [--tcp-idle MS] [--tcp-max N] [--tcp-per-source N]\n"
 		   "                   [--coalesce MICROSECONDS] [-d]\n"
+		   "                   [--capacity QPS] [--metrics ADDR:PORT] [--drain-file PATH]\n"
 		   "                   [--secondary ZONE@PRIMARY[:PORT] ...] [--zone-dir DIR]\n"
 		   "       anycast-dns --check --zone FILE ...\n"
 		   "                   [--version STRING|hide] [--tcp-msg-timeout MS]\n"
@@ -51,6 +52,7 @@ static const struct num_opt num_opts[] = {
 	{ 'u', "udp-size", DNS_UDP_MIN, 4096, "" },
 	{ 'C', "coalesce", 0, 1000, " microseconds" },
 	{ 'm', "tcp-msg-timeout", 10, 3600000, " ms" },
+	{ 'Q', "capacity", 1, DNS_CAPACITY_MAX, " queries per second" },
 };
 
 static const struct num_opt *num_opt_find(int c)
@@ -59,6 +61,15 @@ static const struct num_opt *num_opt_find(int c)
 		if (num_opts[i].c == c)
 			return &num_opts[i];
 	return NULL;
+}
+
+/* "192.0.2.1:9153" or "[::1]:9153": --metrics wants a port (53, the default of --listen, would
+ * be the DNS one). */
+static int has_port(const char *s)
+{
+	const char *c = strrchr(s, ':');
+
+	return s[0] == '[' ? strstr(s, "]:") != NULL : c != NULL && c == strchr(s, ':');
 }
 
 /* ZONE@ADDR[:PORT]: the zone, and its primary as --listen reads an address. */
@@ -93,6 +104,9 @@ int main(int argc, char **argv)
 		{ "tcp-msg-timeout", required_argument, NULL, 'm' },
 		{ "cookie-secret", required_argument, NULL, 'k' },
 		{ "zone-dir", required_argument, NULL, 'D' },
+		{ "capacity", required_argument, NULL, 'Q' },
+		{ "metrics", required_argument, NULL, 'R' },
+		{ "drain-file", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -106,6 +120,7 @@ int main(int argc, char **argv)
 		.daemonize = 1,
 		.tcp_msg_ms = DNS_TCP_MSG_DEFAULT_MS,
 	};
+	struct dns_listen metrics;
 	char host[256];
 	int check = 0, c;
 	long v = 0;
@@ -114,8 +129,8 @@ int main(int argc, char **argv)
 	o.listen = xcalloc((size_t)argc, sizeof(*o.listen));
 	o.zones = xcalloc((size_t)argc, sizeof(*o.zones));
 	o.secondaries = xcalloc((size_t)argc, sizeof(*o.secondaries));
-	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:k:dnVh", lopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "l:z:i:t:T:I:M:P:u:C:s:D:m:k:Q:R:F:dnVh", lopts,
+				NULL)) != -1) {
 		const struct num_opt *no = num_opt_find(c);
 
 		if (no && parse_num(optarg, no->min, no->max, &v) < 0) {
@@ -142,6 +157,16 @@ int main(int argc, char **argv)
 			o.nsecondaries++;
 			break;
 		case 'D': o.zone_dir = optarg; break;
+		case 'Q': o.capacity = (uint32_t)v; break;
+		case 'R':
+			if (!has_port(optarg) || dns_listen_parse(optarg, &metrics) < 0) {
+				fprintf(stderr, "anycast-dns: bad --metrics \"%s\" (ADDR:PORT)\n",
+					optarg);
+				return 2;
+			}
+			o.metrics = &metrics;
+			break;
+		case 'F': o.drain_file = optarg; break;
 		case 'k': o.cookie_secret = optarg; break;
 		case 'i': o.identity = optarg; break;
 		case 't': o.threads = (int)v; break;

@@ -518,6 +518,10 @@ size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
 				  (uint32_t)time(NULL), q.scookie);
 		q.scookie_set = 1;
 	}
+	if (tcp && ctx->tcp_closing && q.edns) { /* never over UDP: RFC 7828 3.2.2 */
+		q.keepalive_set = 1;
+		q.keepalive = 0;
+	}
 	size_t limit = reply_limit(ctx, &q, cap, tcp);
 	size_t optlen = dns_opt_len(&q, ctx->identity_len);
 

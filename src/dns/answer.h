@@ -17,6 +17,8 @@ struct dns_ctx {
 	size_t version_len;        /* <= 255 */
 	uint16_t udp_max;          /* the largest UDP reply we send and advertise (>= 512) */
 	const uint8_t *cookie_key; /* the server cookie secret (cookie.h); NULL: no cookies */
+	int tcp_closing;           /* TCP replies with EDNS say edns-tcp-keepalive 0 (RFC 7828):
+				    * the server closes the connection after them (a drain) */
 };
 
 /* Answers the query pkt[0..len) into out (cap bytes; UDP needs ctx->udp_max, TCP 65535).

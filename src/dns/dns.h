@@ -69,6 +69,7 @@ enum dns_type {
 	DNS_T_CAA = 257,
 };
 
-#define DNS_OPT_NSID 3 /* RFC 5001 */
+#define DNS_OPT_NSID 3           /* RFC 5001 */
+#define DNS_OPT_TCP_KEEPALIVE 11 /* RFC 7828 */
 
 #endif

@@ -82,6 +82,7 @@ int dns_query_parse(struct dns_query *q, const uint8_t *pkt, size_t len)
 	q->tsig_off = 0;
 	q->cookie_len = 0;
 	q->scookie_set = 0;
+	q->keepalive_set = 0;
 	if (len < DNS_HDR_LEN)
 		return -1;
 	q->id = get16(pkt);
@@ -156,7 +157,8 @@ size_t dns_opt_len(const struct dns_query *q, size_t nsid_len)
 {
 	if (!q->edns)
 		return 0;
-	return 11 + (q->nsid && nsid_len ? 4 + nsid_len : 0) + (q->scookie_set ? 4 + 8 + 16 : 0);
+	return 11 + (q->nsid && nsid_len ? 4 + nsid_len : 0) + (q->scookie_set ? 4 + 8 + 16 : 0) +
+	       (q->keepalive_set ? 4 + 2 : 0);
 }
 
 size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, int rcode,
@@ -164,13 +166,14 @@ size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, i
 {
 	size_t rdlen = q->nsid && nsid_len ? 4 + nsid_len : 0;
 	size_t clen = q->scookie_set ? 4 + 8 + 16 : 0;
+	size_t klen = q->keepalive_set ? 4 + 2 : 0;
 
 	p[0] = 0; /* root owner */
 	put16(p + 1, DNS_T_OPT);
 	put16(p + 3, udp_size);
 	/* Upper 8 bits of the 12-bit rcode; version 0; DO echoed (RFC 3225 3). */
 	put32(p + 5, (uint32_t)(rcode >> 4) << 24 | (q->edns_do ? 0x8000u : 0));
-	put16(p + 9, (uint16_t)(rdlen + clen));
+	put16(p + 9, (uint16_t)(rdlen + clen + klen));
 	if (rdlen) {
 		put16(p + 11, DNS_OPT_NSID);
 		put16(p + 13, (uint16_t)nsid_len);
@@ -184,5 +187,12 @@ size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, i
 		memcpy(c + 4, q->cookie, 8);
 		memcpy(c + 12, q->scookie, 16);
 	}
-	return 11 + rdlen + clen;
+	if (klen) {
+		uint8_t *k = p + 11 + rdlen + clen;
+
+		put16(k, DNS_OPT_TCP_KEEPALIVE);
+		put16(k + 2, 2);
+		put16(k + 4, q->keepalive);
+	}
+	return 11 + rdlen + clen + klen;
 }

@@ -30,6 +30,10 @@ struct dns_query {
 	uint8_t scookie_set;
 	uint8_t cookie[40];
 	uint8_t scookie[16];
+	/* edns-tcp-keepalive (RFC 7828) to send in the reply, TCP only: the idle timeout the
+	 * server wants, in units of 100 ms (0: it is about to close the connection). */
+	uint8_t keepalive_set;
+	uint16_t keepalive;
 };
 
 /* Parses pkt. Returns -1 when no reply at all must be sent (shorter than a header, or QR set:
@@ -45,8 +49,8 @@ static inline size_t dns_query_qsec_len(const struct dns_query *q)
 
 /* The size of the OPT record we add to a reply to q (0 without EDNS). */
 size_t dns_opt_len(const struct dns_query *q, size_t nsid_len);
-/* Writes our OPT RR at p: advertised UDP size, extended rcode bits, the DO bit echoed, and
- * the NSID when asked. Returns the bytes written (dns_opt_len). */
+/* Writes our OPT RR at p: advertised UDP size, extended rcode bits, the DO bit echoed, the
+ * NSID when asked, the server cookie, and edns-tcp-keepalive when set. Returns the bytes written (dns_opt_len). */
 size_t dns_opt_write(uint8_t *p, const struct dns_query *q, uint16_t udp_size, int rcode,
 		     const char *nsid, size_t nsid_len);
 

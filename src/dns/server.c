@@ -22,6 +22,8 @@
 
 #include "dns/builder.h"
 #include "dns/cookie.h"
+#include "dns/drain.h"
+#include "dns/metrics.h"
 #include "dns/name.h"
 #include "dns/zoneset.h"
 #include "lib/addr.h"
@@ -35,6 +37,7 @@
 struct worker {
 	/* Alone on its cache line: written per batch by the worker, read by a reload. */
 	_Alignas(64) _Atomic uint64_t epoch;
+	struct dns_counters cnt; /* its own cache line too: written per batch, read by metrics */
 	struct dns_server *srv;
 	pthread_t tid;
 	int idx;
@@ -193,13 +196,19 @@ static void rx_prepare(struct worker *w, int pktinfo)
 static void handle_batch(struct worker *w, int fd, int pktinfo, int n)
 {
 	struct dns_server *srv = w->srv;
-	int m = 0;
+	int m = 0, admit = n;
 
+	/* Over capacity: the batch's last queries go unanswered. One clock read and one atomic
+	 * operation per batch; nothing at all without --capacity. */
+	if (srv->bucket) {
+		admit = (int)dns_bucket_take(srv->bucket, clk_now_ns(), (unsigned)n);
+		dns_count(&w->cnt.dropped_capacity, (uint64_t)(n - admit));
+	}
 	/* Online: announce the epoch, then read the pointer (both seq_cst; see the top). */
 	atomic_store(&w->epoch, atomic_load(&g_epoch));
 	const struct dns_zoneset *zs = atomic_load(&srv->zs);
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < admit; i++) {
 		struct msghdr *in = &w->rx[i].msg_hdr;
 		uint8_t *out = w->txbuf + (size_t)m * srv->o->udp_max;
 		size_t len = dns_secondaries_answer(srv->sec, &srv->ctx, zs, in->msg_name,
@@ -230,6 +239,9 @@ static void handle_batch(struct worker *w, int fd, int pktinfo, int n)
 	}
 	/* Offline: the replies are copies; nothing below touches the zone set. */
 	atomic_store_explicit(&w->epoch, 0, memory_order_release);
+	dns_count(&w->cnt.received, (uint64_t)n);
+	dns_count(&w->cnt.answered, (uint64_t)m);
+	dns_count(&w->cnt.unanswered, (uint64_t)(admit - m));
 	for (int done = 0; done < m;) {
 		int r = sendmmsg(fd, w->tx + done, (unsigned)(m - done), 0);
 
@@ -347,6 +359,11 @@ struct run {
 	int build_again;          /* a reload was asked for while a build ran */
 	struct dns_ztext *ztexts; /* the secondaries' texts of the running build */
 	uint8_t cookie_key[DNS_COOKIE_SECRET];
+	struct dns_bucket bucket;
+	struct dns_metrics *metrics;
+	struct dns_drain *drain;
+	struct dns_rate rate;    /* queries received, for the load gauge */
+	struct ev_timer sampler; /* every DNS_RATE_STEP_MS while the metrics are served */
 };
 
 static void log_zones(const struct dns_zoneset *zs)
@@ -400,6 +417,49 @@ static void on_hup(int sig, void *arg)
 
 static void on_sec_changed(void *arg) { build(arg); }
 
+/* Every counter, summed over the workers and the TCP side. */
+static void stats_read(struct run *r, struct dns_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < r->nw; i++)
+		dns_stats_add(s, &r->ws[i].cnt, DNS_UDP);
+	if (r->srv.tcp)
+		dns_tcp_stats(r->srv.tcp, s);
+	s->draining = atomic_load(&r->srv.draining);
+	s->capacity = r->srv.o->capacity;
+}
+
+static void on_metrics(struct dns_stats *s, void *arg)
+{
+	struct run *r = arg;
+
+	stats_read(r, s);
+	if (s->capacity)
+		s->load = dns_rate_per_s(&r->rate, ev_now(r->srv.loop),
+					 s->received[DNS_UDP] + s->received[DNS_TCP]) /
+			  s->capacity;
+}
+
+static void on_sample(struct ev_timer *tm, void *arg)
+{
+	struct run *r = arg;
+	struct dns_stats s;
+
+	stats_read(r, &s);
+	dns_rate_sample(&r->rate, ev_now(r->srv.loop), s.received[DNS_UDP] + s.received[DNS_TCP]);
+	ev_timer_start(r->srv.loop, tm, DNS_RATE_STEP_MS);
+}
+
+static void on_drain(int on, void *arg)
+{
+	struct run *r = arg;
+
+	atomic_store(&r->srv.draining, on);
+	log_info("drain file %s %s: TCP connections %s", r->srv.o->drain_file,
+		 on ? "exists" : "is gone", on ? "closed once answered" : "kept open");
+	dns_tcp_drain(r->srv.tcp, on);
+}
+
 static void on_term(int sig, void *arg)
 {
 	struct run *r = arg;
@@ -431,8 +491,13 @@ int dns_server_run(const struct dns_server_opts *o)
 	const char *v = o->version ? o->version : version;
 	int hide = o->version && strcmp(o->version, "hide") == 0;
 
-	r.srv.ctx = (struct dns_ctx){ o->identity,          strlen(o->identity), hide ? NULL : v,
-				      hide ? 0 : strlen(v), o->udp_max,          r.cookie_key };
+	r.srv.ctx = (struct dns_ctx){ o->identity,
+				      strlen(o->identity),
+				      hide ? NULL : v,
+				      hide ? 0 : strlen(v),
+				      o->udp_max,
+				      r.cookie_key,
+				      0 };
 	/* Without a shared secret, a random one: cookies still work, per instance. */
 	if (o->cookie_secret
 		    ? dns_cookie_secret_load(o->cookie_secret, r.cookie_key, err, sizeof(err)) < 0
@@ -484,9 +549,23 @@ int dns_server_run(const struct dns_server_opts *o)
 		w->rxbuf = xmalloc((size_t)BATCH * RX_MAX);
 		w->txbuf = xmalloc((size_t)BATCH * o->udp_max);
 	}
+	if (o->capacity) {
+		dns_bucket_init(&r.bucket, o->capacity, clk_now_ns());
+		r.srv.bucket = &r.bucket;
+	}
 	r.srv.tcp = dns_tcp_start(&r.srv, o->listen, o->nlisten);
 	if (!r.srv.tcp)
 		goto out;
+	if (o->metrics) {
+		r.metrics = dns_metrics_new(r.srv.loop, o->metrics, on_metrics, &r);
+		if (!r.metrics)
+			goto out;
+		ev_timer_init(&r.sampler, on_sample, &r);
+		on_sample(&r.sampler, &r);
+	}
+	/* The drain file is looked at before the first query: a restart while drained stays so. */
+	if (o->drain_file)
+		r.drain = dns_drain_new(r.srv.loop, o->drain_file, on_drain, &r);
 	if (o->daemonize) {
 		if (daemon(0, 0) < 0) {
 			log_err("daemon: %s", strerror(errno));
@@ -514,6 +593,8 @@ int dns_server_run(const struct dns_server_opts *o)
 	if (started == nthreads) {
 		for (int k = 0; k < o->nlisten; k++)
 			log_info("listening on %s (udp x%d, tcp)", o->listen[k].text, nthreads);
+		if (o->capacity)
+			log_info("capacity %u queries/s, burst %u", r.bucket.rate, r.bucket.burst);
 		log_info("%s ready, identity \"%s\"", version, o->identity);
 		ev_run(r.srv.loop);
 		rc = 0;
@@ -526,6 +607,11 @@ int dns_server_run(const struct dns_server_opts *o)
 	for (int t = 0; t < started; t++)
 		pthread_join(r.ws[t].tid, NULL);
 out:
+	dns_drain_free(r.drain);
+	if (r.metrics) {
+		ev_timer_stop(r.srv.loop, &r.sampler);
+		dns_metrics_free(r.metrics);
+	}
 	dns_builder_free(r.builder);
 	dns_secondaries_free(r.srv.sec);
 	free(r.ztexts);

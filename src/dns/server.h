@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 
 #include "dns/answer.h"
+#include "dns/bucket.h"
 #include "dns/secondary.h"
+#include "dns/stats.h"
 #include "dns/zone.h"
 
 #define DNS_DEFAULT_PORT 53
@@ -42,6 +44,9 @@ struct dns_server_opts {
 	int nsecondaries;
 	const char *zone_dir; /* where secondaries keep their copies; NULL: nowhere */
 	int daemonize;        /* detach and log to syslog once the sockets are bound */
+	uint32_t capacity;    /* queries per second answered, all threads together; 0: no limit */
+	const struct dns_listen *metrics; /* Prometheus text at /metrics; NULL: none */
+	const char *drain_file; /* while it exists, TCP connections are closed once answered */
 };
 
 /* "192.0.2.1", "192.0.2.1:5353", "::1", "[::1]:5353". 0 ok, -1 bad. */
@@ -62,10 +67,17 @@ struct dns_server {
 	struct ev_loop *loop;
 	struct dns_tcp *tcp;
 	struct dns_secondaries *sec; /* NULL without secondaries; set before the workers start */
+	struct dns_bucket *bucket;   /* --capacity; NULL: every query is answered */
+	atomic_int draining;         /* the drain file exists */
 };
 
 struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l, int n);
 void dns_tcp_stop(struct dns_tcp *t);
 int dns_tcp_conns(const struct dns_tcp *t);
+/* Adds the TCP counters, open connections and closes by kind into s. */
+void dns_tcp_stats(const struct dns_tcp *t, struct dns_stats *s);
+/* Draining on: every connection is closed in order (FIN, never RST) once it has answered what
+ * it has read, a new one after its first answers; off: connections stay open again. */
+void dns_tcp_drain(struct dns_tcp *t, int on);
 
 #endif

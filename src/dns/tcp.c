@@ -5,7 +5,18 @@
  * are at the cap, or one source's are at its own cap, the least recently active one without
  * unsent answers is closed for the newcomer. Connections are kept most recently active first,
  * so that one is near the tail. The main thread is also the one that swaps zone sets, so it reads the
- * current set directly. */
+ * current set directly.
+ *
+ * Draining (the drain file exists): a connection is closed in order as soon as every query read
+ * on it is answered and sent, and a connection opened meanwhile once it has had its first
+ * answers. In order means FIN, never RST: a close() with unread bytes in the socket resets the
+ * connection, and so does a segment arriving for a socket already closed. So the write side is
+ * shut first (the client reads every answer, then EOF), what still comes in is read and thrown
+ * away (queries sent before the client saw our FIN; it asks them again on a new connection),
+ * and the socket is closed when the client closes its side, or after the idle timeout. Answers
+ * with EDNS meanwhile carry edns-tcp-keepalive 0 (RFC 7828): a client that knows it closes the
+ * connection itself. Only then can the route move without breaking a connection: another site
+ * would answer this one's segments with RST. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,6 +27,7 @@
 
 #include "dns/server.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/ev.h"
 #include "lib/log.h"
 
@@ -28,6 +40,9 @@ struct conn {
 	struct dns_tcp *t;
 	int fd;
 	int eof;
+	int closable; /* when draining, may be closed once answered: it existed when the drain
+		       * began, or has had answers since */
+	int closing;  /* our side is shut (FIN sent); reading what comes until the peer's EOF */
 	uint32_t events;
 	uint8_t *rbuf;
 	size_t rlen;
@@ -50,9 +65,20 @@ struct dns_tcp {
 	struct ev_timer pause; /* running while the listeners rest after EMFILE */
 	uint64_t starved_at;   /* last EMFILE (ms); an episode ends after EPISODE_MS without */
 	unsigned round;        /* accept rounds (calls of on_accept) so far */
+	int draining;
+	struct dns_counters cnt; /* written by the main thread only */
+	uint64_t closed[DNS_CLOSE_N];
 };
 
 int dns_tcp_conns(const struct dns_tcp *t) { return t->nconns; }
+
+void dns_tcp_stats(const struct dns_tcp *t, struct dns_stats *s)
+{
+	dns_stats_add(s, &t->cnt, DNS_TCP);
+	s->tcp_conns = t->nconns;
+	for (int i = 0; i < DNS_CLOSE_N; i++)
+		s->tcp_closed[i] += t->closed[i];
+}
 
 static void conn_unlink(struct conn *c)
 {
@@ -81,10 +107,12 @@ static void conn_link_head(struct conn *c)
 	t->conns = c;
 }
 
-static void conn_close(struct conn *c)
+static void conn_close(struct conn *c, enum dns_tcp_close how)
 {
 	struct dns_tcp *t = c->t;
 
+	if (how < DNS_CLOSE_N)
+		t->closed[how]++;
 	ev_timer_stop(t->srv->loop, &c->idle);
 	ev_timer_stop(t->srv->loop, &c->msg);
 	ev_io_del(t->srv->loop, c->fd);
@@ -96,9 +124,16 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-static void on_idle(struct ev_timer *tm, void *arg) { conn_close(arg); }
+/* A closing connection whose peer never closed its side: everything it sent has been read, so
+ * close() sends no RST; what we sent was FIN. */
+static void on_idle(struct ev_timer *tm, void *arg)
+{
+	struct conn *c = arg;
 
-static void on_msg_timeout(struct ev_timer *tm, void *arg) { conn_close(arg); }
+	conn_close(c, c->closing ? DNS_CLOSE_ORDERLY : DNS_CLOSE_TIMEOUT);
+}
+
+static void on_msg_timeout(struct ev_timer *tm, void *arg) { conn_close(arg, DNS_CLOSE_TIMEOUT); }
 
 static int same_source(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
@@ -122,7 +157,7 @@ static int close_oldest(struct dns_tcp *t, const struct sockaddr_storage *peer, 
 		if (spare_new && c->round == t->round)
 			break;
 		if (!buf_pending(&c->out) && (!peer || same_source(&c->peer, peer))) {
-			conn_close(c);
+			conn_close(c, DNS_CLOSE_EVICTED);
 			return 1;
 		}
 	}
@@ -151,27 +186,40 @@ static int query_waits(const struct conn *c)
 	return c->rlen >= 2 && c->rlen - 2 >= get16(c->rbuf);
 }
 
-/* Answers every complete message in the read buffer, in order. */
+/* Answers every complete message in the read buffer, in order; over the capacity, a query is
+ * dropped as over UDP and the connection kept. */
 static void conn_answer(struct conn *c)
 {
-	struct dns_server *srv = c->t->srv;
+	struct dns_tcp *t = c->t;
+	struct dns_server *srv = t->srv;
 	const struct dns_zoneset *zs = atomic_load_explicit(&srv->zs, memory_order_relaxed);
+	struct dns_ctx ctx = srv->ctx;
 	size_t off = 0;
 
+	ctx.tcp_closing = t->draining;
 	while (c->rlen - off >= 2 && buf_pending(&c->out) < TCP_OUT_HIGH) {
 		size_t mlen = get16(c->rbuf + off);
 
 		if (c->rlen - off - 2 < mlen)
 			break;
-		size_t n = dns_secondaries_answer(
-			srv->sec, &srv->ctx, zs, (const struct sockaddr *)&c->peer,
-			c->rbuf + off + 2, mlen, c->t->scratch, DNS_TCP_MAX, 1);
-
-		if (n) {
-			buf_put16(&c->out, (uint16_t)n);
-			buf_put(&c->out, c->t->scratch, n);
-		}
 		off += 2 + mlen;
+		dns_count(&t->cnt.received, 1);
+		if (srv->bucket && !dns_bucket_take(srv->bucket, clk_now_ns(), 1)) {
+			dns_count(&t->cnt.dropped_capacity, 1);
+			continue;
+		}
+		size_t n = dns_secondaries_answer(
+			srv->sec, &ctx, zs, (const struct sockaddr *)&c->peer, c->rbuf + off - mlen,
+			mlen, t->scratch, DNS_TCP_MAX, 1);
+
+		if (!n) {
+			dns_count(&t->cnt.unanswered, 1);
+			continue;
+		}
+		dns_count(&t->cnt.answered, 1);
+		buf_put16(&c->out, (uint16_t)n);
+		buf_put(&c->out, t->scratch, n);
+		c->closable = 1;
 	}
 	if (off) {
 		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
@@ -180,6 +228,37 @@ static void conn_answer(struct conn *c)
 }
 
 static void conn_update(struct conn *c);
+
+/* Draining: every answer is sent; FIN, then wait for the peer's (see the top). */
+static void conn_shut(struct conn *c)
+{
+	struct dns_tcp *t = c->t;
+
+	shutdown(c->fd, SHUT_WR);
+	c->closing = 1;
+	ev_timer_stop(t->srv->loop, &c->msg);
+	ev_timer_start(t->srv->loop, &c->idle, t->srv->o->tcp_idle_ms);
+	if (c->events != EPOLLIN) {
+		ev_io_mod(t->srv->loop, c->fd, EPOLLIN);
+		c->events = EPOLLIN;
+	}
+}
+
+/* A closing connection: read and throw away until EOF (orderly) or an error (reset). */
+static void conn_discard(struct conn *c)
+{
+	for (int i = 0; i < 16; i++) {
+		ssize_t r = recv(c->fd, c->t->scratch, DNS_TCP_MAX, MSG_DONTWAIT);
+
+		if (r > 0)
+			continue;
+		if (r == 0)
+			conn_close(c, DNS_CLOSE_ORDERLY);
+		else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_close(c, DNS_CLOSE_RESET);
+		return;
+	}
+}
 
 static void conn_flush(struct conn *c)
 {
@@ -192,7 +271,7 @@ static void conn_flush(struct conn *c)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
-			conn_close(c);
+			conn_close(c, DNS_CLOSE_RESET);
 			return;
 		}
 		buf_consume(&c->out, (size_t)w);
@@ -207,7 +286,11 @@ static void conn_flush(struct conn *c)
 static void conn_update(struct conn *c)
 {
 	if (c->eof && !buf_pending(&c->out)) {
-		conn_close(c);
+		conn_close(c, DNS_CLOSE_ORDERLY);
+		return;
+	}
+	if (c->t->draining && c->closable && !c->closing && !c->rlen && !buf_pending(&c->out)) {
+		conn_shut(c);
 		return;
 	}
 	if (c->rlen && !query_waits(c)) {
@@ -232,6 +315,10 @@ static void on_conn(int fd, uint32_t events, void *arg)
 {
 	struct conn *c = arg;
 
+	if (c->closing) { /* the idle timer keeps running: it bounds the wait for the peer */
+		conn_discard(c);
+		return;
+	}
 	ev_timer_start(c->t->srv->loop, &c->idle, c->t->srv->o->tcp_idle_ms);
 	conn_unlink(c);
 	conn_link_head(c);
@@ -250,13 +337,13 @@ static void on_conn(int fd, uint32_t events, void *arg)
 			if (r == 0) {
 				c->eof = 1; /* a half-close still gets its answers */
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-				conn_close(c);
+				conn_close(c, DNS_CLOSE_RESET);
 				return;
 			}
 			break;
 		}
 	} else if (events & (EPOLLERR | EPOLLHUP)) {
-		conn_close(c);
+		conn_close(c, DNS_CLOSE_RESET);
 		return;
 	}
 	/* Answers may have waited for room in the output buffer. */
@@ -374,10 +461,23 @@ struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l
 	return t;
 }
 
+void dns_tcp_drain(struct dns_tcp *t, int on)
+{
+	t->draining = on;
+	if (!on)
+		return; /* those closing already finish closing */
+	for (struct conn *c = t->conns, *next; c; c = next) {
+		next = c->next;
+		c->closable = 1;
+		if (!c->closing)
+			conn_update(c); /* idle ones close now, busy ones when answered */
+	}
+}
+
 void dns_tcp_stop(struct dns_tcp *t)
 {
-	while (t->conns)
-		conn_close(t->conns);
+	while (t->conns) /* not counted: the server stops */
+		conn_close(t->conns, DNS_CLOSE_N);
 	ev_timer_stop(t->srv->loop, &t->pause);
 	for (int k = 0; k < t->nl; k++) {
 		ev_io_del(t->srv->loop, t->lfds[k]);

@@ -32,7 +32,7 @@ static const char zone_text[] =
 	" \"0123456789012345678901234567890123456789012345678901234567890123456789\"\n";
 
 static struct dns_zoneset *zs;
-static const struct dns_ctx ctx = { "fuzz-id", 7, "anycast-dns fuzz", 16, 1232, NULL };
+static const struct dns_ctx ctx = { "fuzz-id", 7, "anycast-dns fuzz", 16, 1232, NULL, 0 };
 
 static void check_reply(const uint8_t *q, size_t qlen, const uint8_t *r, size_t n, size_t limit)
 {

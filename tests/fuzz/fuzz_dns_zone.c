@@ -13,7 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct dns_ctx ctx = { "z", 1, "v", 1, 1232, NULL };
+static const struct dns_ctx ctx = { "z", 1, "v", 1, 1232, NULL, 0 };
 
 /* dnssec: with an OPT record asking for DNSSEC data (DO), and a small UDP buffer */
 static void ask(const struct dns_zoneset *zs, const uint8_t *name, size_t nlen, uint16_t type,

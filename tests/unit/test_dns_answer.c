@@ -44,7 +44,8 @@ static const char zone_text[] = "$ORIGIN example.com.\n"
 
 static struct dns_zoneset *zs;
 static const struct dns_ctx ctx = {
-	"test-id", 7, "anycast-dns " DNS_VERSION, sizeof("anycast-dns " DNS_VERSION) - 1, 1232, NULL
+	"test-id", 7, "anycast-dns " DNS_VERSION, sizeof("anycast-dns " DNS_VERSION) - 1, 1232,
+	NULL,      0
 };
 
 struct rr {

@@ -108,7 +108,7 @@ static void test_responder_roundtrip(void)
 {
 	static const char zone[] = "$ORIGIN lab.\n$TTL 60\n@ SOA ns hostmaster 1 3600 600 86400 60\n"
 				   "@ NS ns\nns A 192.0.2.53\n";
-	static const struct dns_ctx ctx = { "lon", 3, "anycast-dns test", 16, 1232, NULL };
+	static const struct dns_ctx ctx = { "lon", 3, "anycast-dns test", 16, 1232, NULL, 0 };
 	char err[256], who[64];
 	struct dns_zoneset *zs = dns_zoneset_parse("t", zone, sizeof(zone) - 1, err, sizeof(err));
 	static const char *const names[] = { "id.server", "HOSTNAME.BIND." };

@@ -432,7 +432,7 @@ static void test_bad_zones(void)
  * (small and large buffers) and TCP, for the names of the zone and names below them. */
 static void same_as_composed(const char *text)
 {
-	static const struct dns_ctx ctx = { "t", 1, "v", 1, 4096, NULL };
+	static const struct dns_ctx ctx = { "t", 1, "v", 1, 4096, NULL, 0 };
 	static const uint16_t types[] = { 0,         DNS_T_A,     DNS_T_TXT,  DNS_T_MX,
 					  DNS_T_DS,  DNS_T_RRSIG, DNS_T_NSEC, DNS_T_ANY,
 					  DNS_T_SOA, DNS_T_DNSKEY };
