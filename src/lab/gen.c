@@ -284,8 +284,8 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_node *n = &l->topo.nodes[node];
 	char ns[128], zone[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
-	char hp[4][ADDR_STRLEN + 8];
-	char *argv[24];
+	char hp[4][ADDR_STRLEN + 8], drain[PATH_MAX];
+	char *argv[26];
 	int k = 0, nhp = 0;
 
 	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
@@ -312,6 +312,10 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 	argv[k++] = n->name;
 	argv[k++] = "--threads";
 	argv[k++] = "1";
+	/* the file anycastd's drain makes (gen.h): TCP connections are closed in order */
+	lab_path(l, n->name, LAB_DRAIN_FILE, drain, sizeof(drain));
+	argv[k++] = "--drain-file";
+	argv[k++] = drain;
 	argv[k] = NULL;
 
 	return lab_proc_start(ns, argv, log, pidf, err, errlen);
