@@ -136,15 +136,17 @@ struct lab_demo_tcp_client {
 	char before[64], after[64]; /* the identity answering first and last; "" none */
 	unsigned long opened, reset, closed_orderly, answered, lost, sent;
 	unsigned open_at; /* connections established when the site failed or was drained */
-	double move_ms;	  /* from the event to its first answer from another site; < 0: none */
+	unsigned long reset_of_open; /* of those, reset (the rest were opened after the event) */
+	double move_ms; /* from the event to its first answer from another site; < 0: none */
 };
 struct lab_demo_tcp_run {
 	int ran; /* else why says why */
 	char why[128];
 	unsigned long opened, reset, closed_orderly, answered, lost, sent;
 	unsigned open_at;
+	unsigned long reset_of_open;
 	double move_ms; /* the slowest client's move; < 0 when one did not move */
-	size_t moved;	/* clients whose last answer came from another site */
+	size_t moved;   /* clients whose last answer came from another site */
 	size_t n;
 	struct lab_demo_tcp_client c[LAB_DEMO_CLIENTS_MAX];
 };

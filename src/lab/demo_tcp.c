@@ -33,14 +33,15 @@
 #include "lib/clock.h"
 #include "probe/tcp.h"
 
-#define TCP_CONNS 4	  /* per client */
-#define TCP_RATE 20	  /* queries/s per client: one per connection every 200 ms */
+#define TCP_CONNS 4         /* per client */
+#define TCP_RATE 10         /* queries/s per client: one per connection every 400 ms */
 #define TCP_TIMEOUT_MS 1000 /* well above the lab's longest RTT (about 300 ms) */
-#define TCP_PRE_MS 1500	  /* every connection open before the event */
+#define TCP_PRE_MS 1500     /* every connection open before the event */
 #define TCP_FAIL_POST_MS 5000
 #define TCP_DRAIN_POST_MS (LAB_DRAIN_WAIT_S * 1000 + 4000)
-#define TCP_BACK_MS 15000 /* the clients back at their site after the heal or resume */
-#define TCP_SITES 4	  /* identities kept per client; a client sees two or three */
+#define TCP_MARK_EARLY_MS 50 /* the open connections counted this long before the event */
+#define TCP_BACK_MS 15000    /* the clients back at their site after the heal or resume */
+#define TCP_SITES 4          /* identities kept per client; a client sees two or three */
 
 /* What a child reports through its pipe: one write, well under PIPE_BUF. */
 struct sum {
@@ -49,6 +50,7 @@ struct sum {
 	int64_t start_ns; /* CLOCK_MONOTONIC when its probe started */
 	unsigned long opened, reset, closed_orderly, answered, lost, sent;
 	unsigned open_at;
+	unsigned long reset_of_open;
 	size_t nsites;
 	struct {
 		char name[64];
@@ -81,6 +83,7 @@ static int child_probe(void *arg, char *err, size_t errlen)
 	s->lost = r.lost;
 	s->sent = r.sent;
 	s->open_at = r.open_at_mark;
+	s->reset_of_open = r.reset_of_marked;
 	for (size_t i = 0; i < r.nsites && s->nsites < TCP_SITES; i++) {
 		snprintf(s->s[s->nsites].name, sizeof(s->s[0].name), "%s", r.sites[i].name);
 		s->s[s->nsites].first_ns = r.sites[i].first_ns;
@@ -156,7 +159,8 @@ static int drain_cmd(struct chap *c, const char *verb, char *err, size_t errlen)
 	buf_init(&out);
 	r = ctl_call(sock, 2, argv, &out, err, errlen);
 	if (r > 0)
-		snprintf(err, errlen, "%s refused: %.*s", verb, (int)out.len, (const char *)out.data);
+		snprintf(err, errlen, "%s refused: %.*s", verb, (int)out.len,
+			 (const char *)out.data);
 	buf_free(&out);
 	return r == 0 ? 0 : -1;
 }
@@ -183,9 +187,11 @@ static int back(struct chap *c)
 		lab_ask_clients(c->l, 1000, ans);
 		ok = 1;
 		for (size_t k = 0; k < c->n; k++) {
-			const struct lab_node *n = lab_topo_node(t, c->d->client[c->client[k]].at.name);
+			const struct lab_node *n = lab_topo_node(
+				t, c->d->client[c->client[k]].at.name);
 
-			if (!n || !ans[n->index].ok || strcmp(ans[n->index].site, c->site_name) != 0)
+			if (!n || !ans[n->index].ok ||
+			    strcmp(ans[n->index].site, c->site_name) != 0)
 				ok = 0;
 		}
 		if (!ok)
@@ -212,6 +218,7 @@ static void fold(struct lab_demo_tcp_run *r, struct lab_demo_tcp_client *tc, con
 	tc->lost = s->lost;
 	tc->sent = s->sent;
 	tc->open_at = s->open_at;
+	tc->reset_of_open = s->reset_of_open;
 	tc->move_ms = -1;
 	for (size_t i = 0; i < s->nsites; i++) {
 		if (s->s[i].first_ns < 0)
@@ -229,8 +236,13 @@ static void fold(struct lab_demo_tcp_run *r, struct lab_demo_tcp_client *tc, con
 		snprintf(tc->before, sizeof(tc->before), "%s", s->s[first].name);
 	if (last >= 0)
 		snprintf(tc->after, sizeof(tc->after), "%s", s->s[last].name);
-	if (moved >= 0)
+	/* a query due before the event may be the first the new site answers (re-sent after a
+	 * reconnect): that client moved at once */
+	if (moved >= 0) {
 		tc->move_ms = (double)s->s[moved].first_ns / 1e6 - event_ms;
+		if (tc->move_ms < 0)
+			tc->move_ms = 0;
+	}
 	r->opened += tc->opened;
 	r->reset += tc->reset;
 	r->closed_orderly += tc->closed_orderly;
@@ -238,6 +250,7 @@ static void fold(struct lab_demo_tcp_run *r, struct lab_demo_tcp_client *tc, con
 	r->lost += tc->lost;
 	r->sent += tc->sent;
 	r->open_at += tc->open_at;
+	r->reset_of_open += tc->reset_of_open;
 	if (tc->after[0] && strcmp(tc->after, site) != 0)
 		r->moved++;
 }
@@ -252,7 +265,6 @@ static void run(struct chap *c, struct lab_demo_tcp_run *r, int drain)
 		.rate = TCP_RATE,
 		.count = TCP_RATE * (TCP_PRE_MS + post) / 1000,
 		.timeout_ms = TCP_TIMEOUT_MS,
-		.mark_ms = TCP_PRE_MS,
 	};
 	char server[64], err[256];
 	int64_t t0, ev_ns = 0;
@@ -267,6 +279,9 @@ static void run(struct chap *c, struct lab_demo_tcp_run *r, int drain)
 	lab_hostport(&c->l->topo.anycast_addr, 53, server, sizeof(server));
 	o.server = server;
 	t0 = clk_now_ns();
+	/* the connections are counted just before the event, on the parent's clock: a child
+	 * that started late would count them after it */
+	o.mark_ns = t0 + (int64_t)(TCP_PRE_MS - TCP_MARK_EARLY_MS) * 1000000;
 	for (size_t k = 0; k < c->n; k++) {
 		char ns[128];
 		const struct lab_demo_client *dc = &c->d->client[c->client[k]];

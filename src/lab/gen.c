@@ -176,8 +176,7 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 
 		if (n->kind == LAB_SITE && !lab_site_announces_to(n, other)) {
 			char u[ADDR_STRLEN];
-			size_t ol = (size_t)snprintf(only, sizeof(only),
-						     "\texport-prefix %s/32\n",
+			size_t ol = (size_t)snprintf(only, sizeof(only), "\texport-prefix %s/32\n",
 						     addr_fmt(&n->unicast, u));
 
 			if (v6)

@@ -284,8 +284,8 @@ static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct la
 static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct lab_ynode *v,
 		     struct lab_node *nd)
 {
-	struct lab_yfield f[] = { { "kind", 0, 0 },	   { "asn", 0, 0 },
-				  { "city", 0, 0 },	   { "prepend", 0, 0 },
+	struct lab_yfield f[] = { { "kind", 0, 0 },        { "asn", 0, 0 },
+				  { "city", 0, 0 },        { "prepend", 0, 0 },
 				  { "communities", 0, 0 }, { "announce_to", 0, 0 } };
 	char what[32], b[LAB_YSHOW_LEN];
 	size_t i;

@@ -33,8 +33,8 @@ struct lab_node {
 	const struct lab_city *city;
 	int line, col;
 	/* sites (topo_site.c): how the anycast prefix is announced */
-	unsigned prepend;	   /* `prepend: N`: extra copies of the site's AS */
-	uint32_t *communities;	   /* `communities: [A:B, ...]`, ASN << 16 | VALUE */
+	unsigned prepend;      /* `prepend: N`: extra copies of the site's AS */
+	uint32_t *communities; /* `communities: [A:B, ...]`, ASN << 16 | VALUE */
 	size_t ncommunities;
 	struct lab_announce *announce_to; /* `announce_to: [ROUTER, ...]`; none: every neighbour */
 	size_t nannounce;

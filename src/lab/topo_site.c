@@ -10,7 +10,8 @@
 #include "lab/ytree.h"
 #include "lib/log.h"
 
-#define SITE_PREPEND_MAX 16 /* anycastd's own limit on a service's prepend is higher; more
+#define SITE_PREPEND_MAX \
+	16 /* anycastd's own limit on a service's prepend is higher; more
 			     * than this moves nothing that 16 does not */
 #define SITE_LIST_MAX 64
 
@@ -92,8 +93,8 @@ int lab_topo_site_keys(struct lab_yctx *c, const struct lab_ynode *k, const stru
 			for (size_t j = 0; j < nd->ncommunities; j++)
 				if (nd->communities[j] == v)
 					return lab_yfail_at(c, comms->v[i],
-							    "community %u:%u given twice",
-							    v >> 16, v & 0xffff);
+							    "community %u:%u given twice", v >> 16,
+							    v & 0xffff);
 			nd->communities[nd->ncommunities++] = v;
 		}
 	}
@@ -115,9 +116,9 @@ int lab_topo_site_keys(struct lab_yctx *c, const struct lab_ynode *k, const stru
 			if (!e->len)
 				return lab_yfail_at(c, e, "announce_to: empty router name '%s'",
 						    lab_yshow(e, b));
-			nd->announce_to[i] = (struct lab_announce){
-				.name = xstrdup(e->s), .line = e->line, .col = e->col
-			};
+			nd->announce_to[i] = (struct lab_announce){ .name = xstrdup(e->s),
+								    .line = e->line,
+								    .col = e->col };
 			nd->nannounce++;
 		}
 	}

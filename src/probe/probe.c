@@ -556,7 +556,7 @@ int probe_main(int argc, char **argv)
 		return probe_tcp_main(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "dns") != 0)
 		return usage_err("%s", argc < 2 ? "which probe? (dns or tcp)"
-					      : "only \"dns\" and \"tcp\" are known");
+						: "only \"dns\" and \"tcp\" are known");
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
 		char opt[32];

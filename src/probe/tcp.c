@@ -36,6 +36,7 @@ struct slot {
 	int fd; /* -1: none */
 	int connecting;
 	int was_up; /* an established connection that has not been counted reset */
+	int marked; /* that connection was established at the mark */
 	int64_t connect_ns;
 	struct q *q; /* unanswered queries of this slot, in the order they were due */
 	size_t nq, capq;
@@ -93,6 +94,9 @@ static void count_reset(struct run *u, struct slot *sl)
 
 	sl->was_up = 0;
 	r->reset++;
+	if (sl->marked)
+		r->reset_of_marked++;
+	sl->marked = 0;
 	if (r->first_reset_ns < 0)
 		r->first_reset_ns = at;
 	r->last_reset_ns = at;
@@ -198,6 +202,7 @@ static void connected(struct run *u, struct slot *sl)
 	}
 	sl->connecting = 0;
 	sl->was_up = 1;
+	sl->marked = 0; /* a new connection, not the one open at the mark */
 	u->r->opened++;
 	for (size_t i = 0; i < sl->nq; i++)
 		write_query(u, sl, &sl->q[i]);
@@ -508,11 +513,13 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 			break;
 		send_due(&u, stop);
 		expire(&u);
-		if (o->mark_ms && !marked && u.now - u.t0 >= (int64_t)o->mark_ms * 1000000) {
+		if (o->mark_ns && !marked && u.now >= o->mark_ns) {
 			marked = 1;
 			for (unsigned k = 0; k < r->connections; k++)
-				if (u.s[k].fd >= 0 && !u.s[k].connecting)
+				if (u.s[k].fd >= 0 && !u.s[k].connecting) {
+					u.s[k].marked = 1;
 					r->open_at_mark++;
+				}
 		}
 		if ((u.next == r->count || stop) && outstanding(&u) == 0)
 			break;
@@ -521,6 +528,8 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 
 		if (u.next < r->count && !stop && u.t0 + sched_ns(u.next, r->rate) < wake)
 			wake = u.t0 + sched_ns(u.next, r->rate);
+		if (o->mark_ns && !marked && o->mark_ns < wake)
+			wake = o->mark_ns;
 		wake = next_deadline(&u, wake) - clk_now_ns();
 		if (wake < 0)
 			wake = 0;
@@ -528,7 +537,9 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 			const struct slot *sl = &u.s[k];
 
 			pfd[k].fd = sl->fd;
-			pfd[k].events = (short)(POLLIN | (sl->connecting || buf_pending(&sl->out) ? POLLOUT : 0));
+			pfd[k].events = (short)(POLLIN |
+						(sl->connecting || buf_pending(&sl->out) ? POLLOUT
+											 : 0));
 			pfd[k].revents = 0;
 		}
 		struct timespec ts = { .tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000 };
@@ -640,7 +651,7 @@ void probe_tcp_text(const struct probe_tcp_result *r, struct buf *b)
 
 /* ---- command ---- */
 
-#define TCP_USAGE                                                                            \
+#define TCP_USAGE                                                                          \
 	"usage: anycast probe tcp --server ADDR[:PORT] --connections K --rate N --count N" \
 	" [--timeout MS] [--json]\n"
 
@@ -718,9 +729,9 @@ int probe_tcp_main(int argc, char **argv)
 			o.timeout_ms = (unsigned)v;
 	}
 	if (!o.server || !o.connections || !o.rate || !o.count)
-		return usage_err(!o.server	  ? "--server is required"
+		return usage_err(!o.server        ? "--server is required"
 				 : !o.connections ? "--connections is required"
-				 : !o.rate	  ? "--rate is required"
+				 : !o.rate        ? "--rate is required"
 						  : "--count is required",
 				 NULL);
 

@@ -37,9 +37,9 @@ struct probe_tcp_opts {
 	unsigned timeout_ms; /* 0: PROBE_TIMEOUT_DEFAULT_MS (probe.h) */
 	/* Optional. 1: send no more, wait for the outstanding queries; 2: stop now. */
 	volatile sig_atomic_t *stop;
-	/* Optional: count the connections established this long after the start (the moment a
-	 * caller breaks something), into probe_tcp_result.open_at_mark. 0: no mark. */
-	unsigned mark_ms;
+	/* Optional: count the connections established at this CLOCK_MONOTONIC time (clk_now_ns:
+	 * the moment a caller breaks something), into probe_tcp_result.open_at_mark. 0: none. */
+	int64_t mark_ns;
 };
 
 struct probe_tcp_site {
@@ -60,7 +60,10 @@ struct probe_tcp_result {
 	unsigned long opened, closed_orderly, reset;
 	unsigned long connect_failed; /* refused or timed out, not counted reset */
 	unsigned open_end;            /* connections still established at the end */
-	unsigned open_at_mark;        /* established at opts.mark_ms */
+	unsigned open_at_mark;        /* established at opts.mark_ns */
+	/* resets of those connections (a FIN followed by a refused connect included); the other
+	 * resets are of connections opened after the mark */
+	unsigned long reset_of_marked;
 	int64_t first_reset_ns, last_reset_ns; /* since the start; -1: none */
 	int64_t rtt_median_us, rtt_max_us;     /* -1 without answers */
 	int64_t elapsed_ns;

@@ -2,8 +2,8 @@
 # `anycast probe tcp` against anycast-dns across a veth pair (client namespace 203.0.113.2,
 # server namespace 203.0.113.1:53). Asserts:
 # - a clean run: every query answered on exactly K connections, none reset or closed;
-# - kill -9 of the server under load: resets counted == the connections open at the kill (as
-#   the server's own namespace lists them just before), and nothing answered after it;
+# - kill -9 of the server under load: every connection counted reset once (the K open at the
+#   kill, as the server's namespace lists them, and any reconnect the dying listener took);
 # - with anycast-dns --drain-file (when this build has it): the file made while the probe runs
 #   closes the connections in order (closed_orderly > 0), none is reset, nothing is lost.
 . "$(dirname "$0")/lib.sh"
@@ -65,10 +65,12 @@ wait_exit "$DNS_PID" 5
 wait_exit "$PROBE_PID" 15
 check "probe ends by itself" [ $? = 0 ]
 OUT=$(cat "$D/kill.json")
-check "kill: resets counted == connections open at the kill ($OPEN)" \
-	jcheck "$OUT" 'd["reset"] == '"$OPEN"
+# A reconnect racing the kill can still be taken by the dying listener's backlog and be reset
+# with it: every connection ever established is counted reset once, none more.
+check "kill: resets counted == connections established (>= the $OPEN open at the kill)" \
+	jcheck "$OUT" 'd["reset"] == d["opened"] >= '"$OPEN"' and d["open"] == 0'
 check "kill: queries lost after the kill, some answered before" \
-	jcheck "$OUT" 'd["lost"] > 0 and d["answered"] > 0 and d["opened"] == '$K
+	jcheck "$OUT" 'd["lost"] > 0 and d["answered"] > 0'
 
 if "$DNS_BIN" --help 2>&1 | grep -q -- --drain-file; then
 	log "drain: the drain-file made while $K connections are open"

@@ -656,7 +656,10 @@ static void test_tcp_frames(void)
 static void test_tcp_refused(void)
 {
 	struct probe_tcp_opts o = {
-		.server = "127.0.0.1:9", .connections = 2, .rate = 100, .count = 10,
+		.server = "127.0.0.1:9",
+		.connections = 2,
+		.rate = 100,
+		.count = 10,
 		.timeout_ms = 100,
 	};
 	struct probe_tcp_result r;

@@ -788,10 +788,11 @@ static void test_load_errors(void)
 
 /* A site's prepend, communities and announce_to: read, and refused where they make no sense
  * with FILE:LINE:COL. */
-#define SITE6(x) HDR "nodes:\n  r1: {kind: router, asn: 64500, city: london}\n" \
-		 "  r2: {kind: router, asn: 64501, city: paris}\n" \
-		 "  s1: {kind: site, asn: 65001, city: london" x "}\n" \
-		 "  c1: {kind: client, city: paris}\n" LINKS
+#define SITE6(x)                                                       \
+	HDR "nodes:\n  r1: {kind: router, asn: 64500, city: london}\n" \
+	    "  r2: {kind: router, asn: 64501, city: paris}\n"          \
+	    "  s1: {kind: site, asn: 65001, city: london" x "}\n"      \
+	    "  c1: {kind: client, city: paris}\n" LINKS
 static void test_site_keys(void)
 {
 	static const struct {
