@@ -134,9 +134,13 @@ int lab_topo_site_check(struct lab_yctx *c, struct lab_topo *t)
 
 		for (size_t a = 0; a < nd->nannounce; a++) {
 			struct lab_announce *an = &nd->announce_to[a];
-			const struct lab_node *r = lab_topo_node(t, an->name);
+			const struct lab_node *r = NULL;
 			size_t k;
 
+			/* by name, as topo.c's lab_topo_node (not called: topo.c calls us) */
+			for (k = 0; k < t->nnodes && !r; k++)
+				if (strcmp(t->nodes[k].name, an->name) == 0)
+					r = &t->nodes[k];
 			if (!r)
 				return lab_yfail(c, an->line, an->col,
 						 "site '%s': announce_to: no node '%s'", nd->name,
@@ -148,7 +152,7 @@ int lab_topo_site_check(struct lab_yctx *c, struct lab_topo *t)
 				    (lk->b == i && lk->a == r->index))
 					break;
 			}
-			if (k == t->nlinks || !lab_node_speaks_bgp(r))
+			if (k == t->nlinks || r->kind == LAB_CLIENT) /* no BGP on a client's link */
 				return lab_yfail(c, an->line, an->col,
 						 "site '%s': announce_to: '%s' is no BGP neighbour "
 						 "of this site (no link between them)",

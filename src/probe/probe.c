@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 
 #include "probe/probe.h"
-#include "probe/tcp.h"
 #include "dns/query.h"
 #include "lib/addr.h"
 #include "lib/clock.h"
@@ -552,8 +551,6 @@ int probe_main(int argc, char **argv)
 	unsigned long v;
 	int json = 0;
 
-	if (argc >= 2 && strcmp(argv[1], "tcp") == 0)
-		return probe_tcp_main(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "dns") != 0)
 		return usage_err("%s", argc < 2 ? "which probe? (dns or tcp)"
 						: "only \"dns\" and \"tcp\" are known");

@@ -94,7 +94,7 @@ void probe_result_json(const struct probe_result *r, struct buf *out);
 void probe_result_text(const struct probe_result *r, struct buf *out);
 void probe_result_free(struct probe_result *r);
 
-/* `anycast probe dns ...` or `anycast probe tcp ...` (tcp.h) (argv[0] is "probe"). Exit status: 0 if anything answered, 1 if
+/* `anycast probe dns ...` (argv[0] is "probe"; `anycast probe tcp` is tcp.h's). Exit status: 0 if anything answered, 1 if
  * nothing did or the probe could not run, 2 on usage errors. */
 int probe_main(int argc, char **argv);
 
