@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/proto.h"
 #include "conf/conf_int.h"
 #include "conf/lexer.h"
 #include "lib/log.h"
@@ -384,3 +385,55 @@ int conf_parse_prefix_tok(struct conf_parser *p, const struct lex_tok *t, struct
 		return conf_terr(p, t, "invalid prefix '%s'", conf_show(t->text, b, sizeof(b)));
 	return 0;
 }
+
+/* ---- communities (service and shed statements) ---- */
+
+static const struct {
+	const char *name;
+	uint32_t value;
+} well_known_comms[] = {
+	{ "graceful-shutdown", BGP_COMM_GRACEFUL_SHUTDOWN },
+	{ "no-export", BGP_COMM_NO_EXPORT },
+	{ "no-advertise", BGP_COMM_NO_ADVERTISE },
+};
+
+/* Splits "A:B[:C]" into n numbers no larger than max; -1 on anything else. */
+static int parse_colon_list(const char *s, size_t n, uint32_t max, uint32_t *out)
+{
+	char tmp[16];
+
+	for (size_t i = 0; i < n; i++) {
+		const char *end = i + 1 < n ? strchr(s, ':') : s + strlen(s);
+		size_t l;
+
+		if (!end)
+			return -1;
+		l = (size_t)(end - s);
+		if (l == 0 || l >= sizeof(tmp))
+			return -1;
+		memcpy(tmp, s, l);
+		tmp[l] = '\0';
+		if (conf_parse_u32(tmp, max, &out[i]) < 0)
+			return -1;
+		s = end + (i + 1 < n);
+	}
+	return 0;
+}
+
+int conf_parse_comm(const char *s, uint32_t *comm)
+{
+	uint32_t v[2];
+
+	for (size_t i = 0; i < sizeof(well_known_comms) / sizeof(well_known_comms[0]); i++) {
+		if (strcmp(s, well_known_comms[i].name) == 0) {
+			*comm = well_known_comms[i].value;
+			return 0;
+		}
+	}
+	if (parse_colon_list(s, 2, 65535, v) < 0)
+		return -1;
+	*comm = v[0] << 16 | v[1];
+	return 0;
+}
+
+int conf_parse_lcomm(const char *s, uint32_t v[3]) { return parse_colon_list(s, 3, UINT32_MAX, v); }

@@ -191,7 +191,12 @@ int conf_shed_finish(struct conf_parser *p)
 		for (size_t j = 0; j < c->services[i].nsheds; j++) {
 			const struct conf_shed *sh = &c->services[i].sheds[j];
 
-			if (sh->action == SHED_WITHDRAW_FROM && !conf_find_neighbor(c, &sh->nbr))
+			size_t k = 0;
+
+			/* (not conf_find_neighbor: conf.c calls this file) */
+			while (k < c->nneighbors && !addr_eq(&c->neighbors[k].addr, &sh->nbr))
+				k++;
+			if (sh->action == SHED_WITHDRAW_FROM && k == c->nneighbors)
 				return conf_perr(p, sh->arg_line, sh->arg_col,
 						 "withdraw-from %s: no such neighbor in this file",
 						 addr_fmt(&sh->nbr, ab));
