@@ -37,7 +37,8 @@
 struct worker {
 	/* Alone on its cache line: written per batch by the worker, read by a reload. */
 	_Alignas(64) _Atomic uint64_t epoch;
-	struct dns_counters cnt; /* its own cache line too: written per batch, read by metrics */
+	/* Its own cache line too: written per batch, read by the metrics. */
+	_Alignas(64) struct dns_counters cnt;
 	struct dns_server *srv;
 	pthread_t tid;
 	int idx;

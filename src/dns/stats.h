@@ -1,6 +1,6 @@
 /* What an anycast-dns instance counts: queries received, answered and dropped per worker
- * thread (each thread writes only its own counters, on a cache line of its own, so counting
- * costs the hot path no shared write), TCP connections by how they ended, and the load: the
+ * thread (each thread writes only its own counters, so counting costs the hot path no shared
+ * write), TCP connections by how they ended, and the load: the
  * queries received in the last second over the capacity. Read by the metrics endpoint. */
 #ifndef DNS_STATS_H
 #define DNS_STATS_H
@@ -8,9 +8,11 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* One writer per set; readers on other threads see each value whole (relaxed atomics). */
+/* One writer per set; readers on other threads see each value whole (relaxed atomics). A
+ * worker keeps its set on a cache line of its own (the member is aligned where it is declared,
+ * so that a set may also live in plain malloc'd memory). */
 struct dns_counters {
-	_Alignas(64) _Atomic uint64_t received; /* queries read, whatever became of them */
+	_Atomic uint64_t received; /* queries read, whatever became of them */
 	_Atomic uint64_t answered;
 	_Atomic uint64_t dropped_capacity; /* over --capacity: no answer */
 	_Atomic uint64_t unanswered;       /* nothing to send back (not a query) */
