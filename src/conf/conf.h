@@ -223,7 +223,7 @@ const struct conf_service *conf_find_service(const struct conf *c, const char *n
 const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a);
 /* What `anycastd -n` should warn about though the file is valid (conf_warn.c): a service
  * prefix no neighbour can carry, a router-mode eBGP neighbour that RFC 8212 leaves without
- * routes. Appends "FILE:LINE: warning: ..." lines to out (NUL-terminated, cut at outlen);
+ * routes, a shed with no load check, a drain-wait with no drain-file. Appends "FILE:LINE: warning: ..." lines to out (NUL-terminated, cut at outlen);
  * returns how many. */
 int conf_warnings(const struct conf *c, char *out, size_t outlen);
 /* Durations: "100ms", "2s", "1m", "1h" or plain seconds. Returns 0 or -1. */

@@ -74,6 +74,22 @@ int conf_warnings(const struct conf *c, char *out, size_t outlen)
 			     s->name, k ? "IPv6" : "IPv4", prefix_fmt(&s->prefixes[j], pb));
 		}
 	}
+	for (size_t i = 0; i < c->nservices; i++) {
+		const struct conf_service *s = &c->services[i];
+		size_t loads = 0;
+
+		for (size_t j = 0; j < s->nchecks; j++)
+			loads += s->checks[j].load;
+		if (s->nsheds && !loads)
+			warn(&w, s->sheds[0].line,
+			     "service %s: shed without a `check load`: there is no load to shed by",
+			     s->name);
+		if (s->drain_wait_ms && !s->drain_file)
+			warn(&w, s->line,
+			     "service %s: drain-wait without drain-file: the service is not told "
+			     "to close its connections, so a drain waits the whole drain-wait",
+			     s->name);
+	}
 	for (size_t i = 0; i < c->nneighbors && c->fib && c->rfc8212; i++) {
 		const struct conf_neighbor *n = &c->neighbors[i];
 

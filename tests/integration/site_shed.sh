@@ -7,9 +7,10 @@
 #                198.18.0.2; shed-rise 2, shed-fall 3, shed-hysteresis 0.1, shed-hold 1s
 # Asserts: load 0.2: the plain route at both; 0.95: AS path +3 and (64500,666) at both; 1.6:
 # gone from a2 only, still at a; back to 0.95: at a2 again; 0.85/0.95 alternating every sample,
-# then 0.85 steady (inside the hysteresis): no UPDATE (BIRD's route time and attributes and
-# anycastd's shed change count stay the same); 0.2: the plain route at both; an unreadable load
-# (no number) takes the service down with the reason in show services.
+# then 0.85 steady (inside the hysteresis): no UPDATE (BIRD's import counters and the routes'
+# attributes, and anycastd's shed change count stay the same), also across a SIGHUP; 0.2: the
+# plain route at both; an unreadable load (no number) takes the service down with the reason
+# in show services.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_site.sh"
 require_root
@@ -150,6 +151,11 @@ if [ "$before" = "$after" ]; then pass "BIRD: no UPDATE for $DNS on either sessi
 else fail "BIRD: the route changed while the load oscillated"; printf '%s\n--\n%s\n' "$before" "$after"; fi
 check "anycastd: no shed change (shed_changes stays $changes)" jcheck "$(svc_json)" "d[0]['shed_changes'] == $changes and d[0]['shed'] == 0.9"
 check "still AS path 4 with the community at both" both 4 1
+log "SIGHUP while shedding: the active steps carry over"
+kill -HUP "$APID"
+sleep 2 # several samples after the reload
+check "after SIGHUP: no UPDATE at BIRD" test "$before" = "$(route_id)"
+check "after SIGHUP: shed 0.9, no shed change" jcheck "$(svc_json)" "d[0]['shed_changes'] == $changes and d[0]['shed'] == 0.9"
 
 echo "== load 0.2: the plain route back"
 echo 0.2 >"$D/load"

@@ -634,6 +634,32 @@ static void test_multiprotocol(void)
 	CHECK(strstr(warn, "t.conf:10: warning: service s: no neighbor can carry IPv4") != NULL);
 	CHECK(strstr(warn, "t.conf:6: warning: neighbor 2001:db8::2: eBGP in router mode") != NULL);
 	conf_free(&c);
+	/* shed with nothing to measure the load; drain-wait with nobody told to close */
+	CHECK_INT(
+		parse("service s {\n prefix 192.0.2.0/24\n shed 0.9 prepend 2\n drain-wait 5s\n}\n",
+		      &c, err, sizeof(err)),
+		0);
+	CHECK_INT(c.services[0].nsheds, 1);
+	CHECK(c.services[0].sheds[0].level == 0.9);
+	CHECK_INT(c.services[0].shed_rise, 2);
+	CHECK_INT(c.services[0].shed_fall, 3);
+	CHECK(c.services[0].shed_hysteresis == 0.1);
+	CHECK_INT(c.services[0].shed_hold_ms, 5000);
+	CHECK_INT(c.services[0].drain_wait_ms, 5000);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 2);
+	CHECK(strstr(warn, "t.conf:3: warning: service s: shed without a `check load`") != NULL);
+	CHECK(strstr(warn, "t.conf:1: warning: service s: drain-wait without drain-file") != NULL);
+	conf_free(&c);
+	CHECK_INT(parse("service s {\n prefix 192.0.2.0/24\n check load http http://127.0.0.1:9/m "
+			"metric x_y\n shed 0.9 large-community 1:2:3\n}\n",
+			&c, err, sizeof(err)),
+		  0);
+	CHECK_INT(c.services[0].checks[0].load, 1);
+	CHECK_INT(c.services[0].checks[0].interval_ms, 1000);
+	CHECK_STR(c.services[0].checks[0].load_metric, "x_y");
+	CHECK_INT(c.services[0].sheds[0].lcomm[2], 3);
+	CHECK_INT(conf_warnings(&c, warn, sizeof(warn)), 0);
+	conf_free(&c);
 	CHECK_INT(parse("graceful-shutdown-localpref off\nrfc8212 no\n", &c, err, sizeof(err)), 0);
 	CHECK_INT(c.gshut_off, 1);
 	CHECK_INT(c.rfc8212, 0);
