@@ -93,6 +93,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = dns_answer(&ctx, zs, data, size, out, sizeof(out), 1);
 
 	check_reply(data, size, out, n, sizeof(out));
+	/* a draining server's TCP reply: edns-tcp-keepalive 0 in the OPT record */
+	static const struct dns_ctx closing = {
+		"fuzz-id", 7, "anycast-dns fuzz", 16, 1232, NULL, 1
+	};
+
+	n = dns_answer(&closing, zs, data, size, out, sizeof(out), 1);
+	check_reply(data, size, out, n, sizeof(out));
 	/* and the name decoder on its own, from every offset of a short input */
 	for (size_t o = 0; o < size && o < 64; o++) {
 		uint8_t name[DNS_NAME_MAX];
