@@ -406,6 +406,23 @@ static size_t outstanding(const struct run *u)
 
 /* ---- run ---- */
 
+/* The connections established now: what a failure at this moment can break. */
+static void mark(struct run *u)
+{
+	struct probe_tcp_result *r = u->r;
+
+	r->marked = 1;
+	r->mark_at_ns = u->now - u->t0;
+	for (unsigned k = 0; k < r->connections; k++)
+		if (u->s[k].fd >= 0 && !u->s[k].connecting) {
+			u->s[k].marked = 1;
+			r->open_at_mark++;
+		}
+	if (u->o->mark_say)
+		fprintf(stderr, "anycast probe tcp: mark at %.1f ms: %u connections open\n",
+			(double)r->mark_at_ns / 1e6, r->open_at_mark);
+}
+
 static int run_open(struct run *u)
 {
 	const struct probe_tcp_opts *o = u->o;
@@ -498,7 +515,6 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 	}
 	u.timeout_ns = (int64_t)r->timeout_ms * 1000000;
 	struct pollfd *pfd = xcalloc(r->connections, sizeof(*pfd));
-	int marked = 0;
 
 	u.t0 = clk_now_ns();
 	/* the hard bound: the schedule, then a timeout for the last query and one for its
@@ -513,14 +529,9 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 			break;
 		send_due(&u, stop);
 		expire(&u);
-		if (o->mark_ns && !marked && u.now >= o->mark_ns) {
-			marked = 1;
-			for (unsigned k = 0; k < r->connections; k++)
-				if (u.s[k].fd >= 0 && !u.s[k].connecting) {
-					u.s[k].marked = 1;
-					r->open_at_mark++;
-				}
-		}
+		if (!r->marked &&
+		    ((o->mark_ns && u.now >= o->mark_ns) || (o->mark_now && *o->mark_now)))
+			mark(&u);
 		if ((u.next == r->count || stop) && outstanding(&u) == 0)
 			break;
 
@@ -528,7 +539,7 @@ int probe_tcp_run(const struct probe_tcp_opts *o, struct probe_tcp_result *r)
 
 		if (u.next < r->count && !stop && u.t0 + sched_ns(u.next, r->rate) < wake)
 			wake = u.t0 + sched_ns(u.next, r->rate);
-		if (o->mark_ns && !marked && o->mark_ns < wake)
+		if (o->mark_ns && !r->marked && o->mark_ns < wake)
 			wake = o->mark_ns;
 		wake = next_deadline(&u, wake) - clk_now_ns();
 		if (wake < 0)
@@ -610,7 +621,11 @@ void probe_tcp_json(const struct probe_tcp_result *r, struct buf *b)
 	buf_printf(b, r->rtt_median_us < 0 ? "null" : "%.3f", (double)r->rtt_median_us / 1e3);
 	buf_printf(b, ",\"max\":");
 	buf_printf(b, r->rtt_max_us < 0 ? "null" : "%.3f", (double)r->rtt_max_us / 1e3);
-	buf_printf(b, "},\"elapsed_ms\":%.3f,\"sites\":{", ms(r->elapsed_ns));
+	buf_printf(b, "},\"elapsed_ms\":%.3f,", ms(r->elapsed_ns));
+	if (r->marked)
+		buf_printf(b, "\"mark_ms\":%.3f,\"open_at_mark\":%u,\"reset_of_marked\":%lu,",
+			   ms(r->mark_at_ns), r->open_at_mark, r->reset_of_marked);
+	buf_printf(b, "\"sites\":{");
 	for (size_t i = 0; i < r->nsites; i++) {
 		buf_printf(b, "%s", i ? "," : "");
 		json_str(b, r->sites[i].name);
@@ -642,6 +657,10 @@ void probe_tcp_text(const struct probe_tcp_result *r, struct buf *b)
 	if (r->reset)
 		buf_printf(b, "resets    from %.1f ms to %.1f ms\n", ms(r->first_reset_ns),
 			   ms(r->last_reset_ns));
+	if (r->marked)
+		buf_printf(b,
+			   "mark      at %.1f ms: %u connections open, %lu of them reset since\n",
+			   ms(r->mark_at_ns), r->open_at_mark, r->reset_of_marked);
 	buf_printf(b, "\n%-24s %10s %12s %12s\n", "site", "answers", "first ms", "last ms");
 	for (size_t i = 0; i < r->nsites; i++)
 		buf_printf(b, "%-24s %10lu %12.1f %12.1f\n", r->sites[i].name, r->sites[i].answers,
@@ -654,6 +673,14 @@ void probe_tcp_text(const struct probe_tcp_result *r, struct buf *b)
 #define TCP_USAGE                                                                          \
 	"usage: anycast probe tcp --server ADDR[:PORT] --connections K --rate N --count N" \
 	" [--timeout MS] [--json]\n"
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen = 1;
+}
 
 static int usage_err(const char *what, const char *val)
 {
@@ -736,15 +763,22 @@ int probe_tcp_main(int argc, char **argv)
 				 NULL);
 
 	struct sig_saved saved;
+	struct sigaction usr = { .sa_handler = on_usr1 }, old_usr;
 
 	/* a first signal: send no more and wait for the answers; a second: report now */
 	o.stop = &sig_interrupted;
 	sig_catch(&saved);
+	/* SIGUSR1: the mark (no SA_RESTART: the wait returns at once) */
+	sigemptyset(&usr.sa_mask);
+	sigaction(SIGUSR1, &usr, &old_usr);
+	o.mark_now = &usr1_seen;
+	o.mark_say = 1;
 
 	struct probe_tcp_result r;
 	int rc = probe_tcp_run(&o, &r);
 
 	sig_restore(&saved);
+	sigaction(SIGUSR1, &old_usr, NULL);
 	if (rc < 0) {
 		fprintf(stderr, "anycast probe tcp: %s\n", r.err);
 		probe_tcp_free(&r);

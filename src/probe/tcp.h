@@ -15,7 +15,9 @@
  *   Each established connection is counted reset at most once.
  * A query is lost when no answer came within the timeout of the time it was due (waiting for
  * a connection counts), or when it was in flight on a connection that timed out. One poll loop,
- * non-blocking sockets; the run stops by itself at count/rate + 2 x timeout at the latest. */
+ * non-blocking sockets; the run stops by itself at count/rate + 2 x timeout at the latest.
+ * A mark (a time, or SIGUSR1 to the command) counts the connections established at that moment
+ * and, later, how many of exactly those were reset: what a failure at the mark broke. */
 #ifndef PROBE_TCP_H
 #define PROBE_TCP_H
 
@@ -40,6 +42,10 @@ struct probe_tcp_opts {
 	/* Optional: count the connections established at this CLOCK_MONOTONIC time (clk_now_ns:
 	 * the moment a caller breaks something), into probe_tcp_result.open_at_mark. 0: none. */
 	int64_t mark_ns;
+	/* Optional: a flag that marks the moment when it becomes nonzero, as mark_ns does (the
+	 * command sets it on SIGUSR1); the mark is said on stderr when mark_say is set. */
+	volatile sig_atomic_t *mark_now;
+	int mark_say;
 };
 
 struct probe_tcp_site {
@@ -60,7 +66,9 @@ struct probe_tcp_result {
 	unsigned long opened, closed_orderly, reset;
 	unsigned long connect_failed; /* refused or timed out, not counted reset */
 	unsigned open_end;            /* connections still established at the end */
-	unsigned open_at_mark;        /* established at opts.mark_ns */
+	int marked;                   /* the mark happened */
+	int64_t mark_at_ns;           /* when, since the start */
+	unsigned open_at_mark;        /* established at the mark */
 	/* resets of those connections (a FIN followed by a refused connect included); the other
 	 * resets are of connections opened after the mark */
 	unsigned long reset_of_marked;

@@ -2,8 +2,8 @@
 # `anycast probe tcp` against anycast-dns across a veth pair (client namespace 203.0.113.2,
 # server namespace 203.0.113.1:53). Asserts:
 # - a clean run: every query answered on exactly K connections, none reset or closed;
-# - kill -9 of the server under load: every connection counted reset once (the K open at the
-#   kill, as the server's namespace lists them, and any reconnect the dying listener took);
+# - kill -9 of the server under load: of the connections open at the kill (the probe's mark,
+#   SIGUSR1, as many as the server's namespace lists), every one counted reset;
 # - with anycast-dns --drain-file (when this build has it): the file made while the probe runs
 #   closes the connections in order (closed_orderly > 0), none is reset, nothing is lost.
 . "$(dirname "$0")/lib.sh"
@@ -43,7 +43,17 @@ probe_bg() {
 	ip netns exec "$C" "$ANYCAST" probe tcp --server 203.0.113.1 --connections $K --rate "$1" \
 		--count "$2" --timeout 1000 --json >"$3" 2>"$3.err" &
 	PROBE_PID=$!
+	MARK_ERR=$3.err
 	_PIDS+=("$PROBE_PID")
+}
+
+# mark_probe: SIGUSR1 to the probe (its mark: the connections open now are counted, and later
+# how many of exactly those were reset); waits until it says so
+marked() { grep -q 'mark at' "$MARK_ERR"; }
+mark_probe() {
+	kill -USR1 "$PROBE_PID"
+	wait_until 5 marked || die "the probe did not mark: $(cat "$MARK_ERR")"
+	log "$(grep 'mark at' "$MARK_ERR")"
 }
 
 start_dns
@@ -60,15 +70,18 @@ log "kill -9 of the server while $K connections are open"
 probe_bg 200 1000 "$D/kill.json" # 5 s
 check "all $K connections established at the server" wait_until 10 all_open
 OPEN=$(established)
+mark_probe
 kill -KILL "$DNS_PID"
 wait_exit "$DNS_PID" 5
 wait_exit "$PROBE_PID" 15
 check "probe ends by itself" [ $? = 0 ]
 OUT=$(cat "$D/kill.json")
-# A reconnect racing the kill can still be taken by the dying listener's backlog and be reset
-# with it: every connection ever established is counted reset once, none more.
-check "kill: resets counted == connections established (>= the $OPEN open at the kill)" \
-	jcheck "$OUT" 'd["reset"] == d["opened"] >= '"$OPEN"' and d["open"] == 0'
+check "kill: resets of the connections open at the kill == those open ($OPEN)" \
+	jcheck "$OUT" 'd["open_at_mark"] == '"$OPEN"' == d["reset_of_marked"] and d["open"] == 0'
+# A reconnect racing the kill can be taken by the dying listener's backlog and be reset (or
+# closed) with it: more connections than those, but none counted twice.
+check "kill: resets in all between those and the connections ever established" \
+	jcheck "$OUT" 'd["reset_of_marked"] <= d["reset"] <= d["opened"]'
 check "kill: queries lost after the kill, some answered before" \
 	jcheck "$OUT" 'd["lost"] > 0 and d["answered"] > 0'
 
@@ -77,12 +90,13 @@ if "$DNS_BIN" --help 2>&1 | grep -q -- --drain-file; then
 	start_dns --drain-file "$D/drain"
 	probe_bg 200 800 "$D/drain.json" # 4 s
 	check "all $K connections established at the server" wait_until 10 all_open
+	mark_probe
 	touch "$D/drain"
 	wait_exit "$PROBE_PID" 15
 	check "probe ends by itself" [ $? = 0 ]
 	OUT=$(cat "$D/drain.json")
-	check "drain: connections closed in order, none reset" \
-		jcheck "$OUT" 'd["closed_orderly"] >= '$K' and d["reset"] == 0'
+	check "drain: the $K connections open at the drain closed in order, none reset" \
+		jcheck "$OUT" 'd["open_at_mark"] == '$K' and d["reset_of_marked"] == 0 and d["closed_orderly"] >= '$K' and d["reset"] == 0'
 	check "drain: every query answered (re-sent on a new connection when needed)" \
 		jcheck "$OUT" 'd["answered"] == 800 and d["lost"] == 0'
 	rm -f "$D/drain"
