@@ -107,6 +107,7 @@ assert h.count('class="site"') == 3 and h.count('class="client"') >= 7
 assert h.count('class="serve"') >= 7, 'a line from each client to its site'
 assert '>paris</text>' in h and 'class="fail"' in h
 assert 'Is 192.0.2.1 anycast?</h2>' in h and h.count('class="detected"') == 3, 'detect chapter'
+assert '<h2 id="tcp">' in h and 'the drain broke <b>0</b> of 12' in h, 'tcp chapter'
 
 EOF
 CHROME=""
