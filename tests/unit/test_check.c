@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "node/check.h"
 #include "node/loadval.h"
+#include "node/sockdiag.h"
 #include "node/svc.h"
 #include "t.h"
 
@@ -511,6 +512,49 @@ static void test_loadval(void)
 	CHECK_INT(loadval_prom_sample(prom, sizeof(prom) - 1, "lo", &v, &why), -1);
 }
 
+/* Established connections to a prefix, counted through sock_diag: the server end of a loopback
+ * connection to 127.77.0.1 (an address nothing else here uses; the client's end is 127.0.0.1,
+ * lo's own address); an IPv4 connection accepted by a dual-stack IPv6 socket (local address
+ * ::ffff:127.77.0.2) counts as IPv4. */
+static void test_established(void)
+{
+	struct prefix p;
+	char err[128];
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
+	socklen_t sl = sizeof(sin);
+	int l4 = socket(AF_INET, SOCK_STREAM, 0), l6 = socket(AF_INET6, SOCK_STREAM, 0), off = 0;
+	int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM, 0), a1, a2;
+
+	prefix_parse("127.77.0.0/16", &p);
+	CHECK_INT(sockdiag_established(&p, 1, err, sizeof(err)), 0);
+	inet_pton(AF_INET, "127.77.0.1", &sin.sin_addr);
+	CHECK_INT(bind(l4, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	listen(l4, 4);
+	getsockname(l4, (struct sockaddr *)&sin, &sl);
+	CHECK_INT(connect(c1, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	a1 = accept(l4, NULL, NULL);
+	CHECK_INT(sockdiag_established(&p, 1, err, sizeof(err)), 1);
+	setsockopt(l6, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(l6, (struct sockaddr *)&s6, sizeof(s6)) == 0) {
+		sl = sizeof(s6);
+		listen(l6, 4);
+		getsockname(l6, (struct sockaddr *)&s6, &sl);
+		inet_pton(AF_INET, "127.77.0.2", &sin.sin_addr);
+		sin.sin_port = s6.sin6_port;
+		CHECK_INT(connect(c2, (struct sockaddr *)&sin, sizeof(sin)), 0);
+		a2 = accept(l6, NULL, NULL);
+		CHECK_INT(sockdiag_established(&p, 1, err, sizeof(err)), 2);
+		close(a2);
+	}
+	close(c1);
+	close(a1);
+	close(c2);
+	close(l4);
+	close(l6);
+	CHECK_INT(sockdiag_established(&p, 1, err, sizeof(err)), 0);
+}
+
 static int shed_applied;
 static void on_shed_apply(struct svc *s, void *arg) { shed_applied++; }
 
@@ -600,6 +644,7 @@ int main(void)
 	RUN(test_flap_protection);
 	RUN(test_listen_on_process_exit);
 	RUN(test_loadval);
+	RUN(test_established);
 	RUN(test_load_shed);
 	ev_loop_free(loop);
 	return t_done();
