@@ -142,9 +142,14 @@ check "without --capacity: the load is answered (loss <= 1%)" jcheck "$J" 'd["lo
 check "without --capacity: nothing dropped" test "$(metric "$FREENS" 'anycast_dns_dropped_total{reason="capacity"}')" = 0
 check "without --capacity: the load gauge stays 0" load_is "$FREENS" '==' 0
 
-# bad values are refused
+# bad values are usage errors (status 2), not a server that fails later for another reason
+usage_error() {
+	"$DNS_BIN" -d --listen 127.0.0.1:1 --zone /nonexistent "$@" >/dev/null 2>&1
+	[ $? = 2 ]
+}
 for bad in 0 10000001 x; do
-	check "--capacity $bad refused" eval "! \"$DNS_BIN\" -d --listen 127.0.0.1:1 --zone x --capacity $bad 2>/dev/null"
+	check "--capacity $bad refused" usage_error --capacity $bad
 done
-check "--metrics without a port refused" eval "! \"$DNS_BIN\" -d --listen 127.0.0.1:1 --zone x --metrics 127.0.0.1 2>/dev/null"
+check "--metrics without a port refused" usage_error --metrics 127.0.0.1
+check "--metrics [::1] without a port refused" usage_error --metrics '[::1]'
 finish
