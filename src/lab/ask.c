@@ -39,6 +39,26 @@ int lab_sessions(const char *sock, int *established, int *total)
 	return r == 0 ? 0 : -1;
 }
 
+int lab_rpki_synced(const char *sock)
+{
+	char *argv[] = { "show", "rpki", "json", NULL };
+	char err[256];
+	struct buf out;
+	int r;
+
+	buf_init(&out);
+	r = ctl_call(sock, 3, argv, &out, err, sizeof(err));
+	if (r == 0) {
+		buf_put8(&out, 0);
+		/* show.c's document: a "state" per cache, "synced" once its VRPs are in */
+		r = strstr((const char *)out.data, "\"state\":\"synced\"") != NULL;
+	} else {
+		r = -1;
+	}
+	buf_free(&out);
+	return r;
+}
+
 struct asker {
 	const struct addr *server;
 	int fd;

@@ -8,6 +8,9 @@
 
 /* Established sessions and sessions of the anycastd behind sock; -1 if unreachable. */
 int lab_sessions(const char *sock, int *established, int *total);
+/* 1 when the anycastd behind sock has an RTR cache session that is synced (its VRPs loaded),
+ * 0 when not yet, -1 if unreachable. */
+int lab_rpki_synced(const char *sock);
 
 struct lab_answer {
 	int ok;        /* answered, with an identity */

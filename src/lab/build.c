@@ -21,6 +21,8 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "lab/cache.h"
+#include "lab/netem.h"
 #include "lab/netns.h"
 #include "lab/proc.h"
 #include "lib/buf.h"
@@ -44,9 +46,13 @@ static const struct sysctl sc_node[] = {
 	{ "net/ipv6/conf/default/accept_dad", "0" },
 	{ NULL, NULL },
 };
+/* Any router may become a hijacker (`lab hijack`), whose anycast-dns binds the anycast address
+ * before its anycastd puts it on lo, as a site's does. */
 static const struct sysctl sc_router[] = {
 	{ "net/ipv4/ip_forward", "1" },
 	{ "net/ipv6/conf/all/forwarding", "1" },
+	{ "net/ipv4/ip_nonlocal_bind", "1" },
+	{ "net/ipv6/ip_nonlocal_bind", "1" },
 	{ NULL, NULL },
 };
 static const struct sysctl sc_host[] = {
@@ -100,9 +106,9 @@ static void ns_of(const struct lab *l, size_t node, char *out, size_t len)
 	lab_ns_name(l->topo.name, l->topo.nodes[node].name, out, len);
 }
 
-/* Writes the batch to DIR/TAG.ip and runs it with ip [-n ns] -batch. */
-static int run_batch(const struct lab *l, const char *ns, const char *tag, const struct buf *b,
-		     char *err, size_t errlen)
+/* Writes the batch to DIR/TAG.PROG and runs it with PROG [-n ns] -batch (ip or tc). */
+static int run_prog_batch(const struct lab *l, const char *prog, const char *ns, const char *tag,
+			  const struct buf *b, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	char *argv[7];
@@ -110,8 +116,8 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 
 	if (!b->len)
 		return 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.ip", l->dir, tag) >= sizeof(path)) {
-		snprintf(err, errlen, "%s/%s.ip: path too long", l->dir, tag);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", l->dir, tag, prog) >= sizeof(path)) {
+		snprintf(err, errlen, "%s/%s.%s: path too long", l->dir, tag, prog);
 		return -1;
 	}
 	char *text = xmalloc(b->len + 1);
@@ -123,7 +129,7 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 	free(text);
 	if (r < 0)
 		return -1;
-	argv[n++] = "ip";
+	argv[n++] = (char *)prog;
 	if (ns) {
 		argv[n++] = "-n";
 		argv[n++] = (char *)ns;
@@ -134,13 +140,21 @@ static int run_batch(const struct lab *l, const char *ns, const char *tag, const
 	return lab_cmd_run(argv, err, errlen);
 }
 
+static int run_batch(const struct lab *l, const char *ns, const char *tag, const struct buf *b,
+		     char *err, size_t errlen)
+{
+	return run_prog_batch(l, "ip", ns, tag, b, err, errlen);
+}
+
 /* Names of the wire's ends of link k: "w<k>a" faces node a, "w<k>b" node b. */
 static void wire_if(size_t link, char side, char *out, size_t len)
 {
 	snprintf(out, len, "w%u%c", (unsigned)link, side);
 }
 
-/* The namespace of node i, or of the wire with i == nnodes; 0 when there is none. */
+/* The namespace of node i, of the wire with i == nnodes, of the RPKI cache with i == nnodes + 1;
+ * 0 when there is none. NS_COUNT(t) is one past the last. */
+#define NS_COUNT(t) ((t)->nnodes + 2)
 static int ns_at(const struct lab *l, size_t i, char *ns, size_t len, const struct sysctl *lists[4])
 {
 	const struct lab_topo *t = &l->topo;
@@ -153,10 +167,17 @@ static int ns_at(const struct lab *l, size_t i, char *ns, size_t len, const stru
 		lists[2] = t->nodes[i].kind == LAB_SITE ? sc_site : NULL;
 		return 1;
 	}
-	if (l->direct)
+	if (i == t->nnodes) {
+		if (l->direct)
+			return 0;
+		lab_ns_name(t->name, "wire", ns, len);
+		lists[0] = sc_wire;
+		return 1;
+	}
+	if (!t->rpki)
 		return 0;
-	lab_ns_name(t->name, "wire", ns, len);
-	lists[0] = sc_wire;
+	lab_ns_name(t->name, LAB_CACHE_NODE, ns, len);
+	lists[0] = sc_host;
 	return 1;
 }
 
@@ -171,7 +192,9 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 	/* all recorded first: a crash right after `ip netns add` must not hide one from down */
 	buf_init(&names);
 	buf_init(&add);
-	for (size_t i = 0; i <= t->nnodes && ns_at(l, i, ns, sizeof(ns), lists); i++) {
+	for (size_t i = 0; i < NS_COUNT(t); i++) {
+		if (!ns_at(l, i, ns, sizeof(ns), lists))
+			continue;
 		buf_printf(&names, "%s\n", ns);
 		buf_printf(&add, "netns add %s\n", ns);
 	}
@@ -185,7 +208,9 @@ static int build_namespaces(const struct lab *l, char *err, size_t errlen)
 	/* one ip(8) for all of them: a process per namespace cost 5 s of `up` at 200 nodes */
 	if (sig_interrupted || run_batch(l, NULL, "netns", &add, err, errlen) < 0)
 		goto out;
-	for (size_t i = 0; i <= t->nnodes && ns_at(l, i, ns, sizeof(ns), lists); i++) {
+	for (size_t i = 0; i < NS_COUNT(t); i++) {
+		if (!ns_at(l, i, ns, sizeof(ns), lists))
+			continue;
 		if (sig_interrupted) {
 			snprintf(err, errlen, "interrupted");
 			goto out;
@@ -275,6 +300,8 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		buf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n",
 			   lk->ifname_b, nsb, wb, wns);
 	}
+	if (lab_cache_links(l, &b, err, errlen) < 0)
+		goto out;
 	if (sig_interrupted || run_batch(l, NULL, "links", &b, err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < t->nnodes; i++) {
@@ -283,6 +310,20 @@ int lab_build(const struct lab *l, char *err, size_t errlen)
 		ns_of(l, i, ns, sizeof(ns));
 		buf_reset(&b);
 		node_batch(l, i, &b);
+		lab_cache_router_batch(l, i, &b);
+		if (run_batch(l, ns, ns, &b, err, errlen) < 0)
+			goto out;
+		if (l->netem) {
+			buf_reset(&b);
+			lab_netem_batch(l, i, &b);
+			if (run_prog_batch(l, "tc", ns, ns, &b, err, errlen) < 0)
+				goto out;
+		}
+	}
+	if (t->rpki) {
+		lab_ns_name(t->name, LAB_CACHE_NODE, ns, sizeof(ns));
+		buf_reset(&b);
+		lab_cache_ns_batch(l, &b);
 		if (run_batch(l, ns, ns, &b, err, errlen) < 0)
 			goto out;
 	}

@@ -17,7 +17,7 @@
 static _Noreturn void usage(void)
 {
 	fprintf(stderr,
-		"usage: anycast lab up [--no-delay] [--timeout SECONDS] [--keep] [--lab NAME]"
+		"usage: anycast lab up [--no-delay|--wire] [--timeout SECONDS] [--keep] [--lab NAME]"
 		" TOPOLOGY.yaml\n"
 		"       anycast lab down [--lab NAME | NAME]\n"
 		"       anycast lab status [--json] [--lab NAME | NAME]\n"
@@ -132,6 +132,8 @@ int lab_main(int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (strcmp(argv[i], "--no-delay") == 0)
 				o.no_delay = 1;
+			else if (strcmp(argv[i], "--wire") == 0)
+				o.wire = 1;
 			else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 				o.timeout_s = flag_seconds("--timeout", argv[++i], 1, 3600);
 			else if (strcmp(argv[i], "--keep") == 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "lab/ask.h"
+#include "lab/cache.h"
 #include "lab/gen.h"
 #include "lab/lab.h"
 #include "lab/proc.h"
@@ -93,13 +94,21 @@ static int any_hijacked(const struct lab_demo_hijack *h, size_t col)
 	return 0;
 }
 
-/* Every router validates against the lab's ROA file, written empty; reloaded by SIGHUP. */
+/* Every router validates against the lab's ROA file, written empty: in a lab with an RPKI
+ * cache of its own (`rpki:`) the cache serves it; else every router reads it (`roa-file`),
+ * reloaded by SIGHUP. */
 static int rov_on(struct lab *l, char *err, size_t errlen)
 {
 	struct lab_topo *t = &l->topo;
 	char pidf[PATH_MAX];
+	int cache = t->rpki;
 
-	t->rpki = 1;
+	t->nroas = 0;
+	if (lab_cache_write_roas(l, err, errlen) < 0)
+		return -1;
+	if (cache)
+		return 0;
+	t->rpki = t->rpki_file = 1;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != LAB_ROUTER)
 			continue;
@@ -124,12 +133,16 @@ static int next_to(const struct lab_topo *t, size_t i, enum lab_kind k)
 	return 0;
 }
 
-/* The hijacker: the last router that is some client's ISP but no site's, the kind of network
- * whose announcement its provider weighs against a site's; else the last router. */
+/* The hijacker: the topology's own (`kind: hijacker`), else the last router that is some
+ * client's ISP but no site's, the kind of network whose announcement its provider weighs
+ * against a site's; else the last router. */
 static const char *pick_hijacker(const struct lab_topo *t)
 {
 	const char *any = NULL;
 
+	for (size_t i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].hijacker)
+			return t->nodes[i].name;
 	for (size_t i = t->nnodes; i-- > 0;) {
 		if (t->nodes[i].kind != LAB_ROUTER)
 			continue;

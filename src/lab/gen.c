@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lab/cache.h"
 #include "lab/proc.h"
 #include "lib/buf.h"
 
@@ -90,23 +91,6 @@ static int write_buf(const char *path, struct buf *b, char *err, size_t errlen)
 	return r;
 }
 
-/* The lab's ROAs as the ROA file anycastd reads (rpki-client's JSON). */
-static int gen_roas(const struct lab *l, const char *path, char *err, size_t errlen)
-{
-	const struct lab_topo *t = &l->topo;
-	struct buf b;
-	char p[PREFIX_STRLEN];
-
-	buf_init(&b);
-	buf_printf(&b, "{\"roas\":[");
-	for (size_t i = 0; i < t->nroas; i++)
-		buf_printf(&b, "%s\n{\"prefix\":\"%s\",\"maxLength\":%u,\"asn\":\"AS%u\"}",
-			   i ? "," : "", prefix_fmt(&t->roas[i].pfx, p), t->roas[i].maxlen,
-			   t->roas[i].asn);
-	buf_printf(&b, "]}\n");
-	return write_buf(path, &b, err, errlen);
-}
-
 int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_topo *t = &l->topo;
@@ -126,13 +110,14 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 	lab_path(l, n->name, "anycastd.sock", path, sizeof(path));
 	buf_printf(&b, "control %s\n", path);
 	buf_printf(&b, "fib yes\n");
-	if (t->rpki && n->kind == LAB_ROUTER) {
-		/* Every router validates (reject-invalid, the router-mode default). */
+	struct addr cache, mine;
+
+	/* Every router validates (reject-invalid, the router-mode default) against the lab's RTR
+	 * cache (cache.h), or the ROA file itself when ROV was turned on in a running lab. */
+	if (lab_cache_addrs(t, node, &cache, &mine) == 0) {
+		buf_printf(&b, "rpki %s:%d\n", addr_fmt(&cache, s), LAB_CACHE_PORT);
+	} else if (t->rpki_file && n->kind == LAB_ROUTER) {
 		lab_path(l, NULL, "roas.json", path, sizeof(path));
-		if (gen_roas(l, path, err, errlen) < 0) {
-			buf_free(&b);
-			return -1;
-		}
 		buf_printf(&b, "roa-file %s\n", path);
 	}
 	if (n->kind == LAB_SITE)

@@ -19,6 +19,7 @@ int lab_main(int argc, char **argv);
 int lab_up(const char *file, char *err, size_t errlen);
 struct lab_up_opts {
 	int no_delay;       /* veth pairs node to node: no wire process, no link delay */
+	int wire;           /* delays by the wire even where the kernel has netem */
 	unsigned timeout_s; /* how long to wait for sessions and answers; 0: 30 s */
 	int quiet;          /* no summary on stdout */
 	const char *name;   /* the lab's name instead of the topology's (NULL: the topology's) */

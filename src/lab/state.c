@@ -208,7 +208,10 @@ int lab_open(const char *name, struct lab *l, char *err, size_t errlen)
 	if (lab_rename(&l->topo, lname, err, errlen) < 0)
 		return -1;
 	lab_path(l, NULL, "mode", path, sizeof(path));
-	l->direct = lab_read_file(path, mode, sizeof(mode)) == 0 && strcmp(mode, "direct") == 0;
+	if (lab_read_file(path, mode, sizeof(mode)) == 0) {
+		l->netem = strcmp(mode, "netem") == 0;
+		l->direct = l->netem || strcmp(mode, "direct") == 0;
+	}
 	lab_find_binaries(l);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct lab {
 	int loaded;              /* topo is valid (and must be freed) */
 	char dir[256];           /* LAB_RUN_DIR/NAME (names are short) */
 	int direct;              /* veth pairs node to node, no wire namespace */
+	int netem;               /* with direct: the links' delays by netem (netem.h) */
 	char anycastd[PATH_MAX]; /* the binaries the lab runs */
 	char dns[PATH_MAX];
 	char self[PATH_MAX]; /* this program, for `anycast lab wire` */

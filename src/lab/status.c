@@ -15,9 +15,11 @@
 #include "lib/log.h"
 #include "sim/labsim.h"
 
-static const char *kind_name(enum lab_kind k)
+static const char *kind_name(const struct lab_node *n)
 {
-	return k == LAB_ROUTER ? "router" : k == LAB_SITE ? "site" : "client";
+	if (n->hijacker)
+		return "hijacker";
+	return n->kind == LAB_ROUTER ? "router" : n->kind == LAB_SITE ? "site" : "client";
 }
 
 struct node_state {
@@ -77,6 +79,51 @@ static const char *predicted(const struct lab_topo *t, const struct sim_lab_pred
 	return NULL;
 }
 
+/* A route for prefix p from AS asn is invalid against the lab's ROAs (RFC 6811: some ROA
+ * covers it and none matches both origin and length). */
+static int roa_invalid(const struct lab_topo *t, const struct prefix *p, uint32_t asn)
+{
+	int covered = 0;
+
+	for (size_t i = 0; i < t->nroas; i++) {
+		if (!prefix_contains(&t->roas[i].pfx, p))
+			continue;
+		covered = 1;
+		if (t->roas[i].asn == asn && p->len <= t->roas[i].maxlen)
+			return 0;
+	}
+	return covered;
+}
+
+/* The hijack `lab hijack` put in force at a router (the first, if several: the simulator
+ * models one), as the simulator takes it; 0 if none. The hijack file holds the prefix. */
+static int hijack_in_force(const struct lab *l, struct sim_lab_hijack *hj, char *label, size_t len)
+{
+	const struct lab_topo *t = &l->topo;
+	char path[PATH_MAX], what[64];
+	struct prefix p;
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct lab_node *n = &t->nodes[i];
+
+		if (n->kind != LAB_ROUTER)
+			continue;
+		lab_path(l, n->name, "hijack", path, sizeof(path));
+		if (lab_read_file(path, what, sizeof(what)) < 0)
+			continue;
+		what[strcspn(what, "\n")] = 0;
+		if (prefix_parse(what, &p) < 0)
+			continue;
+		snprintf(label, len, "hijacker-%s", n->name);
+		hj->asn = n->asn;
+		hj->len = p.len > t->anycast_prefix.len ? p.len : 0;
+		hj->rov = t->rpki && roa_invalid(t, &p, n->asn);
+		hj->label = label;
+		return 1;
+	}
+	return 0;
+}
+
 /* What the simulator predicts with every site that `lab fail` took down failed; NULL if the
  * topology cannot be simulated. */
 static struct sim_lab_pred *predict(const struct lab *l)
@@ -92,7 +139,12 @@ static struct sim_lab_pred *predict(const struct lab *l)
 		if (t->nodes[i].kind == LAB_SITE && lab_read_file(path, what, sizeof(what)) >= 0)
 			failed[nfailed++] = t->nodes[i].name;
 	}
-	if (sim_predict_topology(t, failed, nfailed, pr, err, sizeof(err)) < 0) {
+	struct sim_lab_hijack hj;
+	static char label[64]; /* outlives pr, which borrows it */
+	int hijacked = hijack_in_force(l, &hj, label, sizeof(label));
+
+	if (sim_predict_topology_hijack(t, failed, nfailed, hijacked ? &hj : NULL, pr, err,
+					sizeof(err)) < 0) {
 		log_debug("lab status: no prediction: %s", err);
 		free(pr);
 		pr = NULL;
@@ -197,13 +249,19 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 		if (t->anycast_addr6.af)
 			buf_printf(out, "\"anycast_address6\":\"%s\",",
 				   addr_fmt(&t->anycast_addr6, a6));
-		buf_printf(out, "\"delay\":%s,\"nodes\":[", l.direct ? "false" : "true");
+		buf_printf(out, "\"delay\":%s,\"delays_by\":\"%s\",\"nodes\":[",
+			   l.direct && !l.netem ? "false" : "true",
+			   l.netem    ? "netem"
+			   : l.direct ? "none"
+				      : "wire");
 	} else {
 		if (t->anycast_addr6.af)
 			snprintf(a + strlen(a), sizeof(a) - strlen(a), " %s",
 				 addr_fmt(&t->anycast_addr6, a6));
 		buf_printf(out, "lab %s: anycast %s, state in %s%s\n\n", t->name, a, l.dir,
-			   l.direct ? " (no link delay)" : "");
+			   l.netem    ? " (delays by netem)"
+			   : l.direct ? " (no link delay)"
+				      : "");
 		buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s\n", "NODE", "KIND", "ASN", "CITY",
 			   "STATE", "SESSIONS");
 	}
@@ -217,7 +275,7 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 		if (json) {
 			buf_printf(out, "%s{\"name\":", first ? "" : ",");
 			json_str(out, n->name);
-			buf_printf(out, ",\"kind\":\"%s\",", kind_name(n->kind));
+			buf_printf(out, ",\"kind\":\"%s\",", kind_name(n));
 			if (n->kind == LAB_CLIENT)
 				buf_printf(out, "\"asn\":null");
 			else
@@ -246,8 +304,8 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 				snprintf(sess, sizeof(sess), "%d/%d", s.established, s.sessions);
 			}
 			buf_printf(out, "%-14s %-7s %-10s %-14s %-9s %s%s%s%s%s\n", n->name,
-				   kind_name(n->kind), asn, n->city ? n->city->name : "-", s.state,
-				   sess, s.failure[0] ? "  failed: " : "", s.failure,
+				   kind_name(n), asn, n->city ? n->city->name : "-", s.state, sess,
+				   s.failure[0] ? "  failed: " : "", s.failure,
 				   s.hijack[0] ? "  hijacking " : "", s.hijack);
 		}
 	}
@@ -314,8 +372,10 @@ int lab_status(const char *name, int json, struct buf *out, char *err, size_t er
 	if (json)
 		buf_printf(out, "]}\n");
 	if (!json && pr)
-		buf_printf(out, "(PREDICTED: anycast sim --topology with the failed sites failed; "
-				"! where the lab answers otherwise)\n");
+		buf_printf(
+			out,
+			"(PREDICTED: anycast sim --topology with the failed sites failed and the hijack in force; "
+			"! where the lab answers otherwise)\n");
 	if (pr)
 		sim_lab_pred_free(pr);
 	free(pr);

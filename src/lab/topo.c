@@ -200,7 +200,9 @@ static size_t pair_slot(const struct lab_topo *t, const size_t *tab, size_t sz, 
 
 /* ---- The document ---- */
 
-static const char *const kind_words[] = { "router", "site", "client" };
+/* A hijacker is a router in all but intent: it speaks BGP in router mode like any other, and
+ * the demo's hijack chapter picks it (DESIGN.md: `{kind: hijacker, asn: 64666, city: ...}`). */
+static const char *const kind_words[] = { "router", "site", "client", "hijacker" };
 
 /* One prefix and its address of `anycast:` (keys kp and ka); af 0 takes either family. */
 static int load_anycast_pair(struct lab_yctx *c, const struct lab_ynode *n,
@@ -299,15 +301,18 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 	if (lab_yfields(c, v, what, f, sizeof(f) / sizeof(f[0])) < 0)
 		return -1;
 	if (!f[0].v)
-		return lab_yfail_at(c, k, "%s: kind missing (router, site or client)", what);
+		return lab_yfail_at(c, k, "%s: kind missing (router, site, client or hijacker)",
+				    what);
 	if (lab_ywant_str(c, f[0].v, "kind") < 0)
 		return -1;
-	for (i = 0; i < 3 && strcmp(f[0].v->s, kind_words[i]) != 0; i++)
+	for (i = 0; i < 4 && strcmp(f[0].v->s, kind_words[i]) != 0; i++)
 		;
-	if (i == 3)
-		return lab_yfail_at(c, f[0].v, "unknown kind '%s' (router, site or client)",
+	if (i == 4)
+		return lab_yfail_at(c, f[0].v,
+				    "unknown kind '%s' (router, site, client or hijacker)",
 				    lab_yshow(f[0].v, b));
-	nd->kind = (enum lab_kind)i;
+	nd->hijacker = i == 3;
+	nd->kind = nd->hijacker ? LAB_ROUTER : (enum lab_kind)i;
 	if (nd->kind == LAB_CLIENT && f[1].k)
 		return lab_yfail_at(c, f[1].k, "%s: a client has no asn (it does not speak BGP)",
 				    what);
@@ -340,6 +345,10 @@ static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct la
 		/* NAME-wire is the wire's namespace, and `lab heal wire` restarts the wire */
 		if (k->len == 4 && memcmp(k->s, "wire", 4) == 0)
 			return lab_yfail_at(c, k, "node name 'wire' is taken by the lab's wire");
+		/* NAME-rpki is the namespace of the lab's RPKI cache (cache.h) */
+		if (k->len == 4 && memcmp(k->s, "rpki", 4) == 0)
+			return lab_yfail_at(c, k,
+					    "node name 'rpki' is taken by the lab's RPKI cache");
 		slot = name_slot(t, tab, sz, k->s, k->len);
 		if (tab[slot]) {
 			nd = &t->nodes[tab[slot] - 1];

@@ -31,6 +31,7 @@ struct lab_node {
 	enum lab_kind kind;
 	uint32_t asn; /* routers and sites; 0 for clients */
 	const struct lab_city *city;
+	uint8_t hijacker; /* `kind: hijacker`: a router that `lab hijack` and the demo pick */
 	int line, col;
 	/* sites (topo_site.c): how the anycast prefix is announced */
 	unsigned prepend;      /* `prepend: N`: extra copies of the site's AS */
@@ -80,7 +81,11 @@ struct lab_topo {
 	struct lab_link *links;
 	size_t nlinks;
 	uint8_t no_bfd; /* `bfd: no` at top level: the BGP sessions run without BFD */
-	uint8_t rpki;   /* `rpki:` given: routers validate against roas (gen.c's roa file) */
+	uint8_t rpki;   /* `rpki:` given: routers validate against roas, served by the lab's
+			 * RTR cache (cache.h) */
+	/* routers validate against the ROA file itself, read by anycastd (`roa-file`): ROV turned
+	 * on in a running lab that has no cache (the demo's hijack chapter) */
+	uint8_t rpki_file;
 	struct lab_roa *roas;
 	size_t nroas;
 };

@@ -17,6 +17,8 @@
 #include "lab/ask.h"
 #include "lab/build.h"
 #include "lab/gen.h"
+#include "lab/cache.h"
+#include "lab/netem.h"
 #include "lab/proc.h"
 #include "lab/ready.h"
 #include "lib/buf.h"
@@ -102,6 +104,9 @@ static int start_all(struct up *u, char *err, size_t errlen)
 
 	if (!l->direct && started(u, lab_start_wire(l, err, errlen), SIZE_MAX, "wire") < 0)
 		return -1;
+	/* the RPKI cache before the routers, so that they find it at their first try */
+	if (t->rpki && started(u, lab_cache_start(l, err, errlen), SIZE_MAX, "rpki") < 0)
+		return -1;
 	/* anycast-dns first: a site's service comes up as soon as its check can pass */
 	for (size_t i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].kind != LAB_SITE)
@@ -165,6 +170,12 @@ static size_t sessions_missing(const struct lab *l, struct buf *why)
 			missing += (size_t)(want - est);
 			buf_printf(why, "%s%s %d/%d", why->len ? ", " : "", t->nodes[i].name, est,
 				   want);
+		}
+		/* a router that has not its VRPs yet would take a hijack as not-found */
+		if (t->rpki && t->nodes[i].kind == LAB_ROUTER && lab_rpki_synced(sock) != 1) {
+			missing++;
+			buf_printf(why, "%s%s: RPKI cache not synced", why->len ? ", " : "",
+				   t->nodes[i].name);
 		}
 	}
 	return missing;
@@ -232,6 +243,16 @@ static int wait_ready(struct up *u, const struct lab_ready *plan, unsigned timeo
 	return r;
 }
 
+/* Links with a capacity need the wire: netem's rate is bytes per second, not frames with a
+ * queue of their own. */
+static int has_capacity(const struct lab_topo *t)
+{
+	for (size_t k = 0; k < t->nlinks; k++)
+		if (t->links[k].capacity_pps)
+			return 1;
+	return 0;
+}
+
 static void summary(const struct up *u, const struct lab_answer *ans, double took)
 {
 	const struct lab_topo *t = &u->l.topo;
@@ -245,7 +266,10 @@ static void summary(const struct up *u, const struct lab_answer *ans, double too
 	printf("lab %s is up in %.1f s: %zu nodes (%zu routers, %zu sites, %zu clients), "
 	       "%zu links%s, %zu BGP sessions established\n",
 	       t->name, took, t->nnodes, nk[LAB_ROUTER], nk[LAB_SITE], nk[LAB_CLIENT], t->nlinks,
-	       u->l.direct ? " (no delay)" : "", sessions / 2);
+	       u->l.netem    ? " (delays by netem)"
+	       : u->l.direct ? " (no delay)"
+			     : "",
+	       sessions / 2);
 	printf("anycast %s: which site answers each client\n", addr_fmt(&t->anycast_addr, a));
 	for (size_t i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].kind == LAB_CLIENT)
@@ -287,6 +311,8 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	}
 	u.l.loaded = 1;
 	u.l.direct = o->no_delay;
+	if (!o->no_delay && !o->wire && !has_capacity(&u.l.topo) && lab_netem_available())
+		u.l.direct = u.l.netem = 1;
 	snprintf(u.l.dir, sizeof(u.l.dir), "%s/%s", LAB_RUN_DIR, u.l.topo.name);
 	lab_find_binaries(&u.l);
 	if (access(u.l.anycastd, X_OK) < 0 || access(u.l.dns, X_OK) < 0) {
@@ -320,7 +346,11 @@ int lab_up_with(const char *file, const struct lab_up_opts *o, char *err, size_t
 	if (copy_file(file, path, err, errlen) < 0)
 		goto out;
 	lab_path(&u.l, NULL, "mode", path, sizeof(path));
-	if (lab_write_file(path, u.l.direct ? "direct\n" : "wire\n", err, errlen) < 0)
+	if (lab_write_file(path,
+			   u.l.netem    ? "netem\n"
+			   : u.l.direct ? "direct\n"
+					: "wire\n",
+			   err, errlen) < 0)
 		goto out;
 	for (size_t i = 0; i < u.l.topo.nnodes; i++) {
 		snprintf(path, sizeof(path), "%s/%s", u.l.dir, u.l.topo.nodes[i].name);

@@ -157,6 +157,13 @@ static uint32_t path_delay(const struct lab_topo *t, const struct sim_topo *st,
 int sim_predict_topology(const struct lab_topo *t, const char *const *failed, size_t nfailed,
 			 struct sim_lab_pred *out, char *err, size_t errlen)
 {
+	return sim_predict_topology_hijack(t, failed, nfailed, NULL, out, err, errlen);
+}
+
+int sim_predict_topology_hijack(const struct lab_topo *t, const char *const *failed, size_t nfailed,
+				const struct sim_lab_hijack *hj, struct sim_lab_pred *out,
+				char *err, size_t errlen)
+{
 	struct sim_topo st;
 	struct sim_prep p;
 
@@ -167,6 +174,11 @@ int sim_predict_topology(const struct lab_topo *t, const char *const *failed, si
 		for (size_t i = 0; i < st.scen.nsites; i++)
 			if (strcmp(st.scen.sites[i].name, failed[f]) == 0)
 				st.scen.sites[i].failed = 1;
+	if (hj) {
+		st.scen.hijack = hj->asn;
+		st.scen.hijack_len = hj->len;
+		st.scen.rov = hj->rov ? SIM_ROV_ALL : SIM_ROV_NONE;
+	}
 	if (sim_prepare(&st.g, &st.scen, st.tie, st.site_tie, &p, err, errlen) < 0) {
 		sim_topo_free(&st);
 		return -1;
@@ -190,6 +202,8 @@ int sim_predict_topology(const struct lab_topo *t, const char *const *failed, si
 		if (g >= 0 && best[g].site < st.scen.nsites) {
 			out->site[c] = lab_topo_node(t, st.scen.sites[best[g].site].name)->name;
 			out->delay_us[c] = path_delay(t, &st, best, cn->index, r, g);
+		} else if (g >= 0 && hj && best[g].site == st.scen.nsites) {
+			out->site[c] = hj->label;
 		}
 	}
 	free(best);

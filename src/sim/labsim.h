@@ -39,6 +39,20 @@ struct sim_lab_pred {
 };
 int sim_predict_topology(const struct lab_topo *t, const char *const *failed, size_t nfailed,
 			 struct sim_lab_pred *out, char *err, size_t errlen);
+/* A hijack in force in the lab (`lab hijack`): a router of AS asn originates the anycast prefix
+ * (len 0) or a more-specific of length len; with rov, every router drops its route as
+ * invalid. The clients it takes are predicted as label (borrowed), the identity its DNS
+ * answers with. */
+struct sim_lab_hijack {
+	uint32_t asn;
+	unsigned len;
+	int rov;
+	const char *label;
+};
+/* The same with a hijack (NULL: none). */
+int sim_predict_topology_hijack(const struct lab_topo *t, const char *const *failed, size_t nfailed,
+				const struct sim_lab_hijack *hj, struct sim_lab_pred *out,
+				char *err, size_t errlen);
 void sim_lab_pred_free(struct sim_lab_pred *p);
 
 #endif

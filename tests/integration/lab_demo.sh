@@ -25,8 +25,10 @@ leftovers() {
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" = $$ ] && continue
 		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		# this test's demos (this binary, the default lab name), not another test's or lab's
 		case $cmd in
-		*/run/anycast/lab/$LAB/* | *"anycast lab demo"*) echo "process ${p#/proc/}: $cmd" ;;
+		*" --name "*) ;;
+		*/run/anycast/lab/$LAB/* | "$ANYCAST lab demo"*) echo "process ${p#/proc/}: $cmd" ;;
 		esac
 	done
 }

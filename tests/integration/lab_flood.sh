@@ -21,7 +21,7 @@ FLOODERS="paris berlin mumbai"
 WATCHED="boston seoul"
 TOPO="$(dirname "$0")/../../examples/lab/seed.yaml"
 
-check "up" "$ANYCAST" lab up --lab "$L" --timeout 60 "$TOPO"
+check "up (the wire, also where netem exists: its CPU and drops are measured)" "$ANYCAST" lab up --wire --lab "$L" --timeout 60 "$TOPO"
 
 median() { # CLIENT FILE: probe at 20/s for SECS+2 s from CLIENT, JSON in FILE
 	"$ANYCAST" lab exec --lab "$L" "$1" -- "$ANYCAST" probe dns --server 192.0.2.1 \

@@ -42,8 +42,13 @@ for c in sorted(json.load(open(sys.argv[1]))["clients"], key=lambda c: c["name"]
 }
 # clients_are LAB WANT: the lab's clients are answered as WANT says
 clients_are() {
-	"$ANYCAST" lab status --json "$1" >"$T/st.json" 2>/dev/null &&
-		[ "$(sites "$T/st.json")" = "$2" ] || { echo "got: $(sites "$T/st.json")"; false; }
+	local rc=0
+	"$ANYCAST" lab status --json "$1" >"$T/st.json" 2>"$T/st.err" || rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "lab status exited $rc: $(cat "$T/st.err")"
+		return 1
+	fi
+	[ "$(sites "$T/st.json")" = "$2" ] || { echo "got: $(sites "$T/st.json")"; false; }
 }
 # access_router TOPOLOGY CLIENT: the router at the other end of the client's link
 access_router() {
@@ -77,6 +82,13 @@ check "lab status shows r-nyc hijacking the anycast prefix" \
 	jcheck "$(cat "$T/st.json")" "any(n['name']=='r-nyc' and n.get('hijacking')=='192.0.2.0/24' and n['state']=='up' for n in d['nodes'])"
 check "r-par has the hijacker's route [64510] from r-nyc" \
 	jcheck "$(routes_of "$A" r-par)" "any(r['prefix']=='192.0.2.0/24' and r['as_path']==[64510] for r in d)"
+# the PREDICTED column takes the hijack in force into account (anycast sim --hijack)
+predicted_agree() {
+	"$ANYCAST" lab status --json "$1" >"$T/pr.json" 2>/dev/null &&
+		jcheck "$(cat "$T/pr.json")" "all(c['predicted_site']==c['site'] for c in d['clients'])"
+}
+check "lab status predicts the hijacked client (predicted_site hijacker-r-nyc for paris)" \
+	predicted_agree "$A"
 
 check "lab heal r-nyc" "$ANYCAST" lab heal --lab "$A" r-nyc
 check_eventually 20 "healed: every client back where the simulator says" clients_are "$A" "$PRED"
@@ -93,6 +105,7 @@ all_have25() {
 check_eventually 20 "the /25 reaches the access router of every client" all_have25
 check_eventually 20 "ROV off, /25: every client that hears it is answered by the hijacker" \
 	clients_are "$A" "frankfurt=hijacker-r-nyc madrid=hijacker-r-nyc paris=hijacker-r-nyc "
+check "lab status predicts the /25 takes every client" predicted_agree "$A"
 check "lab heal r-nyc (the /25)" "$ANYCAST" lab heal --lab "$A" r-nyc
 check_eventually 20 "healed: every client back where the simulator says" clients_are "$A" "$PRED"
 check "lab down (ROV off)" "$ANYCAST" lab down "$A"
@@ -108,6 +121,7 @@ check_eventually 20 "r-par has r-nyc's route, rejected as rpki-invalid" \
 # paris loses mia (r-nyc passes on only its own route) and falls back to fra's peer route
 check_eventually 20 "ROV on: nobody reaches the hijacker, every client is answered by fra" \
 	clients_are "$B" "frankfurt=fra madrid=fra paris=fra "
+check "lab status predicts ROV keeps every client from the hijacker" predicted_agree "$B"
 check "lab heal r-nyc (ROV on)" "$ANYCAST" lab heal --lab "$B" r-nyc
 check "lab hijack r-nyc --more-specific 25 (ROV on)" "$ANYCAST" lab hijack --lab "$B" r-nyc --more-specific 25
 check_eventually 20 "r-par has the /25, rejected as rpki-invalid (longer than max length 24)" \

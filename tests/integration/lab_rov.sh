@@ -6,8 +6,9 @@
 #   ROV off: the hijacker takes the clients the simulator predicts for the topology
 #            (`anycast sim --topology`): paris (Gao-Rexford prefers r-par's customer route
 #            towards Miami); madrid (a shorter peer route to fra) and frankfurt stay with fra.
-#   ROV on:  the same topology with `rpki: {roas: [192.0.2.0/24 max 24 AS 65001]}`: every
-#            router validates, r-mia rejects evil's route, and every client is answered by fra.
+#   ROV on:  the same topology with `rpki: {roas: [192.0.2.0/24 max 24 AS 65001]}`: the lab
+#            runs stayrtr (namespace NAME-rpki) as its RTR cache, every router validates against
+#            it, r-mia rejects evil's route, and every client is answered by fra.
 #   ROA added at run time: with `rpki: {roas: []}` the routers validate against nothing
 #            (paris goes to evil, as with ROV off); the lab's ROA file then gets the ROA, and
 #            the routers drop the hijack without a session reset: paris back to fra, and the
@@ -29,6 +30,9 @@ topo() {
 		-e 's/endpoints: \[r-mia, mia\]/endpoints: [r-mia, evil]/' \
 		"$TOP/examples/lab/relations.yaml" >"$T/$1.yaml"
 	echo "  - {endpoints: [r-fra, r-mad], rel: p2p}" >>"$T/$1.yaml"
+	# "without a session reset" is about the RTR path; a BFD flap of a starved CPU would
+	# reset a session for reasons of its own (BFD has tests of its own)
+	echo "bfd: no" >>"$T/$1.yaml"
 	[ -n "$2" ] && printf '%s\n' "$2" >>"$T/$1.yaml"
 	return 0
 }
@@ -65,6 +69,11 @@ sock=/run/anycast/lab/rov$$b/r-mia/anycastd.sock
 routes=$("$ANYCAST" lab exec --lab "rov$$b" r-mia -- "$ANYCAST" -s "$sock" show routes --json 2>/dev/null)
 check "r-mia keeps evil's route, rejected as rpki-invalid" \
 	jcheck "$routes" "any(r['prefix']=='192.0.2.0/24' and r['as_path']==[64666] and r['rov']=='invalid' and r.get('rejected')=='rpki-invalid' for r in d)"
+rpki=$("$ANYCAST" lab exec --lab "rov$$b" r-mia -- "$ANYCAST" -s "$sock" show rpki --json 2>/dev/null)
+check "r-mia validates against the lab's RTR cache (stayrtr in rov$$b-rpki), 1 VRP" \
+	jcheck "$rpki" "d['caches'][0]['state']=='synced' and d['caches'][0]['address'].startswith('198.19.254.') and d['vrps']==1"
+check "the cache is stayrtr, in the lab's namespace rov$$b-rpki" \
+	sh -c "ip netns pids rov$$b-rpki | grep -qx \"\$(cut -d' ' -f1 /run/anycast/lab/rov$$b/rpki.pid)\""
 check "lab down (ROV on)" "$ANYCAST" lab down "rov$$b"
 
 # ---------------------------------------------------------------- the ROA added at run time
@@ -82,7 +91,7 @@ paris_at_fra() {
 		[ "$(sites "$T/c.json" | grep '^paris=')" = "paris=fra" ]
 }
 if check_eventually 20 "ROA added at run time: paris answered by fra again" paris_at_fra; then
-	log "hijack dropped $((($(date +%s%N) - t0) / 1000000)) ms after the ROA was written (ROA file polled every second, lab status ~0.3 s)"
+	log "hijack dropped $((($(date +%s%N) - t0) / 1000000)) ms after the ROA was written (stayrtr re-reads the ROA file every second and notifies the routers; lab status ~0.3 s)"
 fi
 sock=/run/anycast/lab/rov$$c/r-mia/anycastd.sock
 nbrs=$("$ANYCAST" lab exec --lab "rov$$c" r-mia -- "$ANYCAST" -s "$sock" show neighbors --json 2>/dev/null)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lab/netem.h"
 #include "lab/topo.h"
 #include "t.h"
 
@@ -209,9 +210,9 @@ static const struct {
 	{ NODE8("  \"a\\tb\": {kind: client, city: paris}"),
 	  "t.yaml:8:3: node name 'a\\x09b' must be 1 to 12 of a-z, 0-9 and '-'" },
 	{ NODE8("  r3: {kind: switch, asn: 64509, city: paris}"),
-	  "t.yaml:8:14: unknown kind 'switch' (router, site or client)" },
+	  "t.yaml:8:14: unknown kind 'switch' (router, site, client or hijacker)" },
 	{ NODE8("  r3: {asn: 64509, city: paris}"),
-	  "t.yaml:8:3: node 'r3': kind missing (router, site or client)" },
+	  "t.yaml:8:3: node 'r3': kind missing (router, site, client or hijacker)" },
 	{ NODE8("  r3: {kind: router, city: paris}"),
 	  "t.yaml:8:3: node 'r3': asn missing (a router needs one)" },
 	{ NODE8("  s2: {kind: site, city: paris}"),
@@ -425,6 +426,56 @@ static void test_minimal(void)
 	CHECK_INT(t.no_bfd, 0);
 	lab_topo_free(&t);
 	lab_topo_free(&t); /* twice is harmless */
+}
+
+/* `kind: hijacker` is a router that the hijack chapter picks: it speaks BGP like one. */
+static void test_hijacker(void)
+{
+	struct lab_topo t;
+	char err[512];
+	const struct lab_node *n;
+
+	CHECK_INT(
+		parse(NODE8("  h1: {kind: hijacker, asn: 64666, city: mumbai}") "  - {endpoints: [r2, h1], rel: p2c}\n",
+		      &t, err, sizeof(err)),
+		0);
+	CHECK_STR(err, "");
+	n = lab_topo_node(&t, "h1");
+	CHECK(n && n->kind == LAB_ROUTER && n->hijacker && n->asn == 64666);
+	CHECK(n && lab_node_speaks_bgp(n));
+	CHECK(!lab_topo_node(&t, "r1")->hijacker);
+	lab_topo_free(&t);
+	CHECK(parse(NODE8("  h1: {kind: hijacker, city: mumbai}"), &t, err, sizeof(err)) < 0);
+	CHECK_STR(err, "t.yaml:8:3: node 'h1': asn missing (a hijacker needs one)");
+	lab_topo_free(&t);
+}
+
+/* netem's batch: each end of a node's links delays what it sends by the link's one-way delay
+ * (r1-r2 is london-paris from the cities; r1-s1 is within london, the 100 us floor). */
+static void test_netem_batch(void)
+{
+	struct lab l;
+	char err[512], want[256];
+	struct buf b;
+
+	memset(&l, 0, sizeof(l));
+	CHECK_INT(parse(GOOD, &l.topo, err, sizeof(err)), 0);
+	buf_init(&b);
+	lab_netem_batch(&l, 0, &b);
+	buf_put8(&b, 0);
+	snprintf(want, sizeof(want),
+		 "qdisc add dev to-r2 root netem delay %uus limit 100000\n"
+		 "qdisc add dev to-s1 root netem delay 100us limit 100000\n",
+		 l.topo.links[0].delay_us);
+	CHECK(l.topo.links[0].delay_us > 1000);
+	CHECK_STR((const char *)b.data, want);
+	buf_reset(&b);
+	lab_netem_batch(&l, 3, &b); /* c1: its access link only */
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "dev to-r2 root netem") &&
+	      !strchr((const char *)b.data + 1, 'q'));
+	buf_free(&b);
+	lab_topo_free(&l.topo);
 }
 
 /* A dual-stack lab: both services, and IPv6 addresses of its own for each site. */
@@ -864,6 +915,8 @@ int main(void)
 	RUN(test_minimal);
 	RUN(test_site_keys);
 	RUN(test_rpki);
+	RUN(test_hijacker);
+	RUN(test_netem_batch);
 	RUN(test_dual_stack);
 	RUN(test_block_style);
 	RUN(test_seed);
