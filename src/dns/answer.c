@@ -581,6 +581,43 @@ size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
 	return finish(ctx, &q, out, r.w.len, r.hflags & DNS_AA, r.hflags & 0xf, 0, r.cnt);
 }
 
+size_t dns_answer_error(const struct dns_ctx *ctx, const struct sockaddr *from, const uint8_t *pkt,
+			size_t len, uint8_t *out, size_t cap, int tcp, int rcode,
+			uint16_t info_code, const char *text)
+{
+	struct dns_query q;
+	int rc = dns_query_parse(&q, pkt, len);
+	size_t tl = text ? strlen(text) : 0;
+
+	if (rc < 0 || cap < DNS_UDP_MIN)
+		return 0;
+	if (rc != DNS_RC_NOERROR)
+		return bare(ctx, &q, out, 0, rc, 0);
+	if (q.cookie_len && ctx->cookie_key) {
+		dns_cookie_server(ctx->cookie_key, q.cookie, q.cookie_len, from,
+				  (uint32_t)time(NULL), q.scookie);
+		q.scookie_set = 1;
+	}
+	if (tl > 64)
+		tl = 64;
+	size_t n = bare(ctx, &q, out, 0, rcode, 0);
+
+	/* The EDE option goes last in our OPT, the record bare() ended with; a question is at
+	 * most 259 octets, so the whole fits the 512 of any reply. */
+	if (q.edns && n + 6 + tl <= reply_limit(ctx, &q, cap, tcp)) {
+		size_t opt = n - dns_opt_len(&q, ctx->identity_len);
+
+		put16(out + n, DNS_OPT_EDE);
+		put16(out + n + 2, (uint16_t)(2 + tl));
+		put16(out + n + 4, info_code);
+		if (tl)
+			memcpy(out + n + 6, text, tl);
+		put16(out + opt + 9, (uint16_t)(get16(out + opt + 9) + 6 + tl));
+		n += 6 + tl;
+	}
+	return n;
+}
+
 /* ---- precomputation ---- */
 
 struct prep {

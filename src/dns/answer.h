@@ -32,6 +32,13 @@ size_t dns_answer_from(const struct dns_ctx *ctx, const struct dns_zoneset *zs,
 		       const struct sockaddr *from, const uint8_t *pkt, size_t len, uint8_t *out,
 		       size_t cap, int tcp);
 
+/* A reply of the question alone with rcode (no AA): with EDNS, an Extended DNS Error
+ * (RFC 8914) option with info_code and text. For what the zone data cannot answer, e.g.
+ * SERVFAIL with EDE 24 for an expired secondary zone. 0 when nothing must be sent. */
+size_t dns_answer_error(const struct dns_ctx *ctx, const struct sockaddr *from, const uint8_t *pkt,
+			size_t len, uint8_t *out, size_t cap, int tcp, int rcode,
+			uint16_t info_code, const char *text);
+
 /* Composes and stores the per-(name, type) replies of every node; called once per load. */
 void dns_answer_prepare(struct dns_zoneset *zs);
 

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "dns/zfile.h"
 #include "lib/ev.h"
 #include "lib/log.h"
 
@@ -38,6 +39,22 @@ struct dns_builder {
 	int ndispose;
 };
 
+/* A transferred zone's new text to disk: here, not on the main thread that serves TCP. */
+static void save(struct dns_ztext *t)
+{
+	char err[600];
+
+	t->saved = 0;
+	if (!t->took_cand || !t->save)
+		return;
+	if (dns_zfile_save(t->save, t->cand, t->clen, err, sizeof(err)) < 0) {
+		log_warn("secondary copy: %s", err);
+		t->saved = -1;
+	} else {
+		t->saved = 1;
+	}
+}
+
 static void *builder_main(void *arg)
 {
 	struct dns_builder *b = arg;
@@ -63,6 +80,9 @@ static void *builder_main(void *arg)
 			char err[1024] = "";
 			struct dns_zoneset *zs = dns_zoneset_build(b->files, b->nfiles, b->t, b->nt,
 								   err, sizeof(err));
+
+			for (int i = 0; zs && i < b->nt; i++)
+				save(&b->t[i]);
 
 			pthread_mutex_lock(&b->mu);
 			b->result = zs;

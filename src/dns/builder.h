@@ -16,8 +16,10 @@ typedef void dns_built_cb(struct dns_zoneset *zs, const char *err, struct dns_zt
 			  void *arg);
 
 struct dns_builder *dns_builder_new(struct ev_loop *loop, dns_built_cb *cb, void *arg);
-/* Starts building the files and texts (which must stay valid until the callback). -1 while
- * a build runs: the caller asks again from its callback. */
+/* Starts building the files and texts (which must stay valid until the callback). A text's
+ * candidate that makes it into the new set is then saved to its save path (zfile.h), still on
+ * the builder thread, before the callback: a transferred zone is on disk when it is served.
+ * -1 while a build runs: the caller asks again from its callback. */
 int dns_builder_start(struct dns_builder *b, char *const *files, int n, struct dns_ztext *t,
 		      int nt);
 int dns_builder_busy(const struct dns_builder *b);

@@ -71,5 +71,8 @@ enum dns_type {
 
 #define DNS_OPT_NSID 3           /* RFC 5001 */
 #define DNS_OPT_TCP_KEEPALIVE 11 /* RFC 7828 */
+#define DNS_OPT_EDE 15           /* RFC 8914 */
+#define DNS_EDE_NOT_READY 14     /* RFC 8914 4.15: e.g. a zone not loaded yet */
+#define DNS_EDE_INVALID_DATA 24  /* RFC 8914 4.25: e.g. a zone expired */
 
 #endif

@@ -18,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/xfr.h"
+#include "dns/zfile.h"
 #include "lib/ev.h"
 #include "lib/log.h"
 
@@ -27,17 +29,25 @@
 #define RETRY_NO_SOA_S 10  /* retry before we have any SOA to take the interval from */
 #define TIMER_MAX_S 86400u /* longer SOA timers are capped (they fit the timer in ms) */
 #define RBUF (2 + 65535)
+#define XFR_READS 2 /* reads of up to RBUF per wake-up */
 
 struct sec {
 	const struct dns_secondary_cfg *cfg;
 	struct dns_secondaries *all;
-	struct dns_rrdb db; /* what the primary had at the last transfer */
-	char *text, *cand;  /* the text served; a newer one to build */
-	size_t len, clen;
-	char *inflight; /* cand handed to a build */
-	size_t ilen;
+	/* What the primary had at the last transfer: the base of the next IXFR, never changed in
+	 * place. A transfer makes a new one; the builder thread turns it into the text to serve
+	 * and save (reading it while the loop may read it as an IXFR base), so the one a build
+	 * reads (db_build) is freed only after that build, not when a newer transfer lands. */
+	struct dns_rrdb *db, *db_build;
+	int cand_db; /* db is newer than text: build it */
+	char *text;  /* the text served */
+	size_t len;
 	int slot; /* its place in the texts of the running build, or -1 */
 	int expired;
+	/* Not in the served set for want of data (expired, or never had a copy): the workers
+	 * answer SERVFAIL for its names, as NSD and Knot do, rather than REFUSED, which would
+	 * tell a resolver we are not authoritative at all (lame). */
+	_Atomic int down;
 	char path[4096]; /* the copy on disk, or "" */
 	struct ev_timer refresh, expire, idle;
 	_Atomic int notified;
@@ -53,7 +63,8 @@ struct dns_secondaries {
 	struct ev_loop *loop;
 	struct sec *v;
 	int n;
-	int efd; /* NOTIFY wakes the loop through it */
+	int efd;           /* NOTIFY wakes the loop through it */
+	_Atomic int ndown; /* zones down: queries check their names only while some are */
 	dns_sec_changed_cb *cb;
 	void *arg;
 };
@@ -76,9 +87,19 @@ int dns_secondary_zone(const char *name, size_t n, struct dns_secondary_cfg *out
 
 static uint32_t soa_timer(const struct sec *z, int idx, uint32_t dflt)
 {
-	uint32_t v = z->db.soa ? dns_rrdb_soa_field(&z->db, idx) : dflt;
+	uint32_t v = z->db->soa ? dns_rrdb_soa_field(z->db, idx) : dflt;
 
 	return v < 1 ? 1 : v > TIMER_MAX_S ? TIMER_MAX_S : v;
+}
+
+enum { UP, DOWN_EMPTY, DOWN_EXPIRED };
+
+static void set_down(struct sec *z, int down)
+{
+	int was = atomic_exchange(&z->down, down);
+
+	if (!was != !down)
+		atomic_fetch_add(&z->all->ndown, down ? 1 : -1);
 }
 
 /* ---- the copy on disk ---- */
@@ -106,39 +127,14 @@ static void disk_path(struct sec *z, const char *dir)
 	snprintf(z->path, sizeof(z->path), "%s/%s.zone", dir, f);
 }
 
-/* Written to a temporary file, synced, then renamed over the old copy: a crash leaves
- * one whole copy or the other. */
+/* At start-up the first build runs on the main thread, and saves nothing: the builder's
+ * job then (builder.h). Written as dns_zfile_save does. */
 static void disk_write(struct sec *z)
 {
-	char tmp[sizeof(z->path) + 8];
-	int fd;
+	char err[600];
 
-	if (!z->path[0] || !z->text)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", z->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_warn("secondary %s: %s: %s", z->cfg->name, tmp, strerror(errno));
-		return;
-	}
-	size_t off = 0;
-
-	while (off < z->len) {
-		ssize_t w = write(fd, z->text + off, z->len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off < z->len || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, z->path) < 0) {
-		log_warn("secondary %s: cannot write %s: %s", z->cfg->name, z->path,
-			 strerror(errno));
-		if (off < z->len)
-			close(fd);
-		unlink(tmp);
-	}
+	if (z->path[0] && z->text && dns_zfile_save(z->path, z->text, z->len, err, sizeof(err)) < 0)
+		log_warn("secondary %s: %s", z->cfg->name, err);
 }
 
 /* Loads the copy; its age (the file's mtime is the last time the primary confirmed it)
@@ -162,12 +158,12 @@ static long disk_load(struct sec *z)
 	char err[512];
 
 	if (r != st.st_size ||
-	    dns_rrdb_parse(&z->db, z->path, text, (size_t)r, err, sizeof(err)) < 0 || !z->db.soa) {
+	    dns_rrdb_parse(z->db, z->path, text, (size_t)r, err, sizeof(err)) < 0 || !z->db->soa) {
 		log_warn("secondary %s: ignoring %s: %s", z->cfg->name, z->path,
 			 r != st.st_size ? "short read"
-			 : z->db.soa     ? err
+			 : z->db->soa    ? err
 					 : "no SOA");
-		dns_rrdb_free(&z->db);
+		dns_rrdb_free(z->db);
 		free(text);
 		return -1;
 	}
@@ -181,6 +177,15 @@ static long disk_load(struct sec *z)
 /* ---- the transfer ---- */
 
 static void refresh_now(struct sec *z);
+
+/* d is no longer the zone's db: freed unless a running build reads it. */
+static void db_release(struct sec *z, struct dns_rrdb *d)
+{
+	if (!d || d == z->db || d == z->db_build)
+		return;
+	dns_rrdb_free(d);
+	free(d);
+}
 
 static void xfr_close(struct sec *z)
 {
@@ -217,22 +222,19 @@ static void xfr_done(struct sec *z, enum dns_xfr_result r)
 
 	if (r == DNS_XFR_UPTODATE) {
 		log_debug("secondary %s: serial %u is current at %s", z->cfg->name,
-			  dns_rrdb_soa_field(&z->db, 0), z->cfg->ptext);
+			  dns_rrdb_soa_field(z->db, 0), z->cfg->ptext);
 		xfr_close(z);
 		confirmed(z, 0);
 	} else if (r == DNS_XFR_DONE) {
-		struct buf b;
+		struct dns_rrdb *old = z->db;
 
-		dns_rrdb_free(&z->db);
-		z->db = z->x.db;
+		z->db = xmalloc(sizeof(*z->db));
+		*z->db = z->x.db;
 		dns_rrdb_init(&z->x.db);
-		buf_init(&b);
-		dns_rrdb_text(&z->db, &b);
-		free(z->cand);
-		z->cand = (char *)b.data;
-		z->clen = b.len;
+		db_release(z, old);
+		z->cand_db = 1; /* its text is made on the builder thread */
 		log_info("secondary %s: serial %u from %s by %s (%u records, %d messages)",
-			 z->cfg->name, dns_rrdb_soa_field(&z->db, 0), z->cfg->ptext, how, z->x.nrr,
+			 z->cfg->name, dns_rrdb_soa_field(z->db, 0), z->cfg->ptext, how, z->x.nrr,
 			 z->x.msgs);
 		xfr_close(z);
 		confirmed(z, 1);
@@ -289,7 +291,9 @@ static void on_xfr_io(int fd, uint32_t events, void *arg)
 		ev_io_mod(z->all->loop, fd, EPOLLIN);
 		return;
 	}
-	for (;;) {
+	/* A few reads per wake-up, then back to the loop (epoll is level-triggered): a primary
+	 * that sends faster than we apply must not keep TCP clients waiting for the whole zone. */
+	for (int reads = 0; reads < XFR_READS; reads++) {
 		ssize_t r = recv(fd, z->rbuf + z->rlen, RBUF - z->rlen, MSG_DONTWAIT);
 
 		if (r < 0) {
@@ -335,7 +339,7 @@ static void refresh_now(struct sec *z)
 	}
 	ev_timer_stop(z->all->loop, &z->refresh);
 	z->fd = socket(z->cfg->primary.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	dns_xfr_begin(&z->x, z->cfg->zone, z->cfg->zlen, z->force_axfr ? NULL : &z->db, ++z->id);
+	dns_xfr_begin(&z->x, z->cfg->zone, z->cfg->zlen, z->force_axfr ? NULL : z->db, ++z->id);
 	if (z->fd < 0) {
 		xfr_fail(z, strerror(errno));
 		return;
@@ -369,6 +373,7 @@ static void on_expire(struct ev_timer *t, void *arg)
 		 "served until a transfer succeeds",
 		 z->cfg->name, z->cfg->ptext, soa_timer(z, 3, 0));
 	z->expired = 1;
+	set_down(z, DOWN_EXPIRED);
 	z->all->cb(z->all->arg);
 }
 
@@ -405,22 +410,25 @@ struct dns_secondaries *dns_secondaries_new(struct ev_loop *loop,
 		z->cfg = &cfg[i];
 		z->all = s;
 		z->fd = -1;
-		dns_rrdb_init(&z->db);
+		z->db = xmalloc(sizeof(*z->db));
+		dns_rrdb_init(z->db);
 		ev_timer_init(&z->refresh, on_refresh, z);
 		ev_timer_init(&z->expire, on_expire, z);
 		ev_timer_init(&z->idle, on_xfr_idle, z);
+		set_down(z, DOWN_EMPTY); /* until a build puts it in the set */
 		if (dir)
 			disk_path(z, dir);
 		long left = z->path[0] ? disk_load(z) : -1;
 
 		if (left > 0) {
 			log_info("secondary %s: serial %u from %s, valid %ld s more", cfg[i].name,
-				 dns_rrdb_soa_field(&z->db, 0), z->path, left);
+				 dns_rrdb_soa_field(z->db, 0), z->path, left);
 			expire_arm(z, (uint64_t)left * 1000);
 		} else if (left == 0) {
 			log_warn("secondary %s: the copy in %s is past its expire; not served",
 				 cfg[i].name, z->path);
 			z->expired = 1;
+			set_down(z, DOWN_EXPIRED);
 		}
 		ev_timer_start(loop, &z->refresh, 0);
 	}
@@ -437,10 +445,13 @@ void dns_secondaries_free(struct dns_secondaries *s)
 		xfr_close(z);
 		ev_timer_stop(s->loop, &z->refresh);
 		ev_timer_stop(s->loop, &z->expire);
-		dns_rrdb_free(&z->db);
+		struct dns_rrdb *b = z->db_build;
+
+		z->db_build = NULL;
+		db_release(z, b);
+		dns_rrdb_free(z->db);
+		free(z->db);
 		free(z->text);
-		free(z->cand);
-		free(z->inflight);
 	}
 	ev_io_del(s->loop, s->efd);
 	close(s->efd);
@@ -455,19 +466,22 @@ int dns_secondaries_texts(struct dns_secondaries *s, struct dns_ztext *t)
 	for (int i = 0; s && i < s->n; i++) {
 		struct sec *z = &s->v[i];
 
-		free(z->inflight);
-		z->inflight = z->cand;
-		z->ilen = z->clen;
-		z->cand = NULL;
 		z->slot = -1;
-		if (z->expired || (!z->text && !z->inflight))
+		z->db_build = NULL;
+		if (z->expired)
+			continue;
+		if (z->cand_db) {
+			z->cand_db = 0;
+			z->db_build = z->db;
+		}
+		if (!z->text && !z->db_build)
 			continue;
 		z->slot = k;
 		t[k++] = (struct dns_ztext){ .name = z->path[0] ? z->path : z->cfg->name,
+					     .save = z->path[0] ? z->path : NULL,
 					     .text = z->text,
 					     .len = z->len,
-					     .cand = z->inflight,
-					     .clen = z->ilen };
+					     .cdb = z->db_build };
 	}
 	return k;
 }
@@ -480,24 +494,28 @@ void dns_secondaries_built(struct dns_secondaries *s, int built, const struct dn
 		if (z->slot < 0 || z->slot >= nt)
 			continue;
 		const struct dns_ztext *r = &t[z->slot];
+		char *made = (char *)r->cand; /* the text of db_build, made by the build */
+		struct dns_rrdb *d = z->db_build;
 
 		z->slot = -1;
+		z->db_build = NULL;
+		if (built && !z->expired && r->in_set)
+			set_down(z, UP); /* in the set now: its text or the candidate */
 		if (built && r->took_cand) {
 			free(z->text);
-			z->text = z->inflight;
-			z->len = z->ilen;
-			z->inflight = NULL;
-			disk_write(z);
-		} else if (!built && z->inflight && !z->cand) {
-			z->cand = z->inflight; /* the files broke the build: try it again later */
-			z->clen = z->ilen;
-			z->inflight = NULL;
+			z->text = made;
+			z->len = r->clen;
+			made = NULL;
+			if (!r->saved)
+				disk_write(z);
+		} else if (!built && d && d == z->db) {
+			z->cand_db = 1; /* the files broke the build: try it again later */
 		} else if (r->err[0]) {
 			log_err("secondary %s: %s zone not served: %s", z->cfg->name,
-				z->inflight ? "the transferred" : "the", r->err);
+				d ? "the transferred" : "the", r->err);
 		}
-		free(z->inflight);
-		z->inflight = NULL;
+		free(made);
+		db_release(z, d);
 	}
 }
 
@@ -557,11 +575,61 @@ size_t dns_secondaries_notify(struct dns_secondaries *s, const struct sockaddr *
 	return DNS_HDR_LEN + qlen;
 }
 
+/* How the zone that holds the query's name is down (DOWN_*), UP when it is not or a deeper zone
+ * we serve holds it. Zone transfers are refused as ever, and the DS at the apex is the
+ * parent's. */
+static int for_down_zone(struct dns_secondaries *s, const struct dns_zoneset *zs,
+			 const uint8_t *pkt, size_t len)
+{
+	struct dns_query q;
+	size_t best = 0;
+	int how = UP;
+
+	if (dns_query_parse(&q, pkt, len) != DNS_RC_NOERROR || !q.has_question ||
+	    (q.qclass != DNS_C_IN && q.qclass != DNS_C_ANY) || q.qtype == DNS_T_AXFR ||
+	    q.qtype == DNS_T_IXFR)
+		return 0;
+	for (int i = 0; i < s->n; i++) {
+		const struct sec *z = &s->v[i];
+		size_t zl = z->cfg->zlen, at = q.qname_len - zl;
+		int label = zl == q.qname_len || zl == 1,
+		    down = atomic_load_explicit(&z->down, memory_order_relaxed);
+
+		if (!down || zl > q.qname_len || zl <= best ||
+		    memcmp(q.qname + at, z->cfg->zone, zl))
+			continue;
+		for (int k = 0; !label && k < q.qlabels; k++)
+			label = q.loff[k] == at;
+		if (label && !(q.qtype == DNS_T_DS && zl == q.qname_len && zl > 1)) {
+			best = zl;
+			how = down;
+		}
+	}
+	if (!best)
+		return UP;
+	const struct dns_zone *deeper = zs ? dns_zoneset_find(zs, q.qname, q.qname_len, q.qlabels)
+					   : NULL;
+
+	return !deeper || deeper->apex_len <= best ? how : UP;
+}
+
 size_t dns_secondaries_answer(struct dns_secondaries *s, const struct dns_ctx *ctx,
 			      const struct dns_zoneset *zs, const struct sockaddr *from,
 			      const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, int tcp)
 {
 	if (s && len >= DNS_HDR_LEN && DNS_OPCODE(get16(pkt + 2)) == DNS_OP_NOTIFY)
 		return dns_secondaries_notify(s, from, pkt, len, out, cap);
+	int down = s && atomic_load_explicit(&s->ndown, memory_order_relaxed)
+			   ? for_down_zone(s, zs, pkt, len)
+			   : UP;
+
+	/* The Extended DNS Errors and texts of NSD 4.6: Invalid Data (RFC 8914 4.25) when
+	 * expired, Not Ready (4.15) before the first copy. */
+	if (down == DOWN_EXPIRED)
+		return dns_answer_error(ctx, from, pkt, len, out, cap, tcp, DNS_RC_SERVFAIL,
+					DNS_EDE_INVALID_DATA, "Zone has expired");
+	if (down == DOWN_EMPTY)
+		return dns_answer_error(ctx, from, pkt, len, out, cap, tcp, DNS_RC_SERVFAIL,
+					DNS_EDE_NOT_READY, "Zone is configured but not loaded");
 	return dns_answer_from(ctx, zs, from, pkt, len, out, cap, tcp);
 }

@@ -35,11 +35,17 @@ static int rr_eq(const struct dns_rr *r, const uint8_t *owner, size_t olen, uint
 
 void dns_rrdb_init(struct dns_rrdb *db) { memset(db, 0, sizeof(*db)); }
 
+static void rr_unref(struct dns_rr *r)
+{
+	if (--r->refs == 0)
+		free(r);
+}
+
 void dns_rrdb_free(struct dns_rrdb *db)
 {
 	for (uint32_t i = 0; db->slot && i <= db->mask; i++)
 		if (db->slot[i] && db->slot[i] != GONE)
-			free(db->slot[i]);
+			rr_unref(db->slot[i]);
 	free(db->slot);
 	dns_rrdb_init(db);
 }
@@ -96,12 +102,15 @@ void dns_rrdb_add(struct dns_rrdb *db, const uint8_t *owner, size_t olen, uint16
 	uint32_t h = rr_hash(owner, olen, type, rd, rdlen);
 	struct dns_rr **s = find(db, h, owner, olen, type, rd, rdlen);
 
-	if (s) {
+	if (s && (*s)->ttl == ttl)
+		return;
+	if (s && (*s)->refs == 1) {
 		(*s)->ttl = ttl;
 		return;
 	}
 	struct dns_rr *r = xmalloc(sizeof(*r) + olen + rdlen);
 
+	r->refs = 1;
 	r->type = type;
 	r->rdlen = (uint16_t)rdlen;
 	r->ttl = ttl;
@@ -110,6 +119,13 @@ void dns_rrdb_add(struct dns_rrdb *db, const uint8_t *owner, size_t olen, uint16
 	memcpy(r->data, owner, olen);
 	if (rdlen)
 		memcpy(r->data + olen, rd, rdlen);
+	if (s) { /* a new TTL for a shared record: this set's own copy replaces it */
+		rr_unref(*s);
+		*s = r;
+		if (type == DNS_T_SOA)
+			db->soa = r;
+		return;
+	}
 	grow(db);
 	put_slot(db, r);
 	if (type == DNS_T_SOA)
@@ -126,7 +142,7 @@ int dns_rrdb_del(struct dns_rrdb *db, const uint8_t *owner, size_t olen, uint16_
 		return -1;
 	if (*s == db->soa)
 		db->soa = NULL;
-	free(*s);
+	rr_unref(*s);
 	*s = GONE;
 	db->live--;
 	return 0;
@@ -134,14 +150,14 @@ int dns_rrdb_del(struct dns_rrdb *db, const uint8_t *owner, size_t olen, uint16_
 
 void dns_rrdb_copy(struct dns_rrdb *dst, const struct dns_rrdb *src)
 {
-	dns_rrdb_init(dst);
-	for (uint32_t i = 0; src->slot && i <= src->mask; i++) {
-		const struct dns_rr *r = src->slot[i];
-
-		if (r && r != GONE)
-			dns_rrdb_add(dst, r->data, r->olen, r->type, r->ttl, dns_rr_rdata(r),
-				     r->rdlen);
-	}
+	*dst = *src;
+	if (!src->slot)
+		return;
+	dst->slot = xmalloc(((size_t)src->mask + 1) * sizeof(*dst->slot));
+	memcpy(dst->slot, src->slot, ((size_t)src->mask + 1) * sizeof(*dst->slot));
+	for (uint32_t i = 0; i <= src->mask; i++)
+		if (dst->slot[i] && dst->slot[i] != GONE)
+			dst->slot[i]->refs++;
 }
 
 uint32_t dns_rrdb_soa_field(const struct dns_rrdb *db, int idx)

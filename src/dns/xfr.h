@@ -11,11 +11,14 @@
 #include "dns/dns.h"
 #include "lib/buf.h"
 
-/* One record, in one allocation; the owner lowercase, names in rdata uncompressed. */
+/* One record, in one allocation; the owner lowercase, names in rdata uncompressed. Shared
+ * by the record sets copied from one another (refs: how many hold it), so that the copy IXFR
+ * edits costs a table, not the zone; a shared record is never changed, only replaced. */
 struct dns_rr {
 	uint16_t type, rdlen;
 	uint32_t ttl;
 	uint32_t hash;
+	uint32_t refs;
 	uint8_t olen;
 	uint8_t data[]; /* owner, then rdata */
 };
@@ -31,6 +34,8 @@ struct dns_rrdb {
 
 void dns_rrdb_init(struct dns_rrdb *db);
 void dns_rrdb_free(struct dns_rrdb *db);
+/* dst shares src's records. src's records gain a reference, which only the thread that
+ * frees and edits the sets may touch; other threads may read both sets meanwhile. */
 void dns_rrdb_copy(struct dns_rrdb *dst, const struct dns_rrdb *src);
 /* Adds a record (a copy); an equal one already there only takes the new TTL. */
 void dns_rrdb_add(struct dns_rrdb *db, const uint8_t *owner, size_t olen, uint16_t type,

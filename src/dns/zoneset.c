@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dns/answer.h"
+#include "dns/xfr.h"
 #include "dns/zone.h"
 #include "lib/log.h"
 
@@ -101,16 +102,26 @@ struct dns_zoneset *dns_zoneset_build(char *const *files, int n, struct dns_ztex
 	for (int i = 0; i < nt; i++) {
 		char why[512];
 
-		t[i].took_cand = 0;
+		t[i].took_cand = t[i].in_set = 0;
 		t[i].err[0] = 0;
+		if (t[i].cdb) { /* a transfer's records: text here, off the main thread */
+			struct buf b;
+
+			buf_init(&b);
+			dns_rrdb_text(t[i].cdb, &b);
+			t[i].cand = (const char *)b.data;
+			t[i].clen = b.len;
+		}
 		if (t[i].cand && dns_zone_build(zs, t[i].name, t[i].cand, t[i].clen, t[i].err,
 						sizeof(t[i].err)) == 0) {
-			t[i].took_cand = 1;
+			t[i].took_cand = t[i].in_set = 1;
 			continue;
 		}
-		if (t[i].text &&
-		    dns_zone_build(zs, t[i].name, t[i].text, t[i].len, why, sizeof(why)) < 0 &&
-		    !t[i].err[0])
+		if (!t[i].text)
+			continue;
+		if (dns_zone_build(zs, t[i].name, t[i].text, t[i].len, why, sizeof(why)) == 0)
+			t[i].in_set = 1;
+		else if (!t[i].err[0])
 			snprintf(t[i].err, sizeof(t[i].err), "%s", why);
 	}
 	dns_zoneset_index(zs);

@@ -5,7 +5,7 @@
 # the sections' records sorted; an Extended DNS Error, RFC 8914, kept: NSD 4.6 and Knot 3.2
 # give none for any of these queries, so neither do we). A reply passes when it equals Knot's or NSD's (the two
 # references differ only by RFC-valid choices); a reply unlike both must be in the allow-list
-# below, with its reason. Every difference is printed.
+# below, with its reason. Every difference is printed. The signed zones: dns_diff_dnssec.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dns_common.inc"
 

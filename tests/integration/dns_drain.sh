@@ -162,5 +162,24 @@ check "no RST on the wire ($RSTS)" test "$RSTS" = 0
 touch "$DRAIN"
 wait_until 5 metric_is anycast_dns_draining 1
 check "UDP answered while draining" eval "ip netns exec $NS dig +time=2 +tries=1 @127.0.0.1 www.example.com A +short | grep -q ."
+
+# a restart while drained stays drained: the file is looked at before the first query
+spawn "$NS" "$D/dns2.log" "$DNS_BIN" -d --listen 127.0.0.1:5353 "${ZONES[@]}" --identity drain2 \
+	--threads 1 --metrics "127.0.0.1:$((MPORT + 1))" --drain-file "$DRAIN"
+wait_until 10 eval "ip netns exec $NS curl -sf http://127.0.0.1:$((MPORT + 1))/metrics | grep -qx 'anycast_dns_draining 1'"
+check "started with the file: draining from the first query" \
+	eval "ip netns exec $NS curl -sf http://127.0.0.1:$((MPORT + 1))/metrics | grep -qx 'anycast_dns_draining 1'"
+cat >"$D/once.py" <<'PYEOF'
+import socket, struct, sys
+sys.path.insert(0, sys.argv[1])
+from dnswire import recv_msgs
+q = struct.pack('>HHHHHH', 5, 0, 1, 0, 0, 0) + b'\x03www\x07example\x03com\x00' + struct.pack('>HH', 1, 1)
+s = socket.create_connection(('127.0.0.1', 5353), timeout=5)
+s.sendall(struct.pack('>H', len(q)) + q)
+got = recv_msgs(s, 1)
+print(len(got), 'eof' if s.recv(1) == b'' else 'data')
+PYEOF
+check "its first TCP connection: answered, then EOF" \
+	test "$(ip netns exec "$NS" "$PY" "$D/once.py" "$D" 2>&1)" = "1 eof"
 rm -f "$DRAIN"
 finish

@@ -436,6 +436,34 @@ static void test_edns(void)
 	CHECK_STR(R.nsid, "");
 }
 
+/* SERVFAIL for a zone we cannot answer from: the question, no AA, and with EDNS the OPT
+ * ends with an Extended DNS Error (RFC 8914 2) after the NSID. */
+static void test_error_ede(void)
+{
+	uint8_t q[600], out[4096];
+	size_t ql = mkq(q, "www.example.com.", DNS_T_A, DNS_C_IN, 1, 1232, 1, 0);
+	size_t n = dns_answer_error(&ctx, NULL, q, ql, out, sizeof(out), 0, DNS_RC_SERVFAIL,
+				    DNS_EDE_INVALID_DATA, "Zone has expired");
+	static const char want[] = "\x00\x0f\x00\x12\x00\x18Zone has expired";
+
+	CHECK(parse_reply(out, n, &R) == 0);
+	CHECK_INT(R.rcode, DNS_RC_SERVFAIL);
+	CHECK(!(R.flags & DNS_AA));
+	CHECK_INT(R.qd, 1);
+	CHECK_INT(R.cnt[0] + R.cnt[1] + R.cnt[2], 0);
+	CHECK(R.opt && R.opt_do);
+	CHECK_STR(R.nsid, "test-id");
+	CHECK(n > sizeof(want) - 1 &&
+	      memcmp(out + n - (sizeof(want) - 1), want, sizeof(want) - 1) == 0);
+	ql = mkq(q, "www.example.com.", DNS_T_A, DNS_C_IN, 0, 0, 0, 0);
+	n = dns_answer_error(&ctx, NULL, q, ql, out, sizeof(out), 0, DNS_RC_SERVFAIL,
+			     DNS_EDE_INVALID_DATA, "Zone has expired");
+	CHECK(parse_reply(out, n, &R) == 0);
+	CHECK_INT(R.rcode, DNS_RC_SERVFAIL);
+	CHECK(!R.opt); /* no EDNS, no EDE */
+	CHECK_INT((int)n, DNS_HDR_LEN + 17 + 4);
+}
+
 static void test_chaos(void)
 {
 	CHECK(ask_full("id.server.", DNS_T_TXT, DNS_C_CH, 0, 0, 0, 0, 0, &R) == 0);
@@ -578,6 +606,7 @@ int main(void)
 	RUN(test_any_and_types);
 	RUN(test_refused_and_errors);
 	RUN(test_edns);
+	RUN(test_error_ede);
 	RUN(test_chaos);
 	RUN(test_truncation);
 	RUN(test_precomputed_equal);

@@ -247,6 +247,35 @@ static void test_ixfr(void)
 	dns_rrdb_free(&base);
 }
 
+/* A copy shares the records: an edit of the copy (a new TTL, a deletion, an addition)
+ * leaves the original as it was, and both free cleanly in either order. */
+static void test_copy_shares(void)
+{
+	static const uint8_t owner[] = "\3www\7example\3com", rd[4] = { 192, 0, 2, 1 };
+	struct dns_rrdb a, b, c;
+
+	dns_rrdb_init(&a);
+	dns_rrdb_add(&a, owner, sizeof(owner), DNS_T_A, 300, rd, 4);
+	dns_rrdb_copy(&b, &a);
+	dns_rrdb_copy(&c, &b);
+	CHECK(memcmp(a.slot, b.slot, ((size_t)a.mask + 1) * sizeof(*a.slot)) == 0);
+	dns_rrdb_add(&b, owner, sizeof(owner), DNS_T_A, 60, rd, 4); /* a new TTL */
+	CHECK_INT(b.live, 1);
+	for (uint32_t i = 0; i <= a.mask; i++)
+		if (a.slot[i]) {
+			CHECK_INT(a.slot[i]->ttl, 300);
+			CHECK_INT(c.slot[i]->ttl, 300);
+			CHECK_INT(a.slot[i]->refs, 2);
+		}
+	CHECK_INT(dns_rrdb_del(&c, owner, sizeof(owner), DNS_T_A, rd, 4), 0);
+	CHECK_INT(c.live, 0);
+	CHECK_INT(a.live, 1);
+	dns_rrdb_free(&a);
+	dns_rrdb_free(&c);
+	CHECK_INT(b.live, 1);
+	dns_rrdb_free(&b);
+}
+
 static void test_errors(void)
 {
 	struct dns_xfr x;
@@ -371,6 +400,7 @@ int main(void)
 {
 	RUN(test_axfr);
 	RUN(test_ixfr);
+	RUN(test_copy_shares);
 	RUN(test_errors);
 	RUN(test_query);
 	RUN(test_text);
