@@ -4,6 +4,7 @@
 #include "bgp/adjin.h"
 
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "bgp/locrib.h"
@@ -187,8 +188,72 @@ size_t bgp_adjin_mark_stale(struct bgp_peer *p, uint8_t fams)
 	return cnt;
 }
 
+/* ---- the sweep of a session that ended ---- */
+
+/* A step's cost: a node visited 1, a path removed (decision, kernel, export) 4: a few ms. */
+#define SWEEP_BUDGET 16384
+#define SWEEP_PATH_COST 4
+
+static size_t sweep_visit(struct rib_node *n, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct rib_path *old;
+
+	if (!(fam_of(&n->pfx) & p->sweep_fams) || !(old = rib_path_of(n, p)))
+		return 1;
+	count_out(p, old);
+	struct prefix pfx = n->pfx; /* n may go */
+
+	bgp_locrib_changed(p->sp, &pfx, rib_node_withdraw(&p->sp->rib, n, p));
+	return SWEEP_PATH_COST;
+}
+
+static void sweep_step(struct ev_timer *t, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)t;
+	if (!p->sweep_fams)
+		return;
+	if (!rib_walk(&p->sp->rib, &p->sweep_pos, SWEEP_BUDGET, sweep_visit, p)) {
+		/* 1 ms: a 0 ms timer started from a timer would run in this same iteration */
+		ev_timer_start(p->env.loop, &p->sweep_step, 1);
+		return;
+	}
+	log_debug("neighbor %s: its routes are gone from the RIB", bgp_session_name(p));
+	p->sweep_fams = 0;
+}
+
+void bgp_adjin_init(struct bgp_peer *p) { ev_timer_init(&p->sweep_step, sweep_step, p); }
+
+void bgp_adjin_sweep(struct bgp_peer *p, uint8_t fams)
+{
+	fams &= BGP_FAM_ALL;
+	if (!fams)
+		return;
+	/* A sweep under way goes on with the families added, from the start: its earlier
+	 * buckets may hold paths of those. */
+	if ((p->sweep_fams | fams) != p->sweep_fams)
+		p->sweep_pos = 0;
+	p->sweep_fams |= fams;
+	if (!ev_timer_active(&p->sweep_step))
+		ev_timer_start(p->env.loop, &p->sweep_step, 0);
+}
+
+void bgp_adjin_sweep_finish(struct bgp_peer *p)
+{
+	if (!p->sweep_fams)
+		return;
+	ev_timer_stop(p->env.loop, &p->sweep_step);
+	while (!rib_walk(&p->sp->rib, &p->sweep_pos, SIZE_MAX, sweep_visit, p))
+		;
+	p->sweep_fams = 0;
+}
+
 void bgp_adjin_clear(struct bgp_peer *p)
 {
+	ev_timer_stop(p->env.loop, &p->sweep_step);
+	p->sweep_fams = 0;
 	struct rib *rib = &p->sp->rib;
 	struct rib_iter it;
 	struct rib_node *n;

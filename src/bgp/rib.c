@@ -228,6 +228,22 @@ struct rib_node *rib_iter_next(struct rib_iter *it)
 	return n;
 }
 
+int rib_walk(struct rib *r, size_t *pos, size_t budget, rib_walk_fn *fn, void *arg)
+{
+	size_t spent = 0;
+
+	while (*pos < r->nbuckets && spent < budget) {
+		struct rib_node *n = r->buckets[*pos], *next;
+
+		for (; n; n = next) {
+			next = n->hnext; /* fn may free n */
+			spent += fn(n, arg);
+		}
+		(*pos)++;
+	}
+	return *pos >= r->nbuckets;
+}
+
 static int cmp_node(const void *a, const void *b)
 {
 	const struct rib_node *x = *(struct rib_node *const *)a, *y = *(struct rib_node *const *)b;

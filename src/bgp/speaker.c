@@ -299,23 +299,23 @@ static void on_established(struct bgp_peer *p)
 {
 	struct bgp_speaker *sp = p->sp;
 
+	/* What the last session left must be gone before this one's paths arrive. */
+	bgp_adjin_sweep_finish(p);
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 1, sp->peer_arg);
 	bgp_gr_up(p);
-	bgp_adjout_start(p, &sp->rib);
+	bgp_adjout_start(p);
 }
 
 static void on_down(struct bgp_peer *p)
 {
 	struct bgp_speaker *sp = p->sp;
+	bgp_adjin_sweep_finish(p);     /* (none normally: Established finished it) */
 	uint8_t kept = bgp_gr_down(p); /* graceful restart keeps these families' paths */
 
-	if (!kept) {
+	if (!kept)
 		bgp_gr_forget(p);
-		bgp_adjin_clear(p);
-	} else {
-		bgp_adjin_clear_fams(p, (uint8_t)~kept, 0);
-	}
+	bgp_adjin_sweep(p, (uint8_t)~kept);
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 0, sp->peer_arg);
 	bgp_adjout_reset(p);
@@ -352,6 +352,7 @@ struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_
 	p->sp = sp;
 	bgp_sockopt_peer_keys(sp, p, 1);
 	bgp_gr_init(p);
+	bgp_adjin_init(p);
 	p->gr_restarting = sp->gr_restarting;
 	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
 	sp->peers[sp->npeers++] = p;
@@ -373,8 +374,7 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 	bgp_sockopt_peer_keys(sp, p, 0);
 	/* Paths kept over a graceful restart outlive the session, not the neighbour. */
 	bgp_gr_forget(p);
-	if (p->n_paths)
-		bgp_adjin_clear(p);
+	bgp_adjin_clear(p); /* also ends a sweep under way */
 	bgp_adjout_free(p);
 	bgp_session_free(p);
 }
