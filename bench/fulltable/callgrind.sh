@@ -94,7 +94,9 @@ callgrind_control -d "$VPID" >/dev/null 2>&1 || die "callgrind_control -d failed
 echo "routes $ROUTES seed $SEED: import under callgrind $((SECONDS - T0)) s"
 F=$(ls "$D"/cg.out.* 2>/dev/null | sort | tail -1)
 [ -n "$F" ] || F=$D/cg.out
-callgrind_annotate "$F" 2>/dev/null | awk -v top="$TOP" '
+OUT=${OUT:-/tmp/anycast-callgrind.out}
+cp "$F" "$OUT" && echo "callgrind output kept in $OUT (callgrind_annotate $OUT)"
+callgrind_annotate --auto=no "$F" 2>/dev/null | awk -v top="$TOP" '
 	/PROGRAM TOTALS/ { print; next }
 	/file:function/ { f = 1; print; next }
-	f && NF && n < top { print; n++ }'
+	f && /\(/ && n < top { print; n++ }'

@@ -244,6 +244,11 @@ void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n)
 		return;
 	if (n) {
 		const struct bgp_attrs *want = bgp_export_attrs(sp, p, n);
+
+		/* Nothing to say and nothing said (the neighbour a route came from, a node
+		 * neighbour that hears none of transit): no lookup. */
+		if (!want && !p->adj_out.count)
+			return;
 		const struct rib_node *cur = rib_lookup(&p->adj_out, &n->pfx);
 		const struct bgp_attrs *have = cur ? cur->paths->attrs : NULL;
 
