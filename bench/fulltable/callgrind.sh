@@ -2,7 +2,10 @@
 # bench/fulltable/callgrind.sh: instructions anycastd executes to import a fixed feed, counted
 # by valgrind's callgrind (repeatable on a shared, noisy machine, unlike time).
 #
-#   sudo bench/fulltable/callgrind.sh        env: ROUTES=200000 SEED=1 LIMIT=900 (s) TOP=20
+#   sudo bench/fulltable/callgrind.sh [anycastd|bird]   env: ROUTES=200000 SEED=1 LIMIT=900 (s) TOP=20
+#
+# bird: the anchor, BIRD 2 as in run.sh (one bgp protocol `feed`, import all, export none, no
+# kernel protocol), counted the same way ("N imported" of `birdc show protocols all feed`).
 #
 # Two fresh namespaces joined by a veth, as in run.sh: F (198.18.0.0/31, `anycast feed`, AS
 # 64500) and D (198.18.0.1/31, anycastd under callgrind, `fib no`, `transit yes`, AS 65001).
@@ -21,6 +24,7 @@ ROUTES=${ROUTES:-200000}
 SEED=${SEED:-1}
 LIMIT=${LIMIT:-900}
 TOP=${TOP:-20}
+WHO=${1:-anycastd}
 die() { echo "callgrind: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
 for c in valgrind callgrind_control callgrind_annotate ip python3; do
@@ -47,7 +51,28 @@ ip -n $NSF addr add 198.18.0.0/31 dev cgv$$f
 ip -n $NSD addr add 198.18.0.1/31 dev cgv$$d
 ip -n $NSF link set cgv$$f up
 ip -n $NSD link set cgv$$d up
-cat >"$D/anycastd.conf" <<EOF2
+if [ "$WHO" = bird ]; then
+	cat >"$D/bird.conf" <<EOF2
+log stderr { warning, error, fatal };
+router id 198.18.0.1;
+protocol device { }
+protocol bgp feed {
+    local 198.18.0.1 as 65001;
+    neighbor 198.18.0.0 as 64500;
+    passive on;
+    hold time 240;
+    ipv4 { import all; export none; };
+}
+EOF2
+	CTL=$D/bird.ctl
+	ip netns exec $NSD valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
+		bird -f -c "$D/bird.conf" -s "$CTL" >"$D/daemon.log" 2>&1 &
+	accepted() {
+		ip netns exec $NSD birdc -s "$CTL" show protocols all feed 2>/dev/null |
+			awk '/Routes:/ { print $2; f = 1 } END { if (!f) print -1 }'
+	}
+else
+	cat >"$D/anycastd.conf" <<EOF2
 router-id 198.18.0.1
 local-as 65001
 listen 198.18.0.1
@@ -62,21 +87,19 @@ neighbor 198.18.0.0 {
     hold-time 240
 }
 EOF2
-ip netns exec $NSD valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
-	"$ANYCASTD" -d -c "$D/anycastd.conf" >"$D/anycastd.log" 2>&1 &
+	CTL=$D/anycastd.sock
+	ip netns exec $NSD valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" \
+		"$ANYCASTD" -d -c "$D/anycastd.conf" >"$D/daemon.log" 2>&1 &
+	accepted() {
+		ip netns exec $NSD "$ANYCAST" -s "$CTL" show neighbors --json 2>/dev/null |
+			python3 -c 'import sys, json; d = json.load(sys.stdin); print(d[0]["accepted"] if d and d[0]["state"] == "Established" else -1)' 2>/dev/null
+	}
+fi
 VPID=$!
 PIDS+=("$VPID")
-accepted() {
-	ip netns exec $NSD "$ANYCAST" -s "$D/anycastd.sock" show neighbors --json 2>/dev/null |
-		python3 -c 'import sys, json; d = json.load(sys.stdin); print(d[0]["accepted"] if d and d[0]["state"] == "Established" else -1)' 2>/dev/null
-}
-state() {
-	ip netns exec $NSD "$ANYCAST" -s "$D/anycastd.sock" show neighbors --json 2>/dev/null |
-		python3 -c 'import sys, json; print(json.load(sys.stdin)[0]["state"])' 2>/dev/null
-}
 end=$((SECONDS + LIMIT))
-until [ -S "$D/anycastd.sock" ]; do
-	[ $SECONDS -lt $end ] || die "anycastd did not start: $(tail -5 "$D/anycastd.log")"
+until [ -S "$CTL" ] && [ "$(accepted)" != "" ]; do
+	[ $SECONDS -lt $end ] || die "$WHO did not start: $(tail -5 "$D/daemon.log")"
 	sleep 1
 done
 # counting from now: the feed's session (OPEN, KEEPALIVE) and its routes, nothing of start-up
@@ -91,7 +114,7 @@ while n=$(accepted) && [ "${n:--1}" -lt "$ROUTES" ]; do
 	sleep 1
 done
 callgrind_control -d "$VPID" >/dev/null 2>&1 || die "callgrind_control -d failed"
-echo "routes $ROUTES seed $SEED: import under callgrind $((SECONDS - T0)) s"
+echo "$WHO, routes $ROUTES seed $SEED: import under callgrind $((SECONDS - T0)) s"
 F=$(ls "$D"/cg.out.* 2>/dev/null | sort | tail -1)
 [ -n "$F" ] || F=$D/cg.out
 OUT=${OUT:-/tmp/anycast-callgrind.out}
