@@ -546,7 +546,11 @@ static void test_accept_emfile(void)
 
 /* From the session's outgoing connection to Established, the test's OPEN carrying graceful
  * restart (restart time 30 s, IPv4 with the F bit) and enhanced route refresh. */
-static void establish_gr(struct fix *f)
+static void establish_gr_flags(struct fix *f, uint8_t gr_flags);
+static void establish_gr(struct fix *f) { establish_gr_flags(f, 0); }
+
+/* The same with the capability's flags (R, N). */
+static void establish_gr_flags(struct fix *f, uint8_t gr_flags)
 {
 	uint8_t msg[BGP_MAX_LEN];
 	uint16_t len = 0;
@@ -559,6 +563,7 @@ static void establish_gr(struct fix *f)
 				 .enhanced_refresh = 1,
 				 .role = BGP_ROLE_NONE,
 				 .gr = 1,
+				 .gr_flags = gr_flags,
 				 .gr_time = 30,
 				 .gr_af = { BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING, 0 } };
 
@@ -685,6 +690,42 @@ static void test_graceful_restart_notification(void)
 	fix_free(&f);
 }
 
+/* RFC 8538: with the N bit on both sides, a NOTIFICATION other than Hard Reset keeps the paths
+ * stale as a broken connection would; a Hard Reset removes them. */
+static void test_graceful_restart_n_bit(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+	struct buf b;
+
+	nc.graceful_restart = 1;
+	nc.gr_time = 120;
+	fix_init_with(&f, nc);
+	establish_gr_flags(&f, BGP_GR_FLAG_N);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, f.t.peer->n_paths == 1);
+	buf_init(&b);
+	bgp_shutdown_encode(&b, BGP_CEASE_ADMIN_RESET, "bye");
+	t_send_buf(&f.t, &b);
+	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), 0x100 | RIB_PATH_STALE);
+	CHECK_INT(f.t.peer->gr_stale, 1);
+	/* back, re-announced; then a Hard Reset carrying the same Administrative Reset */
+	ev_advance(f.t.loop, 2000);
+	establish_gr_flags(&f, BGP_GR_FLAG_N);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") == 0x100);
+	buf_reset(&b);
+	bgp_hard_reset_shutdown_encode(&b, BGP_CEASE_ADMIN_RESET, "bye");
+	t_send_buf(&f.t, &b);
+	buf_free(&b);
+	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") < 0);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
+	CHECK_INT(f.sp->rib.count, 0);
+	fix_free(&f);
+}
+
 /* RFC 7313: a request from a neighbour that takes enhanced route refresh is answered with
  * BoRR, the routes, EoRR. */
 static void test_enhanced_refresh_answer(void)
@@ -741,6 +782,7 @@ int main(void)
 	RUN(test_accept_emfile);
 	RUN(test_graceful_restart_helper);
 	RUN(test_graceful_restart_notification);
+	RUN(test_graceful_restart_n_bit);
 	RUN(test_enhanced_refresh_answer);
 	return t_done();
 }
