@@ -208,23 +208,18 @@ static size_t sweep_visit(struct rib_node *n, void *arg)
 	return SWEEP_PATH_COST;
 }
 
-static void sweep_step(struct ev_timer *t, void *arg)
+int bgp_adjin_sweep_step(struct bgp_peer *p)
 {
-	struct bgp_peer *p = arg;
-
-	(void)t;
 	if (!p->sweep_fams)
-		return;
+		return 0;
 	if (!rib_walk(&p->sp->rib, &p->sweep_pos, SWEEP_BUDGET, sweep_visit, p)) {
-		/* 1 ms: a 0 ms timer started from a timer would run in this same iteration */
-		ev_timer_start(p->env.loop, &p->sweep_step, 1);
-		return;
+		bgp_speaker_want_steps(p->sp);
+		return 1;
 	}
 	log_debug("neighbor %s: its routes are gone from the RIB", bgp_session_name(p));
 	p->sweep_fams = 0;
+	return 0;
 }
-
-void bgp_adjin_init(struct bgp_peer *p) { ev_timer_init(&p->sweep_step, sweep_step, p); }
 
 void bgp_adjin_sweep(struct bgp_peer *p, uint8_t fams)
 {
@@ -236,15 +231,13 @@ void bgp_adjin_sweep(struct bgp_peer *p, uint8_t fams)
 	if ((p->sweep_fams | fams) != p->sweep_fams)
 		p->sweep_pos = 0;
 	p->sweep_fams |= fams;
-	if (!ev_timer_active(&p->sweep_step))
-		ev_timer_start(p->env.loop, &p->sweep_step, 0);
+	bgp_speaker_want_steps(p->sp);
 }
 
 void bgp_adjin_sweep_finish(struct bgp_peer *p)
 {
 	if (!p->sweep_fams)
 		return;
-	ev_timer_stop(p->env.loop, &p->sweep_step);
 	while (!rib_walk(&p->sp->rib, &p->sweep_pos, SIZE_MAX, sweep_visit, p))
 		;
 	p->sweep_fams = 0;
@@ -252,7 +245,6 @@ void bgp_adjin_sweep_finish(struct bgp_peer *p)
 
 void bgp_adjin_clear(struct bgp_peer *p)
 {
-	ev_timer_stop(p->env.loop, &p->sweep_step);
 	p->sweep_fams = 0;
 	struct rib *rib = &p->sp->rib;
 	struct rib_iter it;

@@ -20,8 +20,6 @@ int bgp_adjin_update(struct bgp_peer *p, struct bgp_update *u, struct bgp_err *e
 /* The neighbour goes: removes every path from p and re-decides each prefix, now (stops a
  * sweep). */
 void bgp_adjin_clear(struct bgp_peer *p);
-/* Before the neighbour is used (its sweep timer). */
-void bgp_adjin_init(struct bgp_peer *p);
 
 /* Families as bits, for graceful restart and route refresh: */
 #define BGP_FAM_IPV4 1
@@ -36,8 +34,10 @@ size_t bgp_adjin_clear_fams(struct bgp_peer *p, uint8_t fams, int only_stale);
 size_t bgp_adjin_mark_stale(struct bgp_peer *p, uint8_t fams);
 /* The session went down: p's paths of the families fams leave the RIB a step per loop
  * iteration (a full table at once held the loop for hundreds of ms), each prefix re-decided
- * and exported as its path goes. Until then they stay as they were. */
+ * and exported as its path goes. Until then they stay as they were. The speaker runs the
+ * steps (its steps_fd): bgp_adjin_sweep_step returns 1 while more are left. */
 void bgp_adjin_sweep(struct bgp_peer *p, uint8_t fams);
+int bgp_adjin_sweep_step(struct bgp_peer *p);
 /* Completes a sweep under way now: before a new session of p brings paths a sweep would
  * take for old ones, and before paths are marked stale. */
 void bgp_adjin_sweep_finish(struct bgp_peer *p);

@@ -111,16 +111,19 @@ static size_t walk_visit(struct rib_node *n, void *arg)
 	return p->npending != before ? 8 : 1;
 }
 
-/* One step of the first export. Nodes changed meanwhile were exported as they changed (the
+/* One step of the first export (the speaker runs it once per loop iteration), then what it
+ * queued goes out. Nodes changed meanwhile were exported as they changed (the
  * Loc-RIB exports to every Established neighbour), with their latest attributes; the walk
  * meeting them again finds the Adj-RIB-Out already equal and queues nothing, and a prefix
  * queued twice goes out once (take_pending). */
-static void walk_step(struct bgp_peer *p)
+void bgp_adjout_walk_step(struct bgp_peer *p)
 {
-	if (!p->export_walking || p->npending + (p->noutq - p->outq_pos) >= WALK_QUEUE_MAX)
+	if (!p->export_walking || !p->conn || p->conn->state != BGP_ESTABLISHED)
 		return;
-	if (rib_walk(&p->sp->rib, &p->export_pos, WALK_BUDGET, walk_visit, p))
+	if (p->npending + (p->noutq - p->outq_pos) < WALK_QUEUE_MAX &&
+	    rib_walk(&p->sp->rib, &p->export_pos, WALK_BUDGET, walk_visit, p))
 		p->export_walking = 0;
+	bgp_adjout_send_pending(p);
 }
 
 /* Encodes one UPDATE (or withdrawal) from the head of outq: the prefixes that follow with the
@@ -166,7 +169,6 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 		p->noutq = p->outq_pos = 0;
 		return;
 	}
-	walk_step(p);
 	if (p->npending == 0 && p->outq_pos == p->noutq && p->eor_sent && !p->eorr_pending)
 		return;
 	struct prefix *batch = xmalloc(BATCH_MAX * sizeof(*batch));
@@ -197,10 +199,10 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 	}
 	int more = p->outq_pos < p->noutq || p->npending > 0;
 
-	/* The walk goes on in a later iteration: 1 ms, since a 0 ms timer started from a timer
-	 * runs again in the same iteration (and replaces the 0 ms one the walk's exports set). */
-	if (p->export_walking)
-		ev_timer_start(p->sp->loop, &p->sp->flush, 1);
+	/* The walk goes on in the next iteration (the speaker's steps), or when a full socket
+	 * has room again (the writable op). */
+	if (p->export_walking && !bgp_session_congested(p))
+		bgp_speaker_want_steps(p->sp);
 	if (!more && !p->eor_sent && !p->export_walking) {
 		if (p->ctx.mp_ipv4)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV4);
@@ -215,7 +217,7 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 					       BGP_RR_EORR, BGP_SAFI_UNICAST);
 	if (!more)
 		p->eorr_pending = 0;
-	bgp_session_want_writable(p, more);
+	bgp_session_want_writable(p, more || p->export_walking);
 	bgp_session_send(p);
 }
 
@@ -275,9 +277,9 @@ void bgp_adjout_start(struct bgp_peer *p)
 	p->eor_sent = 0;
 	p->export_walking = 1;
 	p->export_pos = 0;
-	/* The walk starts at the end of this iteration; End-of-RIB follows it, even with nothing
-	 * to say. */
-	bgp_adjout_export(p, NULL);
+	/* The walk starts in the next iteration; End-of-RIB follows it, even with nothing to
+	 * say. */
+	bgp_speaker_want_steps(p->sp);
 }
 
 void bgp_adjout_refresh(struct bgp_peer *p, uint16_t afi)

@@ -17,6 +17,8 @@
  * loop iteration (and only while little is left unsent), so a full table never holds the
  * loop; what changes meanwhile is exported as it changes. */
 void bgp_adjout_start(struct bgp_peer *p);
+/* The walk's next step (the speaker's steps_fd runs it while p->export_walking). */
+void bgp_adjout_walk_step(struct bgp_peer *p);
 /* Re-evaluates node n of the RIB for p and queues the change if what p should hear differs;
  * n NULL only schedules the send. A no-op unless p is Established. */
 void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n);

@@ -67,9 +67,8 @@ struct bgp_peer {
 	uint8_t max_prefix_warned; /* warning-only: over the limit was logged */
 	uint8_t max_prefix_hit;    /* the session ends for max-prefix: its restart rule applies */
 	/* the paths of a session that ended leave the RIB a step per loop iteration (adjin.c) */
-	uint8_t sweep_fams;         /* families still being removed; 0: no sweep */
-	size_t sweep_pos;           /* the sweep's next RIB bucket */
-	struct ev_timer sweep_step; /* runs the next step */
+	uint8_t sweep_fams; /* families still being removed; 0: no sweep */
+	size_t sweep_pos;   /* the sweep's next RIB bucket */
 
 	int ifindex; /* the interface it is reached on; set by the owner */
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "bgp/adjin.h"
@@ -23,6 +24,25 @@
 #define ACCEPT_EPISODE_MS 10000
 
 static void accept_resume(struct ev_timer *t, void *arg);
+
+/* The next step of every neighbour's work in steps (see speaker.h's steps_fd); each layer asks
+ * for another iteration itself while it has more. */
+static void run_steps(int fd, uint32_t events, void *arg)
+{
+	struct bgp_speaker *sp = arg;
+
+	(void)fd;
+	(void)events;
+	sp->steps_asked = 0;
+	for (size_t i = 0; i < sp->npeers; i++) {
+		struct bgp_peer *p = sp->peers[i];
+
+		if (p->sweep_fams)
+			bgp_adjin_sweep_step(p);
+		if (p->export_walking)
+			bgp_adjout_walk_step(p);
+	}
+}
 
 static void flush_all(struct ev_timer *t, void *arg)
 {
@@ -55,6 +75,9 @@ struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uin
 	rib_init(&sp->rib);
 	ev_timer_init(&sp->flush, flush_all, sp);
 	ev_timer_init(&sp->accept_pause, accept_resume, sp);
+	sp->steps_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (sp->steps_fd < 0 || ev_io_add(loop, sp->steps_fd, EPOLLIN, run_steps, sp) < 0)
+		fatal("eventfd for the speaker's steps: %s", strerror(errno));
 	return sp;
 }
 
@@ -80,6 +103,8 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	free(sp->peers);
 	ev_timer_stop(sp->loop, &sp->flush);
 	ev_timer_stop(sp->loop, &sp->accept_pause);
+	ev_io_del(sp->loop, sp->steps_fd);
+	close(sp->steps_fd);
 	rib_free(&sp->rib);
 	free(sp);
 }
@@ -352,7 +377,6 @@ struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_
 	p->sp = sp;
 	bgp_sockopt_peer_keys(sp, p, 1);
 	bgp_gr_init(p);
-	bgp_adjin_init(p);
 	p->gr_restarting = sp->gr_restarting;
 	sp->peers = xrealloc(sp->peers, (sp->npeers + 1) * sizeof(*sp->peers));
 	sp->peers[sp->npeers++] = p;

@@ -217,11 +217,12 @@ static void test_receive_routes(void)
 	n = rib_lookup(&f.sp->rib, &pfx);
 	CHECK(n && n->paths && !n->paths->next && bgp_aspath_length(n->paths->attrs) == 2);
 	CHECK_INT(f.t.peer->n_paths, 2);
-	/* The session going down takes its routes away. */
+	/* The session going down takes its routes away (in steps, from the next iteration). */
 	close(f.t.fd);
 	f.t.fd = -1;
 	SPIN(&f.t, f.t.peer->state == BGP_IDLE);
 	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	SPIN(&f.t, f.t.peer->n_paths == 0);
 	CHECK(rib_lookup(&f.sp->rib, &pfx) == NULL);
 	CHECK_INT(f.sp->rib.count, 0);
 	CHECK_INT(f.t.peer->n_paths, 0);
@@ -686,13 +687,13 @@ static void test_graceful_restart_notification(void)
 	t_send_buf(&f.t, &b);
 	buf_free(&b);
 	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	SPIN(&f.t, f.t.peer->n_paths == 0);
 	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
 	CHECK_INT(f.sp->rib.count, 0);
 	fix_free(&f);
 }
 
-/* The first export walks the RIB in steps (1 ms apart: the fake clock is advanced by hand) while
- * routes change: every prefix ends up told once with its latest attributes, a withdrawn one not
+/* The first export walks the RIB in steps (one per loop iteration) while routes change: every prefix ends up told once with its latest attributes, a withdrawn one not
  * at all or withdrawn, and End-of-RIB comes after all of them. */
 enum { WALK_N = 40000 };
 
@@ -758,7 +759,6 @@ static void test_export_walk_concurrent(void)
 
 	fcntl(f.t.fd, F_SETFL, fl | O_NONBLOCK);
 	for (int round = 0; round < 100000 && !eor; round++) {
-		ev_advance(f.t.loop, 1);
 		ev_run_once(f.t.loop, 0);
 		ssize_t n = read(f.t.fd, rb + rl, sizeof(rb) - rl);
 
