@@ -4,6 +4,7 @@
 #include "bgp/adjin.h"
 
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "bgp/locrib.h"
@@ -187,8 +188,64 @@ size_t bgp_adjin_mark_stale(struct bgp_peer *p, uint8_t fams)
 	return cnt;
 }
 
+/* ---- the sweep of a session that ended ---- */
+
+/* A step's cost: a node visited 1, a path removed (decision, kernel, export) 4: a few ms. */
+#define SWEEP_BUDGET 16384
+#define SWEEP_PATH_COST 4
+
+static size_t sweep_visit(struct rib_node *n, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct rib_path *old;
+
+	if (!(fam_of(&n->pfx) & p->sweep_fams) || !(old = rib_path_of(n, p)))
+		return 1;
+	count_out(p, old);
+	struct prefix pfx = n->pfx; /* n may go */
+
+	bgp_locrib_changed(p->sp, &pfx, rib_node_withdraw(&p->sp->rib, n, p));
+	return SWEEP_PATH_COST;
+}
+
+int bgp_adjin_sweep_step(struct bgp_peer *p)
+{
+	if (!p->sweep_fams)
+		return 0;
+	if (!rib_walk(&p->sp->rib, &p->sweep_pos, SWEEP_BUDGET, sweep_visit, p)) {
+		bgp_speaker_want_steps(p->sp);
+		return 1;
+	}
+	log_debug("neighbor %s: its routes are gone from the RIB", bgp_session_name(p));
+	p->sweep_fams = 0;
+	return 0;
+}
+
+void bgp_adjin_sweep(struct bgp_peer *p, uint8_t fams)
+{
+	fams &= BGP_FAM_ALL;
+	if (!fams)
+		return;
+	/* A sweep under way goes on with the families added, from the start: its earlier
+	 * buckets may hold paths of those. */
+	if ((p->sweep_fams | fams) != p->sweep_fams)
+		p->sweep_pos = 0;
+	p->sweep_fams |= fams;
+	bgp_speaker_want_steps(p->sp);
+}
+
+void bgp_adjin_sweep_finish(struct bgp_peer *p)
+{
+	if (!p->sweep_fams)
+		return;
+	while (!rib_walk(&p->sp->rib, &p->sweep_pos, SIZE_MAX, sweep_visit, p))
+		;
+	p->sweep_fams = 0;
+}
+
 void bgp_adjin_clear(struct bgp_peer *p)
 {
+	p->sweep_fams = 0;
 	struct rib *rib = &p->sp->rib;
 	struct rib_iter it;
 	struct rib_node *n;

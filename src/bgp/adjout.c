@@ -96,6 +96,35 @@ static void take_pending(struct bgp_peer *p)
  * is offered at a time. */
 #define BATCH_MAX 1024
 #define SEND_ROUNDS 8
+/* The first export's walk: the cost of one step (a node visited 1, one queued for sending 8),
+ * a few ms; and how many prefixes may wait unsent before the walk goes on, so that a slow
+ * neighbour holds the walk, not a million queued prefixes. */
+#define WALK_BUDGET 16384
+#define WALK_QUEUE_MAX 8192
+
+static size_t walk_visit(struct rib_node *n, void *arg)
+{
+	struct bgp_peer *p = arg;
+	size_t before = p->npending;
+
+	bgp_adjout_export(p, n);
+	return p->npending != before ? 8 : 1;
+}
+
+/* One step of the first export (the speaker runs it once per loop iteration), then what it
+ * queued goes out. Nodes changed meanwhile were exported as they changed (the
+ * Loc-RIB exports to every Established neighbour), with their latest attributes; the walk
+ * meeting them again finds the Adj-RIB-Out already equal and queues nothing, and a prefix
+ * queued twice goes out once (take_pending). */
+void bgp_adjout_walk_step(struct bgp_peer *p)
+{
+	if (!p->export_walking || !p->conn || p->conn->state != BGP_ESTABLISHED)
+		return;
+	if (p->npending + (p->noutq - p->outq_pos) < WALK_QUEUE_MAX &&
+	    rib_walk(&p->sp->rib, &p->export_pos, WALK_BUDGET, walk_visit, p))
+		p->export_walking = 0;
+	bgp_adjout_send_pending(p);
+}
 
 /* Encodes one UPDATE (or withdrawal) from the head of outq: the prefixes that follow with the
  * same attributes now, as Adj-RIB-Out holds them (they may have changed since take_pending). */
@@ -170,7 +199,11 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 	}
 	int more = p->outq_pos < p->noutq || p->npending > 0;
 
-	if (!more && !p->eor_sent) {
+	/* The walk goes on in the next iteration (the speaker's steps), or when a full socket
+	 * has room again (the writable op). */
+	if (p->export_walking && !bgp_session_congested(p))
+		bgp_speaker_want_steps(p->sp);
+	if (!more && !p->eor_sent && !p->export_walking) {
 		if (p->ctx.mp_ipv4)
 			bgp_eor_encode(&c->wbuf, BGP_AFI_IPV4);
 		if (p->ctx.mp_ipv6)
@@ -184,7 +217,7 @@ void bgp_adjout_send_pending(struct bgp_peer *p)
 					       BGP_RR_EORR, BGP_SAFI_UNICAST);
 	if (!more)
 		p->eorr_pending = 0;
-	bgp_session_want_writable(p, more);
+	bgp_session_want_writable(p, more || p->export_walking);
 	bgp_session_send(p);
 }
 
@@ -213,6 +246,11 @@ void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n)
 		return;
 	if (n) {
 		const struct bgp_attrs *want = bgp_export_attrs(sp, p, n);
+
+		/* Nothing to say and nothing said (the neighbour a route came from, a node
+		 * neighbour that hears none of transit): no lookup. */
+		if (!want && !p->adj_out.count)
+			return;
 		const struct rib_node *cur = rib_lookup(&p->adj_out, &n->pfx);
 		const struct bgp_attrs *have = cur ? cur->paths->attrs : NULL;
 
@@ -234,17 +272,14 @@ void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n)
 		ev_timer_start(sp->loop, &sp->flush, 0);
 }
 
-void bgp_adjout_start(struct bgp_peer *p, const struct rib *rib)
+void bgp_adjout_start(struct bgp_peer *p)
 {
-	struct rib_iter it;
-	struct rib_node *n;
-
 	p->eor_sent = 0;
-	rib_iter_init(&it, rib);
-	while ((n = rib_iter_next(&it)))
-		bgp_adjout_export(p, n);
-	/* Even with nothing to say, End-of-RIB goes out. */
-	bgp_adjout_export(p, NULL);
+	p->export_walking = 1;
+	p->export_pos = 0;
+	/* The walk starts in the next iteration; End-of-RIB follows it, even with nothing to
+	 * say. */
+	bgp_speaker_want_steps(p->sp);
 }
 
 void bgp_adjout_refresh(struct bgp_peer *p, uint16_t afi)
@@ -263,6 +298,7 @@ void bgp_adjout_refresh(struct bgp_peer *p, uint16_t afi)
 
 void bgp_adjout_reset(struct bgp_peer *p)
 {
+	p->export_walking = 0;
 	rib_free(&p->adj_out);
 	p->npending = 0;
 	p->noutq = p->outq_pos = 0;

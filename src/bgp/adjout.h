@@ -12,9 +12,13 @@
 #include "bgp/peer.h"
 #include "bgp/rib.h"
 
-/* The session reached Established: sends everything rib holds that is exportable to p, then
- * End-of-RIB (even with nothing to say). */
-void bgp_adjout_start(struct bgp_peer *p, const struct rib *rib);
+/* The session reached Established: sends everything the speaker's RIB holds that is
+ * exportable to p, then End-of-RIB (even with nothing to say). The RIB is walked a step per
+ * loop iteration (and only while little is left unsent), so a full table never holds the
+ * loop; what changes meanwhile is exported as it changes. */
+void bgp_adjout_start(struct bgp_peer *p);
+/* The walk's next step (the speaker's steps_fd runs it while p->export_walking). */
+void bgp_adjout_walk_step(struct bgp_peer *p);
 /* Re-evaluates node n of the RIB for p and queues the change if what p should hear differs;
  * n NULL only schedules the send. A no-op unless p is Established. */
 void bgp_adjout_export(struct bgp_peer *p, const struct rib_node *n);

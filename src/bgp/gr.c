@@ -64,6 +64,9 @@ void bgp_gr_up(struct bgp_peer *p)
 	const struct bgp_caps *c = &p->conn->open.caps;
 
 	p->eor_received = 0;
+	/* The Restart State bit is for the first session after our restart only: one that resets
+	 * later, while this process lives, has nothing to recover (RFC 4724 sec 3). */
+	p->gr_restarting = 0;
 	p->gr_peer_fams = c->gr && p->conf.graceful_restart ? fams_of_caps(c, BGP_GR_AF_PRESENT)
 							    : 0;
 	p->gr_peer_time = c->gr_time;

@@ -345,13 +345,12 @@ void bgp_notification_encode(struct buf *b, uint8_t code, uint8_t subcode, const
 	bgp_msg_end(b, start);
 }
 
-void bgp_shutdown_encode(struct buf *b, uint8_t subcode, const char *text)
+/* RFC 9003 sec 2: a length octet and at most 255 octets of UTF-8; cut before a continuation
+ * byte so the message stays valid UTF-8. Returns the data's length. */
+static size_t shutdown_data(uint8_t data[256], const char *text)
 {
-	uint8_t data[256];
 	size_t n = text ? strlen(text) : 0;
 
-	/* RFC 9003 sec 2: at most 255 octets; cut before a UTF-8 continuation byte so the
-	 * message stays valid UTF-8. */
 	if (n > 255) {
 		n = 255;
 		while (n > 0 && ((uint8_t)text[n] & 0xc0) == 0x80)
@@ -360,7 +359,37 @@ void bgp_shutdown_encode(struct buf *b, uint8_t subcode, const char *text)
 	data[0] = (uint8_t)n;
 	if (n)
 		memcpy(data + 1, text, n);
-	bgp_notification_encode(b, BGP_ERR_CEASE, subcode, data, n + 1);
+	return n + 1;
+}
+
+void bgp_shutdown_encode(struct buf *b, uint8_t subcode, const char *text)
+{
+	uint8_t data[256];
+
+	bgp_notification_encode(b, BGP_ERR_CEASE, subcode, data, shutdown_data(data, text));
+}
+
+void bgp_hard_reset_encode(struct buf *b, uint8_t code, uint8_t subcode, const void *data,
+			   size_t len)
+{
+	size_t start = bgp_msg_begin(b, BGP_NOTIFICATION);
+
+	if (len > BGP_MAX_LEN - BGP_HDR_LEN - 4)
+		len = BGP_MAX_LEN - BGP_HDR_LEN - 4;
+	buf_put8(b, BGP_ERR_CEASE);
+	buf_put8(b, BGP_CEASE_HARD_RESET);
+	buf_put8(b, code);
+	buf_put8(b, subcode);
+	if (data)
+		buf_put(b, data, len);
+	bgp_msg_end(b, start);
+}
+
+void bgp_hard_reset_shutdown_encode(struct buf *b, uint8_t subcode, const char *text)
+{
+	uint8_t data[256];
+
+	bgp_hard_reset_encode(b, BGP_ERR_CEASE, subcode, data, shutdown_data(data, text));
 }
 
 /* Length of a valid, minimal UTF-8 sequence of a non-control character at p, or 0. */
@@ -401,14 +430,31 @@ int bgp_notification_decode(const uint8_t *body, size_t len, struct bgp_notifica
 	n->subcode = body[1];
 	n->data = body + 2;
 	n->datalen = (uint16_t)(len - 2);
+	n->inner_code = n->code;
+	n->inner_subcode = n->subcode;
+	const uint8_t *d = n->data;
+	size_t dl = n->datalen;
+
+	/* RFC 8538 sec 3: a Hard Reset carries the NOTIFICATION it stands for (code, subcode,
+	 * data); its text, if any, is that one's. Without the two octets it is a bare one. */
+	if (n->code == BGP_ERR_CEASE && n->subcode == BGP_CEASE_HARD_RESET) {
+		n->hard_reset = 1;
+		if (dl >= 2) {
+			n->inner_code = d[0];
+			n->inner_subcode = d[1];
+			d += 2;
+			dl -= 2;
+		}
+	}
 	/* RFC 9003 sec 2: Cease 2 and 4 may carry a length octet and a UTF-8 message. A length
 	 * past the data makes it malformed: we keep no text then. Whatever we keep is made
 	 * printable, since it goes to logs and terminals. */
-	if (n->code == BGP_ERR_CEASE &&
-	    (n->subcode == BGP_CEASE_ADMIN_SHUTDOWN || n->subcode == BGP_CEASE_ADMIN_RESET) &&
-	    n->datalen >= 1 && n->data[0] <= n->datalen - 1) {
-		const uint8_t *t = n->data + 1;
-		size_t tl = n->data[0], o = 0;
+	if (n->inner_code == BGP_ERR_CEASE &&
+	    (n->inner_subcode == BGP_CEASE_ADMIN_SHUTDOWN ||
+	     n->inner_subcode == BGP_CEASE_ADMIN_RESET) &&
+	    dl >= 1 && d[0] <= dl - 1) {
+		const uint8_t *t = d + 1;
+		size_t tl = d[0], o = 0;
 
 		for (size_t i = 0; i < tl;) {
 			size_t cl = utf8_char(t + i, tl - i);

@@ -72,12 +72,21 @@ void bgp_notification_encode(struct buf *b, uint8_t code, uint8_t subcode, const
 /* Cease/Administrative Shutdown or Reset with an RFC 9003 shutdown communication (UTF-8, at most
  * 255 octets; longer text is truncated at a character boundary). text may be NULL. */
 void bgp_shutdown_encode(struct buf *b, uint8_t subcode, const char *text);
+/* RFC 8538 sec 3: Cease/Hard Reset standing for the NOTIFICATION code/subcode/data (its data
+ * is those three); the second form for a Cease with an RFC 9003 shutdown communication. */
+void bgp_hard_reset_encode(struct buf *b, uint8_t code, uint8_t subcode, const void *data,
+			   size_t len);
+void bgp_hard_reset_shutdown_encode(struct buf *b, uint8_t subcode, const char *text);
 
 struct bgp_notification {
 	uint8_t code, subcode;
 	const uint8_t *data; /* points into the decoded body */
 	uint16_t datalen;
 	char shutdown_msg[256]; /* RFC 9003 text for Cease 2/4, sanitised to printable; "" if none */
+	/* RFC 8538: a Cease/Hard Reset, and the NOTIFICATION it carries (code and subcode as
+	 * above when it is no Hard Reset, or one without its two octets) */
+	uint8_t hard_reset;
+	uint8_t inner_code, inner_subcode;
 };
 int bgp_notification_decode(const uint8_t *body, size_t len, struct bgp_notification *n);
 /* "Cease/Administrative Shutdown", "UPDATE Message Error/Malformed AS_PATH", ... never NULL. */

@@ -54,6 +54,10 @@ struct bgp_peer {
 	struct prefix *outq;
 	size_t noutq, outq_pos;
 	uint8_t eor_sent;
+	/* the first export walks the RIB a step per loop iteration (adjout.c): a full table in
+	 * one go held the loop for hundreds of ms */
+	uint8_t export_walking;
+	size_t export_pos; /* the walk's next RIB bucket */
 	uint64_t updates_out;
 	uint64_t unencodable; /* routes withdrawn because no UPDATE could hold them */
 
@@ -62,6 +66,9 @@ struct bgp_peer {
 	size_t n_accepted;         /* of those, the usable ones (not rejected) */
 	uint8_t max_prefix_warned; /* warning-only: over the limit was logged */
 	uint8_t max_prefix_hit;    /* the session ends for max-prefix: its restart rule applies */
+	/* the paths of a session that ended leave the RIB a step per loop iteration (adjin.c) */
+	uint8_t sweep_fams; /* families still being removed; 0: no sweep */
+	size_t sweep_pos;   /* the sweep's next RIB bucket */
 
 	int ifindex; /* the interface it is reached on; set by the owner */
 

@@ -42,16 +42,19 @@ static size_t bucket_of(const struct rib *r, uint32_t h)
 	return i < r->split ? h & (2 * r->base - 1) : i;
 }
 
-struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p)
+static struct rib_node *lookup_h(const struct rib *r, const struct prefix *p, uint32_t h)
 {
 	if (!r->nbuckets)
 		return NULL;
-	uint32_t h = prefix_hash(p);
-
 	for (struct rib_node *n = r->buckets[bucket_of(r, h)]; n; n = n->hnext)
 		if (n->hash == h && prefix_eq(&n->pfx, p))
 			return n;
 	return NULL;
+}
+
+struct rib_node *rib_lookup(const struct rib *r, const struct prefix *p)
+{
+	return r->nbuckets ? lookup_h(r, p, prefix_hash(p)) : NULL;
 }
 
 #define SPLITS_PER_INSERT 16
@@ -106,7 +109,8 @@ struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *sr
 
 struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 {
-	struct rib_node *n = rib_lookup(r, p);
+	uint32_t h = prefix_hash(p); /* once, for the lookup and the new node */
+	struct rib_node *n = lookup_h(r, p, h);
 
 	if (!n) {
 		if (r->nbuckets == r->base && r->count >= r->base)
@@ -114,7 +118,7 @@ struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 		split_some(r);
 		n = xcalloc(1, sizeof(*n));
 		n->pfx = *p;
-		n->hash = prefix_hash(p);
+		n->hash = h;
 		size_t b = bucket_of(r, n->hash);
 
 		n->hnext = r->buckets[b];
@@ -226,6 +230,22 @@ struct rib_node *rib_iter_next(struct rib_iter *it)
 	while (!it->next && ++it->bucket < it->r->nbuckets)
 		it->next = it->r->buckets[it->bucket];
 	return n;
+}
+
+int rib_walk(struct rib *r, size_t *pos, size_t budget, rib_walk_fn *fn, void *arg)
+{
+	size_t spent = 0;
+
+	while (*pos < r->nbuckets && spent < budget) {
+		struct rib_node *n = r->buckets[*pos], *next;
+
+		for (; n; n = next) {
+			next = n->hnext; /* fn may free n */
+			spent += fn(n, arg);
+		}
+		(*pos)++;
+	}
+	return *pos >= r->nbuckets;
 }
 
 static int cmp_node(const void *a, const void *b)

@@ -79,6 +79,14 @@ struct rib_iter {
 };
 void rib_iter_init(struct rib_iter *it, const struct rib *r);
 struct rib_node *rib_iter_next(struct rib_iter *it);
+/* A walk in steps, across loop iterations while the table changes: visits the nodes of buckets
+ * *pos, *pos + 1, ... (whole buckets), calling fn(n, arg), which returns what the visit cost,
+ * until the costs reach budget; *pos is where to resume. Returns 1 once the end is reached.
+ * Linear hashing only ever moves a node to a higher bucket, so a walk resumed later visits
+ * every node that stayed in the table (one that moved on may be visited twice; one added
+ * meanwhile may or may not be). fn may remove n, nothing else. */
+typedef size_t rib_walk_fn(struct rib_node *n, void *arg);
+int rib_walk(struct rib *r, size_t *pos, size_t budget, rib_walk_fn *fn, void *arg);
 /* Every node, sorted by prefix (for display). Caller frees the array. */
 struct rib_node **rib_sorted(const struct rib *r, size_t *n);
 

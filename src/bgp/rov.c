@@ -32,7 +32,9 @@ uint32_t bgp_rov_origin(const struct bgp_attrs *a, uint32_t local_as)
 enum rov_state bgp_rov_state(const struct bgp_speaker *sp, const struct prefix *pfx,
 			     const struct bgp_attrs *a)
 {
-	if (!sp->vrps)
+	/* No VRP at all (no rpki, or none yet): every route is not-found, without walking the
+	 * table or the AS path (that was 18% of a full table's import, bench/RESULTS.md). */
+	if (!sp->vrps || vrp_count(sp->vrps) == 0)
 		return ROV_NOT_FOUND;
 	return vrp_validate(sp->vrps, pfx, bgp_rov_origin(a, sp->local_as));
 }

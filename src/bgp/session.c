@@ -170,7 +170,8 @@ static void send_open(struct bgp_conn *c)
 		 * it survives every restart (see gr.h). */
 		caps.gr = 1;
 		caps.gr_time = p->conf.gr_time;
-		caps.gr_flags = p->gr_restarting ? BGP_GR_FLAG_R : 0;
+		/* N bit (RFC 8538): a NOTIFICATION other than Hard Reset keeps routes too. */
+		caps.gr_flags = (p->gr_restarting ? BGP_GR_FLAG_R : 0) | BGP_GR_FLAG_N;
 		caps.gr_af[0] = caps.mp_ipv4 ? BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING : 0;
 		caps.gr_af[1] = caps.mp_ipv6 ? BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING : 0;
 	}
@@ -178,18 +179,57 @@ static void send_open(struct bgp_conn *c)
 	conn_flush(c);
 }
 
+/* RFC 8538: both OPENs of this Established connection carried the N bit (ours does whenever
+ * graceful restart is on): a NOTIFICATION then ends the session as gracefully as a TCP loss,
+ * unless it is a Hard Reset. */
+static int gr_notification(const struct bgp_conn *c)
+{
+	return c->state == BGP_ESTABLISHED && c->peer->conf.graceful_restart && c->open_received &&
+	       c->open.caps.gr && (c->open.caps.gr_flags & BGP_GR_FLAG_N);
+}
+
+/* RFC 8538 sec 5: the Cease subcodes sent as Hard Reset (their routes must go): Maximum
+ * Number of Prefixes, Administrative Shutdown, Peer De-configured, and Administrative Reset
+ * (left to the implementation: ours come from an operator clearing the session). The others
+ * (Connection Rejected, Other Configuration Change, Collision, Out of Resources, BFD Down) keep
+ * graceful restart. */
+static int hard_cease(uint8_t code, uint8_t subcode)
+{
+	static const uint8_t hard[] = { BGP_CEASE_MAX_PREFIX, BGP_CEASE_ADMIN_SHUTDOWN,
+					BGP_CEASE_PEER_DECONF, BGP_CEASE_ADMIN_RESET,
+					BGP_CEASE_HARD_RESET };
+
+	if (code != BGP_ERR_CEASE)
+		return 0;
+	for (size_t i = 0; i < sizeof(hard); i++)
+		if (hard[i] == subcode)
+			return 1;
+	return 0;
+}
+
+/* Whether the end of c's session by a NOTIFICATION (code/subcode, sent or received) forbids
+ * graceful restart: always without the N bit (RFC 4724 sec 4.2), only a Hard Reset with it. */
+static int notification_ends_gr(const struct bgp_conn *c, int hard)
+{
+	return !gr_notification(c) || hard;
+}
+
 static void send_notification(struct bgp_conn *c, uint8_t code, uint8_t subcode, const void *data,
 			      size_t len, const char *why)
 {
 	struct bgp_peer *p = c->peer;
+	int hard = gr_notification(c) && hard_cease(code, subcode);
 
-	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s): %s", bgp_session_name(p), code,
-		 subcode, bgp_err_subcode_name(code, subcode), why);
+	log_warn("neighbor %s: sent NOTIFICATION %u/%u (%s)%s: %s", bgp_session_name(p), code,
+		 subcode, bgp_err_subcode_name(code, subcode), hard ? " as Hard Reset" : "", why);
 	snprintf(p->last_error, sizeof(p->last_error), "sent %s: %s",
 		 bgp_err_subcode_name(code, subcode), why);
-	bgp_notification_encode(&c->wbuf, code, subcode, data, len);
+	if (hard && subcode != BGP_CEASE_HARD_RESET)
+		bgp_hard_reset_encode(&c->wbuf, code, subcode, data, len);
+	else
+		bgp_notification_encode(&c->wbuf, code, subcode, data, len);
 	p->notifications_out++;
-	p->down_notified = 1; /* RFC 4724 sec 4.2: no graceful restart after a NOTIFICATION */
+	p->down_notified = (uint8_t)notification_ends_gr(c, hard);
 	conn_flush(c);
 }
 
@@ -495,14 +535,18 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_notification n;
-	char why[400];
+	char why[400], inner[120] = "";
 
 	p->notifications_in++;
-	p->down_notified = 1;
 	bgp_notification_decode(body, len, &n);
-	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s", n.code, n.subcode,
-		 bgp_err_subcode_name(n.code, n.subcode), n.shutdown_msg[0] ? ": \"" : "",
-		 n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "");
+	p->down_notified = (uint8_t)notification_ends_gr(c, n.hard_reset);
+	if (n.hard_reset && (n.inner_code != n.code || n.inner_subcode != n.subcode))
+		snprintf(inner, sizeof(inner), " for %u/%u (%s)", n.inner_code, n.inner_subcode,
+			 bgp_err_subcode_name(n.inner_code, n.inner_subcode));
+	snprintf(why, sizeof(why), "received NOTIFICATION %u/%u (%s)%s%s%s%s%s", n.code, n.subcode,
+		 bgp_err_subcode_name(n.code, n.subcode), inner, n.shutdown_msg[0] ? ": \"" : "",
+		 n.shutdown_msg, n.shutdown_msg[0] ? "\"" : "",
+		 p->down_notified ? "" : " (graceful restart, RFC 8538)");
 	log_warn("neighbor %s: %s", bgp_session_name(p), why);
 	size_t wl = strlen(why);
 
@@ -901,12 +945,17 @@ void bgp_session_stop(struct bgp_peer *p, uint8_t cease_subcode, const char *tex
 		if (!c)
 			continue;
 		if (c->state >= BGP_OPENSENT && cease_subcode) {
-			log_info("neighbor %s: sending %s%s%s", bgp_session_name(p),
+			int hard = gr_notification(c) && hard_cease(BGP_ERR_CEASE, cease_subcode);
+
+			log_info("neighbor %s: sending %s%s%s%s", bgp_session_name(p),
 				 bgp_err_subcode_name(BGP_ERR_CEASE, cease_subcode),
-				 text ? ": " : "", text ? text : "");
-			bgp_shutdown_encode(&c->wbuf, cease_subcode, text);
+				 hard ? " as Hard Reset" : "", text ? ": " : "", text ? text : "");
+			if (hard)
+				bgp_hard_reset_shutdown_encode(&c->wbuf, cease_subcode, text);
+			else
+				bgp_shutdown_encode(&c->wbuf, cease_subcode, text);
 			p->notifications_out++;
-			p->down_notified = 1;
+			p->down_notified = (uint8_t)notification_ends_gr(c, hard);
 			conn_flush(c);
 			flush_sync_conn(c, 1000);
 		}

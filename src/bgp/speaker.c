@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "bgp/adjin.h"
@@ -23,6 +24,25 @@
 #define ACCEPT_EPISODE_MS 10000
 
 static void accept_resume(struct ev_timer *t, void *arg);
+
+/* The next step of every neighbour's work in steps (see speaker.h's steps_fd); each layer asks
+ * for another iteration itself while it has more. */
+static void run_steps(int fd, uint32_t events, void *arg)
+{
+	struct bgp_speaker *sp = arg;
+
+	(void)fd;
+	(void)events;
+	sp->steps_asked = 0;
+	for (size_t i = 0; i < sp->npeers; i++) {
+		struct bgp_peer *p = sp->peers[i];
+
+		if (p->sweep_fams)
+			bgp_adjin_sweep_step(p);
+		if (p->export_walking)
+			bgp_adjout_walk_step(p);
+	}
+}
 
 static void flush_all(struct ev_timer *t, void *arg)
 {
@@ -55,6 +75,9 @@ struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uin
 	rib_init(&sp->rib);
 	ev_timer_init(&sp->flush, flush_all, sp);
 	ev_timer_init(&sp->accept_pause, accept_resume, sp);
+	sp->steps_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (sp->steps_fd < 0 || ev_io_add(loop, sp->steps_fd, EPOLLIN, run_steps, sp) < 0)
+		fatal("eventfd for the speaker's steps: %s", strerror(errno));
 	return sp;
 }
 
@@ -80,6 +103,8 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	free(sp->peers);
 	ev_timer_stop(sp->loop, &sp->flush);
 	ev_timer_stop(sp->loop, &sp->accept_pause);
+	ev_io_del(sp->loop, sp->steps_fd);
+	close(sp->steps_fd);
 	rib_free(&sp->rib);
 	free(sp);
 }
@@ -299,23 +324,23 @@ static void on_established(struct bgp_peer *p)
 {
 	struct bgp_speaker *sp = p->sp;
 
+	/* What the last session left must be gone before this one's paths arrive. */
+	bgp_adjin_sweep_finish(p);
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 1, sp->peer_arg);
 	bgp_gr_up(p);
-	bgp_adjout_start(p, &sp->rib);
+	bgp_adjout_start(p);
 }
 
 static void on_down(struct bgp_peer *p)
 {
 	struct bgp_speaker *sp = p->sp;
+	bgp_adjin_sweep_finish(p);     /* (none normally: Established finished it) */
 	uint8_t kept = bgp_gr_down(p); /* graceful restart keeps these families' paths */
 
-	if (!kept) {
+	if (!kept)
 		bgp_gr_forget(p);
-		bgp_adjin_clear(p);
-	} else {
-		bgp_adjin_clear_fams(p, (uint8_t)~kept, 0);
-	}
+	bgp_adjin_sweep(p, (uint8_t)~kept);
 	if (sp->peer_event)
 		sp->peer_event(sp, p, 0, sp->peer_arg);
 	bgp_adjout_reset(p);
@@ -373,8 +398,7 @@ void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t
 	bgp_sockopt_peer_keys(sp, p, 0);
 	/* Paths kept over a graceful restart outlive the session, not the neighbour. */
 	bgp_gr_forget(p);
-	if (p->n_paths)
-		bgp_adjin_clear(p);
+	bgp_adjin_clear(p); /* also ends a sweep under way */
 	bgp_adjout_free(p);
 	bgp_session_free(p);
 }

@@ -52,7 +52,13 @@ struct bgp_speaker {
 	struct bgp_listener *listeners;
 	size_t nlisteners;
 	struct rib rib;
-	struct ev_timer flush;        /* batches exports made in one loop iteration */
+	struct ev_timer flush; /* batches exports made in one loop iteration */
+	/* Work in steps, one per loop iteration without sleeping between them (ev_io_again on
+	 * an eventfd nobody writes): the first export of a neighbour (adjout.c) and the removal
+	 * of a session's paths (adjin.c). A layer with a step left asks
+	 * bgp_speaker_want_steps(); the speaker then runs every neighbour's next step. */
+	int steps_fd;
+	uint8_t steps_asked;          /* ev_io_again(steps_fd) made and not yet run */
 	struct ev_timer accept_pause; /* running while the listeners rest after EMFILE */
 	uint64_t accept_starved_at;   /* last EMFILE (ms); one log line per episode */
 	/* graceful restart (gr.h): our OPENs carry the Restart State bit while set; eor_event is
@@ -66,6 +72,17 @@ struct bgp_speaker {
 			       const struct prefix *pfx, void *arg);
 	void *own_export_arg;
 };
+
+/* Asks for the next iteration's steps (see steps_fd). Once until they run: ev_io_again on a
+ * descriptor already due in this iteration would move it to the next one, and a writable
+ * callback asking every iteration would then put it off for ever. */
+static inline void bgp_speaker_want_steps(struct bgp_speaker *sp)
+{
+	if (!sp->steps_asked) {
+		sp->steps_asked = 1;
+		ev_io_again(sp->loop, sp->steps_fd);
+	}
+}
 
 struct bgp_speaker *bgp_speaker_new(struct ev_loop *loop, uint32_t local_as, uint32_t router_id);
 /* Cease/Administrative Shutdown to every neighbour (with text), then frees everything. */

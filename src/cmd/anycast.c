@@ -10,6 +10,7 @@
 #include "feed/feed.h"
 #include "lab/lab.h"
 #include "probe/probe.h"
+#include "probe/tcp.h"
 #include "lib/buf.h"
 #include "sim/sim.h"
 
@@ -28,6 +29,8 @@ static void usage(void)
 		"                    [--port P] [--seed S] [--hold-time S] [--exit-after S] [--json]\n"
 		"       anycast probe dns --server ADDR[:PORT] --rate N --count N [--timeout MS]"
 		" [--name NAME] [--json]\n"
+		"       anycast probe tcp --server ADDR[:PORT] --connections K --rate N --count N"
+		" [--timeout MS] [--json]\n"
 		"       anycast lab up [--no-delay] [--timeout S] [--keep] [--lab NAME] TOPOLOGY.yaml"
 		" | down [--lab NAME] | status [--json] [--lab NAME] | cities\n"
 		"       anycast lab exec NODE -- CMD... | fail NODE [--service|--site] | heal NODE\n"
@@ -58,6 +61,8 @@ int main(int argc, char **argv)
 		return lab_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "detect") == 0)
 		return det_main(argc - 1, argv + 1);
+	if (argc > 2 && strcmp(argv[1], "probe") == 0 && strcmp(argv[2], "tcp") == 0)
+		return probe_tcp_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "probe") == 0)
 		return probe_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "sim") == 0)

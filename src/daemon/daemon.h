@@ -48,6 +48,7 @@ struct daemon {
 	char *pidfile;                /* access.h: the pidfile we wrote, or NULL */
 	struct ev_timer gr_timer;     /* fib_gr.c: the end of our own graceful restart */
 	uint8_t gr_active;            /* taking over what an earlier instance left */
+	int gr_mark_fd;               /* fib_gr.c: the restart mark (bgp/restart_mark.h), or -1 */
 	struct daemon_bfd *bfd;       /* BFD sessions (bfd.h); NULL until the first sync */
 	struct daemon_rov *rov;       /* rov.h: caches, ROA file, the VRP table */
 	struct daemon_alerts *alerts; /* alerts.h: hijack alarms */

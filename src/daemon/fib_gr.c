@@ -8,13 +8,17 @@
  * - At start, the routes and addresses of our protocol number that an earlier instance left are
  *   taken over instead of flushed: a route re-learnt replaces its old self in place
  *   (NLM_F_REPLACE), and only when every neighbour has sent End-of-RIB for its families (or the
- *   longest restart time has passed) is what was not learnt again removed. Until then our OPENs
- *   carry the Restart State bit.
+ *   longest restart time has passed) is what was not learnt again removed. Only a start that
+ *   finds such state (routes or addresses of our protocol, or the restart mark a stopping
+ *   instance left, bgp/restart_mark.h) is a restart: then each neighbour's first OPEN carries
+ *   the Restart State bit; a first start, or a session that resets later, sends it clear.
  *
  * Why a file: the start, the stop and the End-of-RIB events meet here and nowhere else. */
+#include <stdio.h>
 #include <string.h>
 
 #include "bgp/adjin.h"
+#include "bgp/restart_mark.h"
 #include "daemon/daemon.h"
 #include "kernel/kr.h"
 #include "lib/log.h"
@@ -94,18 +98,39 @@ void daemon_gr_eor(struct bgp_speaker *sp, struct bgp_peer *p, void *arg)
 	gr_finish(d, "End-of-RIB from every neighbor");
 }
 
+/* The restart mark next to the control socket (restart_mark.h). */
+static void mark_path(const struct daemon *d, char *path, size_t len)
+{
+	snprintf(path, len, "%s.restart", d->conf.control);
+}
+
 int daemon_gr_begin(struct daemon *d)
 {
 	uint16_t t = gr_time(&d->conf);
+	char path[4096];
+	int marked = 0, routes = 0, addrs = 0;
 
 	ev_timer_init(&d->gr_timer, gr_expired, d);
+	d->gr_mark_fd = -1;
 	if (!t)
 		return 0;
+	mark_path(d, path, sizeof(path));
+	d->gr_mark_fd = bgp_restart_mark_open(path, t, &marked);
+	if (d->kr) {
+		routes = kr_count_stale(d->kr);
+		addrs = kr_addr_count_stale(d->kr, "lo");
+	}
+	if (!marked && routes <= 0 && addrs <= 0) {
+		log_info("graceful restart: a first start (no forwarding state left by an earlier "
+			 "instance): Restart State bit clear");
+		return 0;
+	}
 	d->gr_active = 1;
 	ev_timer_start(d->loop, &d->gr_timer, (uint64_t)t * 1000);
-	log_info("graceful restart: keeping what an earlier instance left in the kernel until "
-		 "End-of-RIB from every neighbor, at most %us",
-		 t);
+	log_info("graceful restart: restarted (%d kernel routes, %d addresses%s): Restart State "
+		 "bit set; keeping what an earlier instance left in the kernel until End-of-RIB "
+		 "from every neighbor, at most %us",
+		 routes > 0 ? routes : 0, addrs > 0 ? addrs : 0, marked ? ", restart mark" : "", t);
 	return 1;
 }
 
@@ -116,8 +141,14 @@ int daemon_gr_stop(struct daemon *d)
 
 	ev_timer_stop(d->loop, &d->gr_timer);
 	d->gr_active = 0;
-	if (!gr_time(&d->conf))
+	int mark = d->gr_mark_fd > 0 ? d->gr_mark_fd : -1; /* 0: daemon_gr_begin never ran */
+
+	d->gr_mark_fd = -1;
+	if (!gr_time(&d->conf)) {
+		bgp_restart_mark_close(mark);
 		return 0;
+	}
+	bgp_restart_mark_stopping(mark);
 	/* Nothing we leave is taken out of the kernel: not as neighbours' routes leave the RIB
 	 * below, not at exit. */
 	sp->best_changed = NULL;

@@ -78,6 +78,10 @@ int kr_flush_stale(struct kr *k);
 typedef int kr_keep_route_fn(const struct prefix *pfx, void *arg);
 int kr_flush_stale_except(struct kr *k, kr_keep_route_fn *keep, void *arg);
 
+/* How many routes of our protocol table main holds now (what an earlier instance left, when
+ * called at start), -1 if the table could not be read. Synchronous. */
+int kr_count_stale(struct kr *k);
+
 /* Use proto instead of KR_RTPROT for everything from now on (routes, addresses, and what the
  * stale flushes remove). */
 void kr_set_protocol(struct kr *k, uint8_t proto);
@@ -103,6 +107,8 @@ int kr_addr_del(struct kr *k, const char *ifname, const struct addr *a, uint8_t 
 /* Remove the addresses an earlier instance left on ifname: those with IFA_PROTO KR_RTPROT or,
  * for IPv4, our label. Returns how many were removed, -1 on error. */
 int kr_addr_flush_stale(struct kr *k, const char *ifname);
+/* How many of those ifname holds now (at start: what an earlier instance left), -1 on error. */
+int kr_addr_count_stale(struct kr *k, const char *ifname);
 /* The same, keeping the addresses keep(a, arg) approves (graceful restart: those still wanted). */
 typedef int kr_keep_addr_fn(const struct addr *a, void *arg);
 int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn *keep, void *arg);

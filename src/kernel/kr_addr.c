@@ -195,19 +195,19 @@ int kr_addr_flush_stale(struct kr *k, const char *ifname)
 	return kr_addr_flush_stale_except(k, ifname, NULL, NULL);
 }
 
-int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn *keep, void *arg)
+/* Reads the addresses on ifname that are ours (IFA_PROTO or label) into s. 0 or -1 (logged). */
+static int dump_ours(struct kr *k, const char *ifname, struct stale_addrs *s)
 {
 	uint8_t buf[KR_REQ_SIZE] = { 0 };
-	struct stale_addrs s = { 0 };
 	char why[256], reason[320];
 
-	s.ifindex = (int)if_nametoindex(ifname);
-	s.proto = k->proto;
-	if (s.ifindex == 0) {
+	s->ifindex = (int)if_nametoindex(ifname);
+	s->proto = k->proto;
+	if (s->ifindex == 0) {
 		log_err("kr: interface %s: %s", ifname, strerror(errno));
 		return -1;
 	}
-	our_label(ifname, s.label);
+	our_label(ifname, s->label);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = RTM_GETADDR;
@@ -215,15 +215,35 @@ int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 	ifa->ifa_family = AF_UNSPEC;
-	ifa->ifa_index = (uint32_t)s.ifindex; /* a filter, with strict checking */
-	int err = kr_nl_talk(k, nlh, stale_addr, &s, why, sizeof(why));
+	ifa->ifa_index = (uint32_t)s->ifindex; /* a filter, with strict checking */
+	int err = kr_nl_talk(k, nlh, stale_addr, s, why, sizeof(why));
 
 	if (err < 0 && err != -EINTR) {
 		log_err("kr: reading the addresses of %s: %s", ifname,
 			kr_nl_reason(-err, why, reason, sizeof(reason)));
-		free(s.v);
+		free(s->v);
+		s->v = NULL;
 		return -1;
 	}
+	return 0;
+}
+
+int kr_addr_count_stale(struct kr *k, const char *ifname)
+{
+	struct stale_addrs s = { 0 };
+
+	if (dump_ours(k, ifname, &s) < 0)
+		return -1;
+	free(s.v);
+	return (int)s.n;
+}
+
+int kr_addr_flush_stale_except(struct kr *k, const char *ifname, kr_keep_addr_fn *keep, void *arg)
+{
+	struct stale_addrs s = { 0 };
+
+	if (dump_ours(k, ifname, &s) < 0)
+		return -1;
 	int removed = 0;
 
 	for (size_t i = 0; i < s.n; i++)

@@ -213,6 +213,19 @@ static int dump_ours(struct kr *k, int af, struct stale_set *s)
 
 int kr_flush_stale(struct kr *k) { return kr_flush_stale_except(k, NULL, NULL); }
 
+int kr_count_stale(struct kr *k)
+{
+	struct stale_set s = { .proto = k->proto };
+	int e4 = dump_ours(k, AF_INET, &s), e6 = dump_ours(k, AF_INET6, &s);
+	int n = (int)s.n;
+
+	free(s.v);
+	/* An interrupted dump still saw some: enough to know whether there are any. */
+	if (!n && ((e4 < 0 && e4 != -EINTR) || (e6 < 0 && e6 != -EINTR)))
+		return -1;
+	return n;
+}
+
 int kr_flush_stale_except(struct kr *k, kr_keep_route_fn *keep, void *arg)
 {
 	int removed = 0;

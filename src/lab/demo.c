@@ -506,6 +506,7 @@ static const struct {
 } chapters[] = { { "detect", LAB_DEMO_CH_DETECT },
 		 { "hang", LAB_DEMO_CH_HANG },
 		 { "hijack", LAB_DEMO_CH_HIJACK },
+		 { "tcp", LAB_DEMO_CH_TCP },
 		 { "ddos", LAB_DEMO_CH_DDOS } };
 
 /* "detect,..." (or "" for none) to chapter bits; -1 on a name no chapter has. */
@@ -727,6 +728,11 @@ int lab_demo_main(int argc, char **argv)
 	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_HIJACK)) {
 		say("a hijack, without and with origin validation");
 		lab_demo_hijack_run(&m->l, &d->hijack);
+	}
+	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_TCP)) {
+		say("tcp: long-lived connections through a hard failure of %s, then its drain",
+		    d->site[fail_site].name);
+		lab_demo_tcp_run(&m->l, d, fail_site, stopped, &d->tcp);
 	}
 	if (!broke && !stopped() && (d->chapters & LAB_DEMO_CH_DDOS)) {
 		say("a DDoS: concentrated, distributed, against one site");

@@ -127,9 +127,49 @@ struct lab;
 /* Runs the chapter on the running lab l (demo_hijack.c); leaves the hijack healed. */
 void lab_demo_hijack_run(struct lab *l, struct lab_demo_hijack *h);
 
+/* The chapter "tcp" (demo_tcp.c): the clients of one site's catchment keep long-lived DNS
+ * connections open (`anycast probe tcp`) while the site fails hard (links cut), then while it is
+ * drained (`anycast drain`: anycast-dns closes the connections in order, anycastd waits for them
+ * before it moves the route). */
+struct lab_demo_tcp_client {
+	char client[32];
+	int ran;
+	char why[96];
+	char before[64], after[64]; /* the identity answering first and last; "" none */
+	unsigned long opened, reset, closed_orderly, answered, lost, sent;
+	unsigned open_at; /* connections established when the site failed or was drained */
+	unsigned long reset_of_open; /* of those, reset (the rest were opened after the event) */
+	double move_ms; /* from the event to its first answer from another site; < 0: none */
+};
+struct lab_demo_tcp_run {
+	int ran; /* else why says why */
+	char why[128];
+	unsigned long opened, reset, closed_orderly, answered, lost, sent;
+	unsigned open_at;
+	unsigned long reset_of_open;
+	double move_ms; /* the slowest client's move; < 0 when one did not move */
+	size_t moved;   /* clients whose last answer came from another site */
+	size_t n;
+	struct lab_demo_tcp_client c[LAB_DEMO_CLIENTS_MAX];
+};
+struct lab_demo_tcp {
+	int ran;
+	char why[128];
+	int site;
+	unsigned connections, rate; /* per client */
+	double drain_wait_s;
+	struct lab_demo_tcp_run failover, drain;
+};
+/* Runs the chapter on the running lab l for the site at index site of d (its catchment from
+ * d's clients); leaves the site healed and resumed. */
+struct lab_demo;
+void lab_demo_tcp_run(struct lab *l, const struct lab_demo *d, int site, int (*stopped)(void),
+		      struct lab_demo_tcp *t);
+
 #define LAB_DEMO_CH_DETECT 0x1 /* chapters: bits of lab_demo.chapters */
 #define LAB_DEMO_CH_HANG 0x2
 #define LAB_DEMO_CH_HIJACK 0x4
+#define LAB_DEMO_CH_TCP 0x8
 #define LAB_DEMO_CH_DDOS 0x40 /* demo_ddos.h */
 
 struct lab_demo {
@@ -145,6 +185,7 @@ struct lab_demo {
 	struct lab_demo_detect detect;
 	struct lab_demo_hang hang;
 	struct lab_demo_hijack hijack;
+	struct lab_demo_tcp tcp;
 	struct lab_demo_ddos ddos;
 	double up_s;    /* lab_up */
 	double total_s; /* the whole demo */

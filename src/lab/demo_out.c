@@ -204,6 +204,8 @@ void lab_demo_text(const struct lab_demo *d, struct buf *b)
 		detect_text(d, b);
 	if (d->chapters & LAB_DEMO_CH_HIJACK)
 		hijack_text(d, b);
+	if (d->chapters & LAB_DEMO_CH_TCP)
+		lab_demo_tcp_text(d, b);
 	if (d->chapters & LAB_DEMO_CH_DDOS)
 		lab_ddos_text(&d->ddos, b);
 	buf_printf(b, "\ndemo took %.1f s\n", d->total_s);
@@ -440,8 +442,14 @@ void lab_demo_json(const struct lab_demo *d, struct buf *b)
 			buf_put8(b, ',');
 		hijack_json(d, b);
 	}
-	if (d->chapters & LAB_DEMO_CH_DDOS) {
+	if (d->chapters & LAB_DEMO_CH_TCP) {
 		if (d->chapters & (LAB_DEMO_CH_DETECT | LAB_DEMO_CH_HANG | LAB_DEMO_CH_HIJACK))
+			buf_put8(b, ',');
+		lab_demo_tcp_json(d, b);
+	}
+	if (d->chapters & LAB_DEMO_CH_DDOS) {
+		if (d->chapters &
+		    (LAB_DEMO_CH_DETECT | LAB_DEMO_CH_HANG | LAB_DEMO_CH_HIJACK | LAB_DEMO_CH_TCP))
 			buf_put8(b, ',');
 		lab_ddos_json(&d->ddos, b);
 	}

@@ -50,8 +50,8 @@ static void link_prefix6(const struct lab_link *lk, char *out)
 
 /* A site's anycast service of one family: each family has its own, so that one comes and
  * goes with its own check and neither waits for the other. */
-static void put_anycast(struct buf *b, const char *name, const struct prefix *pfx,
-			const struct addr *a, uint32_t capacity)
+static void put_anycast(struct buf *b, const struct lab_node *n, const char *drain,
+			const char *name, const struct prefix *pfx, const struct addr *a)
 {
 	char p[PREFIX_STRLEN], s[ADDR_STRLEN];
 
@@ -59,11 +59,20 @@ static void put_anycast(struct buf *b, const char *name, const struct prefix *pf
 		   "\n# announced while this site's anycast-dns answers\n"
 		   "service %s {\n\tprefix %s\n\taddress %s\n",
 		   name, prefix_fmt(pfx, p), addr_fmt(a, s));
+	/* a drain closes the TCP connections before it moves the route (gen.h) */
+	buf_printf(b, "\tdrain-file %s\n\tdrain-wait %ds\n\tdrain-time %ds\n", drain,
+		   LAB_DRAIN_WAIT_S, LAB_DRAIN_TIME_S);
+	/* the topology's levers on this site's catchment (topo_site.c) */
+	if (n->prepend)
+		buf_printf(b, "\tprepend %u\n", n->prepend);
+	for (size_t i = 0; i < n->ncommunities; i++)
+		buf_printf(b, "\tcommunity %u:%u\n", n->communities[i] >> 16,
+			   n->communities[i] & 0xffff);
 	/* A site with a capacity drops what exceeds it, its health check's queries too: under
 	 * an attack the check would fail and withdraw the site, and the attack would move on to
 	 * the next one, a cascade. It is checked by its listening socket instead (gone when
 	 * `lab fail --service` stops anycast-dns), as an operator exempts health checks. */
-	if (capacity)
+	if (n->capacity_qps)
 		buf_printf(b, "\tcheck listen 127.0.0.1:53/udp\n");
 	else
 		buf_printf(b, "\tcheck dns 127.0.0.1:53 name %s type SOA\n", LAB_ZONE);
@@ -198,11 +207,25 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		if (!t->no_bfd)
 			snprintf(bfd, sizeof(bfd), "\tbfd yes\n\tbfd-interval %ums\n",
 				 rtt_ms > 100 ? rtt_ms : 100);
+		/* `announce_to` leaves this neighbour out: an export allow-list of the site's
+		 * own unicast address alone keeps the anycast prefix from it (a site carries no
+		 * transit, so its services are all it exports) */
+		char only[2 * (PREFIX_STRLEN + 32)] = "";
+
+		if (n->kind == LAB_SITE && !lab_site_announces_to(n, other)) {
+			char u[ADDR_STRLEN];
+			size_t ol = (size_t)snprintf(only, sizeof(only), "\texport-prefix %s/32\n",
+						     addr_fmt(&n->unicast, u));
+
+			if (v6)
+				snprintf(only + ol, sizeof(only) - ol, "\texport-prefix %s/128\n",
+					 addr_fmt(&n->unicast6, u));
+		}
 		buf_printf(&b,
 			   "\nneighbor %s {\n\tremote-as %u\n\tlocal-address %s\n"
-			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s}\n",
+			   "\tlocal-role %s\n\thold-time %d\n\tdescription \"%s\"\n%s%s%s}\n",
 			   s, t->nodes[other].asn, local, role(lk, node), LAB_HOLD_TIME,
-			   t->nodes[other].name, bfd, v6 ? "\tfamily ipv4 ipv6\n" : "");
+			   t->nodes[other].name, bfd, v6 ? "\tfamily ipv4 ipv6\n" : "", only);
 	}
 	if (nclients) {
 		buf_printf(&b, "\n# the client links of this router, so that answers find them\n"
@@ -224,15 +247,16 @@ int lab_gen_anycastd(const struct lab *l, size_t node, char *err, size_t errlen)
 		buf_printf(&b, "}\n");
 	}
 	if (n->kind == LAB_SITE) {
-		put_anycast(&b, "anycast", &t->anycast_prefix, &t->anycast_addr, n->capacity_qps);
+		lab_path(l, n->name, LAB_DRAIN_FILE, path, sizeof(path));
+		put_anycast(&b, n, path, "anycast", &t->anycast_prefix, &t->anycast_addr);
 		if (put_shed(&b, t, node, err, errlen) < 0) {
 			buf_free(&b);
 			return -1;
 		}
 		buf_printf(&b, "}\n");
 		if (t->anycast_addr6.af) {
-			put_anycast(&b, "anycast6", &t->anycast_prefix6, &t->anycast_addr6,
-				    n->capacity_qps);
+			put_anycast(&b, n, path, "anycast6", &t->anycast_prefix6,
+				    &t->anycast_addr6);
 			buf_printf(&b, "}\n");
 		}
 		put_unicast(&b, "unicast", &n->unicast);
@@ -304,8 +328,8 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 {
 	const struct lab_node *n = &l->topo.nodes[node];
 	char ns[128], zone[PATH_MAX], log[PATH_MAX], pidf[PATH_MAX];
-	char hp[4][ADDR_STRLEN + 8], cap[16];
-	char *argv[28];
+	char hp[4][ADDR_STRLEN + 8], cap[16], drain[PATH_MAX];
+	char *argv[30];
 	int k = 0, nhp = 0;
 
 	lab_ns_name(l->topo.name, n->name, ns, sizeof(ns));
@@ -332,6 +356,10 @@ pid_t lab_start_dns(const struct lab *l, size_t node, char *err, size_t errlen)
 	argv[k++] = n->name;
 	argv[k++] = "--threads";
 	argv[k++] = "1";
+	/* the file anycastd's drain makes (gen.h): TCP connections are closed in order */
+	lab_path(l, n->name, LAB_DRAIN_FILE, drain, sizeof(drain));
+	argv[k++] = "--drain-file";
+	argv[k++] = drain;
 	/* the site's answered and dropped counts, read by `lab status` and the demo, and its
 	 * load, read by its anycastd's `check load` */
 	argv[k++] = "--metrics";

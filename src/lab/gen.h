@@ -12,6 +12,13 @@
 /* Hold time of every session: short enough that a silent peer is noticed in seconds, long
  * enough for a loaded CI machine. A cut link is noticed at once anyway (carrier loss). */
 #define LAB_HOLD_TIME 9
+/* A site's drain (`anycast drain anycast` on its anycastd): the route stays for up to
+ * LAB_DRAIN_WAIT_S while anycast-dns closes its TCP connections in order (told by the
+ * drain-file both read, LAB_DRAIN_FILE in the site's directory), then GRACEFUL_SHUTDOWN and
+ * prepends for LAB_DRAIN_TIME_S, then the withdrawal. */
+#define LAB_DRAIN_WAIT_S 5
+#define LAB_DRAIN_TIME_S 3
+#define LAB_DRAIN_FILE "anycast-dns.drain"
 
 /* Where a site's anycast-dns serves its metrics, inside the site's namespace. */
 #define LAB_DNS_METRICS "127.0.0.1:9153"

@@ -851,6 +851,8 @@ void lab_report_html(const struct lab_demo *d, struct buf *b)
 		detect_section(b, d);
 	if (d->chapters & LAB_DEMO_CH_HIJACK)
 		hijack_section(b, d);
+	if (d->chapters & LAB_DEMO_CH_TCP)
+		lab_demo_tcp_html(d, b);
 	if (d->chapters & LAB_DEMO_CH_DDOS)
 		lab_ddos_html(&d->ddos, b);
 	buf_printf(b,

@@ -14,6 +14,11 @@
 void lab_demo_text(const struct lab_demo *d, struct buf *out);
 /* The DESIGN.md `lab demo` document, one line and a newline. */
 void lab_demo_json(const struct lab_demo *d, struct buf *out);
+/* demo_out_tcp.c: the chapter "tcp" as a table, as the "tcp" member of "chapters", and as
+ * the report's section. */
+void lab_demo_tcp_text(const struct lab_demo *d, struct buf *out);
+void lab_demo_tcp_json(const struct lab_demo *d, struct buf *out);
+void lab_demo_tcp_html(const struct lab_demo *d, struct buf *out);
 /* The HTML report page. */
 void lab_report_html(const struct lab_demo *d, struct buf *out);
 /* Writes the report to path; -1 with the reason in err. */

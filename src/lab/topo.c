@@ -286,11 +286,10 @@ static int load_anycast(struct lab_yctx *c, const struct lab_ynode *n, struct la
 static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct lab_ynode *v,
 		     struct lab_node *nd)
 {
-	struct lab_yfield f[] = { { "kind", 0, 0 },
-				  { "asn", 0, 0 },
-				  { "city", 0, 0 },
-				  { "capacity", 0, 0 },
-				  { "shed", 0, 0 } };
+	struct lab_yfield f[] = { { "kind", 0, 0 },        { "asn", 0, 0 },
+				  { "city", 0, 0 },        { "prepend", 0, 0 },
+				  { "communities", 0, 0 }, { "announce_to", 0, 0 },
+				  { "capacity", 0, 0 },    { "shed", 0, 0 } };
 	char what[32], b[LAB_YSHOW_LEN];
 	size_t i;
 
@@ -300,7 +299,7 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 				    "%s: expected a mapping like {kind: router, asn: 64500, "
 				    "city: paris}",
 				    what);
-	if (lab_yfields(c, v, what, f, 5) < 0)
+	if (lab_yfields(c, v, what, f, sizeof(f) / sizeof(f[0])) < 0)
 		return -1;
 	if (!f[0].v)
 		return lab_yfail_at(c, k, "%s: kind missing (router, site, client or hijacker)",
@@ -326,7 +325,9 @@ static int load_node(struct lab_yctx *c, const struct lab_ynode *k, const struct
 		return lab_yfail_at(c, k, "%s: city missing", what);
 	if (parse_city(c, f[2].v, &nd->city) < 0)
 		return -1;
-	return lab_topo_capacity(c, f[3].k ? f[3].v : NULL, f[4].k ? f[4].v : NULL, nd);
+	if (lab_topo_site_keys(c, k, &f[3], nd) < 0)
+		return -1;
+	return lab_topo_capacity(c, f[6].k ? f[6].v : NULL, f[7].k ? f[7].v : NULL, nd);
 }
 
 static int load_nodes(struct lab_yctx *c, const struct lab_ynode *map, struct lab_topo *t,
@@ -711,6 +712,8 @@ static int load_doc(struct lab_yctx *c, const struct lab_ynode *root, struct lab
 
 		rc = load_links(c, f[3].v ? f[3].v : &none, t, names, nsz);
 	}
+	if (rc == 0)
+		rc = lab_topo_site_check(c, t);
 	free(names);
 	if (rc == 0)
 		derive(t);
@@ -788,8 +791,10 @@ int lab_topo_load(const char *path, struct lab_topo *t, char *err, size_t errlen
 
 void lab_topo_free(struct lab_topo *t)
 {
-	for (size_t i = 0; i < t->nnodes; i++)
+	for (size_t i = 0; i < t->nnodes; i++) {
 		free(t->nodes[i].name);
+		lab_topo_site_free(&t->nodes[i]);
+	}
 	free(t->nodes);
 	free(t->links);
 	free(t->roas);

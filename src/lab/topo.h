@@ -30,6 +30,13 @@ struct lab_shed {
 	char arg[32];     /* LAB_SHED_COMMUNITY: "65001:666"; LAB_SHED_WITHDRAW: a neighbour node */
 };
 
+/* A router a site announces the anycast prefix to (`announce_to`). */
+struct lab_announce {
+	char *name;
+	int line, col;
+	size_t node; /* resolved once the links are read */
+};
+
 struct lab_node {
 	char *name; /* [a-z0-9-], at most 12 characters (it names interfaces) */
 	enum lab_kind kind;
@@ -37,6 +44,12 @@ struct lab_node {
 	const struct lab_city *city;
 	uint8_t hijacker; /* `kind: hijacker`: a router that `lab hijack` and the demo pick */
 	int line, col;
+	/* sites (topo_site.c): how the anycast prefix is announced */
+	unsigned prepend;      /* `prepend: N`: extra copies of the site's AS */
+	uint32_t *communities; /* `communities: [A:B, ...]`, ASN << 16 | VALUE */
+	size_t ncommunities;
+	struct lab_announce *announce_to; /* `announce_to: [ROUTER, ...]`; none: every neighbour */
+	size_t nannounce;
 	/* derived */
 	size_t index;
 	struct addr router_id; /* 198.19.(index / 254).(index % 254 + 1): no .0 or .255 */
@@ -109,6 +122,10 @@ int lab_node_speaks_bgp(const struct lab_node *n);
 size_t lab_sessions_of(const struct lab_topo *t, size_t node);
 /* The client's access link and the router on its other end; -1 if none. */
 int lab_client_link(const struct lab_topo *t, size_t node, size_t *link, size_t *router);
+
+/* The site announces the anycast prefix to node (topo_site.c): it has no announce_to list,
+ * or node is on it. */
+int lab_site_announces_to(const struct lab_node *site, size_t node);
 
 /* Cities (cities.c): the built-in table. */
 const struct lab_city *lab_city_find(const char *name);

@@ -57,6 +57,14 @@ int lab_yfields(struct lab_yctx *c, const struct lab_ynode *map, const char *wha
 /* topo_rpki.c: the topology's `rpki:` mapping into t (struct lab_topo, topo.h). */
 struct lab_topo;
 int lab_topo_rpki(struct lab_yctx *c, const struct lab_ynode *n, struct lab_topo *t);
+/* topo_site.c: a node's prepend, communities, announce_to (f[0..2], as matched by
+ * lab_yfields) into nd, refused on a node that is no site; the announce_to names resolved and
+ * checked against the links; what a node holds of them freed. */
+struct lab_node;
+int lab_topo_site_keys(struct lab_yctx *c, const struct lab_ynode *k, const struct lab_yfield *f,
+		       struct lab_node *nd);
+int lab_topo_site_check(struct lab_yctx *c, struct lab_topo *t);
+void lab_topo_site_free(struct lab_node *nd);
 
 /* topo_capacity.c: a site's `capacity:` and `shed:` (either may be NULL) into nd (struct lab_node);
  * a node of another kind with either is an error. */

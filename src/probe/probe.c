@@ -532,7 +532,7 @@ static int usage_err(const char *fmt, ...)
 	return 2;
 }
 
-static int num_arg(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+int probe_num_arg(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
 
@@ -552,7 +552,8 @@ int probe_main(int argc, char **argv)
 	int json = 0;
 
 	if (argc < 2 || strcmp(argv[1], "dns") != 0)
-		return usage_err("%s", argc < 2 ? "which probe? (dns)" : "only \"dns\" is known");
+		return usage_err("%s", argc < 2 ? "which probe? (dns or tcp)"
+						: "only \"dns\" and \"tcp\" are known");
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
 		char opt[32];
@@ -586,16 +587,16 @@ int probe_main(int argc, char **argv)
 					val);
 			o.server = val;
 		} else if (strcmp(opt, "--rate") == 0) {
-			if (num_arg(val, 1, PROBE_RATE_MAX, &v) < 0)
+			if (probe_num_arg(val, 1, PROBE_RATE_MAX, &v) < 0)
 				return usage_err("--rate \"%s\": want 1-100000 queries per second",
 						 val);
 			o.rate = (unsigned)v;
 		} else if (strcmp(opt, "--count") == 0) {
-			if (num_arg(val, 1, PROBE_COUNT_MAX, &v) < 0)
+			if (probe_num_arg(val, 1, PROBE_COUNT_MAX, &v) < 0)
 				return usage_err("--count \"%s\": want 1-10000000 queries", val);
 			o.count = v;
 		} else if (strcmp(opt, "--timeout") == 0) {
-			if (num_arg(val, 1, PROBE_TIMEOUT_MAX_MS, &v) < 0)
+			if (probe_num_arg(val, 1, PROBE_TIMEOUT_MAX_MS, &v) < 0)
 				return usage_err("--timeout \"%s\": want 1-60000 ms", val);
 			o.timeout_ms = (unsigned)v;
 		} else {

@@ -94,9 +94,12 @@ void probe_result_json(const struct probe_result *r, struct buf *out);
 void probe_result_text(const struct probe_result *r, struct buf *out);
 void probe_result_free(struct probe_result *r);
 
-/* `anycast probe dns ...` (argv[0] is "probe"). Exit status: 0 if anything answered, 1 if
+/* `anycast probe dns ...` (argv[0] is "probe"; `anycast probe tcp` is tcp.h's). Exit status: 0 if anything answered, 1 if
  * nothing did or the probe could not run, 2 on usage errors. */
 int probe_main(int argc, char **argv);
+
+/* A decimal number of the command line within [min, max]; -1 if it is not. */
+int probe_num_arg(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* "ADDR", "ADDR:PORT", "[IPv6]:PORT" to a socket address (port 53 by default); -1 if bad. */
 int probe_server_parse(const char *s, struct sockaddr_storage *ss, socklen_t *sslen);

@@ -69,6 +69,11 @@ int sim_topo_build(const struct lab_topo *t, struct sim_topo *st, char *err, siz
 			continue; /* a client's access link */
 		struct sim_site *ss = &st->scen.sites[site_of[s->index]];
 
+		/* the topology's prepend and selective announcement, as the lab's anycastd
+		 * does them (lab/gen.c) */
+		ss->prepend = s->prepend;
+		if (!lab_site_announces_to(s, r->index))
+			continue;
 		ss->up = realloc(ss->up, (ss->nup + 1) * sizeof(*ss->up));
 		ss->peer = realloc(ss->peer, ss->nup + 1);
 		ss->up[ss->nup] = r->asn;

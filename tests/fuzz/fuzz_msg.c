@@ -1,6 +1,7 @@
 /* libFuzzer target for the other messages: the header check, then OPEN, NOTIFICATION or
  * ROUTE-REFRESH by the header's type. OPENs that decode are re-encoded and decoded again, with
- * every capability (capa.h's table: graceful restart, enhanced route refresh); so are
+ * every capability (capa.h's table: graceful restart with its R and N bits, enhanced route
+ * refresh); NOTIFICATIONs that are RFC 8538 Hard Resets are re-encoded likewise; so are
  * ROUTE-REFRESH messages with their RFC 7313 subtype. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +53,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			if (!bgp_err_subcode_name(n.code, n.subcode) || !bgp_err_code_name(n.code))
 				abort();
+			/* RFC 8538: a Hard Reset re-encoded from what was decoded decodes the same */
+			if (n.hard_reset && n.datalen >= 2) {
+				struct bgp_notification n2;
+				struct buf b;
+
+				buf_init(&b);
+				bgp_hard_reset_encode(&b, n.inner_code, n.inner_subcode, n.data + 2,
+						      n.datalen - 2u);
+				if (bgp_notification_decode(b.data + BGP_HDR_LEN,
+							    b.len - BGP_HDR_LEN, &n2) < 0 ||
+				    !n2.hard_reset || n2.inner_code != n.inner_code ||
+				    n2.inner_subcode != n.inner_subcode ||
+				    strcmp(n2.shutdown_msg, n.shutdown_msg) != 0)
+					abort();
+				buf_free(&b);
+			}
 		}
 		break;
 	}

@@ -13,6 +13,8 @@
 #    4-tuple before and after, flap count 0, loadpeer's own hold timer never expires), the
 #    service's failing check is withdrawn towards .3 at its normal time (fall 2 x 100 ms), and
 #    the longest event loop iteration (anycastd_loop_max_iteration_seconds) stays under 50 ms.
+#    Then .3 reconnects (its first export walks the 1M-route RIB) and .2 goes down (1M paths
+#    leave the RIB): the most CPU an iteration took stays under 50 ms, both being done in steps.
 # 2. Router mode (transit yes). .2 sends 400k routes, then .4 connects: the table exported to it
 #    sticks in the socket; its output queue metric stays bounded, anycastd's RSS does not grow,
 #    and it is dropped by the send hold timer with a log line naming it. max-prefix restart: the
@@ -142,7 +144,24 @@ check "and never flapped" test "$(neighbor_flaps "$A" "$SOCK" $STEADY)" = 0
 touch "$D/stop1"
 wait_exit "$STEADY_PID" 5
 check "loadpeer's own hold timer never expired" grep -q "RESULT session-up" "$D/steady.log"
+# A neighbour comes up (its first export walks the 1M-route RIB) while the 1M-route one goes
+# down (its paths leave the RIB): both in steps, no iteration near the import's budget.
+rm -f "$D/stop1"
+spawn "$B" "$D/steady2.log" "$PY" "$IT_DIR/loadpeer.py" --peer $A_IP --local $STEADY --as 64501 \
+	--hold 3 --mode steady --events "$D/steady2.events" --stop "$D/stop1"
+STEADY_PID=$SPAWN_PID
+check_eventually 15 "the hold-time-3 neighbour is Established again" neighbor_established "$A" "$SOCK" $STEADY
 stop_pid "$FEED_PID"
+T_DOWN=$(date +%s%N)
+check_eventually 30 "the 1M-route neighbour is down and its routes are gone" accepted_is $FEED 0
+log "1M routes removed in $(( ($(date +%s%N) - T_DOWN) / 1000000 )) ms"
+CPU=$(metric anycastd_loop_max_iteration_cpu_seconds)
+log "at most ${CPU}s of CPU in one iteration, import, walk and removal included"
+check "the most CPU one loop iteration took, with the 1M-route neighbour gone and another up, is under 50 ms" \
+	awk -v s="$CPU" 'BEGIN { exit !(s != "" && s < 0.05) }'
+check "the steady neighbour stays up meanwhile" neighbor_established "$A" "$SOCK" $STEADY
+touch "$D/stop1"
+wait_exit "$STEADY_PID" 5
 stop_pid "$APID" TERM 20
 rm -f "$SOCK"
 }

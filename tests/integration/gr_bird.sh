@@ -4,10 +4,17 @@
 #   A eth0 198.18.0.1/31  anycastd AS 65001, graceful-restart yes, announces 192.0.2.0/25
 #   B eth0 198.18.0.0/31  BIRD AS 64500, graceful restart on, announces 203.0.113.0/24
 #
+# 0. A first start (nothing left in the kernel, no restart mark): our OPEN's Restart State bit is
+#    clear (BIRD's `show protocols all` lists "Restart recovery" among our capabilities when
+#    it is set).
 # 1. kill -9 of anycastd: BIRD keeps 192.0.2.0/25 and A's kernel keeps 203.0.113.0/24 while
 #    anycastd is gone and restarts (both polled every 100 ms, never missing); the new anycastd
 #    re-establishes with the Restart State bit, sends End-of-RIB, and its route is fresh again.
-# 2. SIGTERM with graceful restart: the same, a planned restart (no NOTIFICATION).
+#    Then BIRD resets the session (`birdc restart`) while anycastd lives: the new OPEN has the
+#    bit clear.
+# 2. SIGTERM with graceful restart: the same, a planned restart (no NOTIFICATION), bit set.
+#    Again with A's kernel routes removed while anycastd is stopped: the restart mark it left
+#    next to its control socket alone makes the next start a restart (bit set).
 # 3. kill -9 of BIRD, restarted with -R (graceful restart recovery): anycastd keeps BIRD's route,
 #    `show routes` marks it stale, A's kernel route stays throughout; after BIRD's End-of-RIB it
 #    is no longer stale.
@@ -125,6 +132,9 @@ bird_caps() {
 }
 check "BIRD sees our graceful restart capability" bird_caps "Graceful restart"
 check "BIRD sees our enhanced route refresh capability" bird_caps "Enhanced refresh"
+no_restart_bit() { ! bird_caps "Restart recovery"; }
+check "a first start: our OPEN's Restart State bit is clear" no_restart_bit
+check "anycastd logged a first start" grep -q "a first start" "$D/anycastd.log.0"
 
 # ---- 1. kill -9 of anycastd
 poll_start kill9 bird
@@ -148,6 +158,12 @@ poll_stop kill9 bird
 check "BIRD still has 192.0.2.0/25, no longer stale" sh -c \
 	"birdc -s '$D/bird.ctl' show route 192.0.2.0/25 all | grep -q 192.0.2.0/25"
 check "A's kernel still has 203.0.113.0/24" kernel_has 203.0.113.0/24
+# a reset of the session while anycastd lives is no restart of ours
+birdc_ restart v4 >/dev/null
+check_eventually 10 "BIRD reset the session (Cease received)" \
+	grep -q "received NOTIFICATION 6/4" "$D/anycastd.log.1"
+check_eventually 25 "the session is back after BIRD's reset" bird_up
+check "after a session reset the Restart State bit is clear" no_restart_bit
 
 # ---- 2. SIGTERM with graceful restart: a planned restart
 poll_start term bird
@@ -160,7 +176,21 @@ check "anycastd stopped for 2 s: BIRD still has 192.0.2.0/25" bird_has 192.0.2.0
 start_anycastd 2
 check_eventually 25 "anycastd re-establishes after SIGTERM" neighbor_established "$A" "$SOCK" $B_V4
 check_eventually 10 "anycastd finished its restart" grep -q "graceful restart done" "$D/anycastd.log.2"
+check_eventually 10 "BIRD is Established with the restarted anycastd" bird_up
+check "after SIGTERM the Restart State bit is set" bird_caps "Restart recovery"
 poll_stop term bird
+# the restart mark alone: no route of ours left in A's kernel
+kill -TERM "$APID"
+wait_exit "$APID" 10 || fail "anycastd exits on SIGTERM"
+check "SIGTERM left the restart mark" grep -q "^stopped [0-9]" "$SOCK.restart"
+ip -n "$A" route flush proto 150
+check "A's kernel holds no route of protocol 150" test -z "$(ip -n "$A" route show proto 150)"
+start_anycastd 3
+check_eventually 25 "anycastd re-establishes after SIGTERM (mark only)" neighbor_established "$A" "$SOCK" $B_V4
+check_eventually 10 "BIRD is Established (mark only)" bird_up
+check "the restart mark alone set the Restart State bit" bird_caps "Restart recovery"
+check "anycastd logged the mark" grep -q "restarted (0 kernel routes, 0 addresses, restart mark)" "$D/anycastd.log.3"
+check_eventually 10 "A's kernel has 203.0.113.0/24 again" kernel_has 203.0.113.0/24
 
 # ---- 3. kill -9 of BIRD, restarted in graceful restart recovery
 check_eventually 10 "BIRD's route is fresh in anycastd" route_is 203.0.113.0/24 "not r.get('stale')"
@@ -170,7 +200,7 @@ kill -KILL "$BPID"
 wait_exit "$BPID" 5
 check_eventually 10 "BIRD killed: anycastd keeps 203.0.113.0/24, marked stale" \
 	route_is 203.0.113.0/24 "r.get('stale') is True and r['best']"
-check "anycastd logged that it keeps the routes" grep -q "graceful restart: keeping 1 routes" "$D/anycastd.log.2"
+check "anycastd logged that it keeps the routes" grep -q "graceful restart: keeping 1 routes" "$D/anycastd.log.3"
 sleep 2
 check "BIRD gone for 2 s: A's kernel still has 203.0.113.0/24" kernel_has 203.0.113.0/24
 start_bird 1 -R

@@ -509,6 +509,80 @@ static void test_open_gr_caps(void)
 	}
 }
 
+/* RFC 8538: the N bit in the GR capability's flags (0x4000 of the 16 bits on the wire), and the
+ * Hard Reset Cease carrying the NOTIFICATION it stands for. */
+static void test_gr_notification(void)
+{
+	struct bgp_caps c = { .mp_ipv4 = 1,
+			      .as4 = 1,
+			      .gr = 1,
+			      .gr_flags = BGP_GR_FLAG_R | BGP_GR_FLAG_N,
+			      .gr_time = 90,
+			      .gr_af = { BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING, 0 } };
+	struct bgp_open o;
+	struct bgp_err err;
+	struct bgp_notification n;
+	struct buf b;
+	const uint8_t *body;
+	size_t bl;
+
+	buf_init(&b);
+	bgp_open_encode(&b, 65001, 90, 0xc6120001u, &c);
+	body = one_msg(&b, BGP_OPEN, &bl);
+	CHECK_INT(bgp_open_decode(body, bl, &o, &err), 0);
+	CHECK_INT(o.caps.gr_flags, BGP_GR_FLAG_R | BGP_GR_FLAG_N);
+	/* on the wire: code 64, then flags and time: 0xc000 | 90 */
+	int found = 0;
+
+	for (size_t i = 0; i + 4 <= bl; i++)
+		if (body[i] == 64 && body[i + 1] == 6 && body[i + 2] == 0xc0 && body[i + 3] == 90)
+			found = 1;
+	CHECK(found);
+	buf_reset(&b);
+
+	bgp_hard_reset_shutdown_encode(&b, BGP_CEASE_PEER_DECONF, "gone");
+	body = one_msg(&b, BGP_NOTIFICATION, &bl);
+	CHECK_INT(bl, 2 + 2 + 1 + 4);
+	CHECK_INT(body[0], BGP_ERR_CEASE);
+	CHECK_INT(body[1], BGP_CEASE_HARD_RESET);
+	CHECK_INT(body[2], BGP_ERR_CEASE);
+	CHECK_INT(body[3], BGP_CEASE_PEER_DECONF);
+	CHECK_INT(bgp_notification_decode(body, bl, &n), 0);
+	CHECK_INT(n.hard_reset, 1);
+	CHECK_INT(n.inner_code, BGP_ERR_CEASE);
+	CHECK_INT(n.inner_subcode, BGP_CEASE_PEER_DECONF);
+	buf_reset(&b);
+
+	/* the text of an encapsulated Administrative Shutdown is shown */
+	bgp_hard_reset_shutdown_encode(&b, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance");
+	body = one_msg(&b, BGP_NOTIFICATION, &bl);
+	CHECK_INT(bgp_notification_decode(body, bl, &n), 0);
+	CHECK_STR(n.shutdown_msg, "maintenance");
+	buf_reset(&b);
+
+	/* max-prefix data (AFI, SAFI, limit) carried whole */
+	static const uint8_t mp[7] = { 0, 1, 1, 0, 0, 3, 0xe8 };
+
+	bgp_hard_reset_encode(&b, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, mp, sizeof(mp));
+	body = one_msg(&b, BGP_NOTIFICATION, &bl);
+	CHECK_INT(bl, 4 + sizeof(mp));
+	CHECK(memcmp(body + 4, mp, sizeof(mp)) == 0);
+	buf_reset(&b);
+
+	/* a bare Hard Reset (no inner octets) and a plain NOTIFICATION */
+	static const uint8_t bare[2] = { BGP_ERR_CEASE, BGP_CEASE_HARD_RESET };
+
+	CHECK_INT(bgp_notification_decode(bare, 2, &n), 0);
+	CHECK_INT(n.hard_reset, 1);
+	CHECK_INT(n.inner_subcode, BGP_CEASE_HARD_RESET);
+	static const uint8_t hold[2] = { BGP_ERR_HOLD, 0 };
+
+	CHECK_INT(bgp_notification_decode(hold, 2, &n), 0);
+	CHECK_INT(n.hard_reset, 0);
+	CHECK_INT(n.inner_code, BGP_ERR_HOLD);
+	buf_free(&b);
+}
+
 static void test_err_set(void)
 {
 	struct bgp_err e;
@@ -537,5 +611,6 @@ int main(void)
 	RUN(test_err_set);
 	RUN(test_refresh_subtypes);
 	RUN(test_open_gr_caps);
+	RUN(test_gr_notification);
 	return t_done();
 }

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "probe/probe.h"
+#include "probe/tcp.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "t.h"
@@ -616,6 +617,67 @@ out:
 	unlink(zone);
 }
 
+/* ---- probe tcp ---- */
+
+struct frames_seen {
+	size_t n, lens[8];
+};
+
+static void frame_msg(void *arg, const uint8_t *p, size_t n)
+{
+	struct frames_seen *s = arg;
+
+	(void)p;
+	if (s->n < 8)
+		s->lens[s->n] = n;
+	s->n++;
+}
+
+/* Whole messages only, a zero-length one included; a partial length or body is left. */
+static void test_tcp_frames(void)
+{
+	static const uint8_t two[] = { 0, 2, 'a', 'b', 0, 0, 0, 5, 'a', 'b' };
+	struct frames_seen s = { 0 };
+
+	CHECK_INT(probe_tcp_frames(two, sizeof(two), frame_msg, &s), 6);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(s.lens[0], 2);
+	CHECK_INT(s.lens[1], 0);
+	memset(&s, 0, sizeof(s));
+	CHECK_INT(probe_tcp_frames(two, 1, frame_msg, &s), 0);
+	CHECK_INT(s.n, 0);
+	CHECK_INT(probe_tcp_frames(two, 3, frame_msg, &s), 0);
+	CHECK_INT(probe_tcp_frames(two, 4, frame_msg, &s), 4);
+	CHECK_INT(s.n, 1);
+}
+
+/* Nothing listens: every connect is refused and never counted a reset (no connection was ever
+ * established), every query lost; bad options refuse to start. */
+static void test_tcp_refused(void)
+{
+	struct probe_tcp_opts o = {
+		.server = "127.0.0.1:9",
+		.connections = 2,
+		.rate = 100,
+		.count = 10,
+		.timeout_ms = 100,
+	};
+	struct probe_tcp_result r;
+
+	CHECK_INT(probe_tcp_run(&o, &r), 0);
+	CHECK_INT(r.sent, 10);
+	CHECK_INT(r.lost, 10);
+	CHECK_INT(r.answered, 0);
+	CHECK_INT(r.opened, 0);
+	CHECK_INT(r.reset, 0);
+	CHECK(r.connect_failed >= 2);
+	probe_tcp_free(&r);
+	o.connections = 0;
+	CHECK_INT(probe_tcp_run(&o, &r), -1);
+	CHECK(strstr(r.err, "connections") != NULL);
+	probe_tcp_free(&r);
+}
+
 int main(void)
 {
 	RUN(test_server_parse);
@@ -629,6 +691,8 @@ int main(void)
 	RUN(test_bad_opts);
 	RUN(test_cli);
 	RUN(test_anycast_dns);
+	RUN(test_tcp_frames);
+	RUN(test_tcp_refused);
 	probe_result_free(&outage_r);
 	return t_done();
 }

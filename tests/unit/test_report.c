@@ -519,6 +519,74 @@ static void test_hang(void)
 	free(d);
 }
 
+/* The chapter tcp, written by hand: the DESIGN.md fields under "chapters", the counts of the
+ * connections open at the event apart from the rest, the table and the report's section. */
+static void test_tcp(void)
+{
+	struct lab_demo *d = seed_result();
+	struct lab_demo_tcp *t = &d->tcp;
+	struct buf b;
+	const char *js;
+
+	d->chapters = LAB_DEMO_CH_TCP;
+	t->ran = 1;
+	t->site = 1;
+	t->connections = 4;
+	t->rate = 10;
+	t->drain_wait_s = 5;
+	for (int k = 0; k < 2; k++) {
+		struct lab_demo_tcp_run *r = k ? &t->drain : &t->failover;
+
+		r->ran = 1;
+		r->n = 1;
+		r->open_at = 4;
+		r->reset_of_open = k ? 0 : 4;
+		r->reset = k ? 1 : 4;
+		r->opened = k ? 9 : 8;
+		r->closed_orderly = k ? 5 : 0;
+		r->answered = r->sent = 100;
+		r->moved = 1;
+		r->move_ms = 120;
+		snprintf(r->c[0].client, sizeof(r->c[0].client), "paris");
+		snprintf(r->c[0].before, sizeof(r->c[0].before), "lon");
+		snprintf(r->c[0].after, sizeof(r->c[0].after), "nyc");
+		r->c[0].ran = 1;
+		r->c[0].open_at = 4;
+		r->c[0].reset = r->reset;
+		r->c[0].reset_of_open = r->reset_of_open;
+	}
+	buf_init(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	js = strstr((const char *)b.data, "\"chapters\":{\"tcp\":{\"site\":\"lon\",\"ran\":true");
+	CHECK(js != NULL);
+	CHECK(js && strstr(js, "\"failover\":{\"ran\":true,\"opened\":8,\"reset\":4,") != NULL);
+	CHECK(js && strstr(js, "\"drain\":{\"ran\":true,\"opened\":9,\"reset\":1,") != NULL);
+	CHECK(js && strstr(js, "\"open_at_event\":4,\"reset_of_open\":0,\"moved\":1,"
+			       "\"move_ms\":120.0") != NULL);
+	CHECK(js && strstr(js, "\"before\":\"lon\",\"after\":\"nyc\"") != NULL);
+	buf_reset(&b);
+	lab_demo_text(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "drain    4 connections open, 0 of them reset (1 reset "
+					   "in all)") != NULL);
+	buf_reset(&b);
+	lab_report_html(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "<h2 id=\"tcp\">") != NULL);
+	CHECK(strstr((const char *)b.data, "the drain broke <b>0</b> of 4") != NULL);
+	CHECK(strstr((const char *)b.data, "1 such new connection caught") != NULL);
+	/* not run: says why */
+	t->ran = t->failover.ran = t->drain.ran = 0;
+	snprintf(t->why, sizeof(t->why), "no client is answered by lon");
+	buf_reset(&b);
+	lab_demo_json(d, &b);
+	buf_put8(&b, 0);
+	CHECK(strstr((const char *)b.data, "\"why\":\"no client is answered by lon\"") != NULL);
+	buf_free(&b);
+	free(d);
+}
+
 int main(void)
 {
 	RUN(test_outage_affected);
@@ -532,5 +600,6 @@ int main(void)
 	RUN(test_detect_json);
 	RUN(test_detect_failed);
 	RUN(test_hang);
+	RUN(test_tcp);
 	return t_done();
 }

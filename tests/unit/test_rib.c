@@ -202,6 +202,63 @@ static void test_growth_in_steps(void)
 	bgp_attrs_unref(a);
 }
 
+/* rib_walk in steps while the table grows (buckets split and the array doubles between steps)
+ * and shrinks: every node present throughout is visited, and the walk may remove the node it
+ * visits. The visit count is kept in the path's rov byte. */
+static size_t walk_count(struct rib_node *n, void *arg)
+{
+	struct rib *r = arg;
+
+	n->paths->rov++;
+	if (n->pfx.addr.a[3] % 7 == 0) /* some go as they are visited */
+		rib_node_withdraw(r, n, n->paths->src);
+	return 1;
+}
+
+static void test_walk_in_steps(void)
+{
+	struct rib r;
+	const struct bgp_attrs *a = mk(9);
+	struct bgp_peer *s = (struct bgp_peer *)(uintptr_t)0x10;
+	enum { OLD = 3000, NEW = 20000 };
+	size_t pos = 0, steps = 0;
+	uint32_t added = OLD;
+
+	rib_init(&r);
+	for (uint32_t i = 0; i < OLD; i++) {
+		struct prefix px = nth(i);
+
+		rib_update(&r, &px, s, a, 0);
+	}
+	while (!rib_walk(&r, &pos, 50, walk_count, &r)) {
+		steps++;
+		/* between steps: growth, and an old node whose visit is past removed */
+		for (int k = 0; k < 200 && added < OLD + NEW; k++, added++) {
+			struct prefix px = nth(added);
+
+			rib_update(&r, &px, s, a, 0);
+		}
+	}
+	CHECK(steps > 10);
+	size_t unvisited = 0, twice = 0;
+
+	for (uint32_t i = 0; i < OLD; i++) {
+		struct prefix px = nth(i);
+		struct rib_node *n = rib_lookup(&r, &px);
+
+		if (px.addr.a[3] % 7 == 0) {
+			CHECK(n == NULL || n->paths->rov == 0);
+			continue;
+		}
+		unvisited += !n || n->paths->rov == 0;
+		twice += n && n->paths->rov > 1;
+	}
+	CHECK_INT(unvisited, 0);
+	printf("walk: %zu steps, %zu old nodes visited twice\n", steps, twice);
+	rib_free(&r);
+	bgp_attrs_unref(a);
+}
+
 int main(void)
 {
 	log_init("test_rib", 1, LOG_LVL_ERR);
@@ -209,5 +266,6 @@ int main(void)
 	RUN(test_node_calls);
 	RUN(test_many_and_iterate);
 	RUN(test_growth_in_steps);
+	RUN(test_walk_in_steps);
 	return t_done();
 }

@@ -560,6 +560,39 @@ static void test_topology(void)
 	lab_topo_free(&t);
 }
 
+/* A site's prepend and announce_to reach the model (examples/lab/load-prepend.yaml, worked out
+ * in its comments): 10/4/4 clients as written; a prepend on lon moves exactly the dual-homed
+ * ISPs' four clients (6/6/6). */
+static void test_topology_site_keys(void)
+{
+	struct lab_topo t;
+	struct sim_lab_pred p;
+	char err[256];
+	static const char *const sites[] = { "lon", "nyc", "tyo" };
+
+	if (access("examples/lab/load-prepend.yaml", R_OK) != 0)
+		return;
+	CHECK_INT(lab_topo_load("examples/lab/load-prepend.yaml", &t, err, sizeof(err)), 0);
+	for (int pp = 0; pp < 2; pp++) {
+		size_t n[3] = { 0 };
+
+		((struct lab_node *)lab_topo_node(&t, "lon"))->prepend = (unsigned)pp;
+		CHECK_INT(sim_predict_topology(&t, NULL, 0, &p, err, sizeof(err)), 0);
+		for (size_t i = 0; i < p.n; i++)
+			for (size_t k = 0; k < 3; k++)
+				if (p.site[i] && strcmp(p.site[i], sites[k]) == 0)
+					n[k]++;
+		CHECK_INT(n[0], pp ? 6 : 10);
+		CHECK_INT(n[1], pp ? 6 : 4);
+		CHECK_INT(n[2], pp ? 6 : 4);
+		for (size_t i = 0; i < p.n; i++)
+			if (strcmp(p.client[i], "mumbai") == 0)
+				CHECK_STR(p.site[i], pp ? "tyo" : "lon");
+		sim_lab_pred_free(&p);
+	}
+	lab_topo_free(&t);
+}
+
 /* The real model: a link seen in a collector path joins the graph as a peering; a route-server
  * member's route loses a tie to a bilateral peer's; the pure model ignores both. */
 static void test_real_model(void)
@@ -940,6 +973,7 @@ int main(void)
 	RUN(test_rov_sweep);
 	RUN(test_scenario_input);
 	RUN(test_topology);
+	RUN(test_topology_site_keys);
 	RUN(test_real_model);
 	RUN(test_property_fixpoint);
 	return t_done();

@@ -2,6 +2,7 @@
  * receive going through the Adj-RIB-In into the RIB, what the RIB holds going out through the
  * Adj-RIB-Out, and the listener routing connections to neighbours. The test is the neighbour,
  * speaking raw BGP through the codec. The FSM alone is test_session.c. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -216,11 +217,12 @@ static void test_receive_routes(void)
 	n = rib_lookup(&f.sp->rib, &pfx);
 	CHECK(n && n->paths && !n->paths->next && bgp_aspath_length(n->paths->attrs) == 2);
 	CHECK_INT(f.t.peer->n_paths, 2);
-	/* The session going down takes its routes away. */
+	/* The session going down takes its routes away (in steps, from the next iteration). */
 	close(f.t.fd);
 	f.t.fd = -1;
 	SPIN(&f.t, f.t.peer->state == BGP_IDLE);
 	CHECK_INT(f.t.peer->state, BGP_IDLE);
+	SPIN(&f.t, f.t.peer->n_paths == 0);
 	CHECK(rib_lookup(&f.sp->rib, &pfx) == NULL);
 	CHECK_INT(f.sp->rib.count, 0);
 	CHECK_INT(f.t.peer->n_paths, 0);
@@ -546,7 +548,11 @@ static void test_accept_emfile(void)
 
 /* From the session's outgoing connection to Established, the test's OPEN carrying graceful
  * restart (restart time 30 s, IPv4 with the F bit) and enhanced route refresh. */
-static void establish_gr(struct fix *f)
+static void establish_gr_flags(struct fix *f, uint8_t gr_flags);
+static void establish_gr(struct fix *f) { establish_gr_flags(f, 0); }
+
+/* The same with the capability's flags (R, N). */
+static void establish_gr_flags(struct fix *f, uint8_t gr_flags)
 {
 	uint8_t msg[BGP_MAX_LEN];
 	uint16_t len = 0;
@@ -559,6 +565,7 @@ static void establish_gr(struct fix *f)
 				 .enhanced_refresh = 1,
 				 .role = BGP_ROLE_NONE,
 				 .gr = 1,
+				 .gr_flags = gr_flags,
 				 .gr_time = 30,
 				 .gr_af = { BGP_GR_AF_PRESENT | BGP_GR_AF_FORWARDING, 0 } };
 
@@ -680,6 +687,165 @@ static void test_graceful_restart_notification(void)
 	t_send_buf(&f.t, &b);
 	buf_free(&b);
 	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	SPIN(&f.t, f.t.peer->n_paths == 0);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
+	CHECK_INT(f.sp->rib.count, 0);
+	fix_free(&f);
+}
+
+/* The first export walks the RIB in steps (one per loop iteration) while routes change: every prefix ends up told once with its latest attributes, a withdrawn one not
+ * at all or withdrawn, and End-of-RIB comes after all of them. */
+enum { WALK_N = 40000 };
+
+static struct prefix walk_pfx(uint32_t i)
+{
+	struct prefix px = { .addr = { .af = AF_INET }, .len = 32 };
+
+	px.addr.a[0] = 198;
+	px.addr.a[1] = (uint8_t)(18 + (i >> 16));
+	px.addr.a[2] = (uint8_t)(i >> 8);
+	px.addr.a[3] = (uint8_t)i;
+	return px;
+}
+
+static uint32_t walk_idx(const struct prefix *px)
+{
+	return (uint32_t)(px->addr.a[1] - 18) << 16 | (uint32_t)px->addr.a[2] << 8 | px->addr.a[3];
+}
+
+static const struct bgp_attrs *med_attrs(uint32_t med)
+{
+	struct bgp_attrs a;
+
+	bgp_attrs_init(&a);
+	a.has = BGP_AH_ORIGIN | BGP_AH_AS_PATH | BGP_AH_MED;
+	a.med = med;
+	const struct bgp_attrs *ia = bgp_attrs_intern(&a);
+
+	bgp_attrs_clear(&a);
+	return ia;
+}
+
+static void test_export_walk_concurrent(void)
+{
+	struct fix f;
+	static uint8_t told[WALK_N], med[WALK_N], state[WALK_N];
+	static uint8_t rb[1 << 17];
+	size_t rl = 0;
+	int eor = 0, eor_early = 0;
+	const struct bgp_attrs *a1 = med_attrs(1), *a2 = med_attrs(2);
+
+	memset(told, 0, sizeof(told));
+	memset(state, 0, sizeof(state));
+	fix_init(&f, 0);
+	for (uint32_t i = 0; i < WALK_N; i++) {
+		struct prefix px = walk_pfx(i);
+
+		bgp_speaker_originate(f.sp, &px, a1);
+	}
+	t_establish(&f.t);
+	ev_run_once(f.t.loop, 0);
+	CHECK(f.t.peer->export_walking);
+	CHECK(f.t.peer->export_pos > 0 && f.t.peer->export_pos < f.sp->rib.nbuckets);
+	/* Changes during the walk, before and after where it is: a new MED on every 500th, a
+	 * withdrawal of every 500th + 250. */
+	for (uint32_t i = 0; i < WALK_N; i += 500) {
+		struct prefix px = walk_pfx(i), py = walk_pfx(i + 250);
+
+		bgp_speaker_originate(f.sp, &px, a2);
+		bgp_speaker_withdraw(f.sp, &py);
+	}
+	int fl = fcntl(f.t.fd, F_GETFL);
+
+	fcntl(f.t.fd, F_SETFL, fl | O_NONBLOCK);
+	for (int round = 0; round < 100000 && !eor; round++) {
+		ev_run_once(f.t.loop, 0);
+		ssize_t n = read(f.t.fd, rb + rl, sizeof(rb) - rl);
+
+		if (n > 0)
+			rl += (size_t)n;
+		size_t off = 0;
+
+		while (rl - off >= BGP_HDR_LEN && rl - off >= get16(rb + off + 16)) {
+			uint16_t len = get16(rb + off + 16);
+			struct bgp_update u;
+			struct bgp_err e;
+
+			if (rb[off + 18] == BGP_UPDATE && len == BGP_HDR_LEN + 4) {
+				eor++;
+				eor_early += f.t.peer->export_walking;
+			} else if (rb[off + 18] == BGP_UPDATE) {
+				CHECK_INT(bgp_update_decode(rb + off + BGP_HDR_LEN,
+							    len - BGP_HDR_LEN, &test_ctx, &u, &e),
+					  0);
+				for (size_t k = 0; k < u.n_announced; k++) {
+					uint32_t i = walk_idx(&u.announced[k]);
+
+					told[i]++;
+					med[i] = (uint8_t)u.attrs.med;
+					state[i] = 1;
+				}
+				for (size_t k = 0; k < u.n_withdrawn; k++)
+					state[walk_idx(&u.withdrawn[k])] = 0;
+				bgp_update_free(&u);
+			}
+			off += len;
+		}
+		memmove(rb, rb + off, rl - off);
+		rl -= off;
+	}
+	CHECK_INT(eor, 1);
+	CHECK_INT(eor_early, 0);
+	size_t wrong = 0, twice = 0;
+
+	for (uint32_t i = 0; i < WALK_N; i++) {
+		if (i % 500 == 250) {
+			wrong += state[i] != 0;
+			continue;
+		}
+		wrong += state[i] != 1 || med[i] != (i % 500 == 0 ? 2 : 1);
+		/* told twice only if it changed after the walk had sent it */
+		twice += told[i] > 1;
+		wrong += told[i] > 1 && i % 500 != 0;
+	}
+	CHECK_INT(wrong, 0);
+	printf("walk: %zu changed prefixes told twice (before and after their change)\n", twice);
+	bgp_attrs_unref(a1);
+	bgp_attrs_unref(a2);
+	fix_free(&f);
+}
+
+/* RFC 8538: with the N bit on both sides, a NOTIFICATION other than Hard Reset keeps the paths
+ * stale as a broken connection would; a Hard Reset removes them. */
+static void test_graceful_restart_n_bit(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(0);
+	struct buf b;
+
+	nc.graceful_restart = 1;
+	nc.gr_time = 120;
+	fix_init_with(&f, nc);
+	establish_gr_flags(&f, BGP_GR_FLAG_N);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, f.t.peer->n_paths == 1);
+	buf_init(&b);
+	bgp_shutdown_encode(&b, BGP_CEASE_ADMIN_RESET, "bye");
+	t_send_buf(&f.t, &b);
+	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	CHECK_INT(path_flags(&f, "203.0.113.0/24"), 0x100 | RIB_PATH_STALE);
+	CHECK_INT(f.t.peer->gr_stale, 1);
+	/* back, re-announced; then a Hard Reset carrying the same Administrative Reset */
+	ev_advance(f.t.loop, 2000);
+	establish_gr_flags(&f, BGP_GR_FLAG_N);
+	send_route(&f, "203.0.113.0/24", 0);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") == 0x100);
+	buf_reset(&b);
+	bgp_hard_reset_shutdown_encode(&b, BGP_CEASE_ADMIN_RESET, "bye");
+	t_send_buf(&f.t, &b);
+	buf_free(&b);
+	SPIN(&f.t, f.t.peer->state != BGP_ESTABLISHED);
+	SPIN(&f.t, path_flags(&f, "203.0.113.0/24") < 0);
 	CHECK_INT(path_flags(&f, "203.0.113.0/24"), -1);
 	CHECK_INT(f.sp->rib.count, 0);
 	fix_free(&f);
@@ -741,6 +907,8 @@ int main(void)
 	RUN(test_accept_emfile);
 	RUN(test_graceful_restart_helper);
 	RUN(test_graceful_restart_notification);
+	RUN(test_graceful_restart_n_bit);
+	RUN(test_export_walk_concurrent);
 	RUN(test_enhanced_refresh_answer);
 	return t_done();
 }

@@ -239,7 +239,8 @@ static const struct {
 	{ NODE8("  r3: {kind: router, asn: 64509, city: \"par\\0is\"}"),
 	  "t.yaml:8:40: city: NUL character in value" },
 	{ NODE8("  r3: {kind: router, asn: 64509, city: paris, color: red}"),
-	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city, capacity, shed)" },
+	  "t.yaml:8:47: unknown key 'color' in node 'r3' (expected kind, asn, city, "
+	  "prepend, communities, announce_to, capacity, shed)" },
 	/* a site's capacity and shed (topo_capacity.c) */
 	{ NODE8("  s2: {kind: site, asn: 65002, city: paris, capacity: 0}"),
 	  "t.yaml:8:55: capacity '0': expected a whole number from 1 to 10000000" },
@@ -451,7 +452,7 @@ static void test_minimal(void)
 }
 
 /* A site's capacity and shed steps. */
-static void test_site_keys(void)
+static void test_capacity_keys(void)
 {
 	struct lab_topo t;
 	char err[512];
@@ -885,6 +886,64 @@ static void test_load_errors(void)
 	unlink(path);
 }
 
+/* A site's prepend, communities and announce_to: read, and refused where they make no sense
+ * with FILE:LINE:COL. */
+#define SITE6(x)                                                       \
+	HDR "nodes:\n  r1: {kind: router, asn: 64500, city: london}\n" \
+	    "  r2: {kind: router, asn: 64501, city: paris}\n"          \
+	    "  s1: {kind: site, asn: 65001, city: london" x "}\n"      \
+	    "  c1: {kind: client, city: paris}\n" LINKS
+static void test_site_keys(void)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ SITE6(", prepend: 17"), "t.yaml:6:55: prepend '17': expected a whole number "
+					  "from 0 to 16" },
+		{ SITE6(", prepend: -1"), "t.yaml:6:55: prepend '-1': expected a whole number "
+					  "from 0 to 16" },
+		{ SITE6(", communities: [65001:70000]"),
+		  "t.yaml:6:60: community '65001:70000': expected ASN:VALUE, each 0 to 65535" },
+		{ SITE6(", communities: [no-export]"),
+		  "t.yaml:6:60: community 'no-export': expected ASN:VALUE, each 0 to 65535" },
+		{ SITE6(", communities: [1:2, 1:2]"), "t.yaml:6:65: community 1:2 given twice" },
+		{ SITE6(", communities: 1:2"), "t.yaml:6:59: communities: expected a sequence, "
+					       "not a scalar" },
+		{ SITE6(", announce_to: []"), "t.yaml:6:59: announce_to: empty; a site that "
+					      "announces to nobody is better left out" },
+		{ SITE6(", announce_to: [r2]"), "t.yaml:6:60: site 's1': announce_to: 'r2' is no "
+						"BGP neighbour of this site (no link between "
+						"them)" },
+		{ SITE6(", announce_to: [zz]"), "t.yaml:6:60: site 's1': announce_to: no node "
+						"'zz'" },
+		{ SITE6(", announce_to: [r1, r1]"), "t.yaml:6:64: site 's1': announce_to: 'r1' "
+						    "given twice" },
+		{ HDR NODES "  r3: {kind: router, asn: 64502, city: paris, prepend: 1}\n" LINKS,
+		  "t.yaml:8:47: node 'r3': prepend is a site's key (it shapes how the site "
+		  "announces the anycast prefix)" },
+	};
+	struct lab_topo t;
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT(parse(bad[i].text, &t, err, sizeof(err)), -1);
+		CHECK_STR(err, bad[i].err);
+		lab_topo_free(&t);
+	}
+	CHECK_INT(parse(SITE6(", prepend: 2, communities: [65001:100, 0:65535], "
+			      "announce_to: [r1]"),
+			&t, err, sizeof(err)),
+		  0);
+	CHECK_STR(err, "");
+	const struct lab_node *n = lab_topo_node(&t, "s1");
+
+	CHECK(n && n->prepend == 2 && n->ncommunities == 2 && n->nannounce == 1);
+	CHECK(n && n->communities[0] == (65001u << 16 | 100) && n->communities[1] == 65535);
+	CHECK(n && lab_site_announces_to(n, 0) && !lab_site_announces_to(n, 1));
+	CHECK(lab_site_announces_to(lab_topo_node(&t, "r1"), 1)); /* no list: everyone */
+	lab_topo_free(&t);
+}
+
 int main(void)
 {
 	for (cur = 0; cur < sizeof(distances) / sizeof(distances[0]); cur++)
@@ -904,6 +963,7 @@ int main(void)
 		RUN(test_delay);
 	RUN(test_minimal);
 	RUN(test_site_keys);
+	RUN(test_capacity_keys);
 	RUN(test_rpki);
 	RUN(test_hijacker);
 	RUN(test_netem_batch);
