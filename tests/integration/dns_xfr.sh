@@ -150,6 +150,7 @@ www_is() { q www.sec.test A +short | grep -qx "$1"; }
 status_is() { q "$2" A | grep -q "status: $1"; }
 
 dns_start "${SEC[@]}"
+on_fail 'echo "anycast-dns pid $DNS_PID port $PORT, exit status ${EXIT_STATUS:-(running)}"; cat "$D/dns.log"'
 nsd_up() { kq "$NSPORT" www.sec.test A | grep -q status:; }
 k2_up() { kq "$K2PORT" www.sec.test A | grep -q status:; }
 wait_until 10 nsd_up || die "nsd did not start"

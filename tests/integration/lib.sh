@@ -21,6 +21,8 @@ _PIDS=()        # every process we started, still to be stopped
 _NSS=()         # every namespace we created
 _DIRS=()        # temp dirs to remove
 _FINISHED=0
+_FAILS=()       # the failed checks, listed again at the end (the runner shows a log's tail)
+_ON_FAIL=()     # commands whose output the end shows when a check failed (on_fail)
 _T0=$(date +%s%N)
 
 # ---------------------------------------------------------------- output, skipping
@@ -44,7 +46,15 @@ require_anycastd() {
 
 _elapsed() { awk -v a="$(date +%s%N)" -v b="$_T0" 'BEGIN{printf "%5.1fs", (a-b)/1e9}'; }
 pass() { T_PASSED=$((T_PASSED + 1)); echo "  ok   $(_elapsed) $*"; }
-fail() { T_FAILED=$((T_FAILED + 1)); echo "  FAIL $(_elapsed) $*"; }
+fail() {
+	local m="$*"
+	T_FAILED=$((T_FAILED + 1))
+	_FAILS+=("$(_elapsed) ${m:0:110}")
+	echo "  FAIL $(_elapsed) $*"
+}
+# on_fail CMD: when a check has failed, finish shows CMD's output (its last 12 lines), e.g. the
+# tail of a daemon's log: what was going on, where the runner and CI show the test's last lines
+on_fail() { _ON_FAIL+=("$1"); }
 
 # check DESC CMD...: pass when CMD exits 0; on failure show its output
 check() {
@@ -133,7 +143,16 @@ nonempty() {
 
 # finish: print the counts and exit (1 if anything failed)
 finish() {
+	local c f
 	_FINISHED=1
+	if [ "$T_FAILED" != 0 ]; then
+		for c in "${_ON_FAIL[@]}"; do
+			echo "---- $c"
+			eval "$c" 2>&1 | tail -n 12 | sed 's/^/   /'
+		done
+		echo "---- failed:"
+		for f in "${_FAILS[@]:0:12}"; do echo "   $f"; done
+	fi
 	echo "$T_PASSED passed, $T_FAILED failed"
 	[ "$T_FAILED" = 0 ] && exit 0
 	exit 1
