@@ -76,8 +76,10 @@ void dns_tcp_stop(struct dns_tcp *t);
 int dns_tcp_conns(const struct dns_tcp *t);
 /* Adds the TCP counters, open connections and closes by kind into s. */
 void dns_tcp_stats(const struct dns_tcp *t, struct dns_stats *s);
-/* Draining on: every connection is closed in order (FIN, never RST) once it has answered what
- * it has read, a new one after its first answers; off: connections stay open again. */
+/* Draining on: no new connection is taken (SYNs are dropped, unanswered), and every connection
+ * is closed in order (FIN, never RST) once it has answered what it has read, one whose
+ * handshake was under way after its first answers; off: connections are taken and stay open
+ * again. */
 void dns_tcp_drain(struct dns_tcp *t, int on);
 
 #endif

@@ -16,8 +16,15 @@
  * and the socket is closed when the client closes its side, or after the idle timeout. Answers
  * with EDNS meanwhile carry edns-tcp-keepalive 0 (RFC 7828): a client that knows it closes the
  * connection itself. Only then can the route move without breaking a connection: another site
- * would answer this one's segments with RST. */
+ * would answer this one's segments with RST.
+ *
+ * Nor does a draining instance take new connections: a socket filter on the listeners drops
+ * every SYN without ACK. Accepting one would give anycastd a connection to wait for, and
+ * refusing it (RST) would fail the client; unanswered, the client's kernel sends the SYN again
+ * after 1 s, by which time the route has moved and another site answers. A handshake under
+ * way when the drain begins completes (its ACK passes), and so the connection is served. */
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -461,8 +468,40 @@ struct dns_tcp *dns_tcp_start(struct dns_server *srv, const struct dns_listen *l
 	return t;
 }
 
+/* Classic BPF over a TCP segment as the listener's filter sees it (from the TCP header): the
+ * flags octet is at 13; SYN without ACK is dropped (0), anything else kept whole. */
+static const struct sock_filter syn_drop[] = {
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 13),
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x12), /* SYN | ACK */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+	BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+};
+
+/* New connections: taken (1) or their SYNs dropped (0). Accepted ones inherit the filter;
+ * harmless, as an established connection never receives a bare SYN. */
+static void listeners_take_syn(struct dns_tcp *t, int take)
+{
+	struct sock_fprog prog = { .len = sizeof(syn_drop) / sizeof(syn_drop[0]),
+				   .filter = (struct sock_filter *)syn_drop };
+	int dummy = 0;
+
+	for (int k = 0; k < t->nl; k++) {
+		int r = take ? setsockopt(t->lfds[k], SOL_SOCKET, SO_DETACH_FILTER, &dummy,
+					  sizeof(dummy))
+			     : setsockopt(t->lfds[k], SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+					  sizeof(prog));
+
+		if (r < 0 && !(take && errno == ENOENT))
+			log_warn("tcp listener: %s the SYN filter: %s",
+				 take ? "detaching" : "attaching", strerror(errno));
+	}
+}
+
 void dns_tcp_drain(struct dns_tcp *t, int on)
 {
+	if (on != t->draining)
+		listeners_take_syn(t, !on);
 	t->draining = on;
 	if (!on)
 		return; /* those closing already finish closing */

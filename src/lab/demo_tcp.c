@@ -33,10 +33,12 @@
 #include "lib/clock.h"
 #include "probe/tcp.h"
 
-#define TCP_CONNS 4         /* per client */
-#define TCP_RATE 10         /* queries/s per client: one per connection every 400 ms */
-#define TCP_TIMEOUT_MS 1000 /* well above the lab's longest RTT (about 300 ms) */
-#define TCP_PRE_MS 1500     /* every connection open before the event */
+#define TCP_CONNS 4 /* per client */
+#define TCP_RATE 10 /* queries/s per client: one per connection every 400 ms */
+/* Above the lab's longest RTT (about 300 ms) with a SYN retransmitted (after 1 s): a draining
+ * site drops new connections' SYNs, and the second one reaches the next site. */
+#define TCP_TIMEOUT_MS 2500
+#define TCP_PRE_MS 1500 /* every connection open before the event */
 #define TCP_FAIL_POST_MS 5000
 #define TCP_DRAIN_POST_MS (LAB_DRAIN_WAIT_S * 1000 + 4000)
 #define TCP_MARK_EARLY_MS 50 /* the open connections counted this long before the event */

@@ -15,6 +15,10 @@
  * shift starts within 100 ms of the last one closing. */
 #define CONN_POLL_MS 1000
 #define CONN_POLL_CLOSING_MS 100
+/* A drain with drain-wait keeps the route this long even without connections: the service
+ * polls the drain file every 100 ms (anycast-dns(8)), and must have seen it, and so stopped
+ * taking connections, before the route moves; one it took after would be broken. */
+#define DRAIN_NOTICE_MS 250
 #define FLAP_HOLD_MIN_MS 10000
 #define FLAP_HOLD_MAX_MS 600000
 
@@ -153,7 +157,8 @@ static void conn_poll(struct ev_timer *t, void *arg)
 	struct svc *s = arg;
 
 	count_connections(s);
-	if (s->drain_phase == SVC_DRAIN_CLOSING && s->connections <= 0) {
+	if (s->drain_phase == SVC_DRAIN_CLOSING && s->connections <= 0 &&
+	    ev_now(s->loop) - s->drain_since >= DRAIN_NOTICE_MS) {
 		log_info("service %s: TCP connections closed after %llums", s->name,
 			 (unsigned long long)(ev_now(s->loop) - s->drain_since));
 		start_shift(s);
@@ -301,9 +306,10 @@ void svc_update(struct svc *s)
 	if (drained(s) && !s->drain_since) {
 		s->drain_since = ev_now(s->loop);
 		count_connections(s);
-		if (s->conf.drain_wait_ms && s->connections > 0) {
-			/* The service closes its connections (it reads the drain file too); the
-			 * route stays until they are gone, or drain-wait is over. */
+		if (s->conf.drain_wait_ms) {
+			/* The service closes its connections and takes no new ones (it reads the
+			 * drain file too); the route stays until they are gone, or drain-wait is
+			 * over, and for DRAIN_NOTICE_MS at least. */
 			s->drain_phase = SVC_DRAIN_CLOSING;
 			ev_timer_start(s->loop, &s->wait_timer, s->conf.drain_wait_ms);
 			ev_timer_start(s->loop, &s->conn_poll, CONN_POLL_CLOSING_MS);

@@ -2,8 +2,11 @@
 # anycast-dns --drain-file (issue 16, the lead's TCP drain design, point 1): N TCP connections
 # with pipelined queries, then the drain file: every connection gets all its answers, then an
 # orderly EOF (FIN, no ECONNRESET), idle ones too, and the metrics count orderly closes and no
-# reset; a new connection meanwhile gets its answers, with EDNS TCP keepalive 0 (RFC 7828), then
-# EOF; UDP is unchanged; the file removed, connections stay open again.
+# reset; a connection with half a query gets its answer once the rest comes, with EDNS TCP
+# keepalive 0 (RFC 7828), then EOF; a new connection meanwhile is neither accepted nor refused
+# (its SYN dropped), and one begun during the drain gets in on its SYN's retransmission once the
+# file is gone; UDP is unchanged; the file removed, connections stay open again; no RST on the
+# wire throughout.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dns_common.inc"
 
@@ -37,7 +40,7 @@ wait_until 10 metric anycast_dns_draining || {
 check "not draining without the file" metric_is anycast_dns_draining 0
 
 cat >"$D/drain.py" <<'PYEOF'
-import json, os, socket, struct, sys, time, urllib.request
+import json, os, socket, struct, sys, threading, time, urllib.request
 drain, dnsdir, n, k, idle, mport = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
 sys.path.insert(0, dnsdir)
 from dnswire import recv_msgs
@@ -90,9 +93,13 @@ def finish(s, want):
     return ok, how, got
 
 out = {}
-# 1. N connections with K pipelined queries each, IDLE silent ones; then the drain file
+# 1. N connections with K pipelined queries each, IDLE silent ones, one with half a query;
+# then the drain file
 conns = [socket.create_connection(('127.0.0.1', 53), timeout=5) for _ in range(n)]
 idles = [socket.create_connection(('127.0.0.1', 53), timeout=5) for _ in range(idle)]
+half = socket.create_connection(('127.0.0.1', 53), timeout=5)
+hq = query(0)
+half.sendall(hq[:7])
 for s in conns:
     s.sendall(b''.join(query(i) for i in range(k)))
 os.makedirs(os.path.dirname(drain), exist_ok=True)
@@ -105,15 +112,49 @@ for s in conns + idles:
     s.close()
 out['draining_seen'] = wait_draining('1')
 
-# 2. a new connection while draining: its answers, keepalive 0 in each, then EOF
-s = socket.create_connection(('127.0.0.1', 53), timeout=5)
-s.sendall(b''.join(query(i) for i in range(3)))
-ok, how, got = finish(s, 3)
-s.close()
-out['new'] = {'answered': ok, 'end': how, 'keepalive': [keepalive(m) for m in got]}
+# 2. the half query completed while draining: its answer, keepalive 0, then EOF
+half.sendall(hq[7:])
+ok, how, got = finish(half, 1)
+half.close()
+out['half'] = {'answered': ok, 'end': how, 'keepalive': [keepalive(m) for m in got]}
 
-# 3. the file removed: a connection stays open and answers again, without keepalive 0
+# 3. a new connection while draining: no SYN-ACK and no RST, so the connect times out
+s = socket.socket()
+s.settimeout(1.5)
+t0 = time.time()
+try:
+    s.connect(('127.0.0.1', 53))
+    out['new'] = 'connected'
+except socket.timeout:
+    out['new'] = 'timeout'
+except OSError as e:
+    out['new'] = str(e)
+s.close()
+
+# 4. a connect begun during the drain, the file removed 300 ms later: the kernel's SYN
+# retransmission (1 s after the first) is taken, the query answered
+s = socket.socket()
+s.settimeout(5)
+res = {}
+def connect():
+    t = time.time()
+    try:
+        s.connect(('127.0.0.1', 53))
+        res['after'] = time.time() - t
+    except OSError as e:
+        res['error'] = str(e)
+th = threading.Thread(target=connect)
+th.start()
+time.sleep(0.3)
 os.unlink(drain)
+th.join()
+if 'after' in res:
+    s.sendall(query(7))
+    res['answered'] = len(recv_msgs(s, 1))
+s.close()
+out['retried'] = res
+
+# 5. the file removed: a connection stays open and answers again, without keepalive 0
 out['undrained_seen'] = wait_draining('0')
 s = socket.create_connection(('127.0.0.1', 53), timeout=5)
 s.sendall(query(0))
@@ -146,11 +187,15 @@ check "every connection got all its $K pipelined answers" jcheck "$J" "d['all_an
 check "then an orderly EOF on every connection (no reset)" jcheck "$J" "d['ends'] == ['eof'] * $N"
 check "idle connections: an orderly EOF" jcheck "$J" "d['idle_ends'] == ['eof'] * $IDLE"
 check "metrics: draining 1 while the file exists" jcheck "$J" "d['draining_seen']"
-check "new connection while draining: answered, then EOF" jcheck "$J" "d['new']['answered'] and d['new']['end'] == 'eof'"
-check "its answers carry edns-tcp-keepalive 0" jcheck "$J" "d['new']['keepalive'] == [0, 0, 0]"
+check "half a query, completed while draining: answered, then EOF" jcheck "$J" "d['half']['answered'] and d['half']['end'] == 'eof'"
+check "its answer carries edns-tcp-keepalive 0" jcheck "$J" "d['half']['keepalive'] == [0]"
+check "new connection while draining: neither accepted nor refused (SYN dropped)" jcheck "$J" "d['new'] == 'timeout'"
+check "a connect begun while draining: in on the SYN's retransmission after the file is gone" \
+	jcheck "$J" "0.9 < d['retried'].get('after', 0) < 3.5"
+check "and answered" jcheck "$J" "d['retried'].get('answered') == 1"
 check "file removed: metrics draining 0" jcheck "$J" "d['undrained_seen']"
 check "file removed: a connection stays open between queries" jcheck "$J" "d['after'] == {'first': 1, 'second': 1, 'between': 'open', 'keepalive': [None, None]}"
-# every connection of step 1 and 2 (N + IDLE + 1) closed in order; none reset
+# every connection of steps 1 and 2 (N + IDLE + 1) closed in order; none reset
 check_eventually 5 "metrics: $((N + IDLE + 1)) orderly closes" \
 	eval "[ \$((\$(metric 'anycast_dns_tcp_closed_total{how=\"orderly\"}') - O0)) -ge $((N + IDLE + 1)) ]"
 check "metrics: no connection reset" metric_is 'anycast_dns_tcp_closed_total{how="reset"}' 0
@@ -170,16 +215,19 @@ wait_until 10 eval "ip netns exec $NS curl -sf http://127.0.0.1:$((MPORT + 1))/m
 check "started with the file: draining from the first query" \
 	eval "ip netns exec $NS curl -sf http://127.0.0.1:$((MPORT + 1))/metrics | grep -qx 'anycast_dns_draining 1'"
 cat >"$D/once.py" <<'PYEOF'
-import socket, struct, sys
-sys.path.insert(0, sys.argv[1])
-from dnswire import recv_msgs
-q = struct.pack('>HHHHHH', 5, 0, 1, 0, 0, 0) + b'\x03www\x07example\x03com\x00' + struct.pack('>HH', 1, 1)
-s = socket.create_connection(('127.0.0.1', 5353), timeout=5)
-s.sendall(struct.pack('>H', len(q)) + q)
-got = recv_msgs(s, 1)
-print(len(got), 'eof' if s.recv(1) == b'' else 'data')
+import socket
+s = socket.socket()
+s.settimeout(1.5)
+try:
+    s.connect(('127.0.0.1', 5353))
+    print('connected')
+except socket.timeout:
+    print('timeout')
+except OSError as e:
+    print(e)
 PYEOF
-check "its first TCP connection: answered, then EOF" \
-	test "$(ip netns exec "$NS" "$PY" "$D/once.py" "$D" 2>&1)" = "1 eof"
+check "its TCP listener: a connection neither accepted nor refused" \
+	test "$(ip netns exec "$NS" "$PY" "$D/once.py" 2>&1)" = "timeout"
+check "its UDP: answered" eval "ip netns exec $NS dig +time=2 +tries=1 -p 5353 @127.0.0.1 www.example.com A +short | grep -q ."
 rm -f "$DRAIN"
 finish

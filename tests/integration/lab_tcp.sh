@@ -6,7 +6,10 @@
 # (b) after the heal, a drain of lon (`anycast drain anycast` on its anycastd, drain-wait 5s, one
 #     drain-file for anycastd and anycast-dns): none of the connections open at the drain reset,
 #     they are closed in order, every client answered by another site at the end; resets in all
-#     (new connections caught in their handshake by the route change) fewer than the failover's.
+#     fewer than the failover's. lon takes no new connection while draining (anycast-dns drops
+#     the SYNs), so a reconnect gets in on its SYN's retransmission, at the next site; what can
+#     still break is a handshake caught between two live sites while the routers converge (its
+#     SYN-ACK from one, its ACK routed to the other), which no site can prevent.
 # Also the JSON names of DESIGN.md ("tcp":{"failover":{"opened","reset"},"drain":{...}}) and the
 # report's section. It fails if the drain moved the route under open connections (the resets
 # would count them) or if a failover went uncounted.
@@ -44,9 +47,10 @@ check "drain: connections were open when the drain began" jcheck "$J" \
 	"d['chapters']['tcp']['drain']['open_at_event'] == 4 * len(d['chapters']['tcp']['drain']['clients'])"
 check "drain: none of the connections open at the drain reset" jcheck "$J" \
 	"d['chapters']['tcp']['drain']['reset_of_open'] == 0"
-# The clients reconnect during the drain, to lon while the route points there; a handshake in
-# flight when the route moves is the one thing pure anycast cannot save (one round trip per new
-# connection). Counted, and bounded well below the failover's.
+# The clients reconnect during the drain; lon drops their SYNs, and the retransmitted SYN reaches
+# the next site. A handshake that meets a route change between two live sites is the one thing
+# pure anycast cannot save (one round trip per new connection). Counted, and bounded well below
+# the failover's.
 check "drain: fewer resets in all than the failover" jcheck "$J" \
 	"d['chapters']['tcp']['drain']['reset'] < d['chapters']['tcp']['failover']['reset']"
 check "drain: every open connection closed in order by the server" jcheck "$J" \

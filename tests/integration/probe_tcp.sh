@@ -4,8 +4,10 @@
 # - a clean run: every query answered on exactly K connections, none reset or closed;
 # - kill -9 of the server under load: of the connections open at the kill (the probe's mark,
 #   SIGUSR1, as many as the server's namespace lists), every one counted reset;
-# - with anycast-dns --drain-file (when this build has it): the file made while the probe runs
-#   closes the connections in order (closed_orderly > 0), none is reset, nothing is lost.
+# - with anycast-dns --drain-file: the file made while the probe runs closes the connections in
+#   order (closed_orderly >= K), none is reset; the reconnects' SYNs are dropped (no connection
+#   is taken while draining) until the file is removed (as when the route has moved on), then
+#   get in on the kernel's SYN retransmission: nothing lost, no connect failed.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ss
@@ -38,10 +40,10 @@ start_dns() {
 established() { ip netns exec "$S" ss -Htn state established "sport = :53" | wc -l; }
 all_open() { [ "$(established)" -ge $K ]; }
 
-# probe_bg RATE COUNT OUT: the probe from C in the background; sets PROBE_PID
+# probe_bg RATE COUNT OUT [TIMEOUT]: the probe from C in the background; sets PROBE_PID
 probe_bg() {
 	ip netns exec "$C" "$ANYCAST" probe tcp --server 203.0.113.1 --connections $K --rate "$1" \
-		--count "$2" --timeout 1000 --json >"$3" 2>"$3.err" &
+		--count "$2" --timeout "${4:-1000}" --json >"$3" 2>"$3.err" &
 	PROBE_PID=$!
 	MARK_ERR=$3.err
 	_PIDS+=("$PROBE_PID")
@@ -85,22 +87,23 @@ check "kill: resets in all between those and the connections ever established" \
 check "kill: queries lost after the kill, some answered before" \
 	jcheck "$OUT" 'd["lost"] > 0 and d["answered"] > 0'
 
-if "$DNS_BIN" --help 2>&1 | grep -q -- --drain-file; then
-	log "drain: the drain-file made while $K connections are open"
-	start_dns --drain-file "$D/drain"
-	probe_bg 200 800 "$D/drain.json" # 4 s
-	check "all $K connections established at the server" wait_until 10 all_open
-	mark_probe
-	touch "$D/drain"
-	wait_exit "$PROBE_PID" 15
-	check "probe ends by itself" [ $? = 0 ]
-	OUT=$(cat "$D/drain.json")
-	check "drain: the $K connections open at the drain closed in order, none reset" \
-		jcheck "$OUT" 'd["open_at_mark"] == '$K' and d["reset_of_marked"] == 0 and d["closed_orderly"] >= '$K' and d["reset"] == 0'
-	check "drain: every query answered (re-sent on a new connection when needed)" \
-		jcheck "$OUT" 'd["answered"] == 800 and d["lost"] == 0'
-	rm -f "$D/drain"
-else
-	log "this anycast-dns has no --drain-file: the drain part is not run"
-fi
+log "drain: the drain-file made while $K connections are open"
+start_dns --drain-file "$D/drain"
+# a timeout above the SYN retransmission (1 s): reconnects wait for the drain to end
+probe_bg 200 800 "$D/drain.json" 2500 # 4 s
+check "all $K connections established at the server" wait_until 10 all_open
+mark_probe
+touch "$D/drain"
+none_open() { [ "$(established)" = 0 ]; }
+check "drain: every connection closed at the server" wait_until 5 none_open
+reconnecting() { grep -q 'drain file .* exists' "$D/dns.log" && ip netns exec "$C" ss -Htn state syn-sent | grep -q .; }
+check "drain: the probe reconnects, its SYNs unanswered" wait_until 5 reconnecting
+rm -f "$D/drain"
+wait_exit "$PROBE_PID" 15
+check "probe ends by itself" [ $? = 0 ]
+OUT=$(cat "$D/drain.json")
+check "drain: the $K connections open at the drain closed in order, none reset" \
+	jcheck "$OUT" 'd["open_at_mark"] == '$K' and d["reset_of_marked"] == 0 and d["closed_orderly"] >= '$K' and d["reset"] == 0'
+check "drain: every query answered (re-sent on a new connection after the drain), no connect failed" \
+	jcheck "$OUT" 'd["answered"] == 800 and d["lost"] == 0 and d["connect_failed"] == 0 and d["opened"] >= 2 * '$K
 finish
