@@ -156,8 +156,9 @@ void lab_demo_tcp_html(const struct lab_demo *d, struct buf *b)
 		"connection's packets with a reset. A hard failure (the site's links cut) breaks "
 		"every open connection. A drain (<code>anycast drain</code>) first lets "
 		"anycast-dns close the connections in order and keeps the route until they are "
-		"gone (<code>drain-wait %.0fs</code>), and only then moves it: the clients "
-		"reconnect, and the new connections go to another site.</p>\n",
+		"gone (<code>drain-wait %.0fs</code>), and only then moves it. Meanwhile the site "
+		"takes no new connection: anycast-dns drops the reconnecting clients' SYNs, "
+		"and the SYN their kernel sends again a second later reaches another site.</p>\n",
 		site, t->connections, t->rate, t->drain_wait_s);
 	if (!t->failover.ran && !t->drain.ran) {
 		buf_printf(b, "<p class=\"answer\">Not run: ");
@@ -201,11 +202,12 @@ void lab_demo_tcp_html(const struct lab_demo *d, struct buf *b)
 	if (t->drain.ran && t->drain.reset > t->drain.reset_of_open)
 		buf_printf(
 			b,
-			"<p>During the drain the clients reconnect, to the same site while the "
-			"route still points there; %lu such new connection%s caught by the route "
-			"change itself (opened to %s, its next packet routed to another site) "
-			"%s reset: the window is one round trip per new connection.</p>\n",
+			"<p>%lu new connection%s, opened during the drain while the routers "
+			"converged, %s reset: answered by one site on a passing path, its next "
+			"packet routed to another. %s never saw %s; the window is one round trip "
+			"per new connection, between two live sites.</p>\n",
 			t->drain.reset - t->drain.reset_of_open,
-			t->drain.reset - t->drain.reset_of_open == 1 ? "" : "s", site,
-			t->drain.reset - t->drain.reset_of_open == 1 ? "was" : "were");
+			t->drain.reset - t->drain.reset_of_open == 1 ? "" : "s",
+			t->drain.reset - t->drain.reset_of_open == 1 ? "was" : "were", site,
+			t->drain.reset - t->drain.reset_of_open == 1 ? "it" : "them");
 }
