@@ -57,7 +57,7 @@ static void import_prefix(struct bgp_peer *p, const struct prefix *pfx,
 		count_out(p, old);
 	p->n_paths++;
 	p->n_accepted += !(flags & RIB_PATH_REJECTED);
-	if (rib_node_update(n, p, attrs, flags)) {
+	if (rib_node_update(&p->sp->rib, n, p, attrs, flags)) {
 		rib_path_of(n, p)->rov = (uint8_t)rov;
 		bgp_locrib_changed(p->sp, pfx, n);
 	}

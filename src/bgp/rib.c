@@ -8,7 +8,7 @@
 
 void rib_init(struct rib *r) { memset(r, 0, sizeof(*r)); }
 
-static void free_node(struct rib_node *n)
+static void free_node(struct rib *r, struct rib_node *n)
 {
 	struct rib_path *p, *next;
 
@@ -16,9 +16,9 @@ static void free_node(struct rib_node *n)
 		next = p->next;
 		bgp_attrs_unref(p->attrs);
 		if (p != &n->first)
-			free(p);
+			slab_free(&r->paths, p);
 	}
-	free(n);
+	slab_free(&r->nodes, n);
 }
 
 void rib_free(struct rib *r)
@@ -28,10 +28,12 @@ void rib_free(struct rib *r)
 
 		for (n = r->buckets[i]; n; n = next) {
 			next = n->hnext;
-			free_node(n);
+			free_node(r, n);
 		}
 	}
 	free(r->buckets);
+	slab_destroy(&r->nodes);
+	slab_destroy(&r->paths);
 	rib_init(r);
 }
 
@@ -116,7 +118,7 @@ struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 		if (r->nbuckets == r->base && r->count >= r->base)
 			grow(r);
 		split_some(r);
-		n = xcalloc(1, sizeof(*n));
+		n = slab_alloc(&r->nodes, sizeof(*n));
 		n->pfx = *p;
 		n->hash = h;
 		size_t b = bucket_of(r, n->hash);
@@ -128,8 +130,8 @@ struct rib_node *rib_get(struct rib *r, const struct prefix *p)
 	return n;
 }
 
-int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_attrs *attrs,
-		    uint8_t flags)
+int rib_node_update(struct rib *r, struct rib_node *n, struct bgp_peer *src,
+		    const struct bgp_attrs *attrs, uint8_t flags)
 {
 	struct rib_path *path = rib_path_of(n, src);
 
@@ -146,7 +148,7 @@ int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_a
 		memset(path, 0, sizeof(*path));
 		n->first_used = 1;
 	} else {
-		path = xcalloc(1, sizeof(*path));
+		path = slab_alloc(&r->paths, sizeof(*path));
 	}
 	path->src = src;
 	path->attrs = bgp_attrs_ref(attrs);
@@ -159,7 +161,7 @@ int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_a
 int rib_update(struct rib *r, const struct prefix *p, struct bgp_peer *src,
 	       const struct bgp_attrs *attrs, uint8_t flags)
 {
-	return rib_node_update(rib_get(r, p), src, attrs, flags);
+	return rib_node_update(r, rib_get(r, p), src, attrs, flags);
 }
 
 struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp_peer *src)
@@ -172,7 +174,7 @@ struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp
 		*pp = path->next;
 		bgp_attrs_unref(path->attrs);
 		if (path != &n->first) {
-			free(path);
+			slab_free(&r->paths, path);
 		} else if (n->paths) {
 			/* Keep the inline slot in use: move another path into it. */
 			struct rib_path *q = n->paths, **qp = &n->paths;
@@ -181,7 +183,7 @@ struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp
 			n->first = *q;
 			n->first.next = qnext;
 			*qp = &n->first;
-			free(q);
+			slab_free(&r->paths, q);
 		} else {
 			n->first_used = 0;
 		}
@@ -191,7 +193,7 @@ struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp
 			while (*np != n)
 				np = &(*np)->hnext;
 			*np = n->hnext;
-			free(n);
+			slab_free(&r->nodes, n);
 			r->count--;
 			return NULL;
 		}

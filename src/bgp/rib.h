@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lib/addr.h"
+#include "lib/slab.h"
 #include "bgp/attr.h"
 
 struct bgp_peer;
@@ -43,12 +44,15 @@ struct rib_node {
 
 /* Linear hashing: the table doubles a few buckets at a time, never all at once, so one insert
  * never rehashes a million nodes (a long stop of the event loop). Buckets below split are
- * already split with the mask of 2 * base. */
+ * already split with the mask of 2 * base. Nodes and the paths beyond a node's first come from
+ * the table's own slabs (lib/slab.h): a full table is a million of them. All zero is an empty
+ * table. */
 struct rib {
 	struct rib_node **buckets;
 	size_t nbuckets; /* allocated: base, or 2 * base while splitting */
 	size_t base, split;
 	size_t count; /* nodes */
+	struct slab nodes, paths;
 };
 
 void rib_init(struct rib *r);
@@ -66,8 +70,8 @@ int rib_withdraw(struct rib *r, const struct prefix *p, struct bgp_peer *src);
  * rib_node_withdraw removes src's path and returns n, or NULL when that was the last path and
  * the node is gone. */
 struct rib_node *rib_get(struct rib *r, const struct prefix *p);
-int rib_node_update(struct rib_node *n, struct bgp_peer *src, const struct bgp_attrs *attrs,
-		    uint8_t flags);
+int rib_node_update(struct rib *r, struct rib_node *n, struct bgp_peer *src,
+		    const struct bgp_attrs *attrs, uint8_t flags);
 struct rib_node *rib_node_withdraw(struct rib *r, struct rib_node *n, struct bgp_peer *src);
 struct rib_path *rib_path_of(const struct rib_node *n, const struct bgp_peer *src);
 

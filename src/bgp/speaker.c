@@ -410,7 +410,7 @@ void bgp_speaker_originate(struct bgp_speaker *sp, const struct prefix *pfx,
 {
 	struct rib_node *n = rib_get(&sp->rib, pfx);
 
-	if (rib_node_update(n, NULL, attrs, 0))
+	if (rib_node_update(&sp->rib, n, NULL, attrs, 0))
 		bgp_locrib_changed(sp, pfx, n);
 }
 

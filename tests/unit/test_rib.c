@@ -88,9 +88,9 @@ static void test_node_calls(void)
 	CHECK(n && n == rib_lookup(&r, &px) && n->paths == NULL);
 	CHECK(rib_get(&r, &px) == n); /* found, not made again */
 	CHECK_INT(r.count, 1);
-	CHECK_INT(rib_node_update(n, s1, a1, 0), 1);
-	CHECK_INT(rib_node_update(n, s1, a1, 0), 0);
-	CHECK_INT(rib_node_update(n, s2, a2, 0), 1);
+	CHECK_INT(rib_node_update(&r, n, s1, a1, 0), 1);
+	CHECK_INT(rib_node_update(&r, n, s1, a1, 0), 0);
+	CHECK_INT(rib_node_update(&r, n, s2, a2, 0), 1);
 	CHECK_INT(npaths(n), 2);
 	/* Withdrawing one of two paths keeps the node; the last one takes it away. */
 	CHECK(rib_node_withdraw(&r, n, s1) == n);
