@@ -11,8 +11,9 @@
 # (the routes are data inside BGP; no packet is ever sent to them). Its next hop, 198.18.0.0,
 # is on-link, so the kernel takes the routes in part 2.
 #
-# 1. RIB. anycastd: `fib no`, `transit yes`, one neighbour (the feeder). BIRD: one bgp protocol
-#    `feed`, `import all; export none`, no kernel protocol. Before the feed starts the daemon's
+# 1. RIB. anycastd: `fib no`, `transit yes`, `rfc8212 no` (as BIRD's `import all`: with `fib yes`
+#    RFC 8212's default deny would take no route from the feeder), one neighbour (the feeder).
+#    BIRD: one bgp protocol `feed`, `import all; export none`, no kernel protocol. Before the feed starts the daemon's
 #    VmRSS is read from /proc/PID/status; t0 is taken just before the feed is started; the daemon
 #    is then polled every $POLL s (anycastd: `anycast show neighbors --json` "accepted"; BIRD:
 #    `birdc show protocols all feed`, "N imported") and t1 is the first poll that sees all N
@@ -135,6 +136,7 @@ start_anycastd() { # fib yes|no
 	control $SOCK
 	fib $1
 	transit yes
+	rfc8212 no
 	neighbor $F_ADDR {
 	    remote-as $F_AS
 	    local-address $D_ADDR
