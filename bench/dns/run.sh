@@ -2,8 +2,11 @@
 # bench/dns: CPU time per answered query, anycast-dns against NSD and Knot DNS, in one run.
 #
 # The same zone of 10,000 names and the same query file go to each server in turn; dnsperf
-# offers a fixed load on loopback (RATE queries/s for SECS seconds) from core 0, and the
-# server runs on core 1 with one worker. A server's CPU time is utime+stime from
+# offers a fixed load on loopback (RATE queries/s for SECS seconds) from core 1, and the
+# server runs on core 0 with one worker. Not the other way round: knotd pins its UDP worker N
+# to CPU N itself, whatever taskset said, so its one worker runs on core 0 (until 2026-12-06
+# it shared that core with dnsperf while the other servers had core 1 alone); every thread's
+# allowed CPUs are checked before a run. A server's CPU time is utime+stime from
 # /proc/PID/stat, summed over its processes (NSD forks), read before and after the
 # measured run. Result: microseconds of server CPU per answered query, and the ratios.
 #
@@ -133,17 +136,31 @@ wait_up() {
 
 HZ=$(getconf CLK_TCK)
 declare -A US QPS LOST LAT
-# run_one NAME CMD...: start the server on core 1, warm it up, measure one run
+SRV_CPU=0 GEN_CPU=1
+# Every thread of the server may run on SRV_CPU only.
+check_affinity() {
+	local t l
+	for t in /proc/$1/task/*; do
+		l=$(awk '/^Cpus_allowed_list/ {print $2}' "$t/status" 2>/dev/null) || continue
+		[ -z "$l" ] || [ "$l" = $SRV_CPU ] || {
+			echo "bench/dns: $2 thread $(basename "$t") ($(cat "$t/comm")) runs on CPUs $l, not $SRV_CPU" >&2
+			exit 1
+		}
+	done
+	for t in $(cat /proc/$1/task/*/children 2>/dev/null); do check_affinity "$t" "$2"; done
+}
+# run_one NAME CMD...: start the server on SRV_CPU, warm it up, measure one run
 run_one() {
 	local name=$1
 	shift
-	taskset -c 1 "$@" >"$TMP/$name.out" 2>&1 &
+	taskset -c $SRV_CPU "$@" >"$TMP/$name.out" 2>&1 &
 	PID=$!
 	wait_up "$name"
-	taskset -c 0 dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/queries.txt" -Q "$RATE" -l "$WARM" >/dev/null 2>&1
+	taskset -c $GEN_CPU dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/queries.txt" -Q "$RATE" -l "$WARM" >/dev/null 2>&1
+	check_affinity $PID "$name"
 	local t0 t1 done lost us
 	t0=$(cpu_ticks $PID)
-	taskset -c 0 dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/queries.txt" -Q "$RATE" -l "$SECS" \
+	taskset -c $GEN_CPU dnsperf -s 127.0.0.1 -p $PORT -d "$TMP/queries.txt" -Q "$RATE" -l "$SECS" \
 		-t 2 >"$TMP/$name.perf" 2>&1
 	t1=$(cpu_ticks $PID)
 	kill $PID
@@ -198,7 +215,7 @@ ENTRY=$(
 	echo
 	echo "### $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 	echo
-	echo "Command: \`$CMD\` (dnsperf -Q $RATE -l $SECS on core 0; each server on core 1, one worker; $ROUNDS rounds;"
+	echo "Command: \`$CMD\` (dnsperf -Q $RATE -l $SECS on core $GEN_CPU; each server on core $SRV_CPU, one worker; $ROUNDS rounds;"
 	echo "dnsperf $(pkgver dnsperf), NSD $(pkgver nsd), Knot DNS $(pkgver knot), Linux $(uname -r); zone of 10,000 names, $(wc -l <"$TMP/queries.txt") distinct queries)."
 	echo
 	echo "$TABLE"
