@@ -1,7 +1,8 @@
 # anycast: `make` builds build/anycastd, build/anycast, build/anycast-dns.
 # `make check` installs missing Debian packages, checks the style (`make format-check`) and that no
-# module's files depend on each other in a cycle (`make cycles`), then runs unit, fuzz and
-# integration tests. `make format` rewrites the C files in the style of .clang-format.
+# module's files depend on each other in a cycle (`make cycles`), then runs unit tests (also built
+# with ASan and UBSan: `make unit-san`), fuzz and integration tests. `make format` rewrites the
+# C files in the style of .clang-format.
 # `make demo` runs the lab demo (`make demo-bird`: anycastd and BIRD in two namespaces). `make install` honours PREFIX and DESTDIR.
 
 CC ?= cc
@@ -24,7 +25,7 @@ BINS := $(B)/anycastd $(B)/anycast $(B)/anycast-dns
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all check unit fuzz demo demo-bird install clean deps format format-check cycles mutants
+.PHONY: all check unit unit-san fuzz demo demo-bird install clean deps format format-check cycles mutants
 all: $(BINS)
 
 $(B)/obj/%.o: %.c
@@ -47,6 +48,12 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libanycast.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 unit: $(UNIT_BINS)
+
+# The unit tests once more, built by gcc with AddressSanitizer (leaks included) and
+# UndefinedBehaviorSanitizer, any report fatal; tests/run.sh runs them after the plain ones.
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+unit-san:
+	$(MAKE) B=$(B)/san CFLAGS="$(SAN_CFLAGS)" unit
 
 # Fuzz targets: clang, libFuzzer, ASan and UBSan. The sources are compiled again with the
 # sanitizers into an archive of their own, so a target links only the objects it uses.
@@ -89,7 +96,7 @@ cycles: $(filter $(CYCLE_MODULES:%=$(B)/obj/src/%/%),$(LIB_OBJ))
 mutants:
 	sh scripts/mutants.sh
 
-check: deps format-check all unit fuzz cycles
+check: deps format-check all unit unit-san fuzz cycles
 	sh tests/run.sh
 
 # The lab demo: the seed's anycast Internet, measured, with an HTML report beside the build.

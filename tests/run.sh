@@ -3,6 +3,7 @@
 #
 #   build/tests/test_*        unit test binaries; their "N passed, N failed[, N skipped]" lines
 #                             are added up; exit 0 pass, 77 skip (nothing could run here), else fail
+#   build/san/tests/test_*    the same built with ASan and UBSan (`make unit-san`), if built
 #   build/fuzz/fuzz_*         libFuzzer targets, run for a bounded time over a copy of
 #                             tests/fuzz/corpus/<name without fuzz_>/ (fuzz_update 30 s, others 10 s;
 #                             FUZZ_SECONDS overrides both); crash inputs land in build/test-logs/
@@ -91,6 +92,12 @@ echo "== unit tests"
 for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_test unit "$(basename "$t")" 300 "$t"
+done
+
+echo "== unit tests under ASan and UBSan (make unit-san)"
+for t in "$B"/san/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_test unit "san-$(basename "$t")" 600 "$t"
 done
 
 echo "== fuzz targets"

@@ -535,7 +535,7 @@ static int recv_notification(struct bgp_conn *c, const uint8_t *body, size_t len
 {
 	struct bgp_peer *p = c->peer;
 	struct bgp_notification n;
-	char why[400], inner[120] = "";
+	char why[640], inner[120] = ""; /* why holds a 255-byte shutdown message, and the rest */
 
 	p->notifications_in++;
 	bgp_notification_decode(body, len, &n);

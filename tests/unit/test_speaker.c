@@ -106,7 +106,10 @@ static void test_announce_and_withdraw(void)
 	/* eBGP: our AS in front, next hop self, MED and communities kept. */
 	CHECK_INT(bgp_aspath_first_as(&u.attrs), LOCAL_AS);
 	CHECK_INT(bgp_aspath_length(&u.attrs), 1);
-	CHECK_STR(inet_ntoa(*(struct in_addr *)u.attrs.nexthop.a), "127.0.0.1");
+	struct in_addr nh;
+
+	memcpy(&nh, u.attrs.nexthop.a, sizeof(nh)); /* the address bytes need not be aligned */
+	CHECK_STR(inet_ntoa(nh), "127.0.0.1");
 	CHECK_INT(u.attrs.med, 10);
 	CHECK_INT(u.attrs.ncomms, 1);
 	bgp_update_free(&u);
