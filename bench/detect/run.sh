@@ -9,7 +9,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-data=${1:-/work/shared/data/igreedy}
+data=${1:-$root/../shared/data/igreedy}
 [ $# -gt 0 ] && shift
 [ -x "$root/build/anycast" ] || make -C "$root" build/anycast >/dev/null
 sets="f-ripe i-ripe k-ripe l-ripe f-planetlab i-planetlab k-planetlab l-planetlab

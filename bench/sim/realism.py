@@ -13,8 +13,11 @@ usage: bench/sim/realism.py [--model pure|real] [--graph FILE] [--all] [--step N
 """
 import argparse, csv, os, subprocess, sys, tempfile
 
-DATA = "/work/shared/data/peering"
-ANYCAST = os.path.join(os.path.dirname(__file__), "..", "..", "build", "anycast")
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+# the data sits in ../shared beside the checkout (DEVELOPERS.md), wherever that is
+SHARED = os.path.join(TOP, "..", "shared", "data")
+DATA = os.path.join(SHARED, "peering")
+ANYCAST = os.path.join(TOP, "build", "anycast")
 
 
 def muxes():
@@ -97,7 +100,7 @@ def run(e, up, args, paths, tmp, flip=False):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="pure")
-    ap.add_argument("--graph", default="/work/shared/data/20250901.as-rel2.txt.bz2")
+    ap.add_argument("--graph", default=os.path.join(SHARED, "20250901.as-rel2.txt.bz2"))
     ap.add_argument("--all", action="store_true", help="weak experiments too")
     ap.add_argument("--step", default="", help="real-model steps (for the step table)")
     ap.add_argument("--tie-decided", action="store_true",

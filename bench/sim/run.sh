@@ -11,7 +11,8 @@
 # bgpy'` works, a run of BGPy on the same graph would go where that line is.
 set -eu
 cd "$(dirname "$0")/../.."
-GRAPH=${1:-/work/shared/data/20250901.as-rel2.txt.bz2}
+# the data sits in ../shared beside the checkout (DEVELOPERS.md), wherever that is
+GRAPH=${1:-../shared/data/20250901.as-rel2.txt.bz2}
 REPS=${2:-1000}
 SITES="ams=1299+3356+p6939 nyc=174+7018 sgp=4637+p6939"
 
