@@ -22,10 +22,11 @@
 require_root
 require_cmd python3
 [ -x "$ANYCAST" ] || skip "build/anycast not built"
-T=$(mk_tmpdir)
+mk_tmpdir
+T=$TMPD
 LABS="hj$$a hj$$b"
 labs_down() { for l in $LABS; do "$ANYCAST" lab down "$l" >/dev/null 2>&1; done; }
-trap 'labs_down' EXIT INT TERM
+trap '_rc=$?; labs_down; (exit $_rc); _cleanup' EXIT
 
 # topo NAME RPKI: the topology (RPKI: the rpki line, or nothing)
 topo() {
@@ -155,5 +156,4 @@ check "demo: the ROA made the routers drop the hijack, timed" \
 check "demo: the report has the chapter" grep -q 'id="hijack"' "$T/demo.html"
 grep -A1 "dropped the hijack" "$T/demo.err" | head -1 | sed 's/^/       /'
 check "no namespace of the labs left" sh -c "! ip netns list | grep -q '^hj$$'"
-trap - EXIT INT TERM
 finish

@@ -12,10 +12,11 @@ if [ -e /run/anycast/lab/$LAB ] || ip netns list | grep -q "^$LAB-"; then
 	skip "a lab named $LAB is already up (anycast lab down $LAB)"
 fi
 lab_down() { "$ANYCAST" lab down "$LAB" >/dev/null 2>&1; }
-trap 'lab_down' EXIT INT TERM
+trap '_rc=$?; lab_down; (exit $_rc); _cleanup' EXIT
 
 check "lab up relations.yaml" "$ANYCAST" lab up "$TOPO"
-T=$(mk_tmpdir)
+mk_tmpdir
+T=$TMPD
 "$ANYCAST" lab status --json "$LAB" >"$T/status.json" 2>"$T/status.err"
 site_of() {
 	$PY -c 'import json,sys
@@ -30,5 +31,4 @@ done
 check "lab down" "$ANYCAST" lab down "$LAB"
 check "no namespace of the lab left" sh -c "! ip netns list | grep -q '^$LAB-'"
 check "no state left" [ ! -e /run/anycast/lab/$LAB ]
-trap - EXIT INT TERM
 finish

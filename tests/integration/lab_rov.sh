@@ -18,10 +18,11 @@
 require_root
 require_cmd python3
 [ -x "$ANYCAST" ] || skip "build/anycast not built"
-T=$(mk_tmpdir)
+mk_tmpdir
+T=$TMPD
 LABS="rov$$a rov$$b rov$$c"
 labs_down() { for l in $LABS; do "$ANYCAST" lab down "$l" >/dev/null 2>&1; done; }
-trap 'labs_down' EXIT INT TERM
+trap '_rc=$?; labs_down; (exit $_rc); _cleanup' EXIT
 
 # topo NAME RPKI: the topology (RPKI: the rpki line, or nothing)
 topo() {
@@ -98,5 +99,4 @@ nbrs=$("$ANYCAST" lab exec --lab "rov$$c" r-mia -- "$ANYCAST" -s "$sock" show ne
 check "... without a session reset at r-mia" jcheck "$nbrs" "all(n['flaps']==0 and n['state']=='Established' for n in d)"
 check "lab down (ROA at run time)" "$ANYCAST" lab down "rov$$c"
 check "no namespace of the labs left" sh -c "! ip netns list | grep -q '^rov$$'"
-trap - EXIT INT TERM
 finish

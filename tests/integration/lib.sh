@@ -169,6 +169,14 @@ die() {
 # mk_tmpdir: make a temp dir (removed at exit) and set TMPD to it.
 # Call as: mk_tmpdir; D=$TMPD  (not in $(...): it must record the dir in this shell)
 mk_tmpdir() {
+	# In $(...) TMPD and the cleanup list would be set in a subshell and lost: the caller's
+	# variable would be empty and its files land in / (three lab tests did that until
+	# 2026-12-06). Stop the test instead, with a message the runner shows.
+	if [ "$BASHPID" != "$$" ]; then
+		echo "mk_tmpdir called in a subshell: use 'mk_tmpdir; D=\$TMPD'" >&2
+		kill -TERM $$
+		exit 1
+	fi
 	TMPD=$(mktemp -d "/tmp/anycast-$T_NAME.$$.XXXXXX") || die "mktemp failed"
 	chmod 755 "$TMPD"
 	_DIRS+=("$TMPD")
