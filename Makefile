@@ -1,7 +1,7 @@
 # anycast: `make` builds build/anycastd, build/anycast, build/anycast-dns.
 # `make check` installs missing Debian packages, checks the style (`make format-check`) and that no
 # module's files depend on each other in a cycle (`make cycles`), then runs unit tests (also built
-# with ASan and UBSan: `make unit-san`), fuzz and integration tests. `make format` rewrites the
+# with ASan and UBSan, `make unit-san`, and under valgrind), fuzz and integration tests. `make format` rewrites the
 # C files in the style of .clang-format.
 # `make demo` runs the lab demo (`make demo-bird`: anycastd and BIRD in two namespaces). `make install` honours PREFIX and DESTDIR.
 

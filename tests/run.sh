@@ -3,7 +3,8 @@
 #
 #   build/tests/test_*        unit test binaries; their "N passed, N failed[, N skipped]" lines
 #                             are added up; exit 0 pass, 77 skip (nothing could run here), else fail
-#   build/san/tests/test_*    the same built with ASan and UBSan (`make unit-san`), if built
+#   build/san/tests/test_*    the same built with ASan and UBSan (`make unit-san`), if built;
+#                             then build/tests/test_* once more under valgrind (any error fails)
 #   build/fuzz/fuzz_*         libFuzzer targets, run for a bounded time over a copy of
 #                             tests/fuzz/corpus/<name without fuzz_>/ (fuzz_update 30 s, others 10 s;
 #                             FUZZ_SECONDS overrides both); crash inputs land in build/test-logs/
@@ -99,6 +100,17 @@ for t in "$B"/san/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_test unit "san-$(basename "$t")" 600 "$t"
 done
+
+# Valgrind sees what the sanitizers do not (reads of uninitialised memory), in the binaries as
+# they are built for use.
+echo "== unit tests under valgrind"
+if command -v valgrind >/dev/null; then
+	for t in "$B"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_test unit "valgrind-$(basename "$t")" 600 valgrind -q --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$t"
+	done
+fi
 
 echo "== fuzz targets"
 for f in "$B"/fuzz/fuzz_*; do

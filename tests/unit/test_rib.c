@@ -1,5 +1,5 @@
 /* The RIB's prefix table: paths per source, the inline first path moving as paths come and go,
- * iteration while deleting, sorted output. Run under valgrind by `make check`'s users. */
+ * iteration while deleting, sorted output. */
 #include <stdint.h>
 #include <stdlib.h>
 
