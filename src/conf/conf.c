@@ -185,10 +185,6 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 	if (conf_nargs(p, 1, 1, "neighbor address") < 0 ||
 	    conf_parse_scoped_addr_tok(p, &p->tok[1], &a, ifname) < 0)
 		return -1;
-	for (size_t i = 0; i < c->nneighbors; i++)
-		if (addr_eq(&c->neighbors[i].addr, &a) && !strcmp(c->neighbors[i].ifname, ifname))
-			return conf_terr(p, &p->tok[1], "duplicate neighbor %s (first at line %d)",
-					 addr_fmt(&a, b), c->neighbors[i].line);
 	if (conf_expect_lbrace(p, "neighbor") < 0)
 		return -1;
 	/* Appended before its block is parsed, so conf_free() finds whatever it owns. */
@@ -209,6 +205,12 @@ static int top_neighbor(struct conf_parser *p, void *obj)
 		return -1;
 	if (!n->remote_as)
 		return conf_perr(p, line, col, "neighbor %s has no remote-as", addr_fmt(&a, b));
+	/* Only now is the neighbour's interface known: `interface` may come in its block. */
+	const struct conf_neighbor *dup = conf_find_neighbor(c, &n->addr, n->ifname);
+
+	if (dup != n)
+		return conf_perr(p, aline, acol, "duplicate neighbor %s%s%s (first at line %d)",
+				 addr_fmt(&a, b), n->ifname[0] ? "%" : "", n->ifname, dup->line);
 	return conf_check_scope(p, aline, acol, &n->addr, n->ifname);
 }
 
@@ -485,10 +487,11 @@ const struct conf_service *conf_find_service(const struct conf *c, const char *n
 	return NULL;
 }
 
-const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a)
+const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a,
+					       const char *ifname)
 {
 	for (size_t i = 0; i < c->nneighbors; i++)
-		if (addr_eq(&c->neighbors[i].addr, a))
+		if (addr_eq(&c->neighbors[i].addr, a) && !strcmp(c->neighbors[i].ifname, ifname))
 			return &c->neighbors[i];
 	return NULL;
 }

@@ -220,7 +220,10 @@ int conf_parse(const char *name, const char *text, size_t len, struct conf *c, c
 	       size_t errlen);
 void conf_free(struct conf *c);
 const struct conf_service *conf_find_service(const struct conf *c, const char *name);
-const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a);
+/* A neighbour is its address and, for a link-local one, its interface: fe80::1 may be a
+ * neighbour on each of several links. ifname is "" for the others. */
+const struct conf_neighbor *conf_find_neighbor(const struct conf *c, const struct addr *a,
+					       const char *ifname);
 /* What `anycastd -n` should warn about though the file is valid (conf_warn.c): a service
  * prefix no neighbour can carry, a router-mode eBGP neighbour that RFC 8212 leaves without
  * routes, a shed with no load check, a drain-wait with no drain-file. Appends "FILE:LINE: warning: ..." lines to out (NUL-terminated, cut at outlen);

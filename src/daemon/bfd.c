@@ -155,11 +155,13 @@ static void nbr_free(struct bfd_nbr *n)
 	free(n);
 }
 
+/* BFD sessions are keyed by address alone (RFC 5881 single hop: the address is the peer). */
 static const struct conf_neighbor *find_conf(const struct conf *c, const struct addr *a)
 {
-	const struct conf_neighbor *nc = conf_find_neighbor(c, a);
-
-	return nc && nc->bfd ? nc : NULL;
+	for (size_t i = 0; i < c->nneighbors; i++)
+		if (addr_eq(&c->neighbors[i].addr, a) && c->neighbors[i].bfd)
+			return &c->neighbors[i];
+	return NULL;
 }
 
 void daemon_bfd_sync(struct daemon *d, const struct conf *c)

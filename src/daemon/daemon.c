@@ -197,7 +197,8 @@ static void peers_sync(struct daemon *d, const struct conf *c)
 	/* Removed or changed neighbours go first, so a changed one is re-created below. */
 	for (size_t i = 0; i < sp->npeers;) {
 		struct bgp_peer *p = sp->peers[i];
-		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr);
+		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr,
+								    p->conf.ifname);
 		char a[ADDR_STRLEN];
 
 		/* Same, or only policy a route refresh applies (RFC 2918/7313): no reset. */

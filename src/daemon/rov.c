@@ -187,7 +187,8 @@ static void sync_policies(struct daemon *d, const struct conf *c)
 {
 	for (size_t i = 0; d->sp && i < d->sp->npeers; i++) {
 		struct bgp_peer *p = d->sp->peers[i];
-		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr);
+		const struct conf_neighbor *nc = conf_find_neighbor(c, &p->conf.addr,
+								    p->conf.ifname);
 
 		if (!nc || nc->rov == p->conf.rov)
 			continue;

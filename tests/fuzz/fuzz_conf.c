@@ -38,7 +38,7 @@ static void check_conf(const struct conf *c)
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct conf_neighbor *n = &c->neighbors[i];
 
-		if (!n->remote_as || conf_find_neighbor(c, &n->addr) != n)
+		if (!n->remote_as || conf_find_neighbor(c, &n->addr, n->ifname) != n)
 			abort();
 		if (n->local_addr.af && n->local_addr.af != n->addr.af)
 			abort();

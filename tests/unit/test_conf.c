@@ -183,9 +183,9 @@ static void test_design_example(void)
 	CHECK_INT(n->line, 8);
 	CHECK_INT(n->col, 1);
 	addr_parse("198.18.0.0", &a);
-	CHECK(conf_find_neighbor(&c, &a) == n);
+	CHECK(conf_find_neighbor(&c, &a, "") == n);
 	addr_parse("198.18.0.2", &a);
-	CHECK(conf_find_neighbor(&c, &a) == NULL);
+	CHECK(conf_find_neighbor(&c, &a, "") == NULL);
 
 	CHECK_INT(c.nservices, 1);
 	s = conf_find_service(&c, "dns");
@@ -591,6 +591,28 @@ static void test_limits(void)
 	conf_free(&c);
 }
 
+/* One link-local address on two links is two neighbours, whichever way each names its
+ * interface; conf_find_neighbor tells them apart (a reload must not swap their settings). */
+static void test_linklocal_same_address(void)
+{
+	struct conf c;
+	char err[256] = "";
+	struct addr a;
+
+	CHECK_INT(parse("router-id 198.18.0.1\nlocal-as 65001\n"
+			"neighbor fe80::b%eth0 {\n remote-as 64500\n}\n"
+			"neighbor fe80::b {\n remote-as 64501\n interface eth1\n}\n",
+			&c, err, sizeof(err)),
+		  0);
+	CHECK_STR(err, "");
+	addr_parse("fe80::b", &a);
+	CHECK(c.nneighbors == 2 && conf_find_neighbor(&c, &a, "eth0") == &c.neighbors[0]);
+	CHECK(c.nneighbors == 2 && conf_find_neighbor(&c, &a, "eth1") == &c.neighbors[1]);
+	CHECK(conf_find_neighbor(&c, &a, "") == NULL);
+	CHECK(conf_find_neighbor(&c, &a, "eth2") == NULL);
+	conf_free(&c);
+}
+
 /* Router-mode defaults; transit follows fib unless given, in either order. */
 /* Families, link-local neighbours, RFC 8326/8212 keywords, and what -n warns about. */
 static void test_multiprotocol(void)
@@ -765,6 +787,10 @@ static const struct {
 	{ "router-id 1.2.3.4\nlocal-as 1\nneighbor 198.18.0.0 {\n remote-as 2\n}\n"
 	  "neighbor 198.18.0.0 {\n remote-as 3\n}\n",
 	  "t.conf:6:10: duplicate neighbor 198.18.0.0 (first at line 3)" },
+	/* the same link-local neighbour, its interface named the other way (fuzz_conf found it) */
+	{ "router-id 1.2.3.4\nlocal-as 1\nneighbor fe80::b%eth0 {\n remote-as 2\n}\n"
+	  "neighbor fe80::b {\n remote-as 3\n interface eth0\n}\n",
+	  "t.conf:6:10: duplicate neighbor fe80::b%eth0 (first at line 3)" },
 	{ "neighbor 2001:db8::1 {\n remote-as 2\n local-address 198.18.0.1\n}\n",
 	  "t.conf:3:16: local-address 198.18.0.1 is IPv4 but neighbor 2001:db8::1 is IPv6" },
 	{ "neighbor 198.18.0.0 {\n remote-as 2\n remote-as 3\n}\n",
@@ -1276,6 +1302,7 @@ static void test_bfd(void)
 
 int main(void)
 {
+	RUN(test_linklocal_same_address);
 	RUN(test_lexer_tokens);
 	RUN(test_lexer_errors);
 	RUN(test_design_example);
