@@ -109,10 +109,12 @@ void bgp_speaker_free(struct bgp_speaker *sp, const char *text)
 	free(sp);
 }
 
-struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a)
+struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a,
+				       const char *ifname)
 {
 	for (size_t i = 0; i < sp->npeers; i++)
-		if (addr_eq(&sp->peers[i]->conf.addr, a))
+		if (addr_eq(&sp->peers[i]->conf.addr, a) &&
+		    (!ifname || !strcmp(sp->peers[i]->conf.ifname, ifname)))
 			return sp->peers[i];
 	return NULL;
 }

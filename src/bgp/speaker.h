@@ -103,7 +103,10 @@ void bgp_speaker_listen_prune(struct bgp_speaker *sp, const struct addr *addrs,
 			      const char (*ifnames)[16], size_t n);
 void bgp_speaker_listen_move(struct bgp_speaker *to, struct bgp_speaker *from,
 			     const struct addr *addrs, const char (*ifnames)[16], size_t n);
-struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a);
+/* The neighbour at address a on interface ifname ("" for all but link-local neighbours), or
+ * with ifname NULL the first at a on any interface. */
+struct bgp_peer *bgp_speaker_find_peer(struct bgp_speaker *sp, const struct addr *a,
+				       const char *ifname);
 struct bgp_peer *bgp_speaker_add_peer(struct bgp_speaker *sp, const struct conf_neighbor *nc);
 /* Stops the neighbour's session with Cease/cease_subcode and text, then forgets it. */
 void bgp_speaker_remove_peer(struct bgp_speaker *sp, struct bgp_peer *p, uint8_t cease_subcode,

@@ -48,7 +48,7 @@ static int path_down(const struct bfd_session *s)
 
 static void apply(struct bfd_nbr *n)
 {
-	struct bgp_peer *p = n->d->sp ? bgp_speaker_find_peer(n->d->sp, &n->addr) : NULL;
+	struct bgp_peer *p = n->d->sp ? bgp_speaker_find_peer(n->d->sp, &n->addr, NULL) : NULL;
 
 	if (p)
 		bgp_session_hold(p, path_down(n->s), "BFD: path down");

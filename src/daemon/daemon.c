@@ -216,7 +216,7 @@ static void peers_sync(struct daemon *d, const struct conf *c)
 						"neighbor removed from the configuration");
 	}
 	for (size_t i = 0; i < c->nneighbors; i++)
-		if (!bgp_speaker_find_peer(sp, &c->neighbors[i].addr))
+		if (!bgp_speaker_find_peer(sp, &c->neighbors[i].addr, c->neighbors[i].ifname))
 			bgp_speaker_add_peer(sp, &c->neighbors[i]);
 }
 

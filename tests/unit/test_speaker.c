@@ -312,6 +312,29 @@ static void test_shutdown_two_peers(void)
 	close(t2.fd);
 }
 
+/* One link-local address on two links is two neighbours: a reload looks each up by address
+ * and interface, and must not take one for the other. */
+static void test_find_peer_by_interface(void)
+{
+	struct fix f;
+	struct conf_neighbor nc = t_neighbor(1);
+	struct bgp_peer *p0, *p1;
+
+	fix_init(&f, 1);
+	addr_parse("fe80::b", &nc.addr);
+	memset(&nc.local_addr, 0, sizeof(nc.local_addr));
+	strcpy(nc.ifname, "eth0");
+	p0 = bgp_speaker_add_peer(f.sp, &nc);
+	strcpy(nc.ifname, "eth1");
+	p1 = bgp_speaker_add_peer(f.sp, &nc);
+	CHECK(p0 != p1);
+	CHECK(bgp_speaker_find_peer(f.sp, &nc.addr, "eth0") == p0);
+	CHECK(bgp_speaker_find_peer(f.sp, &nc.addr, "eth1") == p1);
+	CHECK(bgp_speaker_find_peer(f.sp, &nc.addr, "") == NULL);
+	CHECK(bgp_speaker_find_peer(f.sp, &nc.addr, NULL) == p0);
+	fix_free(&f);
+}
+
 /* Max-prefix counts what is accepted: routes the import policy rejects (here, looped ones)
  * cost nothing. */
 static void test_max_prefix_counts_accepted(void)
@@ -895,6 +918,7 @@ static void test_enhanced_refresh_answer(void)
 
 int main(void)
 {
+	RUN(test_find_peer_by_interface);
 	log_init("test_speaker", 1, getenv("T_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
 	RUN(test_announce_and_withdraw);
 	RUN(test_unencodable_withdrawn);
