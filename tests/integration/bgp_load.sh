@@ -186,13 +186,19 @@ spawn "$B" "$D/noread.log" "$PY" "$IT_DIR/loadpeer.py" --peer $A_IP --local $NOR
 NOREAD_PID=$SPAWN_PID
 check_eventually 15 "the neighbour that never reads gets to Established" \
 	grep -q "neighbor $NOREAD: session established" "$D/anycastd2.log"
-# RSS from the moment its queue is full (its Adj-RIB-Out, 400k prefixes, is built by then)
+# RSS from the moment the connection is stuck: its output queue holds bytes and has not moved
+# since the sample before (the socket takes nothing more), at least 1 s after Established (its
+# Adj-RIB-Out, 400k prefixes, is built by then). Not "the queue is over 64 KiB": the kernel's
+# socket buffers take a varying share first, and the queue may stop well below its cap (37 kB
+# in one CI run) when the socket fills between two encoding steps.
 T1=$(date +%s%N)
-MAXQ=0 RSS0= RSS1=
+MAXQ=0 RSS0= RSS1= PREVQ=-1
 while alive "$NOREAD_PID" && ! grep -q "send hold timer expired" "$D/anycastd2.log"; do
 	q=$(metric "anycast_bgp_output_queue_bytes{neighbor=\"$NOREAD\"}")
 	[ -n "$q" ] && [ "$q" -gt "$MAXQ" ] && MAXQ=$q
-	[ -z "$RSS0" ] && [ "${q:-0}" -gt 65536 ] && RSS0=$(rss_kb "$APID")
+	[ -z "$RSS0" ] && [ "${q:-0}" -gt 0 ] && [ "$q" = "$PREVQ" ] &&
+		[ $(($(date +%s%N) - T1)) -ge 1000000000 ] && RSS0=$(rss_kb "$APID")
+	PREVQ=${q:--1}
 	[ -n "$RSS0" ] && RSS1=$(rss_kb "$APID")
 	sleep 0.2
 	[ $(( ($(date +%s%N) - T1) / 1000000000 )) -lt 30 ] || break
