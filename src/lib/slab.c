@@ -37,8 +37,8 @@ struct slab_chunk {
 
 /* A chunk of CHUNK_MAX on a boundary of its size, in one huge page where the kernel's
  * transparent huge pages allow (a madvise is enough when they are set to "madvise", Debian's
- * default): a million nodes in 4 KiB pages miss the TLB on almost every lookup. The first write
- * faults in the whole page; the kernel may also give 4 KiB pages, which then fault one by one. */
+ * default): a million nodes in 4 KiB pages miss the TLB on almost every lookup. The kernel
+ * may also give 4 KiB pages; either way the chunk is faulted in below, in one call. */
 static void *map_huge(size_t len)
 {
 	char *p = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
